@@ -1,0 +1,73 @@
+package gmvae4j.cli;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Entry point of the fat jar: {@code gmvae COMMAND [flags]}. Dispatches to one {@link Command};
+ * a {@link UserError} becomes one line on stderr and exit code 2, anything else exit code 1
+ * (with the stack trace only under {@code --debug} or {@code GMVAE_DEBUG=1}).
+ */
+public final class Main {
+
+    /** Every subcommand, in the order the help lists them. Add new commands here. */
+    static List<Command> commands() {
+        return List.of(
+                new VersionCommand()
+        );
+    }
+
+    public static void main(String[] argv) {
+        System.exit(run(argv));
+    }
+
+    public static int run(String[] argv) {
+        Map<String, Command> byName = new LinkedHashMap<>();
+        for (Command c : commands()) byName.put(c.name(), c);
+        if (argv.length == 0 || argv[0].equals("--help") || argv[0].equals("-h") || argv[0].equals("help")) {
+            printHelp(byName);
+            return argv.length == 0 ? 2 : 0;
+        }
+        Command cmd = byName.get(argv[0]);
+        if (cmd == null) {
+            System.err.println("gmvae: unknown command '" + argv[0] + "' (commands: "
+                    + String.join(", ", byName.keySet()) + ")");
+            return 2;
+        }
+        String[] rest = java.util.Arrays.copyOfRange(argv, 1, argv.length);
+        boolean debug = "1".equals(System.getenv("GMVAE_DEBUG"));
+        for (String a : rest) {
+            if (a.equals("--help") || a.equals("-h")) {
+                System.out.println(cmd.usage());
+                return 0;
+            }
+            if (a.equals("--debug")) debug = true;
+        }
+        rest = java.util.Arrays.stream(rest).filter(a -> !a.equals("--debug")).toArray(String[]::new);
+        try {
+            return cmd.run(new Args(cmd.name(), rest));
+        } catch (UserError e) {
+            System.err.println("gmvae " + cmd.name() + ": " + e.getMessage());
+            if (debug) e.printStackTrace();
+            return 2;
+        } catch (OutOfMemoryError e) {
+            System.err.println("gmvae " + cmd.name() + ": out of memory (" + e.getMessage()
+                    + "); raise the heap with GMVAE_HEAP=4g ./gmvae ... or java -Xmx4g -jar ...");
+            return 1;
+        } catch (Exception e) {
+            System.err.println("gmvae " + cmd.name() + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            if (debug) e.printStackTrace();
+            else System.err.println("(run with --debug for the stack trace)");
+            return 1;
+        }
+    }
+
+    private static void printHelp(Map<String, Command> byName) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("gmvae — label-efficient image classification with a Gaussian Mixture VAE\n\n");
+        sb.append("usage: ./gmvae COMMAND [flags]   (./gmvae COMMAND --help for its flags)\n\ncommands:\n");
+        for (Command c : byName.values()) sb.append(String.format("  %-11s %s%n", c.name(), c.summary()));
+        System.out.print(sb);
+    }
+}

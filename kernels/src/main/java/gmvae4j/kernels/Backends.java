@@ -1,0 +1,55 @@
+package gmvae4j.kernels;
+
+/**
+ * Decides once, at startup, which {@link Kernels} backend the process uses, and says so when
+ * the choice is a slow one.
+ *
+ * <p>Choice: system property {@code gmvae.backend} = {@code auto} (default) | {@code vector} |
+ * {@code scalar}. {@code auto} takes the Vector API backend when the {@code jdk.incubator.vector}
+ * module is in the boot layer (the {@code ./gmvae} launcher adds it), else the scalar one with a
+ * single stderr line explaining how to get the fast path. The Vector API classes are only ever
+ * touched through reflection-free lazy loading of {@code VectorKernels}, so a JVM without the
+ * module never resolves them.
+ */
+public final class Backends {
+
+    private Backends() {}
+
+    private static volatile Kernels instance;
+
+    /** The process-wide backend. */
+    public static Kernels get() {
+        Kernels k = instance;
+        if (k == null) {
+            synchronized (Backends.class) {
+                if (instance == null) instance = choose(System.getProperty("gmvae.backend", "auto"));
+                k = instance;
+            }
+        }
+        return k;
+    }
+
+    /** True when the Vector API incubator module is resolved in this JVM. */
+    public static boolean vectorApiPresent() {
+        return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    }
+
+    /** Builds a backend by name; throws IllegalArgumentException with a one-line reason. */
+    public static Kernels choose(String name) {
+        switch (name) {
+            case "scalar":
+                return new ScalarKernels();
+            case "vector":
+                if (!vectorApiPresent())
+                    throw new IllegalArgumentException("backend 'vector' needs the JVM flag --add-modules jdk.incubator.vector");
+                return VectorSupport.create();
+            case "auto":
+                if (vectorApiPresent()) return VectorSupport.create();
+                System.err.println("gmvae4j: running the scalar kernels (slow): the JVM was started without "
+                        + "--add-modules jdk.incubator.vector; use ./gmvae or add that flag for SIMD kernels");
+                return new ScalarKernels();
+            default:
+                throw new IllegalArgumentException("unknown backend '" + name + "' (expected auto, vector or scalar)");
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package gmvae4j.kernels;
+
+/**
+ * The float32 kernels the engine runs on: one interface, several backends.
+ *
+ * <p>Conventions (BLAS-like, so a parameter living inside one big flat buffer can be used
+ * without copying): every array argument comes with an offset; matrices are row-major with
+ * an explicit leading dimension; {@code n} counts elements. Methods whose name ends in
+ * {@code Backward} <em>accumulate</em> into their gradient output ({@code gx += ...}), since
+ * a tensor used twice receives gradient from both uses.
+ *
+ * <p>Backends: {@link ScalarKernels} (plain loops, the reference every other backend is tested
+ * against) and the Vector API backend. {@link Backends#get()} picks one once at startup.
+ */
+public interface Kernels {
+
+    /** Short name for logs and benchmark reports, e.g. {@code "vector(512-bit)"}. */
+    String name();
+
+    /** Threads this backend uses for large kernels (sgemm, big elementwise loops). */
+    int threads();
+
+    // ---------------------------------------------------------------- matrix multiply
+
+    /**
+     * C = alpha·op(A)·op(B) + beta·C, row-major. op(A) is m×k, op(B) is k×n, C is m×n.
+     * A is stored m×k (lda ≥ k) when !transA, else k×m (lda ≥ m); likewise B.
+     * beta == 0 means C is overwritten (NaNs in C do not propagate).
+     */
+    void sgemm(boolean transA, boolean transB, int m, int n, int k,
+               float alpha, float[] a, int aOff, int lda,
+               float[] b, int bOff, int ldb,
+               float beta, float[] c, int cOff, int ldc);
+
+    // ---------------------------------------------------------------- elementwise, n elements
+
+    /** out = a + b */
+    void add(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff);
+
+    /** out = a - b */
+    void sub(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff);
+
+    /** out = a * b */
+    void mul(int n, float[] a, int aOff, float[] b, int bOff, float[] out, int outOff);
+
+    /** acc += a * b */
+    void mulAcc(int n, float[] a, int aOff, float[] b, int bOff, float[] acc, int accOff);
+
+    /** y += alpha * x */
+    void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff);
+
+    /** out = alpha * x */
+    void scale(int n, float alpha, float[] x, int xOff, float[] out, int outOff);
+
+    /** out = exp(x) */
+    void exp(int n, float[] x, int xOff, float[] out, int outOff);
+
+    /** out = log(x) */
+    void log(int n, float[] x, int xOff, float[] out, int outOff);
+
+    /** out = 1 / (1 + exp(-x)) */
+    void sigmoid(int n, float[] x, int xOff, float[] out, int outOff);
+
+    /** out = log(1 + exp(x)), computed as max(x,0) + log1p(exp(-|x|)) */
+    void softplus(int n, float[] x, int xOff, float[] out, int outOff);
+
+    /** out = max(x, 0) */
+    void relu(int n, float[] x, int xOff, float[] out, int outOff);
+
+    /** out = tanh(x) */
+    void tanh(int n, float[] x, int xOff, float[] out, int outOff);
+
+    /** gx += gy * (x > 0) */
+    void reluBackward(int n, float[] x, int xOff, float[] gy, int gyOff, float[] gx, int gxOff);
+
+    /** gx += gy * y * (1 - y), with y = sigmoid(x) the forward output */
+    void sigmoidBackward(int n, float[] y, int yOff, float[] gy, int gyOff, float[] gx, int gxOff);
+
+    /** gx += gy * (1 - y²), with y = tanh(x) the forward output */
+    void tanhBackward(int n, float[] y, int yOff, float[] gy, int gyOff, float[] gx, int gxOff);
+
+    /** gx += gy * sigmoid(x): the derivative of softplus */
+    void softplusBackward(int n, float[] x, int xOff, float[] gy, int gyOff, float[] gx, int gxOff);
+
+    // ---------------------------------------------------------------- row-wise (rows × cols, row-major, packed)
+
+    /** out[i,j] = x[i,j] + row[j] (bias add; out may be x) */
+    void addRow(int rows, int cols, float[] x, int xOff, float[] row, int rowOff, float[] out, int outOff);
+
+    /** out[j] += Σ_i x[i,j] (bias gradient) */
+    void colSumsAcc(int rows, int cols, float[] x, int xOff, float[] out, int outOff);
+
+    /** out[i] = Σ_j x[i,j] */
+    void rowSums(int rows, int cols, float[] x, int xOff, float[] out, int outOff);
+
+    /** out[i] = max_j x[i,j] */
+    void rowMax(int rows, int cols, float[] x, int xOff, float[] out, int outOff);
+
+    /** out[i] = log Σ_j exp(x[i,j]), stable (max subtracted first) */
+    void rowLogSumExp(int rows, int cols, float[] x, int xOff, float[] out, int outOff);
+
+    /** out[i,:] = softmax(x[i,:]), stable; out may be x */
+    void rowSoftmax(int rows, int cols, float[] x, int xOff, float[] out, int outOff);
+
+    // ---------------------------------------------------------------- reductions and fused losses
+
+    /** Σ x² in double (gradient-norm clipping, checks). */
+    double sumSquares(int n, float[] x, int xOff);
+
+    /** Σ x in double. */
+    double sum(int n, float[] x, int xOff);
+
+    /**
+     * Binary cross-entropy from logits l against targets t in [0,1], summed:
+     * Σ max(l,0) − l·t + log1p(exp(−|l|)). If {@code grad != null}, also writes
+     * grad = scale · (sigmoid(l) − t) (overwrites). Returns the sum in double.
+     */
+    double bceWithLogits(int n, float[] logits, int lOff, float[] targets, int tOff,
+                         float[] grad, int gOff, float scale);
+
+    /**
+     * One bias-corrected Adam step on n parameters, in place:
+     * m = β1·m + (1−β1)·g; v = β2·v + (1−β2)·g²;
+     * p −= lr · ( (m/bc1) / (sqrt(v/bc2) + eps) + weightDecay·p ),
+     * with bc1 = 1−β1^t, bc2 = 1−β2^t computed by the caller. Decoupled (AdamW-style)
+     * weight decay when weightDecay ≠ 0.
+     */
+    void adam(int n, float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+              float lr, float beta1, float beta2, float eps, float weightDecay, float bc1, float bc2);
+}
