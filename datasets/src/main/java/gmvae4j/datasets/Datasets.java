@@ -85,35 +85,47 @@ public final class Datasets {
                 + ", or in the cache " + loc.cacheDir(spec.name()) + "/";
     }
 
-    /** Reads a located data set's split. */
+    /** Reads a located data set's split (POOL: train and test read straight into one array). */
     static Dataset load(Catalog.Spec spec, Split split, DataLocator.Location l) {
-        return switch (split) {
-            case TRAIN -> part(spec, l, Catalog.Spec.TRAIN_IMAGES, Catalog.Spec.TRAIN_LABELS, Split.TRAIN);
-            case TEST -> part(spec, l, Catalog.Spec.TEST_IMAGES, Catalog.Spec.TEST_LABELS, Split.TEST);
-            case POOL -> concat(load(spec, Split.TRAIN, l), load(spec, Split.TEST, l));
+        int[] keys = switch (split) {
+            case TRAIN -> new int[]{Catalog.Spec.TRAIN_IMAGES};
+            case TEST -> new int[]{Catalog.Spec.TEST_IMAGES};
+            case POOL -> new int[]{Catalog.Spec.TRAIN_IMAGES, Catalog.Spec.TEST_IMAGES};
         };
+        int side = 28, d = side * side;
+        int[][] labels = new int[keys.length][];
+        int total = 0;
+        for (int i = 0; i < keys.length; i++) {
+            // Labels first: small, and their count sizes the pixel array before any pixel is read.
+            Path labFile = l.file(keys[i] + 1);
+            labels[i] = mapLabels(spec, IdxReader.readLabels(labFile), labFile);
+            int n = IdxReader.imageCount(l.file(keys[i]), side, side);
+            if (n != labels[i].length)
+                throw new DataException(l.file(keys[i]) + ": holds " + n + " images but " + labFile.getFileName() + " holds " + labels[i].length + " labels");
+            total += n;
+        }
+        byte[] px = new byte[Math.multiplyExact(total, d)];
+        int at = 0;
+        for (int i = 0; i < keys.length; i++) {
+            IdxReader.readImagesInto(l.file(keys[i]), side, side, labels[i].length, px, at * d);
+            at += labels[i].length;
+        }
+        if (spec.transpose()) transpose(px, total, side);
+        int[] all = labels.length == 1 ? labels[0] : concat(labels[0], labels[1]);
+        return new Dataset(spec.name(), split, px, all, total, side, side, spec.classNames());
     }
 
-    private static Dataset part(Catalog.Spec spec, DataLocator.Location l, int imagesKey, int labelsKey, Split split) {
-        Path imgFile = l.file(imagesKey), labFile = l.file(labelsKey);
-        IdxReader.Images img = IdxReader.readImages(imgFile, 28, 28);
-        int[] labels = mapLabels(spec, IdxReader.readLabels(labFile), labFile);
-        if (labels.length != img.n())
-            throw new DataException(imgFile + ": holds " + img.n() + " images but " + labFile.getFileName() + " holds " + labels.length + " labels");
-        if (spec.transpose()) transpose(img.pixels(), img.n(), img.rows());
-        return new Dataset(spec.name(), split, img.pixels(), labels, img.n(), img.rows(), img.cols(), spec.classNames());
+    private static int[] concat(int[] a, int[] b) {
+        int[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
     }
 
     private static int[] labels(Catalog.Spec spec, DataLocator.Location l, Split split) {
         return switch (split) {
             case TRAIN -> mapLabels(spec, IdxReader.readLabels(l.file(Catalog.Spec.TRAIN_LABELS)), l.file(Catalog.Spec.TRAIN_LABELS));
             case TEST -> mapLabels(spec, IdxReader.readLabels(l.file(Catalog.Spec.TEST_LABELS)), l.file(Catalog.Spec.TEST_LABELS));
-            case POOL -> {
-                int[] a = labels(spec, l, Split.TRAIN), b = labels(spec, l, Split.TEST);
-                int[] c = java.util.Arrays.copyOf(a, a.length + b.length);
-                System.arraycopy(b, 0, c, a.length, b.length);
-                yield c;
-            }
+            case POOL -> concat(labels(spec, l, Split.TRAIN), labels(spec, l, Split.TEST));
         };
     }
 

@@ -38,16 +38,39 @@ public final class IdxReader {
 
     /** Reads an image file, requiring {@code rows×cols} images. */
     public static Images readImages(Path file, int rows, int cols) {
+        return readImages(file, rows, cols, -1, null, 0);
+    }
+
+    /**
+     * Reads an image file holding exactly {@code n} images of rows×cols straight into {@code dst}
+     * at byte offset {@code offset}: loading train and test into one pool array without a copy.
+     */
+    public static void readImagesInto(Path file, int rows, int cols, int n, byte[] dst, int offset) {
+        readImages(file, rows, cols, n, dst, offset);
+    }
+
+    /**
+     * The number of images in an image file, after checking its header (magic, shape, size
+     * against the file or gzip trailer) without reading the pixels.
+     */
+    public static int imageCount(Path file, int rows, int cols) {
+        return readImages(file, rows, cols, -2, null, 0).n();
+    }
+
+    private static Images readImages(Path file, int rows, int cols, int wantN, byte[] dst, int offset) {
         try (Source src = open(file)) {
-            DataInputStream in = src.in;
             int[] h = header(src, IMAGES_MAGIC, 16, "image");
             int n = h[0], r = h[1], c = h[2];
             if (r != rows || c != cols)
                 throw fail(file, "images are " + r + "x" + c + ", expected " + rows + "x" + cols);
             long bytes = (long) n * r * c;
             src.checkSize(16 + bytes, n + " images of " + r + "x" + c);
-            byte[] px = new byte[(int) bytes];
-            readFully(src, px, "pixels of " + n + " images");
+            if (wantN == -2) return new Images(n, r, c, null); // header check only
+            if (wantN >= 0 && n != wantN) throw fail(file, "holds " + n + " images, expected " + wantN + " (file changed while loading?)");
+            byte[] px = dst != null ? dst : new byte[(int) bytes];
+            int got = src.in.readNBytes(px, dst != null ? offset : 0, (int) bytes);
+            if (got < bytes)
+                throw fail(file, "truncated data: expected " + bytes + " bytes of pixels of " + n + " images, found " + got);
             src.checkEnd();
             return new Images(n, r, c, px);
         } catch (IOException e) {
