@@ -85,19 +85,18 @@ final class DataCommand implements Command {
                 continue;
             }
             try {
-                DataLocator.Location l = Datasets.locate(n, dataDir);
-                if (!l.found()) {
+                DataLocator.Location l = Datasets.locate(n, dataDir), lab;
+                if (!l.found() && (lab = labelsOnly(n, dataDir)) != null) {
+                    System.out.printf("%-15s %-11s %-26s %s%n", n, "labels only", IdxReader.count(lab.file(Catalog.Spec.TRAIN_LABELS))
+                            + " + " + IdxReader.count(lab.file(Catalog.Spec.TEST_LABELS)) + " labels", lab.dir() + " (image files missing)");
+                } else if (!l.found()) {
                     System.out.printf("%-15s %-11s %-26s %s%n", n, "missing", "-", "./gmvae data fetch " + n + " (or --data DIR / GMVAE_DATA)");
                 } else {
                     String counts = IdxReader.count(l.file(Catalog.Spec.TRAIN_IMAGES)) + " + " + IdxReader.count(l.file(Catalog.Spec.TEST_IMAGES));
                     System.out.printf("%-15s %-11s %-26s %s%n", n, l.kind().label, counts, l.dir());
                 }
             } catch (DataException e) {
-                DataLocator.Location l = labelsOnly(n, dataDir);
-                if (l != null)
-                    System.out.printf("%-15s %-11s %-26s %s%n", n, "labels only", IdxReader.count(l.file(Catalog.Spec.TRAIN_LABELS))
-                            + " + " + IdxReader.count(l.file(Catalog.Spec.TEST_LABELS)) + " labels", l.dir() + " (image files missing)");
-                else System.out.printf("%-15s %-11s %-26s %s%n", n, "unusable", "-", e.getMessage());
+                System.out.printf("%-15s %-11s %-26s %s%n", n, "unusable", "-", e.getMessage());
             }
         }
         return 0;
@@ -183,14 +182,8 @@ final class DataCommand implements Command {
             return same ? 0 : 1;
         }
         Catalog.Spec spec = Catalog.spec(n);
-        DataLocator.Location l;
-        try {
-            l = Datasets.locate(n, dataDir);
-        } catch (DataException e) {
-            DataLocator.Location lab = labelsOnly(n, dataDir);
-            if (lab == null) throw e;
-            return verifyLabelsOnly(spec, lab, dataDir, e);
-        }
+        DataLocator.Location l = Datasets.locate(n, dataDir), lab;
+        if (!l.found() && (lab = labelsOnly(n, dataDir)) != null) return verifyLabelsOnly(spec, lab, dataDir, l.note());
         if (!l.found()) throw new UserError(n + ": not found (./gmvae data fetch " + n + ", or --data DIR / GMVAE_DATA)");
         System.out.println(n + ": " + l.kind().label + " " + l.dir());
         int warnings = checksums(spec, l, 0, 1, 2, 3);
@@ -204,7 +197,7 @@ final class DataCommand implements Command {
     }
 
     /** The shared EMNIST copy holds labels only: check those and say the images are missing. */
-    private int verifyLabelsOnly(Catalog.Spec spec, DataLocator.Location l, Path dataDir, DataException why) {
+    private int verifyLabelsOnly(Catalog.Spec spec, DataLocator.Location l, Path dataDir, String why) {
         System.out.println(spec.name() + ": " + l.kind().label + " " + l.dir() + " (labels only)");
         int warnings = checksums(spec, l, Catalog.Spec.TRAIN_LABELS, Catalog.Spec.TEST_LABELS);
         for (Split s : new Split[]{Split.TRAIN, Split.TEST}) {
@@ -212,7 +205,7 @@ final class DataCommand implements Command {
             System.out.println("  " + s.name().toLowerCase() + ": " + labels.length + " labels in range, " + classRange(labels, spec.classNames().size()));
         }
         System.out.println(spec.name() + ": labels readable" + (warnings > 0 ? " (" + warnings + " checksum warning(s))" : "")
-                + " but unusable for training: " + why.getMessage());
+                + " but the images are missing" + (why == null ? "" : ": " + why));
         return 1;
     }
 

@@ -11,9 +11,10 @@ import java.util.Map;
  * Finds a data set's IDX files, in order: the {@code --data DIR} directory (the files themselves
  * or a {@code DIR/NAME/} subfolder), {@code $GMVAE_DATA/NAME/}, then the user cache
  * {@code CACHE/NAME/}. Each file may be gzipped or not ({@code name} or {@code name.gz}). A
- * directory holding none of the files is skipped; a data or GMVAE_DATA directory holding only some
- * of them is an error, since silently taking the rest from elsewhere would mix copies (a partial
- * cache directory is an interrupted download, which the downloader completes).
+ * directory holding none of the files is skipped. The --data directory holding only some of them
+ * is an error (the user pointed there); a partial $GMVAE_DATA/NAME (the shared EMNIST copy holds
+ * labels only) is passed over with a note that the final "missing" error repeats; a partial cache
+ * directory is an interrupted download, which the downloader completes.
  */
 public final class DataLocator {
 
@@ -30,8 +31,11 @@ public final class DataLocator {
      * @param dir   the directory searched last with success (or the cache directory when missing)
      * @param files the four files (train images, train labels, test images, test labels); entries
      *              not asked for, or not found, are null
+     * @param note  when missing: why a directory that held some of the files was passed over, or null
      */
-    public record Location(String name, Kind kind, Path dir, List<Path> files) {
+    public record Location(String name, Kind kind, Path dir, List<Path> files, String note) {
+        public Location(String name, Kind kind, Path dir, List<Path> files) { this(name, kind, dir, files, null); }
+
         public boolean found() { return kind != Kind.MISSING; }
         public Path file(int k) { return files.get(k); }
     }
@@ -83,24 +87,36 @@ public final class DataLocator {
 
     /** Finds the files with the given indexes (see {@link Catalog.Spec#TRAIN_IMAGES} etc.). */
     public Location find(Catalog.Spec spec, int... needed) {
+        List<String> passedOver = new ArrayList<>();
         if (dataDir != null) {
             if (!Files.isDirectory(dataDir))
                 throw new DataException("--data " + dataDir + ": no such directory");
-            Location l = tryDir(spec, Kind.DATA_DIR, dataDir, needed);
-            if (l == null) l = tryDir(spec, Kind.DATA_DIR, dataDir.resolve(spec.name()), needed);
-            if (l != null) return l;
+            for (Path d : new Path[]{dataDir, dataDir.resolve(spec.name())}) {
+                Location l = tryDir(spec, Kind.DATA_DIR, d, needed);
+                if (l == null) continue;
+                // The user pointed at this directory: a partial set there is an error, not a detour.
+                if (!l.found()) throw new DataException(l.note());
+                return l;
+            }
         }
         Path g = gmvaeData();
         if (g != null) {
             Location l = tryDir(spec, Kind.GMVAE_DATA, g.resolve(spec.name()), needed);
-            if (l != null) return l;
+            if (l != null && l.found()) return l;
+            // Some files only (e.g. labels without images): look further, and say so if nothing is found.
+            if (l != null) passedOver.add(l.note());
         }
-        Location l = tryDir(spec, Kind.CACHE, cacheDir(spec.name()), needed);
-        if (l != null) return l;
-        return new Location(spec.name(), Kind.MISSING, cacheDir(spec.name()), Arrays.asList(new Path[4]));
+        Location c = tryDir(spec, Kind.CACHE, cacheDir(spec.name()), needed);
+        // A partial cache is an interrupted download, which the downloader completes.
+        if (c != null && c.found()) return c;
+        return new Location(spec.name(), Kind.MISSING, cacheDir(spec.name()), Arrays.asList(new Path[4]),
+                passedOver.isEmpty() ? null : String.join("; ", passedOver));
     }
 
-    /** The files in {@code dir}, null if it holds none of them; DataException if only some. */
+    /**
+     * The files in {@code dir}: null if it holds none of them, a MISSING location with a note if
+     * it holds only some, else the found location.
+     */
     private static Location tryDir(Catalog.Spec spec, Kind kind, Path dir, int[] needed) {
         if (!Files.isDirectory(dir)) return null;
         Path[] found = new Path[4];
@@ -111,11 +127,9 @@ public final class DataLocator {
             else present.add(found[k].getFileName().toString());
         }
         if (present.isEmpty()) return null;
-        // A partial cache is an interrupted download: the downloader completes it.
-        if (!missing.isEmpty() && kind == Kind.CACHE) return null;
         if (!missing.isEmpty())
-            throw new DataException(dir + ": incomplete " + spec.name() + " files: has " + String.join(", ", present)
-                    + " but no " + String.join(", ", missing));
+            return new Location(spec.name(), Kind.MISSING, dir, Arrays.asList(new Path[4]),
+                    dir + ": incomplete " + spec.name() + " files: has " + String.join(", ", present) + " but no " + String.join(", ", missing));
         return new Location(spec.name(), kind, dir, Arrays.asList(found));
     }
 

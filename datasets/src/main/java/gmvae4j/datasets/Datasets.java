@@ -70,8 +70,13 @@ public final class Datasets {
     static DataLocator.Location ensure(Catalog.Spec spec, DataLocator loc, Downloader downloader) {
         DataLocator.Location l = loc.find(spec);
         if (l.found()) return l;
-        if (downloader == null) throw new DataException(missingMessage(spec, loc, "files") + " (downloads are off: GMVAE_OFFLINE=1)");
-        downloader.fetch(spec, loc.cacheDir(spec.name()));
+        String passed = l.note() == null ? "" : " (passed over " + l.note() + ")";
+        if (downloader == null) throw new DataException(missingMessage(spec, loc, "files") + passed + " (downloads are off: GMVAE_OFFLINE=1)");
+        try {
+            downloader.fetch(spec, loc.cacheDir(spec.name()));
+        } catch (DataException e) {
+            throw new DataException(e.getMessage() + passed, e);
+        }
         l = loc.find(spec);
         if (!l.found()) throw new DataException(spec.name() + ": download finished but the files are not in " + loc.cacheDir(spec.name()));
         return l;

@@ -88,6 +88,19 @@ class DatasetsTest {
         Files.delete(d.resolve("t10k-labels-idx1-ubyte.gz"));
         assertFails(d, "incomplete mnist files: has train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz but no t10k-labels-idx1-ubyte[.gz]",
                 () -> locator(d, null).find(mnist));
+        // a partial $GMVAE_DATA/NAME (labels only, like the shared EMNIST copy) is passed over, noted, and the cache used
+        Path gd = tmp.resolve("gd");
+        Catalog.Spec em = Catalog.spec("emnist-letters");
+        write(gd.resolve("emnist-letters"), "emnist-letters-train-labels-idx1-ubyte.gz", gzip(labels(1)));
+        write(gd.resolve("emnist-letters"), "emnist-letters-test-labels-idx1-ubyte.gz", gzip(labels(2)));
+        DataLocator.Location none = locator(null, gd).find(em);
+        assertEquals(DataLocator.Kind.MISSING, none.kind());
+        assertTrue(none.note().contains("incomplete emnist-letters files: has emnist-letters-train-labels-idx1-ubyte.gz"), none.note());
+        DataException e = assertThrows(DataException.class, () -> Datasets.ensure(em, locator(null, gd), null));
+        assertTrue(e.getMessage().contains("passed over " + gd.resolve("emnist-letters")), e.getMessage());
+        assertEquals(DataLocator.Kind.GMVAE_DATA, locator(null, gd).find(em, Catalog.Spec.TRAIN_LABELS, Catalog.Spec.TEST_LABELS).kind());
+        writeSet(tmp.resolve("cache/emnist-letters"), em, new int[]{1}, new int[]{2}, true);
+        assertEquals(DataLocator.Kind.CACHE, locator(null, gd).find(em).kind());
         // a partial cache is an interrupted download, not an error: it is reported missing (to be completed)
         writeSet(tmp.resolve("cache/mnist"), mnist, new int[]{1}, new int[]{1}, true);
         Files.delete(tmp.resolve("cache/mnist/train-images-idx3-ubyte.gz"));
