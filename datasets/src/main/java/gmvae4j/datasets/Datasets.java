@@ -126,7 +126,7 @@ public final class Datasets {
         return c;
     }
 
-    private static int[] labels(Catalog.Spec spec, DataLocator.Location l, Split split) {
+    static int[] labels(Catalog.Spec spec, DataLocator.Location l, Split split) {
         return switch (split) {
             case TRAIN -> mapLabels(spec, IdxReader.readLabels(l.file(Catalog.Spec.TRAIN_LABELS)), l.file(Catalog.Spec.TRAIN_LABELS));
             case TEST -> mapLabels(spec, IdxReader.readLabels(l.file(Catalog.Spec.TEST_LABELS)), l.file(Catalog.Spec.TEST_LABELS));

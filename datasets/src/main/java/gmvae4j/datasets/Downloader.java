@@ -183,12 +183,7 @@ public final class Downloader {
         IOException last = null;
         for (int attempt = 0; attempt < attempts; attempt++) {
             long have = Files.isRegularFile(part) ? Files.size(part) : 0;
-            HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
-            c.setConnectTimeout(timeoutMs);
-            c.setReadTimeout(timeoutMs);
-            c.setInstanceFollowRedirects(true);
-            c.setRequestProperty("User-Agent", "gmvae4j");
-            if (have > 0) c.setRequestProperty("Range", "bytes=" + have + "-");
+            HttpURLConnection c = open(url, have);
             try {
                 int code = c.getResponseCode();
                 long total;
@@ -247,6 +242,28 @@ public final class Downloader {
     /** A definite HTTP error status (404, 403...): not worth retrying on the same URL. */
     private static final class HttpStatus extends IOException {
         HttpStatus(String m) { super(m); }
+    }
+
+    /**
+     * Opens url asking for bytes from {@code from} on, following up to 5 redirects itself:
+     * HttpURLConnection will not follow one that switches between http and https, which mirrors do.
+     */
+    private HttpURLConnection open(String url, long from) throws IOException {
+        URI u = URI.create(url);
+        for (int hops = 0; ; hops++) {
+            HttpURLConnection c = (HttpURLConnection) u.toURL().openConnection();
+            c.setConnectTimeout(timeoutMs);
+            c.setReadTimeout(timeoutMs);
+            c.setInstanceFollowRedirects(false);
+            c.setRequestProperty("User-Agent", "gmvae4j");
+            if (from > 0) c.setRequestProperty("Range", "bytes=" + from + "-");
+            int code = c.getResponseCode();
+            String loc = c.getHeaderField("Location");
+            if (code / 100 != 3 || code == 304 || loc == null) return c;
+            c.disconnect();
+            if (hops == 5) throw new HttpStatus("too many redirects (last to " + loc + ")");
+            u = u.resolve(loc);
+        }
     }
 
     private static boolean rangeStartsAt(String contentRange, long start) {

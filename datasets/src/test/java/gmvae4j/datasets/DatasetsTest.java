@@ -56,6 +56,19 @@ class DatasetsTest {
     }
 
     @Test
+    void emnistPoolIsTrainThenTestBothUpright() {
+        Catalog.Spec em = Catalog.spec("emnist-letters");
+        writeSet(tmp.resolve("e"), em, new int[]{1, 2}, new int[]{3}, true);
+        DataLocator.Location l = locator(tmp.resolve("e"), null).find(em);
+        Dataset train = Datasets.load(em, Split.TRAIN, l), test = Datasets.load(em, Split.TEST, l), pool = Datasets.load(em, Split.POOL, l);
+        assertArrayEquals(new int[]{0, 1, 2}, pool.labels());
+        byte[] both = java.util.Arrays.copyOf(train.pixels(), 3 * 784);
+        System.arraycopy(test.pixels(), 0, both, 2 * 784, 784);
+        assertArrayEquals(both, pool.pixels());
+        assertArrayEquals(new int[]{0, 1, 2}, Datasets.labels(em, l, Split.POOL));
+    }
+
+    @Test
     void searchOrderDataDirThenSubfolderThenGmvaeDataThenCache() {
         Catalog.Spec mnist = Catalog.spec("mnist");
         Path gd = tmp.resolve("gd");

@@ -77,6 +77,12 @@ class DownloaderTest {
         String path = ex.getRequestURI().getPath();
         String range = ex.getRequestHeaders().getFirst("Range");
         if (range != null) rangeRequests.add(path + " " + range);
+        if (path.startsWith("/moved/")) {
+            ex.getResponseHeaders().set("Location", "/" + path.substring("/moved/".length()));
+            ex.sendResponseHeaders(302, -1);
+            ex.close();
+            return;
+        }
         boolean drop = path.startsWith("/drop"), flaky = path.startsWith("/flaky");
         byte[] body = files.get(drop || flaky ? "/good.zip" : path);
         if (body == null) {
@@ -175,6 +181,13 @@ class DownloaderTest {
         // Already there: a second fetch does not touch the network.
         server.removeContext("/");
         downloader().fetch(spec, tmp.resolve("cache/emnist-letters"));
+    }
+
+    @Test
+    void followsRedirects() throws IOException {
+        Catalog.Spec spec = lettersAt("/moved/good.zip");
+        downloader().fetch(spec, tmp.resolve("cache/emnist-letters"));
+        assertEquals(DataLocator.Kind.CACHE, located(spec).kind());
     }
 
     @Test
