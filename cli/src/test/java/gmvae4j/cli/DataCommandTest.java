@@ -79,6 +79,32 @@ class DataCommandTest {
     }
 
     @Test
+    void fetchFailureIsOneCleanLine() throws Exception {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", ex -> {
+            byte[] body = "not the real file".getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, body.length);
+            try (var o = ex.getResponseBody()) { o.write(body); }
+        });
+        server.start();
+        String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/mnist/";
+        try {
+            System.setProperty("gmvae4j.url.mnist", url);
+            System.setProperty("gmvae4j.cache", tmp.resolve("cache").toString());
+            String[] r = run("data", "fetch", "mnist", "--data", tmp.toString());
+            assertEquals("2", r[0], r[2]);
+            String last = r[2].strip().lines().reduce((a, b) -> b).orElse("");
+            assertTrue(last.startsWith("gmvae data: mnist: download failed: " + url + "train-images-idx3-ubyte.gz: checksum mismatch"), r[2]);
+            assertFalse(Files.exists(tmp.resolve("cache/mnist/train-images-idx3-ubyte.gz")));
+        } finally {
+            System.clearProperty("gmvae4j.url.mnist");
+            System.clearProperty("gmvae4j.cache");
+            server.stop(0);
+        }
+    }
+
+    @Test
     void listShowsEverySet() {
         String[] r = run("data", "list", "--data", tmp.toString());
         assertEquals("0", r[0], r[2]);

@@ -63,6 +63,11 @@ class RealDataTest {
         // The well-known MNIST test counts (they sum to 10,000; classes 6 and 7 hold 958 and 1028).
         assertArrayEquals(new int[]{980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009}, counts(test.labels(), 10));
         assertEquals(5, train.labels()[0]);
+        // The public entry point, with the directory given as --data (its mnist/ subfolder is used).
+        Dataset pool = Datasets.load("mnist", Split.POOL, data);
+        assertEquals(70_000, pool.n());
+        assertEquals(5, pool.labels()[0]);
+        assertEquals(test.labels()[0], pool.labels()[60_000]);
         // The published files, byte for byte.
         for (int k = 0; k < 4; k++)
             if (l.file(k).toString().endsWith(".gz")) assertEquals(mnist.md5().get(k), Md5.of(l.file(k)), l.file(k).toString());
