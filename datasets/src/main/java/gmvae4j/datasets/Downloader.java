@@ -71,11 +71,21 @@ public final class Downloader {
         } catch (IOException e) {
             throw new DataException(dir + ": cannot create the cache directory (" + e.getMessage() + ")", e);
         }
-        List<Integer> todo = new ArrayList<>();
-        for (int k = 0; k < 4; k++) if (!haveGood(spec, dir, k)) todo.add(k);
-        if (todo.isEmpty()) return;
-        if (spec.zip()) fetchFromZip(spec, dir, todo);
-        else for (int k : todo) fetchFile(spec, dir, k);
+        // One downloader per cache directory at a time, across processes (two runs started together
+        // would otherwise write the same .part file) and within this JVM (file locks are per process).
+        synchronized (Downloader.class) {
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(dir.resolve(".download.lock"),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 java.nio.channels.FileLock lock = ch.lock()) {
+                List<Integer> todo = new ArrayList<>();
+                for (int k = 0; k < 4; k++) if (!haveGood(spec, dir, k)) todo.add(k);
+                if (todo.isEmpty()) return;
+                if (spec.zip()) fetchFromZip(spec, dir, todo);
+                else for (int k : todo) fetchFile(spec, dir, k);
+            } catch (IOException e) {
+                throw new DataException(dir + ": cannot lock the cache directory (" + e.getMessage() + ")", e);
+            }
+        }
     }
 
     /** Whether dir holds file k already (raw, or gzipped with the right MD5). */

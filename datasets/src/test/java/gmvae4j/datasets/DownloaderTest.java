@@ -159,7 +159,7 @@ class DownloaderTest {
         Path d = tmp.resolve("cache/emnist-letters");
         if (!Files.isDirectory(d)) return List.of();
         try (Stream<Path> s = Files.list(d)) {
-            return s.map(p -> p.getFileName().toString()).sorted().toList();
+            return s.map(p -> p.getFileName().toString()).filter(n -> !n.equals(".download.lock")).sorted().toList();
         }
     }
 
