@@ -39,7 +39,7 @@ public final class Sgemm {
     private static final class Buffers {
         final float[] a = new float[MC * KC];
         final float[] b = new float[KC * NC];
-        final float[] edge = new float[MR * NR];
+        final float[] acc = new float[MR * NR];
     }
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
@@ -86,7 +86,7 @@ public final class Sgemm {
                         float[] b, int bOff, int ldb,
                         float beta, float[] c, int cOff, int ldc) {
         Buffers buf = BUFFERS.get();
-        float[] ap = buf.a, bp = buf.b, edge = buf.edge;
+        float[] ap = buf.a, bp = buf.b, acc = buf.acc;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += KC) {
@@ -101,8 +101,8 @@ public final class Sgemm {
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
                             int ci = cOff + (ic + ir) * ldc + jc + jr;
-                            SgemmMicroKernel.tile(kc, ap, ir * kc, bp, jr * kc, c, ci, ldc, mr, nr,
-                                    alpha, betaNow, edge);
+                            SgemmMicroKernel.multiply(kc, ap, ir * kc, bp, jr * kc, acc);
+                            SgemmMicroKernel.writeBack(acc, c, ci, ldc, mr, nr, alpha, betaNow);
                         }
                     }
                 }
