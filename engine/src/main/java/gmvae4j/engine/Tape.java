@@ -232,4 +232,18 @@ public final class Tape {
     }
     /** log N(z_b; μ_k, diag exp(lv_k)) for every row b of z [B,D] and k of μ, lv [K,D]: shape [B,K]. */
     public Tensor gaussianLogDensityPairs(Tensor z, Tensor mu, Tensor logVar) { return Gaussian.logDensityPairs(this, z, mu, logVar); }
+    /**
+     * E_{z~N(μ_b, e^lv_b)} log N(z; μK_k, e^lvK_k) for every row b of μ, lv [B,D] and k of μK, lvK [K,D]:
+     * shape [B,K]. Closed form, no sampling.
+     */
+    public Tensor gaussianExpectedLogDensityPairs(Tensor mu, Tensor logVar, Tensor muK, Tensor logVarK) {
+        return Gaussian.expectedLogDensityPairs(this, mu, logVar, muK, logVarK);
+    }
+
+    /** A no-gradient tensor of standard normal draws (reparameterisation noise), valid until reset. */
+    public Tensor normal(int rows, int cols, java.util.random.RandomGenerator rng) {
+        Tensor e = scratch(rows, cols);
+        for (int i = 0; i < e.size(); i++) e.data[e.off + i] = (float) rng.nextGaussian();
+        return e;
+    }
 }

@@ -205,4 +205,37 @@ class OpGradientProperties {
         Tensor z = leaf(rng, rows, d), mu = leaf(rng, k, d), lv = uniform(rng, -1.5, 1.5, k, d);
         GradCheck.check(t -> t.gaussianLogDensityPairs(z, mu, lv), List.of(z, mu, lv));
     }
+
+    @Property(tries = 30)
+    void gaussianExpectedLogDensityPairs(@ForAll @IntRange(min = 1, max = 4) int rows, @ForAll @IntRange(min = 1, max = 4) int k,
+                                         @ForAll @IntRange(min = 1, max = 4) int d, @ForAll long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Tensor mu = leaf(rng, rows, d), lv = uniform(rng, -1.5, 1.5, rows, d);
+        Tensor muK = leaf(rng, k, d), lvK = uniform(rng, -1.5, 1.5, k, d);
+        GradCheck.check(t -> t.gaussianExpectedLogDensityPairs(mu, lv, muK, lvK), List.of(mu, lv, muK, lvK));
+    }
+
+    @Property(tries = 20)
+    void reparameterisedSampleThroughLogDensity(@ForAll @IntRange(min = 1, max = 4) int rows, @ForAll @IntRange(min = 1, max = 4) int d,
+                                                @ForAll long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Tensor mu = leaf(rng, rows, d), lv = uniform(rng, -1.5, 1.5, rows, d), muK = leaf(rng, 3, d), lvK = leaf(rng, 3, d);
+        Tensor eps = Tensor.zeros(rows, d);
+        for (int i = 0; i < eps.size(); i++) eps.set(i, (float) rng.nextGaussian());
+        GradCheck.check(t -> {
+            Tensor z = t.add(mu, t.mul(t.exp(t.mul(lv, 0.5f)), eps));
+            return t.logSumExp(t.gaussianLogDensityPairs(z, muK, lvK));
+        }, List.of(mu, lv, muK, lvK));
+    }
+
+    @Property(tries = 20)
+    void logVarClampCutsTheGradient(@ForAll @IntRange(min = 1, max = 3) int d, @ForAll long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Tensor z = leaf(rng, 1, d), mu = leaf(rng, 1, d);
+        Tensor lv = uniform(rng, 20, 30, 1, d);   // beyond the clamp: the function is flat in lv
+        Tape t = new Tape();
+        t.backward(t.sum(t.gaussianLogDensity(z, mu, lv)));
+        for (int j = 0; j < d; j++) org.junit.jupiter.api.Assertions.assertEquals(0f, lv.gradAt(j));
+        GradCheck.check(tp -> tp.gaussianLogDensity(z, mu, lv), List.of(z, mu, lv));
+    }
 }
