@@ -44,6 +44,8 @@ public final class CudaKernels implements Kernels, AutoCloseable {
 
     @Override public int threads() { return cpu.threads(); }
 
+    @Override public void parallelFor(int tasks, java.util.function.IntConsumer task) { cpu.parallelFor(tasks, task); }
+
     public CudaContext context() { return cuda; }
 
     @Override
