@@ -112,6 +112,7 @@ public final class CudaBackend {
                     new CudaUnavailableException(CudaLibraries.cublasNotFound(found))), arena);
             ctx = new CudaContext(arena, rt, device, name);
             ctx.attachBlas(new CudaBlas(ctx, cublas));
+            ctx.searchDirs(searchDirs);
             ctx.describe(name + " (device " + device + " of " + count[0] + "), CUDA runtime "
                     + CudaRuntime.versionString(rt.runtimeVersion()) + ", driver "
                     + CudaRuntime.versionString(rt.driverVersion()) + ", cuBLAS " + ctx.blas().version()
