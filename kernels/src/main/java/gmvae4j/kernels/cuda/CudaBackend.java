@@ -5,6 +5,7 @@ import gmvae4j.kernels.Kernels;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Whether CUDA can be used here, and the process-wide CUDA context when it can.
@@ -59,6 +60,17 @@ public final class CudaBackend {
         } catch (CudaUnavailableException e) {
             return new Probe(false, e.getMessage());
         }
+    }
+
+    /**
+     * The one stderr line {@code auto} prints when it falls back to the CPU, or empty when
+     * there is nothing worth saying: a machine with no CUDA runtime at all is the normal case
+     * and gets no message; one where CUDA is installed but unusable (no driver, no device, no
+     * cuBLAS, native access off) is told why.
+     */
+    public static Optional<String> fallbackNotice(Probe p) {
+        if (p.available() || p.reason().startsWith("no " + CudaLibraries.CUDART + ".so")) return Optional.empty();
+        return Optional.of("gmvae4j: CUDA not used, running on the CPU: " + p.reason());
     }
 
     /**
