@@ -5,6 +5,7 @@ import gmvae4j.kernels.Kernels;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Whether CUDA can be used here, and the process-wide CUDA context when it can.
@@ -62,6 +63,17 @@ public final class CudaBackend {
     }
 
     /**
+     * The one stderr line {@code auto} prints when it falls back to the CPU, or empty when
+     * there is nothing worth saying: a machine with no CUDA runtime at all is the normal case
+     * and gets no message; one where CUDA is installed but unusable (no driver, no device, no
+     * cuBLAS, native access off) is told why.
+     */
+    public static Optional<String> fallbackNotice(Probe p) {
+        if (p.available() || p.reason().startsWith("no " + CudaLibraries.CUDART + ".so")) return Optional.empty();
+        return Optional.of("gmvae4j: CUDA not used, running on the CPU: " + p.reason());
+    }
+
+    /**
      * The process-wide context (opened by the first {@link #probe()}).
      *
      * @throws CudaUnavailableException with the probe's reason
@@ -112,6 +124,7 @@ public final class CudaBackend {
                     new CudaUnavailableException(CudaLibraries.cublasNotFound(found))), arena);
             ctx = new CudaContext(arena, rt, device, name);
             ctx.attachBlas(new CudaBlas(ctx, cublas));
+            ctx.searchDirs(searchDirs);
             ctx.describe(name + " (device " + device + " of " + count[0] + "), CUDA runtime "
                     + CudaRuntime.versionString(rt.runtimeVersion()) + ", driver "
                     + CudaRuntime.versionString(rt.driverVersion()) + ", cuBLAS " + ctx.blas().version()

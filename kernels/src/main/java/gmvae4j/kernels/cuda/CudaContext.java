@@ -4,6 +4,8 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.List;
 
 /**
  * An opened CUDA device: the loaded libraries, the device index, a cuBLAS handle
@@ -25,6 +27,8 @@ public final class CudaContext implements AutoCloseable {
     private final String deviceName;
     private String description;
     private CudaBlas blas;
+    private List<Path> searchDirs = List.of();
+    private CudaElementwise elementwise;
     private MemorySegment staging;     // pinned when cudaMallocHost works, else from stagingArena
     private boolean stagingPinned;
     private Arena stagingArena;
@@ -41,6 +45,22 @@ public final class CudaContext implements AutoCloseable {
     void attachBlas(CudaBlas blas) { this.blas = blas; }
 
     void describe(String description) { this.description = description; }
+
+    void searchDirs(List<Path> dirs) { this.searchDirs = List.copyOf(dirs); }
+
+    /**
+     * Our own elementwise/row/Adam kernels (PTX through the driver API), loaded on first use so
+     * that a problem with them never stands in the way of cuBLAS. <b>Never run on a GPU by the
+     * author</b>; see {@link CudaElementwise}.
+     *
+     * @throws CudaUnavailableException when libcuda cannot be loaded
+     * @throws CudaException when the driver rejects the PTX
+     */
+    public synchronized CudaElementwise elementwise() {
+        ensureOpen();
+        if (elementwise == null) elementwise = new CudaElementwise(this, CudaDriver.load(searchDirs, arena));
+        return elementwise;
+    }
 
     public CudaRuntime runtime() { return rt; }
     public int device() { return device; }
@@ -124,6 +144,7 @@ public final class CudaContext implements AutoCloseable {
         if (closed) return;
         try {
             if (device != 0) rt.setDevice(device);
+            if (elementwise != null) elementwise.unload();
             if (blas != null) blas.destroy();
             if (staging != null && stagingPinned) rt.freeHost(staging);
         } finally {

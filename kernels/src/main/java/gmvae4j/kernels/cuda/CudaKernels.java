@@ -20,8 +20,12 @@ import gmvae4j.kernels.Kernels;
  */
 public final class CudaKernels implements Kernels, AutoCloseable {
 
-    /** m·n·k below which sgemm stays on the CPU: 256³, about where transfers stop dominating. */
-    public static final long DEFAULT_MIN_DEVICE_WORK = 256L * 256 * 256;
+    /**
+     * m·n·k below which sgemm stays on the CPU: 512³. Below it, moving the operands over PCIe
+     * takes about as long as a multi-core CPU takes to multiply them, so all of the model's
+     * products (the largest, 128x784x512, is 51·10⁶) stay on the CPU and only big ones go out.
+     */
+    public static final long DEFAULT_MIN_DEVICE_WORK = 512L * 512 * 512;
 
     private final CudaContext cuda;
     private final Kernels cpu;

@@ -66,6 +66,7 @@ public final class CudaLibraries {
         dirs.add(Path.of("/usr/local/nvidia/lib64"));
         dirs.add(Path.of("/usr/local/nvidia/lib"));
         dirs.add(Path.of("/usr/lib64"));
+        dirs.add(Path.of("/usr/lib/wsl/lib"));       // WSL 2 puts the driver's libcuda here
         for (Path site : sitePackagesDirs()) dirs.addAll(nvidiaWheelDirs(site));
         return existingDistinct(dirs);
     }

@@ -12,6 +12,9 @@
  *       opens a {@link gmvae4j.kernels.cuda.CudaContext}.</li>
  *   <li>{@link gmvae4j.kernels.cuda.DeviceBuffer} and {@link gmvae4j.kernels.cuda.CudaBlas}
  *       are the device-resident primitives (row-major sgemm, geam, axpy, scal, dgmm).</li>
+ *   <li>{@link gmvae4j.kernels.cuda.CudaElementwise}: activations, softmax, BCE and Adam as
+ *       PTX kernels through the driver API ({@code CudaDriver}). <b>Never run on a GPU by
+ *       their author</b>; checked with ptxas, a PTX-signature test and a fake libcuda.</li>
  *   <li>{@link gmvae4j.kernels.cuda.CudaKernels} is the simple copy-in/copy-out
  *       {@link gmvae4j.kernels.Kernels} backend: sgemm on the GPU, the rest on the CPU.</li>
  * </ul>

@@ -57,4 +57,12 @@ class CudaBackendTest {
         CudaUnavailableException u = assertThrows(CudaUnavailableException.class, CudaBackend::shared);
         assertEquals(p.reason(), u.getMessage());
     }
+
+    @Test
+    void autoStaysQuietWhereNoCudaIsInstalledAndExplainsABrokenInstall() {
+        assertTrue(CudaBackend.fallbackNotice(new CudaBackend.Probe(false, "no libcudart.so.* found in: /x (add ...)")).isEmpty());
+        assertTrue(CudaBackend.fallbackNotice(new CudaBackend.Probe(true, "H100")).isEmpty());
+        assertEquals("gmvae4j: CUDA not used, running on the CPU: cudaGetDeviceCount returned 0 devices",
+                CudaBackend.fallbackNotice(new CudaBackend.Probe(false, "cudaGetDeviceCount returned 0 devices")).orElseThrow());
+    }
 }

@@ -51,6 +51,7 @@ class FakeCudaTest {
         ok = tmp.resolve("ok");
         compile(ok.resolve("libcudart.so.12"), "-DFAKE_CUDART");
         compile(ok.resolve("libcublas.so.12"), "-DFAKE_CUBLAS");
+        compile(ok.resolve("libcuda.so.1"), "-DFAKE_CUDA_DRIVER");
         ctx = CudaBackend.open(List.of(ok), 0);
         // counters the fake runtime keeps, read through the same library instance
         probeArena = Arena.ofShared();
@@ -74,9 +75,11 @@ class FakeCudaTest {
             try (InputStream in = FakeCudaTest.class.getResourceAsStream("fake_cuda.c")) {
                 Files.copy(in, src);
             }
-        List<String> cmd = new ArrayList<>(List.of("gcc", "-shared", "-fPIC", "-O1", "-o", out.toString()));
+        List<String> cmd = new ArrayList<>(List.of("gcc", "-shared", "-fPIC", "-O1", "-Wl,-z,noexecstack",
+                "-o", out.toString()));
         cmd.addAll(List.of(defines));
         cmd.add(src.toString());
+        cmd.add("-lm");
         Process p;
         try {
             p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -317,6 +320,64 @@ class FakeCudaTest {
             assertArrayEquals(new float[] {3, 14, 106, -3, 5, 94}, out.download());
             ctx.blas().colSumsAcc(2, 3, dx, 0, 3, ones, sums, 0);
             assertArrayEquals(new float[] {6, 8, 10}, sums.download());
+        }
+    }
+
+    // ---------------------------------------------------------------- our kernels (fake driver)
+
+    @Test
+    void elementwiseKernelsPassIntFloatAndPointerArguments() {
+        ScalarKernels ref = new ScalarKernels();
+        Random r = new Random(5);
+        int n = 1000;
+        float[] x = SgemmCases.fill(r, n + 3);
+        CudaElementwise ew = ctx.elementwise();
+        try (DeviceBuffer dx = DeviceBuffer.of(ctx, x); DeviceBuffer out = DeviceBuffer.allocate(ctx, n + 3)) {
+            out.zero(0, n + 3);
+            ew.relu(n, dx, 3, out, 1);
+            float[] expected = new float[n + 3];
+            ref.relu(n, x, 3, expected, 1);
+            assertArrayEquals(expected, out.download());
+
+            ew.rowSoftmax(10, 100, dx, 0, out, 0);
+            ref.rowSoftmax(10, 100, x, 0, expected, 0);
+            float[] got = out.download();
+            for (int i = 0; i < n; i++) assertEquals(expected[i], got[i], 1e-6f, "softmax " + i);
+        }
+        float[] p = SgemmCases.fill(r, n), g = SgemmCases.fill(r, n), m = SgemmCases.fill(r, n), v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = Math.abs(m[i]);
+        try (DeviceBuffer dp = DeviceBuffer.of(ctx, p); DeviceBuffer dg = DeviceBuffer.of(ctx, g);
+             DeviceBuffer dm = DeviceBuffer.of(ctx, m); DeviceBuffer dv = DeviceBuffer.of(ctx, v)) {
+            ew.adam(n, dp, 0, dg, 0, dm, 0, dv, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, 0.1f, 0.001f);
+            ref.adam(n, p, 0, g, 0, m, 0, v, 0, 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, 0.1f, 0.001f);
+            float[] gp = dp.download(), gm = dm.download(), gv = dv.download();
+            for (int i = 0; i < n; i++) {
+                assertEquals(p[i], gp[i], 1e-6f, "adam p " + i);
+                assertEquals(m[i], gm[i], 1e-6f, "adam m " + i);
+                assertEquals(v[i], gv[i], 1e-6f, "adam v " + i);
+            }
+        }
+        float[] logits = SgemmCases.fill(r, n), targets = new float[n];
+        for (int i = 0; i < n; i++) { logits[i] *= 20; targets[i] = r.nextFloat(); }
+        try (DeviceBuffer dl = DeviceBuffer.of(ctx, logits); DeviceBuffer dt = DeviceBuffer.of(ctx, targets);
+             DeviceBuffer loss = DeviceBuffer.allocate(ctx, n); DeviceBuffer grad = DeviceBuffer.allocate(ctx, n)) {
+            ew.bceWithLogits(n, dl, 0, dt, 0, loss, 0, grad, 0, 0.5f);
+            float[] expectedGrad = new float[n];
+            double total = ref.bceWithLogits(n, logits, 0, targets, 0, expectedGrad, 0, 0.5f);
+            double sum = 0;
+            for (float l : loss.download()) sum += l;
+            assertEquals(total, sum, 1e-3 * total);
+            assertArrayEquals(expectedGrad, grad.download(), 1e-6f);
+        }
+    }
+
+    @Test
+    void kernelLaunchFailuresNameTheKernel() {
+        try (DeviceBuffer d = DeviceBuffer.allocate(ctx, 4)) {
+            CudaException e = assertThrows(CudaException.class, () -> ctx.elementwise().exp(4, d, 0, d, 0));
+            assertEquals("cuLaunchKernel(gmvae_exp, grid 1, block 256) failed: operation not supported (CUresult 801)",
+                    e.getMessage());
+            assertThrows(IndexOutOfBoundsException.class, () -> ctx.elementwise().relu(5, d, 0, d, 0));
         }
     }
 }
