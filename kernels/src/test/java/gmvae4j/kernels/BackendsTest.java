@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,16 +23,36 @@ class BackendsTest {
     void autoTakesTheVectorBackendSilentlyWhenTheModuleIsThere() {
         assertTrue(Backends.vectorApiPresent(), "surefire runs with --add-modules jdk.incubator.vector");
         assertInstanceOf(VectorKernels.class, Backends.choose("auto", true, err));
+        // auto may add one line about CUDA (installed here without a driver); never the slow-path one
+        assertFalse(err().contains("slow"), err());
+        assertTrue(err().isEmpty() || err().strip().lines().count() == 1 && err().contains("CUDA"), err());
+    }
+
+    @Test
+    void cpuIsTheVectorBackendOrTheScalarOneWithItsNotice() {
+        assertInstanceOf(VectorKernels.class, Backends.choose("cpu", true, err));
         assertEquals("", err());
+        assertInstanceOf(ScalarKernels.class, Backends.choose("cpu", false, err));
+        assertTrue(err().contains("slow"), err());
+    }
+
+    @Test
+    void cudaWithoutAUsableDeviceIsAOneLineError() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(gmvae4j.kernels.cuda.CudaBackend.probe().available(),
+                "a CUDA device is present: the unavailable path cannot be exercised here");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Backends.choose("cuda", true, err));
+        assertTrue(e.getMessage().startsWith("backend 'cuda' is unavailable: "), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
     }
 
     @Test
     void autoWithoutTheModuleFallsBackAndSaysSoOnce() {
         Kernels k = Backends.choose("auto", false, err);
         assertInstanceOf(ScalarKernels.class, k);
-        String[] lines = err().strip().split("\n");
-        assertEquals(1, lines.length, err());
-        assertTrue(lines[0].contains("slow") && lines[0].contains("--add-modules jdk.incubator.vector"), lines[0]);
+        // exactly one line about the slow path (auto may add one about CUDA on a machine that has its runtime)
+        var slow = err().lines().filter(l -> l.contains("slow")).toList();
+        assertEquals(1, slow.size(), err());
+        assertTrue(slow.get(0).contains("--add-modules jdk.incubator.vector"), slow.get(0));
     }
 
     @Test
