@@ -1,5 +1,6 @@
 package gmvae4j.cli;
 
+import gmvae4j.kernels.Backends;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,7 @@ public final class Main {
         }
         rest = java.util.Arrays.stream(rest).filter(a -> !a.equals("--debug")).toArray(String[]::new);
         try {
+            rest = takeBackendFlag(rest);
             return cmd.run(new Args(cmd.name(), rest));
         } catch (UserError e) {
             System.err.println("gmvae " + cmd.name() + ": " + e.getMessage());
@@ -62,6 +64,33 @@ public final class Main {
             else System.err.println("(run with --debug for the stack trace)");
             return 1;
         }
+    }
+
+    /**
+     * {@code --backend cpu|cuda|auto} is accepted by every command: it must be decided before
+     * the first kernel runs, so it is taken here and handed to {@link Backends} as a property.
+     */
+    private static String[] takeBackendFlag(String[] args) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i], value = null;
+            if (a.equals("--backend")) {
+                if (i + 1 >= args.length) throw new UserError("--backend needs a value: cpu, cuda or auto");
+                value = args[++i];
+            } else if (a.startsWith("--backend=")) {
+                value = a.substring("--backend=".length());
+            }
+            if (value == null) { out.add(a); continue; }
+            if (!java.util.Set.of("cpu", "cuda", "auto", "vector", "scalar").contains(value))
+                throw new UserError("--backend must be cpu, cuda or auto, got '" + value + "'");
+            System.setProperty("gmvae.backend", value);
+            try {
+                Backends.get();
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage());
+            }
+        }
+        return out.toArray(String[]::new);
     }
 
     private static void printHelp(Map<String, Command> byName) {

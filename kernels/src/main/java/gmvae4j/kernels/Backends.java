@@ -4,10 +4,14 @@ package gmvae4j.kernels;
  * Decides once, at startup, which {@link Kernels} backend the process uses, and says so when
  * the choice is a slow one.
  *
- * <p>Choice: system property {@code gmvae.backend} = {@code auto} (default) | {@code vector} |
- * {@code scalar}. {@code auto} takes the Vector API backend when the {@code jdk.incubator.vector}
- * module is in the boot layer (the {@code ./gmvae} launcher adds it), else the scalar one with a
- * single stderr line explaining how to get the fast path. The Vector API classes are only ever
+ * <p>Choice: system property {@code gmvae.backend} (the CLI's {@code --backend}) =
+ * {@code auto} (default) | {@code cpu} | {@code cuda} | {@code vector} | {@code scalar}.
+ * {@code cpu} takes the Vector API backend when the {@code jdk.incubator.vector} module is in the
+ * boot layer (the {@code ./gmvae} launcher adds it), else the scalar one with a single stderr line
+ * explaining how to get the fast path. {@code auto} is {@code cpu} plus cuBLAS for large products
+ * when CUDA loads and a device is present ({@link gmvae4j.kernels.cuda.CudaBackend}); a CUDA
+ * install that is present but unusable gets one stderr line saying why. {@code cuda} where CUDA
+ * cannot load is a one-line error, never a crash. The Vector API classes are only ever
  * touched through reflection-free lazy loading of {@code VectorKernels}, so a JVM without the
  * module never resolves them.
  */
@@ -22,7 +26,7 @@ public final class Backends {
         Kernels k = instance;
         if (k == null) {
             synchronized (Backends.class) {
-                if (instance == null) instance = choose(System.getProperty("gmvae.backend", "auto"));
+                if (instance == null) instance = fromSystemProperty();
                 k = instance;
             }
         }
@@ -34,22 +38,44 @@ public final class Backends {
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     }
 
+    /** The backend {@code -Dgmvae.backend} asks for (uncached; {@link #get()} caches it). */
+    static Kernels fromSystemProperty() {
+        return choose(System.getProperty("gmvae.backend", "auto"));
+    }
+
     /** Builds a backend by name; throws IllegalArgumentException with a one-line reason. */
     public static Kernels choose(String name) {
+        return choose(name, vectorApiPresent(), System.err);
+    }
+
+    /** {@link #choose(String)} with the module check and the message stream made explicit (tests). */
+    static Kernels choose(String name, boolean vectorPresent, java.io.PrintStream err) {
         switch (name) {
             case "scalar":
                 return new ScalarKernels();
             case "vector":
-                if (!vectorApiPresent())
+                if (!vectorPresent)
                     throw new IllegalArgumentException("backend 'vector' needs the JVM flag --add-modules jdk.incubator.vector");
                 return VectorSupport.create();
-            case "auto":
-                if (vectorApiPresent()) return VectorSupport.create();
-                System.err.println("gmvae4j: running the scalar kernels (slow): the JVM was started without "
-                        + "--add-modules jdk.incubator.vector; use ./gmvae or add that flag for SIMD kernels");
+            case "cpu":
+                if (vectorPresent) return VectorSupport.create();
+                err.println(SLOW_PATH_MESSAGE);
                 return new ScalarKernels();
+            case "cuda":   // big products on the GPU, everything else on the CPU
+                return gmvae4j.kernels.cuda.CudaBackend.kernels(choose("cpu", vectorPresent, err));
+            case "auto": {
+                Kernels cpu = choose("cpu", vectorPresent, err);
+                var probe = gmvae4j.kernels.cuda.CudaBackend.probe();
+                if (probe.available()) return gmvae4j.kernels.cuda.CudaBackend.kernels(cpu);
+                gmvae4j.kernels.cuda.CudaBackend.fallbackNotice(probe).ifPresent(err::println);
+                return cpu;
+            }
             default:
-                throw new IllegalArgumentException("unknown backend '" + name + "' (expected auto, vector or scalar)");
+                throw new IllegalArgumentException("unknown backend '" + name
+                        + "' (expected auto, cpu, cuda, vector or scalar)");
         }
     }
+
+    static final String SLOW_PATH_MESSAGE = "gmvae4j: running the scalar kernels (slow): the JVM was started without "
+            + "--add-modules jdk.incubator.vector; use ./gmvae or add that flag for SIMD kernels";
 }

@@ -1,0 +1,97 @@
+package gmvae4j.engine;
+
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Function;
+
+/**
+ * Checks analytic gradients against central finite differences. Shared by every test that owns a
+ * backward step, including whole-model checks (put any sampling noise in fixed tensors first).
+ *
+ * <p>How: {@code f} builds a result y from the inputs on a tape. The scalar checked is
+ * L = Σ_i w_i·y_i with fixed random weights w (so every output element matters and y need not be a
+ * scalar), summed in double. Analytic: backward from y with seed w. Numeric, for every input element x:
+ * (L(x⁺) − L(x⁻)) / (x⁺ − x⁻) with x± = float(x ± h), dividing by the step actually taken after
+ * rounding to float.
+ *
+ * <p>Tolerance: |analytic − numeric| ≤ {@link #ATOL} + {@link #RTOL}·max(|analytic|, |numeric|) + noise,
+ * where noise = 8·2⁻²³·Σ|w_i·y_i| / (x⁺ − x⁻) bounds what float rounding of y alone can do to the
+ * difference quotient. With h = 1e−2 the truncation error (h²/6·f''') sits well inside RTOL for
+ * smooth functions of O(1) inputs. At a kink (relu at 0, a clamp edge) the two disagree by design:
+ * callers keep inputs at least a few h away from kinks (e.g. with jqwik {@code Assume.that}).
+ */
+public final class GradCheck {
+    private GradCheck() {}
+
+    public static final double H = 1e-2;
+    public static final double RTOL = 1e-2;
+    public static final double ATOL = 1e-4;
+
+    /** Outcome: the worst element found (ratio of its error to its tolerance, > 1 means failure). */
+    public record Result(double worstRatio, String worst, int checked) {
+        public boolean ok() { return worstRatio <= 1; }
+    }
+
+    /** Checks with the default step; throws AssertionError naming the worst element on failure. */
+    public static Result check(Function<Tape, Tensor> f, List<Tensor> inputs) {
+        Result r = measure(f, inputs, H);
+        if (!r.ok()) throw new AssertionError("gradient check failed: " + r.worst());
+        return r;
+    }
+
+    /** Measures without throwing; every input must {@link Tensor#requireGrad() require a gradient}. */
+    public static Result measure(Function<Tape, Tensor> f, List<Tensor> inputs, double h) {
+        Tape tape = new Tape();
+        for (Tensor x : inputs) {
+            if (!x.requiresGrad()) throw new IllegalArgumentException("gradcheck input does not require a gradient");
+            x.zeroGrad();
+        }
+        Tensor y = f.apply(tape);
+        float[] w = new float[y.size()];
+        SplittableRandom rng = new SplittableRandom(12345);
+        for (int i = 0; i < w.length; i++) w[i] = (float) (rng.nextDouble() * 2 - 1);
+        double scale = 0;
+        for (int i = 0; i < w.length; i++) scale += Math.abs((double) w[i] * y.get(i));
+        tape.backward(y, w);
+
+        double worst = 0;
+        String worstText = "none";
+        int checked = 0;
+        for (int in = 0; in < inputs.size(); in++) {
+            Tensor x = inputs.get(in);
+            float[] analytic = x.gradToArray();
+            for (int i = 0; i < x.size(); i++) {
+                float orig = x.get(i);
+                float xp = (float) (orig + h), xm = (float) (orig - h);
+                x.set(i, xp);
+                double lp = weighted(tape, f, w);
+                x.set(i, xm);
+                double lm = weighted(tape, f, w);
+                x.set(i, orig);
+                double step = (double) xp - xm;
+                double numeric = (lp - lm) / step;
+                double a = analytic[i];
+                double noise = 8 * Math.ulp(1f) * scale / step;
+                double tol = ATOL + RTOL * Math.max(Math.abs(a), Math.abs(numeric)) + noise;
+                double ratio = Math.abs(a - numeric) / tol;
+                if (!(ratio <= worst)) {   // also catches NaN
+                    worst = Double.isNaN(ratio) ? Double.POSITIVE_INFINITY : ratio;
+                    worstText = "input " + in + " element " + i + " (value " + orig + "): analytic " + a + ", numeric " + numeric
+                            + ", tolerance " + tol;
+                }
+                checked++;
+            }
+        }
+        return new Result(worst, worstText, checked);
+    }
+
+    private static double weighted(Tape tape, Function<Tape, Tensor> f, float[] w) {
+        tape.reset();
+        try (var g = tape.noGrad()) {
+            Tensor y = f.apply(tape);
+            double s = 0;
+            for (int i = 0; i < w.length; i++) s += (double) w[i] * y.get(i);
+            return s;
+        }
+    }
+}

@@ -1,0 +1,181 @@
+package gmvae4j.engine.eval;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.MathContext;
+import java.util.SplittableRandom;
+
+/**
+ * How many labels it takes before every cluster has at least one: the theory behind "K labels
+ * could be enough".
+ *
+ * <ul>
+ *   <li><b>Hand-picked:</b> with K pure, equal clusters and one well-chosen point per cluster,
+ *       K labels suffice: a fraction K/N.</li>
+ *   <li><b>Random, equal clusters:</b> the smallest n with P(all K covered) ≥ 1−δ when each
+ *       label falls in a uniformly random cluster. Exact by inclusion–exclusion,
+ *       <pre>  P(all covered) = Σ_{j=0..K} (−1)^j C(K,j) (1 − j/K)^n</pre>
+ *       evaluated in exact integer arithmetic (Σ (−1)^j C(K,j)(K−j)^n compared with (1−δ)·K^n),
+ *       because the alternating terms cancel catastrophically in floating point for small n.
+ *       Also the classical sufficient bound n ≥ K·ln(K/δ) (union bound, (1−1/K)^n ≤ e^{−n/K}).
+ *       These model draws with replacement; drawing distinct points from a finite pool covers at
+ *       least as well (a with-replacement sample is a uniform sample of its distinct points, and
+ *       coverage only grows with the sample), so the numbers are sound upper bounds for it.</li>
+ *   <li><b>Random, actual cluster sizes p_c:</b> inclusion–exclusion over unequal sizes has 2^K
+ *       terms, so instead: the union bound Σ_c (1−p_c)^n ≤ δ gives a sufficient n (upper
+ *       bound); the second Bonferroni inequality P(miss) ≥ Σ_c (1−p_c)^n − Σ_{c<d} (1−p_c−p_d)^n
+ *       gives n below which 1−δ is provably out of reach (lower bound); and a seeded Monte Carlo
+ *       estimate of the (1−δ)-quantile of the coverage time sits between them. Empty clusters
+ *       are left out: they need no label.</li>
+ * </ul>
+ */
+public final class CoverageBounds {
+    private CoverageBounds() {}
+
+    /** The equal-cluster results for K clusters, N points, confidence 1−δ. */
+    public record Equal(int k, long n, double delta, int handPicked, long exact, long unionBound) {
+        public double handPickedFraction() { return handPicked / (double) n; }
+        public double exactFraction() { return exact / (double) n; }
+        public double unionBoundFraction() { return unionBound / (double) n; }
+    }
+
+    /** The actual-size results: nonEmpty clusters, and the lower bound ≤ Monte Carlo estimate ≤ upper bound. */
+    public record Actual(int nonEmpty, long n, double delta, long lowerBound, long monteCarlo, long upperBound,
+                         int trials, long smallestCluster) {
+        public double lowerFraction() { return lowerBound / (double) n; }
+        public double monteCarloFraction() { return monteCarlo / (double) n; }
+        public double upperFraction() { return upperBound / (double) n; }
+    }
+
+    public static Equal equal(int k, long n, double delta) {
+        check(k, delta);
+        return new Equal(k, n, delta, k, exactEqual(k, delta), unionBoundEqual(k, delta));
+    }
+
+    /** ⌈K·ln(K/δ)⌉. */
+    public static long unionBoundEqual(int k, double delta) {
+        return (long) Math.ceil(k * Math.log(k / delta));
+    }
+
+    /** P(all K equal clusters covered by n uniform draws), exactly, as a BigDecimal. */
+    public static BigDecimal coverageProbability(int k, long n) {
+        if (n > Integer.MAX_VALUE) throw new IllegalArgumentException("n too large");
+        BigInteger[] num = numeratorTerms(k, (int) n);
+        BigInteger sum = BigInteger.ZERO;
+        for (BigInteger t : num) sum = sum.add(t);
+        return new BigDecimal(sum).divide(new BigDecimal(BigInteger.valueOf(k).pow((int) n)), MathContext.DECIMAL128);
+    }
+
+    /** Smallest n with exact P(all covered) ≥ 1−δ (binary search; coverage grows with n). */
+    public static long exactEqual(int k, double delta) {
+        if (k == 1) return 1;
+        long lo = k - 1, hi = Math.max(k, unionBoundEqual(k, delta)); // P(n = k-1) = 0; the union bound suffices
+        while (!covers(k, hi, delta)) hi *= 2;
+        while (hi - lo > 1) {
+            long mid = (lo + hi) >>> 1;
+            if (covers(k, mid, delta)) hi = mid; else lo = mid;
+        }
+        return hi;
+    }
+
+    private static boolean covers(int k, long n, double delta) {
+        BigInteger sum = BigInteger.ZERO;
+        for (BigInteger t : numeratorTerms(k, (int) n)) sum = sum.add(t);
+        BigDecimal need = new BigDecimal(BigInteger.valueOf(k).pow((int) n)).multiply(BigDecimal.ONE.subtract(new BigDecimal(delta)));
+        return new BigDecimal(sum).compareTo(need) >= 0;
+    }
+
+    /** (−1)^j C(K,j) (K−j)^n for j = 0..K. */
+    private static BigInteger[] numeratorTerms(int k, int n) {
+        BigInteger[] t = new BigInteger[k + 1];
+        BigInteger binom = BigInteger.ONE;
+        for (int j = 0; j <= k; j++) {
+            BigInteger term = binom.multiply(BigInteger.valueOf(k - j).pow(n));
+            t[j] = (j % 2 == 0) ? term : term.negate();
+            binom = binom.multiply(BigInteger.valueOf(k - j)).divide(BigInteger.valueOf(j + 1));
+        }
+        return t;
+    }
+
+    /** Bounds and a Monte Carlo estimate for clusters of the given sizes (points per cluster). */
+    public static Actual actual(long[] sizes, double delta, int trials, long seed) {
+        if (!(delta > 0 && delta < 1)) throw new IllegalArgumentException("delta must be in (0,1), got " + delta);
+        long total = 0;
+        int nonEmpty = 0;
+        long smallest = Long.MAX_VALUE;
+        for (long s : sizes) {
+            if (s < 0) throw new IllegalArgumentException("negative cluster size");
+            total += s;
+            if (s > 0) { nonEmpty++; smallest = Math.min(smallest, s); }
+        }
+        if (nonEmpty == 0) throw new IllegalArgumentException("every cluster is empty");
+        double[] p = new double[nonEmpty];
+        int j = 0;
+        for (long s : sizes) if (s > 0) p[j++] = s / (double) total;
+        long upper = smallestN(n -> unionMiss(p, n) <= delta, nonEmpty);
+        long lower = smallestN(n -> bonferroniMissLower(p, n) <= delta, 1);
+        long mc = monteCarloQuantile(p, 1 - delta, trials, seed);
+        return new Actual(nonEmpty, total, delta, Math.min(lower, mc), mc, Math.max(upper, mc), trials, smallest);
+    }
+
+    /** Σ_c (1−p_c)^n: an upper bound on P(some cluster missed). */
+    static double unionMiss(double[] p, long n) {
+        double s = 0;
+        for (double pc : p) s += Math.exp(n * Math.log1p(-pc));
+        return s;
+    }
+
+    /** Σ_c (1−p_c)^n − Σ_{c<d} (1−p_c−p_d)^n: a lower bound on P(some cluster missed). */
+    static double bonferroniMissLower(double[] p, long n) {
+        double s = unionMiss(p, n);
+        for (int c = 0; c < p.length; c++)
+            for (int d = c + 1; d < p.length; d++) {
+                double r = 1 - p[c] - p[d];
+                if (r > 0) s -= Math.exp(n * Math.log(r));
+            }
+        return s;
+    }
+
+    private interface Test { boolean ok(long n); }
+
+    /** Smallest n ≥ from with ok(n), for a predicate that becomes and stays true as n grows. */
+    private static long smallestN(Test ok, long from) {
+        long lo = from - 1, hi = Math.max(from, 1);
+        while (!ok.ok(hi)) { lo = hi; hi *= 2; if (hi > (1L << 50)) return Long.MAX_VALUE; }
+        while (hi - lo > 1) {
+            long mid = (lo + hi) >>> 1;
+            if (ok.ok(mid)) hi = mid; else lo = mid;
+        }
+        return hi;
+    }
+
+    /** The q-quantile of the number of draws until every cluster is hit, over seeded trials. */
+    static long monteCarloQuantile(double[] p, double q, int trials, long seed) {
+        double[] cum = new double[p.length];
+        double acc = 0;
+        for (int i = 0; i < p.length; i++) { acc += p[i]; cum[i] = acc; }
+        SplittableRandom rnd = new SplittableRandom(seed);
+        long[] times = new long[trials];
+        boolean[] hit = new boolean[p.length];
+        for (int t = 0; t < trials; t++) {
+            java.util.Arrays.fill(hit, false);
+            int missing = p.length;
+            long draws = 0;
+            while (missing > 0) {
+                draws++;
+                int c = java.util.Arrays.binarySearch(cum, rnd.nextDouble() * acc);
+                if (c < 0) c = -c - 1;
+                if (c >= p.length) c = p.length - 1;
+                if (!hit[c]) { hit[c] = true; missing--; }
+            }
+            times[t] = draws;
+        }
+        java.util.Arrays.sort(times);
+        return times[(int) Math.min(trials - 1, Math.ceil(q * trials) - 1)];
+    }
+
+    private static void check(int k, double delta) {
+        if (k <= 0) throw new IllegalArgumentException("k must be positive, got " + k);
+        if (!(delta > 0 && delta < 1)) throw new IllegalArgumentException("delta must be in (0,1), got " + delta);
+    }
+}

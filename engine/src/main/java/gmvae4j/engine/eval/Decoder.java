@@ -1,0 +1,35 @@
+package gmvae4j.engine.eval;
+
+/**
+ * Turns a posterior row q(·|x) into a class, using what the labels taught ({@link LabelMap}).
+ * Implementations: {@link HardDecoder} (the study's cluster-then-label rule),
+ * {@link HardFallbackDecoder} and {@link SoftDecoder}.
+ */
+public interface Decoder {
+
+    /** Short name used in reports: {@code hard}, {@code hard+fallback}, {@code soft-dot}, {@code soft-cos}. */
+    String name();
+
+    /** The class of the image whose posterior is q[off .. off+k). */
+    int predict(LabelMap map, float[] q, int off);
+
+    /** Classes of the given rows of an n × k posterior matrix. */
+    default int[] predict(LabelMap map, float[] q, int[] rows) {
+        int k = map.k();
+        int[] out = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) out[i] = predict(map, q, rows[i] * k);
+        return out;
+    }
+
+    /** The four decoders of the evaluation protocol, in report order. */
+    static Decoder[] all() {
+        return new Decoder[] {new HardDecoder(), new HardFallbackDecoder(), new SoftDecoder(Similarity.DOT),
+                new SoftDecoder(Similarity.COSINE)};
+    }
+
+    /** Looks a decoder up by its {@link #name()}. */
+    static Decoder byName(String name) {
+        for (Decoder d : all()) if (d.name().equals(name)) return d;
+        throw new IllegalArgumentException("unknown decoder '" + name + "' (hard, hard+fallback, soft-dot, soft-cos)");
+    }
+}

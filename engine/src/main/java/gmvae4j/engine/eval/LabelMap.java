@@ -1,0 +1,175 @@
+package gmvae4j.engine.eval;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.CRC32;
+
+/**
+ * What a handful of labels teaches about the clusters; every decoder reads from it.
+ *
+ * <ul>
+ *   <li>{@code counts[c][ℓ]}: labeled points of class ℓ whose argmax cluster is c (the hard
+ *       decoder's votes, and the "label profile" shown by {@code explain});</li>
+ *   <li>{@code hardLabel[c]}: the majority label of cluster c, or {@link #NONE} when no labeled
+ *       point landed there (ties go to the smaller label, so results are reproducible);</li>
+ *   <li>{@code m[ℓ][c]}: the soft decoder's class profile, the mean of q(c|x) over the labeled
+ *       points of class ℓ, i.e. an empirical p(c|ℓ) whose row sums to 1. A class without labeled
+ *       points has an all-zero row and is never predicted by the soft decoders.</li>
+ * </ul>
+ *
+ * <p>Saved as a small versioned binary file (see {@link #save}) so {@code classify} can reuse the
+ * labels of an experiment without the labeled data.
+ */
+public final class LabelMap {
+    /** hardLabel value of a cluster that no labeled point reached. */
+    public static final int NONE = -1;
+
+    private static final byte[] MAGIC = {'G', 'M', 'V', 'L', 'M', 'A', 'P', '\n'};
+    private static final int VERSION = 1;
+
+    private final int k;
+    private final int numClasses;
+    private final int[][] counts;
+    private final int[] hardLabel;
+    private final float[][] m;
+    private final int[] classCounts;
+
+    private LabelMap(int k, int numClasses, int[][] counts, float[][] m) {
+        this.k = k;
+        this.numClasses = numClasses;
+        this.counts = counts;
+        this.m = m;
+        this.hardLabel = new int[k];
+        this.classCounts = new int[numClasses];
+        for (int c = 0; c < k; c++) {
+            int best = NONE, bestCount = 0;
+            for (int l = 0; l < numClasses; l++) {
+                classCounts[l] += counts[c][l];
+                if (counts[c][l] > bestCount) { bestCount = counts[c][l]; best = l; }
+            }
+            hardLabel[c] = best;
+        }
+    }
+
+    /**
+     * Builds the map from the posteriors of the labeled points.
+     *
+     * @param q          posterior matrix, rows × k, row-major (any number of rows)
+     * @param k          number of clusters
+     * @param labeledIdx rows of q that carry a label
+     * @param labels     labels[i] is the class of row labeledIdx[i], in [0, numClasses)
+     */
+    public static LabelMap fit(float[] q, int k, int[] labeledIdx, int[] labels, int numClasses) {
+        if (labeledIdx.length != labels.length) throw new IllegalArgumentException("indices and labels differ in length");
+        if (numClasses <= 0 || k <= 0) throw new IllegalArgumentException("k and numClasses must be positive");
+        if (q.length % k != 0) throw new IllegalArgumentException("posterior length " + q.length + " is not a multiple of k=" + k);
+        int[][] counts = new int[k][numClasses];
+        double[][] sums = new double[numClasses][k];
+        int[] perClass = new int[numClasses];
+        for (int i = 0; i < labeledIdx.length; i++) {
+            int row = labeledIdx[i], l = labels[i];
+            if (l < 0 || l >= numClasses) throw new IllegalArgumentException("label " + l + " outside [0," + numClasses + ")");
+            int off = row * k;
+            counts[Rows.argmax(q, off, k)][l]++;
+            for (int c = 0; c < k; c++) sums[l][c] += q[off + c];
+            perClass[l]++;
+        }
+        float[][] m = new float[numClasses][k];
+        for (int l = 0; l < numClasses; l++) {
+            if (perClass[l] == 0) continue;
+            // Rows of q sum to 1, so the mean does too; renormalising only removes rounding drift.
+            double total = 0;
+            for (int c = 0; c < k; c++) total += sums[l][c];
+            for (int c = 0; c < k; c++) m[l][c] = (float) (sums[l][c] / total);
+        }
+        return new LabelMap(k, numClasses, counts, m);
+    }
+
+    public int k() { return k; }
+
+    public int numClasses() { return numClasses; }
+
+    /** Majority label of cluster c, or {@link #NONE}. */
+    public int hardLabel(int c) { return hardLabel[c]; }
+
+    /** Labeled points of class l whose argmax cluster is c. */
+    public int count(int c, int l) { return counts[c][l]; }
+
+    /** Labeled points whose argmax cluster is c. */
+    public int clusterTotal(int c) {
+        int s = 0;
+        for (int l = 0; l < numClasses; l++) s += counts[c][l];
+        return s;
+    }
+
+    /** Labeled points of class l. */
+    public int classCount(int l) { return classCounts[l]; }
+
+    /** m(ℓ)[c]: the soft class profile (empirical p(c|ℓ)). */
+    public float profile(int l, int c) { return m[l][c]; }
+
+    /** Number of clusters at least one labeled point reached. */
+    public int reachedClusters() {
+        int r = 0;
+        for (int c = 0; c < k; c++) if (hardLabel[c] != NONE) r++;
+        return r;
+    }
+
+    // ------------------------------------------------------------------ file format
+
+    /**
+     * Layout (big-endian): magic "GMVLMAP\n", int version, int k, int numClasses,
+     * counts (k·numClasses ints), m (numClasses·k floats), then a CRC32 (long) of everything
+     * before it. Written to a temporary file and moved into place, so a crash never leaves a
+     * half-written map where a good one was.
+     */
+    public void save(Path file) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.write(MAGIC);
+        out.writeInt(VERSION);
+        out.writeInt(k);
+        out.writeInt(numClasses);
+        for (int c = 0; c < k; c++) for (int l = 0; l < numClasses; l++) out.writeInt(counts[c][l]);
+        for (int l = 0; l < numClasses; l++) for (int c = 0; c < k; c++) out.writeFloat(m[l][c]);
+        out.flush();
+        CRC32 crc = new CRC32();
+        crc.update(bytes.toByteArray());
+        out.writeLong(crc.getValue());
+        out.flush();
+        AtomicFiles.write(file, bytes.toByteArray());
+    }
+
+    /** Reads a map written by {@link #save}; any damage gives an IOException naming the file and the problem. */
+    public static LabelMap load(Path file) throws IOException {
+        byte[] all = Files.readAllBytes(file);
+        String where = "label map " + file + ": ";
+        if (all.length < MAGIC.length + 12 + 8) throw new IOException(where + "too short (" + all.length + " bytes)");
+        for (int i = 0; i < MAGIC.length; i++)
+            if (all[i] != MAGIC[i]) throw new IOException(where + "not a gmvae4j label map (bad magic)");
+        CRC32 crc = new CRC32();
+        crc.update(all, 0, all.length - 8);
+        if (crc.getValue() != ByteBuffer.wrap(all, all.length - 8, 8).getLong())
+            throw new IOException(where + "checksum mismatch (file damaged or truncated)");
+        DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(all, MAGIC.length, all.length - MAGIC.length - 8));
+        int version = in.readInt();
+        if (version != VERSION) throw new IOException(where + "version " + version + ", this build reads version " + VERSION);
+        int k = in.readInt(), nc = in.readInt();
+        long expected = MAGIC.length + 12L + 8L * k * nc + 8;
+        if (k <= 0 || nc <= 0 || k > 1_000_000 || nc > 1_000_000 || expected != all.length)
+            throw new IOException(where + "header says k=" + k + ", classes=" + nc + " which does not match its size " + all.length);
+        int[][] counts = new int[k][nc];
+        for (int c = 0; c < k; c++) for (int l = 0; l < nc; l++) {
+            counts[c][l] = in.readInt();
+            if (counts[c][l] < 0) throw new IOException(where + "negative count");
+        }
+        float[][] m = new float[nc][k];
+        for (int l = 0; l < nc; l++) for (int c = 0; c < k; c++) m[l][c] = in.readFloat();
+        return new LabelMap(k, nc, counts, m);
+    }
+}

@@ -1,0 +1,155 @@
+package gmvae4j.engine.eval;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The label-efficiency sweep: for every labeled fraction and every random draw, give each method
+ * the same labeled points and measure its accuracy on the points it must predict.
+ *
+ * <p>Items are indexed 0..N-1 in one space, train first then test (the order of
+ * {@code Split.POOL}). Two protocols:
+ * <ul>
+ *   <li>{@link Protocol#TRANSDUCTIVE} (the study's): labels are drawn from all N items and
+ *       accuracy is measured on the N − n others;</li>
+ *   <li>{@link Protocol#INDUCTIVE}: labels are drawn from the first {@code trainCount} items
+ *       (the train split) and accuracy is measured on the test split.</li>
+ * </ul>
+ * n = round(f · candidates) ({@link LabelDraw}); draw s uses seed s.
+ */
+public final class Sweep {
+
+    /** The study's fractions of labeled points. */
+    public static final double[] STUDY_FRACTIONS = {5e-5, 5e-4, 1e-3, 2e-3, 5e-3, 1e-2, 2e-2, 5e-2, 7e-2, 1e-1, 5e-1};
+
+    public enum Protocol {
+        TRANSDUCTIVE, INDUCTIVE;
+
+        public String id() { return name().toLowerCase(java.util.Locale.ROOT); }
+    }
+
+    /** Something that turns labeled points into predictions: a decoder over q(c|x), or a baseline. */
+    public interface Method {
+        String name();
+
+        /** Why this method does not run with n labels (too expensive, ...), or null when it does. */
+        default String skipReason(int n) { return null; }
+
+        /** Predicted class of every item of evalIdx, having seen labels[i] for item labeledIdx[i]. */
+        int[] predict(int[] labeledIdx, int[] labels, int[] evalIdx) throws Exception;
+    }
+
+    /** Called after every (method, fraction, draw). */
+    public interface Listener {
+        void done(String method, double fraction, int draw, int n, double accuracy, double seconds);
+    }
+
+    /**
+     * One method's results: acc[f][s] is the accuracy at fraction f with draw s (NaN when skipped),
+     * stats[f] their summary, seconds the time spent fitting and predicting, notes the skip reasons.
+     */
+    public record MethodResult(String name, double[][] acc, Stats[] stats, double seconds, List<String> notes) {
+        public double[] means() {
+            double[] m = new double[stats.length];
+            for (int i = 0; i < m.length; i++) m[i] = stats[i].mean();
+            return m;
+        }
+    }
+
+    /** Everything one protocol produced; n[f] is the number of labels at fraction f. */
+    public record Result(Protocol protocol, double[] fractions, int[] n, int draws, int candidates, int evaluated,
+                         List<MethodResult> methods) {
+        public MethodResult method(String name) {
+            for (MethodResult m : methods) if (m.name().equals(name)) return m;
+            return null;
+        }
+    }
+
+    private Sweep() {}
+
+    /**
+     * Runs every method on every (fraction, draw).
+     *
+     * @param truth      true class of every item (train then test)
+     * @param trainCount how many leading items form the train split (used by INDUCTIVE)
+     */
+    public static Result run(Protocol protocol, int[] truth, int trainCount, double[] fractions, int draws,
+                             List<? extends Method> methods, Listener listener) throws Exception {
+        int total = truth.length;
+        int candidates = protocol == Protocol.TRANSDUCTIVE ? total : trainCount;
+        if (candidates <= 0) throw new IllegalArgumentException("no items to draw labels from");
+        if (protocol == Protocol.INDUCTIVE && trainCount >= total)
+            throw new IllegalArgumentException("inductive protocol needs a test split after the " + trainCount + " train items");
+        if (draws <= 0) throw new IllegalArgumentException("draws must be positive");
+        int[] n = new int[fractions.length];
+        for (int f = 0; f < fractions.length; f++) {
+            n[f] = LabelDraw.size(fractions[f], candidates);
+            if (protocol == Protocol.TRANSDUCTIVE && n[f] >= total)
+                n[f] = total - 1; // leave at least one item to evaluate on
+        }
+        int[] inductiveEval = null;
+        if (protocol == Protocol.INDUCTIVE) {
+            inductiveEval = new int[total - trainCount];
+            for (int i = 0; i < inductiveEval.length; i++) inductiveEval[i] = trainCount + i;
+        }
+        double[][][] acc = new double[methods.size()][fractions.length][draws];
+        double[] seconds = new double[methods.size()];
+        List<List<String>> notes = new ArrayList<>();
+        for (int m = 0; m < methods.size(); m++) notes.add(new ArrayList<>());
+        int evaluated = 0;
+        for (int s = 0; s < draws; s++) {
+            int[] perm = LabelDraw.permutation(candidates, s);
+            for (int f = 0; f < fractions.length; f++) {
+                int[] labeled = java.util.Arrays.copyOf(perm, n[f]);
+                int[] labels = new int[labeled.length];
+                for (int i = 0; i < labeled.length; i++) labels[i] = truth[labeled[i]];
+                int[] eval = inductiveEval != null ? inductiveEval : complement(labeled, total);
+                evaluated = eval.length;
+                for (int m = 0; m < methods.size(); m++) {
+                    Method method = methods.get(m);
+                    String skip = method.skipReason(n[f]);
+                    if (skip != null) {
+                        acc[m][f][s] = Double.NaN;
+                        String note = "n=" + n[f] + ": " + skip;
+                        if (!notes.get(m).contains(note)) notes.get(m).add(note);
+                        continue;
+                    }
+                    long t0 = System.nanoTime();
+                    int[] pred = method.predict(labeled, labels, eval);
+                    double sec = (System.nanoTime() - t0) / 1e9;
+                    seconds[m] += sec;
+                    acc[m][f][s] = Rows.accuracy(pred, truth, eval);
+                    if (listener != null) listener.done(method.name(), fractions[f], s, n[f], acc[m][f][s], sec);
+                }
+            }
+        }
+        List<MethodResult> results = new ArrayList<>();
+        for (int m = 0; m < methods.size(); m++) {
+            Stats[] st = new Stats[fractions.length];
+            for (int f = 0; f < fractions.length; f++) st[f] = Stats.of(acc[m][f]);
+            results.add(new MethodResult(methods.get(m).name(), acc[m], st, seconds[m], List.copyOf(notes.get(m))));
+        }
+        return new Result(protocol, fractions.clone(), n, draws, candidates, evaluated, List.copyOf(results));
+    }
+
+    /** 0..total-1 without the given indices, in increasing order. */
+    static int[] complement(int[] taken, int total) {
+        boolean[] used = new boolean[total];
+        for (int i : taken) used[i] = true;
+        int[] out = new int[total - taken.length];
+        int j = 0;
+        for (int i = 0; i < total; i++) if (!used[i]) out[j++] = i;
+        return out;
+    }
+
+    /** A GMVAE decoder as a sweep method: fits a {@link LabelMap} on the labeled rows of q, then decodes. */
+    public static Method decoderMethod(Decoder decoder, float[] q, int k, int numClasses) {
+        return new Method() {
+            @Override public String name() { return decoder.name(); }
+
+            @Override public int[] predict(int[] labeledIdx, int[] labels, int[] evalIdx) {
+                return decoder.predict(LabelMap.fit(q, k, labeledIdx, labels, numClasses), q, evalIdx);
+            }
+        };
+    }
+}

@@ -1,0 +1,17 @@
+package gmvae4j.engine.eval.baseline;
+
+/**
+ * A supervised classifier on raw pixel vectors, fitted on the labeled subset only: the
+ * baselines the GMVAE's label efficiency is measured against.
+ */
+public interface PixelClassifier {
+
+    /** Report name, e.g. {@code logreg}. */
+    String name();
+
+    /** Fits on n rows of x (n × dim, row-major floats) with labels y in [0, numClasses). */
+    void fit(float[] x, int n, int dim, int[] y, int numClasses, long seed) throws Exception;
+
+    /** The predicted class of each of n rows. */
+    int[] predict(float[] x, int n) throws Exception;
+}

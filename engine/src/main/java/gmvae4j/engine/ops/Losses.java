@@ -1,0 +1,64 @@
+package gmvae4j.engine.ops;
+
+import gmvae4j.engine.Tape;
+import gmvae4j.engine.Tensor;
+import gmvae4j.kernels.Kernels;
+
+/**
+ * Fused losses whose naive compositions overflow: BCE from logits and softmax cross-entropy. Both
+ * return one value per row (per image), so a model can weight images before averaging.
+ */
+public final class Losses {
+    private Losses() {}
+
+    /**
+     * loss[i] = Σ_j max(l,0) − l·t + log(1 + e^−|l|) for logits l and targets t in [0,1] (the stable
+     * form of −t·log σ(l) − (1−t)·log(1−σ(l))). d loss/d l = σ(l) − t: the kernel writes it during the
+     * forward pass into a saved buffer, so backward is one axpy per row. Targets get no gradient.
+     */
+    public static Tensor bceWithLogits(Tape t, Tensor logits, Tensor targets) {
+        if (logits.size() != targets.size())
+            throw new IllegalArgumentException("bce: " + logits.size() + " logits vs " + targets.size() + " targets");
+        int rows = logits.rows(), cols = logits.cols();
+        boolean rg = t.needsGrad(logits);
+        Tensor y = t.matrix(rows, 1, rg);
+        Tensor d = rg ? t.scratch(rows, cols) : null;
+        Kernels K = t.k;
+        for (int i = 0; i < rows; i++) {
+            int o = i * cols;
+            y.data[y.off + i] = (float) K.bceWithLogits(cols, logits.data, logits.off + o, targets.data, targets.off + o,
+                    rg ? d.data : null, rg ? d.off + o : 0, 1f);
+        }
+        if (rg) t.record(() -> {
+            for (int i = 0; i < rows; i++)
+                K.axpy(cols, y.grad[y.gradOff + i], d.data, d.off + i * cols, logits.grad, logits.gradOff + i * cols);
+        });
+        return y;
+    }
+
+    /** loss[i] = log Σ_j e^{x_ij} − x_{i,label_i};  dx_ij += dloss_i · (softmax_ij − [j = label_i]) */
+    public static Tensor softmaxCrossEntropy(Tape t, Tensor logits, int[] labels) {
+        int rows = logits.rows(), cols = logits.cols();
+        if (labels.length != rows) throw new IllegalArgumentException(labels.length + " labels for " + rows + " rows");
+        boolean rg = t.needsGrad(logits);
+        Tensor y = t.matrix(rows, 1, rg);
+        Tensor p = t.scratch(rows, cols);
+        Kernels K = t.k;
+        K.rowSoftmax(rows, cols, logits.data, logits.off, p.data, p.off);
+        K.rowLogSumExp(rows, cols, logits.data, logits.off, y.data, y.off);
+        for (int i = 0; i < rows; i++) {
+            int c = labels[i];
+            if (c < 0 || c >= cols) throw new IndexOutOfBoundsException("label " + c + " with " + cols + " classes");
+            y.data[y.off + i] -= logits.data[logits.off + i * cols + c];
+        }
+        if (rg) t.record(() -> {
+            for (int i = 0; i < rows; i++) {
+                float g = y.grad[y.gradOff + i];
+                int o = i * cols;
+                K.axpy(cols, g, p.data, p.off + o, logits.grad, logits.gradOff + o);
+                logits.grad[logits.gradOff + o + labels[i]] -= g;
+            }
+        });
+        return y;
+    }
+}

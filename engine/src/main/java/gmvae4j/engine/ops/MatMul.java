@@ -1,0 +1,68 @@
+package gmvae4j.engine.ops;
+
+import gmvae4j.engine.Tape;
+import gmvae4j.engine.Tensor;
+import gmvae4j.kernels.Kernels;
+
+/**
+ * Matrix products: C = op(A)·op(B), and the fused linear layer y = x·W + b.
+ *
+ * <p>Backward, writing A' = op(A), B' = op(B): dA' = dC·B'ᵀ and dB' = A'ᵀ·dC. When A is stored
+ * transposed we want dA = (dA')ᵀ = B'·dCᵀ instead, and likewise for B; each case below is one sgemm
+ * with beta = 1 so the result is added to whatever gradient is already there.
+ */
+public final class MatMul {
+    private MatMul() {}
+
+    public static Tensor matmul(Tape t, Tensor a, boolean transA, Tensor b, boolean transB) {
+        int m = transA ? a.cols() : a.rows();
+        int k = transA ? a.rows() : a.cols();
+        int kb = transB ? b.cols() : b.rows();
+        int n = transB ? b.rows() : b.cols();
+        if (k != kb)
+            throw new IllegalArgumentException("matmul: inner sizes differ (" + k + " vs " + kb + ")");
+        int lda = a.cols(), ldb = b.cols();
+        Tensor c = t.matrix(m, n, t.needsGrad(a, b));
+        Kernels K = t.k;
+        K.sgemm(transA, transB, m, n, k, 1f, a.data, a.off, lda, b.data, b.off, ldb, 0f, c.data, c.off, n);
+        if (c.requiresGrad()) t.record(() -> {
+            if (a.requiresGrad()) {
+                if (!transA) K.sgemm(false, !transB, m, k, n, 1f, c.grad, c.gradOff, n, b.data, b.off, ldb, 1f, a.grad, a.gradOff, lda);
+                else K.sgemm(transB, true, k, m, n, 1f, b.data, b.off, ldb, c.grad, c.gradOff, n, 1f, a.grad, a.gradOff, lda);
+            }
+            if (b.requiresGrad()) {
+                if (!transB) K.sgemm(!transA, false, k, n, m, 1f, a.data, a.off, lda, c.grad, c.gradOff, n, 1f, b.grad, b.gradOff, ldb);
+                else K.sgemm(true, transA, n, k, m, 1f, c.grad, c.gradOff, n, a.data, a.off, lda, 1f, b.grad, b.gradOff, ldb);
+            }
+        });
+        return c;
+    }
+
+    /**
+     * y = x·W + bias for x [B, in] (any tensor whose 2-D view is that), W stored [in, out] (so the
+     * forward needs no transpose), bias [1, out] or null. One sgemm forward; backward is
+     * dW += xᵀ·dy, dbias += column sums of dy, and dx += dy·Wᵀ only if x needs it (the first
+     * layer's input is data, so that sgemm is skipped).
+     */
+    public static Tensor linear(Tape t, Tensor x, Tensor w, Tensor bias) {
+        int batch = x.rows(), in = x.cols(), out = w.cols();
+        if (w.rows() != in)
+            throw new IllegalArgumentException("linear: input has " + in + " features, weight expects " + w.rows());
+        if (bias != null && bias.size() != out)
+            throw new IllegalArgumentException("linear: bias has " + bias.size() + " values, expected " + out);
+        boolean rg = t.needsGrad(x, w) || (bias != null && t.needsGrad(bias));
+        Tensor y = t.matrix(batch, out, rg);
+        Kernels K = t.k;
+        K.sgemm(false, false, batch, out, in, 1f, x.data, x.off, in, w.data, w.off, out, 0f, y.data, y.off, out);
+        if (bias != null) K.addRow(batch, out, y.data, y.off, bias.data, bias.off, y.data, y.off);
+        if (rg) t.record(() -> {
+            if (w.requiresGrad())
+                K.sgemm(true, false, in, out, batch, 1f, x.data, x.off, in, y.grad, y.gradOff, out, 1f, w.grad, w.gradOff, out);
+            if (bias != null && bias.requiresGrad())
+                K.colSumsAcc(batch, out, y.grad, y.gradOff, bias.grad, bias.gradOff);
+            if (x.requiresGrad())
+                K.sgemm(false, true, batch, in, out, 1f, y.grad, y.gradOff, out, w.data, w.off, out, 1f, x.grad, x.gradOff, in);
+        });
+        return y;
+    }
+}

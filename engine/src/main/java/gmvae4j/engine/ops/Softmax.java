@@ -1,0 +1,72 @@
+package gmvae4j.engine.ops;
+
+import gmvae4j.engine.Tape;
+import gmvae4j.engine.Tensor;
+import gmvae4j.kernels.Kernels;
+
+/**
+ * Row-wise log-sum-exp, softmax and log-softmax, all computed the stable way (row max subtracted
+ * first, inside the kernels). With p = softmax(x[i,:]):
+ * <ul>
+ *   <li>lse = log Σ e^x:      dx += dlse · p</li>
+ *   <li>y = p:                 dx += y ⊙ (dy − Σ_j dy·y)</li>
+ *   <li>y = x − lse (log p):   dx += dy − p · Σ_j dy</li>
+ * </ul>
+ */
+public final class Softmax {
+    private Softmax() {}
+
+    public static Tensor logSumExp(Tape t, Tensor x) {
+        int rows = x.rows(), cols = x.cols();
+        Tensor y = t.matrix(rows, 1, t.needsGrad(x));
+        Kernels K = t.k;
+        K.rowLogSumExp(rows, cols, x.data, x.off, y.data, y.off);
+        if (y.requiresGrad()) t.record(() -> {
+            for (int i = 0; i < rows; i++) {
+                float lse = y.data[y.off + i], g = y.grad[y.gradOff + i];
+                int xi = x.off + i * cols, gi = x.gradOff + i * cols;
+                for (int j = 0; j < cols; j++) x.grad[gi + j] += g * (float) Math.exp(x.data[xi + j] - lse);
+            }
+        });
+        return y;
+    }
+
+    public static Tensor softmax(Tape t, Tensor x) {
+        int rows = x.rows(), cols = x.cols();
+        Tensor y = t.like(x, t.needsGrad(x));
+        Kernels K = t.k;
+        K.rowSoftmax(rows, cols, x.data, x.off, y.data, y.off);
+        if (y.requiresGrad()) t.record(() -> {
+            for (int i = 0; i < rows; i++) {
+                int yi = y.off + i * cols, gi = y.gradOff + i * cols, xi = x.gradOff + i * cols;
+                double dot = 0;
+                for (int j = 0; j < cols; j++) dot += (double) y.grad[gi + j] * y.data[yi + j];
+                for (int j = 0; j < cols; j++) x.grad[xi + j] += y.data[yi + j] * (y.grad[gi + j] - (float) dot);
+            }
+        });
+        return y;
+    }
+
+    public static Tensor logSoftmax(Tape t, Tensor x) {
+        int rows = x.rows(), cols = x.cols();
+        Tensor y = t.like(x, t.needsGrad(x));
+        Tensor lse = t.scratch(rows, 1);
+        Kernels K = t.k;
+        K.rowLogSumExp(rows, cols, x.data, x.off, lse.data, lse.off);
+        for (int i = 0; i < rows; i++) {
+            float l = lse.data[lse.off + i];
+            int xi = x.off + i * cols, yi = y.off + i * cols;
+            for (int j = 0; j < cols; j++) y.data[yi + j] = x.data[xi + j] - l;
+        }
+        if (y.requiresGrad()) t.record(() -> {
+            for (int i = 0; i < rows; i++) {
+                int yi = y.off + i * cols, gi = y.gradOff + i * cols, xi = x.gradOff + i * cols;
+                double total = 0;
+                for (int j = 0; j < cols; j++) total += y.grad[gi + j];
+                for (int j = 0; j < cols; j++)
+                    x.grad[xi + j] += y.grad[gi + j] - (float) Math.exp(y.data[yi + j]) * (float) total;
+            }
+        });
+        return y;
+    }
+}

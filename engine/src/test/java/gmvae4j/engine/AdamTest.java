@@ -1,0 +1,110 @@
+package gmvae4j.engine;
+
+import gmvae4j.engine.nn.Mlp;
+import org.junit.jupiter.api.Test;
+
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class AdamTest {
+
+    @Test
+    void firstStepsMatchTheFormula() {
+        Params p = new Params();
+        Tensor w = p.add("w", 1, 3);
+        w.copyFrom(new float[]{1f, -2f, 0.5f}, 0);
+        float lr = 0.1f, b1 = 0.9f, b2 = 0.99f, eps = 1e-8f;
+        Adam adam = new Adam(p, lr).betas(b1, b2).eps(eps);
+        double[] m = new double[3], v = new double[3], expect = {1, -2, 0.5};
+        for (int step = 1; step <= 3; step++) {
+            for (int i = 0; i < 3; i++) p.grad()[i] = (float) (expect[i] * step);   // any gradient will do
+            double[] g = {p.grad()[0], p.grad()[1], p.grad()[2]};
+            adam.step();
+            for (int i = 0; i < 3; i++) {
+                m[i] = b1 * m[i] + (1 - b1) * g[i];
+                v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
+                double mh = m[i] / (1 - Math.pow(b1, step)), vh = v[i] / (1 - Math.pow(b2, step));
+                expect[i] -= lr * mh / (Math.sqrt(vh) + eps);
+            }
+            for (int i = 0; i < 3; i++) assertEquals(expect[i], w.get(i), 1e-5, "step " + step + " element " + i);
+        }
+        assertEquals(3, adam.steps());
+    }
+
+    @Test
+    void clippingBoundsTheGradientNorm() {
+        Params p = new Params();
+        p.add("w", 1, 2);
+        Adam adam = new Adam(p, 0.1f).clipNorm(1f);
+        p.grad()[0] = 3f;
+        p.grad()[1] = 4f;
+        assertEquals(5.0, adam.step(), 1e-6, "returns the norm before clipping");
+        assertEquals(1.0, Math.hypot(p.grad()[0], p.grad()[1]), 1e-6);
+        assertEquals(0.6f, p.grad()[0], 1e-6f);
+    }
+
+    @Test
+    void nanGradientIsRefusedAndNamed() {
+        Params p = new Params();
+        p.add("enc.0.weight", 1, 2);
+        p.grad()[1] = Float.NaN;
+        var e = assertThrows(NonFiniteException.class, () -> new Adam(p, 0.1f).step());
+        assertTrue(e.getMessage().contains("enc.0.weight"), e.getMessage());
+    }
+
+    @Test
+    void savedStateResumesExactly() {
+        Params a = model(), b = model();
+        Adam adamA = new Adam(a, 1e-2f).weightDecay(1e-3f);
+        for (int s = 0; s < 5; s++) train(a, adamA, s);
+        // b: 3 steps, then "save" and restore into a fresh optimizer and copy of the parameters
+        Adam adamB = new Adam(b, 1e-2f).weightDecay(1e-3f);
+        for (int s = 0; s < 3; s++) train(b, adamB, s);
+        Params resumed = model();
+        resumed.copyFrom(b);
+        Adam adamC = new Adam(resumed, 1e-2f).weightDecay(1e-3f);
+        adamC.restore(adamB.m().clone(), adamB.v().clone(), adamB.steps());
+        for (int s = 3; s < 5; s++) train(resumed, adamC, s);
+        assertArrayEquals(a.data(), resumed.data());
+        assertEquals(5, adamC.steps());
+    }
+
+    @Test
+    void fitsASmallRegression() {
+        Params p = model();
+        Adam adam = new Adam(p, 1e-2f);
+        double first = train(p, adam, 0), last = 0;
+        for (int s = 1; s < 300; s++) last = train(p, adam, s % 4);
+        assertTrue(last < 0.1 * first, "loss went from " + first + " to " + last);
+    }
+
+    static Params model() {
+        Params p = new Params();
+        Mlp.builder("m").sizes(4, 16, 1).build(p, new SplittableRandom(7));
+        return p;
+    }
+
+    /** One step of fitting y = sum of sin(x) on a fixed batch; returns the loss. */
+    static double train(Params p, Adam adam, int batchSeed) {
+        Tape t = new Tape();
+        Tensor x = t.scratch(8, 4), y = t.scratch(8, 1);
+        SplittableRandom rng = new SplittableRandom(batchSeed);
+        for (int i = 0; i < 8; i++) {
+            double s = 0;
+            for (int j = 0; j < 4; j++) {
+                float v = (float) (rng.nextDouble() * 2 - 1);
+                x.set(i, j, v);
+                s += Math.sin(v);
+            }
+            y.set(i, 0, (float) s);
+        }
+        Tensor w1 = p.get("m.0.weight"), b1 = p.get("m.0.bias"), w2 = p.get("m.1.weight"), b2 = p.get("m.1.bias");
+        Tensor pred = t.linear(t.relu(t.linear(x, w1, b1)), w2, b2);
+        Tensor loss = t.mean(t.square(t.sub(pred, y)));
+        p.zeroGrad();
+        t.backward(loss);
+        adam.step();
+        return loss.item();
+    }
+}

@@ -1,0 +1,123 @@
+package gmvae4j.engine;
+
+import gmvae4j.engine.nn.Activation;
+import gmvae4j.engine.nn.Mlp;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class TapeTest {
+
+    static Tensor randomInput(Tape t, int rows, int cols, long seed) {
+        Tensor x = t.scratch(rows, cols);
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (int i = 0; i < x.size(); i++) x.set(i, (float) rng.nextDouble());
+        return x;
+    }
+
+    @Test
+    void noGradRecordsNothingAndRefusesBackward() {
+        Params p = new Params();
+        Mlp mlp = Mlp.builder("m").sizes(5, 4, 3).build(p, new SplittableRandom(1));
+        Tape t = new Tape();
+        Tensor y;
+        try (var g = t.noGrad()) {
+            y = t.sum(mlp.forward(t, randomInput(t, 2, 5, 2)));
+        }
+        assertEquals(0, t.size());
+        assertFalse(y.requiresGrad());
+        assertThrows(IllegalStateException.class, () -> t.backward(y));
+        assertTrue(t.recording(), "closing the no-grad handle restores recording");
+    }
+
+    @Test
+    void resetHandsOutTheSameTensorsWhenShapesRepeat() {
+        Params p = new Params();
+        Mlp mlp = Mlp.builder("m").sizes(5, 4, 3).build(p, new SplittableRandom(1));
+        Tape t = new Tape();
+        Tensor first = mlp.forward(t, randomInput(t, 2, 5, 2));
+        t.reset();
+        Tensor second = mlp.forward(t, randomInput(t, 2, 5, 2));
+        assertSame(first, second);
+        t.reset();
+        Tensor third = mlp.forward(t, randomInput(t, 3, 5, 2));   // new batch size: new buffers
+        assertNotSame(second, third);
+        assertEquals(3, third.rows());
+    }
+
+    @Test
+    void repeatedStepsGiveTheSameGradients() {
+        Params p = new Params();
+        Mlp mlp = Mlp.builder("m").sizes(6, 8, 4).hidden(Activation.TANH).build(p, new SplittableRandom(3));
+        Tape t = new Tape();
+        float[][] grads = new float[2][];
+        for (int step = 0; step < 2; step++) {
+            t.reset();
+            p.zeroGrad();
+            Tensor x = randomInput(t, 3, 6, 4);
+            t.backward(t.mean(t.bceWithLogits(t.reshape(mlp.forward(t, x), 3, 4), t.sigmoid(t.sliceCols(x, 0, 4)))));
+            grads[step] = p.grad().clone();
+        }
+        assertArrayEquals(grads[0], grads[1], "stale activation gradients leaked into the second step");
+        assertNotEquals(0f, grads[0][0]);
+    }
+
+    @Test
+    void frozenParameterGetsNoGradient() {
+        Params p = new Params();
+        Mlp mlp = Mlp.builder("m").sizes(3, 2).build(p, new SplittableRandom(1));
+        p.setTrainable("m.0.bias", false);
+        Tape t = new Tape();
+        t.backward(t.sum(mlp.forward(t, randomInput(t, 2, 3, 1))));
+        assertArrayEquals(new float[2], p.get("m.0.bias").gradToArray());
+        assertNotEquals(0f, p.get("m.0.weight").gradAt(0));
+    }
+
+    @Test
+    void checkFiniteNamesTheTerm() {
+        Tape t = new Tape();
+        Tensor x = t.scratch(1, 2);
+        x.set(1, -1f);
+        Tensor y = t.log(x);                                   // log(0) = -Inf, log(-1) = NaN
+        NonFiniteException e = assertThrows(NonFiniteException.class, () -> y.checkFinite("reconstruction"));
+        assertTrue(e.getMessage().startsWith("reconstruction is -Infinity"), e.getMessage());
+    }
+
+    /**
+     * After warm-up a training step reuses every buffer: the only allocation left is the small
+     * per-op closures. With 64×256 activations, reallocating even one of them would cost 64 KB.
+     */
+    @Test
+    void warmTrainingStepAllocatesAlmostNothing() {
+        var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        assumeAllocationCounting(bean);
+        Params p = new Params();
+        Mlp enc = Mlp.builder("enc").sizes(256, 256, 32).build(p, new SplittableRandom(1));
+        Mlp dec = Mlp.builder("dec").sizes(32, 256, 256).build(p, new SplittableRandom(2));
+        Adam adam = new Adam(p, 1e-3f);
+        Tape t = new Tape();
+        float[] batch = new float[64 * 256];
+        for (int i = 0; i < batch.length; i++) batch[i] = (i % 7) / 7f;
+        Runnable step = () -> {
+            t.reset();
+            p.zeroGrad();
+            Tensor x = t.input(batch, 0, 64, 256);
+            Tensor loss = t.mean(t.bceWithLogits(dec.forward(t, enc.forward(t, x)), x));
+            t.backward(loss);
+            adam.step();
+        };
+        for (int i = 0; i < 5; i++) step.run();
+        long before = bean.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < 10; i++) step.run();
+        long perStep = (bean.getCurrentThreadAllocatedBytes() - before) / 10;
+        assertTrue(perStep < 16 * 1024, "a warm step allocated " + perStep + " bytes");
+    }
+
+    static void assumeAllocationCounting(com.sun.management.ThreadMXBean bean) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(bean.isThreadAllocatedMemorySupported() && bean.isThreadAllocatedMemoryEnabled(),
+                "this JVM cannot count allocated bytes per thread");
+    }
+}

@@ -1,0 +1,54 @@
+package gmvae4j.engine.eval;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LabelMapFileTest {
+    @TempDir Path dir;
+
+    @Test void roundTripKeepsEveryDecision() throws IOException {
+        LabelMap m = DecodersTest.map();
+        Path f = dir.resolve("a.labelmap");
+        m.save(f);
+        LabelMap r = LabelMap.load(f);
+        assertEquals(m.k(), r.k());
+        assertEquals(m.numClasses(), r.numClasses());
+        for (int c = 0; c < m.k(); c++) {
+            assertEquals(m.hardLabel(c), r.hardLabel(c));
+            for (int l = 0; l < m.numClasses(); l++) {
+                assertEquals(m.count(c, l), r.count(c, l));
+                assertEquals(m.profile(l, c), r.profile(l, c));
+            }
+        }
+        for (Decoder d : Decoder.all())
+            assertArrayEquals(d.predict(m, DecodersTest.Q, new int[] {4, 5, 6}), d.predict(r, DecodersTest.Q, new int[] {4, 5, 6}));
+        try (var s = Files.list(dir)) { assertEquals(1, s.count(), "no temporary file left behind"); }
+    }
+
+    @Test void damageIsDetected() throws IOException {
+        Path f = dir.resolve("a.labelmap");
+        DecodersTest.map().save(f);
+        byte[] good = Files.readAllBytes(f);
+
+        byte[] flipped = good.clone();
+        flipped[30] ^= 1;
+        Files.write(f, flipped);
+        assertTrue(assertThrows(IOException.class, () -> LabelMap.load(f)).getMessage().contains("checksum"));
+
+        Files.write(f, java.util.Arrays.copyOf(good, good.length - 5));
+        assertThrows(IOException.class, () -> LabelMap.load(f));
+
+        byte[] magic = good.clone();
+        magic[0] = 'X';
+        Files.write(f, magic);
+        assertTrue(assertThrows(IOException.class, () -> LabelMap.load(f)).getMessage().contains("magic"));
+
+        Files.write(f, new byte[3]);
+        assertTrue(assertThrows(IOException.class, () -> LabelMap.load(f)).getMessage().contains("too short"));
+    }
+}
