@@ -88,17 +88,20 @@ class DataCommandTest {
             try (var o = ex.getResponseBody()) { o.write(body); }
         });
         server.start();
-        String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/mnist/";
+        String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/fashion/";
         try {
-            System.setProperty("gmvae4j.url.mnist", url);
+            System.setProperty("gmvae4j.url.fashion-mnist", url);
             System.setProperty("gmvae4j.cache", tmp.resolve("cache").toString());
-            String[] r = run("data", "fetch", "mnist", "--data", tmp.toString());
+            // GMVAE_DATA cannot be unset from here: if it holds fashion-mnist, there is nothing to fetch.
+            org.junit.jupiter.api.Assumptions.assumeFalse(gmvae4j.datasets.Datasets.locate("fashion-mnist", null).found(),
+                    "fashion-mnist is already in GMVAE_DATA");
+            String[] r = run("data", "fetch", "fashion-mnist");
             assertEquals("2", r[0], r[2]);
             String last = r[2].strip().lines().reduce((a, b) -> b).orElse("");
-            assertTrue(last.startsWith("gmvae data: mnist: download failed: " + url + "train-images-idx3-ubyte.gz: checksum mismatch"), r[2]);
-            assertFalse(Files.exists(tmp.resolve("cache/mnist/train-images-idx3-ubyte.gz")));
+            assertTrue(last.startsWith("gmvae data: fashion-mnist: download failed: " + url + "train-images-idx3-ubyte.gz: checksum mismatch"), r[2]);
+            assertFalse(Files.exists(tmp.resolve("cache/fashion-mnist/train-images-idx3-ubyte.gz")));
         } finally {
-            System.clearProperty("gmvae4j.url.mnist");
+            System.clearProperty("gmvae4j.url.fashion-mnist");
             System.clearProperty("gmvae4j.cache");
             server.stop(0);
         }
