@@ -39,9 +39,10 @@ public final class Glyphs {
 
     /** {@code n} glyphs from {@code seed}, tagged with the given split. */
     public static Dataset generate(int n, long seed, Split split) {
-        if (n < 0) throw new IllegalArgumentException("glyph count must be >= 0, got " + n);
         int d = SIZE * SIZE;
-        byte[] pixels = new byte[Math.multiplyExact(n, d)];
+        if (n < 0 || n > Integer.MAX_VALUE / d)
+            throw new IllegalArgumentException("glyph count must be in 0.." + Integer.MAX_VALUE / d + " (one byte array), got " + n);
+        byte[] pixels = new byte[n * d];
         int[] labels = balancedLabels(n, seed);
         Renderer r = new Renderer();
         for (int i = 0; i < n; i++) {

@@ -54,6 +54,8 @@ class GlyphsTest {
     void rejectsNegativeCount() {
         assertEquals(0, Glyphs.generate(0, 1).n());
         assertThrows(IllegalArgumentException.class, () -> Glyphs.generate(-1, 1));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Glyphs.generate(3_000_000, 1));
+        assertTrue(e.getMessage().contains("got 3000000"), e.getMessage());
     }
 
     /**
