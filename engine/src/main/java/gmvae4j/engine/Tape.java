@@ -257,6 +257,12 @@ public final class Tape {
         return Convolution.convTranspose2d(this, x, w, bias, stride, pad);
     }
 
+    /**
+     * The same values with no gradient path (stop-gradient): a view, nothing recorded. Use it for
+     * quantities that should act as constants in the loss, e.g. responsibilities in an EM-style step.
+     */
+    public Tensor detach(Tensor x) { return Tensor.wrap(x.data, x.off, x.shapeRef()); }
+
     /** A no-gradient tensor of standard normal draws (reparameterisation noise), valid until reset. */
     public Tensor normal(int rows, int cols, java.util.random.RandomGenerator rng) {
         Tensor e = scratch(rows, cols);

@@ -56,6 +56,13 @@ class ForwardValuesTest {
         assertArrayEquals(new float[]{2, 3, 10, 5, 6, 10}, t.concatCols(List.of(t.sliceCols(m, 1, 3), t.sliceCols(
                 t.gatherRows(row, new int[]{0, 0}), 0, 1))).toArray());
         assertThrows(IllegalArgumentException.class, () -> t.add(m, Tensor.zeros(2, 2)));
+        Tensor img = Tensor.zeros(2, 1, 2, 2);
+        assertArrayEquals(new int[]{2, 1, 2, 2}, t.mul(t.add(img, 1f), Tensor.of(new float[]{3f}, 1, 1)).shape(),
+                "a full NCHW operand keeps its shape");
+        Tensor w = Tensor.of(new float[]{1, 2}, 1, 2).requireGrad();
+        Tensor d = t.detach(t.exp(w));
+        assertFalse(d.requiresGrad());
+        assertEquals((float) Math.exp(2), d.get(1), 1e-5f);
     }
 
     @Test
