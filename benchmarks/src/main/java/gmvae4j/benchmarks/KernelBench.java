@@ -61,8 +61,9 @@ public final class KernelBench {
         List<Row> rows = new ArrayList<>();
         boolean blas = OpenBlas.isAvailable();
         if (!blas) progress.println("OpenBLAS: " + OpenBlas.unavailableReason());
-        // one JIT warm-up for everything that follows
-        time(new VectorKernels(1), null, false, false, 256, 256, 256, 0.5, 1);
+        // JIT warm-up of every packing path and the micro-kernel before anything is timed
+        for (String f : FORMS)
+            time(new VectorKernels(1), null, f.charAt(0) == 'T', f.charAt(1) == 'T', 128, 512, 256, opt.quick ? 0.15 : 0.3, 1);
         List<int[]> shapes = new ArrayList<>(Arrays.asList(MAIN_SHAPES));
         if (!opt.quick) shapes.addAll(Arrays.asList(EXTRA_SHAPES));
         for (int t : opt.threads) {
