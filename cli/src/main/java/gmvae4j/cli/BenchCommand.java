@@ -83,7 +83,7 @@ final class BenchCommand implements Command {
                         + "--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -jar ...");
             KernelBench bench = new KernelBench(new KernelBench.Options(threads, quick), System.err);
             System.err.println("bench kernels: " + Backends.get().name() + ", GFLOP/s = 2·M·N·K / time; "
-                    + "shape MxKxN; ratio = ours / peer (median of several timed samples)");
+                    + "shape MxKxN; ratio = ours / peer (best of several alternating samples)");
             List<KernelBench.Row> rows = bench.run();
             System.out.print(json ? KernelBench.json(rows, Backends.get().name()) + "\n" : KernelBench.table(rows));
             return 0;
