@@ -92,6 +92,8 @@ public final class Sgemm {
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 float betaNow = pc == 0 ? beta : 1f;
+                // C = A·B with nothing to fold in: full tiles go from registers straight to C
+                boolean direct = betaNow == 0f && alpha == 1f;
                 SgemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
@@ -101,8 +103,12 @@ public final class Sgemm {
                         for (int ir = 0; ir < mc; ir += MR) {
                             int mr = Math.min(MR, mc - ir);
                             int ci = cOff + (ic + ir) * ldc + jc + jr;
-                            SgemmMicroKernel.multiply(kc, ap, ir * kc, bp, jr * kc, acc);
-                            SgemmMicroKernel.writeBack(acc, c, ci, ldc, mr, nr, alpha, betaNow);
+                            if (direct && mr == MR && nr == NR) {
+                                SgemmMicroKernel.multiply(kc, ap, ir * kc, bp, jr * kc, c, ci, ldc);
+                            } else {
+                                SgemmMicroKernel.multiply(kc, ap, ir * kc, bp, jr * kc, acc, 0, NR);
+                                SgemmMicroKernel.writeBack(acc, c, ci, ldc, mr, nr, alpha, betaNow);
+                            }
                         }
                     }
                 }
