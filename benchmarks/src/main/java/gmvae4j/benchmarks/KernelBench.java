@@ -61,8 +61,14 @@ public final class KernelBench {
         List<Row> rows = new ArrayList<>();
         boolean blas = OpenBlas.isAvailable();
         if (!blas) progress.println("OpenBLAS: " + OpenBlas.unavailableReason());
-        // JIT warm-up of every packing path and the micro-kernel before anything is timed
-        for (String f : FORMS) warm(gemm(new VectorKernels(1), f.charAt(0) == 'T', f.charAt(1) == 'T', 128, 512, 256));
+        // JIT warm-up of every path (packing forms, edge tiles, short k, conv) before anything is
+        // timed: a branch first taken mid-measurement costs a deoptimisation and a recompile
+        VectorKernels one = new VectorKernels(1);
+        for (String f : FORMS) {
+            warm(gemm(one, f.charAt(0) == 'T', f.charAt(1) == 'T', 128, 512, 256));
+            warm(gemm(one, f.charAt(0) == 'T', f.charAt(1) == 'T', 37, 45, 9));
+        }
+        for (ConvShape c : CONVS) warm(conv(one, c));
         List<int[]> shapes = new ArrayList<>(Arrays.asList(MAIN_SHAPES));
         if (!opt.quick) shapes.addAll(Arrays.asList(EXTRA_SHAPES));
         for (int t : opt.threads) {
