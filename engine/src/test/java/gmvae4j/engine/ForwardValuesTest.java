@@ -142,4 +142,16 @@ class ForwardValuesTest {
         assertFalse(r.ok(), r.toString());
         assertTrue(r.worstRatio() > 10);
     }
+
+    @Test
+    void sampledGradCheckOnAWholeModel() {
+        Params p = new Params();
+        var mlp = gmvae4j.engine.nn.Mlp.builder("m").sizes(30, 40, 40, 30).hidden(gmvae4j.engine.nn.Activation.TANH)
+                .build(p, new SplittableRandom(9));
+        Tensor x = uniform(new SplittableRandom(10), 0, 1, 5, 30);
+        Tensor noise = Tensor.zeros(1, 1);   // stands in for fixed sampling noise
+        List<Tensor> weights = p.list().stream().map(NamedParam::tensor).toList();
+        var r = GradCheck.checkSampled(t -> t.mean(t.add(t.bceWithLogits(mlp.forward(t, x), x), noise)), weights, 20);
+        assertEquals(20 + 20 + 20 + 20 + 20 + 20, r.checked());
+    }
 }
