@@ -17,9 +17,9 @@ import java.util.Random;
  * plain timing loops, no JMH, under a minute.
  *
  * <p>Method: each case is warmed up (JIT, caches, pack buffers), then timed in several samples
- * of enough calls to last tens of milliseconds; the reported figure is the median sample, in
- * GFLOP/s = 2·M·N·K / seconds per call / 1e9. Ours and OpenBLAS run back to back on the same
- * arrays with the same thread count, so machine noise hits both alike.
+ * of enough calls to last tens of milliseconds, ours and the peer alternating sample by sample
+ * with the same thread count, so a busy spell on a shared machine hits both; the reported
+ * figure is the best sample, in GFLOP/s = 2·M·N·K / seconds per call / 1e9.
  *
  * <p>Shapes are written M×K×N: op(A) is M×K, op(B) is K×N (128×784×512 is a batch of 128
  * through a 784→512 layer). Forms: NN = C = A·B, NT = A·Bᵀ, TN = Aᵀ·B, TT = Aᵀ·Bᵀ. For conv2d
@@ -61,8 +61,14 @@ public final class KernelBench {
         List<Row> rows = new ArrayList<>();
         boolean blas = OpenBlas.isAvailable();
         if (!blas) progress.println("OpenBLAS: " + OpenBlas.unavailableReason());
-        // one JIT warm-up for everything that follows
-        time(new VectorKernels(1), null, false, false, 256, 256, 256, 0.5, 1);
+        // JIT warm-up of every path (packing forms, edge tiles, short k, conv) before anything is
+        // timed: a branch first taken mid-measurement costs a deoptimisation and a recompile
+        VectorKernels one = new VectorKernels(1);
+        for (String f : FORMS) {
+            warm(gemm(one, f.charAt(0) == 'T', f.charAt(1) == 'T', 128, 512, 256));
+            warm(gemm(one, f.charAt(0) == 'T', f.charAt(1) == 'T', 37, 45, 9));
+        }
+        for (ConvShape c : CONVS) warm(conv(one, c));
         List<int[]> shapes = new ArrayList<>(Arrays.asList(MAIN_SHAPES));
         if (!opt.quick) shapes.addAll(Arrays.asList(EXTRA_SHAPES));
         for (int t : opt.threads) {
@@ -73,18 +79,19 @@ public final class KernelBench {
                 String[] forms = main ? (opt.quick ? new String[] {"NN", "NT", "TN"} : FORMS) : new String[] {"NN"};
                 for (String f : forms) {
                     boolean ta = f.charAt(0) == 'T', tb = f.charAt(1) == 'T';
-                    double g = time(ours, null, ta, tb, s[0], s[2], s[1], warmSec, samples);
-                    Double p = blas ? time(null, "openblas", ta, tb, s[0], s[2], s[1], warmSec, samples) : null;
-                    Row r = new Row("sgemm", s[0] + "x" + s[1] + "x" + s[2], f, t, g, blas ? "openblas" : null, p);
+                    Runnable o = gemm(ours, ta, tb, s[0], s[2], s[1]);
+                    Runnable p = blas ? gemm(null, ta, tb, s[0], s[2], s[1]) : null;
+                    double[] g = measurePair(o, p, 2.0 * s[0] * s[1] * s[2], 2.0 * s[0] * s[1] * s[2]);
+                    Row r = new Row("sgemm", s[0] + "x" + s[1] + "x" + s[2], f, t, g[0], blas ? "openblas" : null,
+                            blas ? g[1] : null);
                     progress.println(line(r));
                     rows.add(r);
                 }
             }
             for (ConvShape c : CONVS) {
-                double g = timeConv(ours, c);
                 int n = (int) Math.round(Math.cbrt(c.flops() / 2.0));
-                double p = time(ours, null, false, false, n, n, n, warmSec, samples);
-                Row r = new Row("conv2d", convName(c), "fwd", t, g, "sgemm " + n + "^3 (ours, same FLOPs)", p);
+                double[] g = measurePair(conv(ours, c), gemm(ours, false, false, n, n, n), c.flops(), 2.0 * n * n * n);
+                Row r = new Row("conv2d", convName(c), "fwd", t, g[0], "sgemm " + n + "^3 (ours, same FLOPs)", g[1]);
                 progress.println(line(r));
                 rows.add(r);
             }
@@ -97,42 +104,55 @@ public final class KernelBench {
                 + ",s" + c.stride() + ",p" + c.pad();
     }
 
-    /** Median GFLOP/s of C = op(A)·op(B) (m×n, depth k) on ours (k != null) or OpenBLAS. */
-    private double time(Kernels ours, String peer, boolean ta, boolean tb, int m, int n, int k, double warm, int reps) {
+    /** C = op(A)·op(B) (m×n, depth k) on ours (ours != null) or OpenBLAS, on fresh random arrays. */
+    private static Runnable gemm(Kernels ours, boolean ta, boolean tb, int m, int n, int k) {
         Random r = new Random(1);
         float[] a = rand(r, m * k), b = rand(r, k * n), c = new float[m * n];
         int lda = ta ? m : k, ldb = tb ? k : n;
-        Runnable op = ours != null
+        return ours != null
                 ? () -> ours.sgemm(ta, tb, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, c, 0, n)
                 : () -> OpenBlas.sgemm(ta, tb, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, c, 0, n);
-        return measure(op, 2.0 * m * n * k, warm, reps);
     }
 
-    private double timeConv(Kernels k, ConvShape s) {
+    private static Runnable conv(Kernels k, ConvShape s) {
         Random r = new Random(2);
         float[] x = rand(r, s.batch() * s.inC() * s.inH() * s.inW());
         float[] w = rand(r, s.outC() * s.inC() * s.kH() * s.kW()), bias = rand(r, s.outC());
         float[] y = new float[s.batch() * s.outC() * s.outH() * s.outW()];
-        return measure(() -> Conv2d.forward(k, s, x, w, bias, y), s.flops(), warmSec, samples);
+        return () -> Conv2d.forward(k, s, x, w, bias, y);
     }
 
-    private double measure(Runnable op, double flops, double warm, int reps) {
+    /**
+     * GFLOP/s of a and of b (b may be null): both warmed up, then timed in alternating samples
+     * (a, b, a, b, ...) so that a busy spell on a shared machine hits both; the best sample of
+     * each is reported, since noise only ever slows a run down.
+     */
+    private double[] measurePair(Runnable a, Runnable b, double flopsA, double flopsB) {
+        int innerA = warm(a), innerB = b == null ? 0 : warm(b);
+        double bestA = 0, bestB = 0;
+        for (int i = 0; i < samples; i++) {
+            bestA = Math.max(bestA, sample(a, innerA, flopsA));
+            if (b != null) bestB = Math.max(bestB, sample(b, innerB, flopsB));
+        }
+        return new double[] {bestA, b == null ? Double.NaN : bestB};
+    }
+
+    /** Runs op for the warm-up time; returns how many calls make one sample. */
+    private int warm(Runnable op) {
         long t0 = System.nanoTime();
         int calls = 0;
-        while (calls < 3 || System.nanoTime() - t0 < warm * 1e9) {
+        while (calls < 3 || System.nanoTime() - t0 < warmSec * 1e9) {
             op.run();
             calls++;
         }
         double perCall = (System.nanoTime() - t0) / 1e9 / calls;
-        int inner = (int) Math.max(1, Math.ceil(sampleSec / perCall));
-        double[] g = new double[reps];
-        for (int i = 0; i < reps; i++) {
-            long s = System.nanoTime();
-            for (int j = 0; j < inner; j++) op.run();
-            g[i] = flops * inner / ((System.nanoTime() - s) / 1e9) / 1e9;
-        }
-        Arrays.sort(g);
-        return g[reps / 2];
+        return (int) Math.max(1, Math.ceil(sampleSec / perCall));
+    }
+
+    private static double sample(Runnable op, int calls, double flops) {
+        long s = System.nanoTime();
+        for (int j = 0; j < calls; j++) op.run();
+        return flops * calls / ((System.nanoTime() - s) / 1e9) / 1e9;
     }
 
     private static float[] rand(Random r, int n) {

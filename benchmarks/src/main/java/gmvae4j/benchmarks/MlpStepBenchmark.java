@@ -90,6 +90,17 @@ public class MlpStepBenchmark {
         return loss.item();
     }
 
+    /** The step without the optimizer: forward, loss and backward only. */
+    @Benchmark
+    public float forwardBackward() {
+        tape.reset();
+        params.zeroGrad();
+        Tensor x = tape.input(batch, 0, BATCH, 784);
+        Tensor loss = tape.mean(tape.bceWithLogits(dec.forward(tape, enc.forward(tape, x)), x));
+        tape.backward(loss);
+        return loss.item();
+    }
+
     /** The same 17 sgemm calls and nothing else. */
     @Benchmark
     public float sgemmOnly() {

@@ -16,7 +16,8 @@ public final class Main {
     static List<Command> commands() {
         return List.of(
                 new VersionCommand(),
-                new DataCommand()
+                new DataCommand(),
+                new BenchCommand()
         );
     }
 

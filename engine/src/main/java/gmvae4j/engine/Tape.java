@@ -1,6 +1,7 @@
 package gmvae4j.engine;
 
 import gmvae4j.engine.ops.Binary;
+import gmvae4j.engine.ops.Convolution;
 import gmvae4j.engine.ops.Gaussian;
 import gmvae4j.engine.ops.Losses;
 import gmvae4j.engine.ops.MatMul;
@@ -239,6 +240,28 @@ public final class Tape {
     public Tensor gaussianExpectedLogDensityPairs(Tensor mu, Tensor logVar, Tensor muK, Tensor logVarK) {
         return Gaussian.expectedLogDensityPairs(this, mu, logVar, muK, logVarK);
     }
+
+    /**
+     * 2-D convolution of x [N,C,H,W] with w [outC,C,kH,kW] (PyTorch layout) plus bias (outC values, or
+     * null): [N, outC, (H+2·pad−kH)/stride+1, ...].
+     */
+    public Tensor conv2d(Tensor x, Tensor w, Tensor bias, int stride, int pad) {
+        return Convolution.conv2d(this, x, w, bias, stride, pad);
+    }
+
+    /**
+     * Transposed 2-D convolution of x [N,C,H,W] with w [C,outC,kH,kW] (PyTorch layout) plus bias:
+     * [N, outC, (H−1)·stride − 2·pad + kH, ...].
+     */
+    public Tensor convTranspose2d(Tensor x, Tensor w, Tensor bias, int stride, int pad) {
+        return Convolution.convTranspose2d(this, x, w, bias, stride, pad);
+    }
+
+    /**
+     * The same values with no gradient path (stop-gradient): a view, nothing recorded. Use it for
+     * quantities that should act as constants in the loss, e.g. responsibilities in an EM-style step.
+     */
+    public Tensor detach(Tensor x) { return Tensor.wrap(x.data, x.off, x.shapeRef()); }
 
     /** A no-gradient tensor of standard normal draws (reparameterisation noise), valid until reset. */
     public Tensor normal(int rows, int cols, java.util.random.RandomGenerator rng) {

@@ -27,15 +27,17 @@ final class SgemmMicroKernel {
     static final int NR = 2 * L;
 
     /**
-     * acc[MR×NR] = Apanel·Bpanel: the register-tiled inner loop. The accumulators leave the
-     * registers only once, at the end, into {@code acc} (row r at {@code r·NR}).
+     * out[o + r·ld + j] = (Apanel·Bpanel)[r][j] for the full MR×NR tile: the register-tiled
+     * inner loop. The accumulators leave the registers only once, at the end: straight into C
+     * when nothing else is to be done with them (alpha = 1, beta = 0, whole tile), else into a
+     * small scratch tile that {@link #writeBack} folds into C.
      *
-     * <p>Why the write-back to C is a separate method: C2 compiles a method as one unit, and a
+     * <p>Why the write-back is a separate method: C2 compiles a method as one unit, and a
      * kernel that also held the alpha/beta/edge logic for 16 vectors grew past its inlining
-     * node budget; the calls it then could not inline forced every vector into a heap box.
-     * Parking 16 vectors in an L1-resident array per tile costs nothing next to kc·16 FMAs.
+     * node budget; the calls it then could not inline forced every vector into a heap box
+     * (10 GFLOP/s instead of 150+).
      */
-    static void multiply(int kc, float[] ap, int a, float[] bp, int b, float[] acc) {
+    static void multiply(int kc, float[] ap, int a, float[] bp, int b, float[] out, int o, int ld) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
         FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
@@ -52,14 +54,14 @@ final class SgemmMicroKernel {
             x = FloatVector.broadcast(S, ap[a + 6]); c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
             x = FloatVector.broadcast(S, ap[a + 7]); c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
         }
-        c00.intoArray(acc, 0);          c01.intoArray(acc, L);
-        c10.intoArray(acc, NR);         c11.intoArray(acc, NR + L);
-        c20.intoArray(acc, 2 * NR);     c21.intoArray(acc, 2 * NR + L);
-        c30.intoArray(acc, 3 * NR);     c31.intoArray(acc, 3 * NR + L);
-        c40.intoArray(acc, 4 * NR);     c41.intoArray(acc, 4 * NR + L);
-        c50.intoArray(acc, 5 * NR);     c51.intoArray(acc, 5 * NR + L);
-        c60.intoArray(acc, 6 * NR);     c61.intoArray(acc, 6 * NR + L);
-        c70.intoArray(acc, 7 * NR);     c71.intoArray(acc, 7 * NR + L);
+        c00.intoArray(out, o); c01.intoArray(out, o + L); o += ld;
+        c10.intoArray(out, o); c11.intoArray(out, o + L); o += ld;
+        c20.intoArray(out, o); c21.intoArray(out, o + L); o += ld;
+        c30.intoArray(out, o); c31.intoArray(out, o + L); o += ld;
+        c40.intoArray(out, o); c41.intoArray(out, o + L); o += ld;
+        c50.intoArray(out, o); c51.intoArray(out, o + L); o += ld;
+        c60.intoArray(out, o); c61.intoArray(out, o + L); o += ld;
+        c70.intoArray(out, o); c71.intoArray(out, o + L);
     }
 
     /**
