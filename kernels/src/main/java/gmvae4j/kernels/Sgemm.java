@@ -33,12 +33,22 @@ public final class Sgemm {
 
     static final int MR = SgemmMicroKernel.MR;
     static final int NR = SgemmMicroKernel.NR;
-    /** Depth of a packed block: a KC×NR B micro-panel (32 KiB at KC=256) is what L1 holds. */
-    static final int KC = 256;
-    /** Rows of a packed A block (MC×KC floats, 128 KiB): lives in L2. Multiple of MR. */
+    /*
+     * Block sizes, measured on the 2-core Zen 5 (48 KiB L1d, 1 MiB L2) at a quiet moment,
+     * single thread, 128x784x512 / 128x512x512 / 512³ NN in GFLOP/s:
+     *   KC 256: 221/228/245   KC 384: 224/226/239   KC 512: 232/241/254   (KC 784, 1024: no better)
+     *   NC 256: 214/220/236   NC 512: 232/228/251   NC 1024: 227/235/253
+     *   MC 64, 128, 256: no measurable difference
+     */
+    /**
+     * Largest depth of a packed block; k is cut into equal blocks no deeper than this
+     * ({@link #kStep}). A KC×NR B micro-panel (64 KiB) streams from L2 with the A block.
+     */
+    static final int KC = 512;
+    /** Rows of a packed A block (MC×KC floats, 256 KiB): lives in L2. Multiple of MR. */
     static final int MC = 128;
     /** Columns of a packed B block (KC×NC floats, 1 MiB): L2/L3. Multiple of NR. */
-    static final int NC = 1024;
+    static final int NC = 512;
     /** Below this many multiply-adds a product runs on one thread. */
     static final long PARALLEL_MIN_MACS = 1L << 18;
 
@@ -95,10 +105,10 @@ public final class Sgemm {
         if (own.wholeA.length < mPad * k) own.wholeA = new float[mPad * k];
         float[] pa = own.wholeA;
         // the block (pc, ic) of packed A starts at pc·mPad + ic·kc
-        int kBlocks = (k + KC - 1) / KC, mBlocks = (m + MC - 1) / MC;
+        int ks = kStep(k), kBlocks = (k + ks - 1) / ks, mBlocks = (m + MC - 1) / MC;
         par.run(kBlocks * mBlocks, t -> {
-            int pc = t / mBlocks * KC, ic = t % mBlocks * MC;
-            int kc = Math.min(KC, k - pc);
+            int pc = t / mBlocks * ks, ic = t % mBlocks * MC;
+            int kc = Math.min(ks, k - pc);
             SgemmPacking.packA(transA, a, aOff, lda, ic, Math.min(MC, m - ic), pc, kc, pa, pc * mPad + ic * kc);
         });
         int nPanels = (n + NR - 1) / NR;
@@ -115,8 +125,8 @@ public final class Sgemm {
                                     float beta, float[] c, int cOff, int ldc) {
         Buffers buf = BUFFERS.get();
         float[] bp = buf.b, acc = buf.acc;
-        for (int pc = 0; pc < k; pc += KC) {
-            int kc = Math.min(KC, k - pc);
+        for (int pc = 0, ks = kStep(k); pc < k; pc += ks) {
+            int kc = Math.min(ks, k - pc);
             float betaNow = pc == 0 ? beta : 1f;
             boolean direct = betaNow == 0f && alpha == 1f;
             SgemmPacking.packB(transB, b, bOff, ldb, pc, kc, j0, nc, bp);
@@ -154,8 +164,8 @@ public final class Sgemm {
         float[] ap = buf.a, bp = buf.b, acc = buf.acc;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
+            for (int pc = 0, ks = kStep(k); pc < k; pc += ks) {
+                int kc = Math.min(ks, k - pc);
                 float betaNow = pc == 0 ? beta : 1f;
                 // C = A·B with nothing to fold in: full tiles go from registers straight to C
                 boolean direct = betaNow == 0f && alpha == 1f;
@@ -167,6 +177,15 @@ public final class Sgemm {
                 }
             }
         }
+    }
+
+    /**
+     * Depth of the k blocks: k cut into equal parts of at most KC (784 → 4 × 196, not
+     * 3 × 256 + 16), so no block is a sliver whose tiles are all write-back and no compute.
+     */
+    static int kStep(int k) {
+        int blocks = (k + KC - 1) / KC;
+        return (k + blocks - 1) / blocks;
     }
 
     private static void scaleC(int m, int n, float beta, float[] c, int cOff, int ldc) {
