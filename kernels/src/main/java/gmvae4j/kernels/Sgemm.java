@@ -52,6 +52,8 @@ public final class Sgemm {
     /** Below this many multiply-adds a product runs on one thread. */
     static final long PARALLEL_MIN_MACS = 1L << 18;
 
+    /** Untransposed B blocks at most this deep are read in place instead of packed. */
+    static final int IN_PLACE_MAX_K = 32;
     /** Column chunks handed out per thread (load balance vs. per-chunk B packing). */
     static final int CHUNKS_PER_THREAD = 4;
 
@@ -59,6 +61,7 @@ public final class Sgemm {
         final float[] a = new float[MC * KC];
         final float[] b = new float[KC * NC];
         final float[] acc = new float[MR * NR];
+        final BBlock bBlock = new BBlock();
         /** All of op(A), packed, while this thread runs a multi-threaded product. */
         float[] wholeA = new float[0];
     }
@@ -129,29 +132,68 @@ public final class Sgemm {
             int kc = Math.min(ks, k - pc);
             float betaNow = pc == 0 ? beta : 1f;
             boolean direct = betaNow == 0f && alpha == 1f;
-            SgemmPacking.packB(transB, b, bOff, ldb, pc, kc, j0, nc, bp);
+            BBlock bb = buf.bBlock.of(transB, b, bOff, ldb, pc, kc, j0, nc, bp);
             for (int ic = 0; ic < m; ic += MC) {
                 int mc = Math.min(MC, m - ic);
-                tiles(kc, mc, nc, pa, pc * mPad + ic * kc, bp, c, cOff + ic * ldc + j0, ldc, alpha, betaNow, direct, acc);
+                bb.tiles(kc, mc, nc, pa, pc * mPad + ic * kc, bp, c, cOff + ic * ldc + j0, ldc, alpha, betaNow, direct, acc);
             }
         }
     }
 
-    /** The two innermost loops: every MR×NR tile of one packed A block times one packed B block. */
-    private static void tiles(int kc, int mc, int nc, float[] ap, int a0, float[] bp,
+    /**
+     * The two innermost loops: every MR×NR tile of one packed A block times one B block. B
+     * panel jr starts at {@code b0 + (jr/NR)·bPanel} and steps {@code bStride} per k: a packed
+     * block has bPanel = kc·NR, bStride = NR.
+     */
+    private static void tiles(int kc, int mc, int nc, float[] ap, int a0,
+                              float[] bp, int b0, int bPanel, int bStride,
                               float[] c, int c0, int ldc, float alpha, float beta, boolean direct, float[] acc) {
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
+            int bj = b0 + jr / NR * bPanel;
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
                 int ci = c0 + ir * ldc + jr;
                 if (direct && mr == MR && nr == NR) {
-                    SgemmMicroKernel.multiply(kc, ap, a0 + ir * kc, bp, jr * kc, c, ci, ldc);
+                    SgemmMicroKernel.multiply(kc, ap, a0 + ir * kc, bp, bj, bStride, c, ci, ldc);
                 } else {
-                    SgemmMicroKernel.multiply(kc, ap, a0 + ir * kc, bp, jr * kc, acc, 0, NR);
+                    SgemmMicroKernel.multiply(kc, ap, a0 + ir * kc, bp, bj, bStride, acc, 0, NR);
                     SgemmMicroKernel.writeBack(acc, c, ci, ldc, mr, nr, alpha, beta);
                 }
             }
+        }
+    }
+
+    /**
+     * How one k block of op(B) reaches the micro-kernel: packed, or, when B is untransposed and
+     * the block shallow (conv 1→32 has k = 9, the decoder's first layer k = 10), read where it
+     * lies: a few rows of B stay in L1 on their own and copying them would cost more than the
+     * FMAs that use them. Only the last, partial panel is still packed (it needs zero padding).
+     */
+    private static final class BBlock {
+        float[] src;
+        int b0, panel, stride, full;
+
+        /** Prepares columns j0 .. j0+nc, depth pc .. pc+kc; bp is the pack buffer. */
+        BBlock of(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int j0, int nc, float[] bp) {
+            if (!transB && kc <= IN_PLACE_MAX_K) {
+                full = nc / NR * NR;
+                if (full < nc) SgemmPacking.packB(false, b, bOff, ldb, pc, kc, j0 + full, nc - full, bp);
+                src = b; b0 = bOff + pc * ldb + j0; panel = NR; stride = ldb;
+            } else {
+                SgemmPacking.packB(transB, b, bOff, ldb, pc, kc, j0, nc, bp);
+                full = nc;
+                src = bp; b0 = 0; panel = kc * NR; stride = NR;
+            }
+            return this;
+        }
+
+        /** Runs the tiles of rows ic .. ic+mc of C against this block. */
+        void tiles(int kc, int mc, int nc, float[] ap, int a0, float[] bp,
+                   float[] c, int c0, int ldc, float alpha, float beta, boolean direct, float[] acc) {
+            Sgemm.tiles(kc, mc, full, ap, a0, src, b0, panel, stride, c, c0, ldc, alpha, beta, direct, acc);
+            if (full < nc)
+                Sgemm.tiles(kc, mc, nc - full, ap, a0, bp, 0, kc * NR, NR, c, c0 + full, ldc, alpha, beta, direct, acc);
         }
     }
 
@@ -169,11 +211,11 @@ public final class Sgemm {
                 float betaNow = pc == 0 ? beta : 1f;
                 // C = A·B with nothing to fold in: full tiles go from registers straight to C
                 boolean direct = betaNow == 0f && alpha == 1f;
-                SgemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
+                BBlock bb = buf.bBlock.of(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     SgemmPacking.packA(transA, a, aOff, lda, ic, mc, pc, kc, ap, 0);
-                    tiles(kc, mc, nc, ap, 0, bp, c, cOff + ic * ldc + jc, ldc, alpha, betaNow, direct, acc);
+                    bb.tiles(kc, mc, nc, ap, 0, bp, c, cOff + ic * ldc + jc, ldc, alpha, betaNow, direct, acc);
                 }
             }
         }
