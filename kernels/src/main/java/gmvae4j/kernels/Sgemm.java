@@ -9,12 +9,14 @@ package gmvae4j.kernels;
  *     pack op(B)[pc.., jc..]       -> Bp, KC×NC, cut into KC×NR micro-panels
  *     for ic in steps of MC        (rows of C: a block of op(A) that stays in L2)
  *       pack op(A)[ic.., pc..]     -> Ap, MC×KC, cut into MR×KC micro-panels
- *       for jr in steps of NR      (one B micro-panel, reused from L1 by every ir below)
+ *       for jr in steps of NR      (one B micro-panel, reused from L1/L2 by every ir below)
  *         for ir in steps of MR
  *           micro-kernel: C[ic+ir.., jc+jr..] (+)= Ap[ir] · Bp[jr]
  * </pre>
  *
  * The first pc block applies beta, later ones add, so C is read and written once per KC.
+ * An untransposed B block only a few rows deep (k ≤ {@link #IN_PLACE_MAX_K}) is read where it
+ * lies instead of being packed.
  *
  * <p>Threads. Wide C (the usual case: a batch times a layer): op(A) is packed once, whole, into
  * a buffer every thread reads (a first parallel region packs its blocks), then C is cut into
