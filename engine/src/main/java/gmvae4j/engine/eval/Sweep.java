@@ -39,9 +39,11 @@ public final class Sweep {
         int[] predict(int[] labeledIdx, int[] labels, int[] evalIdx) throws Exception;
     }
 
-    /** Called after every (method, fraction, draw). */
+    /** Progress: {@link #done} after every (method, fraction, draw) that ran, {@link #step} after every (draw, fraction). */
     public interface Listener {
         void done(String method, double fraction, int draw, int n, double accuracy, double seconds);
+
+        default void step(int draw, double fraction, int n) {}
     }
 
     /**
@@ -121,6 +123,7 @@ public final class Sweep {
                     acc[m][f][s] = Rows.accuracy(pred, truth, eval);
                     if (listener != null) listener.done(method.name(), fractions[f], s, n[f], acc[m][f][s], sec);
                 }
+                if (listener != null) listener.step(s, fractions[f], n[f]);
             }
         }
         List<MethodResult> results = new ArrayList<>();
