@@ -14,7 +14,8 @@ public final class Main {
     /** Every subcommand, in the order the help lists them. Add new commands here. */
     static List<Command> commands() {
         return List.of(
-                new VersionCommand()
+                new VersionCommand(),
+                new DataCommand()
         );
     }
 

@@ -71,6 +71,26 @@ public final class IdxReader {
         }
     }
 
+    /**
+     * The count in an IDX file's header (images or labels), reading only the header: for listing
+     * what a directory holds without loading it.
+     */
+    public static int count(Path file) {
+        try (Source src = open(file)) {
+            byte[] h = new byte[8];
+            int got = src.in.readNBytes(h, 0, 8);
+            if (got < 8) throw fail(file, got == 0 ? "empty file" : "truncated header (" + got + " of 8 bytes)");
+            ByteBuffer b = ByteBuffer.wrap(h);
+            int m = b.getInt();
+            if (m != IMAGES_MAGIC && m != LABELS_MAGIC) throw fail(file, "wrong magic number 0x" + Integer.toHexString(m) + " for an IDX file");
+            int n = b.getInt();
+            if (n < 0 || n > MAX_COUNT) throw fail(file, "header claims " + Integer.toUnsignedString(n) + " items, more than the sane maximum of " + MAX_COUNT);
+            return n;
+        } catch (IOException e) {
+            throw io(file, e);
+        }
+    }
+
     /** Whether the file starts with the gzip magic 0x1f 0x8b. */
     public static boolean isGzip(Path file) {
         try (InputStream in = Files.newInputStream(file)) {

@@ -22,7 +22,7 @@ public final class Backends {
         Kernels k = instance;
         if (k == null) {
             synchronized (Backends.class) {
-                if (instance == null) instance = choose(System.getProperty("gmvae.backend", "auto"));
+                if (instance == null) instance = fromSystemProperty();
                 k = instance;
             }
         }
@@ -34,22 +34,34 @@ public final class Backends {
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     }
 
+    /** The backend {@code -Dgmvae.backend} asks for (uncached; {@link #get()} caches it). */
+    static Kernels fromSystemProperty() {
+        return choose(System.getProperty("gmvae.backend", "auto"));
+    }
+
     /** Builds a backend by name; throws IllegalArgumentException with a one-line reason. */
     public static Kernels choose(String name) {
+        return choose(name, vectorApiPresent(), System.err);
+    }
+
+    /** {@link #choose(String)} with the module check and the message stream made explicit (tests). */
+    static Kernels choose(String name, boolean vectorPresent, java.io.PrintStream err) {
         switch (name) {
             case "scalar":
                 return new ScalarKernels();
             case "vector":
-                if (!vectorApiPresent())
+                if (!vectorPresent)
                     throw new IllegalArgumentException("backend 'vector' needs the JVM flag --add-modules jdk.incubator.vector");
                 return VectorSupport.create();
             case "auto":
-                if (vectorApiPresent()) return VectorSupport.create();
-                System.err.println("gmvae4j: running the scalar kernels (slow): the JVM was started without "
-                        + "--add-modules jdk.incubator.vector; use ./gmvae or add that flag for SIMD kernels");
+                if (vectorPresent) return VectorSupport.create();
+                err.println(SLOW_PATH_MESSAGE);
                 return new ScalarKernels();
             default:
                 throw new IllegalArgumentException("unknown backend '" + name + "' (expected auto, vector or scalar)");
         }
     }
+
+    static final String SLOW_PATH_MESSAGE = "gmvae4j: running the scalar kernels (slow): the JVM was started without "
+            + "--add-modules jdk.incubator.vector; use ./gmvae or add that flag for SIMD kernels";
 }

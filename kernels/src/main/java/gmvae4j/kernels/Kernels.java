@@ -20,6 +20,14 @@ public interface Kernels {
     /** Threads this backend uses for large kernels (sgemm, big elementwise loops). */
     int threads();
 
+    /**
+     * Runs {@code task.accept(i)} for every i in [0, tasks) on this backend's threads and
+     * returns when all are done. Kernels called from inside a task run single-threaded, so a
+     * caller can parallelise over images (as {@link Conv2d} does) without oversubscribing.
+     * Give each output to one task and results do not depend on scheduling.
+     */
+    void parallelFor(int tasks, java.util.function.IntConsumer task);
+
     // ---------------------------------------------------------------- matrix multiply
 
     /**

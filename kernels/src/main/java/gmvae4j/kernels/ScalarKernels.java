@@ -11,6 +11,10 @@ public final class ScalarKernels implements Kernels {
 
     @Override public int threads() { return 1; }
 
+    @Override public void parallelFor(int tasks, java.util.function.IntConsumer task) {
+        for (int i = 0; i < tasks; i++) task.accept(i);
+    }
+
     @Override
     public void sgemm(boolean transA, boolean transB, int m, int n, int k,
                       float alpha, float[] a, int aOff, int lda,

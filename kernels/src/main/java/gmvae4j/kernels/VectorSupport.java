@@ -8,7 +8,6 @@ final class VectorSupport {
     private VectorSupport() {}
 
     static Kernels create() {
-        // Placeholder until VectorKernels lands: the scalar twin.
-        return new ScalarKernels();
+        return new VectorKernels();
     }
 }

@@ -1,0 +1,256 @@
+package gmvae4j.cli;
+
+import gmvae4j.datasets.Catalog;
+import gmvae4j.datasets.DataException;
+import gmvae4j.datasets.DataLocator;
+import gmvae4j.datasets.Dataset;
+import gmvae4j.datasets.Datasets;
+import gmvae4j.datasets.Glyphs;
+import gmvae4j.datasets.IdxReader;
+import gmvae4j.datasets.Md5;
+import gmvae4j.datasets.Split;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * {@code gmvae data list|fetch|show|verify}: what data sets are where, downloading them, looking
+ * at one image, and checking files against their published checksums.
+ */
+final class DataCommand implements Command {
+    private static final String RAMP = " .:-=+*#%@";
+
+    @Override public String name() { return "data"; }
+
+    @Override public String summary() { return "list, fetch, show and verify the data sets (emnist-letters, mnist, fashion-mnist, glyphs)"; }
+
+    @Override public String usage() {
+        return """
+                usage: ./gmvae data list [--data DIR]
+                       ./gmvae data fetch NAME [--data DIR]
+                       ./gmvae data show NAME --index I [--split train|test|pool] [--png OUT.png] [--data DIR]
+                       ./gmvae data verify NAME [--data DIR]
+
+                NAME: emnist-letters, mnist, fashion-mnist, glyphs (embedded, generated in code).
+                Files are looked for in --data DIR (or DIR/NAME/), then $GMVAE_DATA/NAME/, then the
+                cache ($XDG_CACHE_HOME/gmvae4j/NAME/ or ~/.cache/gmvae4j/NAME/); fetch downloads
+                into the cache (EMNIST from the NIST archive, ~535 MB). GMVAE_OFFLINE=1 disables
+                downloads during training and evaluation.
+                  list     where each data set was found and how many images it holds
+                  fetch    download (checksummed, resumable) unless already present
+                  show     one image as ASCII art with its label, optionally as an 8x PNG
+                  verify   check each file's MD5 against the published one and read every split""";
+    }
+
+    @Override public int run(Args args) {
+        Path dataDir = args.path("data", null);
+        List<String> pos = args.positionals();
+        if (pos.isEmpty()) throw new UserError("missing subcommand: list, fetch, show or verify (./gmvae data --help)");
+        String sub = pos.get(0);
+        try {
+            return switch (sub) {
+                case "list" -> { args.finish(); noMore(pos, 1); yield list(dataDir); }
+                case "fetch" -> { args.finish(); yield fetch(name(pos), dataDir); }
+                case "show" -> show(args, name(pos), dataDir);
+                case "verify" -> { args.finish(); yield verify(name(pos), dataDir); }
+                default -> throw new UserError("unknown subcommand '" + sub + "' (list, fetch, show, verify)");
+            };
+        } catch (DataException e) {
+            throw new UserError(e.getMessage(), e);
+        }
+    }
+
+    private static String name(List<String> pos) {
+        if (pos.size() < 2) throw new UserError("missing data set name (" + String.join(", ", Catalog.NAMES) + ")");
+        noMore(pos, 2);
+        String n = pos.get(1);
+        if (!Catalog.NAMES.contains(n)) throw new UserError("unknown data set '" + n + "' (known: " + String.join(", ", Catalog.NAMES) + ")");
+        return n;
+    }
+
+    private static void noMore(List<String> pos, int allowed) {
+        if (pos.size() > allowed) throw new UserError("unexpected argument '" + pos.get(allowed) + "'");
+    }
+
+    private int list(Path dataDir) {
+        System.out.printf("%-15s %-11s %-26s %s%n", "data set", "found in", "images (train + test)", "where");
+        for (String n : Catalog.NAMES) {
+            if (n.equals("glyphs")) {
+                System.out.printf("%-15s %-11s %-26s %s%n", n, "embedded", Glyphs.TRAIN_N + " + " + Glyphs.TEST_N, "generated in code");
+                continue;
+            }
+            try {
+                DataLocator.Location l = Datasets.locate(n, dataDir);
+                if (!l.found()) {
+                    System.out.printf("%-15s %-11s %-26s %s%n", n, "missing", "-", "./gmvae data fetch " + n + " (or --data DIR / GMVAE_DATA)");
+                } else {
+                    String counts = IdxReader.count(l.file(Catalog.Spec.TRAIN_IMAGES)) + " + " + IdxReader.count(l.file(Catalog.Spec.TEST_IMAGES));
+                    System.out.printf("%-15s %-11s %-26s %s%n", n, l.kind().label, counts, l.dir());
+                }
+            } catch (DataException e) {
+                DataLocator.Location l = labelsOnly(n, dataDir);
+                if (l != null)
+                    System.out.printf("%-15s %-11s %-26s %s%n", n, "labels only", IdxReader.count(l.file(Catalog.Spec.TRAIN_LABELS))
+                            + " + " + IdxReader.count(l.file(Catalog.Spec.TEST_LABELS)) + " labels", l.dir() + " (image files missing)");
+                else System.out.printf("%-15s %-11s %-26s %s%n", n, "unusable", "-", e.getMessage());
+            }
+        }
+        return 0;
+    }
+
+    private int fetch(String n, Path dataDir) {
+        DataLocator.Location l = Datasets.fetch(n, dataDir);
+        System.out.println(n + ": " + (l.kind() == DataLocator.Kind.EMBEDDED ? "embedded, nothing to fetch" : l.kind().label + " " + l.dir()));
+        return 0;
+    }
+
+    private int show(Args args, String n, Path dataDir) {
+        int index = args.integer("index", -1);
+        if (!args.has("index")) throw new UserError("missing required flag --index");
+        Split split = parseSplit(args.choice("split", "train", "train", "test", "pool"));
+        Path png = args.path("png", null);
+        args.finish();
+        Dataset d = Datasets.load(n, split, dataDir);
+        if (index < 0 || index >= d.n())
+            throw new UserError("--index " + index + " is out of range 0.." + (d.n() - 1) + " for " + n + " " + split.name().toLowerCase());
+        int label = d.labels()[index];
+        System.out.println(n + " " + split.name().toLowerCase() + " #" + index + ": label " + label + " '" + d.classNames().get(label) + "'");
+        System.out.print(ascii(d, index));
+        if (png != null) {
+            try {
+                writePng(d, index, png, 8);
+            } catch (IOException e) {
+                throw new UserError("--png " + png + ": cannot write (" + e.getMessage() + ")", e);
+            }
+            System.out.println("wrote " + png);
+        }
+        return 0;
+    }
+
+    private static Split parseSplit(String s) {
+        try {
+            return Split.parse(s);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--split: " + e.getMessage());
+        }
+    }
+
+    /** One character per pixel, darkest ink = '@', framed so blank rows are visible. */
+    static String ascii(Dataset d, int i) {
+        StringBuilder sb = new StringBuilder();
+        String edge = "+" + "-".repeat(d.cols()) + "+\n";
+        sb.append(edge);
+        for (int r = 0; r < d.rows(); r++) {
+            sb.append('|');
+            for (int c = 0; c < d.cols(); c++) {
+                int v = d.pixels()[i * d.dim() + r * d.cols() + c] & 0xff;
+                sb.append(RAMP.charAt(v * (RAMP.length() - 1) / 255));
+            }
+            sb.append("|\n");
+        }
+        return sb.append(edge).toString();
+    }
+
+    /** Ink as black on white, each pixel a scale×scale block; written to a temp file then moved into place. */
+    static void writePng(Dataset d, int i, Path out, int scale) throws IOException {
+        BufferedImage img = new BufferedImage(d.cols() * scale, d.rows() * scale, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < img.getHeight(); y++)
+            for (int x = 0; x < img.getWidth(); x++) {
+                int v = 255 - (d.pixels()[i * d.dim() + (y / scale) * d.cols() + x / scale] & 0xff);
+                img.getRaster().setSample(x, y, 0, v);
+            }
+        Path dir = out.toAbsolutePath().getParent();
+        if (dir != null && !Files.isDirectory(dir)) throw new UserError("--png " + out + ": no such directory " + dir);
+        Path tmp = Files.createTempFile(dir, out.getFileName().toString(), ".tmp");
+        try {
+            if (!ImageIO.write(img, "png", tmp.toFile())) throw new UserError("--png " + out + ": no PNG writer in this JVM");
+            Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private int verify(String n, Path dataDir) {
+        if (n.equals("glyphs")) {
+            Dataset a = Glyphs.generate(260, 1), b = Glyphs.generate(260, 1);
+            boolean same = java.util.Arrays.equals(a.pixels(), b.pixels());
+            System.out.println("glyphs: embedded; generation is " + (same ? "deterministic (ok)" : "NOT deterministic"));
+            return same ? 0 : 1;
+        }
+        Catalog.Spec spec = Catalog.spec(n);
+        DataLocator.Location l;
+        try {
+            l = Datasets.locate(n, dataDir);
+        } catch (DataException e) {
+            DataLocator.Location lab = labelsOnly(n, dataDir);
+            if (lab == null) throw e;
+            return verifyLabelsOnly(spec, lab, dataDir, e);
+        }
+        if (!l.found()) throw new UserError(n + ": not found (./gmvae data fetch " + n + ", or --data DIR / GMVAE_DATA)");
+        System.out.println(n + ": " + l.kind().label + " " + l.dir());
+        int warnings = checksums(spec, l, 0, 1, 2, 3);
+        for (Split s : new Split[]{Split.TRAIN, Split.TEST}) {
+            Dataset d = Datasets.load(n, s, dataDir);
+            System.out.println("  " + s.name().toLowerCase() + ": " + d.n() + " images of " + d.rows() + "x" + d.cols()
+                    + ", labels in range, " + classRange(d.labels(), d.numClasses()));
+        }
+        System.out.println(n + ": readable" + (warnings > 0 ? ", " + warnings + " checksum warning(s)" : ", all checksums match"));
+        return 0;
+    }
+
+    /** The shared EMNIST copy holds labels only: check those and say the images are missing. */
+    private int verifyLabelsOnly(Catalog.Spec spec, DataLocator.Location l, Path dataDir, DataException why) {
+        System.out.println(spec.name() + ": " + l.kind().label + " " + l.dir() + " (labels only)");
+        int warnings = checksums(spec, l, Catalog.Spec.TRAIN_LABELS, Catalog.Spec.TEST_LABELS);
+        for (Split s : new Split[]{Split.TRAIN, Split.TEST}) {
+            int[] labels = Datasets.loadLabels(spec.name(), s, dataDir);
+            System.out.println("  " + s.name().toLowerCase() + ": " + labels.length + " labels in range, " + classRange(labels, spec.classNames().size()));
+        }
+        System.out.println(spec.name() + ": labels readable" + (warnings > 0 ? " (" + warnings + " checksum warning(s))" : "")
+                + " but unusable for training: " + why.getMessage());
+        return 1;
+    }
+
+    private static DataLocator.Location labelsOnly(String n, Path dataDir) {
+        if (n.equals("glyphs")) return null;
+        try {
+            DataLocator.Location l = DataLocator.system(dataDir).find(Catalog.spec(n), Catalog.Spec.TRAIN_LABELS, Catalog.Spec.TEST_LABELS);
+            return l.found() ? l : null;
+        } catch (DataException e) {
+            return null;
+        }
+    }
+
+    private static String classRange(int[] labels, int k) {
+        int[] counts = new int[k];
+        for (int lab : labels) counts[lab]++;
+        return "per class min " + java.util.Arrays.stream(counts).min().orElse(0) + " max " + java.util.Arrays.stream(counts).max().orElse(0);
+    }
+
+    /** Prints each file's MD5 status; returns how many differ from the published checksum. */
+    private static int checksums(Catalog.Spec spec, DataLocator.Location l, int... keys) {
+        int warnings = 0;
+        for (int k : keys) {
+            Path f = l.file(k);
+            String status;
+            if (!f.getFileName().toString().endsWith(".gz")) {
+                status = "uncompressed: no published checksum, checked by reading below";
+            } else {
+                String got = Md5.of(f), want = spec.md5().get(k);
+                if (want == null) status = "MD5 " + got + " (no published checksum)";
+                else if (want.equalsIgnoreCase(got)) status = "MD5 ok (" + got + ")";
+                else {
+                    status = "MD5 " + got + " differs from the published " + want + " (a re-compressed copy? checked by reading below)";
+                    warnings++;
+                }
+            }
+            System.out.println("  " + f.getFileName() + ": " + status);
+        }
+        return warnings;
+    }
+}

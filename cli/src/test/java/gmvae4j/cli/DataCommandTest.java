@@ -1,0 +1,105 @@
+package gmvae4j.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class DataCommandTest {
+    @TempDir Path tmp;
+
+    /** Runs Main with argv; returns {exit code, stdout, stderr}. */
+    private static String[] run(String... argv) {
+        PrintStream out = System.out, err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            int rc = Main.run(argv);
+            return new String[]{String.valueOf(rc), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void showsAGlyphAsAsciiAndPng() throws Exception {
+        Path png = tmp.resolve("g.png");
+        String[] r = run("data", "show", "glyphs", "--index", "3", "--split", "test", "--png", png.toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].startsWith("glyphs test #3: label "), r[1]);
+        assertEquals(28 + 2, r[1].lines().filter(l -> l.startsWith("|") || l.startsWith("+")).count());
+        assertTrue(r[1].matches("(?s).*[#%@].*"), "some ink drawn");
+        BufferedImage img = ImageIO.read(png.toFile());
+        assertEquals(224, img.getWidth());
+        assertEquals(224, img.getHeight());
+        try (var s = Files.list(tmp)) {
+            assertEquals(1, s.count(), "no temp file left beside the PNG");
+        }
+    }
+
+    @Test
+    void showsAnImageFromADataDirectory() throws Exception {
+        Path d = tmp.resolve("mnist");
+        write(d.resolve("train-images-idx3-ubyte"), images(2));
+        write(d.resolve("train-labels-idx1-ubyte"), labels(3, 8));
+        write(d.resolve("t10k-images-idx3-ubyte"), images(1));
+        write(d.resolve("t10k-labels-idx1-ubyte"), labels(6));
+        String[] r = run("data", "show", "mnist", "--index", "2", "--split", "pool", "--data", tmp.toString());
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].startsWith("mnist pool #2: label 6 '6'"), r[1]);
+        String[] v = run("data", "verify", "mnist", "--data", d.toString());
+        assertEquals("0", v[0], v[2]);
+        assertTrue(v[1].contains("uncompressed: no published checksum"), v[1]);
+        assertTrue(v[1].contains("train: 2 images of 28x28"), v[1]);
+    }
+
+    @Test
+    void badInputIsAOneLineUsageError() {
+        String[] r = run("data", "show", "glyphs", "--index", "26000");
+        assertEquals("2", r[0]);
+        assertEquals("gmvae data: --index 26000 is out of range 0..25999 for glyphs train", r[2].strip());
+        assertEquals("2", run("data", "show", "glyphs", "--index", "1", "--colour", "red")[0]);
+        assertEquals("2", run("data", "show", "glyphs")[0]);
+        assertEquals("2", run("data", "show", "cifar", "--index", "1")[0]);
+        assertEquals("2", run("data", "frobnicate")[0]);
+        String[] bad = run("data", "show", "mnist", "--index", "0", "--data", tmp.resolve("nope").toString());
+        assertEquals("2", bad[0]);
+        assertEquals("gmvae data: --data " + tmp.resolve("nope") + ": no such directory", bad[2].strip());
+    }
+
+    @Test
+    void listShowsEverySet() {
+        String[] r = run("data", "list", "--data", tmp.toString());
+        assertEquals("0", r[0], r[2]);
+        for (String n : new String[]{"emnist-letters", "mnist", "fashion-mnist", "glyphs"}) assertTrue(r[1].contains(n), r[1]);
+        assertTrue(r[1].contains("embedded    26000 + 5200"), r[1]);
+    }
+
+    private static byte[] images(int n) {
+        ByteBuffer b = ByteBuffer.allocate(16 + n * 784).putInt(2051).putInt(n).putInt(28).putInt(28);
+        for (int i = 0; i < n * 784; i++) b.put((byte) i);
+        return b.array();
+    }
+
+    private static byte[] labels(int... v) {
+        ByteBuffer b = ByteBuffer.allocate(8 + v.length).putInt(2049).putInt(v.length);
+        for (int x : v) b.put((byte) x);
+        return b.array();
+    }
+
+    private static void write(Path p, byte[] data) throws Exception {
+        Files.createDirectories(p.getParent());
+        Files.write(p, data);
+    }
+}

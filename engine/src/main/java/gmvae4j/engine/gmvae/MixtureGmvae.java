@@ -1,0 +1,188 @@
+package gmvae4j.engine.gmvae;
+
+import gmvae4j.engine.Init;
+import gmvae4j.engine.Params;
+import gmvae4j.engine.Tape;
+import gmvae4j.engine.Tensor;
+import gmvae4j.engine.nn.Activation;
+import gmvae4j.engine.nn.Mlp;
+import gmvae4j.engine.ops.Clamp;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * The {@code mixture} GMVAE: one encoder q(z|x) = N(μ(x), diag σ²(x)), one decoder run per image,
+ * and a learned Gaussian mixture prior p(z) = Σ_c π_c N(μ_c, diag σ²_c). The loss is
+ * {@link MixtureElbo}; q(c|x) for decoding is γ at z = μ(x).
+ *
+ * <p>Parameters: {@code encoder.*} (last layer outputs [μ | log σ²], 2z wide), {@code decoder.*}
+ * (outputs Bernoulli logits), {@code prior.mu} [K,z], {@code prior.logvar} [K,z], {@code prior.alpha}
+ * [1,K] (π = softmax(α); frozen at 0, i.e. uniform, unless π is learned).
+ *
+ * <p>Log-variances, of the encoder and of the prior, are clamped to [{@value #LOGVAR_MIN},
+ * {@value #LOGVAR_MAX}] (σ from 0.0067 to 148): wide enough never to bind in a healthy run, narrow
+ * enough that exp(±logσ²) stays far from float overflow when a run goes wrong.
+ */
+public final class MixtureGmvae implements TrainableGmvae {
+
+    public static final float LOGVAR_MIN = -10f, LOGVAR_MAX = 10f;
+    /** Images per batch when computing posteriors and latent means. */
+    static final int EVAL_BATCH = 500;
+
+    private final GmvaeConfig cfg;
+    private final Params params = new Params();
+    private final Mlp encoder, decoder;
+    private final Tensor priorMu, priorLogVar, priorAlpha;
+    private final int k, zDim, dim;
+
+    /** A fresh model with weights drawn from {@code seed}. */
+    public MixtureGmvae(GmvaeConfig cfg, long seed) {
+        if (!cfg.variant().equals("mixture")) throw new IllegalArgumentException("not a mixture config: " + cfg.variant());
+        if (!cfg.arch().equals("mlp")) throw new IllegalArgumentException("arch '" + cfg.arch() + "' is not available (only mlp)");
+        this.cfg = cfg;
+        this.k = cfg.k();
+        this.zDim = cfg.z();
+        this.dim = cfg.inputDim();
+        SplittableRandom rng = new SplittableRandom(seed);
+        Activation act = activation(cfg.activation());
+        encoder = Mlp.builder("encoder").sizes(widths(dim, cfg.hidden(), 2 * zDim)).hidden(act).build(params, rng);
+        decoder = Mlp.builder("decoder").sizes(widths(zDim, cfg.decoderHidden(), dim)).hidden(act).build(params, rng);
+        priorMu = params.add("prior.mu", k, zDim);
+        Init.normal(priorMu, 1.0, rng);          // replaced by the k-means/GMM initialisation
+        priorLogVar = params.add("prior.logvar", k, zDim);
+        priorAlpha = params.add("prior.alpha", 1, k);
+        if (!cfg.learnPrior()) params.setTrainable("prior.alpha", false);
+    }
+
+    static Activation activation(String name) {
+        return switch (name) {
+            case "relu" -> Activation.RELU;
+            case "tanh" -> Activation.TANH;
+            default -> throw new IllegalArgumentException("unknown activation '" + name + "'");
+        };
+    }
+
+    static int[] widths(int in, int[] hidden, int out) {
+        int[] s = new int[hidden.length + 2];
+        s[0] = in;
+        System.arraycopy(hidden, 0, s, 1, hidden.length);
+        s[s.length - 1] = out;
+        return s;
+    }
+
+    @Override public GmvaeConfig config() { return cfg; }
+    @Override public Params params() { return params; }
+    @Override public int k() { return k; }
+    @Override public int inputDim() { return dim; }
+    @Override public int noiseSize(int batch) { return batch * zDim; }
+    @Override public boolean pretrains() { return true; }
+
+    /** μ(x) and the clamped log σ²(x). */
+    private record Encoded(Tensor mu, Tensor logVar) {}
+
+    private Encoded encode(Tape t, Tensor x) {
+        Tensor h = encoder.forward(t, x);
+        Tensor mu = t.sliceCols(h, 0, zDim);
+        Tensor logVar = Clamp.apply(t, t.sliceCols(h, zDim, 2 * zDim), LOGVAR_MIN, LOGVAR_MAX);
+        return new Encoded(mu, logVar);
+    }
+
+    private Tensor priorLogVar(Tape t) { return Clamp.apply(t, priorLogVar, LOGVAR_MIN, LOGVAR_MAX); }
+
+    private Tensor logPi(Tape t) { return t.logSoftmax(priorAlpha); }
+
+    @Override
+    public Loss loss(Tape t, Tensor x, float[] eps) {
+        int b = x.rows();
+        Encoded e = encode(t, x);
+        // z = μ + σ ⊙ ε, σ = exp(½ log σ²)
+        Tensor z = t.add(e.mu(), t.mul(t.exp(t.mul(e.logVar(), 0.5f)), t.input(eps, 0, b, zDim)));
+        Tensor logits = decoder.forward(t, z);
+        MixtureElbo.Terms terms = MixtureElbo.terms(t, x, logits, e.mu(), e.logVar(), z, priorMu, priorLogVar(t), logPi(t));
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        m.put("rec", t.mean(terms.reconstruction()));
+        m.put("z_prior", t.mean(terms.zPrior()));
+        m.put("entropy", t.mean(terms.entropy()));
+        m.put("cat", t.mean(terms.categorical()));
+        Tensor total = null;
+        for (Tensor v : m.values()) total = total == null ? v : t.add(total, v);
+        return new Loss(total, m);
+    }
+
+    @Override
+    public Tensor pretrainLoss(Tape t, Tensor x) {
+        return t.mean(t.bceWithLogits(decoder.forward(t, encode(t, x).mu()), x));
+    }
+
+    @Override
+    public float[] posterior(byte[] pixels, int n) {
+        float[] out = new float[n * k];
+        Tape t = new Tape();
+        float[] buf = new float[Math.min(n, EVAL_BATCH) * dim];
+        try (var g = t.noGrad()) {
+            for (int from = 0; from < n; from += EVAL_BATCH) {
+                int b = Math.min(EVAL_BATCH, n - from);
+                t.reset();
+                Pixels.range(pixels, dim, from, b, buf);
+                Tensor x = t.input(buf, 0, b, dim);
+                Tensor gamma = MixtureElbo.responsibilities(t, encode(t, x).mu(), priorMu, priorLogVar(t), logPi(t));
+                System.arraycopy(gamma.data, gamma.off, out, from * k, b * k);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public float[] latentMeans(byte[] pixels, int n) {
+        float[] out = new float[n * zDim];
+        Tape t = new Tape();
+        float[] buf = new float[Math.min(n, EVAL_BATCH) * dim];
+        try (var g = t.noGrad()) {
+            for (int from = 0; from < n; from += EVAL_BATCH) {
+                int b = Math.min(EVAL_BATCH, n - from);
+                t.reset();
+                Pixels.range(pixels, dim, from, b, buf);
+                Tensor mu = encode(t, t.input(buf, 0, b, dim)).mu();
+                System.arraycopy(mu.data, mu.off, out, from * zDim, b * zDim);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public float[] sample(int component, int n, long seed) {
+        if (component < 0 || component >= k) throw new IllegalArgumentException("component " + component + " is not in 0.." + (k - 1));
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[] z = new float[n * zDim];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < zDim; j++) {
+                int cj = component * zDim + j;
+                float lv = Math.min(LOGVAR_MAX, Math.max(LOGVAR_MIN, priorLogVar.get(cj)));
+                z[i * zDim + j] = priorMu.get(cj) + (float) (Math.exp(0.5 * lv) * rng.nextGaussian());
+            }
+        }
+        Tape t = new Tape();
+        try (var g = t.noGrad()) {
+            return t.sigmoid(decoder.forward(t, t.input(z, 0, n, zDim))).toArray();
+        }
+    }
+
+    @Override
+    public void setPrior(float[] means, float[] variances, double[] weights) {
+        priorMu.copyFrom(means, 0);
+        for (int i = 0; i < k * zDim; i++)
+            priorLogVar.set(i, Math.min(LOGVAR_MAX, Math.max(LOGVAR_MIN, (float) Math.log(variances[i]))));
+        for (int c = 0; c < k; c++) priorAlpha.set(c, cfg.learnPrior() ? (float) Math.log(weights[c]) : 0f);
+    }
+
+    @Override
+    public void moveComponent(int c, float[] mean, int like) {
+        for (int j = 0; j < zDim; j++) {
+            priorMu.set(c * zDim + j, mean[j]);
+            priorLogVar.set(c * zDim + j, priorLogVar.get(like * zDim + j));
+        }
+        if (cfg.learnPrior()) priorAlpha.set(c, priorAlpha.get(like));
+    }
+}

@@ -1,0 +1,85 @@
+package gmvae4j.engine.gmvae;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Everything {@link GmvaeTraining#train} needs to know, with the defaults measured to work for
+ * the {@code mixture} variant on MNIST (K = 100, 2 cores). Plain public fields: set what you need,
+ * leave the rest.
+ */
+public final class TrainOptions {
+
+    /** {@code mixture} (decoder once per image) or {@code marginal} (the study's model). */
+    public String variant = "mixture";
+    /** Mixture components K. */
+    public int k = 100;
+    /** Latent dimension. */
+    public int z = 10;
+    /** Encoder hidden widths (mixture: MLP; marginal: the shared trunk); the decoder mirrors them. */
+    public int[] hidden = {512, 512};
+    /** Decoder hidden widths; null = {@link #hidden} reversed. */
+    public int[] decoderHidden = null;
+    /** {@code mlp} or {@code conv} (mixture only, when the engine has convolutions). */
+    public String arch = "mlp";
+    /** Learn the mixing weights π = softmax(α) instead of keeping them uniform. */
+    public boolean learnPrior = false;
+
+    /** GMVAE epochs (after pretraining). */
+    public int epochs = 30;
+    /** Wall-clock budget in minutes for the whole run (pretraining included); 0 = none. */
+    public double minutes = 0;
+    public int batch = 128;
+    /** Adam learning rate, multiplied by {@link #lrDecay} every {@link #lrDecayEvery} epochs, never below {@link #lrFloor}. */
+    public double lr = 2e-3;
+    public double lrDecay = 0.9;
+    public int lrDecayEvery = 10;
+    public double lrFloor = 2e-4;
+    /** Plain autoencoder epochs before the mixture is initialised (mixture variant). */
+    public int pretrainEpochs = 10;
+    /** k-means Lloyd iterations and diagonal-GMM EM steps of the initialisation. */
+    public int kmeansIterations = 50;
+    public int emSteps = 10;
+    /** Re-seed components that lost all their members (at the end of each epoch). */
+    public boolean reseedDead = true;
+    /** Seeds everything: weights, shuffling, noise, k-means. */
+    public long seed = 1;
+    /** Compute the posterior over the whole data set after every epoch (purity, exact non-empty count). */
+    public boolean evaluateEachEpoch = true;
+
+    /** Save the model here at the end and after every epoch (atomically); null = do not save. */
+    public Path out = null;
+    /** Continue from this model file, optimizer state included; null = start fresh. */
+    public Path resume = null;
+
+    /** Decoder widths actually used. */
+    public int[] decoderWidths() {
+        if (decoderHidden != null) return decoderHidden;
+        int[] d = hidden.clone();
+        for (int i = 0; i < d.length / 2; i++) { int t = d[i]; d[i] = d[d.length - 1 - i]; d[d.length - 1 - i] = t; }
+        return d;
+    }
+
+    /** Learning rate for a (0-based) GMVAE epoch. */
+    public double lrAt(int epoch) {
+        return Math.max(lrFloor, lr * Math.pow(lrDecay, epoch / Math.max(1, lrDecayEvery)));
+    }
+
+    /** Throws IllegalArgumentException with a one-line reason for an impossible setting. */
+    public void validate() {
+        if (!variant.equals("mixture") && !variant.equals("marginal"))
+            throw new IllegalArgumentException("variant must be mixture or marginal, got '" + variant + "'");
+        if (!arch.equals("mlp") && !arch.equals("conv"))
+            throw new IllegalArgumentException("arch must be mlp or conv, got '" + arch + "'");
+        if (k < 1) throw new IllegalArgumentException("k must be at least 1, got " + k);
+        if (z < 1) throw new IllegalArgumentException("z must be at least 1, got " + z);
+        if (hidden.length == 0) throw new IllegalArgumentException("hidden needs at least one width");
+        for (int h : hidden) if (h < 1) throw new IllegalArgumentException("hidden widths must be positive: " + Arrays.toString(hidden));
+        for (int h : decoderWidths()) if (h < 1) throw new IllegalArgumentException("decoder widths must be positive");
+        if (epochs < 0) throw new IllegalArgumentException("epochs must be ≥ 0, got " + epochs);
+        if (batch < 1) throw new IllegalArgumentException("batch must be positive, got " + batch);
+        if (!(lr > 0)) throw new IllegalArgumentException("lr must be positive, got " + lr);
+        if (pretrainEpochs < 0) throw new IllegalArgumentException("pretrain epochs must be ≥ 0");
+        if (minutes < 0) throw new IllegalArgumentException("minutes must be ≥ 0");
+    }
+}

@@ -1,0 +1,50 @@
+package gmvae4j.engine.gmvae;
+
+import gmvae4j.engine.Params;
+import gmvae4j.engine.Tape;
+import gmvae4j.engine.Tensor;
+
+import java.util.Map;
+
+/**
+ * A {@link Gmvae} that {@link GmvaeTraining} can train, save and resume: both variants implement it.
+ */
+public interface TrainableGmvae extends Gmvae {
+
+    /**
+     * A batch's loss on a tape. {@code total} (shape [1,1]) is what is minimised: the negative
+     * ELBO per image, averaged over the batch. {@code terms} are its parts (also batch means,
+     * [1,1] each), by name, in the order of the formula; they sum to {@code total}.
+     */
+    record Loss(Tensor total, Map<String, Tensor> terms) {}
+
+    GmvaeConfig config();
+
+    /** All trainable (and frozen) parameters, in one flat buffer. */
+    Params params();
+
+    /** How many standard-normal noise values {@link #loss} needs for a batch of {@code batch} images. */
+    int noiseSize(int batch);
+
+    /**
+     * The negative ELBO of a batch x [B, inputDim] (pixels in [0,1]), with the reparameterisation
+     * noise given explicitly (ε ~ N(0, I), {@link #noiseSize} values) so that a run is reproducible and
+     * a gradient check can hold it fixed.
+     */
+    Loss loss(Tape t, Tensor x, float[] eps);
+
+    /** Whether this variant starts with autoencoder pretraining and a k-means/GMM prior initialisation. */
+    boolean pretrains();
+
+    /** Plain autoencoder loss for pretraining: BCE(x, dec(μ(x))) averaged over the batch, [1,1]. */
+    Tensor pretrainLoss(Tape t, Tensor x);
+
+    /** Encoder means μ(x) for n images (n × z), no gradients: what the prior is initialised on. */
+    float[] latentMeans(byte[] pixels, int n);
+
+    /** Sets p(z|c) = N(means_c, variances_c) and, when π is learned, π = weights. */
+    void setPrior(float[] means, float[] variances, double[] weights);
+
+    /** Moves component c onto a new mean, with the variances of component {@code like} (re-seeding a dead component). */
+    void moveComponent(int c, float[] mean, int like);
+}

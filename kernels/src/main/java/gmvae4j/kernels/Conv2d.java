@@ -1,0 +1,195 @@
+package gmvae4j.kernels;
+
+import java.util.Arrays;
+
+/**
+ * 2-D convolution and transposed convolution over a batch, NCHW, by im2col + sgemm.
+ *
+ * <p>Layouts (all arrays packed, no offsets, row-major):
+ * <ul>
+ * <li>input x: [batch][inC][inH][inW]; output y: [batch][outC][outH][outW]
+ *     ({@link ConvShape#outH()}).</li>
+ * <li>convolution weight: [outC][inC][kH][kW]; transposed-convolution weight:
+ *     [inC][outC][kH][kW] (PyTorch's layouts); bias: [outC], or null for none.</li>
+ * </ul>
+ *
+ * <p>API, for an autodiff op:
+ * <pre>
+ * forward(k, s, x, w, bias, y)              y  = conv(x, w) + bias        (overwrites y)
+ * backwardInput(k, s, gy, w, gx)            gx += dL/dx                   (accumulates)
+ * backwardWeight(k, s, x, gy, gw, gb)       gw += dL/dw, gb += dL/db      (accumulate; gb may be null)
+ * transposedForward(k, s, x, w, bias, y)    y  = convT(x, w) + bias       (overwrites y)
+ * transposedBackwardInput(k, s, gy, w, gx)  gx += dL/dx                   (accumulates)
+ * transposedBackwardWeight(k, s, x, gy, gw, gb)
+ * </pre>
+ * For the transposed methods, {@code s} describes the transposed layer itself: its input is
+ * batch×inC×inH×inW and its output batch×outC×{@link ConvShape#transposedOutH()}×... A
+ * transposed convolution is the backward-input pass of the ordinary convolution
+ * {@link ConvShape#transposedAsConv()} with the same weight array, and that is how it is
+ * computed.
+ *
+ * <p>How: per image, im2col unfolds the input into col [inC·kH·kW × outH·outW]; then
+ * forward is y_b = W·col, backward-input is col2im(Wᵀ·gy_b), backward-weight is
+ * gw += gy_b·colᵀ. Images are spread over the backend's threads ({@link Kernels#parallelFor});
+ * the sgemm inside then runs on one thread. Backward-weight sums images in fixed groups of
+ * {@link #IMAGES_PER_GROUP} and adds the group sums in order, so every result is the same
+ * for any thread count. Scratch buffers are per thread and reused across calls.
+ */
+public final class Conv2d {
+    private Conv2d() {}
+
+    /** Images summed into one partial weight gradient before the partials are added in order. */
+    static final int IMAGES_PER_GROUP = 8;
+
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
+
+    /** A per-thread scratch array of at least n floats (slot 0 or 1); contents undefined. */
+    private static float[] scratch(int slot, int n) {
+        float[][] s = SCRATCH.get();
+        if (s[slot].length < n) s[slot] = new float[n];
+        return s[slot];
+    }
+
+    // ---------------------------------------------------------------- convolution
+
+    /** y = conv(x, w) + bias; y is overwritten. */
+    public static void forward(Kernels k, ConvShape s, float[] x, float[] w, float[] bias, float[] y) {
+        check(s, x, w, y, s.inC() * s.inH() * s.inW(), s.outC() * s.inC() * s.kH() * s.kW(), s.outC() * s.outH() * s.outW());
+        conv(k, s, x, w, y, 0f);
+        if (bias != null) addBias(s.batch(), s.outC(), s.outH() * s.outW(), bias, y);
+    }
+
+    /** gx += dL/dx given gy = dL/dy. */
+    public static void backwardInput(Kernels k, ConvShape s, float[] gy, float[] w, float[] gx) {
+        check(s, gx, w, gy, s.inC() * s.inH() * s.inW(), s.outC() * s.inC() * s.kH() * s.kW(), s.outC() * s.outH() * s.outW());
+        convBackwardInput(k, s, gy, w, gx);
+    }
+
+    /** gw += dL/dw and, when gb != null, gb += dL/db, given gy = dL/dy. */
+    public static void backwardWeight(Kernels k, ConvShape s, float[] x, float[] gy, float[] gw, float[] gb) {
+        check(s, x, gw, gy, s.inC() * s.inH() * s.inW(), s.outC() * s.inC() * s.kH() * s.kW(), s.outC() * s.outH() * s.outW());
+        convBackwardWeight(k, s, x, gy, gw);
+        if (gb != null) biasGrad(s.batch(), s.outC(), s.outH() * s.outW(), gy, gb);
+    }
+
+    // ---------------------------------------------------------------- transposed convolution
+
+    /** y = convT(x, w) + bias; y is overwritten. */
+    public static void transposedForward(Kernels k, ConvShape s, float[] x, float[] w, float[] bias, float[] y) {
+        ConvShape c = s.transposedAsConv();
+        check(c, y, w, x, c.inC() * c.inH() * c.inW(), c.outC() * c.inC() * c.kH() * c.kW(), c.outC() * c.outH() * c.outW());
+        Arrays.fill(y, 0, c.batch() * c.inC() * c.inH() * c.inW(), 0f);
+        convBackwardInput(k, c, x, w, y);
+        if (bias != null) addBias(s.batch(), s.outC(), c.inH() * c.inW(), bias, y);
+    }
+
+    /** gx += dL/dx given gy = dL/dy (gy: batch×outC×transposedOutH×transposedOutW). */
+    public static void transposedBackwardInput(Kernels k, ConvShape s, float[] gy, float[] w, float[] gx) {
+        ConvShape c = s.transposedAsConv();
+        check(c, gy, w, gx, c.inC() * c.inH() * c.inW(), c.outC() * c.inC() * c.kH() * c.kW(), c.outC() * c.outH() * c.outW());
+        conv(k, c, gy, w, gx, 1f);
+    }
+
+    /** gw += dL/dw and, when gb != null, gb += dL/db. */
+    public static void transposedBackwardWeight(Kernels k, ConvShape s, float[] x, float[] gy, float[] gw, float[] gb) {
+        ConvShape c = s.transposedAsConv();
+        check(c, gy, gw, x, c.inC() * c.inH() * c.inW(), c.outC() * c.inC() * c.kH() * c.kW(), c.outC() * c.outH() * c.outW());
+        convBackwardWeight(k, c, gy, x, gw);
+        if (gb != null) biasGrad(s.batch(), s.outC(), c.inH() * c.inW(), gy, gb);
+    }
+
+    // ---------------------------------------------------------------- the three gemm passes
+
+    /** True when col would be the image itself: a 1×1, stride-1, unpadded convolution. */
+    private static boolean pointwise(ConvShape s) {
+        return s.kH() == 1 && s.kW() == 1 && s.stride() == 1 && s.pad() == 0;
+    }
+
+    /** y_b = W·col(x_b) + beta·y_b for every image. */
+    private static void conv(Kernels k, ConvShape s, float[] x, float[] w, float[] y, float beta) {
+        int oh = s.outH(), ow = s.outW(), npix = oh * ow, ckk = s.inC() * s.kH() * s.kW();
+        int xImg = s.inC() * s.inH() * s.inW(), yImg = s.outC() * npix;
+        k.parallelFor(s.batch(), b -> {
+            float[] col = x;
+            int colOff = b * xImg;
+            if (!pointwise(s)) {
+                col = scratch(0, ckk * npix);
+                colOff = 0;
+                Im2col.im2col(x, b * xImg, s.inC(), s.inH(), s.inW(), s.kH(), s.kW(), s.stride(), s.pad(), oh, ow, col);
+            }
+            k.sgemm(false, false, s.outC(), npix, ckk, 1f, w, 0, ckk, col, colOff, npix, beta, y, b * yImg, npix);
+        });
+    }
+
+    /** gx_b += col2im(Wᵀ·gy_b) for every image. */
+    private static void convBackwardInput(Kernels k, ConvShape s, float[] gy, float[] w, float[] gx) {
+        int oh = s.outH(), ow = s.outW(), npix = oh * ow, ckk = s.inC() * s.kH() * s.kW();
+        int xImg = s.inC() * s.inH() * s.inW(), yImg = s.outC() * npix;
+        k.parallelFor(s.batch(), b -> {
+            if (pointwise(s)) {
+                k.sgemm(true, false, ckk, npix, s.outC(), 1f, w, 0, ckk, gy, b * yImg, npix, 1f, gx, b * xImg, npix);
+                return;
+            }
+            float[] col = scratch(0, ckk * npix);
+            k.sgemm(true, false, ckk, npix, s.outC(), 1f, w, 0, ckk, gy, b * yImg, npix, 0f, col, 0, npix);
+            Im2col.col2imAdd(col, s.inC(), s.inH(), s.inW(), s.kH(), s.kW(), s.stride(), s.pad(), oh, ow, gx, b * xImg);
+        });
+    }
+
+    /** gw += Σ_b gy_b·col(x_b)ᵀ, summed per fixed group of images, groups added in order. */
+    private static void convBackwardWeight(Kernels k, ConvShape s, float[] x, float[] gy, float[] gw) {
+        int oh = s.outH(), ow = s.outW(), npix = oh * ow, ckk = s.inC() * s.kH() * s.kW();
+        int xImg = s.inC() * s.inH() * s.inW(), yImg = s.outC() * npix, wLen = s.outC() * ckk;
+        int groups = (s.batch() + IMAGES_PER_GROUP - 1) / IMAGES_PER_GROUP;
+        float[] partial = new float[groups * wLen];
+        k.parallelFor(groups, g -> {
+            for (int b = g * IMAGES_PER_GROUP, e = Math.min(s.batch(), b + IMAGES_PER_GROUP); b < e; b++) {
+                float[] col = x;
+                int colOff = b * xImg;
+                if (!pointwise(s)) {
+                    col = scratch(0, ckk * npix);
+                    colOff = 0;
+                    Im2col.im2col(x, b * xImg, s.inC(), s.inH(), s.inW(), s.kH(), s.kW(), s.stride(), s.pad(), oh, ow, col);
+                }
+                k.sgemm(false, true, s.outC(), ckk, npix, 1f, gy, b * yImg, npix, col, colOff, npix,
+                        b == g * IMAGES_PER_GROUP ? 0f : 1f, partial, g * wLen, ckk);
+            }
+        });
+        for (int g = 0; g < groups; g++) k.add(wLen, gw, 0, partial, g * wLen, gw, 0);
+    }
+
+    private static void addBias(int batch, int channels, int npix, float[] bias, float[] y) {
+        for (int b = 0; b < batch; b++)
+            for (int c = 0; c < channels; c++) {
+                int o = (b * channels + c) * npix;
+                float v = bias[c];
+                for (int i = 0; i < npix; i++) y[o + i] += v;
+            }
+    }
+
+    private static void biasGrad(int batch, int channels, int npix, float[] gy, float[] gb) {
+        for (int c = 0; c < channels; c++) {
+            double acc = 0;
+            for (int b = 0; b < batch; b++) {
+                int o = (b * channels + c) * npix;
+                float sum = 0f;
+                for (int i = 0; i < npix; i++) sum += gy[o + i];
+                acc += sum;
+            }
+            gb[c] += (float) acc;
+        }
+    }
+
+    private static void check(ConvShape s, float[] in, float[] w, float[] out, int inImg, int wLen, int outImg) {
+        if (s.outH() < 1 || s.outW() < 1)
+            throw new IllegalArgumentException("kernel larger than the padded input: " + s);
+        need("input", in, (long) s.batch() * inImg, s);
+        need("weight", w, wLen, s);
+        need("output", out, (long) s.batch() * outImg, s);
+    }
+
+    private static void need(String what, float[] a, long n, ConvShape s) {
+        if (a.length < n)
+            throw new IllegalArgumentException(what + " has " + a.length + " floats, needs " + n + " for " + s);
+    }
+}

@@ -1,0 +1,154 @@
+package gmvae4j.kernels;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntConsumer;
+
+/**
+ * A fixed team of daemon threads that runs "tasks 0..n-1" regions for the kernels.
+ *
+ * <p>Why not the common ForkJoinPool: on a 2-core machine its parallelism is 1, and its
+ * work-stealing scheduling is more than these regions need. A region here is a flat list of
+ * independent tasks; the calling thread works too, so a team of {@code threads} uses
+ * {@code threads - 1} helper threads.
+ *
+ * <p>Determinism is the caller's job and is easy: give every output element to exactly one
+ * task, and make what a task computes depend only on its index. Which thread runs a task then
+ * never changes a result.
+ *
+ * <p>Nesting: a kernel called from inside a region (e.g. the sgemm of one image inside a
+ * conv2d region over images) runs its own region inline on the current thread, so regions never
+ * wait on each other. If another thread already owns the team, a second caller also runs inline
+ * instead of queueing.
+ *
+ * <p>Helpers spin briefly after a region (the next region usually follows within
+ * microseconds: one layer after another), then park, so an idle team costs no CPU.
+ */
+public final class Parallel {
+
+    /** Threads used when not told otherwise: {@code -Dgmvae.threads=N}, else every core. */
+    public static int defaultThreads() {
+        int n = Integer.getInteger("gmvae.threads", Runtime.getRuntime().availableProcessors());
+        return Math.max(1, n);
+    }
+
+    private static final int SPIN = 20_000;
+    private static final java.util.concurrent.ConcurrentHashMap<Integer, Parallel> SHARED =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The process-wide team of this size (created on first use; teams are never shut down). */
+    public static Parallel shared(int threads) {
+        return SHARED.computeIfAbsent(threads, Parallel::new);
+    }
+    private static final ThreadLocal<boolean[]> INSIDE = ThreadLocal.withInitial(() -> new boolean[1]);
+
+    private final int threads;
+    private final Thread[] helpers;
+    private final ReentrantLock owner = new ReentrantLock();
+    private final AtomicInteger next = new AtomicInteger();
+    private final AtomicInteger running = new AtomicInteger();
+    private volatile IntConsumer job;
+    private volatile int jobTasks;
+    private volatile int epoch;
+    private volatile Thread caller;
+    private volatile Throwable failure;
+
+    /** A team of {@code threads} (the caller plus {@code threads - 1} daemon helpers). */
+    public Parallel(int threads) {
+        if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        this.threads = threads;
+        this.helpers = new Thread[threads - 1];
+        for (int i = 0; i < helpers.length; i++) {
+            Thread t = new Thread(this::helperLoop, "gmvae-kernels-" + (i + 1));
+            t.setDaemon(true);
+            helpers[i] = t;
+            t.start();
+        }
+    }
+
+    public int threads() { return threads; }
+
+    /** True on a thread that is running a task of some region (kernels then stay single-threaded). */
+    public static boolean insideRegion() { return INSIDE.get()[0]; }
+
+    /**
+     * Runs {@code task.accept(i)} once for every i in [0, tasks) and returns when all are done.
+     * The first exception thrown by a task is rethrown here (after every task has finished).
+     */
+    public void run(int tasks, IntConsumer task) {
+        if (tasks <= 0) return;
+        boolean[] inside = INSIDE.get();
+        if (threads == 1 || tasks == 1 || inside[0] || !owner.tryLock()) {
+            runInline(tasks, task, inside);
+            return;
+        }
+        try {
+            failure = null;
+            caller = Thread.currentThread();
+            next.set(0);
+            jobTasks = tasks;
+            job = task;
+            running.set(helpers.length);
+            epoch++;                                   // volatile write: publishes the job
+            for (Thread h : helpers) LockSupport.unpark(h);
+            inside[0] = true;
+            try {
+                drain(task, tasks);
+            } finally {
+                inside[0] = false;
+            }
+            int spins = 0;
+            while (running.get() != 0) {
+                if (spins++ < SPIN) Thread.onSpinWait();
+                else LockSupport.park(this);
+            }
+            job = null;
+            Throwable f = failure;
+            if (f != null) {
+                failure = null;
+                if (f instanceof RuntimeException re) throw re;
+                if (f instanceof Error e) throw e;
+                throw new RuntimeException(f);
+            }
+        } finally {
+            owner.unlock();
+        }
+    }
+
+    private static void runInline(int tasks, IntConsumer task, boolean[] inside) {
+        boolean was = inside[0];
+        inside[0] = true;
+        try {
+            for (int i = 0; i < tasks; i++) task.accept(i);
+        } finally {
+            inside[0] = was;
+        }
+    }
+
+    private void drain(IntConsumer task, int tasks) {
+        for (int i; (i = next.getAndIncrement()) < tasks; ) {
+            try {
+                task.accept(i);
+            } catch (Throwable t) {
+                if (failure == null) failure = t;
+            }
+        }
+    }
+
+    private void helperLoop() {
+        INSIDE.get()[0] = true;
+        int seen = 0;
+        while (true) {
+            int spins = 0, e;
+            while ((e = epoch) == seen) {
+                if (spins++ < SPIN) Thread.onSpinWait();
+                else LockSupport.park(this);
+            }
+            seen = e;
+            IntConsumer task = job;
+            if (task != null) drain(task, jobTasks);
+            if (running.decrementAndGet() == 0) LockSupport.unpark(caller);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package gmvae4j.kernels;
+
+/**
+ * Copies blocks of op(A) and op(B) into the contiguous "micro-panel" order the micro-kernel
+ * streams through. This is where the transposes disappear: after packing, all four forms
+ * (NN, NT, TN, TT) look identical to {@link SgemmMicroKernel}.
+ *
+ * <p>Packed A: the block's rows are cut into micro-panels of {@code MR} rows; panel by panel,
+ * for each p the MR values op(A)[i0..i0+MR, p] are adjacent (the kernel broadcasts them one
+ * by one). Packed B: the block's columns are cut into micro-panels of {@code NR} columns; for
+ * each p the NR values op(B)[p, j0..j0+NR] are adjacent (the kernel loads them as vectors).
+ * A partial panel at the edge is padded with zeros, so the kernel always computes a full
+ * MR×NR tile and only the write-back has to care about edges.
+ */
+final class SgemmPacking {
+    private SgemmPacking() {}
+
+    /**
+     * Packs op(A)[i0 .. i0+mc, p0 .. p0+kc] into {@code dst} (micro-panel {@code r} starts at
+     * {@code r·MR·kc}).
+     */
+    static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float[] dst) {
+        final int MR = SgemmMicroKernel.MR;
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir);
+            int d = ir * kc;
+            if (!transA) {
+                // A row-major m×k: each row is contiguous in p; write it down one column of the panel
+                for (int r = 0; r < mr; r++) {
+                    int s = aOff + (i0 + ir + r) * lda + p0;
+                    for (int p = 0; p < kc; p++) dst[d + p * MR + r] = a[s + p];
+                }
+            } else {
+                // A stored k×m: the MR values for one p are already adjacent
+                for (int p = 0; p < kc; p++) {
+                    int s = aOff + (p0 + p) * lda + i0 + ir;
+                    int dp = d + p * MR;
+                    for (int r = 0; r < mr; r++) dst[dp + r] = a[s + r];
+                }
+            }
+            if (mr < MR)
+                for (int p = 0; p < kc; p++)
+                    for (int r = mr; r < MR; r++) dst[d + p * MR + r] = 0f;
+        }
+    }
+
+    /**
+     * Packs op(B)[p0 .. p0+kc, j0 .. j0+nc] into {@code dst} (micro-panel {@code c} starts at
+     * {@code c·NR·kc}).
+     */
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] dst) {
+        final int NR = SgemmMicroKernel.NR;
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int d = jr * kc;
+            if (!transB) {
+                // B row-major k×n: the NR values for one p are adjacent in memory
+                for (int p = 0; p < kc; p++) {
+                    int s = bOff + (p0 + p) * ldb + j0 + jr;
+                    System.arraycopy(b, s, dst, d + p * NR, nr);
+                }
+            } else {
+                // B stored n×k: column j of op(B) is row j of B, contiguous in p
+                for (int c = 0; c < nr; c++) {
+                    int s = bOff + (j0 + jr + c) * ldb + p0;
+                    for (int p = 0; p < kc; p++) dst[d + p * NR + c] = b[s + p];
+                }
+            }
+            if (nr < NR)
+                for (int p = 0; p < kc; p++)
+                    for (int c = nr; c < NR; c++) dst[d + p * NR + c] = 0f;
+        }
+    }
+}

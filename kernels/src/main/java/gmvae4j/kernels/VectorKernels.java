@@ -1,0 +1,436 @@
+package gmvae4j.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.util.function.IntConsumer;
+
+/**
+ * The Vector API backend: every kernel of {@link Kernels} on the widest float vectors the CPU
+ * has (16 lanes on AVX-512), with a scalar loop for the tail that does not fill a vector.
+ *
+ * <p>sgemm is the BLIS-style {@link Sgemm}. Elementwise kernels over at least
+ * {@link #PARALLEL_MIN} elements are cut into one contiguous chunk per thread (they are
+ * memory-bound, so below that size waking a helper costs more than it saves). Reductions
+ * returning a double stay on one thread so their result does not depend on the thread count.
+ *
+ * <p>exp, log, log1p and tanh use the Vector API's lanewise operators (SVML-backed on x86):
+ * within a few ulp of {@link Math}, not bit-identical to {@link ScalarKernels}.
+ */
+public final class VectorKernels implements Kernels {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Elementwise kernels with fewer elements run on the calling thread. */
+    static final int PARALLEL_MIN = 1 << 17;
+
+    private final Parallel par;
+
+    /** A backend on {@link Parallel#defaultThreads()} threads. */
+    public VectorKernels() { this(Parallel.defaultThreads()); }
+
+    public VectorKernels(int threads) { this.par = Parallel.shared(threads); }
+
+    @Override public String name() { return "vector(" + S.vectorBitSize() + "-bit)"; }
+
+    @Override public int threads() { return par.threads(); }
+
+    @Override public void parallelFor(int tasks, IntConsumer task) { par.run(tasks, task); }
+
+    /** The thread team behind this backend. */
+    public Parallel parallel() { return par; }
+
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k,
+                      float alpha, float[] a, int aOff, int lda,
+                      float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc) {
+        Sgemm.sgemm(par, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    // ---------------------------------------------------------------- splitting big loops
+
+    private interface Range { void apply(int lo, int hi); }
+
+    /** Runs r over [0, n), in per-thread chunks when n is large. */
+    private void split(int n, Range r) {
+        int t = par.threads();
+        if (t == 1 || n < PARALLEL_MIN || Parallel.insideRegion()) {
+            r.apply(0, n);
+            return;
+        }
+        int per = ((n + t - 1) / t + L - 1) / L * L;
+        par.run((n + per - 1) / per, i -> r.apply(i * per, Math.min(n, (i + 1) * per)));
+    }
+
+    private static int bound(int lo, int hi) { return lo + S.loopBound(hi - lo); }
+
+    // ---------------------------------------------------------------- elementwise
+
+    @Override public void add(int n, float[] a, int ao, float[] b, int bo, float[] out, int oo) {
+        split(n, (lo, hi) -> {
+            int i = lo;
+            for (int e = bound(lo, hi); i < e; i += L)
+                FloatVector.fromArray(S, a, ao + i).add(FloatVector.fromArray(S, b, bo + i)).intoArray(out, oo + i);
+            for (; i < hi; i++) out[oo + i] = a[ao + i] + b[bo + i];
+        });
+    }
+
+    @Override public void sub(int n, float[] a, int ao, float[] b, int bo, float[] out, int oo) {
+        split(n, (lo, hi) -> {
+            int i = lo;
+            for (int e = bound(lo, hi); i < e; i += L)
+                FloatVector.fromArray(S, a, ao + i).sub(FloatVector.fromArray(S, b, bo + i)).intoArray(out, oo + i);
+            for (; i < hi; i++) out[oo + i] = a[ao + i] - b[bo + i];
+        });
+    }
+
+    @Override public void mul(int n, float[] a, int ao, float[] b, int bo, float[] out, int oo) {
+        split(n, (lo, hi) -> {
+            int i = lo;
+            for (int e = bound(lo, hi); i < e; i += L)
+                FloatVector.fromArray(S, a, ao + i).mul(FloatVector.fromArray(S, b, bo + i)).intoArray(out, oo + i);
+            for (; i < hi; i++) out[oo + i] = a[ao + i] * b[bo + i];
+        });
+    }
+
+    @Override public void mulAcc(int n, float[] a, int ao, float[] b, int bo, float[] acc, int co) {
+        split(n, (lo, hi) -> {
+            int i = lo;
+            for (int e = bound(lo, hi); i < e; i += L)
+                // mul then add, not fma: the same two roundings as the scalar twin
+                FloatVector.fromArray(S, a, ao + i).mul(FloatVector.fromArray(S, b, bo + i))
+                        .add(FloatVector.fromArray(S, acc, co + i)).intoArray(acc, co + i);
+            for (; i < hi; i++) acc[co + i] += a[ao + i] * b[bo + i];
+        });
+    }
+
+    @Override public void axpy(int n, float alpha, float[] x, int xo, float[] y, int yo) {
+        split(n, (lo, hi) -> {
+            int i = lo;
+            for (int e = bound(lo, hi); i < e; i += L)
+                FloatVector.fromArray(S, x, xo + i).mul(alpha).add(FloatVector.fromArray(S, y, yo + i)).intoArray(y, yo + i);
+            for (; i < hi; i++) y[yo + i] += alpha * x[xo + i];
+        });
+    }
+
+    @Override public void scale(int n, float alpha, float[] x, int xo, float[] out, int oo) {
+        split(n, (lo, hi) -> {
+            int i = lo;
+            for (int e = bound(lo, hi); i < e; i += L)
+                FloatVector.fromArray(S, x, xo + i).mul(alpha).intoArray(out, oo + i);
+            for (; i < hi; i++) out[oo + i] = alpha * x[xo + i];
+        });
+    }
+
+    @Override public void exp(int n, float[] x, int xo, float[] out, int oo) {
+        split(n, (lo, hi) -> {
+            int i = lo;
+            for (int e = bound(lo, hi); i < e; i += L)
+                FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.EXP).intoArray(out, oo + i);
+            for (; i < hi; i++) out[oo + i] = (float) Math.exp(x[xo + i]);
+        });
+    }
+
+    @Override public void log(int n, float[] x, int xo, float[] out, int oo) {
+        split(n, (lo, hi) -> {
+            int i = lo;
+            for (int e = bound(lo, hi); i < e; i += L)
+                FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.LOG).intoArray(out, oo + i);
+            for (; i < hi; i++) out[oo + i] = (float) Math.log(x[xo + i]);
+        });
+    }
+
+    /** 1/(1+e^-x): for x below about -88, e^-x is +inf and the result is 0, never NaN. */
+    private static FloatVector sigmoid(FloatVector x) {
+        return FloatVector.broadcast(S, 1f).div(x.neg().lanewise(VectorOperators.EXP).add(1f));
+    }
+
+    /** max(x,0) + log1p(e^-|x|): never exponentiates a large positive number. */
+    private static FloatVector softplus(FloatVector x) {
+        return x.max(0f).add(x.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P));
+    }
+
+    @Override public void sigmoid(int n, float[] x, int xo, float[] out, int oo) {
+        split(n, (lo, hi) -> {
+            int i = lo;
+            for (int e = bound(lo, hi); i < e; i += L)
+                sigmoid(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i);
+            for (; i < hi; i++) out[oo + i] = ScalarKernels.sigmoid(x[xo + i]);
+        });
+    }
+
+    @Override public void softplus(int n, float[] x, int xo, float[] out, int oo) {
+        split(n, (lo, hi) -> {
+            int i = lo;
+            for (int e = bound(lo, hi); i < e; i += L)
+                softplus(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i);
+            for (; i < hi; i++) out[oo + i] = ScalarKernels.softplus(x[xo + i]);
+        });
+    }
+
+    @Override public void relu(int n, float[] x, int xo, float[] out, int oo) {
+        split(n, (lo, hi) -> {
+            int i = lo;
+            for (int e = bound(lo, hi); i < e; i += L)
+                FloatVector.fromArray(S, x, xo + i).max(0f).intoArray(out, oo + i);
+            for (; i < hi; i++) out[oo + i] = Math.max(x[xo + i], 0f);
+        });
+    }
+
+    @Override public void tanh(int n, float[] x, int xo, float[] out, int oo) {
+        split(n, (lo, hi) -> {
+            int i = lo;
+            for (int e = bound(lo, hi); i < e; i += L)
+                FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.TANH).intoArray(out, oo + i);
+            for (; i < hi; i++) out[oo + i] = (float) Math.tanh(x[xo + i]);
+        });
+    }
+
+    @Override public void reluBackward(int n, float[] x, int xo, float[] gy, int go, float[] gx, int gxo) {
+        split(n, (lo, hi) -> {
+            int i = lo;
+            for (int e = bound(lo, hi); i < e; i += L) {
+                VectorMask<Float> pos = FloatVector.fromArray(S, x, xo + i).compare(VectorOperators.GT, 0f);
+                FloatVector g = FloatVector.fromArray(S, gx, gxo + i);
+                g.add(FloatVector.fromArray(S, gy, go + i), pos).intoArray(gx, gxo + i);
+            }
+            for (; i < hi; i++) if (x[xo + i] > 0f) gx[gxo + i] += gy[go + i];
+        });
+    }
+
+    @Override public void sigmoidBackward(int n, float[] y, int yo, float[] gy, int go, float[] gx, int gxo) {
+        split(n, (lo, hi) -> {
+            int i = lo;
+            for (int e = bound(lo, hi); i < e; i += L) {
+                FloatVector s = FloatVector.fromArray(S, y, yo + i);
+                FloatVector d = FloatVector.fromArray(S, gy, go + i).mul(s).mul(s.neg().add(1f));
+                d.add(FloatVector.fromArray(S, gx, gxo + i)).intoArray(gx, gxo + i);
+            }
+            for (; i < hi; i++) {
+                float s = y[yo + i];
+                gx[gxo + i] += gy[go + i] * s * (1f - s);
+            }
+        });
+    }
+
+    @Override public void tanhBackward(int n, float[] y, int yo, float[] gy, int go, float[] gx, int gxo) {
+        split(n, (lo, hi) -> {
+            int i = lo;
+            for (int e = bound(lo, hi); i < e; i += L) {
+                FloatVector t = FloatVector.fromArray(S, y, yo + i);
+                FloatVector d = FloatVector.fromArray(S, gy, go + i).mul(t.mul(t).neg().add(1f));
+                d.add(FloatVector.fromArray(S, gx, gxo + i)).intoArray(gx, gxo + i);
+            }
+            for (; i < hi; i++) {
+                float t = y[yo + i];
+                gx[gxo + i] += gy[go + i] * (1f - t * t);
+            }
+        });
+    }
+
+    @Override public void softplusBackward(int n, float[] x, int xo, float[] gy, int go, float[] gx, int gxo) {
+        split(n, (lo, hi) -> {
+            int i = lo;
+            for (int e = bound(lo, hi); i < e; i += L) {
+                FloatVector d = FloatVector.fromArray(S, gy, go + i).mul(sigmoid(FloatVector.fromArray(S, x, xo + i)));
+                d.add(FloatVector.fromArray(S, gx, gxo + i)).intoArray(gx, gxo + i);
+            }
+            for (; i < hi; i++) gx[gxo + i] += gy[go + i] * ScalarKernels.sigmoid(x[xo + i]);
+        });
+    }
+
+    // ---------------------------------------------------------------- row-wise
+
+    /** Runs body(row) over rows, in per-thread slabs of rows when the matrix is large. */
+    private void rows(int rows, int cols, IntConsumer body) {
+        split2(rows, (long) rows * cols, body);
+    }
+
+    private void split2(int rows, long elements, IntConsumer body) {
+        int t = par.threads();
+        if (t == 1 || elements < PARALLEL_MIN || rows < 2 || Parallel.insideRegion()) {
+            for (int i = 0; i < rows; i++) body.accept(i);
+            return;
+        }
+        int per = (rows + t - 1) / t;
+        par.run((rows + per - 1) / per, s -> {
+            for (int i = s * per, e = Math.min(rows, (s + 1) * per); i < e; i++) body.accept(i);
+        });
+    }
+
+    @Override public void addRow(int rows, int cols, float[] x, int xo, float[] row, int ro, float[] out, int oo) {
+        rows(rows, cols, i -> {
+            int xr = xo + i * cols, or = oo + i * cols, j = 0;
+            for (int e = S.loopBound(cols); j < e; j += L)
+                FloatVector.fromArray(S, x, xr + j).add(FloatVector.fromArray(S, row, ro + j)).intoArray(out, or + j);
+            for (; j < cols; j++) out[or + j] = x[xr + j] + row[ro + j];
+        });
+    }
+
+    @Override public void colSumsAcc(int rows, int cols, float[] x, int xo, float[] out, int oo) {
+        // Row by row, so each out[j] sums its column top to bottom, like the scalar twin.
+        for (int i = 0; i < rows; i++) {
+            int xr = xo + i * cols, j = 0;
+            for (int e = S.loopBound(cols); j < e; j += L)
+                FloatVector.fromArray(S, out, oo + j).add(FloatVector.fromArray(S, x, xr + j)).intoArray(out, oo + j);
+            for (; j < cols; j++) out[oo + j] += x[xr + j];
+        }
+    }
+
+    private static float rowSum(float[] x, int r, int cols) {
+        FloatVector acc = FloatVector.zero(S);
+        int j = 0;
+        for (int e = S.loopBound(cols); j < e; j += L) acc = acc.add(FloatVector.fromArray(S, x, r + j));
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; j < cols; j++) s += x[r + j];
+        return s;
+    }
+
+    private static float rowMax(float[] x, int r, int cols) {
+        FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int j = 0;
+        for (int e = S.loopBound(cols); j < e; j += L) acc = acc.max(FloatVector.fromArray(S, x, r + j));
+        float m = acc.reduceLanes(VectorOperators.MAX);
+        for (; j < cols; j++) m = Math.max(m, x[r + j]);
+        return m;
+    }
+
+    @Override public void rowSums(int rows, int cols, float[] x, int xo, float[] out, int oo) {
+        rows(rows, cols, i -> out[oo + i] = rowSum(x, xo + i * cols, cols));
+    }
+
+    @Override public void rowMax(int rows, int cols, float[] x, int xo, float[] out, int oo) {
+        rows(rows, cols, i -> out[oo + i] = rowMax(x, xo + i * cols, cols));
+    }
+
+    /** Σ_j exp(x[r+j] - mx). */
+    private static float sumExpShifted(float[] x, int r, int cols, float mx) {
+        FloatVector acc = FloatVector.zero(S);
+        int j = 0;
+        for (int e = S.loopBound(cols); j < e; j += L)
+            acc = acc.add(FloatVector.fromArray(S, x, r + j).sub(mx).lanewise(VectorOperators.EXP));
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; j < cols; j++) s += (float) Math.exp(x[r + j] - mx);
+        return s;
+    }
+
+    @Override public void rowLogSumExp(int rows, int cols, float[] x, int xo, float[] out, int oo) {
+        rows(rows, cols, i -> {
+            int r = xo + i * cols;
+            float mx = rowMax(x, r, cols);
+            out[oo + i] = mx == Float.NEGATIVE_INFINITY ? mx : mx + (float) Math.log(sumExpShifted(x, r, cols, mx));
+        });
+    }
+
+    @Override public void rowSoftmax(int rows, int cols, float[] x, int xo, float[] out, int oo) {
+        rows(rows, cols, i -> {
+            int r = xo + i * cols, w = oo + i * cols;
+            float mx = rowMax(x, r, cols);
+            FloatVector acc = FloatVector.zero(S);
+            int j = 0;
+            for (int e = S.loopBound(cols); j < e; j += L) {
+                FloatVector v = FloatVector.fromArray(S, x, r + j).sub(mx).lanewise(VectorOperators.EXP);
+                v.intoArray(out, w + j);
+                acc = acc.add(v);
+            }
+            float s = acc.reduceLanes(VectorOperators.ADD);
+            for (; j < cols; j++) {
+                float v = (float) Math.exp(x[r + j] - mx);
+                out[w + j] = v;
+                s += v;
+            }
+            float inv = 1f / s;
+            j = 0;
+            for (int e = S.loopBound(cols); j < e; j += L)
+                FloatVector.fromArray(S, out, w + j).mul(inv).intoArray(out, w + j);
+            for (; j < cols; j++) out[w + j] *= inv;
+        });
+    }
+
+    // ---------------------------------------------------------------- reductions and fused losses
+
+    /** Float lanes are summed over blocks this long, then the block total is added in double. */
+    private static final int BLOCK = 1024;
+
+    @Override public double sumSquares(int n, float[] x, int xo) {
+        double total = 0;
+        int i = 0;
+        for (; i + BLOCK <= n; i += BLOCK) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int j = 0; j < BLOCK; j += L) {
+                FloatVector v = FloatVector.fromArray(S, x, xo + i + j);
+                acc = v.fma(v, acc);
+            }
+            total += acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) total += (double) x[xo + i] * x[xo + i];
+        return total;
+    }
+
+    @Override public double sum(int n, float[] x, int xo) {
+        double total = 0;
+        int i = 0;
+        for (; i + BLOCK <= n; i += BLOCK) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int j = 0; j < BLOCK; j += L) acc = acc.add(FloatVector.fromArray(S, x, xo + i + j));
+            total += acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) total += x[xo + i];
+        return total;
+    }
+
+    @Override
+    public double bceWithLogits(int n, float[] logits, int lo, float[] targets, int to,
+                                float[] grad, int go, float scale) {
+        double total = 0;
+        int i = 0;
+        for (; i + BLOCK <= n; i += BLOCK) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int j = i, e = i + BLOCK; j < e; j += L) {
+                FloatVector l = FloatVector.fromArray(S, logits, lo + j);
+                FloatVector t = FloatVector.fromArray(S, targets, to + j);
+                // max(l,0) - l·t + log1p(e^-|l|) = softplus(l) - l·t
+                acc = acc.add(softplus(l).sub(l.mul(t)));
+                if (grad != null) sigmoid(l).sub(t).mul(scale).intoArray(grad, go + j);
+            }
+            total += acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            float l = logits[lo + i], t = targets[to + i];
+            total += Math.max(l, 0f) - l * t + Math.log1p(Math.exp(-Math.abs(l)));
+            if (grad != null) grad[go + i] = scale * (ScalarKernels.sigmoid(l) - t);
+        }
+        return total;
+    }
+
+    @Override
+    public void adam(int n, float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo,
+                     float lr, float beta1, float beta2, float eps, float weightDecay, float bc1, float bc2) {
+        float c1 = 1f - beta1, c2 = 1f - beta2, inv1 = 1f / bc1, inv2 = 1f / bc2;
+        split(n, (lo, hi) -> {
+            int i = lo;
+            for (int e = bound(lo, hi); i < e; i += L) {
+                FloatVector gi = FloatVector.fromArray(S, g, go + i);
+                FloatVector mi = FloatVector.fromArray(S, m, mo + i).mul(beta1).add(gi.mul(c1));
+                FloatVector vi = FloatVector.fromArray(S, v, vo + i).mul(beta2).add(gi.mul(gi).mul(c2));
+                mi.intoArray(m, mo + i);
+                vi.intoArray(v, vo + i);
+                FloatVector pi = FloatVector.fromArray(S, p, po + i);
+                FloatVector update = mi.mul(inv1).div(vi.mul(inv2).sqrt().add(eps));
+                pi.sub(update.add(pi.mul(weightDecay)).mul(lr)).intoArray(p, po + i);
+            }
+            for (; i < hi; i++) {
+                float gi = g[go + i];
+                float mi = beta1 * m[mo + i] + c1 * gi;
+                float vi = beta2 * v[vo + i] + c2 * gi * gi;
+                m[mo + i] = mi;
+                v[vo + i] = vi;
+                float update = (mi * inv1) / ((float) Math.sqrt(vi * inv2) + eps);
+                p[po + i] -= lr * (update + weightDecay * p[po + i]);
+            }
+        });
+    }
+}

@@ -1,0 +1,164 @@
+package gmvae4j.kernels;
+
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * {@link Conv2d} (im2col + sgemm, on the vector backend with 1 and 2 threads and on the scalar
+ * backend) against the direct loops of {@link Conv2dReference}, which sum in double.
+ *
+ * <p>Tolerance: each output is a float32 sum of at most T = inC·kH·kW (forward), outC·kH·kW
+ * (backward input) or batch·outH·outW (weight) products; we allow (T + 4)·1e-6·Σ|terms| with
+ * Σ|terms| bounded by T·max|a|·max|b|, plus the same for the value accumulated into. Random
+ * values are standard normal, so in practice we use (T + 4)·1e-6·(T·16 + |start|).
+ */
+class Conv2dTest {
+
+    static final Kernels[] BACKENDS = {new VectorKernels(1), new VectorKernels(2), new ScalarKernels()};
+
+    static float[] rand(Random r, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) r.nextGaussian();
+        return x;
+    }
+
+    static void close(float[] want, float[] got, int terms, String what) {
+        double tol = (terms + 4) * 1e-6 * (terms * 16.0 + 4);
+        // the magnitude bound above is loose; tighten with the actual spread of want
+        double scale = 0;
+        for (float v : want) scale = Math.max(scale, Math.abs(v));
+        tol = Math.min(tol, (terms + 4) * 1e-6 * (scale + 4) * 4);
+        for (int i = 0; i < want.length; i++)
+            if (!(Math.abs(want[i] - got[i]) <= tol))
+                fail(what + ": index " + i + " want " + want[i] + " got " + got[i] + " tol " + tol);
+    }
+
+    static void checkAll(ConvShape s, long seed) {
+        Random r = new Random(seed);
+        int inLen = s.batch() * s.inC() * s.inH() * s.inW();
+        int outLen = s.batch() * s.outC() * s.outH() * s.outW();
+        int wLen = s.outC() * s.inC() * s.kH() * s.kW();
+        float[] x = rand(r, inLen), w = rand(r, wLen), bias = rand(r, s.outC()), gy = rand(r, outLen);
+        float[] gx0 = rand(r, inLen), gw0 = rand(r, wLen), gb0 = rand(r, s.outC());
+
+        float[] y = new float[outLen];
+        Conv2dReference.forward(s, x, w, bias, y);
+        float[] gx = gx0.clone(), gw = gw0.clone(), gb = gb0.clone();
+        Conv2dReference.backwardInput(s, gy, w, gx);
+        Conv2dReference.backwardWeight(s, x, gy, gw, gb);
+
+        int tf = s.inC() * s.kH() * s.kW(), tb = s.outC() * s.kH() * s.kW(), tw = s.batch() * s.outH() * s.outW();
+        for (Kernels k : BACKENDS) {
+            String who = s + " on " + k.name() + "/" + k.threads();
+            float[] y2 = rand(r, outLen);
+            Conv2d.forward(k, s, x, w, bias, y2);
+            close(y, y2, tf, "forward " + who);
+            float[] gx2 = gx0.clone(), gw2 = gw0.clone(), gb2 = gb0.clone();
+            Conv2d.backwardInput(k, s, gy, w, gx2);
+            close(gx, gx2, tb, "backwardInput " + who);
+            Conv2d.backwardWeight(k, s, x, gy, gw2, gb2);
+            close(gw, gw2, tw, "backwardWeight " + who);
+            close(gb, gb2, tw, "bias grad " + who);
+        }
+    }
+
+    static void checkTransposed(ConvShape s, long seed) {
+        Random r = new Random(seed);
+        int oh = s.transposedOutH(), ow = s.transposedOutW();
+        int inLen = s.batch() * s.inC() * s.inH() * s.inW(), outLen = s.batch() * s.outC() * oh * ow;
+        int wLen = s.inC() * s.outC() * s.kH() * s.kW();
+        float[] x = rand(r, inLen), w = rand(r, wLen), bias = rand(r, s.outC()), gy = rand(r, outLen);
+        float[] gx0 = rand(r, inLen), gw0 = rand(r, wLen), gb0 = rand(r, s.outC());
+
+        float[] y = new float[outLen];
+        Conv2dReference.transposedForward(s, x, w, bias, y);
+        float[] gx = gx0.clone(), gw = gw0.clone(), gb = gb0.clone();
+        Conv2dReference.transposedBackwardInput(s, gy, w, gx);
+        Conv2dReference.transposedBackwardWeight(s, x, gy, gw, gb);
+
+        int tf = s.inC() * s.kH() * s.kW(), tb = s.outC() * s.kH() * s.kW(), tw = s.batch() * s.inH() * s.inW();
+        for (Kernels k : BACKENDS) {
+            String who = "transposed " + s + " on " + k.name() + "/" + k.threads();
+            float[] y2 = rand(r, outLen);
+            Conv2d.transposedForward(k, s, x, w, bias, y2);
+            close(y, y2, tf, "forward " + who);
+            float[] gx2 = gx0.clone(), gw2 = gw0.clone(), gb2 = gb0.clone();
+            Conv2d.transposedBackwardInput(k, s, gy, w, gx2);
+            close(gx, gx2, tb, "backwardInput " + who);
+            Conv2d.transposedBackwardWeight(k, s, x, gy, gw2, gb2);
+            close(gw, gw2, tw, "backwardWeight " + who);
+            close(gb, gb2, tw, "bias grad " + who);
+        }
+    }
+
+    @Property(tries = 60)
+    void randomConvolutions(@ForAll @IntRange(min = 1, max = 3) int batch, @ForAll @IntRange(min = 1, max = 5) int inC,
+                            @ForAll @IntRange(min = 1, max = 13) int inH, @ForAll @IntRange(min = 1, max = 13) int inW,
+                            @ForAll @IntRange(min = 1, max = 6) int outC, @ForAll @IntRange(min = 1, max = 5) int kH,
+                            @ForAll @IntRange(min = 1, max = 5) int kW, @ForAll @IntRange(min = 1, max = 3) int stride,
+                            @ForAll @IntRange(min = 0, max = 2) int pad, @ForAll long seed) {
+        if (inH + 2 * pad < kH || inW + 2 * pad < kW) return;
+        checkAll(new ConvShape(batch, inC, inH, inW, outC, kH, kW, stride, pad), seed);
+    }
+
+    @Property(tries = 60)
+    void randomTransposedConvolutions(@ForAll @IntRange(min = 1, max = 3) int batch, @ForAll @IntRange(min = 1, max = 5) int inC,
+                                      @ForAll @IntRange(min = 1, max = 9) int inH, @ForAll @IntRange(min = 1, max = 9) int inW,
+                                      @ForAll @IntRange(min = 1, max = 6) int outC, @ForAll @IntRange(min = 1, max = 5) int kH,
+                                      @ForAll @IntRange(min = 1, max = 5) int kW, @ForAll @IntRange(min = 1, max = 3) int stride,
+                                      @ForAll @IntRange(min = 0, max = 2) int pad, @ForAll long seed) {
+        if ((inH - 1) * stride - 2 * pad + kH < 1 || (inW - 1) * stride - 2 * pad + kW < 1) return;
+        checkTransposed(new ConvShape(batch, inC, inH, inW, outC, kH, kW, stride, pad), seed);
+    }
+
+    @Example
+    void modelLikeShapes() {
+        checkAll(new ConvShape(3, 1, 28, 28, 8, 3, 3, 1, 1), 1);        // first layer, pad 1
+        checkAll(new ConvShape(2, 8, 14, 14, 16, 3, 3, 1, 1), 2);
+        checkAll(new ConvShape(2, 8, 15, 17, 5, 4, 4, 2, 1), 3);        // odd sizes, stride 2
+        checkAll(new ConvShape(17, 3, 7, 7, 4, 1, 1, 1, 0), 4);         // 1×1 fast path, >2 image groups
+        checkAll(new ConvShape(10, 2, 9, 9, 3, 3, 3, 2, 0), 5);
+        checkTransposed(new ConvShape(3, 16, 7, 7, 8, 4, 4, 2, 1), 6);   // 7 -> 14
+        checkTransposed(new ConvShape(2, 8, 14, 14, 1, 4, 4, 2, 1), 7);  // 14 -> 28
+        checkTransposed(new ConvShape(9, 3, 5, 5, 2, 1, 1, 1, 0), 8);
+    }
+
+    @Example
+    void sameBitsForOneAndTwoThreads() {
+        ConvShape s = new ConvShape(20, 3, 12, 12, 6, 3, 3, 1, 1);
+        Random r = new Random(9);
+        float[] x = rand(r, 20 * 3 * 144), w = rand(r, 6 * 27), gy = rand(r, 20 * 6 * 144);
+        float[][] gw = new float[2][6 * 27], y = new float[2][20 * 6 * 144], gx = new float[2][20 * 3 * 144];
+        for (int t = 0; t < 2; t++) {
+            Kernels k = BACKENDS[t];
+            Conv2d.forward(k, s, x, w, null, y[t]);
+            Conv2d.backwardWeight(k, s, x, gy, gw[t], null);
+            Conv2d.backwardInput(k, s, gy, w, gx[t]);
+        }
+        assertArrayEquals(y[0], y[1]);
+        assertArrayEquals(gw[0], gw[1]);
+        assertArrayEquals(gx[0], gx[1]);
+    }
+
+    @Example
+    void shapeGeometryAndErrors() {
+        ConvShape s = new ConvShape(128, 1, 28, 28, 32, 3, 3, 1, 1);
+        assertEquals(28, s.outH());
+        assertEquals(2L * 128 * 32 * 9 * 784, s.flops());
+        ConvShape t = new ConvShape(1, 16, 7, 7, 8, 4, 4, 2, 1);
+        assertEquals(14, t.transposedOutH());
+        assertEquals(7, t.transposedAsConv().outH());
+        assertThrows(IllegalArgumentException.class, () -> new ConvShape(1, 0, 5, 5, 1, 3, 3, 1, 0));
+        assertThrows(IllegalArgumentException.class,
+                () -> Conv2d.forward(BACKENDS[0], new ConvShape(1, 1, 5, 5, 1, 3, 3, 1, 0), new float[24], new float[9], null, new float[9]));
+    }
+}

@@ -1,0 +1,153 @@
+package gmvae4j.kernels;
+
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+import java.util.Arrays;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * sgemm of the Vector API backend against a double-precision oracle and the scalar twin.
+ *
+ * <p>Tolerance: a float32 dot product of length k, summed in any order, is within
+ * γ_k·Σ|a·b| ≈ k·6e-8·Σ|a·b| of the exact value. We allow (k + 4)·1e-6·(|alpha|·Σ|a·b| +
+ * |beta·c|): about 16 times that worst case, still far below the size of any indexing or
+ * transpose mistake (which is of the order of the values themselves).
+ */
+class SgemmTest {
+
+    static final VectorKernels ONE = new VectorKernels(1);
+    static final VectorKernels TWO = new VectorKernels(2);
+    static final ScalarKernels SCALAR = new ScalarKernels();
+    static final int[] EDGE = {1, 7, 15, 17, 31, 33, 127, 129};
+
+    /** One random problem with padding around every matrix. */
+    record Problem(boolean ta, boolean tb, int m, int n, int k, float alpha, float beta,
+                   float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+
+        static Problem random(Random r, boolean ta, boolean tb, int m, int n, int k, float alpha, float beta) {
+            int aRows = ta ? k : m, aCols = ta ? m : k, bRows = tb ? n : k, bCols = tb ? k : n;
+            int lda = aCols + r.nextInt(3) * 5, ldb = bCols + r.nextInt(3) * 3, ldc = n + r.nextInt(3) * 7;
+            int aOff = r.nextInt(5), bOff = r.nextInt(5), cOff = r.nextInt(5);
+            float[] a = fill(r, aOff + aRows * lda + 3), b = fill(r, bOff + bRows * ldb + 3), c = fill(r, cOff + m * ldc + 3);
+            return new Problem(ta, tb, m, n, k, alpha, beta, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        }
+
+        float opA(int i, int p) { return ta ? a[aOff + p * lda + i] : a[aOff + i * lda + p]; }
+        float opB(int p, int j) { return tb ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j]; }
+
+        float[] run(Kernels kern) {
+            float[] out = c.clone();
+            kern.sgemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, out, cOff, ldc);
+            return out;
+        }
+
+        /** Checks out against the double oracle, and that nothing outside C changed. */
+        void check(float[] out, String who) {
+            boolean[] inC = new boolean[c.length];
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    int ci = cOff + i * ldc + j;
+                    inC[ci] = true;
+                    double exact = 0, mag = 0;
+                    for (int p = 0; p < k; p++) {
+                        double t = (double) opA(i, p) * opB(p, j);
+                        exact += t;
+                        mag += Math.abs(t);
+                    }
+                    double old = beta == 0f ? 0 : c[ci];
+                    double want = alpha * exact + beta * old;
+                    double tol = (k + 4) * 1e-6 * (Math.abs(alpha) * mag + Math.abs(beta * old)) + 1e-30;
+                    if (!(Math.abs(out[ci] - want) <= tol))
+                        fail(who + " " + this + ": C[" + i + "," + j + "] = " + out[ci] + ", want " + want + " ± " + tol);
+                }
+            }
+            for (int i = 0; i < c.length; i++)
+                if (!inC[i] && Float.floatToRawIntBits(out[i]) != Float.floatToRawIntBits(c[i]))
+                    fail(who + " " + this + ": wrote outside C at index " + i);
+        }
+
+        @Override public String toString() {
+            return (ta ? "T" : "N") + (tb ? "T" : "N") + " m=" + m + " n=" + n + " k=" + k + " alpha=" + alpha
+                    + " beta=" + beta + " lda=" + lda + " ldb=" + ldb + " ldc=" + ldc;
+        }
+    }
+
+    static float[] fill(Random r, int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) (r.nextGaussian());
+        return x;
+    }
+
+    static void checkAll(Problem pr) {
+        float[] one = pr.run(ONE), two = pr.run(TWO);
+        pr.check(one, "vector/1");
+        pr.check(pr.run(SCALAR), "scalar");
+        // same k order whatever the thread count: bit-identical
+        for (int i = 0; i < one.length; i++)
+            if (Float.floatToRawIntBits(one[i]) != Float.floatToRawIntBits(two[i]))
+                fail("1 and 2 threads differ at " + i + " for " + pr);
+    }
+
+    @Property(tries = 300)
+    void randomShapesAllForms(@ForAll @IntRange(min = 1, max = 150) int m, @ForAll @IntRange(min = 1, max = 150) int n,
+                              @ForAll @IntRange(min = 1, max = 300) int k, @ForAll boolean ta, @ForAll boolean tb,
+                              @ForAll @IntRange(min = 0, max = 3) int scalars, @ForAll long seed) {
+        float[][] ab = {{1f, 0f}, {1f, 1f}, {-0.5f, 2f}, {2.5f, -1f}};
+        Random r = new Random(seed);
+        checkAll(Problem.random(r, ta, tb, m, n, k, ab[scalars][0], ab[scalars][1]));
+    }
+
+    @Example
+    void edgeSizesEveryForm() {
+        Random r = new Random(1);
+        for (int form = 0; form < 4; form++)
+            for (int m : EDGE)
+                for (int n : EDGE) {
+                    int k = EDGE[r.nextInt(EDGE.length)];
+                    checkAll(Problem.random(r, (form & 1) != 0, (form & 2) != 0, m, n, k, 1.5f, 0.5f));
+                }
+    }
+
+    /** Larger than one KC/MC/NC block in every direction, so every blocking loop turns. */
+    @Example
+    void multiBlockShapes() {
+        Random r = new Random(2);
+        int[][] shapes = {{128, 512, 784}, {129, 1025, 513}, {300, 70, 785}, {783, 33, 257}, {5, 1100, 40}};
+        for (int form = 0; form < 4; form++)
+            for (int[] s : shapes)
+                checkAll(Problem.random(r, (form & 1) != 0, (form & 2) != 0, s[0], s[1], s[2], 1f, form == 3 ? 1f : 0f));
+    }
+
+    @Example
+    void betaZeroIgnoresNaNInC() {
+        Random r = new Random(3);
+        for (int form = 0; form < 4; form++) {
+            Problem p = Problem.random(r, (form & 1) != 0, (form & 2) != 0, 37, 45, 300, 1f, 0f);
+            for (int i = 0; i < 37; i++) Arrays.fill(p.c, p.cOff + i * p.ldc, p.cOff + i * p.ldc + 45, Float.NaN);
+            for (Kernels kern : new Kernels[] {ONE, TWO}) {
+                float[] out = p.run(kern);
+                for (int i = 0; i < 37; i++)
+                    for (int j = 0; j < 45; j++)
+                        assertTrue(Float.isFinite(out[p.cOff + i * p.ldc + j]), "NaN leaked from C with beta=0");
+                p.check(out, kern.name());
+            }
+        }
+    }
+
+    @Example
+    void emptyKScalesC() {
+        float[] c = {1f, 2f, 3f, Float.NaN};
+        ONE.sgemm(false, false, 1, 3, 0, 1f, new float[0], 0, 1, new float[0], 0, 3, 2f, c, 0, 3);
+        assertEquals(2f, c[0]); assertEquals(4f, c[1]); assertEquals(6f, c[2]);
+        assertTrue(Float.isNaN(c[3]), "outside C untouched");
+        ONE.sgemm(true, true, 1, 3, 0, 1f, new float[0], 0, 1, new float[0], 0, 1, 0f, c, 0, 3);
+        assertEquals(0f, c[0]); assertEquals(0f, c[2]);
+    }
+}

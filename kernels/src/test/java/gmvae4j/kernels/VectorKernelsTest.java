@@ -1,0 +1,214 @@
+package gmvae4j.kernels;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Every non-sgemm kernel of {@link VectorKernels} (1 and 2 threads) against {@link ScalarKernels}
+ * on sizes that leave every possible vector tail, at random offsets.
+ *
+ * <p>Tolerances: add/sub/mul/scale/axpy/relu, their backward passes, addRow, colSumsAcc and
+ * rowMax, mulAcc do the same float operations in the same order, so they must match bit for
+ * bit. exp/log/tanh and what
+ * is built on them (sigmoid, softplus, BCE, softmax, logsumexp) use the Vector API's
+ * transcendental functions, a few ulp from {@link Math}: 1e-5 relative + 1e-6 absolute (1e-7
+ * where the value is a probability). Sums reassociate: n·1e-7 relative to Σ|x|.
+ */
+class VectorKernelsTest {
+
+    static final int[] SIZES = {1, 7, 15, 17, 31, 33, 127, 129, 783, 785, VectorKernels.PARALLEL_MIN + 33};
+    static final ScalarKernels S = new ScalarKernels();
+    static final Kernels[] VS = {new VectorKernels(1), new VectorKernels(2)};
+
+    final Random r = new Random(42);
+
+    float[] rand(int n, float scale) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) (r.nextGaussian() * scale);
+        return x;
+    }
+
+    float[] positive(int n) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = (float) Math.exp(r.nextGaussian() * 3);
+        return x;
+    }
+
+    static void close(float[] want, float[] got, double rel, double abs, String what) {
+        assertEquals(want.length, got.length);
+        for (int i = 0; i < want.length; i++) {
+            if (Float.isNaN(want[i]) && Float.isNaN(got[i])) continue;
+            if (want[i] == got[i]) continue;
+            double tol = rel * Math.abs(want[i]) + abs;
+            if (!(Math.abs(want[i] - got[i]) <= tol))
+                fail(what + ": index " + i + " want " + want[i] + " got " + got[i] + " (tol " + tol + ")");
+        }
+    }
+
+    static void exact(float[] want, float[] got, String what) { close(want, got, 0, 0, what); }
+
+    interface Unary { void apply(Kernels k, int n, float[] x, int xo, float[] out, int oo); }
+    interface Binary { void apply(Kernels k, int n, float[] a, int ao, float[] b, int bo, float[] out, int oo); }
+
+    void unary(String what, Unary op, float scale, boolean positiveInput, double rel, double abs) {
+        for (int n : SIZES) {
+            int xo = r.nextInt(4), oo = r.nextInt(4);
+            float[] x = positiveInput ? positive(n + xo) : rand(n + xo, scale);
+            float[] want = rand(n + oo, 1f);
+            float[] start = want.clone();
+            op.apply(S, n, x, xo, want, oo);
+            for (Kernels v : VS) {
+                float[] got = start.clone();
+                op.apply(v, n, x, xo, got, oo);
+                close(want, got, rel, abs, what + " n=" + n + " " + v.name() + "/" + v.threads());
+            }
+        }
+    }
+
+    void binary(String what, Binary op, double rel, double abs) {
+        for (int n : SIZES) {
+            int ao = r.nextInt(4), bo = r.nextInt(4), oo = r.nextInt(4);
+            float[] a = rand(n + ao, 2f), b = rand(n + bo, 2f);
+            float[] want = rand(n + oo, 1f);
+            float[] start = want.clone();
+            op.apply(S, n, a, ao, b, bo, want, oo);
+            for (Kernels v : VS) {
+                float[] got = start.clone();
+                op.apply(v, n, a, ao, b, bo, got, oo);
+                close(want, got, rel, abs, what + " n=" + n + " " + v.name() + "/" + v.threads());
+            }
+        }
+    }
+
+    @Test void add() { binary("add", Kernels::add, 0, 0); }
+    @Test void sub() { binary("sub", Kernels::sub, 0, 0); }
+    @Test void mul() { binary("mul", Kernels::mul, 0, 0); }
+    @Test void mulAcc() { binary("mulAcc", Kernels::mulAcc, 0, 0); }
+    @Test void reluBackward() { binary("reluBackward", Kernels::reluBackward, 0, 0); }
+    @Test void sigmoidBackward() { binary("sigmoidBackward", Kernels::sigmoidBackward, 0, 0); }
+    @Test void tanhBackward() { binary("tanhBackward", Kernels::tanhBackward, 0, 0); }
+    @Test void softplusBackward() { binary("softplusBackward", Kernels::softplusBackward, 1e-5, 1e-6); }
+
+    @Test void axpy() { unary("axpy", (k, n, x, xo, o, oo) -> k.axpy(n, -1.25f, x, xo, o, oo), 2f, false, 0, 0); }
+    @Test void scale() { unary("scale", (k, n, x, xo, o, oo) -> k.scale(n, 0.3f, x, xo, o, oo), 2f, false, 0, 0); }
+    @Test void relu() { unary("relu", Kernels::relu, 2f, false, 0, 0); }
+    @Test void exp() { unary("exp", Kernels::exp, 10f, false, 1e-5, 1e-30); }
+    @Test void log() { unary("log", Kernels::log, 1f, true, 1e-5, 1e-6); }
+    @Test void tanh() { unary("tanh", Kernels::tanh, 3f, false, 1e-5, 1e-6); }
+    @Test void sigmoid() { unary("sigmoid", Kernels::sigmoid, 30f, false, 1e-5, 1e-7); }
+    @Test void softplus() { unary("softplus", Kernels::softplus, 30f, false, 1e-5, 1e-6); }
+
+    @Test
+    void transcendentalsAtTheExtremes() {
+        float[] x = {-1000f, -100f, -88.7f, -20f, -1e-8f, 0f, 1e-8f, 20f, 88.7f, 100f, 1000f,
+                Float.NEGATIVE_INFINITY, Float.POSITIVE_INFINITY, -30f, 30f, 5f, -5f};
+        for (Kernels v : VS) {
+            for (Unary op : new Unary[] {Kernels::sigmoid, Kernels::softplus, Kernels::tanh, Kernels::exp, Kernels::relu}) {
+                float[] want = new float[x.length], got = new float[x.length];
+                op.apply(S, x.length, x, 0, want, 0);
+                op.apply(v, x.length, x, 0, got, 0);
+                close(want, got, 1e-5, 1e-7, "extremes " + v.name());
+            }
+        }
+    }
+
+    interface Rowwise { void apply(Kernels k, int rows, int cols, float[] x, int xo, float[] out, int oo); }
+
+    void rowwise(String what, Rowwise op, int outPerRow, boolean perCol, double rel, double abs) {
+        int[] rowsList = {1, 3, 128};
+        for (int rows : rowsList)
+            for (int cols : SIZES) {
+                if ((long) rows * cols > 3_000_000) continue;
+                int xo = r.nextInt(4), oo = r.nextInt(4);
+                float[] x = rand(rows * cols + xo, 3f);
+                int outLen = perCol ? cols : rows * (outPerRow < 0 ? cols : outPerRow);
+                float[] want = rand(outLen + oo, 1f), start = want.clone();
+                op.apply(S, rows, cols, x, xo, want, oo);
+                for (Kernels v : VS) {
+                    float[] got = start.clone();
+                    op.apply(v, rows, cols, x, xo, got, oo);
+                    // reassociated sums: relative to the magnitude of what was summed
+                    double tol = abs + (perCol ? rows : cols) * 1e-7 * 3 * Math.sqrt(Math.max(rows, cols));
+                    close(want, got, rel, Math.max(abs, rel == 0 ? 0 : tol), what + " " + rows + "x" + cols + " " + v.threads());
+                }
+            }
+    }
+
+    @Test void rowSums() { rowwise("rowSums", Kernels::rowSums, 1, false, 1e-5, 1e-5); }
+    @Test void rowMax() { rowwise("rowMax", Kernels::rowMax, 1, false, 0, 0); }
+    @Test void colSumsAcc() { rowwise("colSumsAcc", Kernels::colSumsAcc, 0, true, 0, 0); }
+    @Test void rowLogSumExp() { rowwise("rowLogSumExp", Kernels::rowLogSumExp, 1, false, 1e-5, 1e-6); }
+    @Test void rowSoftmaxOutOfPlace() { rowwise("rowSoftmax", (k, rows, cols, x, xo, o, oo) -> k.rowSoftmax(rows, cols, x, xo, o, oo), -1, false, 1e-5, 1e-7); }
+
+    @Test
+    void rowSoftmaxInPlaceAndAddRow() {
+        for (int cols : SIZES) {
+            if (cols > 10_000) continue;
+            int rows = 5;
+            float[] x = rand(rows * cols, 4f), row = rand(cols + 2, 1f);
+            float[] want = x.clone();
+            S.rowSoftmax(rows, cols, want, 0, want, 0);
+            float[] wantAdd = new float[rows * cols];
+            S.addRow(rows, cols, x, 0, row, 2, wantAdd, 0);
+            for (Kernels v : VS) {
+                float[] got = x.clone();
+                v.rowSoftmax(rows, cols, got, 0, got, 0);
+                close(want, got, 1e-5, 1e-7, "softmax in place " + cols);
+                float[] gotAdd = x.clone();
+                v.addRow(rows, cols, gotAdd, 0, row, 2, gotAdd, 0);
+                exact(wantAdd, gotAdd, "addRow in place " + cols);
+            }
+        }
+        // a row of -inf: logsumexp is -inf, as in the scalar twin
+        float[] inf = {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        float[] out = new float[1];
+        VS[0].rowLogSumExp(1, 2, inf, 0, out, 0);
+        assertEquals(Float.NEGATIVE_INFINITY, out[0]);
+    }
+
+    @Test
+    void reductionsAndBce() {
+        for (int n : SIZES) {
+            int xo = r.nextInt(4);
+            float[] x = rand(n + xo, 2f);
+            float[] t = new float[n + 3];
+            for (int i = 0; i < t.length; i++) t[i] = r.nextFloat();
+            double absSum = 0, sqSum = 0;
+            for (int i = 0; i < n; i++) { absSum += Math.abs(x[xo + i]); sqSum += (double) x[xo + i] * x[xo + i]; }
+            float[] gWant = new float[n + 1];
+            double bWant = S.bceWithLogits(n, x, xo, t, 3, gWant, 1, 0.25f);
+            for (Kernels v : VS) {
+                assertEquals(S.sum(n, x, xo), v.sum(n, x, xo), 1e-6 * absSum + 1e-12, "sum n=" + n);
+                assertEquals(S.sumSquares(n, x, xo), v.sumSquares(n, x, xo), 1e-6 * sqSum + 1e-12, "sumSquares n=" + n);
+                float[] g = new float[n + 1];
+                double b = v.bceWithLogits(n, x, xo, t, 3, g, 1, 0.25f);
+                assertEquals(bWant, b, 1e-5 * Math.abs(bWant) + 1e-6, "bce n=" + n);
+                close(gWant, g, 1e-5, 1e-7, "bce grad n=" + n);
+                assertEquals(bWant, v.bceWithLogits(n, x, xo, t, 3, null, 0, 1f), 1e-5 * Math.abs(bWant) + 1e-6);
+            }
+        }
+    }
+
+    @Test
+    void adam() {
+        for (int n : SIZES) {
+            for (float wd : new float[] {0f, 0.01f}) {
+                float[] p = rand(n + 1, 1f), g = rand(n + 2, 1f), m = rand(n + 3, 0.1f), v = positive(n + 4);
+                float[] pw = p.clone(), mw = m.clone(), vw = v.clone();
+                float bc1 = 1f - (float) Math.pow(0.9, 7), bc2 = 1f - (float) Math.pow(0.999, 7);
+                S.adam(n, pw, 1, g, 2, mw, 3, vw, 4, 2e-3f, 0.9f, 0.999f, 1e-8f, wd, bc1, bc2);
+                for (Kernels k : VS) {
+                    float[] pg = p.clone(), mg = m.clone(), vg = v.clone();
+                    k.adam(n, pg, 1, g, 2, mg, 3, vg, 4, 2e-3f, 0.9f, 0.999f, 1e-8f, wd, bc1, bc2);
+                    close(mw, mg, 1e-6, 1e-9, "adam m n=" + n);
+                    close(vw, vg, 1e-6, 1e-9, "adam v n=" + n);
+                    close(pw, pg, 1e-6, 1e-7, "adam p n=" + n);
+                }
+            }
+        }
+    }
+}
