@@ -14,8 +14,14 @@ public final class Main {
     /** Every subcommand, in the order the help lists them. Add new commands here. */
     static List<Command> commands() {
         return List.of(
-                new VersionCommand(),
-                new DataCommand()
+                new ExperimentCommand(true),
+                new ExperimentCommand(false),
+                new SelectCommand(),
+                new ExplainCommand(),
+                new ClassifyCommand(),
+                new BoundsCommand(),
+                new DataCommand(),
+                new VersionCommand()
         );
     }
 
