@@ -76,6 +76,7 @@ public final class Evaluation {
         else notes.add("Baselines were not run (--no-baselines).");
 
         int[] clusterSizes = null, clusterMajority = null;
+        int[][] majorityCounts = null;
         Gmvae any = null;
         float[] qForClusters = null;
         for (Map.Entry<Sweep.Protocol, Gmvae> e : models.entrySet()) {
@@ -120,6 +121,7 @@ public final class Evaluation {
             int[] arg = Rows.argmaxAll(qForClusters, pool.n(), k);
             int[][] counts = new int[k][nc];
             for (int i = 0; i < arg.length; i++) counts[arg[i]][truth[i]]++;
+            majorityCounts = counts;
             clusterSizes = new int[k];
             clusterMajority = new int[k];
             for (int c = 0; c < k; c++) {
@@ -137,9 +139,16 @@ public final class Evaluation {
         timings.put("coverage bounds", secs(t0));
 
         java.awt.image.BufferedImage samples = null;
-        if (opt.samples() && clusterSizes != null) {
+        if (opt.samples() && majorityCounts != null) {
             t0 = System.nanoTime();
-            samples = SampleGrid.render(any, largest(clusterSizes, 30), 8, (int) Math.round(Math.sqrt(pool.dim())), 2, opt.seed());
+            int[] shown = largest(clusterSizes, 30);
+            String[] names = new String[shown.length];
+            for (int i = 0; i < shown.length; i++) {
+                int c = shown[i], best = 0;
+                for (int l = 1; l < nc; l++) if (majorityCounts[c][l] > majorityCounts[c][best]) best = l;
+                names[i] = "'" + pool.classNames().get(best) + "'";
+            }
+            samples = SampleGrid.render(any, shown, names, 8, (int) Math.round(Math.sqrt(pool.dim())), 2, opt.seed());
             timings.put("sample grid", secs(t0));
         }
         return new ExperimentReport(pool.name(), settings, sweeps, targets, equal, actual, clusterSizes, clusterMajority,

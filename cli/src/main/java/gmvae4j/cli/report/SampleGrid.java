@@ -7,13 +7,14 @@ import java.awt.image.BufferedImage;
 
 /**
  * What each component generates (the study's Figure 1): one row per component, {@code perRow}
- * samples z ~ p(z|c) decoded to pixel means, drawn white on black, component number on the left.
+ * samples z ~ p(z|c) decoded to pixel means, drawn white on black, component number on the left
+ * (with its majority class when given, so a reader sees what the labels would call it).
  */
 public final class SampleGrid {
     private SampleGrid() {}
 
-    public static BufferedImage render(Gmvae model, int[] components, int perRow, int side, int scale, long seed) {
-        int label = 44, pad = 2, cell = side * scale + pad;
+    public static BufferedImage render(Gmvae model, int[] components, String[] names, int perRow, int side, int scale, long seed) {
+        int label = names == null ? 44 : 84, pad = 2, cell = side * scale + pad;
         BufferedImage img = new BufferedImage(label + perRow * cell + pad, components.length * cell + pad, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = Palette.graphics(img);
         g.setColor(Color.BLACK);
@@ -30,7 +31,7 @@ public final class SampleGrid {
                         for (int dy = 0; dy < scale; dy++) for (int dx = 0; dx < scale; dx++) img.setRGB(ox + dx, oy + dy, rgb);
                     }
             g.setColor(Palette.AXIS);
-            String t = Integer.toString(components[r]);
+            String t = components[r] + (names == null ? "" : " " + names[r]);
             g.drawString(t, label - 6 - g.getFontMetrics().stringWidth(t), pad + r * cell + cell / 2 + 5);
         }
         g.dispose();
