@@ -56,7 +56,7 @@ final class BoundsCommand implements Command {
             CoverageBounds.Actual act = CoverageBounds.actual(sizes, delta, trials, seed);
             System.out.printf(Locale.ROOT, "%nactual cluster sizes: %d non-empty of %d, smallest %d points%n",
                     act.nonEmpty(), sizes.length, act.smallestCluster());
-            row("random, actual sizes, lower bound (Bonferroni)", act.lowerBound(), n);
+            row("random, actual sizes, lower bound (smallest cluster, Bonferroni)", act.lowerBound(), n);
             row("random, actual sizes, Monte Carlo (" + trials + " trials)", act.monteCarlo(), n);
             row("random, actual sizes, upper bound (union)", act.upperBound(), n);
         }
@@ -64,6 +64,6 @@ final class BoundsCommand implements Command {
     }
 
     private static void row(String what, long labels, long n) {
-        System.out.printf(Locale.ROOT, "  %-52s %8d labels  %s%n", what, labels, LabelEfficiency.formatFraction(labels / (double) n));
+        System.out.printf(Locale.ROOT, "  %-66s %8d labels  %s%n", what, labels, LabelEfficiency.formatFraction(labels / (double) n));
     }
 }

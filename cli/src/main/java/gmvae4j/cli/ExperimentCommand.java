@@ -31,7 +31,7 @@ import java.util.Map;
 final class ExperimentCommand implements Command {
 
     /** The glyphs demo defaults, chosen so the whole experiment finishes in under 5 minutes on 2 cores. */
-    static final int GLYPHS_SIZE = 3000, GLYPHS_EPOCHS = 12, GLYPHS_PRETRAIN = 4;
+    static final int GLYPHS_SIZE = 4800, GLYPHS_EPOCHS = 12, GLYPHS_PRETRAIN = 4;
     static final int DEFAULT_BASELINE_MAX_N = 5000, GLYPHS_BASELINE_MAX_N = 60;
 
     private final boolean train;

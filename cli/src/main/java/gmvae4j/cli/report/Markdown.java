@@ -148,14 +148,15 @@ final class Markdown {
         md.append(String.format(Locale.ROOT, "| random, equal clusters, K·ln(K/δ) bound | %d | %s |%n", e.unionBound(), LabelEfficiency.formatFraction(e.unionBoundFraction())));
         if (r.actual() != null) {
             CoverageBounds.Actual a = r.actual();
-            md.append(String.format(Locale.ROOT, "| random, actual sizes (%d non-empty, smallest %d): lower bound (Bonferroni) | %d | %s |%n",
+            md.append(String.format(Locale.ROOT, "| random, actual sizes (%d non-empty, smallest %d): lower bound (smallest cluster, Bonferroni) | %d | %s |%n",
                     a.nonEmpty(), a.smallestCluster(), a.lowerBound(), LabelEfficiency.formatFraction(a.lowerFraction())));
             md.append(String.format(Locale.ROOT, "| random, actual sizes: Monte Carlo (%d trials) | %d | %s |%n", a.trials(), a.monteCarlo(), LabelEfficiency.formatFraction(a.monteCarloFraction())));
             md.append(String.format(Locale.ROOT, "| random, actual sizes: upper bound (union) | %d | %s |%n", a.upperBound(), LabelEfficiency.formatFraction(a.upperFraction())));
         }
         md.append("\nEqual clusters: exact P(all covered) = Σ_j (−1)^j C(K,j)(1−j/K)^n in exact integer arithmetic. Unequal "
-                + "sizes: the union bound Σ_c(1−p_c)^n ≤ δ is sufficient, the second Bonferroni inequality gives a size below "
-                + "which 1−δ is impossible, and a seeded Monte Carlo of the coverage time estimates the answer in between. "
+                + "sizes: the union bound Σ_c(1−p_c)^n ≤ δ is sufficient, the smallest cluster alone and the second Bonferroni "
+                + "inequality give a size below which 1−δ is impossible, and a seeded Monte Carlo of the coverage time "
+                + "estimates the answer itself (a sample quantile, so it can stray slightly outside tight bounds). "
                 + "Draws are modelled with replacement; drawing distinct points covers at least as well, so these are upper "
                 + "bounds for the real protocol.\n\n");
     }
