@@ -77,12 +77,12 @@ public final class Evaluation {
 
         int[] clusterSizes = null, clusterMajority = null;
         int[][] majorityCounts = null;
-        Gmvae any = null;
+        Gmvae any = null; // some model, for K and the sample grid (the transductive one when present)
         float[] qForClusters = null;
         for (Map.Entry<Sweep.Protocol, Gmvae> e : models.entrySet()) {
             Sweep.Protocol protocol = e.getKey();
             Gmvae model = e.getValue();
-            any = model;
+            if (any == null || protocol == Sweep.Protocol.TRANSDUCTIVE) any = model;
             int k = model.k();
             if (model.inputDim() != pool.dim())
                 throw new UserError("the model expects " + model.inputDim() + " pixels per image, " + pool.name() + " has " + pool.dim());

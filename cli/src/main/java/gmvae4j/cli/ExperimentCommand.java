@@ -90,7 +90,7 @@ final class ExperimentCommand implements Command {
 
     @Override public int run(Args a) throws Exception {
         String protocolFlag = a.choice("protocol", train ? "both" : "transductive", "transductive", "inductive", "both");
-        Path modelFile = train ? a.path("model", null) : a.path("model", null);
+        Path modelFile = a.path("model", null);
         if (!train && modelFile == null) throw new UserError("missing required flag --model");
         Path inductiveModel = train ? a.path("inductive-model", null) : null;
         String dsName = a.string("dataset", "glyphs");
