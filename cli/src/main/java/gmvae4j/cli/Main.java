@@ -15,7 +15,9 @@ public final class Main {
     static List<Command> commands() {
         return List.of(
                 new VersionCommand(),
-                new DataCommand()
+                new DataCommand(),
+                new TrainCommand(),
+                new SampleCommand()
         );
     }
 
