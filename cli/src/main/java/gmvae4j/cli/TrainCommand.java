@@ -104,17 +104,27 @@ final class TrainCommand implements Command {
                 r.epochs(), r.seconds(), r.imagesPerSecond(), r.nonEmpty(), r.model().k()));
         if (!Double.isNaN(r.purity())) summary.append(String.format(Locale.ROOT, ", purity %.4f", r.purity()));
         if (r.stoppedByBudget()) summary.append(" (stopped by the --minutes budget)");
+        long peakMb = peakHeapBytes() >> 20;
+        summary.append("; peak heap ").append(peakMb).append(" MB of ").append(Runtime.getRuntime().maxMemory() >> 20).append(" MB max");
         summary.append("; model written to ").append(o.out);
         System.out.println(summary);
         if (json) {
             System.out.println(String.format(Locale.ROOT,
                     "{\"purity\":%s,\"nonempty\":%d,\"k\":%d,\"epochs\":%d,\"seconds\":%.3f,\"images_per_s\":%.1f,"
-                            + "\"variant\":\"%s\",\"dataset\":\"%s\",\"images\":%d,\"stopped_by_budget\":%b,\"model\":\"%s\"}",
+                            + "\"variant\":\"%s\",\"dataset\":\"%s\",\"images\":%d,\"stopped_by_budget\":%b,\"peak_heap_mb\":%d,\"model\":\"%s\"}",
                     Double.isNaN(r.purity()) ? "null" : String.format(Locale.ROOT, "%.6f", r.purity()), r.nonEmpty(), r.model().k(),
-                    r.epochs(), r.seconds(), r.imagesPerSecond(), o.variant, data.name(), data.n(), r.stoppedByBudget(),
+                    r.epochs(), r.seconds(), r.imagesPerSecond(), o.variant, data.name(), data.n(), r.stoppedByBudget(), peakMb,
                     o.out.toString().replace("\\", "\\\\").replace("\"", "\\\"")));
         }
         return 0;
+    }
+
+    /** Sum of the heap pools' peak usage since the JVM started (an upper bound on the live peak). */
+    static long peakHeapBytes() {
+        long total = 0;
+        for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans())
+            if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getPeakUsage() != null) total += pool.getPeakUsage().getUsed();
+        return total;
     }
 
     static int[] widths(Args args, String flag, int[] def) {

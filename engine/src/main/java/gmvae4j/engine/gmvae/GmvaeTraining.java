@@ -124,7 +124,7 @@ public final class GmvaeTraining {
                 report("train", epoch, o.epochs, s.meanTerms(), last, lr, s.images() / s.seconds(), eta);
                 if (o.out != null) save(epoch, lr);
             }
-            if (last == null || budgetHit) last = evaluate();
+            if (last == null) last = evaluate();   // evaluation off, or no epoch ran
             if (o.out != null) save(epoch, o.lrAt(Math.max(0, epoch - 1)));
             double ips = gmvaeSeconds > 0 ? gmvaeImages / gmvaeSeconds : 0;
             return new TrainResult(model, epoch, elapsed(), ips, last.nonEmpty(),

@@ -38,7 +38,7 @@ public final class TrainOptions {
     /** Plain autoencoder epochs before the mixture is initialised (mixture variant). */
     public int pretrainEpochs = 10;
     /** k-means Lloyd iterations and diagonal-GMM EM steps of the initialisation. */
-    public int kmeansIterations = 50;
+    public int kmeansIterations = 25;
     public int emSteps = 10;
     /** Re-seed components that lost all their members (at the end of each epoch). */
     public boolean reseedDead = true;
