@@ -17,7 +17,8 @@ public final class Main {
                 new VersionCommand(),
                 new DataCommand(),
                 new TrainCommand(),
-                new SampleCommand()
+                new SampleCommand(),
+                new BenchCommand()
         );
     }
 

@@ -16,14 +16,15 @@ final class SgemmPacking {
     private SgemmPacking() {}
 
     /**
-     * Packs op(A)[i0 .. i0+mc, p0 .. p0+kc] into {@code dst} (micro-panel {@code r} starts at
-     * {@code r·MR·kc}).
+     * Packs op(A)[i0 .. i0+mc, p0 .. p0+kc] into {@code dst} from {@code d0} on (the micro-panel
+     * of rows i0+ir.. starts at {@code d0 + ir·kc}).
      */
-    static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float[] dst) {
+    static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc,
+                      float[] dst, int d0) {
         final int MR = SgemmMicroKernel.MR;
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
-            int d = ir * kc;
+            int d = d0 + ir * kc;
             if (!transA) {
                 // A row-major m×k: each row is contiguous in p; write it down one column of the panel
                 for (int r = 0; r < mr; r++) {
