@@ -49,6 +49,7 @@ public final class KernelBench {
     private final double warmSec, sampleSec;
     private final int samples;
 
+    /** {@code progress} gets the table header and each row as soon as it is measured. */
     public KernelBench(Options opt, PrintStream progress) {
         this.opt = opt;
         this.progress = progress;
@@ -61,6 +62,7 @@ public final class KernelBench {
         List<Row> rows = new ArrayList<>();
         boolean blas = OpenBlas.isAvailable();
         if (!blas) progress.println("OpenBLAS: " + OpenBlas.unavailableReason());
+        progress.print(header());
         // JIT warm-up of every path (packing forms, edge tiles, short k, conv) before anything is
         // timed: a branch first taken mid-measurement costs a deoptimisation and a recompile
         VectorKernels one = new VectorKernels(1);
@@ -169,10 +171,13 @@ public final class KernelBench {
                         r.peerGflops(), r.ratio(), r.peer()));
     }
 
+    static String header() {
+        return String.format(Locale.ROOT, "%-7s %-26s %-4s %2s   %7s   %7s  %5s%n", "kernel", "shape (MxKxN)", "form",
+                "th", "GFLOP/s", "peer", "ratio");
+    }
+
     public static String table(List<Row> rows) {
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%-7s %-26s %-4s %2s   %7s   %7s  %5s%n", "kernel", "shape (MxKxN)", "form",
-                "th", "GFLOP/s", "peer", "ratio"));
+        StringBuilder sb = new StringBuilder(header());
         for (Row r : rows) sb.append(line(r)).append('\n');
         return sb.toString();
     }
@@ -235,9 +240,9 @@ public final class KernelBench {
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
-        KernelBench b = new KernelBench(new Options(threads, quick), System.err);
+        // the table streams to stdout as rows are measured; with --json, progress goes to stderr
+        KernelBench b = new KernelBench(new Options(threads, quick), json ? System.err : System.out);
         List<Row> rows = b.run();
-        String backend = new VectorKernels(1).name();
-        System.out.println(json ? json(rows, backend) : table(rows));
+        if (json) System.out.println(json(rows, new VectorKernels(1).name()));
     }
 }

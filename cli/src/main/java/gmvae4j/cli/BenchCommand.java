@@ -81,11 +81,12 @@ final class BenchCommand implements Command {
             if (!Backends.vectorApiPresent())
                 throw new UserError("bench kernels measures the Vector API kernels: run it with ./gmvae, or java "
                         + "--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -jar ...");
-            KernelBench bench = new KernelBench(new KernelBench.Options(threads, quick), System.err);
-            System.err.println("bench kernels: " + Backends.get().name() + ", GFLOP/s = 2·M·N·K / time; "
-                    + "shape MxKxN; ratio = ours / peer (best of several alternating samples)");
-            List<KernelBench.Row> rows = bench.run();
-            System.out.print(json ? KernelBench.json(rows, Backends.get().name()) + "\n" : KernelBench.table(rows));
+            // the table streams to stdout row by row; with --json stdout gets only the JSON object
+            java.io.PrintStream progress = json ? System.err : System.out;
+            progress.println("bench kernels: " + Backends.get().name() + "; GFLOP/s = 2·M·N·K / time, shape MxKxN, "
+                    + "ratio = ours / peer (best of several alternating samples)");
+            List<KernelBench.Row> rows = new KernelBench(new KernelBench.Options(threads, quick), progress).run();
+            if (json) System.out.println(KernelBench.json(rows, Backends.get().name()));
             return 0;
         }
     }

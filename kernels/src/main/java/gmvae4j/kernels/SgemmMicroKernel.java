@@ -36,12 +36,15 @@ final class SgemmMicroKernel {
      * kernel that also held the alpha/beta/edge logic for 16 vectors grew past its inlining
      * node budget; the calls it then could not inline forced every vector into a heap box
      * (10 GFLOP/s instead of 150+).
+     *
+     * <p>{@code bStride} is the distance between consecutive k steps of the B panel: NR in a
+     * packed panel, ldb when a shallow B is read where it lies (see {@link Sgemm}).
      */
-    static void multiply(int kc, float[] ap, int a, float[] bp, int b, float[] out, int o, int ld) {
+    static void multiply(int kc, float[] ap, int a, float[] bp, int b, int bStride, float[] out, int o, int ld) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
         FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
-        for (int p = 0; p < kc; p++, a += MR, b += NR) {
+        for (int p = 0; p < kc; p++, a += MR, b += bStride) {
             FloatVector b0 = FloatVector.fromArray(S, bp, b);
             FloatVector b1 = FloatVector.fromArray(S, bp, b + L);
             FloatVector x;
