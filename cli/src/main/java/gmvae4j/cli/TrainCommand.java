@@ -35,7 +35,8 @@ final class TrainCommand implements Command {
                   --z D                 latent dimension (default 10)
                   --hidden W,W          encoder widths (marginal: the trunk, last layer linear) (default 512,512)
                   --decoder-hidden W,W  decoder widths (default: --hidden reversed)
-                  --arch mlp            architecture (mlp only in this build)
+                  --arch mlp|conv       mlp (default) or conv: 2 conv layers (32, 64 channels) + --hidden MLP,
+                                        mirrored by transposed convolutions (mixture only)
                   --learn-prior         learn π = softmax(α) instead of a uniform prior
                   --epochs E            GMVAE epochs after pretraining (default 30)
                   --pretrain-epochs P   autoencoder epochs before the k-means/GMM init (mixture; default 10)
@@ -58,7 +59,7 @@ final class TrainCommand implements Command {
         o.hidden = widths(args, "hidden", o.hidden);
         o.decoderHidden = widths(args, "decoder-hidden", null);
         o.arch = args.choice("arch", "mlp", "mlp", "conv");
-        if (o.arch.equals("conv")) throw new UserError("--arch conv is not available in this build (the engine has no convolution layers yet); use --arch mlp");
+        if (o.arch.equals("conv") && o.variant.equals("marginal")) throw new UserError("--arch conv is only available for --variant mixture");
         o.learnPrior = args.flag("learn-prior");
         o.epochs = args.integer("epochs", o.epochs);
         if (o.epochs < 0) throw new UserError("--epochs must be ≥ 0, got " + o.epochs);

@@ -50,7 +50,7 @@ class TrainCommandTest {
                 {"train", "--dataset", "glyphs", "--out", out, "--hidden", "512,x"},
                 {"train", "--dataset", "glyphs"},
                 {"train", "--dataset", "glyphs", "--out", out, "--resume"},
-                {"train", "--dataset", "glyphs", "--out", out, "--arch", "conv"},
+                {"train", "--dataset", "glyphs", "--out", out, "--arch", "conv", "--variant", "marginal"},
                 {"sample", "--model", tmp.resolve("none.gmvae").toString(), "--png", tmp.resolve("x.png").toString()},
         };
         for (String[] c : cases) {

@@ -47,6 +47,13 @@ public final class TrainOptions {
     /** Compute the posterior over the whole data set after every epoch (purity, exact non-empty count). */
     public boolean evaluateEachEpoch = true;
 
+    /**
+     * Kernels the training steps run on; null = the process-wide {@link gmvae4j.kernels.Backends#get()}.
+     * Tests pass the scalar backend to check bitwise reproducibility independently of the JIT (see
+     * GmvaeTrainingTest).
+     */
+    public gmvae4j.kernels.Kernels kernels = null;
+
     /** Save the model here at the end and after every epoch (atomically); null = do not save. */
     public Path out = null;
     /** Continue from this model file, optimizer state included; null = start fresh. */
