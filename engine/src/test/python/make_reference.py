@@ -44,3 +44,25 @@ with open(out, "w") as f:
                     ("grad.W3", W3.grad), ("grad.b3", b3.grad)]:
         put(name, t)
 print("wrote", out)
+
+# ---- second fixture: a convolution and a transposed convolution (PyTorch weight layouts)
+torch.manual_seed(7)
+cx = torch.randn(2, 3, 6, 6).requires_grad_()
+cw = (torch.randn(4, 3, 3, 3) * 0.3).requires_grad_()
+cb = (torch.randn(4) * 0.1).requires_grad_()
+tw = (torch.randn(4, 2, 4, 4) * 0.3).requires_grad_()
+tb = (torch.randn(2) * 0.1).requires_grad_()
+c1 = torch.conv2d(cx, cw, cb, stride=2, padding=1)                     # [2, 4, 3, 3]
+c2 = torch.conv_transpose2d(torch.tanh(c1), tw, tb, stride=2, padding=1)  # [2, 2, 6, 6]
+closs = (c2 * torch.linspace(-1, 1, c2.numel()).reshape(c2.shape)).sum()
+closs.backward()
+out = os.path.join(os.path.dirname(__file__), "..", "resources", "reference", "conv.txt")
+with open(out, "w") as f:
+    f.write("# made by engine/src/test/python/make_reference.py with torch %s\n" % torch.__version__)
+    def put(name, t):
+        t = t.detach().reshape(-1)
+        f.write("%s %d %s\n" % (name, t.numel(), " ".join(repr(float(v)) for v in t.float())))
+    for name, t in [("x", cx), ("w", cw), ("b", cb), ("tw", tw), ("tb", tb), ("c1", c1), ("c2", c2), ("loss", closs),
+                    ("grad.x", cx.grad), ("grad.w", cw.grad), ("grad.b", cb.grad), ("grad.tw", tw.grad), ("grad.tb", tb.grad)]:
+        put(name, t)
+print("wrote", out)

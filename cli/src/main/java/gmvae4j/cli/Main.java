@@ -15,11 +15,14 @@ public final class Main {
     static List<Command> commands() {
         return List.of(
                 new ExperimentCommand(true),
+                new TrainCommand(),
                 new ExperimentCommand(false),
-                new SelectCommand(),
+                new SampleCommand(),
                 new ExplainCommand(),
                 new ClassifyCommand(),
                 new BoundsCommand(),
+                new SelectCommand(),
+                new BenchCommand(),
                 new DataCommand(),
                 new VersionCommand()
         );

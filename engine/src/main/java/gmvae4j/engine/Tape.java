@@ -1,6 +1,7 @@
 package gmvae4j.engine;
 
 import gmvae4j.engine.ops.Binary;
+import gmvae4j.engine.ops.Convolution;
 import gmvae4j.engine.ops.Gaussian;
 import gmvae4j.engine.ops.Losses;
 import gmvae4j.engine.ops.MatMul;
@@ -232,4 +233,40 @@ public final class Tape {
     }
     /** log N(z_b; μ_k, diag exp(lv_k)) for every row b of z [B,D] and k of μ, lv [K,D]: shape [B,K]. */
     public Tensor gaussianLogDensityPairs(Tensor z, Tensor mu, Tensor logVar) { return Gaussian.logDensityPairs(this, z, mu, logVar); }
+    /**
+     * E_{z~N(μ_b, e^lv_b)} log N(z; μK_k, e^lvK_k) for every row b of μ, lv [B,D] and k of μK, lvK [K,D]:
+     * shape [B,K]. Closed form, no sampling.
+     */
+    public Tensor gaussianExpectedLogDensityPairs(Tensor mu, Tensor logVar, Tensor muK, Tensor logVarK) {
+        return Gaussian.expectedLogDensityPairs(this, mu, logVar, muK, logVarK);
+    }
+
+    /**
+     * 2-D convolution of x [N,C,H,W] with w [outC,C,kH,kW] (PyTorch layout) plus bias (outC values, or
+     * null): [N, outC, (H+2·pad−kH)/stride+1, ...].
+     */
+    public Tensor conv2d(Tensor x, Tensor w, Tensor bias, int stride, int pad) {
+        return Convolution.conv2d(this, x, w, bias, stride, pad);
+    }
+
+    /**
+     * Transposed 2-D convolution of x [N,C,H,W] with w [C,outC,kH,kW] (PyTorch layout) plus bias:
+     * [N, outC, (H−1)·stride − 2·pad + kH, ...].
+     */
+    public Tensor convTranspose2d(Tensor x, Tensor w, Tensor bias, int stride, int pad) {
+        return Convolution.convTranspose2d(this, x, w, bias, stride, pad);
+    }
+
+    /**
+     * The same values with no gradient path (stop-gradient): a view, nothing recorded. Use it for
+     * quantities that should act as constants in the loss, e.g. responsibilities in an EM-style step.
+     */
+    public Tensor detach(Tensor x) { return Tensor.wrap(x.data, x.off, x.shapeRef()); }
+
+    /** A no-gradient tensor of standard normal draws (reparameterisation noise), valid until reset. */
+    public Tensor normal(int rows, int cols, java.util.random.RandomGenerator rng) {
+        Tensor e = scratch(rows, cols);
+        for (int i = 0; i < e.size(); i++) e.data[e.off + i] = (float) rng.nextGaussian();
+        return e;
+    }
 }

@@ -205,4 +205,82 @@ class OpGradientProperties {
         Tensor z = leaf(rng, rows, d), mu = leaf(rng, k, d), lv = uniform(rng, -1.5, 1.5, k, d);
         GradCheck.check(t -> t.gaussianLogDensityPairs(z, mu, lv), List.of(z, mu, lv));
     }
+
+    @Property(tries = 30)
+    void gaussianExpectedLogDensityPairs(@ForAll @IntRange(min = 1, max = 4) int rows, @ForAll @IntRange(min = 1, max = 4) int k,
+                                         @ForAll @IntRange(min = 1, max = 4) int d, @ForAll long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Tensor mu = leaf(rng, rows, d), lv = uniform(rng, -1.5, 1.5, rows, d);
+        Tensor muK = leaf(rng, k, d), lvK = uniform(rng, -1.5, 1.5, k, d);
+        GradCheck.check(t -> t.gaussianExpectedLogDensityPairs(mu, lv, muK, lvK), List.of(mu, lv, muK, lvK));
+    }
+
+    @Property(tries = 20)
+    void reparameterisedSampleThroughLogDensity(@ForAll @IntRange(min = 1, max = 4) int rows, @ForAll @IntRange(min = 1, max = 4) int d,
+                                                @ForAll long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Tensor mu = leaf(rng, rows, d), lv = uniform(rng, -1.5, 1.5, rows, d), muK = leaf(rng, 3, d), lvK = leaf(rng, 3, d);
+        Tensor eps = Tensor.zeros(rows, d);
+        for (int i = 0; i < eps.size(); i++) eps.set(i, (float) rng.nextGaussian());
+        GradCheck.check(t -> {
+            Tensor z = t.add(mu, t.mul(t.exp(t.mul(lv, 0.5f)), eps));
+            return t.logSumExp(t.gaussianLogDensityPairs(z, muK, lvK));
+        }, List.of(mu, lv, muK, lvK));
+    }
+
+    @Property(tries = 20)
+    void logVarClampCutsTheGradient(@ForAll @IntRange(min = 1, max = 3) int d, @ForAll long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Tensor z = leaf(rng, 1, d), mu = leaf(rng, 1, d);
+        Tensor lv = uniform(rng, 20, 30, 1, d);   // beyond the clamp: the function is flat in lv
+        Tape t = new Tape();
+        t.backward(t.sum(t.gaussianLogDensity(z, mu, lv)));
+        for (int j = 0; j < d; j++) org.junit.jupiter.api.Assertions.assertEquals(0f, lv.gradAt(j));
+        GradCheck.check(tp -> tp.gaussianLogDensity(z, mu, lv), List.of(z, mu, lv));
+    }
+
+    // ---------------------------------------------------------------- convolutions
+
+    @Property(tries = 25)
+    void conv2d(@ForAll @IntRange(min = 1, max = 2) int n, @ForAll @IntRange(min = 1, max = 3) int c,
+                @ForAll @IntRange(min = 3, max = 6) int hw, @ForAll @IntRange(min = 1, max = 3) int outC,
+                @ForAll @IntRange(min = 1, max = 3) int k, @ForAll @IntRange(min = 1, max = 2) int stride,
+                @ForAll @IntRange(min = 0, max = 1) int pad, @ForAll boolean paramView, @ForAll long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Tensor x = leaf(rng, n, c, hw, hw);
+        Tensor w, b;
+        if (paramView) {   // weights as views at an offset in a flat buffer, like real parameters
+            Params p = new Params();
+            p.add("pad", 1, 3);
+            w = p.add("w", outC, c, k, k);
+            b = p.add("b", 1, outC);
+            for (int i = 0; i < p.size(); i++) p.data()[i] = (float) (rng.nextDouble() * 2 - 1);
+        } else {
+            w = leaf(rng, outC, c, k, k);
+            b = leaf(rng, 1, outC);
+        }
+        GradCheck.check(t -> t.conv2d(x, w, b, stride, pad), List.of(x, w, b));
+    }
+
+    @Property(tries = 25)
+    void convTranspose2d(@ForAll @IntRange(min = 1, max = 2) int n, @ForAll @IntRange(min = 1, max = 3) int c,
+                         @ForAll @IntRange(min = 2, max = 4) int hw, @ForAll @IntRange(min = 1, max = 3) int outC,
+                         @ForAll @IntRange(min = 1, max = 4) int k, @ForAll @IntRange(min = 1, max = 2) int stride,
+                         @ForAll @IntRange(min = 0, max = 1) int pad, @ForAll boolean paramView, @ForAll long seed) {
+        Assume.that((hw - 1) * stride - 2 * pad + k >= 1);
+        SplittableRandom rng = new SplittableRandom(seed);
+        Tensor x = leaf(rng, n, c, hw, hw);
+        Tensor w, b;
+        if (paramView) {
+            Params p = new Params();
+            p.add("pad", 1, 5);
+            w = p.add("w", c, outC, k, k);
+            b = p.add("b", 1, outC);
+            for (int i = 0; i < p.size(); i++) p.data()[i] = (float) (rng.nextDouble() * 2 - 1);
+        } else {
+            w = leaf(rng, c, outC, k, k);
+            b = leaf(rng, 1, outC);
+        }
+        GradCheck.check(t -> t.convTranspose2d(x, w, b, stride, pad), List.of(x, w, b));
+    }
 }

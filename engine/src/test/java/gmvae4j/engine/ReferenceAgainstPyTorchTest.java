@@ -24,9 +24,9 @@ class ReferenceAgainstPyTorchTest {
 
     static final double REL = 1e-4;
 
-    static Map<String, float[]> fixture() throws IOException {
-        var in = ReferenceAgainstPyTorchTest.class.getResourceAsStream("/reference/tiny_vae.txt");
-        assertNotNull(in, "fixture reference/tiny_vae.txt missing");
+    static Map<String, float[]> fixture(String name) throws IOException {
+        var in = ReferenceAgainstPyTorchTest.class.getResourceAsStream("/reference/" + name);
+        assertNotNull(in, "fixture reference/" + name + " missing");
         Map<String, float[]> m = new HashMap<>();
         try (var r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
@@ -43,7 +43,7 @@ class ReferenceAgainstPyTorchTest {
 
     @Test
     void outputsAndGradientsMatchPyTorch() throws IOException {
-        Map<String, float[]> f = fixture();
+        Map<String, float[]> f = fixture("tiny_vae.txt");
         int b = 4, d = 8, h = 6, z = 3;
         Params p = new Params();
         Tensor w1 = p.add("W1", d, h).copyFrom(f.get("W1"), 0), b1 = p.add("b1", 1, h).copyFrom(f.get("b1"), 0);
@@ -71,6 +71,29 @@ class ReferenceAgainstPyTorchTest {
         close("loss", f.get("loss"), loss.toArray());
         for (NamedParam np : p.list()) close("grad." + np.name(), f.get("grad." + np.name()), np.tensor().gradToArray());
         assertEquals(List.of("W1", "b1", "W2", "b2", "W3", "b3"), p.list().stream().map(NamedParam::name).toList());
+    }
+
+    @Test
+    void convolutionsMatchPyTorch() throws IOException {
+        Map<String, float[]> f = fixture("conv.txt");
+        Params p = new Params();
+        Tensor w = p.add("w", 4, 3, 3, 3).copyFrom(f.get("w"), 0), b = p.add("b", 1, 4).copyFrom(f.get("b"), 0);
+        Tensor tw = p.add("tw", 4, 2, 4, 4).copyFrom(f.get("tw"), 0), tb = p.add("tb", 1, 2).copyFrom(f.get("tb"), 0);
+        Tensor x = Tensor.of(f.get("x"), 2, 3, 6, 6).requireGrad();
+        Tape t = new Tape();
+        Tensor c1 = t.conv2d(x, w, b, 2, 1);
+        Tensor c2 = t.convTranspose2d(t.tanh(c1), tw, tb, 2, 1);
+        float[] weights = new float[c2.size()];
+        for (int i = 0; i < weights.length; i++) weights[i] = -1f + 2f * i / (weights.length - 1);   // torch.linspace(-1, 1)
+        Tensor loss = t.sum(t.mul(c2, t.reshape(Tensor.of(weights, c2.shape()), c2.shape())));
+        p.zeroGrad();
+        t.backward(loss);
+        assertEquals(List.of(2, 4, 3, 3), java.util.Arrays.stream(c1.shape()).boxed().toList());
+        close("c1", f.get("c1"), c1.toArray());
+        close("c2", f.get("c2"), c2.toArray());
+        close("loss", f.get("loss"), loss.toArray());
+        close("grad.x", f.get("grad.x"), x.gradToArray());
+        for (NamedParam np : p.list()) close("grad." + np.name(), f.get("grad." + np.name()), np.tensor().gradToArray());
     }
 
     /**

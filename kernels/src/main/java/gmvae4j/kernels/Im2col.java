@@ -22,6 +22,10 @@ final class Im2col {
                     // ow range whose input column iw = ow·stride − pad + j lies inside [0, w)
                     int lo = Math.max(0, ceilDiv(pad - j, stride));
                     int hi = Math.min(ow, ceilDiv(w + pad - j, stride));
+                    if (stride == 1 && ow == w && lo < hi) {
+                        sameSizeRow(x, plane, h, w, i, j, pad, oh, lo, hi, col, dst);
+                        continue;
+                    }
                     for (int y = 0; y < oh; y++, dst += ow) {
                         int ih = y * stride - pad + i;
                         if (ih < 0 || ih >= h || lo >= hi) {
@@ -36,6 +40,30 @@ final class Im2col {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * One row of col for a stride-1 "same" convolution (output as wide as the input): source
+     * and destination rows then have the same stride, so all valid image rows go over in one
+     * copy, and only the few columns that wrapped around from the neighbouring row are zeroed.
+     * Rows of 14 or 28 floats are too short for a copy per row to be cheap.
+     */
+    private static void sameSizeRow(float[] x, int plane, int h, int w, int i, int j, int pad, int oh,
+                                    int lo, int hi, float[] col, int dst) {
+        int yLo = Math.max(0, pad - i), yHi = Math.min(oh, h + pad - i);
+        if (yHi <= yLo) {
+            java.util.Arrays.fill(col, dst, dst + oh * w, 0f);
+            return;
+        }
+        java.util.Arrays.fill(col, dst, dst + yLo * w, 0f);
+        java.util.Arrays.fill(col, dst + yHi * w, dst + oh * w, 0f);
+        int d = dst + yLo * w, src = plane + (yLo + i - pad) * w + (j - pad);
+        int len = (yHi - yLo) * w;
+        System.arraycopy(x, src + lo, col, d + lo, len - lo - (w - hi));
+        for (int y = yLo; y < yHi; y++, d += w) {
+            for (int xo = 0; xo < lo; xo++) col[d + xo] = 0f;
+            for (int xo = hi; xo < w; xo++) col[d + xo] = 0f;
         }
     }
 

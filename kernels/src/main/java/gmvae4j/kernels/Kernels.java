@@ -24,9 +24,12 @@ public interface Kernels {
      * Runs {@code task.accept(i)} for every i in [0, tasks) on this backend's threads and
      * returns when all are done. Kernels called from inside a task run single-threaded, so a
      * caller can parallelise over images (as {@link Conv2d} does) without oversubscribing.
-     * Give each output to one task and results do not depend on scheduling.
+     * Give each output to one task and results do not depend on scheduling. The default runs
+     * the tasks in order on the calling thread.
      */
-    void parallelFor(int tasks, java.util.function.IntConsumer task);
+    default void parallelFor(int tasks, java.util.function.IntConsumer task) {
+        for (int i = 0; i < tasks; i++) task.accept(i);
+    }
 
     // ---------------------------------------------------------------- matrix multiply
 

@@ -9,37 +9,63 @@ package gmvae4j.kernels;
  *     pack op(B)[pc.., jc..]       -> Bp, KC×NC, cut into KC×NR micro-panels
  *     for ic in steps of MC        (rows of C: a block of op(A) that stays in L2)
  *       pack op(A)[ic.., pc..]     -> Ap, MC×KC, cut into MR×KC micro-panels
- *       for jr in steps of NR      (one B micro-panel, reused from L1 by every ir below)
+ *       for jr in steps of NR      (one B micro-panel, reused from L1/L2 by every ir below)
  *         for ir in steps of MR
  *           micro-kernel: C[ic+ir.., jc+jr..] (+)= Ap[ir] · Bp[jr]
  * </pre>
  *
  * The first pc block applies beta, later ones add, so C is read and written once per KC.
+ * An untransposed B block only a few rows deep (k ≤ {@link #IN_PLACE_MAX_K}) is read where it
+ * lies instead of being packed.
  *
- * <p>Threads: C is split into as many column (or, when C is narrow, row) slabs as there are
- * threads; each slab is an independent sgemm with its own pack buffers. Every element of C
- * is computed by one thread in the same k order whatever the thread count, so 1 and 2 threads
- * give bit-identical results. Small products run on the calling thread: waking a helper costs
- * microseconds.
+ * <p>Threads. Wide C (the usual case: a batch times a layer): op(A) is packed once, whole, into
+ * a buffer every thread reads (a first parallel region packs its blocks), then C is cut into
+ * column chunks of a few micro-panels, several per thread, handed out first come first served;
+ * a chunk packs its own slice of op(B) and runs the loops above against the shared A. Many small
+ * chunks keep both cores busy even when one of them is also serving someone else. Narrow C
+ * (fewer column panels than 2 per thread) is cut into row slabs instead, each an independent
+ * single-threaded product. Either way every element of C is computed by one task, in the same
+ * k order as on one thread, so results are bit-identical for any thread count and any
+ * scheduling. Small products run on the calling thread: waking a helper costs microseconds.
+ *
+ * <p>Pack buffers are per thread and reused: no allocation per call after the first.
  */
 public final class Sgemm {
     private Sgemm() {}
 
     static final int MR = SgemmMicroKernel.MR;
     static final int NR = SgemmMicroKernel.NR;
-    /** Depth of a packed block: a KC×NR B micro-panel (32 KiB at KC=256) is what L1 holds. */
-    static final int KC = 256;
-    /** Rows of a packed A block (MC×KC floats, 128 KiB): lives in L2. Multiple of MR. */
+    /*
+     * Block sizes, measured on the 2-core Zen 5 (48 KiB L1d, 1 MiB L2) at a quiet moment,
+     * single thread, 128x784x512 / 128x512x512 / 512³ NN in GFLOP/s:
+     *   KC 256: 221/228/245   KC 384: 224/226/239   KC 512: 232/241/254   (KC 784, 1024: no better)
+     *   NC 256: 214/220/236   NC 512: 232/228/251   NC 1024: 227/235/253
+     *   MC 64, 128, 256: no measurable difference
+     */
+    /**
+     * Largest depth of a packed block; k is cut into equal blocks no deeper than this
+     * ({@link #kStep}). A KC×NR B micro-panel (64 KiB) streams from L2 with the A block.
+     */
+    static final int KC = 512;
+    /** Rows of a packed A block (MC×KC floats, 256 KiB): lives in L2. Multiple of MR. */
     static final int MC = 128;
     /** Columns of a packed B block (KC×NC floats, 1 MiB): L2/L3. Multiple of NR. */
-    static final int NC = 1024;
+    static final int NC = 512;
     /** Below this many multiply-adds a product runs on one thread. */
     static final long PARALLEL_MIN_MACS = 1L << 18;
+
+    /** Untransposed B blocks at most this deep are read in place instead of packed. */
+    static final int IN_PLACE_MAX_K = 32;
+    /** Column chunks handed out per thread (load balance vs. per-chunk B packing). */
+    static final int CHUNKS_PER_THREAD = 4;
 
     private static final class Buffers {
         final float[] a = new float[MC * KC];
         final float[] b = new float[KC * NC];
-        final float[] edge = new float[MR * NR];
+        final float[] acc = new float[MR * NR];
+        final BBlock bBlock = new BBlock();
+        /** All of op(A), packed, while this thread runs a multi-threaded product. */
+        float[] wholeA = new float[0];
     }
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
@@ -59,17 +85,11 @@ public final class Sgemm {
             blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
-        int nPanels = (n + NR - 1) / NR, mPanels = (m + MR - 1) / MR;
-        if (nPanels >= 2 * threads || nPanels >= mPanels) {
-            // column slabs, whole micro-panels each
-            int per = (nPanels + threads - 1) / threads * NR;
-            int tasks = (n + per - 1) / per;
-            par.run(tasks, t -> {
-                int j0 = t * per, nn = Math.min(per, n - j0);
-                int bo = transB ? bOff + j0 * ldb : bOff + j0;
-                blocked(transA, transB, m, nn, k, alpha, a, aOff, lda, b, bo, ldb, beta, c, cOff + j0, ldc);
-            });
+        int nPanels = (n + NR - 1) / NR;
+        if (nPanels >= 2 * threads) {
+            byColumns(par, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         } else {
+            int mPanels = (m + MR - 1) / MR;
             int per = (mPanels + threads - 1) / threads * MR;
             int tasks = (m + per - 1) / per;
             par.run(tasks, t -> {
@@ -80,34 +100,136 @@ public final class Sgemm {
         }
     }
 
+    /** Multi-threaded: op(A) packed once and shared, C handed out in column chunks. */
+    private static void byColumns(Parallel par, boolean transA, boolean transB, int m, int n, int k,
+                                  float alpha, float[] a, int aOff, int lda,
+                                  float[] b, int bOff, int ldb,
+                                  float beta, float[] c, int cOff, int ldc) {
+        int mPad = (m + MR - 1) / MR * MR;
+        Buffers own = BUFFERS.get();
+        if (own.wholeA.length < mPad * k) own.wholeA = new float[mPad * k];
+        float[] pa = own.wholeA;
+        // the block (pc, ic) of packed A starts at pc·mPad + ic·kc
+        int ks = kStep(k), kBlocks = (k + ks - 1) / ks, mBlocks = (m + MC - 1) / MC;
+        par.run(kBlocks * mBlocks, t -> {
+            int pc = t / mBlocks * ks, ic = t % mBlocks * MC;
+            int kc = Math.min(ks, k - pc);
+            SgemmPacking.packA(transA, a, aOff, lda, ic, Math.min(MC, m - ic), pc, kc, pa, pc * mPad + ic * kc);
+        });
+        int nPanels = (n + NR - 1) / NR;
+        int chunk = Math.min(NC, NR * Math.max(1, nPanels / (par.threads() * CHUNKS_PER_THREAD)));
+        par.run((n + chunk - 1) / chunk, t -> {
+            int j0 = t * chunk;
+            columnChunk(transB, m, Math.min(chunk, n - j0), k, alpha, pa, mPad, b, bOff, ldb, j0, beta, c, cOff, ldc);
+        });
+    }
+
+    /** Columns j0 .. j0+nc of C (nc ≤ NC) against the shared packed A. */
+    private static void columnChunk(boolean transB, int m, int nc, int k, float alpha, float[] pa, int mPad,
+                                    float[] b, int bOff, int ldb, int j0,
+                                    float beta, float[] c, int cOff, int ldc) {
+        Buffers buf = BUFFERS.get();
+        float[] bp = buf.b, acc = buf.acc;
+        for (int pc = 0, ks = kStep(k); pc < k; pc += ks) {
+            int kc = Math.min(ks, k - pc);
+            float betaNow = pc == 0 ? beta : 1f;
+            boolean direct = betaNow == 0f && alpha == 1f;
+            BBlock bb = buf.bBlock.of(transB, b, bOff, ldb, pc, kc, j0, nc, bp);
+            for (int ic = 0; ic < m; ic += MC) {
+                int mc = Math.min(MC, m - ic);
+                bb.tiles(kc, mc, nc, pa, pc * mPad + ic * kc, bp, c, cOff + ic * ldc + j0, ldc, alpha, betaNow, direct, acc);
+            }
+        }
+    }
+
+    /**
+     * The two innermost loops: every MR×NR tile of one packed A block times one B block. B
+     * panel jr starts at {@code b0 + (jr/NR)·bPanel} and steps {@code bStride} per k: a packed
+     * block has bPanel = kc·NR, bStride = NR.
+     */
+    private static void tiles(int kc, int mc, int nc, float[] ap, int a0,
+                              float[] bp, int b0, int bPanel, int bStride,
+                              float[] c, int c0, int ldc, float alpha, float beta, boolean direct, float[] acc) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr);
+            int bj = b0 + jr / NR * bPanel;
+            for (int ir = 0; ir < mc; ir += MR) {
+                int mr = Math.min(MR, mc - ir);
+                int ci = c0 + ir * ldc + jr;
+                if (direct && mr == MR && nr == NR) {
+                    SgemmMicroKernel.multiply(kc, ap, a0 + ir * kc, bp, bj, bStride, c, ci, ldc);
+                } else {
+                    SgemmMicroKernel.multiply(kc, ap, a0 + ir * kc, bp, bj, bStride, acc, 0, NR);
+                    SgemmMicroKernel.writeBack(acc, c, ci, ldc, mr, nr, alpha, beta);
+                }
+            }
+        }
+    }
+
+    /**
+     * How one k block of op(B) reaches the micro-kernel: packed, or, when B is untransposed and
+     * the block shallow (conv 1→32 has k = 9, the decoder's first layer k = 10), read where it
+     * lies: a few rows of B stay in L1 on their own and copying them would cost more than the
+     * FMAs that use them. Only the last, partial panel is still packed (it needs zero padding).
+     */
+    private static final class BBlock {
+        float[] src;
+        int b0, panel, stride, full;
+
+        /** Prepares columns j0 .. j0+nc, depth pc .. pc+kc; bp is the pack buffer. */
+        BBlock of(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int j0, int nc, float[] bp) {
+            if (!transB && kc <= IN_PLACE_MAX_K) {
+                full = nc / NR * NR;
+                if (full < nc) SgemmPacking.packB(false, b, bOff, ldb, pc, kc, j0 + full, nc - full, bp);
+                src = b; b0 = bOff + pc * ldb + j0; panel = NR; stride = ldb;
+            } else {
+                SgemmPacking.packB(transB, b, bOff, ldb, pc, kc, j0, nc, bp);
+                full = nc;
+                src = bp; b0 = 0; panel = kc * NR; stride = NR;
+            }
+            return this;
+        }
+
+        /** Runs the tiles of rows ic .. ic+mc of C against this block. */
+        void tiles(int kc, int mc, int nc, float[] ap, int a0, float[] bp,
+                   float[] c, int c0, int ldc, float alpha, float beta, boolean direct, float[] acc) {
+            Sgemm.tiles(kc, mc, full, ap, a0, src, b0, panel, stride, c, c0, ldc, alpha, beta, direct, acc);
+            if (full < nc)
+                Sgemm.tiles(kc, mc, nc - full, ap, a0, bp, 0, kc * NR, NR, c, c0 + full, ldc, alpha, beta, direct, acc);
+        }
+    }
+
     /** The single-threaded blocked algorithm of the class comment. */
     static void blocked(boolean transA, boolean transB, int m, int n, int k,
                         float alpha, float[] a, int aOff, int lda,
                         float[] b, int bOff, int ldb,
                         float beta, float[] c, int cOff, int ldc) {
         Buffers buf = BUFFERS.get();
-        float[] ap = buf.a, bp = buf.b, edge = buf.edge;
+        float[] ap = buf.a, bp = buf.b, acc = buf.acc;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
+            for (int pc = 0, ks = kStep(k); pc < k; pc += ks) {
+                int kc = Math.min(ks, k - pc);
                 float betaNow = pc == 0 ? beta : 1f;
-                SgemmPacking.packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
+                // C = A·B with nothing to fold in: full tiles go from registers straight to C
+                boolean direct = betaNow == 0f && alpha == 1f;
+                BBlock bb = buf.bBlock.of(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
-                    SgemmPacking.packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int nr = Math.min(NR, nc - jr);
-                        for (int ir = 0; ir < mc; ir += MR) {
-                            int mr = Math.min(MR, mc - ir);
-                            int ci = cOff + (ic + ir) * ldc + jc + jr;
-                            SgemmMicroKernel.tile(kc, ap, ir * kc, bp, jr * kc, c, ci, ldc, mr, nr,
-                                    alpha, betaNow, edge);
-                        }
-                    }
+                    SgemmPacking.packA(transA, a, aOff, lda, ic, mc, pc, kc, ap, 0);
+                    bb.tiles(kc, mc, nc, ap, 0, bp, c, cOff + ic * ldc + jc, ldc, alpha, betaNow, direct, acc);
                 }
             }
         }
+    }
+
+    /**
+     * Depth of the k blocks: k cut into equal parts of at most KC (784 → 4 × 196, not
+     * 3 × 256 + 16), so no block is a sliver whose tiles are all write-back and no compute.
+     */
+    static int kStep(int k) {
+        int blocks = (k + KC - 1) / KC;
+        return (k + blocks - 1) / blocks;
     }
 
     private static void scaleC(int m, int n, float beta, float[] c, int cOff, int ldc) {

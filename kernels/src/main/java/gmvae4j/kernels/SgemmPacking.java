@@ -1,5 +1,7 @@
 package gmvae4j.kernels;
 
+import jdk.incubator.vector.FloatVector;
+
 /**
  * Copies blocks of op(A) and op(B) into the contiguous "micro-panel" order the micro-kernel
  * streams through. This is where the transposes disappear: after packing, all four forms
@@ -16,14 +18,15 @@ final class SgemmPacking {
     private SgemmPacking() {}
 
     /**
-     * Packs op(A)[i0 .. i0+mc, p0 .. p0+kc] into {@code dst} (micro-panel {@code r} starts at
-     * {@code r·MR·kc}).
+     * Packs op(A)[i0 .. i0+mc, p0 .. p0+kc] into {@code dst} from {@code d0} on (the micro-panel
+     * of rows i0+ir.. starts at {@code d0 + ir·kc}).
      */
-    static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float[] dst) {
+    static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc,
+                      float[] dst, int d0) {
         final int MR = SgemmMicroKernel.MR;
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
-            int d = ir * kc;
+            int d = d0 + ir * kc;
             if (!transA) {
                 // A row-major m×k: each row is contiguous in p; write it down one column of the panel
                 for (int r = 0; r < mr; r++) {
@@ -31,11 +34,12 @@ final class SgemmPacking {
                     for (int p = 0; p < kc; p++) dst[d + p * MR + r] = a[s + p];
                 }
             } else {
-                // A stored k×m: the MR values for one p are already adjacent
+                // A stored k×m: the MR values for one p are already adjacent (one 256-bit copy)
                 for (int p = 0; p < kc; p++) {
                     int s = aOff + (p0 + p) * lda + i0 + ir;
                     int dp = d + p * MR;
-                    for (int r = 0; r < mr; r++) dst[dp + r] = a[s + r];
+                    if (mr == 8 && MR == 8) FloatVector.fromArray(FloatVector.SPECIES_256, a, s).intoArray(dst, dp);
+                    else for (int r = 0; r < mr; r++) dst[dp + r] = a[s + r];
                 }
             }
             if (mr < MR)
@@ -59,6 +63,15 @@ final class SgemmPacking {
                     int s = bOff + (p0 + p) * ldb + j0 + jr;
                     System.arraycopy(b, s, dst, d + p * NR, nr);
                 }
+            } else if (nr == NR && NR == 32 && Transpose16.USABLE) {
+                // B stored n×k: a transpose, 16×16 blocks at a time in registers
+                int s0 = bOff + (j0 + jr) * ldb + p0, p = 0;
+                for (; p + 16 <= kc; p += 16) {
+                    Transpose16.transpose(b, s0 + p, ldb, dst, d + p * NR, NR);
+                    Transpose16.transpose(b, s0 + 16 * ldb + p, ldb, dst, d + p * NR + 16, NR);
+                }
+                for (int c = 0; c < NR; c++)
+                    for (int q = p; q < kc; q++) dst[d + q * NR + c] = b[s0 + c * ldb + q];
             } else {
                 // B stored n×k: column j of op(B) is row j of B, contiguous in p
                 for (int c = 0; c < nr; c++) {

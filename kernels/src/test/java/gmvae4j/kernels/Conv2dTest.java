@@ -127,6 +127,11 @@ class Conv2dTest {
         checkAll(new ConvShape(2, 8, 15, 17, 5, 4, 4, 2, 1), 3);        // odd sizes, stride 2
         checkAll(new ConvShape(17, 3, 7, 7, 4, 1, 1, 1, 0), 4);         // 1×1 fast path, >2 image groups
         checkAll(new ConvShape(10, 2, 9, 9, 3, 3, 3, 2, 0), 5);
+        checkAll(new ConvShape(2, 3, 5, 9, 4, 5, 3, 1, 1), 11);        // output as wide as input, fewer rows
+        checkAll(new ConvShape(2, 2, 4, 6, 3, 3, 5, 1, 2), 12);        // as wide, more rows (all-padding rows)
+        checkAll(new ConvShape(1, 2, 1, 7, 2, 3, 3, 1, 1), 13);        // a single image row
+        checkAll(new ConvShape(10, 1, 7, 9, 32, 3, 3, 1, 1), 14);       // few taps, wide outC: weight grad computed transposed
+        checkAll(new ConvShape(3, 2, 5, 5, 64, 2, 2, 1, 0), 15);
         checkTransposed(new ConvShape(3, 16, 7, 7, 8, 4, 4, 2, 1), 6);   // 7 -> 14
         checkTransposed(new ConvShape(2, 8, 14, 14, 1, 4, 4, 2, 1), 7);  // 14 -> 28
         checkTransposed(new ConvShape(9, 3, 5, 5, 2, 1, 1, 1, 0), 8);

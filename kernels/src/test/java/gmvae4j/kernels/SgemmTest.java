@@ -125,6 +125,18 @@ class SgemmTest {
                 checkAll(Problem.random(r, (form & 1) != 0, (form & 2) != 0, s[0], s[1], s[2], 1f, form == 3 ? 1f : 0f));
     }
 
+    /** Shallow untransposed B is read in place: arrays sized exactly, so any over-read throws. */
+    @Example
+    void shallowBInPlaceExactArrays() {
+        Random r = new Random(4);
+        for (int[] s : new int[][] {{37, 45, 9}, {128, 512, 10}, {32, 784, 9}, {9, 33, 32}, {70, 31, 1}}) {
+            int m = s[0], n = s[1], k = s[2];
+            Problem p = new Problem(false, false, m, n, k, 1f, 0f, fill(r, m * k), 0, k, fill(r, k * n), 0, n,
+                    fill(r, m * n), 0, n);
+            checkAll(p);
+        }
+    }
+
     @Example
     void betaZeroIgnoresNaNInC() {
         Random r = new Random(3);

@@ -25,7 +25,8 @@ public final class Binary {
             throw new IllegalArgumentException(kind + ": shapes [" + ar + "," + ac + "] and [" + br + "," + bc + "] do not broadcast");
         boolean same = ar == br && ac == bc;
         boolean rg = t.needsGrad(a, b);
-        Tensor y = same && a.size() == rows * cols ? t.like(a, rg) : t.matrix(rows, cols, rg);
+        // keep a full operand's own shape (e.g. NCHW) when the result has its size
+        Tensor y = ar == rows && ac == cols ? t.like(a, rg) : br == rows && bc == cols ? t.like(b, rg) : t.matrix(rows, cols, rg);
         Kernels K = t.k;
         int n = rows * cols;
         if (same && kind != Kind.DIV) {

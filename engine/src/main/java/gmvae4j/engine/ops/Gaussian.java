@@ -167,4 +167,62 @@ public final class Gaussian {
         });
         return y;
     }
+
+    /**
+     * out[b,k] = E_{z ~ N(μ_b, e^lv_b)} log N(z; μ_k, e^lv_k)
+     *          = −½ Σ_j ( log 2π + lvk_j + (e^lv_bj + (μ_bj − μk_j)²) e^−lvk_j )
+     * for q rows μ, lv [B,D] and components μk, lvk [K,D]: the expected log density the GMVAE
+     * "mixture" loss weighs by the responsibilities (no sampling noise for this term).
+     * With w = e^−lvk and diff = μ − μk: dμ = −diff·w = −dμk, dlv = −½ e^lv·w, dlvk = −½(1 − (e^lv + diff²)·w).
+     */
+    public static Tensor expectedLogDensityPairs(Tape t, Tensor mu, Tensor logVar, Tensor muK, Tensor logVarK) {
+        int rows = mu.rows(), d = mu.cols(), kk = muK.rows();
+        if (logVar.rows() != rows || logVar.cols() != d || muK.cols() != d || logVarK.rows() != kk || logVarK.cols() != d)
+            throw new IllegalArgumentException("expected-log-density pairs: shapes mu [" + rows + "," + d + "], logVar ["
+                    + logVar.rows() + "," + logVar.cols() + "], muK [" + kk + "," + muK.cols() + "], logVarK ["
+                    + logVarK.rows() + "," + logVarK.cols() + "]");
+        boolean rg = t.needsGrad(mu, logVar) || t.needsGrad(muK, logVarK);
+        Tensor y = t.matrix(rows, kk, rg);
+        Tensor prec = t.scratch(kk, d), cst = t.scratch(kk, 1), var = t.scratch(rows, d);
+        for (int k = 0; k < kk; k++) {
+            double s = 0;
+            for (int j = 0; j < d; j++) {
+                float lv = clamp(logVarK.data[logVarK.off + k * d + j]);
+                prec.data[prec.off + k * d + j] = (float) Math.exp(-lv);
+                s += LOG_2PI + lv;
+            }
+            cst.data[cst.off + k] = (float) (-0.5 * s);
+        }
+        for (int i = 0; i < rows * d; i++) var.data[var.off + i] = (float) Math.exp(clamp(logVar.data[logVar.off + i]));
+        for (int b = 0; b < rows; b++) {
+            for (int k = 0; k < kk; k++) {
+                float q = 0;
+                for (int j = 0; j < d; j++) {
+                    float diff = mu.data[mu.off + b * d + j] - muK.data[muK.off + k * d + j];
+                    q += (var.data[var.off + b * d + j] + diff * diff) * prec.data[prec.off + k * d + j];
+                }
+                y.data[y.off + b * kk + k] = cst.data[cst.off + k] - 0.5f * q;
+            }
+        }
+        if (rg) t.record(() -> {
+            for (int b = 0; b < rows; b++) {
+                for (int k = 0; k < kk; k++) {
+                    float g = y.grad[y.gradOff + b * kk + k];
+                    if (g == 0f) continue;
+                    for (int j = 0; j < d; j++) {
+                        int bj = b * d + j, kj = k * d + j;
+                        float diff = mu.data[mu.off + bj] - muK.data[muK.off + kj];
+                        float w = prec.data[prec.off + kj], v = var.data[var.off + bj];
+                        if (mu.requiresGrad()) mu.grad[mu.gradOff + bj] -= g * diff * w;
+                        if (muK.requiresGrad()) muK.grad[muK.gradOff + kj] += g * diff * w;
+                        if (logVar.requiresGrad() && inside(logVar.data[logVar.off + bj]))
+                            logVar.grad[logVar.gradOff + bj] += g * -0.5f * v * w;
+                        if (logVarK.requiresGrad() && inside(logVarK.data[logVarK.off + kj]))
+                            logVarK.grad[logVarK.gradOff + kj] += g * -0.5f * (1f - (v + diff * diff) * w);
+                    }
+                }
+            }
+        });
+        return y;
+    }
 }

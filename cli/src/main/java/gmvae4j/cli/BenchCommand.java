@@ -1,0 +1,93 @@
+package gmvae4j.cli;
+
+import gmvae4j.benchmarks.KernelBench;
+import gmvae4j.kernels.Backends;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code gmvae bench TARGET [flags]}: quick performance checks. Each target is a {@link Target};
+ * add one (e.g. {@code train}) by putting it in {@link #targets()}.
+ */
+final class BenchCommand implements Command {
+
+    /** One thing {@code bench} can measure. */
+    interface Target {
+        String name();
+        String summary();
+        /** Flag lines for the usage text. */
+        String flags();
+        int run(Args args) throws Exception;
+    }
+
+    static Map<String, Target> targets() {
+        Map<String, Target> t = new LinkedHashMap<>();
+        for (Target x : List.<Target>of(new KernelsTarget())) t.put(x.name(), x);
+        return t;
+    }
+
+    @Override public String name() { return "bench"; }
+
+    @Override public String summary() { return "measure the kernels (sgemm, conv2d) against OpenBLAS"; }
+
+    @Override public String usage() {
+        StringBuilder sb = new StringBuilder("usage: ./gmvae bench TARGET [flags]\n\ntargets:\n");
+        for (Target t : targets().values()) {
+            sb.append(String.format("  %-10s %s%n", t.name(), t.summary()));
+            sb.append(t.flags());
+        }
+        return sb.toString();
+    }
+
+    @Override public int run(Args args) throws Exception {
+        Map<String, Target> targets = targets();
+        List<String> pos = args.positionals();
+        if (pos.isEmpty())
+            throw new UserError("bench needs a target (targets: " + String.join(", ", targets.keySet()) + ")");
+        Target t = targets.get(pos.get(0));
+        if (t == null)
+            throw new UserError("unknown bench target '" + pos.get(0) + "' (targets: " + String.join(", ", targets.keySet()) + ")");
+        return t.run(args);
+    }
+
+    /** {@code bench kernels}: our sgemm and conv2d against OpenBLAS, as a table or one JSON object. */
+    static final class KernelsTarget implements Target {
+        @Override public String name() { return "kernels"; }
+
+        @Override public String summary() {
+            return "sgemm (ours vs OpenBLAS, every transpose form) and conv2d, in GFLOP/s (under a minute)";
+        }
+
+        @Override public String flags() {
+            return """
+                         --json           print one JSON object {"rows":[...]} instead of the table
+                         --threads LIST   thread counts to measure, e.g. 1,2 (default 1,2)
+                         --quick          fewer cases, shorter timings (about 20 s)
+                    """;
+        }
+
+        @Override public int run(Args args) {
+            boolean json = args.flag("json");
+            boolean quick = args.flag("quick");
+            int[] threads = args.intList("threads", new int[] {1, 2});
+            args.finish();
+            if (args.positionals().size() > 1)
+                throw new UserError("bench kernels takes no further arguments, got '" + args.positionals().get(1) + "'");
+            if (threads.length == 0) throw new UserError("--threads needs at least one count");
+            for (int t : threads)
+                if (t < 1 || t > 256) throw new UserError("--threads counts must be between 1 and 256, got " + t);
+            if (!Backends.vectorApiPresent())
+                throw new UserError("bench kernels measures the Vector API kernels: run it with ./gmvae, or java "
+                        + "--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -jar ...");
+            // the table streams to stdout row by row; with --json stdout gets only the JSON object
+            java.io.PrintStream progress = json ? System.err : System.out;
+            progress.println("bench kernels: " + Backends.get().name() + "; GFLOP/s = 2·M·N·K / time, shape MxKxN, "
+                    + "ratio = ours / peer (best of several alternating samples)");
+            List<KernelBench.Row> rows = new KernelBench(new KernelBench.Options(threads, quick), progress).run();
+            if (json) System.out.println(KernelBench.json(rows, Backends.get().name()));
+            return 0;
+        }
+    }
+}

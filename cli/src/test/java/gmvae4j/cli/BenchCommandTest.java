@@ -1,0 +1,48 @@
+package gmvae4j.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Argument handling of {@code gmvae bench}; the measurement itself is not run here. */
+class BenchCommandTest {
+
+    private String stderrOf(String... argv) {
+        PrintStream old = System.err;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(2, Main.run(argv), "exit code for " + String.join(" ", argv));
+        } finally {
+            System.setErr(old);
+        }
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void missingOrUnknownTargetListsTheTargets() {
+        assertTrue(stderrOf("bench").contains("targets: kernels"));
+        String err = stderrOf("bench", "gpu");
+        assertTrue(err.contains("unknown bench target 'gpu'") && err.contains("kernels"), err);
+    }
+
+    @Test
+    void badFlagsAreRejected() {
+        assertTrue(stderrOf("bench", "kernels", "--trheads", "2").contains("unknown flag --trheads"));
+        assertTrue(stderrOf("bench", "kernels", "--threads", "0").contains("between 1 and 256"));
+        assertTrue(stderrOf("bench", "kernels", "--threads", "a,b").contains("comma-separated integers"));
+        assertTrue(stderrOf("bench", "kernels", "extra").contains("no further arguments"));
+    }
+
+    @Test
+    void isListedWithItsUsage() {
+        assertTrue(Main.commands().stream().anyMatch(c -> c.name().equals("bench")));
+        String usage = new BenchCommand().usage();
+        assertTrue(usage.contains("kernels") && usage.contains("--json") && usage.contains("--threads"), usage);
+    }
+}

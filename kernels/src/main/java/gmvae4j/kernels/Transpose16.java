@@ -1,0 +1,98 @@
+package gmvae4j.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * In-register transpose of a 16×16 float block, for packing a transposed operand (op(B) = Bᵀ)
+ * without a strided store per element.
+ *
+ * <p>Four stages swap blocks of 8, 4, 2 and 1 lanes between row pairs (r, r+b): after the
+ * stage with block size b, bit b of the row index and bit b of the lane index have traded
+ * places, so after all four the rows hold the columns. Each output is one two-source lane
+ * select (vpermi2ps on AVX-512). Only used when the preferred species has 16 lanes.
+ */
+final class Transpose16 {
+    private Transpose16() {}
+
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_512;
+    static final boolean USABLE = FloatVector.SPECIES_PREFERRED.length() == 16;
+
+    private static final FloatVector[] LO = new FloatVector[9], HI = new FloatVector[9];
+
+    static {
+        for (int b = 1; b <= 8; b <<= 1) {
+            float[] lo = new float[16], hi = new float[16];
+            for (int i = 0; i < 16; i++) {
+                lo[i] = (i & b) == 0 ? i : 16 + i - b;   // row r keeps its low block, takes r+b's low block
+                hi[i] = (i & b) == 0 ? i + b : 16 + i;   // row r+b takes r's high block, keeps its high block
+            }
+            LO[b] = FloatVector.fromArray(S, lo, 0);
+            HI[b] = FloatVector.fromArray(S, hi, 0);
+        }
+    }
+
+    /**
+     * dst[d + q·dstStride + r] = src[s + r·srcStride + q] for r, q in [0, 16): reads 16 rows of
+     * 16 floats, writes 16 rows of 16 floats.
+     */
+    static void transpose(float[] src, int s, int srcStride, float[] dst, int d, int dstStride) {
+        FloatVector v0 = FloatVector.fromArray(S, src, s), v1 = FloatVector.fromArray(S, src, s + srcStride);
+        FloatVector v2 = FloatVector.fromArray(S, src, s + 2 * srcStride), v3 = FloatVector.fromArray(S, src, s + 3 * srcStride);
+        FloatVector v4 = FloatVector.fromArray(S, src, s + 4 * srcStride), v5 = FloatVector.fromArray(S, src, s + 5 * srcStride);
+        FloatVector v6 = FloatVector.fromArray(S, src, s + 6 * srcStride), v7 = FloatVector.fromArray(S, src, s + 7 * srcStride);
+        FloatVector v8 = FloatVector.fromArray(S, src, s + 8 * srcStride), v9 = FloatVector.fromArray(S, src, s + 9 * srcStride);
+        FloatVector va = FloatVector.fromArray(S, src, s + 10 * srcStride), vb = FloatVector.fromArray(S, src, s + 11 * srcStride);
+        FloatVector vc = FloatVector.fromArray(S, src, s + 12 * srcStride), vd = FloatVector.fromArray(S, src, s + 13 * srcStride);
+        FloatVector ve = FloatVector.fromArray(S, src, s + 14 * srcStride), vf = FloatVector.fromArray(S, src, s + 15 * srcStride);
+        FloatVector t, lo, hi;
+        // b = 8: pairs (0,8) (1,9) ... (7,15)
+        lo = LO[8]; hi = HI[8];
+        t = lo.selectFrom(v0, v8); v8 = hi.selectFrom(v0, v8); v0 = t;
+        t = lo.selectFrom(v1, v9); v9 = hi.selectFrom(v1, v9); v1 = t;
+        t = lo.selectFrom(v2, va); va = hi.selectFrom(v2, va); v2 = t;
+        t = lo.selectFrom(v3, vb); vb = hi.selectFrom(v3, vb); v3 = t;
+        t = lo.selectFrom(v4, vc); vc = hi.selectFrom(v4, vc); v4 = t;
+        t = lo.selectFrom(v5, vd); vd = hi.selectFrom(v5, vd); v5 = t;
+        t = lo.selectFrom(v6, ve); ve = hi.selectFrom(v6, ve); v6 = t;
+        t = lo.selectFrom(v7, vf); vf = hi.selectFrom(v7, vf); v7 = t;
+        // b = 4: pairs (0,4) (1,5) (2,6) (3,7) (8,12) ...
+        lo = LO[4]; hi = HI[4];
+        t = lo.selectFrom(v0, v4); v4 = hi.selectFrom(v0, v4); v0 = t;
+        t = lo.selectFrom(v1, v5); v5 = hi.selectFrom(v1, v5); v1 = t;
+        t = lo.selectFrom(v2, v6); v6 = hi.selectFrom(v2, v6); v2 = t;
+        t = lo.selectFrom(v3, v7); v7 = hi.selectFrom(v3, v7); v3 = t;
+        t = lo.selectFrom(v8, vc); vc = hi.selectFrom(v8, vc); v8 = t;
+        t = lo.selectFrom(v9, vd); vd = hi.selectFrom(v9, vd); v9 = t;
+        t = lo.selectFrom(va, ve); ve = hi.selectFrom(va, ve); va = t;
+        t = lo.selectFrom(vb, vf); vf = hi.selectFrom(vb, vf); vb = t;
+        // b = 2: pairs (0,2) (1,3) (4,6) (5,7) ...
+        lo = LO[2]; hi = HI[2];
+        t = lo.selectFrom(v0, v2); v2 = hi.selectFrom(v0, v2); v0 = t;
+        t = lo.selectFrom(v1, v3); v3 = hi.selectFrom(v1, v3); v1 = t;
+        t = lo.selectFrom(v4, v6); v6 = hi.selectFrom(v4, v6); v4 = t;
+        t = lo.selectFrom(v5, v7); v7 = hi.selectFrom(v5, v7); v5 = t;
+        t = lo.selectFrom(v8, va); va = hi.selectFrom(v8, va); v8 = t;
+        t = lo.selectFrom(v9, vb); vb = hi.selectFrom(v9, vb); v9 = t;
+        t = lo.selectFrom(vc, ve); ve = hi.selectFrom(vc, ve); vc = t;
+        t = lo.selectFrom(vd, vf); vf = hi.selectFrom(vd, vf); vd = t;
+        // b = 1: pairs (0,1) (2,3) ...
+        lo = LO[1]; hi = HI[1];
+        t = lo.selectFrom(v0, v1); v1 = hi.selectFrom(v0, v1); v0 = t;
+        t = lo.selectFrom(v2, v3); v3 = hi.selectFrom(v2, v3); v2 = t;
+        t = lo.selectFrom(v4, v5); v5 = hi.selectFrom(v4, v5); v4 = t;
+        t = lo.selectFrom(v6, v7); v7 = hi.selectFrom(v6, v7); v6 = t;
+        t = lo.selectFrom(v8, v9); v9 = hi.selectFrom(v8, v9); v8 = t;
+        t = lo.selectFrom(va, vb); vb = hi.selectFrom(va, vb); va = t;
+        t = lo.selectFrom(vc, vd); vd = hi.selectFrom(vc, vd); vc = t;
+        t = lo.selectFrom(ve, vf); vf = hi.selectFrom(ve, vf); ve = t;
+        v0.intoArray(dst, d);                  v1.intoArray(dst, d + dstStride);
+        v2.intoArray(dst, d + 2 * dstStride);  v3.intoArray(dst, d + 3 * dstStride);
+        v4.intoArray(dst, d + 4 * dstStride);  v5.intoArray(dst, d + 5 * dstStride);
+        v6.intoArray(dst, d + 6 * dstStride);  v7.intoArray(dst, d + 7 * dstStride);
+        v8.intoArray(dst, d + 8 * dstStride);  v9.intoArray(dst, d + 9 * dstStride);
+        va.intoArray(dst, d + 10 * dstStride); vb.intoArray(dst, d + 11 * dstStride);
+        vc.intoArray(dst, d + 12 * dstStride); vd.intoArray(dst, d + 13 * dstStride);
+        ve.intoArray(dst, d + 14 * dstStride); vf.intoArray(dst, d + 15 * dstStride);
+    }
+}
