@@ -25,6 +25,8 @@ final class SelectCommand implements Command {
 
                   --n N            labels to choose (default: the model's K)
                   --draws N        random draws to average (default 5)
+                  --representative confident|typical   per component: the member with the largest q(c|x)
+                                   (default) or the one whose posterior is closest to the component's mean
                   --out FILE       write the chosen pool indices, one per line
                   --labelmap FILE  save the label map built from the chosen labels (for classify)
                   --data DIR, --size N   as for experiment""";
@@ -35,6 +37,7 @@ final class SelectCommand implements Command {
         Evaluation.Data data = Inputs.data(a, null, ExperimentCommand.GLYPHS_SIZE);
         int n = a.integer("n", -1);
         int draws = a.positiveInt("draws", 5);
+        String repFlag = a.choice("representative", "confident", "confident", "typical");
         Path out = a.path("out", null);
         Path mapOut = a.path("labelmap", null);
         a.finish();
@@ -45,14 +48,18 @@ final class SelectCommand implements Command {
         if (n * 3 >= rows) throw new UserError("--n " + n + " is too large for " + rows + " images (3n must stay below it)");
         int[] truth = data.truth();
         float[] q = m.posterior(data.pool().pixels(), rows);
-        LabelSelection.Comparison c = LabelSelection.compare(q, rows, m.k(), truth, data.pool().numClasses(), n, draws);
+        LabelSelection.Representative rep = repFlag.equals("typical") ? LabelSelection.Representative.TYPICAL
+                : LabelSelection.Representative.CONFIDENT;
+        LabelSelection.Comparison c = LabelSelection.compare(q, rows, m.k(), truth, data.pool().numClasses(), n, draws, rep);
         System.out.printf(Locale.ROOT, "%s, %d images, K=%d; accuracy on the points left unlabeled%n%n", data.pool().name(), rows, m.k());
         System.out.printf(Locale.ROOT, "  %-28s %6s %8s %8s%n", "labels", "n", "hard", "soft-dot");
         line("chosen (select)", c.selected());
         line("random, same size", c.randomSame());
         line("random, 3x the size", c.randomTriple());
-        System.out.printf(Locale.ROOT, "%nchosen labels %s random labels of 3x the size (soft-dot %.1f%% vs %.1f%%)%n",
-                c.beatsTripleRandom() ? "beat" : "do NOT beat", 100 * c.selected().soft(), 100 * c.randomTriple().soft());
+        System.out.printf(Locale.ROOT, "%nagainst random labels of 3x the size: hard %.1f%% vs %.1f%% (%s), soft-dot %.1f%% vs %.1f%% (%s)%n",
+                100 * c.selected().hard(), 100 * c.randomTriple().hard(),
+                c.selected().hard() > c.randomTriple().hard() ? "beats" : "does not beat",
+                100 * c.selected().soft(), 100 * c.randomTriple().soft(), c.beatsTripleRandom() ? "beats" : "does not beat");
         if (out != null) {
             StringBuilder sb = new StringBuilder();
             for (int i : c.chosen()) sb.append(i).append('\n');
