@@ -166,7 +166,7 @@ public final class Evaluation {
             int[] labels = new int[labeled.length];
             for (int i = 0; i < labeled.length; i++) labels[i] = truth[labeled[i]];
             LabelMap map = LabelMap.fit(q, k, labeled, labels, nc);
-            int[] eval = r.protocol() == Sweep.Protocol.TRANSDUCTIVE ? complement(labeled, truth.length)
+            int[] eval = r.protocol() == Sweep.Protocol.TRANSDUCTIVE ? Sweep.complement(labeled, truth.length)
                     : range(data.trainCount(), truth.length);
             int miss = 0;
             for (int i : eval) if (map.hardLabel(Rows.argmax(q, i * k, k)) == LabelMap.NONE) miss++;
@@ -194,15 +194,6 @@ public final class Evaluation {
     private static int indexOf(double[] a, double v) {
         for (int i = 0; i < a.length; i++) if (a[i] == v) return i;
         throw new IllegalArgumentException("fraction " + v + " not in the sweep");
-    }
-
-    private static int[] complement(int[] taken, int total) {
-        boolean[] used = new boolean[total];
-        for (int i : taken) used[i] = true;
-        int[] out = new int[total - taken.length];
-        int j = 0;
-        for (int i = 0; i < total; i++) if (!used[i]) out[j++] = i;
-        return out;
     }
 
     private static int[] range(int from, int to) {

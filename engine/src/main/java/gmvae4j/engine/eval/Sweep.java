@@ -136,7 +136,7 @@ public final class Sweep {
     }
 
     /** 0..total-1 without the given indices, in increasing order. */
-    static int[] complement(int[] taken, int total) {
+    public static int[] complement(int[] taken, int total) {
         boolean[] used = new boolean[total];
         for (int i : taken) used[i] = true;
         int[] out = new int[total - taken.length];
