@@ -31,8 +31,8 @@ import java.util.Map;
 final class ExperimentCommand implements Command {
 
     /** The glyphs demo defaults, chosen so the whole experiment finishes in under 5 minutes on 2 cores. */
-    static final int GLYPHS_SIZE = 4800, GLYPHS_EPOCHS = 12, GLYPHS_PRETRAIN = 4;
-    static final int DEFAULT_BASELINE_MAX_N = 5000, GLYPHS_BASELINE_MAX_N = 60;
+    static final int GLYPHS_SIZE = 7200, GLYPHS_EPOCHS = 12, GLYPHS_PRETRAIN = 4;
+    static final int DEFAULT_BASELINE_MAX_N = 5000, GLYPHS_BASELINE_MAX_N = 150;
 
     private final boolean train;
 
