@@ -15,9 +15,17 @@ public final class Main {
     /** Every subcommand, in the order the help lists them. Add new commands here. */
     static List<Command> commands() {
         return List.of(
-                new VersionCommand(),
+                new ExperimentCommand(true),
+                new TrainCommand(),
+                new ExperimentCommand(false),
+                new SampleCommand(),
+                new ExplainCommand(),
+                new ClassifyCommand(),
+                new BoundsCommand(),
+                new SelectCommand(),
+                new BenchCommand(),
                 new DataCommand(),
-                new BenchCommand()
+                new VersionCommand()
         );
     }
 

@@ -25,7 +25,7 @@ import java.util.SplittableRandom;
  *       terms, so instead: the union bound Σ_c (1−p_c)^n ≤ δ gives a sufficient n (upper
  *       bound); the second Bonferroni inequality P(miss) ≥ Σ_c (1−p_c)^n − Σ_{c<d} (1−p_c−p_d)^n
  *       gives n below which 1−δ is provably out of reach (lower bound); and a seeded Monte Carlo
- *       estimate of the (1−δ)-quantile of the coverage time sits between them. Empty clusters
+ *       estimate of the (1−δ)-quantile of the coverage time estimates the answer itself. Empty clusters
  *       are left out: they need no label.</li>
  * </ul>
  */
@@ -39,7 +39,11 @@ public final class CoverageBounds {
         public double unionBoundFraction() { return unionBound / (double) n; }
     }
 
-    /** The actual-size results: nonEmpty clusters, and the lower bound ≤ Monte Carlo estimate ≤ upper bound. */
+    /**
+     * The actual-size results: nonEmpty clusters, a sound lower and upper bound, and the Monte Carlo
+     * estimate of the true size (a sample quantile: it can stray slightly outside the bounds when
+     * they are tight, which happens when the smallest cluster dominates).
+     */
     public record Actual(int nonEmpty, long n, double delta, long lowerBound, long monteCarlo, long upperBound,
                          int trials, long smallestCluster) {
         public double lowerFraction() { return lowerBound / (double) n; }
@@ -113,9 +117,25 @@ public final class CoverageBounds {
         int j = 0;
         for (long s : sizes) if (s > 0) p[j++] = s / (double) total;
         long upper = smallestN(n -> unionMiss(p, n) <= delta, nonEmpty);
-        long lower = smallestN(n -> bonferroniMissLower(p, n) <= delta, 1);
         long mc = monteCarloQuantile(p, 1 - delta, trials, seed);
-        return new Actual(nonEmpty, total, delta, Math.min(lower, mc), mc, Math.max(upper, mc), trials, smallest);
+        return new Actual(nonEmpty, total, delta, lowerBound(p, delta, upper), mc, upper, trials, smallest);
+    }
+
+    /**
+     * A size below which coverage with confidence 1−δ is impossible. Two lower bounds on P(miss):
+     * the smallest cluster alone, max_c (1−p_c)^n, which decreases with n (so a binary search finds
+     * where it drops to δ); then the second Bonferroni inequality, which is sharper but not monotone
+     * (negative, hence useless, for small n), so it is scanned upward from there: every n it keeps
+     * above δ is also impossible.
+     */
+    static long lowerBound(double[] p, double delta, long upper) {
+        double pMin = 1;
+        for (double pc : p) pMin = Math.min(pMin, pc);
+        final double pm = pMin;
+        long n = smallestN(m -> Math.exp(m * Math.log1p(-pm)) <= delta, 1);
+        long budget = 50_000_000L / Math.max(1, (long) p.length * p.length); // pair terms we are willing to evaluate
+        while (n < upper && budget-- > 0 && bonferroniMissLower(p, n) > delta) n++;
+        return n;
     }
 
     /** Σ_c (1−p_c)^n: an upper bound on P(some cluster missed). */

@@ -38,8 +38,12 @@ public final class LabelMap {
     private final int[] hardLabel;
     private final float[][] m;
     private final int[] classCounts;
+    private final java.util.List<String> classNames;
 
-    private LabelMap(int k, int numClasses, int[][] counts, float[][] m) {
+    private LabelMap(int k, int numClasses, int[][] counts, float[][] m, java.util.List<String> classNames) {
+        this.classNames = java.util.List.copyOf(classNames);
+        if (!this.classNames.isEmpty() && this.classNames.size() != numClasses)
+            throw new IllegalArgumentException(classNames.size() + " class names for " + numClasses + " classes");
         this.k = k;
         this.numClasses = numClasses;
         this.counts = counts;
@@ -87,8 +91,16 @@ public final class LabelMap {
             for (int c = 0; c < k; c++) total += sums[l][c];
             for (int c = 0; c < k; c++) m[l][c] = (float) (sums[l][c] / total);
         }
-        return new LabelMap(k, numClasses, counts, m);
+        return new LabelMap(k, numClasses, counts, m, java.util.List.of());
     }
+
+    /** The same map carrying class names (saved with it, so {@code classify} can print them). */
+    public LabelMap withClassNames(java.util.List<String> names) {
+        return new LabelMap(k, numClasses, counts, m, names);
+    }
+
+    /** Class names, index = label; empty when unknown. */
+    public java.util.List<String> classNames() { return classNames; }
 
     public int k() { return k; }
 
@@ -124,7 +136,7 @@ public final class LabelMap {
 
     /**
      * Layout (big-endian): magic "GMVLMAP\n", int version, int k, int numClasses,
-     * counts (k·numClasses ints), m (numClasses·k floats), then a CRC32 (long) of everything
+     * int nameCount (0 or numClasses) and that many modified-UTF-8 class names, counts (k·numClasses ints), m (numClasses·k floats), then a CRC32 (long) of everything
      * before it. Written to a temporary file and moved into place, so a crash never leaves a
      * half-written map where a good one was.
      */
@@ -135,6 +147,8 @@ public final class LabelMap {
         out.writeInt(VERSION);
         out.writeInt(k);
         out.writeInt(numClasses);
+        out.writeInt(classNames.size());
+        for (String name : classNames) out.writeUTF(name);
         for (int c = 0; c < k; c++) for (int l = 0; l < numClasses; l++) out.writeInt(counts[c][l]);
         for (int l = 0; l < numClasses; l++) for (int c = 0; c < k; c++) out.writeFloat(m[l][c]);
         out.flush();
@@ -159,9 +173,12 @@ public final class LabelMap {
         DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(all, MAGIC.length, all.length - MAGIC.length - 8));
         int version = in.readInt();
         if (version != VERSION) throw new IOException(where + "version " + version + ", this build reads version " + VERSION);
-        int k = in.readInt(), nc = in.readInt();
-        long expected = MAGIC.length + 12L + 8L * k * nc + 8;
-        if (k <= 0 || nc <= 0 || k > 1_000_000 || nc > 1_000_000 || expected != all.length)
+        int k = in.readInt(), nc = in.readInt(), names = in.readInt();
+        if (k <= 0 || nc <= 0 || k > 1_000_000 || nc > 1_000_000 || (names != 0 && names != nc))
+            throw new IOException(where + "header says k=" + k + ", classes=" + nc + ", names=" + names);
+        java.util.List<String> classNames = new java.util.ArrayList<>();
+        for (int i = 0; i < names; i++) classNames.add(in.readUTF());
+        if (in.available() != 8L * k * nc)
             throw new IOException(where + "header says k=" + k + ", classes=" + nc + " which does not match its size " + all.length);
         int[][] counts = new int[k][nc];
         for (int c = 0; c < k; c++) for (int l = 0; l < nc; l++) {
@@ -170,6 +187,6 @@ public final class LabelMap {
         }
         float[][] m = new float[nc][k];
         for (int l = 0; l < nc; l++) for (int c = 0; c < k; c++) m[l][c] = in.readFloat();
-        return new LabelMap(k, nc, counts, m);
+        return new LabelMap(k, nc, counts, m, classNames);
     }
 }

@@ -39,9 +39,11 @@ public final class Sweep {
         int[] predict(int[] labeledIdx, int[] labels, int[] evalIdx) throws Exception;
     }
 
-    /** Called after every (method, fraction, draw). */
+    /** Progress: {@link #done} after every (method, fraction, draw) that ran, {@link #step} after every (draw, fraction). */
     public interface Listener {
         void done(String method, double fraction, int draw, int n, double accuracy, double seconds);
+
+        default void step(int draw, double fraction, int n) {}
     }
 
     /**
@@ -121,6 +123,7 @@ public final class Sweep {
                     acc[m][f][s] = Rows.accuracy(pred, truth, eval);
                     if (listener != null) listener.done(method.name(), fractions[f], s, n[f], acc[m][f][s], sec);
                 }
+                if (listener != null) listener.step(s, fractions[f], n[f]);
             }
         }
         List<MethodResult> results = new ArrayList<>();
@@ -133,7 +136,7 @@ public final class Sweep {
     }
 
     /** 0..total-1 without the given indices, in increasing order. */
-    static int[] complement(int[] taken, int total) {
+    public static int[] complement(int[] taken, int total) {
         boolean[] used = new boolean[total];
         for (int i : taken) used[i] = true;
         int[] out = new int[total - taken.length];

@@ -66,6 +66,16 @@ class CoverageBoundsTest {
         assertEquals(exact, a.monteCarlo(), exact * 0.08, "Monte Carlo close to exact " + exact);
     }
 
+    @Test void lowerBoundIsInformativeWhenTheSmallestClusterDominates() {
+        long[] sizes = new long[100];
+        java.util.Arrays.fill(sizes, 30);
+        sizes[0] = 8;
+        CoverageBounds.Actual a = CoverageBounds.actual(sizes, 0.05, 300, 3);
+        // the size-8 cluster alone needs n with (1 - 8/2978)^n <= 0.05, i.e. n >= 1114
+        assertTrue(a.lowerBound() >= 1114, a.toString());
+        assertTrue(a.lowerBound() <= a.upperBound());
+    }
+
     @Test void equalSizesAgreeWithTheExactEqualCase() {
         long[] sizes = new long[10];
         java.util.Arrays.fill(sizes, 100);

@@ -46,6 +46,23 @@ class ExplanationTest {
         assertEquals(0, e2.softLabel());
     }
 
+    @Test void softOutvotesHardOnAReachedCluster() {
+        // 'a' is labeled once, in cluster 0 but with half its mass on cluster 2; 'b' sits squarely in cluster 1
+        float[] q = {
+                .5f, 0f, .5f,
+                0f, 1f, 0f,
+                .4f, .35f, .25f};
+        LabelMap m = LabelMap.fit(q, 3, new int[] {0, 1}, new int[] {0, 1}, 2);
+        Explanation e = Explanation.of(m, q, 2, 3);
+        // hard: cluster 0 -> 'a'; soft: a = .5*.4 + .5*.25 = .325 < b = .35
+        assertEquals(0, e.hardLabel());
+        assertTrue(e.hardReached());
+        assertEquals(1, e.softLabel());
+        String reason = e.reason(NAMES);
+        assertTrue(reason.contains("looks only at component 0"), reason);
+        assertTrue(reason.contains("components 1"), reason);
+    }
+
     @Test void softOutvotesHardWhenMassIsSpread() {
         // cluster 0 labeled 'a'; cluster 1 labeled 'b' twice, both points also carrying mass on cluster 2
         float[] q = {

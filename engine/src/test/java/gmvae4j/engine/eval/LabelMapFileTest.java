@@ -12,10 +12,11 @@ class LabelMapFileTest {
     @TempDir Path dir;
 
     @Test void roundTripKeepsEveryDecision() throws IOException {
-        LabelMap m = DecodersTest.map();
+        LabelMap m = DecodersTest.map().withClassNames(java.util.List.of("a", "b", "ç"));
         Path f = dir.resolve("a.labelmap");
         m.save(f);
         LabelMap r = LabelMap.load(f);
+        assertEquals(java.util.List.of("a", "b", "ç"), r.classNames());
         assertEquals(m.k(), r.k());
         assertEquals(m.numClasses(), r.numClasses());
         for (int c = 0; c < m.k(); c++) {

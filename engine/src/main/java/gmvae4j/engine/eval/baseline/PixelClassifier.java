@@ -4,7 +4,7 @@ package gmvae4j.engine.eval.baseline;
  * A supervised classifier on raw pixel vectors, fitted on the labeled subset only: the
  * baselines the GMVAE's label efficiency is measured against.
  */
-public interface PixelClassifier {
+public interface PixelClassifier extends AutoCloseable {
 
     /** Report name, e.g. {@code logreg}. */
     String name();
@@ -14,4 +14,7 @@ public interface PixelClassifier {
 
     /** The predicted class of each of n rows. */
     int[] predict(float[] x, int n) throws Exception;
+
+    /** Frees what the fitted model holds outside the Java heap (XGBoost's booster). */
+    @Override default void close() {}
 }

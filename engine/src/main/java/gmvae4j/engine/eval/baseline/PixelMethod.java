@@ -41,14 +41,15 @@ public final class PixelMethod implements Sweep.Method {
         Standardizer st = standardize ? Standardizer.fit(pixels, dim, labeledIdx) : null;
         float[] x = st != null ? st.transform(pixels, dim, labeledIdx, 0, labeledIdx.length)
                 : Standardizer.raw(pixels, dim, labeledIdx, 0, labeledIdx.length);
-        PixelClassifier c = factory.get();
-        c.fit(x, labeledIdx.length, dim, labels, numClasses, 1000L + fits++);
-        int[] out = new int[evalIdx.length];
-        for (int from = 0; from < evalIdx.length; from += CHUNK) {
-            int to = Math.min(evalIdx.length, from + CHUNK);
-            float[] xe = st != null ? st.transform(pixels, dim, evalIdx, from, to) : Standardizer.raw(pixels, dim, evalIdx, from, to);
-            System.arraycopy(c.predict(xe, to - from), 0, out, from, to - from);
+        try (PixelClassifier c = factory.get()) {
+            c.fit(x, labeledIdx.length, dim, labels, numClasses, 1000L + fits++);
+            int[] out = new int[evalIdx.length];
+            for (int from = 0; from < evalIdx.length; from += CHUNK) {
+                int to = Math.min(evalIdx.length, from + CHUNK);
+                float[] xe = st != null ? st.transform(pixels, dim, evalIdx, from, to) : Standardizer.raw(pixels, dim, evalIdx, from, to);
+                System.arraycopy(c.predict(xe, to - from), 0, out, from, to - from);
+            }
+            return out;
         }
-        return out;
     }
 }

@@ -1,0 +1,246 @@
+package gmvae4j.cli;
+
+import gmvae4j.cli.baseline.XgboostClassifier;
+import gmvae4j.cli.report.ExperimentReport;
+import gmvae4j.cli.report.SampleGrid;
+import gmvae4j.datasets.Dataset;
+import gmvae4j.engine.eval.CoverageBounds;
+import gmvae4j.engine.eval.Decoder;
+import gmvae4j.engine.eval.Explanation;
+import gmvae4j.engine.eval.LabelDraw;
+import gmvae4j.engine.eval.LabelEfficiency;
+import gmvae4j.engine.eval.LabelMap;
+import gmvae4j.engine.eval.Rows;
+import gmvae4j.engine.eval.Sweep;
+import gmvae4j.engine.eval.baseline.LogisticRegression;
+import gmvae4j.engine.eval.baseline.MlpClassifier;
+import gmvae4j.engine.eval.baseline.PixelMethod;
+import gmvae4j.engine.gmvae.Gmvae;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The evaluation half of {@code experiment} and all of {@code evaluate}: posteriors of the pool,
+ * the sweep of every decoder and baseline under each protocol, the label-efficiency table, the
+ * soft-vs-hard gap, cluster purity, coverage bounds and the sample grid, gathered into an
+ * {@link ExperimentReport}.
+ */
+public final class Evaluation {
+
+    /** What to run; see the {@code experiment} usage for each option. */
+    public record Options(double[] fractions, int draws, boolean baselines, int baselineMaxN, double targetFraction,
+                          double delta, long seed, boolean samples) {}
+
+    /** The data: pool = train then test; trainCount images of train. */
+    public record Data(Dataset pool, int trainCount) {
+        public int[] truth() { return pool.labels(); }
+    }
+
+    private final Options opt;
+    private final PrintStream log;
+
+    public Evaluation(Options opt, PrintStream log) {
+        this.opt = opt;
+        this.log = log;
+    }
+
+    /**
+     * Evaluates the given model per protocol (the transductive one trained on the whole pool, the
+     * inductive one on train only) and returns the report. settings and timings are extended.
+     */
+    public ExperimentReport run(Data data, Map<Sweep.Protocol, Gmvae> models, Map<String, String> settings,
+                                Map<String, Double> timings, List<String> notes) throws Exception {
+        Dataset pool = data.pool();
+        int[] truth = data.truth();
+        if (truth == null) throw new UserError(pool.name() + " has no labels: the evaluation needs them");
+        int nc = pool.numClasses();
+        List<Sweep.Result> sweeps = new ArrayList<>();
+        List<ExperimentReport.Target> targets = new ArrayList<>();
+        List<ExperimentReport.Gap> gaps = new ArrayList<>();
+        notes = new ArrayList<>(notes);
+        settings = new LinkedHashMap<>(settings);
+        timings = new LinkedHashMap<>(timings);
+
+        String xgbMissing = opt.baselines() ? XgboostClassifier.unavailableReason() : null;
+        if (xgbMissing != null) {
+            notes.add(xgbMissing + "; the xgboost row is left out.");
+            log.println("note: " + xgbMissing + "; continuing without the xgboost baseline");
+        }
+        if (opt.baselines()) notes.add("Baselines are fitted on the labeled points only and run up to n = "
+                + opt.baselineMaxN() + " labels (--baseline-max-n); larger points are marked skipped.");
+        else notes.add("Baselines were not run (--no-baselines).");
+
+        int[] clusterSizes = null, clusterMajority = null;
+        int[][] majorityCounts = null;
+        Gmvae any = null; // some model, for K and the sample grid (the transductive one when present)
+        float[] qForClusters = null;
+        for (Map.Entry<Sweep.Protocol, Gmvae> e : models.entrySet()) {
+            Sweep.Protocol protocol = e.getKey();
+            Gmvae model = e.getValue();
+            if (any == null || protocol == Sweep.Protocol.TRANSDUCTIVE) any = model;
+            int k = model.k();
+            if (model.inputDim() != pool.dim())
+                throw new UserError("the model expects " + model.inputDim() + " pixels per image, " + pool.name() + " has " + pool.dim());
+            long t0 = System.nanoTime();
+            log.printf(Locale.ROOT, "[%s] posteriors of %,d images...%n", protocol.id(), pool.n());
+            float[] q = model.posterior(pool.pixels(), pool.n());
+            timings.put("posteriors (" + protocol.id() + ")", secs(t0));
+            if (qForClusters == null || protocol == Sweep.Protocol.TRANSDUCTIVE) qForClusters = q;
+
+            List<Sweep.Method> methods = new ArrayList<>();
+            for (Decoder d : Decoder.all()) methods.add(Sweep.decoderMethod(d, q, k, nc));
+            if (opt.baselines()) {
+                methods.add(new PixelMethod(LogisticRegression::new, pool.pixels(), pool.dim(), nc, opt.baselineMaxN(), true));
+                methods.add(new PixelMethod(MlpClassifier::new, pool.pixels(), pool.dim(), nc, opt.baselineMaxN(), true));
+                if (xgbMissing == null)
+                    methods.add(new PixelMethod(XgboostClassifier::new, pool.pixels(), pool.dim(), nc, opt.baselineMaxN(), false));
+            }
+            t0 = System.nanoTime();
+            Sweep.Result r = Sweep.run(protocol, truth, data.trainCount(), opt.fractions(), opt.draws(), methods,
+                    new ProgressLine(protocol, opt, log));
+            timings.put("sweep (" + protocol.id() + ")", secs(t0));
+            for (Sweep.MethodResult m : r.methods())
+                timings.put("  " + m.name() + " (" + protocol.id() + ")", m.seconds());
+            sweeps.add(r);
+
+            Sweep.MethodResult ref = r.method("soft-dot");
+            double target = LabelEfficiency.meanAt(r.fractions(), ref.means(), opt.targetFraction());
+            double tf = closest(r.fractions(), opt.targetFraction());
+            targets.add(new ExperimentReport.Target(protocol, "soft-dot", tf, target,
+                    LabelEfficiency.table(r, "soft-dot", target)));
+            gaps.add(gap(r, q, k, truth, nc, data, tf, pool.classNames()));
+        }
+
+        if (qForClusters != null) {
+            int k = any.k();
+            int[] arg = Rows.argmaxAll(qForClusters, pool.n(), k);
+            int[][] counts = new int[k][nc];
+            for (int i = 0; i < arg.length; i++) counts[arg[i]][truth[i]]++;
+            majorityCounts = counts;
+            clusterSizes = new int[k];
+            clusterMajority = new int[k];
+            for (int c = 0; c < k; c++) {
+                clusterSizes[c] = Arrays.stream(counts[c]).sum();
+                clusterMajority[c] = Arrays.stream(counts[c]).max().orElse(0);
+            }
+        }
+        long t0 = System.nanoTime();
+        CoverageBounds.Equal equal = CoverageBounds.equal(any.k(), pool.n(), opt.delta());
+        CoverageBounds.Actual actual = null;
+        if (clusterSizes != null) {
+            long[] sizes = Arrays.stream(clusterSizes).asLongStream().toArray();
+            actual = CoverageBounds.actual(sizes, opt.delta(), 1000, opt.seed());
+        }
+        timings.put("coverage bounds", secs(t0));
+
+        java.awt.image.BufferedImage samples = null;
+        if (opt.samples() && majorityCounts != null) {
+            t0 = System.nanoTime();
+            int[] shown = largest(clusterSizes, 30);
+            String[] names = new String[shown.length];
+            for (int i = 0; i < shown.length; i++) {
+                int c = shown[i], best = 0;
+                for (int l = 1; l < nc; l++) if (majorityCounts[c][l] > majorityCounts[c][best]) best = l;
+                names[i] = "'" + pool.classNames().get(best) + "'";
+            }
+            samples = SampleGrid.render(any, shown, names, 8, (int) Math.round(Math.sqrt(pool.dim())), 2, opt.seed());
+            timings.put("sample grid", secs(t0));
+        }
+        return new ExperimentReport(pool.name(), settings, sweeps, targets, equal, actual, clusterSizes, clusterMajority,
+                gaps, notes, timings, samples);
+    }
+
+    /** Soft vs hard at fraction f: means from the sweep, plus how many points sit in unreached clusters. */
+    private ExperimentReport.Gap gap(Sweep.Result r, float[] q, int k, int[] truth, int nc, Data data, double f,
+                                     List<String> names) {
+        int fi = indexOf(r.fractions(), f);
+        double unreached = 0, reached = 0;
+        String example = null;
+        for (int s = 0; s < r.draws(); s++) {
+            int[] labeled = Arrays.copyOf(LabelDraw.permutation(r.candidates(), s), r.n()[fi]);
+            int[] labels = new int[labeled.length];
+            for (int i = 0; i < labeled.length; i++) labels[i] = truth[labeled[i]];
+            LabelMap map = LabelMap.fit(q, k, labeled, labels, nc);
+            int[] eval = r.protocol() == Sweep.Protocol.TRANSDUCTIVE ? Sweep.complement(labeled, truth.length)
+                    : range(data.trainCount(), truth.length);
+            int miss = 0;
+            for (int i : eval) if (map.hardLabel(Rows.argmax(q, i * k, k)) == LabelMap.NONE) miss++;
+            unreached += miss / (double) eval.length;
+            reached += map.reachedClusters();
+            if (s == 0) {
+                for (int i : eval) {
+                    Explanation e = Explanation.of(map, q, i, 3);
+                    if (e.disagree() && e.softLabel() == truth[i]) { example = e.toText(names); break; }
+                }
+            }
+        }
+        return new ExperimentReport.Gap(r.protocol(), f, r.n()[fi], mean(r, "hard", fi), mean(r, "hard+fallback", fi),
+                mean(r, "soft-dot", fi), mean(r, "soft-cos", fi), unreached / r.draws(), reached / r.draws(), example);
+    }
+
+    private static double mean(Sweep.Result r, String m, int f) { return r.method(m).stats()[f].mean(); }
+
+    static double closest(double[] fractions, double f) {
+        double best = fractions[0];
+        for (double x : fractions) if (Math.abs(Math.log(x / f)) < Math.abs(Math.log(best / f))) best = x;
+        return best;
+    }
+
+    private static int indexOf(double[] a, double v) {
+        for (int i = 0; i < a.length; i++) if (a[i] == v) return i;
+        throw new IllegalArgumentException("fraction " + v + " not in the sweep");
+    }
+
+    private static int[] range(int from, int to) {
+        int[] r = new int[to - from];
+        for (int i = 0; i < r.length; i++) r[i] = from + i;
+        return r;
+    }
+
+    /** The (up to) m largest non-empty components, largest first. */
+    static int[] largest(int[] sizes, int m) {
+        Integer[] order = new Integer[sizes.length];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        Arrays.sort(order, (a, b) -> sizes[b] - sizes[a]);
+        return Arrays.stream(order).filter(c -> sizes[c] > 0).limit(m).mapToInt(Integer::intValue).toArray();
+    }
+
+    static double secs(long t0) { return (System.nanoTime() - t0) / 1e9; }
+
+    /** Prints one line per (draw, fraction) once every method has reported, with an ETA. */
+    private static final class ProgressLine implements Sweep.Listener {
+        private final Sweep.Protocol protocol;
+        private final Options opt;
+        private final PrintStream log;
+        private final StringBuilder line = new StringBuilder();
+        private final long start = System.nanoTime();
+        private int steps;
+        private double sec;
+
+        ProgressLine(Sweep.Protocol protocol, Options opt, PrintStream log) {
+            this.protocol = protocol;
+            this.opt = opt;
+            this.log = log;
+        }
+
+        @Override public void done(String method, double fraction, int draw, int n, double accuracy, double seconds) {
+            line.append(String.format(Locale.ROOT, " %s %.1f", method, 100 * accuracy));
+            sec += seconds;
+        }
+
+        @Override public void step(int draw, double fraction, int n) {
+            steps++;
+            int total = opt.fractions().length * opt.draws();
+            double elapsed = secs(start);
+            log.printf(Locale.ROOT, "[%s] draw %d/%d, %s (n=%d):%s  [%.1fs, ETA %.0fs]%n", protocol.id(), draw + 1,
+                    opt.draws(), LabelEfficiency.formatFraction(fraction), n, line, sec, elapsed / steps * (total - steps));
+            line.setLength(0);
+            sec = 0;
+        }
+    }
+}

@@ -1,0 +1,229 @@
+package gmvae4j.cli;
+
+import gmvae4j.cli.report.ExperimentReport;
+import gmvae4j.cli.report.ReportDirectory;
+import gmvae4j.cli.report.ReportWriter;
+import gmvae4j.datasets.Dataset;
+import gmvae4j.engine.eval.LabelDraw;
+import gmvae4j.engine.eval.LabelMap;
+import gmvae4j.engine.eval.Sweep;
+import gmvae4j.engine.gmvae.ConsoleProgress;
+import gmvae4j.engine.gmvae.GmvaeIo;
+import gmvae4j.engine.gmvae.GmvaeTraining;
+import gmvae4j.engine.gmvae.TrainOptions;
+import gmvae4j.engine.gmvae.TrainResult;
+import gmvae4j.engine.gmvae.TrainableGmvae;
+import gmvae4j.kernels.Backends;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code gmvae experiment} (the main job) and {@code gmvae evaluate} (the same without training):
+ * GMVAE per protocol, the label-efficiency sweep with every decoder and baseline, and the report.
+ */
+final class ExperimentCommand implements Command {
+
+    /** The glyphs demo defaults, chosen so the whole experiment finishes in under 5 minutes on 2 cores. */
+    static final int GLYPHS_SIZE = 7200, GLYPHS_EPOCHS = 12, GLYPHS_PRETRAIN = 4;
+    static final int DEFAULT_BASELINE_MAX_N = 5000, GLYPHS_BASELINE_MAX_N = 150;
+
+    private final boolean train;
+
+    ExperimentCommand(boolean train) { this.train = train; }
+
+    @Override public String name() { return train ? "experiment" : "evaluate"; }
+
+    @Override public String summary() {
+        return train ? "train + label-efficiency sweep + baselines + report (the main job)"
+                : "label-efficiency sweep and report for a saved model (no training)";
+    }
+
+    @Override public String usage() {
+        String common = """
+                  --dataset D           glyphs|mnist|fashion-mnist|emnist-letters (default glyphs)
+                  --data DIR            read the IDX files from DIR (else $GMVAE_DATA/D, the cache, or download)
+                  --size N              glyphs only: pool size, 5/6 train and 1/6 test (default %d)
+                  --out DIR             report directory (default reports/D-YYYYMMDD-HHMMSS); replaced all or nothing
+                  --protocol P          transductive|inductive|both (default %s)
+                  --fractions F,F,...   labeled fractions (default the study's 11, 5e-5 .. 0.5)
+                  --draws N             random label draws per fraction, seeds 0..N-1 (default 5)
+                  --no-baselines        skip logistic regression, MLP and XGBoost
+                  --baseline-max-n N    run baselines only up to N labels (default %d; glyphs %d, to keep the demo short)
+                  --target-fraction F   label-efficiency target: soft-dot accuracy at F (default 0.002)
+                  --delta D             coverage bounds confidence 1-D (default 0.05)
+                  --seed S              seed for training, Monte Carlo and samples (default 1)
+                """;
+        if (train) return ("""
+                usage: ./gmvae experiment [flags]
+
+                Trains a GMVAE per protocol (transductive: on train+test without labels; inductive: on
+                train only), sweeps the labeled fraction with 4 decoders and 3 baselines, and writes a
+                report directory: REPORT.md, results.json, results.csv, PNG charts, the models and a
+                label map for classify.
+
+                """ + common + """
+                  --k K                 mixture components (default 100)
+                  --epochs E            GMVAE epochs (default 30; glyphs %d)
+                  --pretrain-epochs P   autoencoder epochs before the mixture init (default 10; glyphs %d)
+                  --minutes M           wall-clock budget per training run (default none)
+                  --variant V           mixture|marginal (default mixture)
+                  --model FILE          skip training the transductive model: load it
+                  --inductive-model FILE  skip training the inductive model: load it
+                """).formatted(GLYPHS_SIZE, "both", DEFAULT_BASELINE_MAX_N, GLYPHS_BASELINE_MAX_N, GLYPHS_EPOCHS, GLYPHS_PRETRAIN);
+        return ("""
+                usage: ./gmvae evaluate --model FILE [flags]
+
+                The sweep and the report for a saved model, without training. For --protocol inductive
+                the model should have been trained on the train split only.
+
+                """ + common + """
+                  --model FILE          the model to evaluate (required)
+                """).formatted(GLYPHS_SIZE, "transductive", DEFAULT_BASELINE_MAX_N, GLYPHS_BASELINE_MAX_N);
+    }
+
+    @Override public int run(Args a) throws Exception {
+        String protocolFlag = a.choice("protocol", train ? "both" : "transductive", "transductive", "inductive", "both");
+        Path modelFile = a.path("model", null);
+        if (!train && modelFile == null) throw new UserError("missing required flag --model");
+        Path inductiveModel = train ? a.path("inductive-model", null) : null;
+        String dsName = a.string("dataset", "glyphs");
+        boolean glyphs = dsName.equals("glyphs");
+        double[] fractions = Inputs.fractions(a, Sweep.STUDY_FRACTIONS);
+        int draws = a.positiveInt("draws", 5);
+        boolean noBaselines = a.flag("no-baselines");
+        int maxN = a.positiveInt("baseline-max-n", glyphs ? GLYPHS_BASELINE_MAX_N : DEFAULT_BASELINE_MAX_N);
+        double target = a.number("target-fraction", 0.002);
+        double delta = a.number("delta", 0.05);
+        if (!(delta > 0 && delta < 1)) throw new UserError("--delta must be in (0, 1), got " + delta);
+        if (!(target > 0 && target <= 1)) throw new UserError("--target-fraction must be in (0, 1], got " + target);
+        long seed = a.seed("seed", 1);
+        TrainOptions to = new TrainOptions();
+        if (train) {
+            to.k = a.positiveInt("k", to.k);
+            to.epochs = a.integer("epochs", glyphs ? GLYPHS_EPOCHS : to.epochs);
+            to.pretrainEpochs = a.integer("pretrain-epochs", glyphs ? GLYPHS_PRETRAIN : to.pretrainEpochs);
+            to.minutes = a.number("minutes", 0);
+            to.variant = a.choice("variant", "mixture", "mixture", "marginal");
+            to.seed = seed;
+            try { to.validate(); } catch (IllegalArgumentException e) { throw new UserError(e.getMessage()); }
+        }
+        String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+        Path out = a.path("out", Path.of("reports", dsName + "-" + stamp));
+        Evaluation.Data data = Inputs.data(a, "glyphs", GLYPHS_SIZE);
+        a.finish();
+
+        List<Sweep.Protocol> protocols = switch (protocolFlag) {
+            case "transductive" -> List.of(Sweep.Protocol.TRANSDUCTIVE);
+            case "inductive" -> List.of(Sweep.Protocol.INDUCTIVE);
+            default -> List.of(Sweep.Protocol.TRANSDUCTIVE, Sweep.Protocol.INDUCTIVE);
+        };
+        Dataset pool = data.pool();
+        System.err.printf(Locale.ROOT, "%s: %,d images (%,d train + %,d test), %d classes; report -> %s%n", pool.name(),
+                pool.n(), data.trainCount(), pool.n() - data.trainCount(), pool.numClasses(), out);
+
+        Map<String, Double> timings = new LinkedHashMap<>();
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("dataset", pool.name() + " (" + pool.n() + " images: " + data.trainCount() + " train + "
+                + (pool.n() - data.trainCount()) + " test, " + pool.numClasses() + " classes)");
+        if (glyphs) settings.put("glyphs size", data.pool().n() + " (--size; the demo default " + GLYPHS_SIZE
+                + " with " + GLYPHS_EPOCHS + "+" + GLYPHS_PRETRAIN + " epochs is sized to finish in under 5 minutes on 2 cores)");
+        Map<Sweep.Protocol, TrainableGmvae> models = new LinkedHashMap<>();
+        List<ReportDirectory.Artifact> extra = new ArrayList<>();
+        for (Sweep.Protocol p : protocols) {
+            Path given = p == Sweep.Protocol.TRANSDUCTIVE ? modelFile : (train ? inductiveModel : modelFile);
+            TrainableGmvae m;
+            if (given != null) {
+                m = Inputs.model(given);
+                settings.put("model (" + p.id() + ")", given + " (loaded)");
+            } else {
+                Dataset trainOn = p == Sweep.Protocol.TRANSDUCTIVE ? pool : pool.slice(0, data.trainCount());
+                System.err.printf(Locale.ROOT, "[%s] training a %s GMVAE (K=%d) on %,d images, labels unused...%n",
+                        p.id(), to.variant, to.k, trainOn.n());
+                long t0 = System.nanoTime();
+                TrainResult r = GmvaeTraining.train(unlabeled(trainOn), to, ConsoleProgress.standard());
+                timings.put("training (" + p.id() + ")", Evaluation.secs(t0));
+                m = r.model();
+                settings.put("model (" + p.id() + ")", String.format(Locale.ROOT,
+                        "%s K=%d z=%d, %d pretrain + %d epochs%s, %.0f images/s, %d non-empty components; trained on %s",
+                        to.variant, to.k, to.z, to.pretrainEpochs, r.epochs(), r.stoppedByBudget() ? " (stopped by --minutes)" : "",
+                        r.imagesPerSecond(), r.nonEmpty(), p == Sweep.Protocol.TRANSDUCTIVE ? "train+test" : "train only"));
+                String file = "model-" + p.id() + ".gmvae";
+                extra.add(new ReportDirectory.Artifact(file, () -> modelBytes(m)));
+                settings.put("model file (" + p.id() + ")", file);
+            }
+            models.put(p, m);
+        }
+        settings.put("protocols", String.join(", ", protocols.stream().map(Sweep.Protocol::id).toList()));
+        settings.put("fractions", java.util.Arrays.toString(fractions));
+        settings.put("draws", draws + " (seeds 0.." + (draws - 1) + "; the same labeled points for every method)");
+        settings.put("baselines", noBaselines ? "off" : "logreg (L-BFGS, C=1), mlp (protocol sizes, Adam 1e-3, L2 1e-4), "
+                + "xgboost (200 trees, depth 6, eta 0.1, hist); at most " + maxN + " labels");
+        settings.put("label-efficiency target", "soft-dot accuracy at " + target);
+        settings.put("coverage confidence", "1 - " + delta);
+        settings.put("seed", Long.toString(seed));
+        settings.put("kernels", Backends.get().name() + ", " + Backends.get().threads() + " thread(s); "
+                + Runtime.getRuntime().availableProcessors() + " cores; java " + Runtime.version());
+
+        Evaluation.Options opt = new Evaluation.Options(fractions, draws, !noBaselines, maxN, target, delta, seed, true);
+        long t0 = System.nanoTime();
+        ExperimentReport report = new Evaluation(opt, System.err).run(data, new LinkedHashMap<>(models), settings, timings, List.of());
+        report.timings().put("evaluation total", Evaluation.secs(t0));
+
+        // a label map for classify: the first draw at the target fraction, on the first protocol's model
+        Sweep.Protocol first = protocols.get(0);
+        TrainableGmvae fm = models.get(first);
+        int candidates = first == Sweep.Protocol.TRANSDUCTIVE ? pool.n() : data.trainCount();
+        double tf = Evaluation.closest(fractions, target);
+        int[] labeled = LabelDraw.draw(tf, candidates, 0);
+        int[] labels = new int[labeled.length];
+        for (int i = 0; i < labeled.length; i++) labels[i] = pool.labels()[labeled[i]];
+        byte[] px = new byte[labeled.length * pool.dim()];
+        for (int i = 0; i < labeled.length; i++) System.arraycopy(pool.pixels(), labeled[i] * pool.dim(), px, i * pool.dim(), pool.dim());
+        float[] ql = fm.posterior(px, labeled.length);
+        int[] rows = new int[labeled.length];
+        for (int i = 0; i < rows.length; i++) rows[i] = i;
+        LabelMap map = LabelMap.fit(ql, fm.k(), rows, labels, pool.numClasses()).withClassNames(pool.classNames());
+        extra.add(new ReportDirectory.Artifact("labels.labelmap", () -> labelMapBytes(map)));
+        report.settings().put("label map", "labels.labelmap: " + labeled.length + " random labels (draw 0 at "
+                + tf + ", " + first.id() + " model), for ./gmvae classify");
+
+        List<ReportDirectory.Artifact> all = new ArrayList<>(ReportWriter.artifacts(report));
+        all.addAll(extra);
+        ReportDirectory.write(out, all);
+        System.err.println("report written to " + out + "/REPORT.md");
+        System.out.println(out.resolve("REPORT.md"));
+        return 0;
+    }
+
+    /** The same images without labels: training never sees them. */
+    static Dataset unlabeled(Dataset d) {
+        return new Dataset(d.name(), d.split(), d.pixels(), null, d.n(), d.rows(), d.cols(), d.classNames());
+    }
+
+    static byte[] modelBytes(TrainableGmvae m) throws Exception {
+        Path tmp = Files.createTempFile("gmvae-model", ".gmvae");
+        try {
+            GmvaeIo.save(tmp, m, null, Map.of());
+            return Files.readAllBytes(tmp);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    static byte[] labelMapBytes(LabelMap m) throws Exception {
+        Path tmp = Files.createTempFile("gmvae-labels", ".labelmap");
+        try {
+            m.save(tmp);
+            return Files.readAllBytes(tmp);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package gmvae4j.cli;
+
+import gmvae4j.engine.eval.Explanation;
+import gmvae4j.engine.eval.LabelDraw;
+import gmvae4j.engine.eval.LabelMap;
+import gmvae4j.engine.gmvae.Gmvae;
+import java.nio.file.Path;
+
+/** {@code gmvae explain}: why one image got its label. */
+final class ExplainCommand implements Command {
+    @Override public String name() { return "explain"; }
+
+    @Override public String summary() { return "one image: its top components, their label profiles, hard vs soft decision and why"; }
+
+    @Override public String usage() {
+        return """
+                usage: ./gmvae explain --model FILE --dataset D --index I [--labelmap FILE | --fraction F --seed S]
+
+                Image I of the pool (train then test). The labels come from --labelmap (e.g. the one an
+                experiment wrote) or, by default, from random draw --seed (default 0) of --fraction
+                (default 0.002) of the pool, like the sweep's.
+
+                  --top T          components to show (default 5)
+                  --data DIR, --size N   as for experiment""";
+    }
+
+    @Override public int run(Args a) throws Exception {
+        Path model = Path.of(a.required("model"));
+        Evaluation.Data data = Inputs.data(a, null, ExperimentCommand.GLYPHS_SIZE);
+        int index = a.integer("index", -1);
+        Path mapFile = a.path("labelmap", null);
+        double fraction = a.number("fraction", 0.002);
+        long seed = a.seed("seed", 0);
+        int top = a.positiveInt("top", 5);
+        a.finish();
+        int n = data.pool().n();
+        if (index < 0 || index >= n) throw new UserError("--index must be in 0.." + (n - 1) + ", got " + index);
+        if (!(fraction > 0 && fraction <= 1)) throw new UserError("--fraction must be in (0, 1], got " + fraction);
+        Gmvae m = Inputs.model(model);
+        int shown = index;
+        LabelMap map;
+        float[] q;
+        if (mapFile != null) {
+            map = Inputs.labelMap(mapFile);
+            if (map.k() != m.k()) throw new UserError("the label map is for K=" + map.k() + ", the model has K=" + m.k());
+            byte[] px = java.util.Arrays.copyOfRange(data.pool().pixels(), index * m.inputDim(), (index + 1) * m.inputDim());
+            q = m.posterior(px, 1);
+            index = 0;
+        } else {
+            q = m.posterior(data.pool().pixels(), n);
+            int[] labeled = LabelDraw.draw(fraction, n, seed);
+            int[] labels = new int[labeled.length];
+            for (int i = 0; i < labeled.length; i++) labels[i] = data.truth()[labeled[i]];
+            map = LabelMap.fit(q, m.k(), labeled, labels, data.pool().numClasses());
+            System.out.printf("labels: %d random points (fraction %s, draw %d); %d of %d components reached%n%n",
+                    labeled.length, fraction, seed, map.reachedClusters(), m.k());
+        }
+        Explanation e = Explanation.of(map, q, index, top);
+        String text = e.toText(data.pool().classNames()).replaceFirst("^image \\d+", "image " + shown);
+        System.out.print(text);
+        if (data.truth() != null) System.out.println("true label: '" + data.pool().classNames().get(data.truth()[shown]) + "'");
+        return 0;
+    }
+}

@@ -1,0 +1,87 @@
+package gmvae4j.cli;
+
+import gmvae4j.datasets.DataException;
+import gmvae4j.datasets.Dataset;
+import gmvae4j.datasets.Datasets;
+import gmvae4j.datasets.Glyphs;
+import gmvae4j.datasets.Split;
+import gmvae4j.engine.eval.LabelMap;
+import gmvae4j.engine.gmvae.GmvaeIo;
+import gmvae4j.engine.gmvae.TrainableGmvae;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Reading the data set and model flags the evaluation commands share. */
+final class Inputs {
+    private Inputs() {}
+
+    static final String[] DATASETS = {"glyphs", "mnist", "fashion-mnist", "emnist-letters"};
+
+    /** Flags: --dataset, --data DIR, --size N (glyphs only: pool size, 5/6 train and 1/6 test). */
+    static Evaluation.Data data(Args a, String defaultDataset, int defaultGlyphs) {
+        String name = a.choice("dataset", defaultDataset, DATASETS);
+        if (name == null) throw new UserError("missing required flag --dataset (" + String.join("|", DATASETS) + ")");
+        Path dir = a.path("data", null);
+        int size = a.positiveInt("size", defaultGlyphs);
+        if (a.has("size") && !name.equals("glyphs")) throw new UserError("--size only applies to --dataset glyphs");
+        try {
+            Dataset train, test;
+            if (name.equals("glyphs")) {
+                if (size < 12) throw new UserError("--size must be at least 12");
+                int nTest = Math.max(1, size / 6);
+                train = Glyphs.generate(size - nTest, Glyphs.TRAIN_SEED, Split.TRAIN);
+                test = Glyphs.generate(nTest, Glyphs.TEST_SEED, Split.TEST);
+            } else {
+                train = Datasets.load(name, Split.TRAIN, dir);
+                test = Datasets.load(name, Split.TEST, dir);
+            }
+            return new Evaluation.Data(concat(train, test), train.n());
+        } catch (DataException e) {
+            throw new UserError(e.getMessage(), e);
+        }
+    }
+
+    /** train followed by test, as one pool. */
+    static Dataset concat(Dataset a, Dataset b) {
+        byte[] px = new byte[a.pixels().length + b.pixels().length];
+        System.arraycopy(a.pixels(), 0, px, 0, a.pixels().length);
+        System.arraycopy(b.pixels(), 0, px, a.pixels().length, b.pixels().length);
+        int[] lb = null;
+        if (a.labels() != null && b.labels() != null) {
+            lb = new int[a.n() + b.n()];
+            System.arraycopy(a.labels(), 0, lb, 0, a.n());
+            System.arraycopy(b.labels(), 0, lb, a.n(), b.n());
+        }
+        return new Dataset(a.name(), Split.POOL, px, lb, a.n() + b.n(), a.rows(), a.cols(), a.classNames());
+    }
+
+    static TrainableGmvae model(Path file) {
+        if (!Files.isRegularFile(file)) throw new UserError("no model file at " + file);
+        try {
+            return GmvaeIo.load(file);
+        } catch (IOException e) {
+            throw new UserError("cannot load model " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static LabelMap labelMap(Path file) {
+        if (!Files.isRegularFile(file)) throw new UserError("no label map at " + file);
+        try {
+            return LabelMap.load(file);
+        } catch (IOException e) {
+            throw new UserError(e.getMessage(), e);
+        }
+    }
+
+    /** Fractions in (0,1], ascending, no duplicates. */
+    static double[] fractions(Args a, double[] def) {
+        double[] f = a.numberList("fractions", def).clone();
+        java.util.Arrays.sort(f);
+        for (int i = 0; i < f.length; i++) {
+            if (!(f[i] > 0 && f[i] <= 1)) throw new UserError("--fractions must lie in (0, 1], got " + f[i]);
+            if (i > 0 && f[i] == f[i - 1]) throw new UserError("--fractions lists " + f[i] + " twice");
+        }
+        return f;
+    }
+}

@@ -1,0 +1,81 @@
+package gmvae4j.cli;
+
+import gmvae4j.engine.eval.LabelMap;
+import gmvae4j.engine.eval.LabelSelection;
+import gmvae4j.engine.gmvae.Gmvae;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** {@code gmvae select}: which points to label, and how much better than random that is. */
+final class SelectCommand implements Command {
+    @Override public String name() { return "select"; }
+
+    @Override public String summary() { return "choose which points to label; compare with random labels of 1x and 3x the size"; }
+
+    @Override public String usage() {
+        return """
+                usage: ./gmvae select --model FILE --dataset D --n N [--out FILE] [--labelmap FILE]
+
+                Picks N points of the pool (train then test) to label: the most confident member of each
+                component, largest components first, then the most ambiguous points (smallest margin
+                between the two largest posteriors). Then scores hard and soft-dot decoding with those
+                labels (taken from the data set, as an annotator would give them) against random labels
+                of the same size and of 3x the size (mean of --draws draws), on the points left unlabeled.
+
+                  --n N            labels to choose (default: the model's K)
+                  --draws N        random draws to average (default 5)
+                  --representative confident|typical   per component: the member with the largest q(c|x)
+                                   (default) or the one whose posterior is closest to the component's mean
+                  --out FILE       write the chosen pool indices, one per line
+                  --labelmap FILE  save the label map built from the chosen labels (for classify)
+                  --data DIR, --size N   as for experiment""";
+    }
+
+    @Override public int run(Args a) throws Exception {
+        Path model = Path.of(a.required("model"));
+        Evaluation.Data data = Inputs.data(a, null, ExperimentCommand.GLYPHS_SIZE);
+        int n = a.integer("n", -1);
+        int draws = a.positiveInt("draws", 5);
+        String repFlag = a.choice("representative", "confident", "confident", "typical");
+        Path out = a.path("out", null);
+        Path mapOut = a.path("labelmap", null);
+        a.finish();
+        Gmvae m = Inputs.model(model);
+        if (n == -1) n = m.k();
+        if (n <= 0) throw new UserError("--n must be positive, got " + n);
+        int rows = data.pool().n();
+        if (n * 3 >= rows) throw new UserError("--n " + n + " is too large for " + rows + " images (3n must stay below it)");
+        int[] truth = data.truth();
+        float[] q = m.posterior(data.pool().pixels(), rows);
+        LabelSelection.Representative rep = repFlag.equals("typical") ? LabelSelection.Representative.TYPICAL
+                : LabelSelection.Representative.CONFIDENT;
+        LabelSelection.Comparison c = LabelSelection.compare(q, rows, m.k(), truth, data.pool().numClasses(), n, draws, rep);
+        System.out.printf(Locale.ROOT, "%s, %d images, K=%d; accuracy on the points left unlabeled%n%n", data.pool().name(), rows, m.k());
+        System.out.printf(Locale.ROOT, "  %-28s %6s %8s %8s%n", "labels", "n", "hard", "soft-dot");
+        line("chosen (select)", c.selected());
+        line("random, same size", c.randomSame());
+        line("random, 3x the size", c.randomTriple());
+        System.out.printf(Locale.ROOT, "%nagainst random labels of 3x the size: hard %.1f%% vs %.1f%% (%s), soft-dot %.1f%% vs %.1f%% (%s)%n",
+                100 * c.selected().hard(), 100 * c.randomTriple().hard(),
+                c.selected().hard() > c.randomTriple().hard() ? "beats" : "does not beat",
+                100 * c.selected().soft(), 100 * c.randomTriple().soft(), c.beatsTripleRandom() ? "beats" : "does not beat");
+        if (out != null) {
+            StringBuilder sb = new StringBuilder();
+            for (int i : c.chosen()) sb.append(i).append('\n');
+            gmvae4j.engine.eval.AtomicFiles.write(out, sb.toString().getBytes(StandardCharsets.UTF_8));
+            System.out.println("chosen indices written to " + out);
+        }
+        if (mapOut != null) {
+            int[] labels = new int[c.chosen().length];
+            for (int i = 0; i < labels.length; i++) labels[i] = truth[c.chosen()[i]];
+            LabelMap.fit(q, m.k(), c.chosen(), labels, data.pool().numClasses()).withClassNames(data.pool().classNames()).save(mapOut);
+            System.out.println("label map written to " + mapOut);
+        }
+        return 0;
+    }
+
+    private static void line(String what, LabelSelection.Accuracy acc) {
+        System.out.printf(Locale.ROOT, "  %-28s %6d %7.1f%% %7.1f%%%n", what, acc.n(), 100 * acc.hard(), 100 * acc.soft());
+    }
+}
