@@ -17,6 +17,8 @@ public final class Main {
         return List.of(
                 new VersionCommand(),
                 new DataCommand(),
+                new TrainCommand(),
+                new SampleCommand(),
                 new BenchCommand()
         );
     }

@@ -23,9 +23,16 @@ public final class ConsoleProgress implements ProgressListener {
         this.terminal = terminal;
     }
 
-    /** Lines on stdout, bar on stderr, redrawn in place when a console is attached. */
+    /**
+     * Epoch lines on stdout. Interactive (a terminal on stdin and stdout, or GMVAE_PROGRESS=tty):
+     * a bar redrawn in place on stdout, because the {@code ./gmvae} launcher filters stderr line
+     * by line and a {@code \r} redraw would sit in that filter until the next newline.
+     * Otherwise (logs, pipes, GMVAE_PROGRESS=lines): sparse bar lines on stderr, stdout stays clean.
+     */
     public static ConsoleProgress standard() {
-        return new ConsoleProgress(System.out, System.err, System.console() != null);
+        String mode = System.getenv("GMVAE_PROGRESS");
+        boolean tty = "tty".equals(mode) || (!"lines".equals(mode) && System.console() != null && System.console().isTerminal());
+        return new ConsoleProgress(System.out, tty ? System.out : System.err, tty);
     }
 
     @Override public void message(String line) {

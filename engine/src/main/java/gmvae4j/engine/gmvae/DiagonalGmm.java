@@ -84,12 +84,13 @@ public final class DiagonalGmm {
         int k = fit.k();
         int chunks = (n + CHUNK - 1) / CHUNK;
         Stats[] part = new Stats[chunks];
+        Cache cache = Cache.of(fit);
         IntStream.range(0, chunks).parallel().forEach(ch -> {
             double[] w = new double[k], s = new double[k * d], s2 = new double[k * d];
             double[] lp = new double[k];
             double ll = 0;
             for (int i = ch * CHUNK; i < Math.min(n, (ch + 1) * CHUNK); i++) {
-                logJoint(x, i * d, fit, lp);
+                logJoint(x, i * d, fit, cache, lp);
                 double max = Double.NEGATIVE_INFINITY;
                 for (double v : lp) max = Math.max(max, v);
                 double z = 0;
@@ -146,15 +147,41 @@ public final class DiagonalGmm {
 
     /** lp[c] = log π_c + log N(x; μ_c, diag σ²_c). */
     static void logJoint(float[] x, int off, Fit fit, double[] lp) {
+        logJoint(x, off, fit, Cache.of(fit), lp);
+    }
+
+    /**
+     * Per-component constants of the log-density, computed once per EM step instead of once per
+     * point: log π_c − ½ Σ_j (log 2π + log σ²_cj), and the precisions 1/σ²_cj.
+     */
+    record Cache(double[] constant, float[] precision) {
+        static Cache of(Fit fit) {
+            int k = fit.k(), d = fit.d();
+            double[] cst = new double[k];
+            float[] prec = new float[k * d];
+            for (int c = 0; c < k; c++) {
+                double s = 0;
+                for (int t = 0; t < d; t++) {
+                    double var = fit.variances()[c * d + t];
+                    s += LOG_2PI + Math.log(var);
+                    prec[c * d + t] = (float) (1 / var);
+                }
+                cst[c] = Math.log(fit.weights()[c]) - 0.5 * s;
+            }
+            return new Cache(cst, prec);
+        }
+    }
+
+    static void logJoint(float[] x, int off, Fit fit, Cache cache, double[] lp) {
         int k = fit.k(), d = fit.d();
+        float[] mu = fit.means(), prec = cache.precision();
         for (int c = 0; c < k; c++) {
             double q = 0;
             for (int t = 0; t < d; t++) {
-                double var = fit.variances()[c * d + t];
-                double diff = x[off + t] - fit.means()[c * d + t];
-                q += LOG_2PI + Math.log(var) + diff * diff / var;
+                double diff = x[off + t] - mu[c * d + t];
+                q += diff * diff * prec[c * d + t];
             }
-            lp[c] = Math.log(fit.weights()[c]) - 0.5 * q;
+            lp[c] = cache.constant()[c] - 0.5 * q;
         }
     }
 }

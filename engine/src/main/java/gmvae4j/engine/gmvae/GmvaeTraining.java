@@ -6,6 +6,8 @@ import gmvae4j.engine.NonFiniteException;
 import gmvae4j.engine.Params;
 import gmvae4j.engine.Tape;
 import gmvae4j.engine.Tensor;
+import gmvae4j.kernels.Backends;
+import gmvae4j.kernels.Kernels;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -59,8 +61,8 @@ public final class GmvaeTraining {
         TrainableGmvae model;
         Adam adam;
         boolean budgetHit;
-        double gmvaeSeconds;
-        long gmvaeImages;
+        double gmvaeSeconds, pretrainSeconds;
+        long gmvaeImages, pretrainImages;
         double evalSeconds = 0;   // measured cost of one posterior pass, kept in reserve near the budget
 
         Run(Dataset data, TrainOptions o, ProgressListener out) {
@@ -71,6 +73,9 @@ public final class GmvaeTraining {
             this.out = out;
             this.n = data.n();
             this.dim = data.dim();
+            this.kernels = o.kernels != null ? o.kernels : Backends.get();
+            this.tapeFull = new Tape(kernels);
+            this.tapeRest = new Tape(kernels);
         }
 
         double elapsed() { return (System.nanoTime() - startNanos) / 1e9; }
@@ -87,7 +92,7 @@ public final class GmvaeTraining {
                 if (model.inputDim() != dim)
                     throw new IllegalArgumentException(o.resume + " was trained on " + model.inputDim()
                             + "-pixel images, the data set has " + dim);
-                adam = new Adam(model.params(), (float) o.lr);
+                adam = new Adam(model.params(), (float) o.lr, kernels);
                 if (!GmvaeIo.restoreOptimizer(loaded, adam)) out.message("no optimizer state in " + o.resume + ": Adam starts fresh");
                 firstEpoch = Integer.parseInt(loaded.contents().progress().getOrDefault("epoch", "0"));
                 out.message("resuming " + model.config() + " after epoch " + firstEpoch);
@@ -98,7 +103,7 @@ public final class GmvaeTraining {
                     pretrain();
                     initialisePrior();
                 }
-                adam = new Adam(model.params(), (float) o.lr);   // fresh moments for the GMVAE phase
+                adam = new Adam(model.params(), (float) o.lr, kernels);   // fresh moments for the GMVAE phase
             }
 
             int epoch = firstEpoch;
@@ -124,9 +129,10 @@ public final class GmvaeTraining {
                 report("train", epoch, o.epochs, s.meanTerms(), last, lr, s.images() / s.seconds(), eta);
                 if (o.out != null) save(epoch, lr);
             }
-            if (last == null || budgetHit) last = evaluate();
+            if (last == null) last = evaluate();   // evaluation off, or no epoch ran
             if (o.out != null) save(epoch, o.lrAt(Math.max(0, epoch - 1)));
-            double ips = gmvaeSeconds > 0 ? gmvaeImages / gmvaeSeconds : 0;
+            // throughput of the GMVAE epochs; of pretraining when the budget ended the run before any
+            double ips = gmvaeImages > 0 ? gmvaeImages / gmvaeSeconds : pretrainImages > 0 ? pretrainImages / pretrainSeconds : 0;
             return new TrainResult(model, epoch, elapsed(), ips, last.nonEmpty(),
                     data.labels() == null ? Double.NaN : last.purity(), data.labels() == null ? null : last,
                     List.copyOf(history), budgetHit);
@@ -140,7 +146,7 @@ public final class GmvaeTraining {
 
         void pretrain() {
             if (o.pretrainEpochs == 0) return;
-            Adam pre = new Adam(model.params(), (float) o.lr);
+            Adam pre = new Adam(model.params(), (float) o.lr, kernels);
             Adam saved = adam;
             adam = pre;
             double start = elapsed();
@@ -151,6 +157,8 @@ public final class GmvaeTraining {
                     break;
                 }
                 EpochStats s = runEpoch("pretrain", e, o.pretrainEpochs, o.lr);
+                pretrainSeconds += s.seconds();
+                pretrainImages += s.images();
                 double per = (elapsed() - start) / (e + 1);
                 report("pretrain", e + 1, o.pretrainEpochs, s.meanTerms(), null, o.lr, s.images() / s.seconds(),
                         per * (o.pretrainEpochs - e - 1));
@@ -232,7 +240,8 @@ public final class GmvaeTraining {
             return new EpochStats(means, done, secs, hit);
         }
 
-        private final Tape tapeFull = new Tape(), tapeRest = new Tape();
+        private final Kernels kernels;
+        private final Tape tapeFull, tapeRest;
 
         void checkFinite(String term, Tensor v, String phase, int epoch, int batch) {
             float f = v.item();

@@ -87,12 +87,17 @@ public final class KMeans {
         return changed[0];
     }
 
-    /** Index of the centre nearest to point x[off..off+d). */
+    /** Index of the centre nearest to point x[off..off+d) (float arithmetic: this is the hot loop). */
     public static int nearest(float[] x, int off, float[] c, int k, int d) {
         int best = 0;
-        double bestD = Double.POSITIVE_INFINITY;
+        float bestD = Float.POSITIVE_INFINITY;
         for (int j = 0; j < k; j++) {
-            double dd = sqDist(x, off, c, j * d, d);
+            float dd = 0;
+            int co = j * d;
+            for (int t = 0; t < d; t++) {
+                float v = x[off + t] - c[co + t];
+                dd += v * v;
+            }
             if (dd < bestD) { bestD = dd; best = j; }
         }
         return best;

@@ -5,6 +5,7 @@ import gmvae4j.engine.Params;
 import gmvae4j.engine.Tape;
 import gmvae4j.engine.Tensor;
 import gmvae4j.engine.nn.Activation;
+import gmvae4j.engine.nn.Layer;
 import gmvae4j.engine.nn.Mlp;
 import gmvae4j.engine.ops.Clamp;
 
@@ -17,8 +18,9 @@ import java.util.SplittableRandom;
  * and a learned Gaussian mixture prior p(z) = Σ_c π_c N(μ_c, diag σ²_c). The loss is
  * {@link MixtureElbo}; q(c|x) for decoding is γ at z = μ(x).
  *
- * <p>Parameters: {@code encoder.*} (last layer outputs [μ | log σ²], 2z wide), {@code decoder.*}
- * (outputs Bernoulli logits), {@code prior.mu} [K,z], {@code prior.logvar} [K,z], {@code prior.alpha}
+ * <p>Architecture {@code mlp} (default) or {@code conv} ({@link ConvNets}). Parameters:
+ * {@code encoder.*} (last layer outputs [μ | log σ²], 2z wide), {@code decoder.*} (outputs
+ * Bernoulli logits), {@code prior.mu} [K,z], {@code prior.logvar} [K,z], {@code prior.alpha}
  * [1,K] (π = softmax(α); frozen at 0, i.e. uniform, unless π is learned).
  *
  * <p>Log-variances, of the encoder and of the prior, are clamped to [{@value #LOGVAR_MIN},
@@ -33,22 +35,30 @@ public final class MixtureGmvae implements TrainableGmvae {
 
     private final GmvaeConfig cfg;
     private final Params params = new Params();
-    private final Mlp encoder, decoder;
+    private final Layer encoder, decoder;   // an Mlp each, or the ConvNets pair
     private final Tensor priorMu, priorLogVar, priorAlpha;
     private final int k, zDim, dim;
 
     /** A fresh model with weights drawn from {@code seed}. */
     public MixtureGmvae(GmvaeConfig cfg, long seed) {
         if (!cfg.variant().equals("mixture")) throw new IllegalArgumentException("not a mixture config: " + cfg.variant());
-        if (!cfg.arch().equals("mlp")) throw new IllegalArgumentException("arch '" + cfg.arch() + "' is not available (only mlp)");
         this.cfg = cfg;
         this.k = cfg.k();
         this.zDim = cfg.z();
         this.dim = cfg.inputDim();
         SplittableRandom rng = new SplittableRandom(seed);
         Activation act = activation(cfg.activation());
-        encoder = Mlp.builder("encoder").sizes(widths(dim, cfg.hidden(), 2 * zDim)).hidden(act).build(params, rng);
-        decoder = Mlp.builder("decoder").sizes(widths(zDim, cfg.decoderHidden(), dim)).hidden(act).build(params, rng);
+        switch (cfg.arch()) {
+            case "mlp" -> {
+                encoder = Mlp.builder("encoder").sizes(widths(dim, cfg.hidden(), 2 * zDim)).hidden(act).build(params, rng);
+                decoder = Mlp.builder("decoder").sizes(widths(zDim, cfg.decoderHidden(), dim)).hidden(act).build(params, rng);
+            }
+            case "conv" -> {
+                encoder = new ConvNets.Encoder(params, cfg.rows(), cfg.cols(), cfg.hidden(), 2 * zDim, act, rng);
+                decoder = new ConvNets.Decoder(params, zDim, cfg.decoderHidden(), cfg.rows(), cfg.cols(), act, rng);
+            }
+            default -> throw new IllegalArgumentException("unknown architecture '" + cfg.arch() + "' (mlp or conv)");
+        }
         priorMu = params.add("prior.mu", k, zDim);
         Init.normal(priorMu, 1.0, rng);          // replaced by the k-means/GMM initialisation
         priorLogVar = params.add("prior.logvar", k, zDim);

@@ -38,7 +38,7 @@ public final class TrainOptions {
     /** Plain autoencoder epochs before the mixture is initialised (mixture variant). */
     public int pretrainEpochs = 10;
     /** k-means Lloyd iterations and diagonal-GMM EM steps of the initialisation. */
-    public int kmeansIterations = 50;
+    public int kmeansIterations = 25;
     public int emSteps = 10;
     /** Re-seed components that lost all their members (at the end of each epoch). */
     public boolean reseedDead = true;
@@ -46,6 +46,13 @@ public final class TrainOptions {
     public long seed = 1;
     /** Compute the posterior over the whole data set after every epoch (purity, exact non-empty count). */
     public boolean evaluateEachEpoch = true;
+
+    /**
+     * Kernels the training steps run on; null = the process-wide {@link gmvae4j.kernels.Backends#get()}.
+     * Tests pass the scalar backend to check bitwise reproducibility independently of the JIT (see
+     * GmvaeTrainingTest).
+     */
+    public gmvae4j.kernels.Kernels kernels = null;
 
     /** Save the model here at the end and after every epoch (atomically); null = do not save. */
     public Path out = null;

@@ -125,6 +125,17 @@ class MixtureElboTest {
     }
 
     @Test
+    void convArchitectureGradientMatchesFiniteDifferences() {
+        GmvaeConfig cfg = new GmvaeConfig("mixture", 3, 2, 8, 8, new int[] {6}, new int[] {5}, "conv", "tanh", true);
+        MixtureGmvae m = new MixtureGmvae(cfg, 5);
+        SplittableRandom rng = new SplittableRandom(2);
+        float[] x = rand(rng, 2 * 64, 0, 1), eps = rand(rng, m.noiseSize(2), -1.5, 1.5);
+        GradCheck.checkSampled(t -> m.loss(t, t.input(x, 0, 2, 64), eps).total(), allParams(m), 12);
+        float[] s = m.sample(0, 2, 1);
+        assertEquals(2 * 64, s.length);
+    }
+
+    @Test
     void lossTermsSumToTheTotal() {
         MixtureGmvae m = new MixtureGmvae(tiny("mixture"), 5);
         float[] x = rand(new SplittableRandom(1), 2 * 6, 0, 1), eps = new float[m.noiseSize(2)];

@@ -1,0 +1,50 @@
+package gmvae4j.cli;
+
+import gmvae4j.datasets.DataException;
+import gmvae4j.datasets.Dataset;
+import gmvae4j.datasets.Datasets;
+import gmvae4j.datasets.Glyphs;
+import gmvae4j.datasets.Split;
+
+import java.nio.file.Path;
+
+/**
+ * The data set flags shared by commands that read images: {@code --dataset NAME [--data DIR]
+ * [--split pool|train|test] [--limit N]}. {@code glyphs:N} generates N synthetic glyphs (e.g. the
+ * 145,600-image stand-in for the EMNIST pool used to check the memory budget).
+ */
+final class DataArgs {
+    private DataArgs() {}
+
+    /** Loads what the flags name; {@code defaultSplit} applies when --split is absent. */
+    static Dataset load(Args args, String dataset, String defaultSplit) {
+        Path dir = args.path("data", null);
+        Split split;
+        try {
+            split = Split.parse(args.string("split", defaultSplit));
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--" + e.getMessage());
+        }
+        int limit = args.integer("limit", 0);
+        if (limit < 0) throw new UserError("--limit must be positive, got " + limit);
+        Dataset d;
+        try {
+            if (dataset.startsWith("glyphs:")) {
+                int n;
+                try {
+                    n = Integer.parseInt(dataset.substring(7).replace("_", ""));
+                } catch (NumberFormatException e) {
+                    throw new UserError("--dataset glyphs:N needs a number of images, got '" + dataset + "'");
+                }
+                if (n < 1) throw new UserError("--dataset glyphs:N needs N ≥ 1");
+                d = Glyphs.generate(n, Glyphs.TRAIN_SEED, split);
+            } else {
+                d = Datasets.load(dataset, split, dir);
+            }
+        } catch (DataException | IllegalArgumentException e) {
+            throw new UserError(e.getMessage(), e);
+        }
+        if (limit > 0 && limit < d.n()) d = d.slice(0, limit);
+        return d;
+    }
+}

@@ -1,0 +1,96 @@
+package gmvae4j.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import gmvae4j.engine.gmvae.GmvaeIo;
+import gmvae4j.engine.gmvae.TrainableGmvae;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainCommandTest {
+
+    @TempDir Path tmp;
+
+    /** Runs Main with argv; returns {exit code, stdout, stderr}. */
+    static String[] run(String... argv) {
+        PrintStream out = System.out, err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            int rc = Main.run(argv);
+            return new String[] {String.valueOf(rc), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void unknownFlagIsAOneLineUserError() {
+        String[] r = run("train", "--dataset", "glyphs", "--out", tmp.resolve("m.gmvae").toString(), "--epoch", "3");
+        assertEquals("2", r[0]);
+        assertTrue(r[2].startsWith("gmvae train: unknown flag --epoch"), r[2]);
+        assertEquals(1, r[2].strip().lines().count(), r[2]);
+    }
+
+    @Test
+    void badValuesAreOneLineUserErrors() {
+        String out = tmp.resolve("m.gmvae").toString();
+        String[][] cases = {
+                {"train", "--dataset", "glyphs", "--out", out, "--variant", "vae"},
+                {"train", "--dataset", "glyphs", "--out", out, "--k", "0"},
+                {"train", "--dataset", "glyphs", "--out", out, "--hidden", "512,x"},
+                {"train", "--dataset", "glyphs"},
+                {"train", "--dataset", "glyphs", "--out", out, "--resume"},
+                {"train", "--dataset", "glyphs", "--out", out, "--arch", "conv", "--variant", "marginal"},
+                {"sample", "--model", tmp.resolve("none.gmvae").toString(), "--png", tmp.resolve("x.png").toString()},
+        };
+        for (String[] c : cases) {
+            String[] r = run(c);
+            assertEquals("2", r[0], String.join(" ", c) + " -> " + r[2]);
+            assertEquals(1, r[2].strip().lines().count(), r[2]);
+        }
+    }
+
+    @Test
+    void tinyGlyphsRunWritesAModelThatLoadsAndSamples() throws Exception {
+        Path model = tmp.resolve("g.gmvae");
+        String[] r = run("train", "--dataset", "glyphs", "--limit", "400", "--k", "8", "--z", "4", "--hidden", "32",
+                "--pretrain-epochs", "1", "--epochs", "2", "--batch", "64", "--out", model.toString(), "--json");
+        assertEquals("0", r[0], r[2]);
+        String[] lines = r[1].strip().split("\n");
+        String json = lines[lines.length - 1];
+        assertTrue(json.startsWith("{\"purity\":0.") && json.contains("\"epochs\":2") && json.contains("\"nonempty\":")
+                && json.contains("\"images_per_s\":") && json.contains("\"seconds\":"), json);
+        assertTrue(r[1].contains("train 2/2 rec "), r[1]);
+        TrainableGmvae m = GmvaeIo.load(model);
+        assertEquals(8, m.k());
+
+        // --resume continues to 3 epochs in total
+        r = run("train", "--dataset", "glyphs", "--limit", "400", "--k", "8", "--z", "4", "--hidden", "32",
+                "--epochs", "3", "--batch", "64", "--out", model.toString(), "--resume", "--json");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("resuming") && r[1].contains("train 3/3 "), r[1]);
+
+        Path png = tmp.resolve("s.png");
+        r = run("sample", "--model", model.toString(), "--components", "0,3,7", "--n", "5", "--png", png.toString(),
+                "--dataset", "glyphs", "--limit", "200");
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("component   size  majority  share"), r[1]);
+        var img = ImageIO.read(png.toFile());
+        assertEquals(3 * (28 * 2 + 1) + 1, img.getHeight());
+        assertTrue(Files.size(png) > 0);
+
+        r = run("sample", "--model", model.toString(), "--components", "8", "--png", png.toString());
+        assertEquals("2", r[0]);
+        assertTrue(r[2].contains("8 is not a component of this model (0..7)"), r[2]);
+    }
+}
