@@ -41,7 +41,7 @@ final class TrainTarget implements BenchCommand.Target {
         return """
                          --json           print one JSON object {"rows":[...],...} instead of the table
                          --threads N      threads, ours and the peer's (default 2)
-                         --steps N        timed steps per round (default 30; marginal: at most 6)
+                         --steps N        timed steps per round, after 30 warm-up steps (default 30; marginal: at most 6, 2 warm-up)
                          --rounds N       alternate ours and the peer N times (default 1)
                          --variant V      mixture, marginal or all (default all)
                          --no-peer        do not run PyTorch
@@ -94,7 +94,7 @@ final class TrainTarget implements BenchCommand.Target {
         List<TrainStepBench.Row> rows = new ArrayList<>();
         for (TrainStepBench.Case c : cases) {
             boolean big = c.variant().equals("marginal");
-            TrainStepBench b = new TrainStepBench(kernels, BATCH, big ? Math.min(steps, 6) : steps, big ? 2 : 10, rounds,
+            TrainStepBench b = new TrainStepBench(kernels, BATCH, big ? Math.min(steps, 6) : steps, big ? 2 : 30, rounds,
                     peer, System.err);
             TrainStepBench.Row r = b.run(c);
             rows.add(r);
