@@ -56,9 +56,10 @@ public final class TrainStepBench {
 
     public Row run(Case c) {
         Ours ours = new Ours(c.config(), kernels, batch);
-        // warm-up: the given steps and at least 2 s, so the JIT has compiled the hot loops (on 2 busy
-        // cores its compiler threads compete with the steps; 30 steps of a fresh JVM measured 42 ms, not 8)
-        long until = System.nanoTime() + 2_000_000_000L;
+        // warm-up: the given steps and at least 4 s, so the JIT has compiled the hot loops (on 2 busy
+        // cores its compiler threads compete with the steps: 30 steps of a fresh JVM measured 42 ms, not 8,
+        // and after 2 s the first row was still ~15% slow)
+        long until = System.nanoTime() + 4_000_000_000L;
         for (int i = 0; i < warmup || System.nanoTime() < until; i++) ours.steps(1, null);
         List<Double> mine = new ArrayList<>(), theirs = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {

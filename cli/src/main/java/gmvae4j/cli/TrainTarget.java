@@ -41,7 +41,7 @@ final class TrainTarget implements BenchCommand.Target {
         return """
                          --json           print one JSON object {"rows":[...],...} instead of the table
                          --threads N      threads, ours and the peer's (default 2)
-                         --steps N        timed steps per round, after 30 warm-up steps (default 30; marginal: at most 6, 2 warm-up)
+                         --steps N        timed steps per round, after at least 4 s of warm-up (default 30; marginal: at most 6)
                          --rounds N       alternate ours and the peer N times (default 1)
                          --variant V      mixture, marginal or all (default all)
                          --no-peer        do not run PyTorch
