@@ -69,12 +69,14 @@ public final class TorchPeer {
                 "--z", "" + z, "--hidden", join(hidden), "--batch", "" + batch, "--threads", "" + threads,
                 "--steps", "" + steps, "--warmup", "" + warmup));
         try {
-            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            // stderr joins stdout: on failure its last line (the Python exception) is the reason shown
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor();
             Matcher m = Pattern.compile("\"ms_per_step\":\\s*([0-9.eE+-]+)").matcher(out);
             if (p.exitValue() == 0 && m.find()) return Optional.of(Double.parseDouble(m.group(1)));
-            err.println("peer failed (exit " + p.exitValue() + "): " + out.strip());
+            String[] lines = out.strip().split("\n");
+            err.println("peer failed (exit " + p.exitValue() + "): " + (out.isBlank() ? "no output" : lines[lines.length - 1]));
         } catch (IOException e) {
             err.println("peer failed: " + e.getMessage());
         } catch (InterruptedException e) {
