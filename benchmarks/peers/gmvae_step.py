@@ -7,7 +7,8 @@ loss of gmvae4j (DESIGN.md section 3):
   mixture   encoder 784-H1-H2 -> (mu, logvar) of z; decoder z-H2-H1-784 (ReLU);
             learnable mu_c, logvar_c (K x z); uniform pi; gamma = softmax(log pi + log N(z; mu_c, var_c))
             loss = BCE + sum_c gamma_c KL-ish term - entropy term + sum_c gamma_c (log gamma_c - log pi_c)
-  marginal  shared trunk 784-H..; q(c|x) softmax head; K heads (mu_c(x), logvar_c(x)) as one linear
+  marginal  shared trunk 784-H.. (ReLU between layers, the last layer linear, as gmvae4j's
+            MarginalGmvae and the study); q(c|x) softmax head; K heads (mu_c(x), logvar_c(x)) as one linear
             layer of width K*2z; decoder run on all B*K codes; exact sum over c.
 
 The peer is given its best settings, not its defaults: OMP_WAIT_POLICY=PASSIVE (set below, before
@@ -79,7 +80,7 @@ class Mixture(nn.Module):
 class Marginal(nn.Module):
     def __init__(self, k, z, hidden, d=784):
         super().__init__()
-        self.trunk = mlp([d] + hidden, last_act=True)
+        self.trunk = mlp([d] + hidden)   # last trunk layer linear, like MarginalGmvae
         self.head_c = nn.Linear(hidden[-1], k)
         self.head_z = nn.Linear(hidden[-1], k * 2 * z)
         self.dec = mlp([z] + hidden[::-1] + [d])

@@ -24,13 +24,13 @@ final class BenchCommand implements Command {
 
     static Map<String, Target> targets() {
         Map<String, Target> t = new LinkedHashMap<>();
-        for (Target x : List.<Target>of(new KernelsTarget())) t.put(x.name(), x);
+        for (Target x : List.<Target>of(new KernelsTarget(), new TrainTarget())) t.put(x.name(), x);
         return t;
     }
 
     @Override public String name() { return "bench"; }
 
-    @Override public String summary() { return "measure the kernels (sgemm, conv2d) against OpenBLAS"; }
+    @Override public String summary() { return "measure the kernels against OpenBLAS, the training step against PyTorch"; }
 
     @Override public String usage() {
         StringBuilder sb = new StringBuilder("usage: ./gmvae bench TARGET [flags]\n\ntargets:\n");

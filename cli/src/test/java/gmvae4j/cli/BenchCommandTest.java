@@ -40,9 +40,30 @@ class BenchCommandTest {
     }
 
     @Test
+    void trainRejectsBadFlagsWithOneLine() {
+        String[][] cases = {
+                {"bench", "train", "--json", "--trheads", "2"},
+                {"bench", "train", "--json", "--threads", "0"},
+                {"bench", "train", "--json", "--steps", "0"},
+                {"bench", "train", "--json", "--rounds", "-1"},
+                {"bench", "train", "--json", "--variant", "both"},
+                {"bench", "train", "--json", "--peer", "/no/such/peer.py"},
+                {"bench", "train", "--json", "extra"},
+        };
+        String[] expected = {"unknown flag --trheads", "between 1 and 256", "--steps", "--rounds", "both",
+                "no such file", "no further arguments"};
+        for (int i = 0; i < cases.length; i++) {
+            String err = stderrOf(cases[i]);
+            assertTrue(err.contains(expected[i]), String.join(" ", cases[i]) + " -> " + err);
+            assertEquals(1, err.strip().lines().count(), "one line for " + String.join(" ", cases[i]) + ": " + err);
+        }
+    }
+
+    @Test
     void isListedWithItsUsage() {
         assertTrue(Main.commands().stream().anyMatch(c -> c.name().equals("bench")));
         String usage = new BenchCommand().usage();
         assertTrue(usage.contains("kernels") && usage.contains("--json") && usage.contains("--threads"), usage);
+        assertTrue(usage.contains("train") && usage.contains("--no-peer") && usage.contains("--epoch"), usage);
     }
 }

@@ -219,7 +219,10 @@ class OpGradientProperties {
     void reparameterisedSampleThroughLogDensity(@ForAll @IntRange(min = 1, max = 4) int rows, @ForAll @IntRange(min = 1, max = 4) int d,
                                                 @ForAll long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
-        Tensor mu = leaf(rng, rows, d), lv = uniform(rng, -1.5, 1.5, rows, d), muK = leaf(rng, 3, d), lvK = leaf(rng, 3, d);
+        Tensor mu = leaf(rng, rows, d), lv = uniform(rng, -1.5, 1.5, rows, d), muK = leaf(rng, 3, d);
+        // lvK in the same range as the other log-variances: drawn N(0,1) it reached −1.7 (precision 5.3), where
+        // the float finite difference of this chain is off by 2% (seen with the old and the new pairs op alike)
+        Tensor lvK = uniform(rng, -1.5, 1.5, 3, d);
         Tensor eps = Tensor.zeros(rows, d);
         for (int i = 0; i < eps.size(); i++) eps.set(i, (float) rng.nextGaussian());
         GradCheck.check(t -> {

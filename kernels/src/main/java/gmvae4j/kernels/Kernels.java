@@ -43,6 +43,50 @@ public interface Kernels {
                float[] b, int bOff, int ldb,
                float beta, float[] c, int cOff, int ldc);
 
+    // ---------------------------------------------------------------- every row against every component
+
+    /**
+     * out[b,k] = Σ_j (x[b,j] − cT[j,k])² · wT[j,k] for x [rows, d] and the component tables cT, wT
+     * stored transposed, [d, kk]: the weighted squared distance of every row to every component
+     * (the Gaussian mixture responsibilities are made of it). Transposed because d (a latent size,
+     * 10 to 32) is short and kk (components, 100) is not: the long loop is the one vectorised.
+     */
+    default void pairSqDist(int rows, int d, int kk, float[] x, int xo, float[] cT, int co, float[] wT, int wo,
+                            float[] out, int oo) {
+        for (int b = 0; b < rows; b++)
+            for (int k = 0; k < kk; k++) {
+                float q = 0;
+                for (int j = 0; j < d; j++) {
+                    float diff = x[xo + b * d + j] - cT[co + j * kk + k];
+                    q += diff * diff * wT[wo + j * kk + k];
+                }
+                out[oo + b * kk + k] = q;
+            }
+    }
+
+    /**
+     * Backward of {@link #pairSqDist} for the output gradient g [rows, kk], accumulating: with
+     * diff = x[b,j] − cT[j,k], gx[b,j] += Σ_k 2·g·diff·w, gcT[j,k] −= Σ_b 2·g·diff·w,
+     * gwT[j,k] += Σ_b g·diff².
+     */
+    default void pairSqDistBackward(int rows, int d, int kk, float[] x, int xo, float[] cT, int co, float[] wT, int wo,
+                                    float[] g, int go, float[] gx, int gxo, float[] gcT, int gco, float[] gwT, int gwo) {
+        for (int b = 0; b < rows; b++)
+            for (int j = 0; j < d; j++) {
+                float sx = 0;
+                for (int k = 0; k < kk; k++) {
+                    int jk = j * kk + k;
+                    float diff = x[xo + b * d + j] - cT[co + jk];
+                    float gd = g[go + b * kk + k] * diff;
+                    float t = 2f * gd * wT[wo + jk];
+                    sx += t;
+                    gcT[gco + jk] -= t;
+                    gwT[gwo + jk] += gd * diff;
+                }
+                gx[gxo + b * d + j] += sx;
+            }
+    }
+
     // ---------------------------------------------------------------- elementwise, n elements
 
     /** out = a + b */

@@ -437,4 +437,62 @@ public final class VectorKernels implements Kernels {
             }
         });
     }
+    @Override
+    public void pairSqDist(int rows, int d, int kk, float[] x, int xo, float[] cT, int co, float[] wT, int wo,
+                           float[] out, int oo) {
+        int e = S.loopBound(kk);
+        for (int b = 0; b < rows; b++) {
+            int xr = xo + b * d, orow = oo + b * kk;
+            int k = 0;
+            for (; k < e; k += L) {     // one vector of components, all of d, kept in a register
+                FloatVector acc = FloatVector.zero(S);
+                for (int j = 0; j < d; j++) {
+                    FloatVector diff = FloatVector.fromArray(S, cT, co + j * kk + k).neg().add(x[xr + j]);
+                    acc = diff.mul(diff).fma(FloatVector.fromArray(S, wT, wo + j * kk + k), acc);
+                }
+                acc.intoArray(out, orow + k);
+            }
+            for (; k < kk; k++) {
+                float q = 0;
+                for (int j = 0; j < d; j++) {
+                    float diff = x[xr + j] - cT[co + j * kk + k];
+                    q += diff * diff * wT[wo + j * kk + k];
+                }
+                out[orow + k] = q;
+            }
+        }
+    }
+
+    @Override
+    public void pairSqDistBackward(int rows, int d, int kk, float[] x, int xo, float[] cT, int co, float[] wT, int wo,
+                                   float[] g, int go, float[] gx, int gxo, float[] gcT, int gco, float[] gwT, int gwo) {
+        int e = S.loopBound(kk);
+        for (int b = 0; b < rows; b++) {
+            int gr = go + b * kk;
+            for (int j = 0; j < d; j++) {
+                float xj = x[xo + b * d + j];
+                int r = j * kk;
+                FloatVector sx = FloatVector.zero(S);
+                int k = 0;
+                for (; k < e; k += L) {
+                    FloatVector diff = FloatVector.fromArray(S, cT, co + r + k).neg().add(xj);
+                    FloatVector gd = FloatVector.fromArray(S, g, gr + k).mul(diff);
+                    FloatVector t = gd.mul(FloatVector.fromArray(S, wT, wo + r + k)).mul(2f);
+                    sx = sx.add(t);
+                    FloatVector.fromArray(S, gcT, gco + r + k).sub(t).intoArray(gcT, gco + r + k);
+                    gd.fma(diff, FloatVector.fromArray(S, gwT, gwo + r + k)).intoArray(gwT, gwo + r + k);
+                }
+                float s = sx.reduceLanes(VectorOperators.ADD);
+                for (; k < kk; k++) {
+                    float diff = xj - cT[co + r + k];
+                    float gd = g[gr + k] * diff;
+                    float t = 2f * gd * wT[wo + r + k];
+                    s += t;
+                    gcT[gco + r + k] -= t;
+                    gwT[gwo + r + k] += gd * diff;
+                }
+                gx[gxo + b * d + j] += s;
+            }
+        }
+    }
 }

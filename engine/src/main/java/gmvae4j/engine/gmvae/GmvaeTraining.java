@@ -159,9 +159,11 @@ public final class GmvaeTraining {
                 EpochStats s = runEpoch("pretrain", e, o.pretrainEpochs, o.lr);
                 pretrainSeconds += s.seconds();
                 pretrainImages += s.images();
+                // a GMVAE epoch costs about what a pretraining epoch does: the ETA covers both phases
                 double per = (elapsed() - start) / (e + 1);
-                report("pretrain", e + 1, o.pretrainEpochs, s.meanTerms(), null, o.lr, s.images() / s.seconds(),
-                        per * (o.pretrainEpochs - e - 1));
+                double eta = per * (o.pretrainEpochs - e - 1 + o.epochs);
+                if (o.minutes > 0) eta = Math.min(eta, Math.max(0, o.minutes * 60 - elapsed()));
+                report("pretrain", e + 1, o.pretrainEpochs, s.meanTerms(), null, o.lr, s.images() / s.seconds(), eta);
                 if (s.budgetHit()) { budgetHit = true; break; }
             }
             adam = saved;

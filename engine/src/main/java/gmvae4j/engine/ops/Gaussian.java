@@ -122,50 +122,7 @@ public final class Gaussian {
         if (mu.cols() != d || logVar.rows() != kk || logVar.cols() != d)
             throw new IllegalArgumentException("pairs: z is [" + rows + "," + d + "], mu [" + mu.rows() + "," + mu.cols()
                     + "], logVar [" + logVar.rows() + "," + logVar.cols() + "]");
-        boolean rg = t.needsGrad(z, mu) || t.needsGrad(logVar);
-        Tensor y = t.matrix(rows, kk, rg);
-        // per component: the constant −½ Σ_j (log 2π + lv_kj) and the precisions e^−lv
-        Tensor prec = t.scratch(kk, d);
-        Tensor cst = t.scratch(kk, 1);
-        for (int k = 0; k < kk; k++) {
-            double s = 0;
-            for (int j = 0; j < d; j++) {
-                float lv = clamp(logVar.data[logVar.off + k * d + j]);
-                prec.data[prec.off + k * d + j] = (float) Math.exp(-lv);
-                s += LOG_2PI + lv;
-            }
-            cst.data[cst.off + k] = (float) (-0.5 * s);
-        }
-        for (int b = 0; b < rows; b++) {
-            int zi = z.off + b * d;
-            for (int k = 0; k < kk; k++) {
-                int mi = mu.off + k * d, pi = prec.off + k * d;
-                float q = 0;
-                for (int j = 0; j < d; j++) {
-                    float diff = z.data[zi + j] - mu.data[mi + j];
-                    q += diff * diff * prec.data[pi + j];
-                }
-                y.data[y.off + b * kk + k] = cst.data[cst.off + k] - 0.5f * q;
-            }
-        }
-        if (rg) t.record(() -> {
-            for (int b = 0; b < rows; b++) {
-                for (int k = 0; k < kk; k++) {
-                    float g = y.grad[y.gradOff + b * kk + k];
-                    if (g == 0f) continue;
-                    for (int j = 0; j < d; j++) {
-                        int zj = b * d + j, kj = k * d + j;
-                        float diff = z.data[z.off + zj] - mu.data[mu.off + kj];
-                        float u = diff * prec.data[prec.off + kj];
-                        if (z.requiresGrad()) z.grad[z.gradOff + zj] -= g * u;
-                        if (mu.requiresGrad()) mu.grad[mu.gradOff + kj] += g * u;
-                        if (logVar.requiresGrad() && inside(logVar.data[logVar.off + kj]))
-                            logVar.grad[logVar.gradOff + kj] += g * -0.5f * (1f - diff * u);
-                    }
-                }
-            }
-        });
-        return y;
+        return GaussianPairs.apply(t, z, mu, logVar);
     }
 
     /**

@@ -1,0 +1,93 @@
+package gmvae4j.benchmarks;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The PyTorch peer of {@code bench train}: runs {@code benchmarks/peers/gmvae_step.py} in a child
+ * process with a given configuration and reads the median step time from the one JSON line it prints.
+ *
+ * <p>Which python: the first of {@code /usr/bin/python3} and {@code python3} (on PATH) that can
+ * {@code import torch}; none → the peer is absent and {@link #why()} says so in one line.
+ */
+public final class TorchPeer {
+
+    private final Path script;
+    private final String python;
+    private final String why;
+
+    private TorchPeer(Path script, String python, String why) {
+        this.script = script;
+        this.python = python;
+        this.why = why;
+    }
+
+    /** Finds python with torch and the script; check {@link #available()}. */
+    public static TorchPeer locate(Path script) {
+        if (script == null || !Files.isRegularFile(script))
+            return new TorchPeer(null, null, "peer script not found (" + (script == null ? "benchmarks/peers/gmvae_step.py" : script)
+                    + "); pass --peer PATH");
+        for (String py : List.of("/usr/bin/python3", "python3")) {
+            if (py.startsWith("/") && !Files.isExecutable(Path.of(py))) continue;
+            try {
+                Process p = new ProcessBuilder(py, "-c", "import torch").redirectErrorStream(true).start();
+                p.getInputStream().readAllBytes();
+                if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) return new TorchPeer(script, py, null);
+            } catch (IOException e) {
+                // not there: try the next one
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return new TorchPeer(script, null, "no python3 with torch (tried /usr/bin/python3 and python3 on PATH)");
+    }
+
+    public boolean available() { return python != null; }
+
+    /** Why the peer is absent (null when available). */
+    public String why() { return why; }
+
+    /** The interpreter used. */
+    public String python() { return python; }
+
+    /**
+     * Median ms per step of the peer, or empty with the reason printed to {@code err} when the run
+     * failed.
+     */
+    public Optional<Double> msPerStep(String variant, int k, int z, int[] hidden, int batch, int threads, int steps,
+                                      int warmup, java.io.PrintStream err) {
+        List<String> cmd = new ArrayList<>(List.of(python, script.toString(), "--variant", variant, "--k", "" + k,
+                "--z", "" + z, "--hidden", join(hidden), "--batch", "" + batch, "--threads", "" + threads,
+                "--steps", "" + steps, "--warmup", "" + warmup));
+        try {
+            // stderr joins stdout: on failure its last line (the Python exception) is the reason shown
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            Matcher m = Pattern.compile("\"ms_per_step\":\\s*([0-9.eE+-]+)").matcher(out);
+            if (p.exitValue() == 0 && m.find()) return Optional.of(Double.parseDouble(m.group(1)));
+            String[] lines = out.strip().split("\n");
+            err.println("peer failed (exit " + p.exitValue() + "): " + (out.isBlank() ? "no output" : lines[lines.length - 1]));
+        } catch (IOException e) {
+            err.println("peer failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return Optional.empty();
+    }
+
+    static String join(int[] a) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < a.length; i++) sb.append(i > 0 ? "," : "").append(a[i]);
+        return sb.toString();
+    }
+}

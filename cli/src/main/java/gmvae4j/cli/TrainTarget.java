@@ -1,0 +1,147 @@
+package gmvae4j.cli;
+
+import gmvae4j.benchmarks.EpochBench;
+import gmvae4j.benchmarks.TorchPeer;
+import gmvae4j.benchmarks.TrainStepBench;
+import gmvae4j.datasets.DataException;
+import gmvae4j.datasets.Dataset;
+import gmvae4j.datasets.Datasets;
+import gmvae4j.datasets.Split;
+import gmvae4j.kernels.Backends;
+import gmvae4j.kernels.Kernels;
+import gmvae4j.kernels.VectorKernels;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code bench train}: our GMVAE training step against PyTorch's on the same architecture, batch
+ * and thread count ({@link TrainStepBench}), and optionally one real epoch on a data set
+ * ({@link EpochBench}) with its throughput and peak heap.
+ *
+ * <p>Configurations: {@code mixture} as {@code gmvae train} runs it by default (K=100, z=10,
+ * 512-512), the same at z=32, and {@code marginal} at the reduced size K=100, z=32, trunk 512-512
+ * (its decoder runs on all B·K codes, about 60x the mixture step: fewer steps are timed).
+ */
+final class TrainTarget implements BenchCommand.Target {
+
+    static final int BATCH = 128;
+
+    @Override public String name() { return "train"; }
+
+    @Override public String summary() {
+        return "one GMVAE training step (forward+backward+Adam, batch 128), ours vs PyTorch, in ms";
+    }
+
+    @Override public String flags() {
+        return """
+                         --json           print one JSON object {"rows":[...],...} instead of the table
+                         --threads N      threads, ours and the peer's (default 2)
+                         --steps N        timed steps per round, after at least 4 s of warm-up (default 30; marginal: at most 6)
+                         --rounds N       alternate ours and the peer N times (default 1)
+                         --variant V      mixture, marginal or all (default all)
+                         --no-peer        do not run PyTorch
+                         --peer PATH      the peer script (default benchmarks/peers/gmvae_step.py of this checkout)
+                         --epoch          also time one GMVAE epoch on --dataset (default mnist) and report peak heap
+                         --data DIR       where the data set is (else $GMVAE_DATA)
+                """;
+    }
+
+    @Override public int run(Args args) throws Exception {
+        boolean json = args.flag("json");
+        int threads = args.integer("threads", 2);
+        int steps = args.integer("steps", 30);
+        int rounds = args.integer("rounds", 1);
+        String variant = args.choice("variant", "all", "mixture", "marginal", "all");
+        boolean noPeer = args.flag("no-peer");
+        Path peerPath = args.path("peer", null);
+        boolean epoch = args.flag("epoch");
+        String dataset = args.string("dataset", "mnist");
+        Path dataDir = args.path("data", null);
+        args.finish();
+        if (args.positionals().size() > 1)
+            throw new UserError("bench train takes no further arguments, got '" + args.positionals().get(1) + "'");
+        if (threads < 1 || threads > 256) throw new UserError("--threads must be between 1 and 256, got " + threads);
+        if (steps < 1) throw new UserError("--steps must be at least 1, got " + steps);
+        if (rounds < 1) throw new UserError("--rounds must be at least 1, got " + rounds);
+        if (peerPath != null && !Files.isRegularFile(peerPath)) throw new UserError("--peer: no such file " + peerPath);
+        if (!Backends.vectorApiPresent())
+            throw new UserError("bench train measures the Vector API kernels: run it with ./gmvae, or java "
+                    + "--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -jar ...");
+
+        PrintStream progress = json ? System.err : System.out;
+        Kernels kernels = new VectorKernels(threads);
+        TorchPeer peer = null;
+        if (!noPeer) {
+            peer = TorchPeer.locate(peerPath != null ? peerPath : defaultScript());
+            if (!peer.available()) System.err.println("bench train: no peer: " + peer.why());
+        }
+        progress.println("bench train: " + kernels.name() + ", " + threads + " thread(s), batch " + BATCH
+                + ", median ms per step (forward + backward + Adam)"
+                + (peer != null && peer.available() ? "; peer: PyTorch via " + peer.python() : ""));
+
+        List<TrainStepBench.Case> cases = new ArrayList<>();
+        if (!variant.equals("marginal")) {
+            cases.add(new TrainStepBench.Case("mixture", 100, 10, new int[] {512, 512}));
+            cases.add(new TrainStepBench.Case("mixture", 100, 32, new int[] {512, 512}));
+        }
+        if (!variant.equals("mixture")) cases.add(new TrainStepBench.Case("marginal", 100, 32, new int[] {512, 512}));
+
+        List<TrainStepBench.Row> rows = new ArrayList<>();
+        for (TrainStepBench.Case c : cases) {
+            boolean big = c.variant().equals("marginal");
+            TrainStepBench b = new TrainStepBench(kernels, BATCH, big ? Math.min(steps, 6) : steps, big ? 2 : 30, rounds,
+                    peer, System.err);
+            TrainStepBench.Row r = b.run(c);
+            rows.add(r);
+            progress.println(TrainStepBench.line(r));
+        }
+
+        String epochJson = "null";
+        if (epoch) {
+            Path dir = dataDir != null ? dataDir : System.getenv("GMVAE_DATA") != null ? Path.of(System.getenv("GMVAE_DATA")) : null;
+            if (dir == null) {
+                System.err.println("bench train: --epoch skipped: no --data DIR and no GMVAE_DATA");
+            } else {
+                Dataset data;
+                try {
+                    data = Datasets.load(dataset, Split.parse("pool"), dir);
+                } catch (DataException | IllegalArgumentException e) {
+                    throw new UserError(e.getMessage(), e);
+                }
+                EpochBench.Result e = EpochBench.run(data, "mixture", 10, kernels);
+                progress.printf(Locale.ROOT, "epoch: mixture K=100 z=10 on %s pool, %d images: %.0f images/s (%.1f s with "
+                                + "initialisation and the posterior pass); peak heap %.0f MiB of %.0f MiB max%n",
+                        dataset, e.images(), e.imagesPerSecond(), e.seconds(), e.peakHeapBytes() / 1048576.0,
+                        e.maxHeapBytes() / 1048576.0);
+                epochJson = String.format(Locale.ROOT,
+                        "{\"dataset\":\"%s\",\"images\":%d,\"images_per_s\":%.1f,\"seconds\":%.2f,\"peak_heap_mib\":%.1f,\"max_heap_mib\":%.1f}",
+                        dataset, e.images(), e.imagesPerSecond(), e.seconds(), e.peakHeapBytes() / 1048576.0,
+                        e.maxHeapBytes() / 1048576.0);
+            }
+        }
+        if (json) {
+            System.out.println("{\"backend\":\"" + kernels.name() + "\",\"rows\":" + TrainStepBench.jsonRows(rows)
+                    + ",\"epoch\":" + epochJson + String.format(Locale.ROOT, ",\"peak_heap_mib\":%.1f", EpochBench.peakHeap() / 1048576.0)
+                    + ",\"peer\":" + (peer != null && peer.available() ? "\"" + peer.python() + "\"" : "null") + "}");
+        }
+        return 0;
+    }
+
+    /** benchmarks/peers/gmvae_step.py next to the jar's checkout (cli/target/gmvae.jar), else under the working directory. */
+    static Path defaultScript() {
+        Path rel = Path.of("benchmarks", "peers", "gmvae_step.py");
+        try {
+            Path jar = Path.of(TrainTarget.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path root = jar.getParent() != null && jar.getParent().getParent() != null ? jar.getParent().getParent().getParent() : null;
+            if (root != null && Files.isRegularFile(root.resolve(rel))) return root.resolve(rel);
+        } catch (Exception e) {
+            // no code source (unusual class loader): fall back to the working directory
+        }
+        return Files.isRegularFile(rel) ? rel.toAbsolutePath() : null;
+    }
+}
