@@ -38,7 +38,7 @@ final class TrainCommand implements Command {
                   --arch mlp|conv       mlp (default) or conv: 2 conv layers (32, 64 channels) + --hidden MLP,
                                         mirrored by transposed convolutions (mixture only)
                   --learn-prior         learn π = softmax(α) instead of a uniform prior
-                  --epochs E            GMVAE epochs after pretraining (default 30)
+                  --epochs E            GMVAE epochs after pretraining (default 50)
                   --pretrain-epochs P   autoencoder epochs before the k-means/GMM init (mixture; default 10)
                   --minutes M           wall-clock budget for the whole run (stops cleanly, saves)
                   --batch B             mini-batch size (default 128)
