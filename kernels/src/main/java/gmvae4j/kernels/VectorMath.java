@@ -1,0 +1,250 @@
+package gmvae4j.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Bitwise-reproducible float exp, log, log1p, tanh, sigmoid and softplus, on vectors and on
+ * single floats.
+ *
+ * <p><b>Why this exists.</b> {@code FloatVector.lanewise(EXP / LOG / LOG1P / TANH)} is computed
+ * by Java {@link Math} calls per lane while a method runs interpreted or in C1, and by the SVML
+ * intrinsic once C2 has compiled it. The two differ in the last bit for some inputs, so the same
+ * training run gave different models depending on when the JIT kicked in (two CLI runs with one
+ * seed differed; in one JVM the first runs differed from later ones). Everything here is built
+ * only from operations that IEEE 754 rounds exactly and that the Vector API therefore computes
+ * identically in every execution mode: add, sub, mul, div, fma, min/max, compares and blends,
+ * integer adds/shifts/ands on the bits. The results depend only on the input bits.
+ *
+ * <p>The scalar overloads do the very same operations in the same order ({@link Math#fma} for
+ * each vector fma, an {@code if} for each blend), so a value computed in a loop's scalar tail is
+ * bit-identical to the same value computed in a vector lane.
+ *
+ * <p><b>Where the constants come from.</b> exp and log are the single-precision Cephes
+ * algorithms (S. L. Moshier, Cephes Math Library, {@code expf.c} and {@code logf.c}; the same
+ * polynomials are used by Sleef's and many SIMD libraries' float paths): Cody-Waite range
+ * reduction with ln 2 split as 0.693359375 (exactly representable, few significant bits) plus
+ * -2.12194440e-4, and the Cephes minimax polynomials. tanh is Cephes {@code tanhf.c}: an odd
+ * polynomial for |x| < 0.625, else 1 - 2/(e^{2|x|} + 1). Measured error against
+ * {@link StrictMath}: see VectorMathTest (at most a few ulp).
+ */
+final class VectorMath {
+    private VectorMath() {}
+
+    // ---------------------------------------------------------------- constants
+
+    /** 1.5·2^23: adding it rounds a float of magnitude below 2^22 to an integer (ties to even). */
+    private static final float MAGIC = 12582912f;
+    private static final int MAGIC_BITS = 0x4B400000;
+
+    private static final float LOG2E = 1.44269504088896341f;
+    /** ln 2 = LN2_HI + LN2_LO; LN2_HI has 9 significant bits so n·LN2_HI is exact for |n| < 2^15. */
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+
+    /** exp is clamped to [EXP_LO, EXP_HI]: below, the result rounds to 0; above, to +inf. */
+    private static final float EXP_LO = -104f;
+    private static final float EXP_HI = 89f;
+
+    // Cephes expf: e^r ≈ 1 + r + r²·P(r) on |r| <= ln2/2
+    private static final float E0 = 1.9875691500e-4f, E1 = 1.3981999507e-3f, E2 = 8.3334519073e-3f,
+            E3 = 4.1665795894e-2f, E4 = 1.6666665459e-1f, E5 = 5.0000001201e-1f;
+
+    // Cephes logf: log(1+m) ≈ m - m²/2 + m³·P(m) on sqrt(1/2)-1 <= m < sqrt(2)-1
+    private static final float SQRTHF = 0.707106781186547524f;
+    private static final float L0 = 7.0376836292e-2f, L1 = -1.1514610310e-1f, L2 = 1.1676998740e-1f,
+            L3 = -1.2420140846e-1f, L4 = 1.4249322787e-1f, L5 = -1.6668057665e-1f,
+            L6 = 2.0000714765e-1f, L7 = -2.4999993993e-1f, L8 = 3.3333331174e-1f;
+
+    // Cephes tanhf, |x| < 0.625: x + x·z·P(z), z = x²
+    private static final float TANH_SMALL = 0.625f;
+    private static final float T0 = -5.70498872745e-3f, T1 = 2.06390887954e-2f, T2 = -5.37397155531e-2f,
+            T3 = 1.33314422036e-1f, T4 = -3.33332819422e-1f;
+
+    // ---------------------------------------------------------------- exp
+
+    static FloatVector exp(FloatVector x) {
+        FloatVector xc = x.max(EXP_LO).min(EXP_HI);                 // NaN stays NaN
+        FloatVector t = xc.fma(LOG2E, MAGIC);          // MAGIC + round(x·log2 e)
+        FloatVector n = t.sub(MAGIC);
+        FloatVector r = n.fma(x.broadcast(-LN2_HI), xc);                          // x - n·ln2, in two steps
+        r = n.fma(x.broadcast(-LN2_LO), r);
+        FloatVector p = r.fma(E0, E1);
+        p = p.fma(r, x.broadcast(E2));
+        p = p.fma(r, x.broadcast(E3));
+        p = p.fma(r, x.broadcast(E4));
+        p = p.fma(r, x.broadcast(E5));
+        p = p.fma(r.mul(r), r).add(1f);
+        // 2^n as two factors 2^(n>>1)·2^(n-(n>>1)), each a normal float for n in [-150, 128],
+        // so results in the subnormal range are rounded once, in the last multiply.
+        IntVector ni = t.reinterpretAsInts().sub(MAGIC_BITS);
+        IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
+        IntVector n2 = ni.sub(n1);
+        FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.mul(s1).mul(s2);
+    }
+
+    static float exp(float x) {
+        float xc = Math.min(Math.max(x, EXP_LO), EXP_HI);
+        float t = Math.fma(xc, LOG2E, MAGIC);
+        float n = t - MAGIC;
+        float r = Math.fma(n, -LN2_HI, xc);
+        r = Math.fma(n, -LN2_LO, r);
+        float p = Math.fma(r, E0, E1);
+        p = Math.fma(p, r, E2);
+        p = Math.fma(p, r, E3);
+        p = Math.fma(p, r, E4);
+        p = Math.fma(p, r, E5);
+        p = Math.fma(p, r * r, r) + 1f;
+        int ni = Float.floatToRawIntBits(t) - MAGIC_BITS;
+        int n1 = ni >> 1, n2 = ni - n1;
+        return p * Float.intBitsToFloat((n1 + 127) << 23) * Float.intBitsToFloat((n2 + 127) << 23);
+    }
+
+    // ---------------------------------------------------------------- log
+
+    static FloatVector log(FloatVector x) {
+        // subnormals: scale by 2^23 first so the exponent field is meaningful
+        VectorMask<Float> sub = x.compare(VectorOperators.LT, 0x1p-126f);
+        FloatVector xs = x.mul(0x1p23f, sub);
+        IntVector bits = xs.reinterpretAsInts();
+        // exponent as a float, exactly: (biased exponent - 126) through the MAGIC trick
+        FloatVector e = bits.lanewise(VectorOperators.LSHR, 23).add(MAGIC_BITS - 126)
+                .reinterpretAsFloats().sub(MAGIC);
+        e = e.sub(23f, sub);
+        FloatVector m = bits.and(0x007fffff).or(0x3f000000).reinterpretAsFloats();   // [0.5, 1)
+        VectorMask<Float> lo = m.compare(VectorOperators.LT, SQRTHF);
+        e = e.sub(1f, lo);
+        m = m.add(m, lo).sub(1f);                                    // now in [sqrt(.5)-1, sqrt(2)-1)
+        FloatVector z = m.mul(m);
+        FloatVector y = m.fma(L0, L1);
+        y = y.fma(m, x.broadcast(L2));
+        y = y.fma(m, x.broadcast(L3));
+        y = y.fma(m, x.broadcast(L4));
+        y = y.fma(m, x.broadcast(L5));
+        y = y.fma(m, x.broadcast(L6));
+        y = y.fma(m, x.broadcast(L7));
+        y = y.fma(m, x.broadcast(L8));
+        y = y.mul(m).mul(z);
+        y = e.fma(x.broadcast(LN2_LO), y);
+        y = z.fma(x.broadcast(-0.5f), y);
+        FloatVector res = e.fma(x.broadcast(LN2_HI), m.add(y));
+        res = res.blend(x, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+        res = res.blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0f));
+        VectorMask<Float> nan = x.compare(VectorOperators.LT, 0f).or(x.test(VectorOperators.IS_NAN));
+        return res.blend(Float.NaN, nan);
+    }
+
+    static float log(float x) {
+        boolean sub = x < 0x1p-126f;
+        float xs = sub ? x * 0x1p23f : x;
+        int bits = Float.floatToRawIntBits(xs);
+        float e = Float.intBitsToFloat((bits >>> 23) + (MAGIC_BITS - 126)) - MAGIC;
+        if (sub) e = e - 23f;
+        float m = Float.intBitsToFloat((bits & 0x007fffff) | 0x3f000000);
+        if (m < SQRTHF) {
+            e = e - 1f;
+            m = m + m;
+        }
+        m = m - 1f;
+        float z = m * m;
+        float y = Math.fma(m, L0, L1);
+        y = Math.fma(y, m, L2);
+        y = Math.fma(y, m, L3);
+        y = Math.fma(y, m, L4);
+        y = Math.fma(y, m, L5);
+        y = Math.fma(y, m, L6);
+        y = Math.fma(y, m, L7);
+        y = Math.fma(y, m, L8);
+        y = y * m * z;
+        y = Math.fma(e, LN2_LO, y);
+        y = Math.fma(z, -0.5f, y);
+        float res = Math.fma(e, LN2_HI, m + y);
+        if (x == Float.POSITIVE_INFINITY) res = x;
+        if (x == 0f) res = Float.NEGATIVE_INFINITY;
+        if (x < 0f || x != x) res = Float.NaN;
+        return res;
+    }
+
+    // ---------------------------------------------------------------- log1p
+
+    /**
+     * log(1+u) = log(w)·u/(w-1) with w = 1+u rounded (the classic compensation: the rounding
+     * error of w cancels to first order), and u itself where w rounds to 1.
+     */
+    static FloatVector log1p(FloatVector u) {
+        FloatVector w = u.add(1f);
+        FloatVector res = log(w).mul(u.div(w.sub(1f)));
+        res = res.blend(u, w.compare(VectorOperators.EQ, 1f));
+        return res.blend(w, w.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+    }
+
+    static float log1p(float u) {
+        float w = u + 1f;
+        float res = log(w) * (u / (w - 1f));
+        if (w == 1f) res = u;
+        if (w == Float.POSITIVE_INFINITY) res = w;
+        return res;
+    }
+
+    // ---------------------------------------------------------------- tanh
+
+    static FloatVector tanh(FloatVector x) {
+        FloatVector a = x.abs();
+        FloatVector z = x.mul(x);
+        FloatVector p = z.fma(T0, T1);
+        p = p.fma(z, x.broadcast(T2));
+        p = p.fma(z, x.broadcast(T3));
+        p = p.fma(z, x.broadcast(T4));
+        FloatVector small = p.mul(z).fma(x, x);
+        // 1 - 2/(e^{2|x|}+1): e^{2|x|} = +inf for |x| > 44.4 gives exactly 1
+        FloatVector big = x.broadcast(1f).sub(x.broadcast(2f).div(exp(a.add(a)).add(1f)));
+        IntVector sign = x.reinterpretAsInts().and(0x80000000);
+        big = big.reinterpretAsInts().or(sign).reinterpretAsFloats();
+        return big.blend(small, a.compare(VectorOperators.LT, TANH_SMALL));
+    }
+
+    static float tanh(float x) {
+        float a = Math.abs(x);
+        float z = x * x;
+        if (a < TANH_SMALL) {
+            float p = Math.fma(z, T0, T1);
+            p = Math.fma(p, z, T2);
+            p = Math.fma(p, z, T3);
+            p = Math.fma(p, z, T4);
+            return Math.fma(p * z, x, x);
+        }
+        float big = 1f - 2f / (exp(a + a) + 1f);
+        return Float.intBitsToFloat(Float.floatToRawIntBits(big) | (Float.floatToRawIntBits(x) & 0x80000000));
+    }
+
+    // ---------------------------------------------------------------- sigmoid, softplus
+
+    /**
+     * With e = e^-|x|: 1/(1+e) for x >= 0, e·1/(1+e) for x < 0, so large negative x gives the
+     * tiny (possibly subnormal) true value instead of 0, and nothing overflows.
+     */
+    static FloatVector sigmoid(FloatVector x) {
+        FloatVector e = exp(x.abs().neg());
+        FloatVector d = x.broadcast(1f).div(e.add(1f));
+        return d.blend(e.mul(d), x.compare(VectorOperators.LT, 0f));
+    }
+
+    static float sigmoid(float x) {
+        float e = exp(-Math.abs(x));
+        float d = 1f / (e + 1f);
+        return x < 0f ? e * d : d;
+    }
+
+    /** max(x,0) + log1p(e^-|x|): never exponentiates a large positive number. */
+    static FloatVector softplus(FloatVector x) {
+        return x.max(0f).add(log1p(exp(x.abs().neg())));
+    }
+
+    static float softplus(float x) {
+        return Math.max(x, 0f) + log1p(exp(-Math.abs(x)));
+    }
+}
