@@ -16,8 +16,13 @@ import java.util.function.IntConsumer;
  * memory-bound, so below that size waking a helper costs more than it saves). Reductions
  * returning a double stay on one thread so their result does not depend on the thread count.
  *
- * <p>exp, log, log1p and tanh use the Vector API's lanewise operators (SVML-backed on x86):
- * within a few ulp of {@link Math}, not bit-identical to {@link ScalarKernels}.
+ * <p>exp, log, log1p and tanh (and sigmoid, softplus, softmax, logsumexp, BCE built on them) use
+ * {@link VectorMath}, not the Vector API's lanewise EXP/LOG/LOG1P/TANH: those are Java
+ * {@link Math} per lane until C2 compiles the method and SVML after, which differ in the last bit,
+ * so results (and trained models) depended on JIT timing. VectorMath uses only exactly rounded
+ * operations, so each result depends only on its input, in every execution mode and in vector
+ * lanes and scalar tails alike. Within a few ulp of {@link StrictMath}, not bit-identical to
+ * {@link ScalarKernels}.
  */
 public final class VectorKernels implements Kernels {
 
@@ -133,8 +138,8 @@ public final class VectorKernels implements Kernels {
         split(n, (lo, hi) -> {
             int i = lo;
             for (int e = bound(lo, hi); i < e; i += L)
-                FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.EXP).intoArray(out, oo + i);
-            for (; i < hi; i++) out[oo + i] = (float) Math.exp(x[xo + i]);
+                VectorMath.exp(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i);
+            for (; i < hi; i++) out[oo + i] = VectorMath.exp(x[xo + i]);
         });
     }
 
@@ -142,27 +147,21 @@ public final class VectorKernels implements Kernels {
         split(n, (lo, hi) -> {
             int i = lo;
             for (int e = bound(lo, hi); i < e; i += L)
-                FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.LOG).intoArray(out, oo + i);
-            for (; i < hi; i++) out[oo + i] = (float) Math.log(x[xo + i]);
+                VectorMath.log(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i);
+            for (; i < hi; i++) out[oo + i] = VectorMath.log(x[xo + i]);
         });
     }
 
-    /** 1/(1+e^-x): for x below about -88, e^-x is +inf and the result is 0, never NaN. */
-    private static FloatVector sigmoid(FloatVector x) {
-        return FloatVector.broadcast(S, 1f).div(x.neg().lanewise(VectorOperators.EXP).add(1f));
-    }
+    private static FloatVector sigmoid(FloatVector x) { return VectorMath.sigmoid(x); }
 
-    /** max(x,0) + log1p(e^-|x|): never exponentiates a large positive number. */
-    private static FloatVector softplus(FloatVector x) {
-        return x.max(0f).add(x.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P));
-    }
+    private static FloatVector softplus(FloatVector x) { return VectorMath.softplus(x); }
 
     @Override public void sigmoid(int n, float[] x, int xo, float[] out, int oo) {
         split(n, (lo, hi) -> {
             int i = lo;
             for (int e = bound(lo, hi); i < e; i += L)
                 sigmoid(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i);
-            for (; i < hi; i++) out[oo + i] = ScalarKernels.sigmoid(x[xo + i]);
+            for (; i < hi; i++) out[oo + i] = VectorMath.sigmoid(x[xo + i]);
         });
     }
 
@@ -171,7 +170,7 @@ public final class VectorKernels implements Kernels {
             int i = lo;
             for (int e = bound(lo, hi); i < e; i += L)
                 softplus(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i);
-            for (; i < hi; i++) out[oo + i] = ScalarKernels.softplus(x[xo + i]);
+            for (; i < hi; i++) out[oo + i] = VectorMath.softplus(x[xo + i]);
         });
     }
 
@@ -188,8 +187,8 @@ public final class VectorKernels implements Kernels {
         split(n, (lo, hi) -> {
             int i = lo;
             for (int e = bound(lo, hi); i < e; i += L)
-                FloatVector.fromArray(S, x, xo + i).lanewise(VectorOperators.TANH).intoArray(out, oo + i);
-            for (; i < hi; i++) out[oo + i] = (float) Math.tanh(x[xo + i]);
+                VectorMath.tanh(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i);
+            for (; i < hi; i++) out[oo + i] = VectorMath.tanh(x[xo + i]);
         });
     }
 
@@ -242,7 +241,7 @@ public final class VectorKernels implements Kernels {
                 FloatVector d = FloatVector.fromArray(S, gy, go + i).mul(sigmoid(FloatVector.fromArray(S, x, xo + i)));
                 d.add(FloatVector.fromArray(S, gx, gxo + i)).intoArray(gx, gxo + i);
             }
-            for (; i < hi; i++) gx[gxo + i] += gy[go + i] * ScalarKernels.sigmoid(x[xo + i]);
+            for (; i < hi; i++) gx[gxo + i] += gy[go + i] * VectorMath.sigmoid(x[xo + i]);
         });
     }
 
@@ -315,9 +314,9 @@ public final class VectorKernels implements Kernels {
         FloatVector acc = FloatVector.zero(S);
         int j = 0;
         for (int e = S.loopBound(cols); j < e; j += L)
-            acc = acc.add(FloatVector.fromArray(S, x, r + j).sub(mx).lanewise(VectorOperators.EXP));
+            acc = acc.add(VectorMath.exp(FloatVector.fromArray(S, x, r + j).sub(mx)));
         float s = acc.reduceLanes(VectorOperators.ADD);
-        for (; j < cols; j++) s += (float) Math.exp(x[r + j] - mx);
+        for (; j < cols; j++) s += VectorMath.exp(x[r + j] - mx);
         return s;
     }
 
@@ -325,7 +324,7 @@ public final class VectorKernels implements Kernels {
         rows(rows, cols, i -> {
             int r = xo + i * cols;
             float mx = rowMax(x, r, cols);
-            out[oo + i] = mx == Float.NEGATIVE_INFINITY ? mx : mx + (float) Math.log(sumExpShifted(x, r, cols, mx));
+            out[oo + i] = mx == Float.NEGATIVE_INFINITY ? mx : mx + VectorMath.log(sumExpShifted(x, r, cols, mx));
         });
     }
 
@@ -336,13 +335,13 @@ public final class VectorKernels implements Kernels {
             FloatVector acc = FloatVector.zero(S);
             int j = 0;
             for (int e = S.loopBound(cols); j < e; j += L) {
-                FloatVector v = FloatVector.fromArray(S, x, r + j).sub(mx).lanewise(VectorOperators.EXP);
+                FloatVector v = VectorMath.exp(FloatVector.fromArray(S, x, r + j).sub(mx));
                 v.intoArray(out, w + j);
                 acc = acc.add(v);
             }
             float s = acc.reduceLanes(VectorOperators.ADD);
             for (; j < cols; j++) {
-                float v = (float) Math.exp(x[r + j] - mx);
+                float v = VectorMath.exp(x[r + j] - mx);
                 out[w + j] = v;
                 s += v;
             }
@@ -404,8 +403,8 @@ public final class VectorKernels implements Kernels {
         }
         for (; i < n; i++) {
             float l = logits[lo + i], t = targets[to + i];
-            total += Math.max(l, 0f) - l * t + Math.log1p(Math.exp(-Math.abs(l)));
-            if (grad != null) grad[go + i] = scale * (ScalarKernels.sigmoid(l) - t);
+            total += VectorMath.softplus(l) - l * t;
+            if (grad != null) grad[go + i] = (VectorMath.sigmoid(l) - t) * scale;
         }
         return total;
     }

@@ -14,8 +14,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <p>Tolerances: add/sub/mul/scale/axpy/relu, their backward passes, addRow, colSumsAcc and
  * rowMax, mulAcc do the same float operations in the same order, so they must match bit for
  * bit. exp/log/tanh and what
- * is built on them (sigmoid, softplus, BCE, softmax, logsumexp) use the Vector API's
- * transcendental functions, a few ulp from {@link Math}: 1e-5 relative + 1e-6 absolute (1e-7
+ * is built on them (sigmoid, softplus, BCE, softmax, logsumexp) use {@link VectorMath}'s
+ * deterministic polynomials, a few ulp from {@link Math}: 1e-5 relative + 1e-6 absolute (1e-7
  * where the value is a probability). Sums reassociate: n·1e-7 relative to Σ|x|.
  */
 class VectorKernelsTest {
