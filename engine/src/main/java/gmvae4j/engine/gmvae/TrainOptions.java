@@ -52,8 +52,8 @@ public final class TrainOptions {
 
     /**
      * Kernels the training steps run on; null = the process-wide {@link gmvae4j.kernels.Backends#get()}.
-     * Tests pass the scalar backend to check bitwise reproducibility independently of the JIT (see
-     * GmvaeTrainingTest).
+     * Both the scalar and the vector backend give bitwise the same model for the same seed and
+     * thread count, whether their code runs interpreted or JIT-compiled (see GmvaeTrainingTest).
      */
     public gmvae4j.kernels.Kernels kernels = null;
 
