@@ -115,6 +115,9 @@ class VectorMathTest {
         float[] e = new float[100_000];   // what softplus feeds it: e^-|x|
         for (int i = 0; i < e.length; i++) e[i] = (float) Math.exp(-30 * r.nextDouble());
         check("log1p(e^-|x|)", VectorMath::log1p, VectorMath::log1p, StrictMath::log1p, e, 3);
+        check("log1pUnit(e^-|x|)", VectorMath::log1pUnit, VectorMath::log1pUnit, StrictMath::log1p, e, 2);
+        check("log1pUnit", VectorMath::log1pUnit, VectorMath::log1pUnit, StrictMath::log1p, uniform(r, 200_000, 0f, 1f,
+                new float[] {0f, Float.MIN_VALUE, 1e-30f, 1e-8f, 0.41421354f, 0.41421357f, 0.4142136f, 0.5f, 1f, Float.NaN}), 2);
     }
 
     @Test void tanh() {
