@@ -283,11 +283,26 @@ public final class VectorKernels implements Kernels {
         }
     }
 
+    /**
+     * The lanes of v added one after another, lane 0 first. Not reduceLanes(ADD): its order is
+     * unspecified, and on x86 the C2 intrinsic adds in a different order than the Java fallback
+     * that runs before C2 compiles the method, so sums changed in the last bit with JIT timing
+     * (measured: rowSums, rowLogSumExp, rowSoftmax, sum differed cold vs warm). reduceLanes(MAX)
+     * stays: max does not depend on the order.
+     */
+    static float sumLanes(FloatVector v) {
+        float[] t = new float[L];
+        v.intoArray(t, 0);
+        float s = t[0];
+        for (int i = 1; i < L; i++) s += t[i];
+        return s;
+    }
+
     private static float rowSum(float[] x, int r, int cols) {
         FloatVector acc = FloatVector.zero(S);
         int j = 0;
         for (int e = S.loopBound(cols); j < e; j += L) acc = acc.add(FloatVector.fromArray(S, x, r + j));
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(acc);
         for (; j < cols; j++) s += x[r + j];
         return s;
     }
@@ -315,7 +330,7 @@ public final class VectorKernels implements Kernels {
         int j = 0;
         for (int e = S.loopBound(cols); j < e; j += L)
             acc = acc.add(VectorMath.exp(FloatVector.fromArray(S, x, r + j).sub(mx)));
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(acc);
         for (; j < cols; j++) s += VectorMath.exp(x[r + j] - mx);
         return s;
     }
@@ -339,7 +354,7 @@ public final class VectorKernels implements Kernels {
                 v.intoArray(out, w + j);
                 acc = acc.add(v);
             }
-            float s = acc.reduceLanes(VectorOperators.ADD);
+            float s = sumLanes(acc);
             for (; j < cols; j++) {
                 float v = VectorMath.exp(x[r + j] - mx);
                 out[w + j] = v;
@@ -367,7 +382,7 @@ public final class VectorKernels implements Kernels {
                 FloatVector v = FloatVector.fromArray(S, x, xo + i + j);
                 acc = v.fma(v, acc);
             }
-            total += acc.reduceLanes(VectorOperators.ADD);
+            total += sumLanes(acc);
         }
         for (; i < n; i++) total += (double) x[xo + i] * x[xo + i];
         return total;
@@ -379,7 +394,7 @@ public final class VectorKernels implements Kernels {
         for (; i + BLOCK <= n; i += BLOCK) {
             FloatVector acc = FloatVector.zero(S);
             for (int j = 0; j < BLOCK; j += L) acc = acc.add(FloatVector.fromArray(S, x, xo + i + j));
-            total += acc.reduceLanes(VectorOperators.ADD);
+            total += sumLanes(acc);
         }
         for (; i < n; i++) total += x[xo + i];
         return total;
@@ -399,7 +414,7 @@ public final class VectorKernels implements Kernels {
                 acc = acc.add(softplus(l).sub(l.mul(t)));
                 if (grad != null) sigmoid(l).sub(t).mul(scale).intoArray(grad, go + j);
             }
-            total += acc.reduceLanes(VectorOperators.ADD);
+            total += sumLanes(acc);
         }
         for (; i < n; i++) {
             float l = logits[lo + i], t = targets[to + i];
@@ -481,7 +496,7 @@ public final class VectorKernels implements Kernels {
                     FloatVector.fromArray(S, gcT, gco + r + k).sub(t).intoArray(gcT, gco + r + k);
                     gd.fma(diff, FloatVector.fromArray(S, gwT, gwo + r + k)).intoArray(gwT, gwo + r + k);
                 }
-                float s = sx.reduceLanes(VectorOperators.ADD);
+                float s = sumLanes(sx);
                 for (; k < kk; k++) {
                     float diff = xj - cT[co + r + k];
                     float gd = g[gr + k] * diff;
