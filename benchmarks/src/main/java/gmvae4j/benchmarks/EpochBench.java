@@ -39,7 +39,8 @@ public final class EpochBench {
         o.emSteps = 1;
         o.kernels = kernels;
         for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) p.resetPeakUsage();
-        TrainResult r = GmvaeTraining.train(data, o, gmvae4j.engine.gmvae.ProgressListener.NONE);
+        TrainResult r = GmvaeTraining.train(new gmvae4j.engine.gmvae.TrainingImages(data.name(), data.pixels(),
+                data.labels(), data.n(), data.rows(), data.cols(), data.numClasses()), o, gmvae4j.engine.gmvae.ProgressListener.NONE);
         return new Result(data.n(), r.imagesPerSecond(), r.seconds(), peakHeap(),
                 Runtime.getRuntime().maxMemory());
     }

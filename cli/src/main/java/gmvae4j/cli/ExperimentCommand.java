@@ -147,7 +147,7 @@ final class ExperimentCommand implements Command {
                 System.err.printf(Locale.ROOT, "[%s] training a %s GMVAE (K=%d) on %,d images, labels unused...%n",
                         p.id(), to.variant, to.k, trainOn.n());
                 long t0 = System.nanoTime();
-                TrainResult r = GmvaeTraining.train(unlabeled(trainOn), to, ConsoleProgress.standard());
+                TrainResult r = GmvaeTraining.train(Inputs.forTraining(unlabeled(trainOn)), to, ConsoleProgress.standard());
                 timings.put("training (" + p.id() + ")", Evaluation.secs(t0));
                 m = r.model();
                 settings.put("model (" + p.id() + ")", String.format(Locale.ROOT,

@@ -14,6 +14,12 @@ import java.nio.file.Path;
 
 /** Reading the data set and model flags the evaluation commands share. */
 final class Inputs {
+
+    /** A data set as the engine trains on it (the engine does not know the datasets module). */
+    static gmvae4j.engine.gmvae.TrainingImages forTraining(Dataset d) {
+        return new gmvae4j.engine.gmvae.TrainingImages(d.name(), d.pixels(), d.labels(), d.n(), d.rows(), d.cols(),
+                d.labels() == null ? 0 : d.numClasses());
+    }
     private Inputs() {}
 
     static final String[] DATASETS = {"glyphs", "mnist", "fashion-mnist", "emnist-letters"};

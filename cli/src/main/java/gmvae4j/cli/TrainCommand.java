@@ -91,7 +91,7 @@ final class TrainCommand implements Command {
                 data.labels() == null ? ", no labels" : "", Backends.get().name(), Backends.get().threads());
         TrainResult r;
         try {
-            r = GmvaeTraining.train(data, o, ConsoleProgress.standard());
+            r = GmvaeTraining.train(Inputs.forTraining(data), o, ConsoleProgress.standard());
         } catch (ModelFileException e) {
             throw new UserError(e.getMessage(), e);
         } catch (IllegalArgumentException e) {

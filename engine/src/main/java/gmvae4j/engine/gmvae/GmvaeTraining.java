@@ -1,6 +1,5 @@
 package gmvae4j.engine.gmvae;
 
-import gmvae4j.datasets.Dataset;
 import gmvae4j.engine.Adam;
 import gmvae4j.engine.NonFiniteException;
 import gmvae4j.engine.Params;
@@ -44,7 +43,7 @@ public final class GmvaeTraining {
 
     private GmvaeTraining() {}
 
-    public static TrainResult train(Dataset data, TrainOptions o, ProgressListener listener) throws IOException {
+    public static TrainResult train(TrainingImages data, TrainOptions o, ProgressListener listener) throws IOException {
         return new Run(data, o, listener).run();
     }
 
@@ -52,7 +51,7 @@ public final class GmvaeTraining {
     private record EpochStats(Map<String, Double> meanTerms, int images, double seconds, boolean budgetHit) {}
 
     private static final class Run {
-        final Dataset data;
+        final TrainingImages data;
         final TrainOptions o;
         final ProgressListener out;
         final long startNanos = System.nanoTime();
@@ -65,7 +64,7 @@ public final class GmvaeTraining {
         long gmvaeImages, pretrainImages;
         double evalSeconds = 0;   // measured cost of one posterior pass, kept in reserve near the budget
 
-        Run(Dataset data, TrainOptions o, ProgressListener out) {
+        Run(TrainingImages data, TrainOptions o, ProgressListener out) {
             o.validate();
             if (data.n() < 1) throw new IllegalArgumentException("the data set '" + data.name() + "' is empty");
             this.data = data;

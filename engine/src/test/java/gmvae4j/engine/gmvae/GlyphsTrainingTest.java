@@ -35,7 +35,7 @@ class GlyphsTrainingTest {
         TrainOptions o = small();
         o.out = dir.resolve("g.gmvae");
         List<String> messages = new ArrayList<>();
-        TrainResult r = GmvaeTraining.train(d, o, new ProgressListener() {
+        TrainResult r = GmvaeTraining.train(TestImages.of(d), o, new ProgressListener() {
             final ConsoleProgress show = new ConsoleProgress(System.out, System.out, false);
             @Override public void epoch(EpochReport e) { show.epoch(e); }
             @Override public void message(String line) { messages.add(line); show.message(line); }

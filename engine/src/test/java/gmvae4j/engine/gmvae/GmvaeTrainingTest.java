@@ -43,12 +43,12 @@ class GmvaeTrainingTest {
     @Test
     void sameSeedGivesBitwiseTheSameModel() throws Exception {
         for (String variant : new String[] {"mixture", "marginal"}) {
-            TrainResult a = GmvaeTraining.train(DATA, deterministic(variant), ProgressListener.NONE);
-            TrainResult b = GmvaeTraining.train(DATA, deterministic(variant), ProgressListener.NONE);
+            TrainResult a = GmvaeTraining.train(TestImages.of(DATA), deterministic(variant), ProgressListener.NONE);
+            TrainResult b = GmvaeTraining.train(TestImages.of(DATA), deterministic(variant), ProgressListener.NONE);
             assertArrayEquals(a.model().params().data(), b.model().params().data(), variant);
             TrainOptions other = deterministic(variant);
             other.seed = 8;
-            TrainResult c = GmvaeTraining.train(DATA, other, ProgressListener.NONE);
+            TrainResult c = GmvaeTraining.train(TestImages.of(DATA), other, ProgressListener.NONE);
             assertFalse(java.util.Arrays.equals(a.model().params().data(), c.model().params().data()), variant);
         }
     }
@@ -79,7 +79,7 @@ class GmvaeTrainingTest {
         TrainOptions o = tiny("mixture");
         o.arch = "conv";
         o.out = dir.resolve("conv.gmvae");
-        TrainResult r = GmvaeTraining.train(DATA, o, ProgressListener.NONE);
+        TrainResult r = GmvaeTraining.train(TestImages.of(DATA), o, ProgressListener.NONE);
         var train = r.history().stream().filter(e -> e.phase().equals("train")).toList();
         assertTrue(train.getLast().terms().get("loss") < train.getFirst().terms().get("loss"));
         TrainableGmvae loaded = GmvaeIo.load(o.out);
@@ -89,14 +89,14 @@ class GmvaeTrainingTest {
 
     @Test
     void resumingContinuesExactlyAsTheUninterruptedRun() throws Exception {
-        TrainResult straight = GmvaeTraining.train(DATA, deterministic("mixture"), ProgressListener.NONE);
+        TrainResult straight = GmvaeTraining.train(TestImages.of(DATA), deterministic("mixture"), ProgressListener.NONE);
         TrainOptions first = deterministic("mixture");
         first.epochs = 1;
         first.out = dir.resolve("r.gmvae");
-        GmvaeTraining.train(DATA, first, ProgressListener.NONE);
+        GmvaeTraining.train(TestImages.of(DATA), first, ProgressListener.NONE);
         TrainOptions rest = deterministic("mixture");
         rest.resume = first.out;
-        TrainResult resumed = GmvaeTraining.train(DATA, rest, ProgressListener.NONE);
+        TrainResult resumed = GmvaeTraining.train(TestImages.of(DATA), rest, ProgressListener.NONE);
         assertEquals(2, resumed.epochs());
         assertArrayEquals(straight.model().params().data(), resumed.model().params().data());
     }
@@ -106,12 +106,12 @@ class GmvaeTrainingTest {
         TrainOptions o = tiny("mixture");
         o.epochs = 0;
         o.out = dir.resolve("nan.gmvae");
-        TrainResult r = GmvaeTraining.train(DATA, o, ProgressListener.NONE);
+        TrainResult r = GmvaeTraining.train(TestImages.of(DATA), o, ProgressListener.NONE);
         r.model().params().get("decoder.0.bias").set(0, Float.NaN);
         GmvaeIo.save(o.out, r.model(), null, java.util.Map.of("epoch", "0"));
         TrainOptions again = tiny("mixture");
         again.resume = o.out;
-        NonFiniteException e = assertThrows(NonFiniteException.class, () -> GmvaeTraining.train(DATA, again, ProgressListener.NONE));
+        NonFiniteException e = assertThrows(NonFiniteException.class, () -> GmvaeTraining.train(TestImages.of(DATA), again, ProgressListener.NONE));
         assertTrue(e.getMessage().startsWith("loss term 'rec' became NaN in train epoch 1 batch 1"), e.getMessage());
     }
 
@@ -119,7 +119,7 @@ class GmvaeTrainingTest {
     void budgetStopsCleanlyAndStillReports() throws Exception {
         TrainOptions o = tiny("mixture");
         o.minutes = 1e-9;   // already spent: no epoch runs, the model is still evaluated and returned
-        TrainResult r = GmvaeTraining.train(DATA, o, ProgressListener.NONE);
+        TrainResult r = GmvaeTraining.train(TestImages.of(DATA), o, ProgressListener.NONE);
         assertTrue(r.stoppedByBudget());
         assertEquals(0, r.epochs());
         assertFalse(Double.isNaN(r.purity()));

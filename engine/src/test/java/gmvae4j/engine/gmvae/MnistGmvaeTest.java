@@ -44,7 +44,7 @@ class MnistGmvaeTest {
         o.pretrainEpochs = 4;
         o.epochs = 3;
         o.seed = 1;
-        TrainResult r = GmvaeTraining.train(data, o, ProgressListener.NONE);
+        TrainResult r = GmvaeTraining.train(TestImages.of(data), o, ProgressListener.NONE);
         assertEquals(20, r.nonEmpty());
         // measured 0.706 (seed 1); chance (20 random clusters over 10 balanced digits) is about 0.13
         assertTrue(r.purity() > 0.6, "purity " + r.purity());
