@@ -67,7 +67,7 @@ class GmvaeTrainingTest {
             for (int run = 0; run < 4; run++) {
                 TrainOptions o = tiny(variant);
                 o.kernels = vector;
-                float[] p = GmvaeTraining.train(DATA, o, ProgressListener.NONE).model().params().data();
+                float[] p = GmvaeTraining.train(TestImages.of(DATA), o, ProgressListener.NONE).model().params().data();
                 if (first == null) first = p;
                 else assertArrayEquals(first, p, variant + ": run " + (run + 1) + " differs from run 1");
             }
