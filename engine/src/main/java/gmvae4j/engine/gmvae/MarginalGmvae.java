@@ -103,20 +103,7 @@ public final class MarginalGmvae implements TrainableGmvae {
 
     @Override
     public float[] posterior(byte[] pixels, int n) {
-        float[] out = new float[n * k];
-        Tape t = new Tape();
-        int eb = MixtureGmvae.EVAL_BATCH;
-        float[] buf = new float[Math.min(n, eb) * dim];
-        try (var g = t.noGrad()) {
-            for (int from = 0; from < n; from += eb) {
-                int b = Math.min(eb, n - from);
-                t.reset();
-                Pixels.range(pixels, dim, from, b, buf);
-                Tensor q = t.softmax(catHead.forward(t, trunk.forward(t, t.input(buf, 0, b, dim))));
-                System.arraycopy(q.data, q.off, out, from * k, b * k);
-            }
-        }
-        return out;
+        return NoGradBatches.rows(pixels, n, dim, k, (t, x) -> t.softmax(catHead.forward(t, trunk.forward(t, x))));
     }
 
     @Override
@@ -126,19 +113,7 @@ public final class MarginalGmvae implements TrainableGmvae {
 
     @Override
     public float[] sample(int component, int n, long seed) {
-        if (component < 0 || component >= k) throw new IllegalArgumentException("component " + component + " is not in 0.." + (k - 1));
-        SplittableRandom rng = new SplittableRandom(seed);
-        float[] z = new float[n * zDim];
-        for (int i = 0; i < n; i++)
-            for (int j = 0; j < zDim; j++) {
-                int cj = component * zDim + j;
-                float lv = Math.min(MixtureGmvae.LOGVAR_MAX, Math.max(MixtureGmvae.LOGVAR_MIN, priorLogVar.get(cj)));
-                z[i * zDim + j] = priorMu.get(cj) + (float) (Math.exp(0.5 * lv) * rng.nextGaussian());
-            }
-        Tape t = new Tape();
-        try (var g = t.noGrad()) {
-            return t.sigmoid(decoder.forward(t, t.input(z, 0, n, zDim))).toArray();
-        }
+        return NoGradBatches.sampleComponent(priorMu, priorLogVar, zDim, k, decoder, component, n, seed);
     }
 
     @Override

@@ -30,8 +30,6 @@ import java.util.SplittableRandom;
 public final class MixtureGmvae implements TrainableGmvae {
 
     public static final float LOGVAR_MIN = -10f, LOGVAR_MAX = 10f;
-    /** Images per batch when computing posteriors and latent means. */
-    static final int EVAL_BATCH = 500;
 
     private final GmvaeConfig cfg;
     private final Params params = new Params();
@@ -128,55 +126,18 @@ public final class MixtureGmvae implements TrainableGmvae {
 
     @Override
     public float[] posterior(byte[] pixels, int n) {
-        float[] out = new float[n * k];
-        Tape t = new Tape();
-        float[] buf = new float[Math.min(n, EVAL_BATCH) * dim];
-        try (var g = t.noGrad()) {
-            for (int from = 0; from < n; from += EVAL_BATCH) {
-                int b = Math.min(EVAL_BATCH, n - from);
-                t.reset();
-                Pixels.range(pixels, dim, from, b, buf);
-                Tensor x = t.input(buf, 0, b, dim);
-                Tensor gamma = MixtureElbo.responsibilities(t, encode(t, x).mu(), priorMu, priorLogVar(t), logPi(t));
-                System.arraycopy(gamma.data, gamma.off, out, from * k, b * k);
-            }
-        }
-        return out;
+        return NoGradBatches.rows(pixels, n, dim, k,
+                (t, x) -> MixtureElbo.responsibilities(t, encode(t, x).mu(), priorMu, priorLogVar(t), logPi(t)));
     }
 
     @Override
     public float[] latentMeans(byte[] pixels, int n) {
-        float[] out = new float[n * zDim];
-        Tape t = new Tape();
-        float[] buf = new float[Math.min(n, EVAL_BATCH) * dim];
-        try (var g = t.noGrad()) {
-            for (int from = 0; from < n; from += EVAL_BATCH) {
-                int b = Math.min(EVAL_BATCH, n - from);
-                t.reset();
-                Pixels.range(pixels, dim, from, b, buf);
-                Tensor mu = encode(t, t.input(buf, 0, b, dim)).mu();
-                System.arraycopy(mu.data, mu.off, out, from * zDim, b * zDim);
-            }
-        }
-        return out;
+        return NoGradBatches.rows(pixels, n, dim, zDim, (t, x) -> encode(t, x).mu());
     }
 
     @Override
     public float[] sample(int component, int n, long seed) {
-        if (component < 0 || component >= k) throw new IllegalArgumentException("component " + component + " is not in 0.." + (k - 1));
-        SplittableRandom rng = new SplittableRandom(seed);
-        float[] z = new float[n * zDim];
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j < zDim; j++) {
-                int cj = component * zDim + j;
-                float lv = Math.min(LOGVAR_MAX, Math.max(LOGVAR_MIN, priorLogVar.get(cj)));
-                z[i * zDim + j] = priorMu.get(cj) + (float) (Math.exp(0.5 * lv) * rng.nextGaussian());
-            }
-        }
-        Tape t = new Tape();
-        try (var g = t.noGrad()) {
-            return t.sigmoid(decoder.forward(t, t.input(z, 0, n, zDim))).toArray();
-        }
+        return NoGradBatches.sampleComponent(priorMu, priorLogVar, zDim, k, decoder, component, n, seed);
     }
 
     @Override

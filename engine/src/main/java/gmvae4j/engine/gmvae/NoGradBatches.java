@@ -1,0 +1,62 @@
+package gmvae4j.engine.gmvae;
+
+import gmvae4j.engine.Tape;
+import gmvae4j.engine.Tensor;
+import gmvae4j.engine.nn.Layer;
+
+import java.util.SplittableRandom;
+import java.util.function.BiFunction;
+
+/**
+ * Inference without gradients, shared by both variants: a function of a batch of images
+ * applied to a whole byte data set a batch at a time (one tape, reset per batch, so memory stays
+ * one batch's worth), and images drawn from one prior component.
+ */
+final class NoGradBatches {
+    private NoGradBatches() {}
+
+    /** Images per batch: large enough to keep the matmuls efficient, small enough for any heap. */
+    static final int BATCH = 500;
+
+    /**
+     * Stacks f(x) over n images of dim bytes: f maps a [b, dim] batch in [0,1] to a [b, cols]
+     * tensor; the result is n × cols, row-major.
+     */
+    static float[] rows(byte[] pixels, int n, int dim, int cols, BiFunction<Tape, Tensor, Tensor> f) {
+        float[] out = new float[n * cols];
+        Tape t = new Tape();
+        float[] buf = new float[Math.min(n, BATCH) * dim];
+        try (var g = t.noGrad()) {
+            for (int from = 0; from < n; from += BATCH) {
+                int b = Math.min(BATCH, n - from);
+                t.reset();
+                Pixels.range(pixels, dim, from, b, buf);
+                Tensor y = f.apply(t, t.input(buf, 0, b, dim));
+                System.arraycopy(y.data, y.off, out, from * cols, b * cols);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * n images from component c: z ~ N(μ_c, σ²_c) (log-variance clamped like everywhere else),
+     * decoded to Bernoulli means. Deterministic given the seed.
+     */
+    static float[] sampleComponent(Tensor priorMu, Tensor priorLogVar, int zDim, int k, Layer decoder,
+                                   int component, int n, long seed) {
+        if (component < 0 || component >= k) throw new IllegalArgumentException("component " + component + " is not in 0.." + (k - 1));
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[] z = new float[n * zDim];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < zDim; j++) {
+                int cj = component * zDim + j;
+                float lv = Math.min(MixtureGmvae.LOGVAR_MAX, Math.max(MixtureGmvae.LOGVAR_MIN, priorLogVar.get(cj)));
+                z[i * zDim + j] = priorMu.get(cj) + (float) (Math.exp(0.5 * lv) * rng.nextGaussian());
+            }
+        }
+        Tape t = new Tape();
+        try (var g = t.noGrad()) {
+            return t.sigmoid(decoder.forward(t, t.input(z, 0, n, zDim))).toArray();
+        }
+    }
+}
