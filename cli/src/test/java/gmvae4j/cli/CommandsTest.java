@@ -9,24 +9,10 @@ import org.junit.jupiter.api.Test;
 
 class CommandsTest {
 
-    record Run(int code, String out, String err) {}
-
-    static synchronized Run run(String... argv) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.run(argv);
-            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
+    static CliRun run(String... argv) { return CliRun.run(argv); }
 
     static void userError(String expected, String... argv) {
-        Run r = run(argv);
+        CliRun r = run(argv);
         assertEquals(2, r.code(), r.toString());
         assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
         assertTrue(r.err().contains(expected), r.err());
@@ -48,7 +34,7 @@ class CommandsTest {
     }
 
     @Test void boundsPrintsTheThreeEqualClusterNumbers() {
-        Run r = run("bounds", "--k", "100", "--n", "145600");
+        CliRun r = run("bounds", "--k", "100", "--n", "145600");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("pure, equal, hand-picked"), r.out());
         assertTrue(r.out().contains("761 labels"), r.out()); // ⌈100 ln 2000⌉
@@ -56,7 +42,7 @@ class CommandsTest {
 
     @Test void everyCommandHasHelp() {
         for (String c : new String[] {"experiment", "evaluate", "bounds", "select", "explain", "classify"}) {
-            Run r = run(c, "--help");
+            CliRun r = run(c, "--help");
             assertEquals(0, r.code());
             assertTrue(r.out().startsWith("usage: ./gmvae " + c), r.out());
         }

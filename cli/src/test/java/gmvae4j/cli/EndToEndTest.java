@@ -17,7 +17,7 @@ class EndToEndTest {
 
     @Test void experimentThenEvaluateSelectExplainClassifyBounds() throws Exception {
         Path out = dir.resolve("report");
-        CommandsTest.Run r = CommandsTest.run("experiment", "--size", "240", "--k", "10", "--epochs", "1",
+        CliRun r = CliRun.run("experiment", "--size", "240", "--k", "10", "--epochs", "1",
                 "--pretrain-epochs", "1", "--draws", "2", "--fractions", "0.01,0.05,0.2", "--baseline-max-n", "15",
                 "--out", out.toString());
         assertEquals(0, r.code(), r.err());
@@ -30,17 +30,17 @@ class EndToEndTest {
         assertTrue(md.contains("skipped"), "baselines above --baseline-max-n are marked skipped");
         String model = out.resolve("model-transductive.gmvae").toString();
 
-        r = CommandsTest.run("evaluate", "--model", model, "--size", "240", "--draws", "2", "--fractions", "0.05,0.2",
+        r = CliRun.run("evaluate", "--model", model, "--size", "240", "--draws", "2", "--fractions", "0.05,0.2",
                 "--no-baselines", "--out", dir.resolve("eval").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(Files.exists(dir.resolve("eval/results.json")));
 
-        r = CommandsTest.run("select", "--model", model, "--dataset", "glyphs", "--size", "240", "--n", "10",
+        r = CliRun.run("select", "--model", model, "--dataset", "glyphs", "--size", "240", "--n", "10",
                 "--labelmap", dir.resolve("sel.labelmap").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("random, 3x the size"), r.out());
 
-        r = CommandsTest.run("explain", "--model", model, "--dataset", "glyphs", "--size", "240", "--index", "5",
+        r = CliRun.run("explain", "--model", model, "--dataset", "glyphs", "--size", "240", "--index", "5",
                 "--fraction", "0.1");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("top components") && r.out().contains("hard:") && r.out().contains("soft:"), r.out());
@@ -50,12 +50,12 @@ class EndToEndTest {
         for (int i = 0; i < 784; i++) png.getRaster().setSample(i % 28, i / 28, 0, px[i] & 0xff);
         Path img = dir.resolve("x.png");
         ImageIO.write(png, "png", img.toFile());
-        r = CommandsTest.run("classify", "--model", model, "--labelmap", out.resolve("labels.labelmap").toString(), img.toString());
+        r = CliRun.run("classify", "--model", model, "--labelmap", out.resolve("labels.labelmap").toString(), img.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith(img + "\t"), r.out());
         assertEquals(1, r.out().strip().lines().count());
 
-        r = CommandsTest.run("bounds", "--model", model, "--dataset", "glyphs", "--size", "240", "--trials", "200");
+        r = CliRun.run("bounds", "--model", model, "--dataset", "glyphs", "--size", "240", "--trials", "200");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("actual cluster sizes"), r.out());
     }

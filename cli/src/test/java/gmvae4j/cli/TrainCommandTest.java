@@ -19,19 +19,7 @@ class TrainCommandTest {
     @TempDir Path tmp;
 
     /** Runs Main with argv; returns {exit code, stdout, stderr}. */
-    static String[] run(String... argv) {
-        PrintStream out = System.out, err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream(), e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            int rc = Main.run(argv);
-            return new String[] {String.valueOf(rc), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-    }
+    static String[] run(String... argv) { return CliRun.run(argv).parts(); }
 
     @Test
     void unknownFlagIsAOneLineUserError() {
