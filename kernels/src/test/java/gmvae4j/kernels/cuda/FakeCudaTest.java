@@ -216,20 +216,7 @@ class FakeCudaTest {
 
     @Test
     void sgemmAllFourTransposeFormsOnOddSizes() {
-        long seed = 0;
-        for (int[] s : SgemmCases.ODD_SIZES)
-            for (boolean ta : new boolean[] {false, true})
-                for (boolean tb : new boolean[] {false, true})
-                    for (float beta : new float[] {0f, 0.5f}) {
-                        SgemmCases.Case c = SgemmCases.Case.random(ta, tb, s[0], s[1], s[2], 1.25f, beta, seed++);
-                        float[] expected = c.expected();
-                        try (DeviceBuffer a = DeviceBuffer.of(ctx, c.a()); DeviceBuffer b = DeviceBuffer.of(ctx, c.b());
-                             DeviceBuffer dc = DeviceBuffer.of(ctx, c.c())) {
-                            ctx.blas().sgemm(ta, tb, c.m(), c.n(), c.k(), c.alpha(), a, c.aOff(), c.lda(),
-                                    b, c.bOff(), c.ldb(), c.beta(), dc, c.cOff(), c.ldc());
-                            c.assertMatches(expected, dc.download(), "CudaBlas " + c.describe());
-                        }
-                    }
+        SgemmCases.checkDeviceSgemmAllForms(ctx, 0, "CudaBlas");
     }
 
     @Test

@@ -76,4 +76,24 @@ final class SgemmCases {
 
     /** Odd sizes: nothing is a multiple of a tile, a warp or a vector. */
     static final int[][] ODD_SIZES = {{1, 1, 1}, {7, 5, 3}, {33, 17, 65}, {129, 31, 77}, {3, 257, 19}};
+
+    /**
+     * CudaBlas.sgemm on device buffers against the scalar reference, for every odd size, all four
+     * transpose forms and beta 0 and 0.5: the same check for the fake library and a real GPU.
+     */
+    static void checkDeviceSgemmAllForms(CudaContext ctx, long seed, String label) {
+        for (int[] s : ODD_SIZES)
+            for (boolean ta : new boolean[] {false, true})
+                for (boolean tb : new boolean[] {false, true})
+                    for (float beta : new float[] {0f, 0.5f}) {
+                        Case c = Case.random(ta, tb, s[0], s[1], s[2], 1.25f, beta, seed++);
+                        float[] expected = c.expected();
+                        try (DeviceBuffer a = DeviceBuffer.of(ctx, c.a()); DeviceBuffer b = DeviceBuffer.of(ctx, c.b());
+                             DeviceBuffer dc = DeviceBuffer.of(ctx, c.c())) {
+                            ctx.blas().sgemm(ta, tb, c.m(), c.n(), c.k(), c.alpha(), a, c.aOff(), c.lda(),
+                                    b, c.bOff(), c.ldb(), c.beta(), dc, c.cOff(), c.ldc());
+                            c.assertMatches(expected, dc.download(), label + " " + c.describe());
+                        }
+                    }
+    }
 }
