@@ -405,23 +405,31 @@ public final class VectorKernels implements Kernels {
                                 float[] grad, int go, float scale) {
         double total = 0;
         int i = 0;
-        for (; i + BLOCK <= n; i += BLOCK) {
-            FloatVector acc = FloatVector.zero(S);
-            for (int j = i, e = i + BLOCK; j < e; j += L) {
-                FloatVector l = FloatVector.fromArray(S, logits, lo + j);
-                FloatVector t = FloatVector.fromArray(S, targets, to + j);
-                // max(l,0) - l·t + log1p(e^-|l|) = softplus(l) - l·t
-                acc = acc.add(softplus(l).sub(l.mul(t)));
-                if (grad != null) sigmoid(l).sub(t).mul(scale).intoArray(grad, go + j);
-            }
-            total += sumLanes(acc);
-        }
+        for (; i + BLOCK <= n; i += BLOCK) total += bceBlock(logits, lo + i, targets, to + i, grad, go + i, scale);
         for (; i < n; i++) {
-            float l = logits[lo + i], t = targets[to + i];
-            total += VectorMath.softplus(l) - l * t;
-            if (grad != null) grad[go + i] = (VectorMath.sigmoid(l) - t) * scale;
+            float l = logits[lo + i], t = targets[to + i], e = VectorMath.expNegAbs(l);
+            total += VectorMath.softplus(l, e) - l * t;
+            if (grad != null) grad[go + i] = (VectorMath.sigmoid(l, e) - t) * scale;
         }
         return total;
+    }
+
+    /**
+     * One BLOCK of the BCE, summed in float. A method of its own, taking and returning no
+     * vectors, because the whole loop with exp, log, sigmoid and the lane sum is more IR than C2
+     * inlines into one compilation: wherever the cut falls, a call that passes vectors boxes them.
+     */
+    private static float bceBlock(float[] logits, int lo, float[] targets, int to, float[] grad, int go, float scale) {
+        FloatVector acc = FloatVector.zero(S);
+        for (int j = 0; j < BLOCK; j += L) {
+            FloatVector l = FloatVector.fromArray(S, logits, lo + j);
+            FloatVector t = FloatVector.fromArray(S, targets, to + j);
+            FloatVector e = VectorMath.expNegAbs(l);       // shared by softplus and sigmoid
+            // max(l,0) - l·t + log1p(e^-|l|) = softplus(l) - l·t
+            acc = acc.add(VectorMath.softplus(l, e).sub(l.mul(t)));
+            if (grad != null) VectorMath.sigmoid(l, e).sub(t).mul(scale).intoArray(grad, go + j);
+        }
+        return sumLanes(acc);
     }
 
     @Override

@@ -4,6 +4,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Bitwise-reproducible float exp, log, log1p, tanh, sigmoid and softplus, on vectors and on
@@ -64,20 +65,45 @@ final class VectorMath {
     private static final float T0 = -5.70498872745e-3f, T1 = 2.06390887954e-2f, T2 = -5.37397155531e-2f,
             T3 = 1.33314422036e-1f, T4 = -3.33332819422e-1f;
 
+    // ---------------------------------------------------------------- vector constants
+
+    /*
+     * Every constant a vector function uses is broadcast once, here, instead of with
+     * x.broadcast(c) or a scalar overload such as fma(float, float) at each use. Why: C2 parses
+     * each Vector API call into many IR nodes before it reduces them to one instruction, and a
+     * broadcast costs as much as the operation itself. softplus (exp then a log polynomial) and
+     * the fused BCE (softplus and sigmoid) crossed C2's per-compilation node budget
+     * (NodeCountInliningCutoff), so logCore stopped being inlined; a vector passed to a method
+     * that is not inlined is boxed on the heap, which cost 1.8 MB per MLP training step and
+     * doubled softplus's time. With the broadcasts hoisted, everything inlines and allocates nothing.
+     * All kernels use the preferred species (VectorKernels.S), so these match every argument.
+     */
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static FloatVector v(float c) { return FloatVector.broadcast(S, c); }
+
+    private static final FloatVector ZERO = v(0f), HALF = v(0.5f), MINUS_HALF = v(-0.5f), ONE = v(1f), TWO = v(2f);
+    private static final FloatVector V_MAGIC = v(MAGIC), V_LOG2E = v(LOG2E), V_EXP_LO = v(EXP_LO), V_EXP_HI = v(EXP_HI);
+    private static final FloatVector V_LN2_HI = v(LN2_HI), V_LN2_LO = v(LN2_LO),
+            V_MINUS_LN2_HI = v(-LN2_HI), V_MINUS_LN2_LO = v(-LN2_LO);
+    private static final FloatVector V_E0 = v(E0), V_E1 = v(E1), V_E2 = v(E2), V_E3 = v(E3), V_E4 = v(E4), V_E5 = v(E5);
+    private static final FloatVector V_L0 = v(L0), V_L1 = v(L1), V_L2 = v(L2), V_L3 = v(L3), V_L4 = v(L4),
+            V_L5 = v(L5), V_L6 = v(L6), V_L7 = v(L7), V_L8 = v(L8);
+    private static final FloatVector V_T0 = v(T0), V_T1 = v(T1), V_T2 = v(T2), V_T3 = v(T3), V_T4 = v(T4);
+
     // ---------------------------------------------------------------- exp
 
     static FloatVector exp(FloatVector x) {
-        FloatVector xc = x.max(EXP_LO).min(EXP_HI);                 // NaN stays NaN
-        FloatVector t = xc.fma(LOG2E, MAGIC);          // MAGIC + round(x·log2 e)
-        FloatVector n = t.sub(MAGIC);
-        FloatVector r = n.fma(x.broadcast(-LN2_HI), xc);                          // x - n·ln2, in two steps
-        r = n.fma(x.broadcast(-LN2_LO), r);
-        FloatVector p = r.fma(E0, E1);
-        p = p.fma(r, x.broadcast(E2));
-        p = p.fma(r, x.broadcast(E3));
-        p = p.fma(r, x.broadcast(E4));
-        p = p.fma(r, x.broadcast(E5));
-        p = p.fma(r.mul(r), r).add(1f);
+        FloatVector xc = x.max(V_EXP_LO).min(V_EXP_HI);            // NaN stays NaN
+        FloatVector t = xc.fma(V_LOG2E, V_MAGIC);                   // MAGIC + round(x·log2 e)
+        FloatVector n = t.sub(V_MAGIC);
+        FloatVector r = n.fma(V_MINUS_LN2_HI, xc);                  // x - n·ln2, in two steps
+        r = n.fma(V_MINUS_LN2_LO, r);
+        FloatVector p = r.fma(V_E0, V_E1);
+        p = p.fma(r, V_E2);
+        p = p.fma(r, V_E3);
+        p = p.fma(r, V_E4);
+        p = p.fma(r, V_E5);
+        p = p.fma(r.mul(r), r).add(ONE);
         // 2^n as two factors 2^(n>>1)·2^(n-(n>>1)), each a normal float for n in [-150, 128],
         // so results in the subnormal range are rounded once, in the last multiply.
         IntVector ni = t.reinterpretAsInts().sub(MAGIC_BITS);
@@ -119,7 +145,7 @@ final class VectorMath {
         FloatVector m = bits.and(0x007fffff).or(0x3f000000).reinterpretAsFloats();   // [0.5, 1)
         VectorMask<Float> lo = m.compare(VectorOperators.LT, SQRTHF);
         e = e.sub(1f, lo);
-        m = m.add(m, lo).sub(1f);                                    // now in [sqrt(.5)-1, sqrt(2)-1)
+        m = m.add(m, lo).sub(ONE);                                   // now in [sqrt(.5)-1, sqrt(2)-1)
         FloatVector res = logCore(m, e);
         res = res.blend(x, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
         res = res.blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0f));
@@ -130,18 +156,18 @@ final class VectorMath {
     /** e·ln 2 + log(1+m) for m in [sqrt(1/2)-1, sqrt(2)-1): the Cephes logf polynomial. */
     private static FloatVector logCore(FloatVector m, FloatVector e) {
         FloatVector z = m.mul(m);
-        FloatVector y = m.fma(L0, L1);
-        y = y.fma(m, m.broadcast(L2));
-        y = y.fma(m, m.broadcast(L3));
-        y = y.fma(m, m.broadcast(L4));
-        y = y.fma(m, m.broadcast(L5));
-        y = y.fma(m, m.broadcast(L6));
-        y = y.fma(m, m.broadcast(L7));
-        y = y.fma(m, m.broadcast(L8));
+        FloatVector y = m.fma(V_L0, V_L1);
+        y = y.fma(m, V_L2);
+        y = y.fma(m, V_L3);
+        y = y.fma(m, V_L4);
+        y = y.fma(m, V_L5);
+        y = y.fma(m, V_L6);
+        y = y.fma(m, V_L7);
+        y = y.fma(m, V_L8);
         y = y.mul(m).mul(z);
-        y = e.fma(m.broadcast(LN2_LO), y);
-        y = z.fma(m.broadcast(-0.5f), y);
-        return e.fma(m.broadcast(LN2_HI), m.add(y));
+        y = e.fma(V_LN2_LO, y);
+        y = z.fma(MINUS_HALF, y);
+        return e.fma(V_LN2_HI, m.add(y));
     }
 
     static float log(float x) {
@@ -186,8 +212,8 @@ final class VectorMath {
      * error of w cancels to first order), and u itself where w rounds to 1.
      */
     static FloatVector log1p(FloatVector u) {
-        FloatVector w = u.add(1f);
-        FloatVector res = log(w).mul(u.div(w.sub(1f)));
+        FloatVector w = u.add(ONE);
+        FloatVector res = log(w).mul(u.div(w.sub(ONE)));
         res = res.blend(u, w.compare(VectorOperators.EQ, 1f));
         return res.blend(w, w.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
     }
@@ -207,8 +233,8 @@ final class VectorMath {
      */
     static FloatVector log1pUnit(FloatVector u) {
         VectorMask<Float> hi = u.compare(VectorOperators.GE, SQRT2M1);
-        FloatVector m = u.blend(u.sub(1f).mul(0.5f), hi);
-        FloatVector e = u.broadcast(0f).blend(1f, hi);
+        FloatVector m = u.blend(u.sub(ONE).mul(HALF), hi);
+        FloatVector e = ZERO.blend(ONE, hi);
         return logCore(m, e);
     }
 
@@ -224,13 +250,13 @@ final class VectorMath {
     static FloatVector tanh(FloatVector x) {
         FloatVector a = x.abs();
         FloatVector z = x.mul(x);
-        FloatVector p = z.fma(T0, T1);
-        p = p.fma(z, x.broadcast(T2));
-        p = p.fma(z, x.broadcast(T3));
-        p = p.fma(z, x.broadcast(T4));
+        FloatVector p = z.fma(V_T0, V_T1);
+        p = p.fma(z, V_T2);
+        p = p.fma(z, V_T3);
+        p = p.fma(z, V_T4);
         FloatVector small = p.mul(z).fma(x, x);
         // 1 - 2/(e^{2|x|}+1): e^{2|x|} = +inf for |x| > 44.4 gives exactly 1
-        FloatVector big = x.broadcast(1f).sub(x.broadcast(2f).div(exp(a.add(a)).add(1f)));
+        FloatVector big = ONE.sub(TWO.div(exp(a.add(a)).add(ONE)));
         IntVector sign = x.reinterpretAsInts().and(0x80000000);
         big = big.reinterpretAsInts().or(sign).reinterpretAsFloats();
         return big.blend(small, a.compare(VectorOperators.LT, TANH_SMALL));
@@ -252,28 +278,35 @@ final class VectorMath {
 
     // ---------------------------------------------------------------- sigmoid, softplus
 
+    /** e^-|x|: the one exponential both sigmoid and softplus need; a fused BCE computes it once. */
+    static FloatVector expNegAbs(FloatVector x) { return exp(x.abs().neg()); }
+
+    static float expNegAbs(float x) { return exp(-Math.abs(x)); }
+
     /**
      * With e = e^-|x|: 1/(1+e) for x >= 0, e·1/(1+e) for x < 0, so large negative x gives the
      * tiny (possibly subnormal) true value instead of 0, and nothing overflows.
      */
-    static FloatVector sigmoid(FloatVector x) {
-        FloatVector e = exp(x.abs().neg());
-        FloatVector d = x.broadcast(1f).div(e.add(1f));
+    static FloatVector sigmoid(FloatVector x) { return sigmoid(x, expNegAbs(x)); }
+
+    static FloatVector sigmoid(FloatVector x, FloatVector e) {
+        FloatVector d = ONE.div(e.add(ONE));
         return d.blend(e.mul(d), x.compare(VectorOperators.LT, 0f));
     }
 
-    static float sigmoid(float x) {
-        float e = exp(-Math.abs(x));
+    static float sigmoid(float x) { return sigmoid(x, expNegAbs(x)); }
+
+    static float sigmoid(float x, float e) {
         float d = 1f / (e + 1f);
         return x < 0f ? e * d : d;
     }
 
     /** max(x,0) + log1p(e^-|x|): never exponentiates a large positive number. */
-    static FloatVector softplus(FloatVector x) {
-        return x.max(0f).add(log1pUnit(exp(x.abs().neg())));
-    }
+    static FloatVector softplus(FloatVector x) { return softplus(x, expNegAbs(x)); }
 
-    static float softplus(float x) {
-        return Math.max(x, 0f) + log1pUnit(exp(-Math.abs(x)));
-    }
+    static FloatVector softplus(FloatVector x, FloatVector e) { return x.max(ZERO).add(log1pUnit(e)); }
+
+    static float softplus(float x) { return softplus(x, expNegAbs(x)); }
+
+    static float softplus(float x, float e) { return Math.max(x, 0f) + log1pUnit(e); }
 }
