@@ -405,7 +405,12 @@ public final class VectorKernels implements Kernels {
                                 float[] grad, int go, float scale) {
         double total = 0;
         int i = 0;
-        for (; i + BLOCK <= n; i += BLOCK) total += bceBlock(logits, lo + i, targets, to + i, grad, go + i, scale);
+        float[] lanes = n >= BLOCK ? new float[L] : null;
+        for (; i + BLOCK <= n; i += BLOCK) {
+            bceLossBlock(logits, lo + i, targets, to + i, grad, go + i, lanes);
+            total += sumLanes(FloatVector.fromArray(S, lanes, 0));
+            if (grad != null) bceGradBlock(logits, lo + i, targets, to + i, grad, go + i, scale);
+        }
         for (; i < n; i++) {
             float l = logits[lo + i], t = targets[to + i], e = VectorMath.expNegAbs(l);
             total += VectorMath.softplus(l, e) - l * t;
@@ -414,22 +419,35 @@ public final class VectorKernels implements Kernels {
         return total;
     }
 
-    /**
-     * One BLOCK of the BCE, summed in float. A method of its own, taking and returning no
-     * vectors, because the whole loop with exp, log, sigmoid and the lane sum is more IR than C2
-     * inlines into one compilation: wherever the cut falls, a call that passes vectors boxes them.
+    /*
+     * The BCE's vector loop in two passes over a block, each a method of its own that takes and
+     * returns no vectors. One loop with exp, the log polynomial, sigmoid and the lane sum is more
+     * IR than C2 inlines into one compilation (NodeCountInliningCutoff), and wherever that cut
+     * falls a call that passes vectors boxes them on the heap. The first pass leaves e^-|l| in
+     * the gradient buffer, so the exponential is still computed once per element, and its lane
+     * partial sums in an array (even sumLanes does not fit in the same compilation).
      */
-    private static float bceBlock(float[] logits, int lo, float[] targets, int to, float[] grad, int go, float scale) {
+
+    /** Lane-wise partial sums of softplus(l) − l·t over one block into lanes; e^-|l| into eOut unless null. */
+    private static void bceLossBlock(float[] logits, int lo, float[] targets, int to, float[] eOut, int eo, float[] lanes) {
         FloatVector acc = FloatVector.zero(S);
         for (int j = 0; j < BLOCK; j += L) {
             FloatVector l = FloatVector.fromArray(S, logits, lo + j);
-            FloatVector t = FloatVector.fromArray(S, targets, to + j);
-            FloatVector e = VectorMath.expNegAbs(l);       // shared by softplus and sigmoid
+            FloatVector e = VectorMath.expNegAbs(l);
             // max(l,0) - l·t + log1p(e^-|l|) = softplus(l) - l·t
-            acc = acc.add(VectorMath.softplus(l, e).sub(l.mul(t)));
-            if (grad != null) VectorMath.sigmoid(l, e).sub(t).mul(scale).intoArray(grad, go + j);
+            acc = acc.add(VectorMath.softplus(l, e).sub(l.mul(FloatVector.fromArray(S, targets, to + j))));
+            if (eOut != null) e.intoArray(eOut, eo + j);
         }
-        return sumLanes(acc);
+        acc.intoArray(lanes, 0);
+    }
+
+    /** grad = (σ(l) − t)·scale over one block, with e^-|l| read from grad itself. */
+    private static void bceGradBlock(float[] logits, int lo, float[] targets, int to, float[] grad, int go, float scale) {
+        for (int j = 0; j < BLOCK; j += L) {
+            FloatVector l = FloatVector.fromArray(S, logits, lo + j);
+            FloatVector e = FloatVector.fromArray(S, grad, go + j);
+            VectorMath.sigmoid(l, e).sub(FloatVector.fromArray(S, targets, to + j)).mul(scale).intoArray(grad, go + j);
+        }
     }
 
     @Override

@@ -88,6 +88,9 @@ final class VectorMath {
     private static final FloatVector V_E0 = v(E0), V_E1 = v(E1), V_E2 = v(E2), V_E3 = v(E3), V_E4 = v(E4), V_E5 = v(E5);
     private static final FloatVector V_L0 = v(L0), V_L1 = v(L1), V_L2 = v(L2), V_L3 = v(L3), V_L4 = v(L4),
             V_L5 = v(L5), V_L6 = v(L6), V_L7 = v(L7), V_L8 = v(L8);
+    private static final FloatVector V_SQRT2M1 = v(SQRT2M1);
+    private static final IntVector I_MAGIC_BITS = IntVector.broadcast(S.vectorShape().withLanes(int.class), MAGIC_BITS),
+            I_127 = IntVector.broadcast(S.vectorShape().withLanes(int.class), 127);
     private static final FloatVector V_T0 = v(T0), V_T1 = v(T1), V_T2 = v(T2), V_T3 = v(T3), V_T4 = v(T4);
 
     // ---------------------------------------------------------------- exp
@@ -106,11 +109,11 @@ final class VectorMath {
         p = p.fma(r.mul(r), r).add(ONE);
         // 2^n as two factors 2^(n>>1)·2^(n-(n>>1)), each a normal float for n in [-150, 128],
         // so results in the subnormal range are rounded once, in the last multiply.
-        IntVector ni = t.reinterpretAsInts().sub(MAGIC_BITS);
+        IntVector ni = t.reinterpretAsInts().sub(I_MAGIC_BITS);
         IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
         IntVector n2 = ni.sub(n1);
-        FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector s1 = n1.add(I_127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector s2 = n2.add(I_127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
         return p.mul(s1).mul(s2);
     }
 
@@ -232,7 +235,7 @@ final class VectorMath {
      * what softplus needs (u = e^-|x|), about twice as fast as {@link #log1p(FloatVector)}.
      */
     static FloatVector log1pUnit(FloatVector u) {
-        VectorMask<Float> hi = u.compare(VectorOperators.GE, SQRT2M1);
+        VectorMask<Float> hi = u.compare(VectorOperators.GE, V_SQRT2M1);
         FloatVector m = u.blend(u.sub(ONE).mul(HALF), hi);
         FloatVector e = ZERO.blend(ONE, hi);
         return logCore(m, e);
@@ -291,7 +294,7 @@ final class VectorMath {
 
     static FloatVector sigmoid(FloatVector x, FloatVector e) {
         FloatVector d = ONE.div(e.add(ONE));
-        return d.blend(e.mul(d), x.compare(VectorOperators.LT, 0f));
+        return d.blend(e.mul(d), x.compare(VectorOperators.LT, ZERO));
     }
 
     static float sigmoid(float x) { return sigmoid(x, expNegAbs(x)); }
