@@ -12,6 +12,7 @@ import gmvae4j.engine.eval.LabelEfficiency;
 import gmvae4j.engine.eval.LabelMap;
 import gmvae4j.engine.eval.Rows;
 import gmvae4j.engine.eval.Sweep;
+import gmvae4j.engine.eval.Tempering;
 import gmvae4j.engine.eval.baseline.LogisticRegression;
 import gmvae4j.engine.eval.baseline.MlpClassifier;
 import gmvae4j.engine.eval.baseline.PixelMethod;
@@ -71,6 +72,9 @@ public final class Evaluation {
             notes.add(xgbMissing + "; the xgboost row is left out.");
             log.println("note: " + xgbMissing + "; continuing without the xgboost baseline");
         }
+        notes.add("soft-dot+T is soft-dot on tempered posteriors q^(1/T): T is chosen per draw from "
+                + Arrays.toString(Tempering.GRID)
+                + " by leave-one-out accuracy on the labeled points only (ties to the smaller T). soft-dot is the study's rule, T = 1.");
         if (opt.baselines()) notes.add("Baselines are fitted on the labeled points only and run up to n = "
                 + opt.baselineMaxN() + " labels (--baseline-max-n); larger points are marked skipped.");
         else notes.add("Baselines were not run (--no-baselines).");

@@ -189,7 +189,7 @@ final class ExperimentCommand implements Command {
         float[] ql = fm.posterior(px, labeled.length);
         int[] rows = new int[labeled.length];
         for (int i = 0; i < rows.length; i++) rows[i] = i;
-        LabelMap map = LabelMap.fit(ql, fm.k(), rows, labels, pool.numClasses()).withClassNames(pool.classNames());
+        LabelMap map = LabelMap.fitTempered(ql, fm.k(), rows, labels, pool.numClasses()).withClassNames(pool.classNames());
         extra.add(new ReportDirectory.Artifact("labels.labelmap", () -> labelMapBytes(map)));
         report.settings().put("label map", "labels.labelmap: " + labeled.length + " random labels (draw 0 at "
                 + tf + ", " + first.id() + " model), for ./gmvae classify");

@@ -69,7 +69,7 @@ final class SelectCommand implements Command {
         if (mapOut != null) {
             int[] labels = new int[c.chosen().length];
             for (int i = 0; i < labels.length; i++) labels[i] = truth[c.chosen()[i]];
-            LabelMap.fit(q, m.k(), c.chosen(), labels, data.pool().numClasses()).withClassNames(data.pool().classNames()).save(mapOut);
+            LabelMap.fitTempered(q, m.k(), c.chosen(), labels, data.pool().numClasses()).withClassNames(data.pool().classNames()).save(mapOut);
             System.out.println("label map written to " + mapOut);
         }
         return 0;

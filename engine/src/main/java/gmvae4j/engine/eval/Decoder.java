@@ -7,8 +7,13 @@ package gmvae4j.engine.eval;
  */
 public interface Decoder {
 
-    /** Short name used in reports: {@code hard}, {@code hard+fallback}, {@code soft-dot}, {@code soft-cos}. */
+    /** Short name used in reports: {@code hard}, {@code hard+fallback}, {@code soft-dot}, {@code soft-cos}, {@code soft-dot+T}. */
     String name();
+
+    /** Builds the label map this decoder reads from the labeled rows of q (the plain one unless the decoder needs more). */
+    default LabelMap fit(float[] q, int k, int[] labeledIdx, int[] labels, int numClasses) {
+        return LabelMap.fit(q, k, labeledIdx, labels, numClasses);
+    }
 
     /** The class of the image whose posterior is q[off .. off+k). */
     int predict(LabelMap map, float[] q, int off);
@@ -21,15 +26,15 @@ public interface Decoder {
         return out;
     }
 
-    /** The four decoders of the evaluation protocol, in report order. */
+    /** The four decoders of the evaluation protocol and the tempered soft decoder, in report order. */
     static Decoder[] all() {
         return new Decoder[] {new HardDecoder(), new HardFallbackDecoder(), new SoftDecoder(Similarity.DOT),
-                new SoftDecoder(Similarity.COSINE)};
+                new SoftDecoder(Similarity.COSINE), new TemperedSoftDecoder()};
     }
 
     /** Looks a decoder up by its {@link #name()}. */
     static Decoder byName(String name) {
         for (Decoder d : all()) if (d.name().equals(name)) return d;
-        throw new IllegalArgumentException("unknown decoder '" + name + "' (hard, hard+fallback, soft-dot, soft-cos)");
+        throw new IllegalArgumentException("unknown decoder '" + name + "' (hard, hard+fallback, soft-dot, soft-cos, soft-dot+T)");
     }
 }

@@ -20,6 +20,9 @@ import java.util.zip.CRC32;
  *   <li>{@code m[ℓ][c]}: the soft decoder's class profile, the mean of q(c|x) over the labeled
  *       points of class ℓ, i.e. an empirical p(c|ℓ) whose row sums to 1. A class without labeled
  *       points has an all-zero row and is never predicted by the soft decoders.</li>
+ *   <li>{@code temperature} T and {@code mT[ℓ][c]}: the same profile built from tempered
+ *       posteriors q_T (see {@link Tempering}), read by {@link TemperedSoftDecoder}. T = 1 and
+ *       mT = m unless the map was built by {@link #fitTempered}.</li>
  * </ul>
  *
  * <p>Saved as a small versioned binary file (see {@link #save}) so {@code classify} can reuse the
@@ -30,17 +33,21 @@ public final class LabelMap {
     public static final int NONE = -1;
 
     private static final byte[] MAGIC = {'G', 'M', 'V', 'L', 'M', 'A', 'P', '\n'};
-    private static final int VERSION = 1;
+    /** Version 2 added the temperature and the tempered profile; version 1 files still load (T = 1). */
+    private static final int VERSION = 2;
 
     private final int k;
     private final int numClasses;
     private final int[][] counts;
     private final int[] hardLabel;
     private final float[][] m;
+    private final float temperature;
+    private final float[][] mT;
     private final int[] classCounts;
     private final java.util.List<String> classNames;
 
-    private LabelMap(int k, int numClasses, int[][] counts, float[][] m, java.util.List<String> classNames) {
+    private LabelMap(int k, int numClasses, int[][] counts, float[][] m, float temperature, float[][] mT,
+                     java.util.List<String> classNames) {
         this.classNames = java.util.List.copyOf(classNames);
         if (!this.classNames.isEmpty() && this.classNames.size() != numClasses)
             throw new IllegalArgumentException(classNames.size() + " class names for " + numClasses + " classes");
@@ -48,6 +55,8 @@ public final class LabelMap {
         this.numClasses = numClasses;
         this.counts = counts;
         this.m = m;
+        this.temperature = temperature;
+        this.mT = mT;
         this.hardLabel = new int[k];
         this.classCounts = new int[numClasses];
         for (int c = 0; c < k; c++) {
@@ -73,30 +82,49 @@ public final class LabelMap {
         if (numClasses <= 0 || k <= 0) throw new IllegalArgumentException("k and numClasses must be positive");
         if (q.length % k != 0) throw new IllegalArgumentException("posterior length " + q.length + " is not a multiple of k=" + k);
         int[][] counts = new int[k][numClasses];
-        double[][] sums = new double[numClasses][k];
-        int[] perClass = new int[numClasses];
         for (int i = 0; i < labeledIdx.length; i++) {
-            int row = labeledIdx[i], l = labels[i];
+            int l = labels[i];
             if (l < 0 || l >= numClasses) throw new IllegalArgumentException("label " + l + " outside [0," + numClasses + ")");
-            int off = row * k;
-            counts[Rows.argmax(q, off, k)][l]++;
-            for (int c = 0; c < k; c++) sums[l][c] += q[off + c];
-            perClass[l]++;
+            counts[Rows.argmax(q, labeledIdx[i] * k, k)][l]++;
+        }
+        float[][] m = profiles(q, k, labeledIdx, labels, numClasses, 1f);
+        return new LabelMap(k, numClasses, counts, m, 1f, m, java.util.List.of());
+    }
+
+    /**
+     * {@link #fit}, plus a temperature chosen by leave-one-out on the labeled points
+     * ({@link Tempering#chooseByLeaveOneOut}) and the class profiles of the tempered posteriors.
+     */
+    public static LabelMap fitTempered(float[] q, int k, int[] labeledIdx, int[] labels, int numClasses) {
+        LabelMap plain = fit(q, k, labeledIdx, labels, numClasses);
+        float t = Tempering.chooseByLeaveOneOut(q, k, labeledIdx, labels, numClasses);
+        float[][] mT = t == 1f ? plain.m : profiles(q, k, labeledIdx, labels, numClasses, t);
+        return new LabelMap(k, numClasses, plain.counts, plain.m, t, mT, java.util.List.of());
+    }
+
+    /** m(ℓ) = mean of q_T(·|x) over the labeled points of class ℓ; all-zero for a class without labels. */
+    private static float[][] profiles(float[] q, int k, int[] labeledIdx, int[] labels, int numClasses, float t) {
+        double[][] sums = new double[numClasses][k];
+        double[] row = new double[k];
+        for (int i = 0; i < labeledIdx.length; i++) {
+            Tempering.temper(q, labeledIdx[i] * k, k, t, row);
+            for (int c = 0; c < k; c++) sums[labels[i]][c] += row[c];
         }
         float[][] m = new float[numClasses][k];
         for (int l = 0; l < numClasses; l++) {
-            if (perClass[l] == 0) continue;
-            // Rows of q sum to 1, so the mean does too; renormalising only removes rounding drift.
+            // Rows of q sum to 1, so the mean does too: dividing by the total is the mean, and
+            // removes rounding drift.
             double total = 0;
             for (int c = 0; c < k; c++) total += sums[l][c];
+            if (total == 0) continue;
             for (int c = 0; c < k; c++) m[l][c] = (float) (sums[l][c] / total);
         }
-        return new LabelMap(k, numClasses, counts, m, java.util.List.of());
+        return m;
     }
 
     /** The same map carrying class names (saved with it, so {@code classify} can print them). */
     public LabelMap withClassNames(java.util.List<String> names) {
-        return new LabelMap(k, numClasses, counts, m, names);
+        return new LabelMap(k, numClasses, counts, m, temperature, mT, names);
     }
 
     /** Class names, index = label; empty when unknown. */
@@ -125,6 +153,12 @@ public final class LabelMap {
     /** m(ℓ)[c]: the soft class profile (empirical p(c|ℓ)). */
     public float profile(int l, int c) { return m[l][c]; }
 
+    /** The soft decoders' temperature T (1 unless built by {@link #fitTempered}). */
+    public float temperature() { return temperature; }
+
+    /** m_T(ℓ)[c]: the class profile of the tempered posteriors (equal to {@link #profile} when T = 1). */
+    public float temperedProfile(int l, int c) { return mT[l][c]; }
+
     /** Number of clusters at least one labeled point reached. */
     public int reachedClusters() {
         int r = 0;
@@ -136,8 +170,9 @@ public final class LabelMap {
 
     /**
      * Layout (big-endian): magic "GMVLMAP\n", int version, int k, int numClasses,
-     * int nameCount (0 or numClasses) and that many modified-UTF-8 class names, counts (k·numClasses ints), m (numClasses·k floats), then a CRC32 (long) of everything
-     * before it. Written to a temporary file and moved into place, so a crash never leaves a
+     * int nameCount (0 or numClasses) and that many modified-UTF-8 class names, counts
+     * (k·numClasses ints), m (numClasses·k floats), float temperature, mT (numClasses·k floats;
+     * version 2 only), then a CRC32 (long) of everything before it. Written to a temporary file and moved into place, so a crash never leaves a
      * half-written map where a good one was.
      */
     public void save(Path file) throws IOException {
@@ -151,6 +186,8 @@ public final class LabelMap {
         for (String name : classNames) out.writeUTF(name);
         for (int c = 0; c < k; c++) for (int l = 0; l < numClasses; l++) out.writeInt(counts[c][l]);
         for (int l = 0; l < numClasses; l++) for (int c = 0; c < k; c++) out.writeFloat(m[l][c]);
+        out.writeFloat(temperature);
+        for (int l = 0; l < numClasses; l++) for (int c = 0; c < k; c++) out.writeFloat(mT[l][c]);
         out.flush();
         CRC32 crc = new CRC32();
         crc.update(bytes.toByteArray());
@@ -172,13 +209,15 @@ public final class LabelMap {
             throw new IOException(where + "checksum mismatch (file damaged or truncated)");
         DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(all, MAGIC.length, all.length - MAGIC.length - 8));
         int version = in.readInt();
-        if (version != VERSION) throw new IOException(where + "version " + version + ", this build reads version " + VERSION);
+        if (version != 1 && version != VERSION)
+            throw new IOException(where + "version " + version + ", this build reads versions 1 and " + VERSION);
         int k = in.readInt(), nc = in.readInt(), names = in.readInt();
         if (k <= 0 || nc <= 0 || k > 1_000_000 || nc > 1_000_000 || (names != 0 && names != nc))
             throw new IOException(where + "header says k=" + k + ", classes=" + nc + ", names=" + names);
         java.util.List<String> classNames = new java.util.ArrayList<>();
         for (int i = 0; i < names; i++) classNames.add(in.readUTF());
-        if (in.available() != 8L * k * nc)
+        long expected = version == 1 ? 8L * k * nc : 12L * k * nc + 4;
+        if (in.available() != expected)
             throw new IOException(where + "header says k=" + k + ", classes=" + nc + " which does not match its size " + all.length);
         int[][] counts = new int[k][nc];
         for (int c = 0; c < k; c++) for (int l = 0; l < nc; l++) {
@@ -187,6 +226,11 @@ public final class LabelMap {
         }
         float[][] m = new float[nc][k];
         for (int l = 0; l < nc; l++) for (int c = 0; c < k; c++) m[l][c] = in.readFloat();
-        return new LabelMap(k, nc, counts, m, classNames);
+        if (version == 1) return new LabelMap(k, nc, counts, m, 1f, m, classNames);
+        float t = in.readFloat();
+        if (!(t >= 1f && t <= 1000f)) throw new IOException(where + "temperature " + t + " outside [1, 1000]");
+        float[][] mT = new float[nc][k];
+        for (int l = 0; l < nc; l++) for (int c = 0; c < k; c++) mT[l][c] = in.readFloat();
+        return new LabelMap(k, nc, counts, m, t, mT, classNames);
     }
 }

@@ -151,7 +151,7 @@ public final class Sweep {
             @Override public String name() { return decoder.name(); }
 
             @Override public int[] predict(int[] labeledIdx, int[] labels, int[] evalIdx) {
-                return decoder.predict(LabelMap.fit(q, k, labeledIdx, labels, numClasses), q, evalIdx);
+                return decoder.predict(decoder.fit(q, k, labeledIdx, labels, numClasses), q, evalIdx);
             }
         };
     }

@@ -52,4 +52,25 @@ class LabelMapFileTest {
         Files.write(f, new byte[3]);
         assertTrue(assertThrows(IOException.class, () -> LabelMap.load(f)).getMessage().contains("too short"));
     }
+
+    @Test void versionOneFilesStillLoadWithTemperatureOne() throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+        out.write(new byte[] {'G', 'M', 'V', 'L', 'M', 'A', 'P', '\n'});
+        out.writeInt(1);
+        out.writeInt(2);                                    // k
+        out.writeInt(2);                                    // classes
+        out.writeInt(0);                                    // no names
+        for (int v : new int[] {3, 0, 0, 2}) out.writeInt(v);                  // counts[c][l]
+        for (float v : new float[] {0.9f, 0.1f, 0.2f, 0.8f}) out.writeFloat(v); // m[l][c]
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(bytes.toByteArray());
+        out.writeLong(crc.getValue());
+        Path f = dir.resolve("v1.labelmap");
+        Files.write(f, bytes.toByteArray());
+        LabelMap r = LabelMap.load(f);
+        assertEquals(1f, r.temperature());
+        assertEquals(0.8f, r.temperedProfile(1, 1));
+        assertEquals(1, r.hardLabel(1));
+    }
 }
