@@ -19,7 +19,7 @@ final class SelectCommand implements Command {
 
                 Picks N points of the pool (train then test) to label: the most confident member of each
                 component, largest components first, then the most ambiguous points (smallest margin
-                between the two largest posteriors). Then scores hard and soft-dot decoding with those
+                between the two largest posteriors). Then scores hard, soft-dot and soft-dot+T decoding with those
                 labels (taken from the data set, as an annotator would give them) against random labels
                 of the same size and of 3x the size (mean of --draws draws), on the points left unlabeled.
 
@@ -52,14 +52,16 @@ final class SelectCommand implements Command {
                 : LabelSelection.Representative.CONFIDENT;
         LabelSelection.Comparison c = LabelSelection.compare(q, rows, m.k(), truth, data.pool().numClasses(), n, draws, rep);
         System.out.printf(Locale.ROOT, "%s, %d images, K=%d; accuracy on the points left unlabeled%n%n", data.pool().name(), rows, m.k());
-        System.out.printf(Locale.ROOT, "  %-28s %6s %8s %8s%n", "labels", "n", "hard", "soft-dot");
+        System.out.printf(Locale.ROOT, "  %-28s %6s %8s %8s %10s%n", "labels", "n", "hard", "soft-dot", "soft-dot+T");
         line("chosen (select)", c.selected());
         line("random, same size", c.randomSame());
         line("random, 3x the size", c.randomTriple());
-        System.out.printf(Locale.ROOT, "%nagainst random labels of 3x the size: hard %.1f%% vs %.1f%% (%s), soft-dot %.1f%% vs %.1f%% (%s)%n",
-                100 * c.selected().hard(), 100 * c.randomTriple().hard(),
-                c.selected().hard() > c.randomTriple().hard() ? "beats" : "does not beat",
-                100 * c.selected().soft(), 100 * c.randomTriple().soft(), c.beatsTripleRandom() ? "beats" : "does not beat");
+        System.out.printf(Locale.ROOT, "%nagainst random labels of 3x the size: hard %.1f%% vs %.1f%% (%s), soft-dot %.1f%% vs %.1f%% (%s), "
+                        + "soft-dot+T %.1f%% vs %.1f%% (%s)%n",
+                100 * c.selected().hard(), 100 * c.randomTriple().hard(), beats(c.selected().hard(), c.randomTriple().hard()),
+                100 * c.selected().soft(), 100 * c.randomTriple().soft(), beats(c.selected().soft(), c.randomTriple().soft()),
+                100 * c.selected().tempered(), 100 * c.randomTriple().tempered(),
+                beats(c.selected().tempered(), c.randomTriple().tempered()));
         if (out != null) {
             StringBuilder sb = new StringBuilder();
             for (int i : c.chosen()) sb.append(i).append('\n');
@@ -75,7 +77,10 @@ final class SelectCommand implements Command {
         return 0;
     }
 
+    private static String beats(double chosen, double random) { return chosen > random ? "beats" : "does not beat"; }
+
     private static void line(String what, LabelSelection.Accuracy acc) {
-        System.out.printf(Locale.ROOT, "  %-28s %6d %7.1f%% %7.1f%%%n", what, acc.n(), 100 * acc.hard(), 100 * acc.soft());
+        System.out.printf(Locale.ROOT, "  %-28s %6d %7.1f%% %7.1f%% %9.1f%%%n", what, acc.n(), 100 * acc.hard(), 100 * acc.soft(),
+                100 * acc.tempered());
     }
 }

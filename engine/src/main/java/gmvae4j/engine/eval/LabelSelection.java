@@ -93,13 +93,13 @@ public final class LabelSelection {
         return chosen.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /** Accuracy (on every unlabeled row) of hard and soft-dot decoding with the given labeled rows. */
-    public record Accuracy(int n, double hard, double soft) {}
+    /** Accuracy (on every unlabeled row) of hard, soft-dot and soft-dot+T decoding with the given labeled rows. */
+    public record Accuracy(int n, double hard, double soft, double tempered) {}
 
     /**
      * Chosen labels against random ones: the chosen set, random sets of the same size and of
-     * three times the size (mean over {@code draws} seeded draws), each scored by hard and soft-dot
-     * decoding on the rows it left unlabeled.
+     * three times the size (mean over {@code draws} seeded draws), each scored by hard, soft-dot
+     * and soft-dot+T decoding on the rows it left unlabeled.
      */
     public record Comparison(int[] chosen, Accuracy selected, Accuracy randomSame, Accuracy randomTriple) {
         /** Whether the chosen labels beat random labels of three times the size under soft decoding. */
@@ -119,23 +119,25 @@ public final class LabelSelection {
     }
 
     private static Accuracy random(float[] q, int rows, int k, int[] truth, int numClasses, int n, int draws) {
-        double h = 0, s = 0;
+        double h = 0, s = 0, t = 0;
         for (int d = 0; d < draws; d++) {
             int[] idx = Arrays.copyOf(LabelDraw.permutation(rows, d), n);
             Accuracy a = score(q, k, truth, numClasses, idx);
             h += a.hard();
             s += a.soft();
+            t += a.tempered();
         }
-        return new Accuracy(n, h / draws, s / draws);
+        return new Accuracy(n, h / draws, s / draws, t / draws);
     }
 
     static Accuracy score(float[] q, int k, int[] truth, int numClasses, int[] labeled) {
         int[] labels = new int[labeled.length];
         for (int i = 0; i < labeled.length; i++) labels[i] = truth[labeled[i]];
-        LabelMap map = LabelMap.fit(q, k, labeled, labels, numClasses);
+        LabelMap map = LabelMap.fitTempered(q, k, labeled, labels, numClasses);
         int[] eval = Sweep.complement(labeled, truth.length);
         double hard = Rows.accuracy(new HardDecoder().predict(map, q, eval), truth, eval);
         double soft = Rows.accuracy(new SoftDecoder(Similarity.DOT).predict(map, q, eval), truth, eval);
-        return new Accuracy(labeled.length, hard, soft);
+        double tempered = Rows.accuracy(new TemperedSoftDecoder().predict(map, q, eval), truth, eval);
+        return new Accuracy(labeled.length, hard, soft, tempered);
     }
 }
