@@ -30,13 +30,13 @@ final class ClassifyCommand implements Command {
                 models are trained on light strokes on black). Prints one line per image:
                 file[index] <tab> label.
 
-                  --decoder D   hard|hard+fallback|soft-dot|soft-cos|soft-dot+T (default soft-dot)""";
+                  --decoder D   hard|hard+fallback|soft-dot|soft-cos|soft-dot+T|soft-prop (default soft-dot)""";
     }
 
     @Override public int run(Args a) throws Exception {
         Path model = Path.of(a.required("model"));
         Path mapFile = Path.of(a.required("labelmap"));
-        String dec = a.choice("decoder", "soft-dot", "hard", "hard+fallback", "soft-dot", "soft-cos", "soft-dot+T");
+        String dec = a.choice("decoder", "soft-dot", "hard", "hard+fallback", "soft-dot", "soft-cos", "soft-dot+T", "soft-prop");
         a.finish();
         List<String> files = a.positionals();
         if (files.isEmpty()) throw new UserError("no image files given");

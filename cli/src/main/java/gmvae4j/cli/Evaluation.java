@@ -4,6 +4,7 @@ import gmvae4j.cli.baseline.XgboostClassifier;
 import gmvae4j.cli.report.ExperimentReport;
 import gmvae4j.cli.report.SampleGrid;
 import gmvae4j.datasets.Dataset;
+import gmvae4j.engine.eval.ClusterGraph;
 import gmvae4j.engine.eval.CoverageBounds;
 import gmvae4j.engine.eval.Decoder;
 import gmvae4j.engine.eval.Explanation;
@@ -75,6 +76,9 @@ public final class Evaluation {
         notes.add("soft-dot+T is soft-dot on tempered posteriors q^(1/T): T is chosen per draw from "
                 + Arrays.toString(Tempering.GRID)
                 + " by leave-one-out accuracy on the labeled points only (ties to the smaller T). soft-dot is the study's rule, T = 1.");
+        notes.add("soft-prop is soft-dot with each class profile m(ℓ) propagated over the clusters' neighbourhood graph "
+                + "(shared posterior mass of the unlabeled images labels are drawn from; label propagation on K nodes, "
+                + "α = " + ClusterGraph.ALPHA + "): a labeled cluster also votes for the clusters next to it.");
         if (opt.baselines()) notes.add("Baselines are fitted on the labeled points only and run up to n = "
                 + opt.baselineMaxN() + " labels (--baseline-max-n); larger points are marked skipped.");
         else notes.add("Baselines were not run (--no-baselines).");
@@ -97,7 +101,10 @@ public final class Evaluation {
             if (qForClusters == null || protocol == Sweep.Protocol.TRANSDUCTIVE) qForClusters = q;
 
             List<Sweep.Method> methods = new ArrayList<>();
-            for (Decoder d : Decoder.all()) methods.add(Sweep.decoderMethod(d, q, k, nc));
+            // the neighbourhood graph comes from the images labels are drawn from, never the test split
+            int candidates = protocol == Sweep.Protocol.TRANSDUCTIVE ? pool.n() : data.trainCount();
+            ClusterGraph graph = ClusterGraph.of(q, candidates, k);
+            for (Decoder d : Decoder.all(graph)) methods.add(Sweep.decoderMethod(d, q, k, nc));
             if (opt.baselines()) {
                 methods.add(new PixelMethod(LogisticRegression::new, pool.pixels(), pool.dim(), nc, opt.baselineMaxN(), true));
                 methods.add(new PixelMethod(MlpClassifier::new, pool.pixels(), pool.dim(), nc, opt.baselineMaxN(), true));

@@ -4,6 +4,7 @@ import gmvae4j.cli.report.ExperimentReport;
 import gmvae4j.cli.report.ReportDirectory;
 import gmvae4j.cli.report.ReportWriter;
 import gmvae4j.datasets.Dataset;
+import gmvae4j.engine.eval.ClusterGraph;
 import gmvae4j.engine.eval.LabelDraw;
 import gmvae4j.engine.eval.LabelMap;
 import gmvae4j.engine.eval.Sweep;
@@ -191,12 +192,9 @@ final class ExperimentCommand implements Command {
         int[] labeled = LabelDraw.draw(tf, candidates, 0);
         int[] labels = new int[labeled.length];
         for (int i = 0; i < labeled.length; i++) labels[i] = pool.labels()[labeled[i]];
-        byte[] px = new byte[labeled.length * pool.dim()];
-        for (int i = 0; i < labeled.length; i++) System.arraycopy(pool.pixels(), labeled[i] * pool.dim(), px, i * pool.dim(), pool.dim());
-        float[] ql = fm.posterior(px, labeled.length);
-        int[] rows = new int[labeled.length];
-        for (int i = 0; i < rows.length; i++) rows[i] = i;
-        LabelMap map = LabelMap.fitTempered(ql, fm.k(), rows, labels, pool.numClasses()).withClassNames(pool.classNames());
+        float[] qc = fm.posterior(pool.pixels(), candidates);   // rows 0..candidates: the images labels come from
+        LabelMap map = LabelMap.fitTempered(qc, fm.k(), labeled, labels, pool.numClasses())
+                .withPropagation(ClusterGraph.of(qc, candidates, fm.k())).withClassNames(pool.classNames());
         extra.add(new ReportDirectory.Artifact("labels.labelmap", () -> labelMapBytes(map)));
         report.settings().put("label map", "labels.labelmap: " + labeled.length + " random labels (draw 0 at "
                 + tf + ", " + first.id() + " model), for ./gmvae classify");

@@ -1,5 +1,6 @@
 package gmvae4j.cli;
 
+import gmvae4j.engine.eval.ClusterGraph;
 import gmvae4j.engine.eval.LabelMap;
 import gmvae4j.engine.eval.LabelSelection;
 import gmvae4j.engine.gmvae.Gmvae;
@@ -19,7 +20,7 @@ final class SelectCommand implements Command {
 
                 Picks N points of the pool (train then test) to label: the most confident member of each
                 component, largest components first, then the most ambiguous points (smallest margin
-                between the two largest posteriors). Then scores hard, soft-dot and soft-dot+T decoding with those
+                between the two largest posteriors). Then scores hard, soft-dot, soft-dot+T and soft-prop decoding with those
                 labels (taken from the data set, as an annotator would give them) against random labels
                 of the same size and of 3x the size (mean of --draws draws), on the points left unlabeled.
 
@@ -52,16 +53,18 @@ final class SelectCommand implements Command {
                 : LabelSelection.Representative.CONFIDENT;
         LabelSelection.Comparison c = LabelSelection.compare(q, rows, m.k(), truth, data.pool().numClasses(), n, draws, rep);
         System.out.printf(Locale.ROOT, "%s, %d images, K=%d; accuracy on the points left unlabeled%n%n", data.pool().name(), rows, m.k());
-        System.out.printf(Locale.ROOT, "  %-28s %6s %8s %8s %10s%n", "labels", "n", "hard", "soft-dot", "soft-dot+T");
+        System.out.printf(Locale.ROOT, "  %-28s %6s %8s %8s %10s %9s%n", "labels", "n", "hard", "soft-dot", "soft-dot+T", "soft-prop");
         line("chosen (select)", c.selected());
         line("random, same size", c.randomSame());
         line("random, 3x the size", c.randomTriple());
         System.out.printf(Locale.ROOT, "%nagainst random labels of 3x the size: hard %.1f%% vs %.1f%% (%s), soft-dot %.1f%% vs %.1f%% (%s), "
-                        + "soft-dot+T %.1f%% vs %.1f%% (%s)%n",
+                        + "soft-dot+T %.1f%% vs %.1f%% (%s), soft-prop %.1f%% vs %.1f%% (%s)%n",
                 100 * c.selected().hard(), 100 * c.randomTriple().hard(), beats(c.selected().hard(), c.randomTriple().hard()),
                 100 * c.selected().soft(), 100 * c.randomTriple().soft(), beats(c.selected().soft(), c.randomTriple().soft()),
                 100 * c.selected().tempered(), 100 * c.randomTriple().tempered(),
-                beats(c.selected().tempered(), c.randomTriple().tempered()));
+                beats(c.selected().tempered(), c.randomTriple().tempered()),
+                100 * c.selected().propagated(), 100 * c.randomTriple().propagated(),
+                beats(c.selected().propagated(), c.randomTriple().propagated()));
         if (out != null) {
             StringBuilder sb = new StringBuilder();
             for (int i : c.chosen()) sb.append(i).append('\n');
@@ -71,7 +74,8 @@ final class SelectCommand implements Command {
         if (mapOut != null) {
             int[] labels = new int[c.chosen().length];
             for (int i = 0; i < labels.length; i++) labels[i] = truth[c.chosen()[i]];
-            LabelMap.fitTempered(q, m.k(), c.chosen(), labels, data.pool().numClasses()).withClassNames(data.pool().classNames()).save(mapOut);
+            LabelMap.fitTempered(q, m.k(), c.chosen(), labels, data.pool().numClasses())
+                    .withPropagation(ClusterGraph.of(q, rows, m.k())).withClassNames(data.pool().classNames()).save(mapOut);
             System.out.println("label map written to " + mapOut);
         }
         return 0;
@@ -80,7 +84,7 @@ final class SelectCommand implements Command {
     private static String beats(double chosen, double random) { return chosen > random ? "beats" : "does not beat"; }
 
     private static void line(String what, LabelSelection.Accuracy acc) {
-        System.out.printf(Locale.ROOT, "  %-28s %6d %7.1f%% %7.1f%% %9.1f%%%n", what, acc.n(), 100 * acc.hard(), 100 * acc.soft(),
-                100 * acc.tempered());
+        System.out.printf(Locale.ROOT, "  %-28s %6d %7.1f%% %7.1f%% %9.1f%% %8.1f%%%n", what, acc.n(), 100 * acc.hard(),
+                100 * acc.soft(), 100 * acc.tempered(), 100 * acc.propagated());
     }
 }

@@ -75,12 +75,11 @@ final class SgemmMicroKernel {
     static void writeBack(float[] acc, float[] c, int ci, int ldc, int mr, int nr, float alpha, float beta) {
         for (int r = 0; r < mr; r++, ci += ldc) {
             int t = r * NR, j = 0;
-            if (nr == NR) {
-                for (; j < NR; j += L) {
-                    FloatVector v = FloatVector.fromArray(S, acc, t + j).mul(alpha);
-                    if (beta != 0f) v = FloatVector.fromArray(S, c, ci + j).mul(beta).add(v);
-                    v.intoArray(c, ci + j);
-                }
+            // whole vectors first: an edge tile one vector wide (N = 784 = 24·32 + 16) stays vectorised
+            for (; j + L <= nr; j += L) {
+                FloatVector v = FloatVector.fromArray(S, acc, t + j).mul(alpha);
+                if (beta != 0f) v = FloatVector.fromArray(S, c, ci + j).mul(beta).add(v);
+                v.intoArray(c, ci + j);
             }
             for (; j < nr; j++) {
                 float v = alpha * acc[t + j];

@@ -3,11 +3,12 @@ package gmvae4j.engine.eval;
 /**
  * Turns a posterior row q(·|x) into a class, using what the labels taught ({@link LabelMap}).
  * Implementations: {@link HardDecoder} (the study's cluster-then-label rule),
- * {@link HardFallbackDecoder} and {@link SoftDecoder}.
+ * {@link HardFallbackDecoder}, {@link SoftDecoder}, and beyond the study {@link TemperedSoftDecoder}
+ * and {@link PropagatedSoftDecoder}.
  */
 public interface Decoder {
 
-    /** Short name used in reports: {@code hard}, {@code hard+fallback}, {@code soft-dot}, {@code soft-cos}, {@code soft-dot+T}. */
+    /** Short name used in reports: {@code hard}, {@code hard+fallback}, {@code soft-dot}, {@code soft-cos}, {@code soft-dot+T}, {@code soft-prop}. */
     String name();
 
     /** Builds the label map this decoder reads from the labeled rows of q (the plain one unless the decoder needs more). */
@@ -32,9 +33,17 @@ public interface Decoder {
                 new SoftDecoder(Similarity.COSINE), new TemperedSoftDecoder()};
     }
 
+    /** {@link #all()} and the propagated soft decoder over the given cluster graph, in report order. */
+    static Decoder[] all(ClusterGraph graph) {
+        Decoder[] plain = all();
+        Decoder[] out = java.util.Arrays.copyOf(plain, plain.length + 1);
+        out[plain.length] = new PropagatedSoftDecoder(graph);
+        return out;
+    }
+
     /** Looks a decoder up by its {@link #name()}. */
     static Decoder byName(String name) {
-        for (Decoder d : all()) if (d.name().equals(name)) return d;
-        throw new IllegalArgumentException("unknown decoder '" + name + "' (hard, hard+fallback, soft-dot, soft-cos, soft-dot+T)");
+        for (Decoder d : all(null)) if (d.name().equals(name)) return d;
+        throw new IllegalArgumentException("unknown decoder '" + name + "' (hard, hard+fallback, soft-dot, soft-cos, soft-dot+T, soft-prop)");
     }
 }

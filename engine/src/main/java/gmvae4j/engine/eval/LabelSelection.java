@@ -93,13 +93,13 @@ public final class LabelSelection {
         return chosen.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    /** Accuracy (on every unlabeled row) of hard, soft-dot and soft-dot+T decoding with the given labeled rows. */
-    public record Accuracy(int n, double hard, double soft, double tempered) {}
+    /** Accuracy (on every unlabeled row) of hard, soft-dot, soft-dot+T and soft-prop decoding with the given labeled rows. */
+    public record Accuracy(int n, double hard, double soft, double tempered, double propagated) {}
 
     /**
      * Chosen labels against random ones: the chosen set, random sets of the same size and of
-     * three times the size (mean over {@code draws} seeded draws), each scored by hard, soft-dot
-     * and soft-dot+T decoding on the rows it left unlabeled.
+     * three times the size (mean over {@code draws} seeded draws), each scored by hard, soft-dot,
+     * soft-dot+T and soft-prop decoding on the rows it left unlabeled.
      */
     public record Comparison(int[] chosen, Accuracy selected, Accuracy randomSame, Accuracy randomTriple) {
         /** Whether the chosen labels beat random labels of three times the size under soft decoding. */
@@ -113,31 +113,35 @@ public final class LabelSelection {
     public static Comparison compare(float[] q, int rows, int k, int[] truth, int numClasses, int budget, int draws,
                                      Representative rep) {
         int[] chosen = choose(q, rows, k, budget, rep);
-        Accuracy sel = score(q, k, truth, numClasses, chosen);
-        return new Comparison(chosen, sel, random(q, rows, k, truth, numClasses, chosen.length, draws),
-                random(q, rows, k, truth, numClasses, Math.min(rows - 1, 3 * chosen.length), draws));
+        ClusterGraph graph = ClusterGraph.of(q, rows, k);
+        Accuracy sel = score(q, k, truth, numClasses, chosen, graph);
+        return new Comparison(chosen, sel, random(q, rows, k, truth, numClasses, chosen.length, draws, graph),
+                random(q, rows, k, truth, numClasses, Math.min(rows - 1, 3 * chosen.length), draws, graph));
     }
 
-    private static Accuracy random(float[] q, int rows, int k, int[] truth, int numClasses, int n, int draws) {
-        double h = 0, s = 0, t = 0;
+    private static Accuracy random(float[] q, int rows, int k, int[] truth, int numClasses, int n, int draws,
+                                   ClusterGraph graph) {
+        double h = 0, s = 0, t = 0, p = 0;
         for (int d = 0; d < draws; d++) {
             int[] idx = Arrays.copyOf(LabelDraw.permutation(rows, d), n);
-            Accuracy a = score(q, k, truth, numClasses, idx);
+            Accuracy a = score(q, k, truth, numClasses, idx, graph);
             h += a.hard();
             s += a.soft();
             t += a.tempered();
+            p += a.propagated();
         }
-        return new Accuracy(n, h / draws, s / draws, t / draws);
+        return new Accuracy(n, h / draws, s / draws, t / draws, p / draws);
     }
 
-    static Accuracy score(float[] q, int k, int[] truth, int numClasses, int[] labeled) {
+    static Accuracy score(float[] q, int k, int[] truth, int numClasses, int[] labeled, ClusterGraph graph) {
         int[] labels = new int[labeled.length];
         for (int i = 0; i < labeled.length; i++) labels[i] = truth[labeled[i]];
-        LabelMap map = LabelMap.fitTempered(q, k, labeled, labels, numClasses);
+        LabelMap map = LabelMap.fitTempered(q, k, labeled, labels, numClasses).withPropagation(graph);
         int[] eval = Sweep.complement(labeled, truth.length);
         double hard = Rows.accuracy(new HardDecoder().predict(map, q, eval), truth, eval);
         double soft = Rows.accuracy(new SoftDecoder(Similarity.DOT).predict(map, q, eval), truth, eval);
         double tempered = Rows.accuracy(new TemperedSoftDecoder().predict(map, q, eval), truth, eval);
-        return new Accuracy(labeled.length, hard, soft, tempered);
+        double propagated = Rows.accuracy(new PropagatedSoftDecoder(graph).predict(map, q, eval), truth, eval);
+        return new Accuracy(labeled.length, hard, soft, tempered, propagated);
     }
 }
