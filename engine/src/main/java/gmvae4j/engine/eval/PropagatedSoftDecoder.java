@@ -13,7 +13,7 @@ package gmvae4j.engine.eval;
  * reached. Reported as {@code soft-prop}; the graph comes from the posteriors of the images
  * labels are drawn from (the whole pool, or the train split in the inductive protocol).
  */
-public final class PropagatedSoftDecoder implements Decoder {
+public final class PropagatedSoftDecoder implements ScoringDecoder {
     private final ClusterGraph graph;
 
     /** A decoder that fits label maps with this graph; null for one that only decodes saved maps. */
@@ -26,15 +26,8 @@ public final class PropagatedSoftDecoder implements Decoder {
         return LabelMap.fit(q, k, labeledIdx, labels, numClasses).withPropagation(graph);
     }
 
-    @Override public int predict(LabelMap map, float[] q, int off) {
-        double[] s = scores(map, q, off);
-        int best = 0;
-        for (int l = 1; l < s.length; l++) if (s[l] > s[best]) best = l;
-        return best;
-    }
-
     /** Σ_c F(ℓ)_c · q(c|x) for every class; classes without labels score −∞. */
-    public double[] scores(LabelMap map, float[] q, int off) {
+    @Override public double[] scores(LabelMap map, float[] q, int off) {
         int k = map.k(), nc = map.numClasses();
         double[] s = new double[nc];
         for (int l = 0; l < nc; l++) {

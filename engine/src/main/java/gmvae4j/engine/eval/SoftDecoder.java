@@ -18,7 +18,7 @@ package gmvae4j.engine.eval;
  * cluster and small for a class spread over many, so dot leans towards concentrated classes
  * while cosine judges only the direction.
  */
-public final class SoftDecoder implements Decoder {
+public final class SoftDecoder implements ScoringDecoder {
     private final Similarity similarity;
 
     public SoftDecoder(Similarity similarity) { this.similarity = similarity; }
@@ -27,15 +27,8 @@ public final class SoftDecoder implements Decoder {
 
     @Override public String name() { return similarity == Similarity.DOT ? "soft-dot" : "soft-cos"; }
 
-    @Override public int predict(LabelMap map, float[] q, int off) {
-        double[] s = scores(map, q, off);
-        int best = 0;
-        for (int l = 1; l < s.length; l++) if (s[l] > s[best]) best = l;
-        return best;
-    }
-
     /** sim(ℓ, x) for every class; classes without labels score −∞. */
-    public double[] scores(LabelMap map, float[] q, int off) {
+    @Override public double[] scores(LabelMap map, float[] q, int off) {
         int k = map.k(), nc = map.numClasses();
         double qNorm = 0;
         for (int c = 0; c < k; c++) qNorm += (double) q[off + c] * q[off + c];

@@ -11,7 +11,7 @@ package gmvae4j.engine.eval;
  * is chosen (leave-one-out on the labeled points, never the unlabeled ones): {@link Tempering}.
  * Reported as {@code soft-dot+T} next to the study's {@code soft-dot}, which stays untouched.
  */
-public final class TemperedSoftDecoder implements Decoder {
+public final class TemperedSoftDecoder implements ScoringDecoder {
 
     @Override public String name() { return "soft-dot+T"; }
 
@@ -19,15 +19,8 @@ public final class TemperedSoftDecoder implements Decoder {
         return LabelMap.fitTempered(q, k, labeledIdx, labels, numClasses);
     }
 
-    @Override public int predict(LabelMap map, float[] q, int off) {
-        double[] s = scores(map, q, off);
-        int best = 0;
-        for (int l = 1; l < s.length; l++) if (s[l] > s[best]) best = l;
-        return best;
-    }
-
     /** Σ_c m_T(ℓ)_c · q_T(c|x) for every class; classes without labels score −∞. */
-    public double[] scores(LabelMap map, float[] q, int off) {
+    @Override public double[] scores(LabelMap map, float[] q, int off) {
         int k = map.k(), nc = map.numClasses();
         double[] qt = new double[k];
         Tempering.temper(q, off, k, map.temperature(), qt);
