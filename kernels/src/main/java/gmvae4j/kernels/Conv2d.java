@@ -41,13 +41,13 @@ public final class Conv2d {
     /** Images summed into one partial weight gradient before the partials are added in order. */
     static final int IMAGES_PER_GROUP = 8;
 
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][0]);
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
 
-    /** A per-thread scratch array of at least n floats (slot 0 or 1); contents undefined. */
-    private static float[] scratch(int slot, int n) {
+    /** A per-thread scratch array of at least n floats; contents undefined. */
+    private static float[] scratch(int n) {
         float[][] s = SCRATCH.get();
-        if (s[slot].length < n) s[slot] = new float[n];
-        return s[slot];
+        if (s[0].length < n) s[0] = new float[n];
+        return s[0];
     }
 
     // ---------------------------------------------------------------- convolution
@@ -107,38 +107,29 @@ public final class Conv2d {
     /**
      * y_b = W·col(x_b) + beta·y_b (+ bias) for every image.
      *
-     * <p>The bias rides along in the product as one more k step: W gets a last column holding
-     * the bias, col a last row of ones, so y_b = [W | bias]·[col; 1] is written once instead of
-     * written and then swept again to add the bias (1→32 channels: 595 → ~520 µs per batch,
-     * the output being 12.8 MB). A 1×1 convolution reads its input in place, so there the
-     * bias is added per image while y_b is still in cache.
+     * <p>The bias is where the product starts ({@link Kernels#sgemmRowBias}): each register tile
+     * of y_b begins from its output channel's bias, so y_b is written once and no pass or k step
+     * is spent on the bias (1→32 channels on 28×28, whose 12.8 MB output is written at a depth of
+     * only 9: one sweep to add the bias cost 15%, an extra column of ones in col about 10%).
      */
     private static void conv(Kernels k, ConvShape s, float[] x, float[] w, float[] bias, float[] y, float beta) {
         int oh = s.outH(), ow = s.outW(), npix = oh * ow, ckk = s.inC() * s.kH() * s.kW();
         int xImg = s.inC() * s.inH() * s.inW(), yImg = s.outC() * npix;
-        boolean pointwise = pointwise(s), biasInProduct = bias != null && !pointwise;
-        int kk = biasInProduct ? ckk + 1 : ckk;
-        float[] wk = w;
-        if (biasInProduct) {
-            // built on the calling thread before the region starts; the tasks only read it
-            wk = scratch(1, s.outC() * kk);
-            for (int o = 0; o < s.outC(); o++) {
-                System.arraycopy(w, o * ckk, wk, o * kk, ckk);
-                wk[o * kk + ckk] = bias[o];
-            }
-        }
-        float[] wFinal = wk;
+        boolean pointwise = pointwise(s);
         k.parallelFor(s.batch(), b -> {
-            float[] col = x;
+            float[] col = x;        // a 1×1 convolution reads its input where it lies
             int colOff = b * xImg;
             if (!pointwise) {
-                col = scratch(0, kk * npix);
+                col = scratch(ckk * npix);
                 colOff = 0;
                 Im2col.im2col(x, b * xImg, s.inC(), s.inH(), s.inW(), s.kH(), s.kW(), s.stride(), s.pad(), oh, ow, col);
-                if (biasInProduct) Arrays.fill(col, ckk * npix, kk * npix, 1f);
             }
-            k.sgemm(false, false, s.outC(), npix, kk, 1f, wFinal, 0, kk, col, colOff, npix, beta, y, b * yImg, npix);
-            if (bias != null && !biasInProduct) addBias(1, s.outC(), npix, bias, y, b * yImg);
+            if (bias != null && beta == 0f) {
+                k.sgemmRowBias(s.outC(), npix, ckk, w, 0, ckk, col, colOff, npix, bias, 0, y, b * yImg, npix);
+            } else {
+                k.sgemm(false, false, s.outC(), npix, ckk, 1f, w, 0, ckk, col, colOff, npix, beta, y, b * yImg, npix);
+                if (bias != null) addBias(1, s.outC(), npix, bias, y, b * yImg);
+            }
         });
     }
 
@@ -151,7 +142,7 @@ public final class Conv2d {
                 k.sgemm(true, false, ckk, npix, s.outC(), 1f, w, 0, ckk, gy, b * yImg, npix, 1f, gx, b * xImg, npix);
                 return;
             }
-            float[] col = scratch(0, ckk * npix);
+            float[] col = scratch(ckk * npix);
             k.sgemm(true, false, ckk, npix, s.outC(), 1f, w, 0, ckk, gy, b * yImg, npix, 0f, col, 0, npix);
             Im2col.col2imAdd(col, s.inC(), s.inH(), s.inW(), s.kH(), s.kW(), s.stride(), s.pad(), oh, ow, gx, b * xImg);
         });
@@ -176,7 +167,7 @@ public final class Conv2d {
                 float[] col = x;
                 int colOff = b * xImg;
                 if (!pointwise(s)) {
-                    col = scratch(0, ckk * npix);
+                    col = scratch(ckk * npix);
                     colOff = 0;
                     Im2col.im2col(x, b * xImg, s.inC(), s.inH(), s.inW(), s.kH(), s.kW(), s.stride(), s.pad(), oh, ow, col);
                 }

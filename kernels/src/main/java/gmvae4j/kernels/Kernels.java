@@ -43,6 +43,18 @@ public interface Kernels {
                float[] b, int bOff, int ldb,
                float beta, float[] c, int cOff, int ldc);
 
+    /**
+     * C = A·B + bias·1ᵀ: bias[biasOff + i] added to every element of row i, C overwritten; A is
+     * m×k, B k×n, both untransposed. The convolution's forward pass (rows = output channels).
+     * This default fills C with the bias and accumulates the product onto it; the vector backend
+     * starts each register tile from the bias instead, so the bias costs no pass of its own.
+     */
+    default void sgemmRowBias(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float[] bias, int biasOff, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, bias[biasOff + i]);
+        sgemm(false, false, m, n, k, 1f, a, aOff, lda, b, bOff, ldb, 1f, c, cOff, ldc);
+    }
+
     // ---------------------------------------------------------------- every row against every component
 
     /**

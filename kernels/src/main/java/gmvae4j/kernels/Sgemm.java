@@ -67,6 +67,8 @@ public final class Sgemm {
         final float[] a = new float[MC * KC];
         final float[] b = new float[KC * NC];
         final float[] acc = new float[MR * NR];
+        /** The row bias of the product in progress, padded to whole tiles. */
+        float[] bias = new float[0];
         final BBlock bBlock = new BBlock();
         /** All of op(A), packed, while this thread runs a multi-threaded product. */
         float[] wholeA = new float[0];
@@ -84,14 +86,43 @@ public final class Sgemm {
             scaleC(m, n, beta, c, cOff, ldc);
             return;
         }
+        run(par, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null);
+    }
+
+    /**
+     * C = A·B + bias·1ᵀ (bias[biasOff + i] added to every element of row i), C overwritten; see
+     * {@link Kernels#sgemmRowBias}. The bias is where each register tile starts (first k block).
+     */
+    public static void sgemmRowBias(Parallel par, int m, int n, int k, float[] a, int aOff, int lda,
+                                    float[] b, int bOff, int ldb, float[] bias, int biasOff,
+                                    float[] c, int cOff, int ldc) {
+        if (m <= 0 || n <= 0) return;
+        Buffers own = BUFFERS.get();
+        int mPad = (m + MR - 1) / MR * MR;
+        if (own.bias.length < mPad) own.bias = new float[mPad];
+        float[] padded = own.bias;      // read by the helpers of this call only, while it runs
+        System.arraycopy(bias, biasOff, padded, 0, m);
+        java.util.Arrays.fill(padded, m, mPad, 0f);
+        if (k <= 0) {
+            for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, padded[i]);
+            return;
+        }
+        run(par, false, false, m, n, k, 1f, a, aOff, lda, b, bOff, ldb, 0f, c, cOff, ldc, padded);
+    }
+
+    /** Picks one thread, column chunks or row slabs; rowInit (or null) is padded to whole tiles. */
+    private static void run(Parallel par, boolean transA, boolean transB, int m, int n, int k,
+                            float alpha, float[] a, int aOff, int lda,
+                            float[] b, int bOff, int ldb,
+                            float beta, float[] c, int cOff, int ldc, float[] rowInit) {
         int threads = par == null ? 1 : par.threads();
         if (threads == 1 || (long) m * n * k < PARALLEL_MIN_MACS || Parallel.insideRegion()) {
-            blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, rowInit, 0);
             return;
         }
         int nPanels = (n + NR - 1) / NR;
         if (nPanels >= 2 * threads) {
-            byColumns(par, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            byColumns(par, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, rowInit);
         } else {
             int mPanels = (m + MR - 1) / MR;
             int per = (mPanels + threads - 1) / threads * MR;
@@ -99,7 +130,7 @@ public final class Sgemm {
             par.run(tasks, t -> {
                 int i0 = t * per, mm = Math.min(per, m - i0);
                 int ao = transA ? aOff + i0 : aOff + i0 * lda;
-                blocked(transA, transB, mm, n, k, alpha, a, ao, lda, b, bOff, ldb, beta, c, cOff + i0 * ldc, ldc);
+                blocked(transA, transB, mm, n, k, alpha, a, ao, lda, b, bOff, ldb, beta, c, cOff + i0 * ldc, ldc, rowInit, i0);
             });
         }
     }
@@ -108,7 +139,7 @@ public final class Sgemm {
     private static void byColumns(Parallel par, boolean transA, boolean transB, int m, int n, int k,
                                   float alpha, float[] a, int aOff, int lda,
                                   float[] b, int bOff, int ldb,
-                                  float beta, float[] c, int cOff, int ldc) {
+                                  float beta, float[] c, int cOff, int ldc, float[] rowInit) {
         int mPad = (m + MR - 1) / MR * MR;
         Buffers own = BUFFERS.get();
         if (own.wholeA.length < mPad * k) own.wholeA = new float[mPad * k];
@@ -124,24 +155,26 @@ public final class Sgemm {
         int chunk = Math.min(NC, NR * Math.max(1, nPanels / (par.threads() * CHUNKS_PER_THREAD)));
         par.run((n + chunk - 1) / chunk, t -> {
             int j0 = t * chunk;
-            columnChunk(transB, m, Math.min(chunk, n - j0), k, alpha, pa, mPad, b, bOff, ldb, j0, beta, c, cOff, ldc);
+            columnChunk(transB, m, Math.min(chunk, n - j0), k, alpha, pa, mPad, b, bOff, ldb, j0, beta, c, cOff, ldc, rowInit);
         });
     }
 
     /** Columns j0 .. j0+nc of C (nc ≤ NC) against the shared packed A. */
     private static void columnChunk(boolean transB, int m, int nc, int k, float alpha, float[] pa, int mPad,
                                     float[] b, int bOff, int ldb, int j0,
-                                    float beta, float[] c, int cOff, int ldc) {
+                                    float beta, float[] c, int cOff, int ldc, float[] rowInit) {
         Buffers buf = BUFFERS.get();
         float[] bp = buf.b, acc = buf.acc;
         for (int pc = 0, ks = kStep(k); pc < k; pc += ks) {
             int kc = Math.min(ks, k - pc);
             float betaNow = pc == 0 ? beta : 1f;
             boolean direct = betaNow == 0f && alpha == 1f;
+            float[] init = pc == 0 ? rowInit : null;
             BBlock bb = buf.bBlock.of(transB, b, bOff, ldb, pc, kc, j0, nc, bp);
             for (int ic = 0; ic < m; ic += MC) {
                 int mc = Math.min(MC, m - ic);
-                bb.tiles(kc, mc, nc, pa, pc * mPad + ic * kc, bp, c, cOff + ic * ldc + j0, ldc, alpha, betaNow, direct, acc);
+                bb.tiles(kc, mc, nc, pa, pc * mPad + ic * kc, bp, c, cOff + ic * ldc + j0, ldc, alpha, betaNow, direct,
+                        init, ic, acc);
             }
         }
     }
@@ -153,17 +186,20 @@ public final class Sgemm {
      */
     private static void tiles(int kc, int mc, int nc, float[] ap, int a0,
                               float[] bp, int b0, int bPanel, int bStride,
-                              float[] c, int c0, int ldc, float alpha, float beta, boolean direct, float[] acc) {
+                              float[] c, int c0, int ldc, float alpha, float beta, boolean direct,
+                              float[] rowInit, int i0, float[] acc) {
+        float[] init = rowInit == null ? SgemmMicroKernel.ZEROS : rowInit;
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int bj = b0 + jr / NR * bPanel;
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
                 int ci = c0 + ir * ldc + jr;
+                int io = rowInit == null ? 0 : i0 + ir;
                 if (direct && mr == MR && nr == NR) {
-                    SgemmMicroKernel.multiply(kc, ap, a0 + ir * kc, bp, bj, bStride, c, ci, ldc);
+                    SgemmMicroKernel.multiply(kc, ap, a0 + ir * kc, bp, bj, bStride, init, io, c, ci, ldc);
                 } else {
-                    SgemmMicroKernel.multiply(kc, ap, a0 + ir * kc, bp, bj, bStride, acc, 0, NR);
+                    SgemmMicroKernel.multiply(kc, ap, a0 + ir * kc, bp, bj, bStride, init, io, acc, 0, NR);
                     SgemmMicroKernel.writeBack(acc, c, ci, ldc, mr, nr, alpha, beta);
                 }
             }
@@ -196,10 +232,12 @@ public final class Sgemm {
 
         /** Runs the tiles of rows ic .. ic+mc of C against this block. */
         void tiles(int kc, int mc, int nc, float[] ap, int a0, float[] bp,
-                   float[] c, int c0, int ldc, float alpha, float beta, boolean direct, float[] acc) {
-            Sgemm.tiles(kc, mc, full, ap, a0, src, b0, panel, stride, c, c0, ldc, alpha, beta, direct, acc);
+                   float[] c, int c0, int ldc, float alpha, float beta, boolean direct,
+                   float[] rowInit, int i0, float[] acc) {
+            Sgemm.tiles(kc, mc, full, ap, a0, src, b0, panel, stride, c, c0, ldc, alpha, beta, direct, rowInit, i0, acc);
             if (full < nc)
-                Sgemm.tiles(kc, mc, nc - full, ap, a0, bp, 0, kc * NR, NR, c, c0 + full, ldc, alpha, beta, direct, acc);
+                Sgemm.tiles(kc, mc, nc - full, ap, a0, bp, 0, kc * NR, NR, c, c0 + full, ldc, alpha, beta, direct,
+                        rowInit, i0, acc);
         }
     }
 
@@ -207,7 +245,7 @@ public final class Sgemm {
     static void blocked(boolean transA, boolean transB, int m, int n, int k,
                         float alpha, float[] a, int aOff, int lda,
                         float[] b, int bOff, int ldb,
-                        float beta, float[] c, int cOff, int ldc) {
+                        float beta, float[] c, int cOff, int ldc, float[] rowInit, int i0) {
         Buffers buf = BUFFERS.get();
         float[] ap = buf.a, bp = buf.b, acc = buf.acc;
         for (int jc = 0; jc < n; jc += NC) {
@@ -217,11 +255,12 @@ public final class Sgemm {
                 float betaNow = pc == 0 ? beta : 1f;
                 // C = A·B with nothing to fold in: full tiles go from registers straight to C
                 boolean direct = betaNow == 0f && alpha == 1f;
+                float[] init = pc == 0 ? rowInit : null;
                 BBlock bb = buf.bBlock.of(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
                     SgemmPacking.packA(transA, a, aOff, lda, ic, mc, pc, kc, ap, 0);
-                    bb.tiles(kc, mc, nc, ap, 0, bp, c, cOff + ic * ldc + jc, ldc, alpha, betaNow, direct, acc);
+                    bb.tiles(kc, mc, nc, ap, 0, bp, c, cOff + ic * ldc + jc, ldc, alpha, betaNow, direct, init, i0 + ic, acc);
                 }
             }
         }

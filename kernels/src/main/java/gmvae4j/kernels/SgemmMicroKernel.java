@@ -27,9 +27,14 @@ final class SgemmMicroKernel {
     /** Columns of the register tile: two vectors. */
     static final int NR = 2 * L;
 
+    /** Tile start values for a plain product: every row starts from 0. */
+    static final float[] ZEROS = new float[MR];
+
     /**
-     * out[o + r·ld + j] = (Apanel·Bpanel)[r][j] for the full MR×NR tile: the register-tiled
-     * inner loop. The accumulators leave the registers only once, at the end: straight into C
+     * out[o + r·ld + j] = init[io + r] + (Apanel·Bpanel)[r][j] for the full MR×NR tile: the
+     * register-tiled inner loop. Each row's accumulators start from init[io + r] ({@link #ZEROS}
+     * for a plain product, a bias per row for a convolution, which then costs nothing: no extra
+     * pass over C, no extra k step). The accumulators leave the registers only once, at the end: straight into C
      * when nothing else is to be done with them (alpha = 1, beta = 0, whole tile), else into a
      * small scratch tile that {@link #writeBack} folds into C.
      *
@@ -41,10 +46,12 @@ final class SgemmMicroKernel {
      * <p>{@code bStride} is the distance between consecutive k steps of the B panel: NR in a
      * packed panel, ldb when a shallow B is read where it lies (see {@link Sgemm}).
      */
-    static void multiply(int kc, float[] ap, int a, float[] bp, int b, int bStride, float[] out, int o, int ld) {
-        FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
-        FloatVector c40 = z, c41 = z, c50 = z, c51 = z, c60 = z, c61 = z, c70 = z, c71 = z;
+    static void multiply(int kc, float[] ap, int a, float[] bp, int b, int bStride, float[] init, int io,
+                         float[] out, int o, int ld) {
+        FloatVector c00 = FloatVector.broadcast(S, init[io]), c01 = c00, c10 = FloatVector.broadcast(S, init[io + 1]), c11 = c10;
+        FloatVector c20 = FloatVector.broadcast(S, init[io + 2]), c21 = c20, c30 = FloatVector.broadcast(S, init[io + 3]), c31 = c30;
+        FloatVector c40 = FloatVector.broadcast(S, init[io + 4]), c41 = c40, c50 = FloatVector.broadcast(S, init[io + 5]), c51 = c50;
+        FloatVector c60 = FloatVector.broadcast(S, init[io + 6]), c61 = c60, c70 = FloatVector.broadcast(S, init[io + 7]), c71 = c70;
         for (int p = 0; p < kc; p++, a += MR, b += bStride) {
             FloatVector b0 = FloatVector.fromArray(S, bp, b);
             FloatVector b1 = FloatVector.fromArray(S, bp, b + L);

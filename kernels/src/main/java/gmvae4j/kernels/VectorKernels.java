@@ -59,6 +59,12 @@ public final class VectorKernels implements Kernels {
         Sgemm.sgemm(par, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
+    @Override
+    public void sgemmRowBias(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float[] bias, int biasOff, float[] c, int cOff, int ldc) {
+        Sgemm.sgemmRowBias(par, m, n, k, a, aOff, lda, b, bOff, ldb, bias, biasOff, c, cOff, ldc);
+    }
+
     // ---------------------------------------------------------------- splitting big loops
 
     private interface Range { void apply(int lo, int hi); }

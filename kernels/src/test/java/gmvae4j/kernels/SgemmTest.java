@@ -137,6 +137,47 @@ class SgemmTest {
         }
     }
 
+    /**
+     * C = A·B + bias·1ᵀ: the vector backend (the bias as the tiles' starting value) against the
+     * double oracle and the interface default (fill, then accumulate), on edge sizes, shallow k
+     * (B read in place), k deeper than one block (the bias must enter once), NaN in C (overwritten).
+     */
+    @Property(tries = 200)
+    void rowBiasMatchesTheOracle(@ForAll @IntRange(min = 1, max = 140) int m, @ForAll @IntRange(min = 1, max = 800) int n,
+                                 @ForAll @IntRange(min = 0, max = 1100) int kRaw, @ForAll long seed) {
+        Random r = new Random(seed);
+        int k = kRaw % 3 == 0 ? kRaw % 12 : kRaw;      // a third of the cases shallow (k <= 11)
+        Problem p = Problem.random(r, false, false, m, n, k, 1f, 0f);
+        for (int i = 0; i < m; i++) Arrays.fill(p.c, p.cOff + i * p.ldc, p.cOff + i * p.ldc + n, Float.NaN);
+        int biasOff = r.nextInt(4);
+        float[] bias = fill(r, biasOff + m + 2);
+        float[] one = p.c.clone(), two = p.c.clone(), scalar = p.c.clone();
+        ONE.sgemmRowBias(m, n, k, p.a, p.aOff, p.lda, p.b, p.bOff, p.ldb, bias, biasOff, one, p.cOff, p.ldc);
+        TWO.sgemmRowBias(m, n, k, p.a, p.aOff, p.lda, p.b, p.bOff, p.ldb, bias, biasOff, two, p.cOff, p.ldc);
+        SCALAR.sgemmRowBias(m, n, k, p.a, p.aOff, p.lda, p.b, p.bOff, p.ldb, bias, biasOff, scalar, p.cOff, p.ldc);
+        for (float[] out : new float[][] {one, scalar})
+            for (int i = 0; i < p.c.length; i++) {
+                int row = (i - p.cOff) / p.ldc, col = (i - p.cOff) % p.ldc;
+                boolean inC = i >= p.cOff && row < m && col < n;
+                if (!inC) {
+                    assertEquals(Float.floatToRawIntBits(p.c[i]), Float.floatToRawIntBits(out[i]), "wrote outside C at " + i);
+                    continue;
+                }
+                double exact = bias[biasOff + row], mag = Math.abs(exact);
+                for (int q = 0; q < k; q++) {
+                    double t = (double) p.opA(row, q) * p.opB(q, col);
+                    exact += t;
+                    mag += Math.abs(t);
+                }
+                double tol = (k + 4) * 1e-6 * mag + 1e-30;
+                if (!(Math.abs(out[i] - exact) <= tol))
+                    fail("row bias " + p + ": C[" + row + "," + col + "] = " + out[i] + ", want " + exact + " ± " + tol);
+            }
+        for (int i = 0; i < one.length; i++)
+            if (Float.floatToRawIntBits(one[i]) != Float.floatToRawIntBits(two[i]))
+                fail("row bias: 1 and 2 threads differ at " + i + " for " + p);
+    }
+
     @Example
     void betaZeroIgnoresNaNInC() {
         Random r = new Random(3);

@@ -64,6 +64,13 @@ public final class CudaKernels implements Kernels, AutoCloseable {
         deviceSgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
 
+    @Override
+    public void sgemmRowBias(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float[] bias, int biasOff, float[] c, int cOff, int ldc) {
+        if ((long) m * n * k < minDeviceWork) cpu.sgemmRowBias(m, n, k, a, aOff, lda, b, bOff, ldb, bias, biasOff, c, cOff, ldc);
+        else Kernels.super.sgemmRowBias(m, n, k, a, aOff, lda, b, bOff, ldb, bias, biasOff, c, cOff, ldc);
+    }
+
     private synchronized void deviceSgemm(boolean transA, boolean transB, int m, int n, int k,
                                           float alpha, float[] a, int aOff, int lda,
                                           float[] b, int bOff, int ldb,
