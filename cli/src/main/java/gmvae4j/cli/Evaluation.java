@@ -191,7 +191,8 @@ public final class Evaluation {
             }
         }
         return new ExperimentReport.Gap(r.protocol(), f, r.n()[fi], mean(r, "hard", fi), mean(r, "hard+fallback", fi),
-                mean(r, "soft-dot", fi), mean(r, "soft-cos", fi), unreached / r.draws(), reached / r.draws(), example);
+                mean(r, "soft-dot", fi), mean(r, "soft-cos", fi), mean(r, "soft-prop", fi), unreached / r.draws(),
+                reached / r.draws(), example);
     }
 
     private static double mean(Sweep.Result r, String m, int f) { return r.method(m).stats()[f].mean(); }

@@ -36,5 +36,5 @@ public record ExperimentReport(String dataset, Map<String, String> settings, Lis
      * worked example of a disagreement.
      */
     public record Gap(Sweep.Protocol protocol, double fraction, int n, double hard, double fallback, double softDot,
-                      double softCos, double unreachedShare, double reachedClusters, String example) {}
+                      double softCos, double softProp, double unreachedShare, double reachedClusters, String example) {}
 }

@@ -126,13 +126,16 @@ final class Markdown {
     private static void gap(StringBuilder md, ExperimentReport.Gap g) {
         md.append(String.format(Locale.ROOT, "## Soft vs hard decoding at %s labels (%s)%n%n",
                 LabelEfficiency.formatFraction(g.fraction()), g.protocol().id()));
-        md.append(String.format(Locale.ROOT, "| hard | hard+fallback | soft-dot | soft-cos |%n|---:|---:|---:|---:|%n| %s | %s | %s | %s |%n%n",
-                pct(g.hard()), pct(g.fallback()), pct(g.softDot()), pct(g.softCos())));
+        md.append(String.format(Locale.ROOT, "| hard | hard+fallback | soft-dot | soft-cos | soft-prop |%n|---:|---:|---:|---:|---:|%n"
+                        + "| %s | %s | %s | %s | %s |%n%n",
+                pct(g.hard()), pct(g.fallback()), pct(g.softDot()), pct(g.softCos()), pct(g.softProp())));
         md.append(String.format(Locale.ROOT, "With n=%d labels, on average %.1f components received a label; %.1f%% of the "
                         + "evaluated points have their argmax in a component no label reached. The study's hard rule calls all "
                         + "of them class 0, which is where most of the gap comes from; hard+fallback decodes exactly those "
                         + "points softly instead, and soft decoding uses every component's share of the posterior, so "
-                        + "neighbouring labeled components still vote.%n%n", g.n(), g.reachedClusters(), 100 * g.unreachedShare()));
+                        + "neighbouring labeled components still vote. soft-prop lets a labeled component also vote for the "
+                        + "components the unlabeled images place next to it, which is what names most unreached ones.%n%n",
+                g.n(), g.reachedClusters(), 100 * g.unreachedShare()));
         if (g.example() != null && !g.example().isBlank())
             md.append("One disagreement, as `gmvae explain` shows it:\n\n```\n").append(g.example().strip()).append("\n```\n\n");
     }

@@ -105,7 +105,7 @@ public final class ReportWriter {
         for (ExperimentReport.Gap g : r.gaps())
             j.beginObject().field("protocol", g.protocol().id()).field("fraction", g.fraction()).field("n", g.n())
                     .field("hard", g.hard()).field("hard_fallback", g.fallback()).field("soft_dot", g.softDot())
-                    .field("soft_cos", g.softCos()).field("unreached_share", g.unreachedShare())
+                    .field("soft_cos", g.softCos()).field("soft_prop", g.softProp()).field("unreached_share", g.unreachedShare())
                     .field("reached_clusters", g.reachedClusters()).field("example", g.example()).endObject();
         j.endArray();
         if (r.clusterSizes() != null) j.array("cluster_sizes", r.clusterSizes()).array("cluster_majority", r.clusterMajority());

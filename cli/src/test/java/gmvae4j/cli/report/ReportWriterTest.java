@@ -56,7 +56,7 @@ class ReportWriterTest {
                 List.of(new ExperimentReport.Target(Sweep.Protocol.TRANSDUCTIVE, "soft-dot", 2e-3, target,
                         LabelEfficiency.table(res, "soft-dot", target))),
                 CoverageBounds.equal(k, n, 0.05), CoverageBounds.actual(new long[] {200, 200, 100, 50}, 0.05, 200, 1),
-                sizes, maj, List.of(new ExperimentReport.Gap(Sweep.Protocol.TRANSDUCTIVE, 2e-3, 4, 0.3, 0.5, 0.6, 0.55, 0.4, 3.2,
+                sizes, maj, List.of(new ExperimentReport.Gap(Sweep.Protocol.TRANSDUCTIVE, 2e-3, 4, 0.3, 0.5, 0.6, 0.55, 0.7, 0.4, 3.2,
                         "image 7\nsoft wins \"quoted\"")), List.of("a note"), timings, samples);
     }
 
