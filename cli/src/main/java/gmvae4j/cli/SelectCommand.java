@@ -3,9 +3,12 @@ package gmvae4j.cli;
 import gmvae4j.engine.eval.ClusterGraph;
 import gmvae4j.engine.eval.LabelMap;
 import gmvae4j.engine.eval.LabelSelection;
+import gmvae4j.engine.eval.Rows;
 import gmvae4j.engine.gmvae.Gmvae;
+import gmvae4j.engine.gmvae.MixtureGmvae;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 
 /** {@code gmvae select}: which points to label, and how much better than random that is. */
@@ -18,16 +21,17 @@ final class SelectCommand implements Command {
         return """
                 usage: ./gmvae select --model FILE --dataset D --n N [--out FILE] [--labelmap FILE]
 
-                Picks N points of the pool (train then test) to label: the most confident member of each
-                component, largest components first, then the most ambiguous points (smallest margin
-                between the two largest posteriors). Then scores hard, soft-dot, soft-dot+T and soft-prop decoding with those
+                Picks N points of the pool (train then test) to label: the most central member of each
+                component (closest to its centre in latent space), largest components first, then the
+                most ambiguous points (smallest margin between the two largest posteriors). Then scores hard, soft-dot, soft-dot+T and soft-prop decoding with those
                 labels (taken from the data set, as an annotator would give them) against random labels
                 of the same size and of 3x the size (mean of --draws draws), on the points left unlabeled.
 
                   --n N            labels to choose (default: the model's K)
                   --draws N        random draws to average (default 5)
-                  --representative confident|typical   per component: the member with the largest q(c|x)
-                                   (default) or the one whose posterior is closest to the component's mean
+                  --representative central|confident|typical   per component: the member with the largest
+                                   log N(μ(x); μ_c, σ²_c) (default; mixture models), the largest q(c|x)
+                                   (default for marginal models), or the posterior closest to the mean
                   --out FILE       write the chosen pool indices, one per line
                   --labelmap FILE  save the label map built from the chosen labels (for classify)
                   --data DIR, --size N   as for experiment""";
@@ -38,7 +42,9 @@ final class SelectCommand implements Command {
         Evaluation.Data data = Inputs.data(a, null, ExperimentCommand.GLYPHS_SIZE);
         int n = a.integer("n", -1);
         int draws = a.positiveInt("draws", 5);
-        String repFlag = a.choice("representative", "confident", "confident", "typical");
+        String repFlag = a.string("representative", null);
+        if (repFlag != null && !List.of("central", "confident", "typical").contains(repFlag))
+            throw new UserError("--representative must be one of central|confident|typical, got '" + repFlag + "'");
         Path out = a.path("out", null);
         Path mapOut = a.path("labelmap", null);
         a.finish();
@@ -49,10 +55,20 @@ final class SelectCommand implements Command {
         if (n * 3 >= rows) throw new UserError("--n " + n + " is too large for " + rows + " images (3n must stay below it)");
         int[] truth = data.truth();
         float[] q = m.posterior(data.pool().pixels(), rows);
-        LabelSelection.Representative rep = repFlag.equals("typical") ? LabelSelection.Representative.TYPICAL
-                : LabelSelection.Representative.CONFIDENT;
-        LabelSelection.Comparison c = LabelSelection.compare(q, rows, m.k(), truth, data.pool().numClasses(), n, draws, rep);
-        System.out.printf(Locale.ROOT, "%s, %d images, K=%d; accuracy on the points left unlabeled%n%n", data.pool().name(), rows, m.k());
+        if (repFlag == null) repFlag = m instanceof MixtureGmvae ? "central" : "confident";
+        int[] chosen;
+        if (repFlag.equals("central")) {
+            if (!(m instanceof MixtureGmvae mix))
+                throw new UserError("--representative central needs a mixture model (" + model + " is not); use confident or typical");
+            double[] density = mix.latentLogDensity(data.pool().pixels(), rows, Rows.argmaxAll(q, rows, m.k()));
+            chosen = LabelSelection.chooseByScore(q, rows, m.k(), n, density);
+        } else {
+            chosen = LabelSelection.choose(q, rows, m.k(), n, repFlag.equals("typical")
+                    ? LabelSelection.Representative.TYPICAL : LabelSelection.Representative.CONFIDENT);
+        }
+        LabelSelection.Comparison c = LabelSelection.compare(q, rows, m.k(), truth, data.pool().numClasses(), chosen, draws);
+        System.out.printf(Locale.ROOT, "%s, %d images, K=%d; representatives: %s; accuracy on the points left unlabeled%n%n",
+                data.pool().name(), rows, m.k(), repFlag);
         System.out.printf(Locale.ROOT, "  %-28s %6s %8s %8s %10s %9s%n", "labels", "n", "hard", "soft-dot", "soft-dot+T", "soft-prop");
         line("chosen (select)", c.selected());
         line("random, same size", c.randomSame());

@@ -135,6 +135,27 @@ public final class MixtureGmvae implements TrainableGmvae {
         return NoGradBatches.rows(pixels, n, dim, zDim, (t, x) -> encode(t, x).mu());
     }
 
+    /**
+     * log N(μ(x_i); μ_c, σ²_c) for c = component[i]: how central image i lies in that component in
+     * latent space (constants dropped: only comparisons within a component use it). Used to pick
+     * the most typical member of each component to label ({@code LabelSelection.Representative.CENTRAL}).
+     */
+    public double[] latentLogDensity(byte[] pixels, int n, int[] component) {
+        float[] mu = latentMeans(pixels, n);
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            int c = component[i];
+            double s = 0;
+            for (int j = 0; j < zDim; j++) {
+                double lv = Math.min(LOGVAR_MAX, Math.max(LOGVAR_MIN, priorLogVar.get(c * zDim + j)));
+                double d = mu[i * zDim + j] - priorMu.get(c * zDim + j);
+                s -= 0.5 * (lv + d * d / Math.exp(lv));
+            }
+            out[i] = s;
+        }
+        return out;
+    }
+
     @Override
     public float[] sample(int component, int n, long seed) {
         return NoGradBatches.sampleComponent(priorMu, priorLogVar, zDim, k, decoder, component, n, seed);

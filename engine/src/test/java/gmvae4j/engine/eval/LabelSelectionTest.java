@@ -52,4 +52,25 @@ class LabelSelectionTest {
         assertTrue(c.beatsTripleRandom(), c.toString());
         assertTrue(c.selected().hard() > c.randomTriple().hard() + 0.02, c.selected() + " vs " + c.randomTriple());
     }
+
+    @Test void representativesByScoreAreEachComponentsBestScoringMember() {
+        int k = 20;
+        float[] q = q(k);
+        int rows = truth.length;
+        int[] arg = Rows.argmaxAll(q, rows, k);
+        double[] score = new double[rows];
+        SplittableRandom r = new SplittableRandom(9);
+        for (int i = 0; i < rows; i++) score[i] = r.nextDouble();
+        int[] chosen = LabelSelection.chooseByScore(q, rows, k, k, score);
+        assertEquals(k, chosen.length);
+        for (int i : chosen) {
+            int c = arg[i];
+            for (int j = 0; j < rows; j++)
+                if (arg[j] == c) assertTrue(score[j] <= score[i], "row " + i + " is not component " + c + "'s best");
+        }
+        assertEquals(k, java.util.Arrays.stream(chosen).map(i -> arg[i]).distinct().count(), "one per component");
+        assertThrows(IllegalArgumentException.class,
+                () -> LabelSelection.choose(q, rows, k, k, LabelSelection.Representative.CENTRAL));
+        assertThrows(IllegalArgumentException.class, () -> LabelSelection.chooseByScore(q, rows, k, k, new double[3]));
+    }
 }
