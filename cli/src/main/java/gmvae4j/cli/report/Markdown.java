@@ -67,9 +67,10 @@ final class Markdown {
             md.append('\n');
         }
         for (ExperimentReport.Gap g : r.gaps())
-            md.append(String.format(Locale.ROOT, "- **%s, %s labels (n=%d)**: soft-dot %s vs hard %s (%+.1f points).%n",
+            md.append(String.format(Locale.ROOT, "- **%s, %s labels (n=%d)**: soft-dot %s vs hard %s (%+.1f points); "
+                            + "soft-prop %s.%n",
                     g.protocol().id(), LabelEfficiency.formatFraction(g.fraction()), g.n(), pct(g.softDot()), pct(g.hard()),
-                    100 * (g.softDot() - g.hard())));
+                    100 * (g.softDot() - g.hard()), pct(g.softProp())));
         CoverageBounds.Equal e = r.equal();
         md.append(String.format(Locale.ROOT, "- **coverage**: K=%d hand-picked labels are %s of N=%d; random labels "
                         + "cover all %d equal clusters with %.0f%% confidence from n=%d (%s).%n%n",
