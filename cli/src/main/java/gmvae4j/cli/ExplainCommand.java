@@ -1,10 +1,15 @@
 package gmvae4j.cli;
 
+import gmvae4j.engine.eval.ClusterGraph;
 import gmvae4j.engine.eval.Explanation;
 import gmvae4j.engine.eval.LabelDraw;
 import gmvae4j.engine.eval.LabelMap;
+import gmvae4j.engine.eval.PropagatedSoftDecoder;
+import gmvae4j.engine.eval.TemperedSoftDecoder;
 import gmvae4j.engine.gmvae.Gmvae;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 
 /** {@code gmvae explain}: why one image got its label. */
 final class ExplainCommand implements Command {
@@ -51,13 +56,18 @@ final class ExplainCommand implements Command {
             int[] labeled = LabelDraw.draw(fraction, n, seed);
             int[] labels = new int[labeled.length];
             for (int i = 0; i < labeled.length; i++) labels[i] = data.truth()[labeled[i]];
-            map = LabelMap.fit(q, m.k(), labeled, labels, data.pool().numClasses());
+            map = LabelMap.fitTempered(q, m.k(), labeled, labels, data.pool().numClasses())
+                    .withPropagation(ClusterGraph.of(q, n, m.k()));
             System.out.printf("labels: %d random points (fraction %s, draw %d); %d of %d components reached%n%n",
                     labeled.length, fraction, seed, map.reachedClusters(), m.k());
         }
         Explanation e = Explanation.of(map, q, index, top);
         String text = e.toText(data.pool().classNames()).replaceFirst("^image \\d+", "image " + shown);
         System.out.print(text);
+        List<String> names = data.pool().classNames();
+        System.out.printf(Locale.ROOT, "beyond the study: soft-dot+T (T=%s) '%s', soft-prop '%s'%n", map.temperature(),
+                names.get(new TemperedSoftDecoder().predict(map, q, index * m.k())),
+                names.get(new PropagatedSoftDecoder(null).predict(map, q, index * m.k())));
         if (data.truth() != null) System.out.println("true label: '" + data.pool().classNames().get(data.truth()[shown]) + "'");
         return 0;
     }
