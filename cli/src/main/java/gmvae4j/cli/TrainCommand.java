@@ -37,7 +37,7 @@ final class TrainCommand implements Command {
                   --decoder-hidden W,W  decoder widths (default: --hidden reversed)
                   --arch mlp|conv       mlp (default) or conv: 2 conv layers (32, 64 channels) + --hidden MLP,
                                         mirrored by transposed convolutions (mixture only)
-                  --learn-prior         learn π = softmax(α) instead of a uniform prior
+                  --prior P             learned (default: π = softmax(α), learned) or uniform (the study's)
                   --epochs E            GMVAE epochs after pretraining (default 50)
                   --pretrain-epochs P   autoencoder epochs before the k-means/GMM init (mixture; default 10)
                   --minutes M           wall-clock budget for the whole run (stops cleanly, saves)
@@ -60,7 +60,7 @@ final class TrainCommand implements Command {
         o.decoderHidden = widths(args, "decoder-hidden", null);
         o.arch = args.choice("arch", "mlp", "mlp", "conv");
         if (o.arch.equals("conv") && o.variant.equals("marginal")) throw new UserError("--arch conv is only available for --variant mixture");
-        o.learnPrior = args.flag("learn-prior");
+        o.learnPrior = args.choice("prior", "learned", "learned", "uniform").equals("learned");
         o.epochs = args.integer("epochs", o.epochs);
         if (o.epochs < 0) throw new UserError("--epochs must be ≥ 0, got " + o.epochs);
         o.pretrainEpochs = args.integer("pretrain-epochs", o.pretrainEpochs);

@@ -22,8 +22,13 @@ public final class TrainOptions {
     public int[] decoderHidden = null;
     /** {@code mlp} or {@code conv} (mixture only, when the engine has convolutions). */
     public String arch = "mlp";
-    /** Learn the mixing weights π = softmax(α) instead of keeping them uniform. */
-    public boolean learnPrior = false;
+    /**
+     * Learn the mixing weights π = softmax(α) (initialised from the GMM's weights) instead of the
+     * study's uniform π. MNIST digits are not equally frequent and neither are their styles: with
+     * π learned, 200 epochs on the pool reached 96.6% purity and soft-dot 93.2% / 95.0% with 70 /
+     * 140 labels, against 96.0% and 92.0% / 94.6% with π uniform.
+     */
+    public boolean learnPrior = true;
 
     /**
      * GMVAE epochs (after pretraining). Measured on the MNIST pool (70,000, K = 100, 2 cores, quiet
