@@ -105,7 +105,8 @@ public final class Conv2d {
     }
 
     /**
-     * y_b = W·col(x_b) + beta·y_b (+ bias) for every image.
+     * y_b = W·col(x_b) + bias (forward: bias may be null, beta must be 0) or y_b = W·col(x_b) +
+     * beta·y_b (bias null; the transposed convolution's backward-input pass) for every image.
      *
      * <p>The bias is where the product starts ({@link Kernels#sgemmRowBias}): each register tile
      * of y_b begins from its output channel's bias, so y_b is written once and no pass or k step
@@ -115,6 +116,7 @@ public final class Conv2d {
     private static void conv(Kernels k, ConvShape s, float[] x, float[] w, float[] bias, float[] y, float beta) {
         int oh = s.outH(), ow = s.outW(), npix = oh * ow, ckk = s.inC() * s.kH() * s.kW();
         int xImg = s.inC() * s.inH() * s.inW(), yImg = s.outC() * npix;
+        if (bias != null && beta != 0f) throw new IllegalArgumentException("a bias needs beta = 0, got " + beta);
         boolean pointwise = pointwise(s);
         k.parallelFor(s.batch(), b -> {
             float[] col = x;        // a 1×1 convolution reads its input where it lies
@@ -124,12 +126,8 @@ public final class Conv2d {
                 colOff = 0;
                 Im2col.im2col(x, b * xImg, s.inC(), s.inH(), s.inW(), s.kH(), s.kW(), s.stride(), s.pad(), oh, ow, col);
             }
-            if (bias != null && beta == 0f) {
-                k.sgemmRowBias(s.outC(), npix, ckk, w, 0, ckk, col, colOff, npix, bias, 0, y, b * yImg, npix);
-            } else {
-                k.sgemm(false, false, s.outC(), npix, ckk, 1f, w, 0, ckk, col, colOff, npix, beta, y, b * yImg, npix);
-                if (bias != null) addBias(1, s.outC(), npix, bias, y, b * yImg);
-            }
+            if (bias != null) k.sgemmRowBias(s.outC(), npix, ckk, w, 0, ckk, col, colOff, npix, bias, 0, y, b * yImg, npix);
+            else k.sgemm(false, false, s.outC(), npix, ckk, 1f, w, 0, ckk, col, colOff, npix, beta, y, b * yImg, npix);
         });
     }
 
