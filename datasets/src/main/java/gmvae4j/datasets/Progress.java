@@ -4,10 +4,11 @@ import java.io.PrintStream;
 import java.util.Locale;
 
 /**
- * Download progress on stderr: a bar redrawn in place (bytes, %, rate) when stderr is a terminal,
- * otherwise a few plain lines (start, every quarter, end) so logs stay short.
+ * Progress on stderr: a bar redrawn in place (amount, %, rate) when stderr is a terminal,
+ * otherwise a few plain lines (start, every quarter, end) so logs stay short. Counts bytes
+ * (downloads) or items ({@link #items}: images decoded).
  */
-final class Progress {
+public final class Progress {
     private final PrintStream out;
     private final boolean tty;
     private final String what;
@@ -16,26 +17,38 @@ final class Progress {
     private long lastDraw;
     private int quartersShown;
     private final long offset;
+    /** Null for bytes, else the name of what is counted ("images"). */
+    private final String unit;
 
     /** {@code total} = expected bytes or -1 when unknown; {@code offset} = bytes already there (resume). */
     Progress(PrintStream out, boolean tty, String what, long total, long offset) {
+        this(out, tty, what, total, offset, null);
+    }
+
+    private Progress(PrintStream out, boolean tty, String what, long total, long offset, String unit) {
+        this.unit = unit;
         this.out = out;
         this.tty = tty;
         this.what = what;
         this.total = total;
         this.offset = offset;
         if (out != null && !tty)
-            out.println("downloading " + what + (total > 0 ? " (" + mb(total) + ")" : "")
-                    + (offset > 0 ? ", resuming at " + mb(offset) : ""));
+            out.println((unit == null ? "downloading " : "") + what + (total > 0 ? " (" + amount(total) + ")" : "")
+                    + (offset > 0 ? ", resuming at " + amount(offset) : ""));
+    }
+
+    /** Progress over {@code total} items called {@code unit} (e.g. images), on stderr as a bar when it is a terminal. */
+    public static Progress items(PrintStream out, String what, long total, String unit) {
+        return new Progress(out, stderrIsTerminal(), what, total, 0, unit);
     }
 
     /** Whether this JVM's stderr is an interactive terminal. */
-    static boolean stderrIsTerminal() {
+    public static boolean stderrIsTerminal() {
         java.io.Console c = System.console();
         return c != null && c.isTerminal();
     }
 
-    void update(long done) {
+    public void update(long done) {
         if (out == null) return;
         long now = System.nanoTime();
         if (tty) {
@@ -52,7 +65,7 @@ final class Progress {
         }
     }
 
-    void finish(long done) {
+    public void finish(long done) {
         if (out == null) return;
         String l = line(done, System.nanoTime());
         if (tty) out.println("\r" + l + "   ");
@@ -61,15 +74,17 @@ final class Progress {
 
     private String line(long done, long now) {
         double secs = Math.max(1e-3, (now - start) / 1e9);
-        String rate = mb((long) ((done - offset) / secs)) + "/s";
+        String rate = amount((long) ((done - offset) / secs)) + "/s";
         if (total > 0) {
             double f = Math.min(1, done / (double) total);
             int w = 30, filled = (int) Math.round(f * w);
             return String.format(Locale.ROOT, "%s [%s%s] %s / %s %5.1f%% %s", what, "#".repeat(filled), "-".repeat(w - filled),
-                    mb(done), mb(total), 100 * f, rate);
+                    amount(done), amount(total), 100 * f, rate);
         }
-        return what + " " + mb(done) + " " + rate;
+        return what + " " + amount(done) + " " + rate;
     }
+
+    private String amount(long n) { return unit == null ? mb(n) : n + " " + unit; }
 
     static String mb(long bytes) {
         if (bytes < 10_000) return bytes + " B";
