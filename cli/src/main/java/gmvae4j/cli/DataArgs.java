@@ -16,6 +16,35 @@ import java.nio.file.Path;
 final class DataArgs {
     private DataArgs() {}
 
+    /**
+     * What the flags name, with the folder it came from when --images is given (then {@code from}
+     * is the pool index of {@code data}'s first image, and {@code images.paths()} names them).
+     */
+    record Picked(Dataset data, gmvae4j.datasets.images.ImageSet images, int from) {}
+
+    /** {@link #load}, or the folder --images names cut to --split and --limit (call after reading every other flag). */
+    static Picked pick(Args args, String dataset, String defaultSplit) {
+        if (!ImageArgs.given(args)) {
+            if (dataset == null) throw new UserError("missing required flag --dataset (or --images DIR)");
+            return new Picked(load(args, dataset, defaultSplit), null, 0);
+        }
+        if (args.has("data")) throw new UserError("--data names IDX files; with --images the folder is the data");
+        Split split;
+        try {
+            split = Split.parse(args.string("split", defaultSplit));
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--" + e.getMessage());
+        }
+        int limit = args.integer("limit", 0);
+        if (limit < 0) throw new UserError("--limit must be positive, got " + limit);
+        gmvae4j.datasets.images.ImageSet set = ImageArgs.load(args);
+        Dataset pool = set.pool();
+        int from = split == Split.TEST ? set.trainCount() : 0, to = split == Split.TRAIN ? set.trainCount() : pool.n();
+        if (limit > 0) to = Math.min(to, from + limit);
+        if (to <= from) throw new UserError("--split " + split.name().toLowerCase(java.util.Locale.ROOT) + ": no pictures in it");
+        return new Picked(from == 0 && to == pool.n() ? pool : pool.slice(from, to), set, from);
+    }
+
     /** Loads what the flags name; {@code defaultSplit} applies when --split is absent. */
     static Dataset load(Args args, String dataset, String defaultSplit) {
         Path dir = args.path("data", null);

@@ -38,9 +38,20 @@ public final class Evaluation {
     public record Options(double[] fractions, int draws, boolean baselines, int baselineMaxN, double targetFraction,
                           double delta, long seed, boolean samples) {}
 
-    /** The data: pool = train then test; trainCount images of train. */
-    public record Data(Dataset pool, int trainCount) {
+    /** The data: pool = train then test; trainCount images of train; the folder it came from (--images) or null. */
+    public record Data(Dataset pool, int trainCount, gmvae4j.datasets.images.ImageSet images) {
+        public Data(Dataset pool, int trainCount) { this(pool, trainCount, null); }
+
         public int[] truth() { return pool.labels(); }
+
+        /** The folder's pictures as data (pool order). */
+        static Data of(gmvae4j.datasets.images.ImageSet s) { return new Data(s.pool(), s.trainCount(), s); }
+
+        /** Only the labeled pictures of a partially labeled folder, for what needs a label per image. */
+        Data labeledOnly() {
+            if (images == null || images.fullyLabeled()) return this;
+            return of(images.labeledOnly());
+        }
     }
 
     private final Options opt;

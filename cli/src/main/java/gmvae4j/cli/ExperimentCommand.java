@@ -59,6 +59,7 @@ final class ExperimentCommand implements Command {
         String common = """
                   --dataset D           glyphs|mnist|fashion-mnist|emnist-letters (default glyphs)
                   --data DIR            read the IDX files from DIR (else $GMVAE_DATA/D, the cache, or download)
+                """ + ImageArgs.USAGE.replace("%", "%%") + "\n" + """
                   --size N              glyphs only: pool size, 5/6 train and 1/6 test (default %d)
                   --out DIR             report directory (default reports/D-YYYYMMDD-HHMMSS); replaced all or nothing
                   --protocol P          transductive|inductive|both (default %s)
@@ -105,8 +106,9 @@ final class ExperimentCommand implements Command {
         Path modelFile = a.path("model", null);
         if (!train && modelFile == null) throw new UserError("missing required flag --model");
         Path inductiveModel = train ? a.path("inductive-model", null) : null;
-        String dsName = a.string("dataset", "glyphs");
-        boolean glyphs = dsName.equals("glyphs");
+        boolean images = ImageArgs.given(a);
+        String dsName = images ? null : a.string("dataset", "glyphs");
+        boolean glyphs = "glyphs".equals(dsName);
         double[] fractions = Inputs.fractions(a, Sweep.STUDY_FRACTIONS);
         int draws = a.positiveInt("draws", 5);
         boolean noBaselines = a.flag("no-baselines");
@@ -128,9 +130,25 @@ final class ExperimentCommand implements Command {
             try { to.validate(); } catch (IllegalArgumentException e) { throw new UserError(e.getMessage()); }
         }
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-        Path out = a.path("out", Path.of("reports", dsName + "-" + stamp));
+        Path outFlag = a.path("out", null);
         Evaluation.Data data = Inputs.data(a, "glyphs", GLYPHS_SIZE);
         a.finish();
+        if (images) {
+            if (data.truth() == null)
+                throw new UserError(data.pool().name() + ": no picture has a label, and the evaluation needs labels "
+                        + "(class folders, or --labels FILE.csv); to train without labels use ./gmvae train --images");
+            if (!data.images().fullyLabeled()) {
+                Evaluation.Data all = data;
+                data = data.labeledOnly();
+                System.err.printf(Locale.ROOT, "%s: %,d of %,d pictures are labeled; the experiment runs on those%n",
+                        all.pool().name(), data.pool().n(), all.pool().n());
+            }
+            if (data.trainCount() == 0 || data.trainCount() == data.pool().n())
+                throw new UserError(data.pool().name() + ": the split leaves " + (data.trainCount() == 0 ? "no train" : "no test")
+                        + " pictures; add pictures or use --protocol transductive with more of them");
+            dsName = data.pool().name();
+        }
+        Path out = outFlag != null ? outFlag : Path.of("reports", dsName + "-" + stamp);
 
         List<Sweep.Protocol> protocols = switch (protocolFlag) {
             case "transductive" -> List.of(Sweep.Protocol.TRANSDUCTIVE);
@@ -138,6 +156,7 @@ final class ExperimentCommand implements Command {
             default -> List.of(Sweep.Protocol.TRANSDUCTIVE, Sweep.Protocol.INDUCTIVE);
         };
         Dataset pool = data.pool();
+        Evaluation.Data finalData = data;
         System.err.printf(Locale.ROOT, "%s: %,d images (%,d train + %,d test), %d classes; report -> %s%n", pool.name(),
                 pool.n(), data.trainCount(), pool.n() - data.trainCount(), pool.numClasses(), out);
 
@@ -145,6 +164,7 @@ final class ExperimentCommand implements Command {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("dataset", pool.name() + " (" + pool.n() + " images: " + data.trainCount() + " train + "
                 + (pool.n() - data.trainCount()) + " test, " + pool.numClasses() + " classes)");
+        if (data.images() != null) settings.put("images", data.images().describe());
         if (glyphs) settings.put("glyphs size", data.pool().n() + " (--size; the demo default " + GLYPHS_SIZE
                 + " with " + GLYPHS_EPOCHS + "+" + GLYPHS_PRETRAIN + " epochs is sized to finish in under 5 minutes on 2 cores)");
         Map<Sweep.Protocol, TrainableGmvae> models = new LinkedHashMap<>();
@@ -162,7 +182,7 @@ final class ExperimentCommand implements Command {
         if (toTrain.size() == 2 && Runtime.getRuntime().availableProcessors() >= 2) {
             Sweep.Protocol bg = toTrain.get(1);
             java.util.concurrent.CompletableFuture<TrainResult> other = java.util.concurrent.CompletableFuture.supplyAsync(
-                    () -> trainProtocol(bg, pool, data, to, timings, prefixed("[" + bg.id() + "] ")),
+                    () -> trainProtocol(bg, pool, finalData, to, timings, prefixed("[" + bg.id() + "] ")),
                     r -> { Thread t = new Thread(r, "train-" + bg.id()); t.setDaemon(true); t.start(); });
             trained.put(toTrain.get(0), trainProtocol(toTrain.get(0), pool, data, to, timings, ConsoleProgress.standard()));
             try {
@@ -190,7 +210,8 @@ final class ExperimentCommand implements Command {
                         r.stoppedByBudget() ? " (stopped by --minutes)" : "",
                         r.imagesPerSecond(), r.nonEmpty(), p == Sweep.Protocol.TRANSDUCTIVE ? "train+test" : "train only"));
                 String file = "model-" + p.id() + ".gmvae";
-                extra.add(new ReportDirectory.Artifact(file, () -> modelBytes(m)));
+                Map<String, String> source = data.images() == null ? Map.of() : data.images().provenance();
+                extra.add(new ReportDirectory.Artifact(file, () -> modelBytes(m, source)));
                 settings.put("model file (" + p.id() + ")", file);
             }
             models.put(p, m);
@@ -263,10 +284,10 @@ final class ExperimentCommand implements Command {
         };
     }
 
-    static byte[] modelBytes(TrainableGmvae m) throws Exception {
+    static byte[] modelBytes(TrainableGmvae m, Map<String, String> dataSource) throws Exception {
         Path tmp = Files.createTempFile("gmvae-model", ".gmvae");
         try {
-            GmvaeIo.save(tmp, m, null, Map.of());
+            GmvaeIo.save(tmp, m, null, dataSource);
             return Files.readAllBytes(tmp);
         } finally {
             Files.deleteIfExists(tmp);

@@ -26,22 +26,30 @@ final class ExplainCommand implements Command {
                 (default 0.002) of the pool, like the sweep's.
 
                   --top T          components to show (default 5)
-                  --data DIR, --size N   as for experiment""";
+                  --data DIR, --size N   as for experiment
+                """ + ImageArgs.USAGE;
     }
 
     @Override public int run(Args a) throws Exception {
         Path model = Path.of(a.required("model"));
-        Evaluation.Data data = Inputs.data(a, null, ExperimentCommand.GLYPHS_SIZE);
         int index = a.integer("index", -1);
         Path mapFile = a.path("labelmap", null);
         double fraction = a.number("fraction", 0.002);
         long seed = a.seed("seed", 0);
         int top = a.positiveInt("top", 5);
+        Evaluation.Data data = Inputs.data(a, null, ExperimentCommand.GLYPHS_SIZE);
         a.finish();
         int n = data.pool().n();
         if (index < 0 || index >= n) throw new UserError("--index must be in 0.." + (n - 1) + ", got " + index);
         if (!(fraction > 0 && fraction <= 1)) throw new UserError("--fraction must be in (0, 1], got " + fraction);
         Gmvae m = Inputs.model(model);
+        if (m.inputDim() != data.pool().dim())
+            throw new UserError("the model expects " + m.inputDim() + " pixels per image, " + data.pool().name() + " has "
+                    + data.pool().dim() + (data.images() != null ? " (set --image-size to the model's side)" : ""));
+        if (mapFile == null && (data.truth() == null || (data.images() != null && !data.images().fullyLabeled())))
+            throw new UserError(data.pool().name() + ": not every image has a label, so no random labels can be drawn; pass --labelmap FILE");
+        if (data.images() != null)
+            System.out.println("image " + index + ": " + gmvae4j.datasets.images.SafeText.of(data.images().paths().get(index)));
         int shown = index;
         LabelMap map;
         float[] q;
@@ -68,7 +76,7 @@ final class ExplainCommand implements Command {
         System.out.printf(Locale.ROOT, "beyond the study: soft-dot+T (T=%s) '%s', soft-prop '%s'%n", map.temperature(),
                 names.get(new TemperedSoftDecoder().predict(map, q, index * m.k())),
                 names.get(new PropagatedSoftDecoder(null).predict(map, q, index * m.k())));
-        if (data.truth() != null) System.out.println("true label: '" + data.pool().classNames().get(data.truth()[shown]) + "'");
+        if (data.truth() != null && data.truth()[shown] >= 0) System.out.println("true label: '" + data.pool().classNames().get(data.truth()[shown]) + "'");
         return 0;
     }
 }

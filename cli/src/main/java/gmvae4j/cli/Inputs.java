@@ -17,15 +17,25 @@ final class Inputs {
 
     /** A data set as the engine trains on it (the engine does not know the datasets module). */
     static gmvae4j.engine.gmvae.TrainingImages forTraining(Dataset d) {
-        return new gmvae4j.engine.gmvae.TrainingImages(d.name(), d.pixels(), d.labels(), d.n(), d.rows(), d.cols(),
-                d.labels() == null ? 0 : d.numClasses());
+        // labels only feed the purity shown while training: a partly labeled folder (label -1) shows none
+        int[] labels = d.labels() == null || java.util.Arrays.stream(d.labels()).anyMatch(l -> l < 0) ? null : d.labels();
+        return new gmvae4j.engine.gmvae.TrainingImages(d.name(), d.pixels(), labels, d.n(), d.rows(), d.cols(),
+                labels == null ? 0 : d.numClasses());
     }
     private Inputs() {}
 
     static final String[] DATASETS = {"glyphs", "mnist", "fashion-mnist", "emnist-letters"};
 
-    /** Flags: --dataset, --data DIR, --size N (glyphs only: pool size, 5/6 train and 1/6 test). */
+    /**
+     * Flags: --dataset, --data DIR, --size N (glyphs only: pool size, 5/6 train and 1/6 test), or
+     * --images DIR and its flags ({@link ImageArgs}; call this after reading every other flag:
+     * the folder is loaded once the flags are known to be right).
+     */
     static Evaluation.Data data(Args a, String defaultDataset, int defaultGlyphs) {
+        if (ImageArgs.given(a)) {
+            if (a.has("size")) throw new UserError("--size only applies to --dataset glyphs");
+            return Evaluation.Data.of(ImageArgs.load(a));
+        }
         String name = a.choice("dataset", defaultDataset, DATASETS);
         if (name == null) throw new UserError("missing required flag --dataset (" + String.join("|", DATASETS) + ")");
         Path dir = a.path("data", null);

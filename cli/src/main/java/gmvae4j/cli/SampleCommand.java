@@ -29,7 +29,10 @@ final class SampleCommand implements Command {
                   --seed S              sampling seed (default 1)
                   --scale F             pixels per image pixel in the PNG (default 2)
                   --dataset NAME        also print each component's size, majority label and share on
-                                        this data set ([--data DIR] [--split pool|train|test] [--limit N])""";
+                                        this data set ([--data DIR] [--split pool|train|test] [--limit N]),
+                                        and put real members of each component next to its samples
+                  --real R              real members shown per component with --dataset/--images (default 8; 0: none)
+                """ + ImageArgs.USAGE;
     }
 
     @Override public int run(Args args) throws Exception {
@@ -44,7 +47,10 @@ final class SampleCommand implements Command {
         if (scale > 16) throw new UserError("--scale is at most 16, got " + scale);
         int[] components = args.intList("components", null);
         String dataset = args.string("dataset", null);
-        Dataset data = dataset == null ? null : DataArgs.load(args, dataset, "pool");
+        int real = args.integer("real", 8);
+        if (real < 0 || real > 100) throw new UserError("--real must be in 0..100, got " + real);
+        DataArgs.Picked picked = dataset == null && !ImageArgs.given(args) ? null : DataArgs.pick(args, dataset, "pool");
+        Dataset data = picked == null ? null : picked.data();
         args.finish();
         if (!args.positionals().isEmpty()) throw new UserError("unexpected argument '" + args.positionals().getFirst() + "'");
 
@@ -62,16 +68,33 @@ final class SampleCommand implements Command {
         for (int c : components)
             if (c < 0 || c >= k) throw new UserError("--components: " + c + " is not a component of this model (0.." + (k - 1) + ")");
         int rows = model.config().rows(), cols = model.config().cols();
-        float[][] grid = new float[components.length][];
-        for (int i = 0; i < components.length; i++) grid[i] = model.sample(components[i], n, seed + components[i]);
-        ImageGrid.writePng(png, grid, components, rows, cols, scale);
-        System.out.println("wrote " + png + ": " + components.length + " components x " + n + " samples (" + model.config() + ")");
-
+        float[] q = null;
         if (data != null) {
             if (data.dim() != model.inputDim())
-                throw new UserError("--dataset " + data.name() + " has " + data.dim() + "-pixel images, the model expects " + model.inputDim());
-            if (data.labels() == null) throw new UserError("--dataset " + data.name() + " has no labels, so there is no purity to show");
-            Purity p = Purity.ofPosterior(model.posterior(data.pixels(), data.n()), data.n(), k, data.labels(), data.numClasses());
+                throw new UserError(data.name() + " has " + data.dim() + "-pixel images, the model expects " + model.inputDim()
+                        + (picked.images() != null ? " (set --image-size to the model's side)" : ""));
+            q = model.posterior(data.pixels(), data.n());
+        }
+        float[][] grid = new float[components.length][];
+        for (int i = 0; i < components.length; i++) {
+            float[] gen = model.sample(components[i], n, seed + components[i]);
+            grid[i] = q == null || real == 0 ? gen : withMembers(gen, data, q, k, components[i], real);
+        }
+        ImageGrid.writePng(png, grid, components, rows, cols, scale);
+        System.out.println("wrote " + png + ": " + components.length + " components x " + n + " samples"
+                + (q != null && real > 0 ? ", then a grey cell and up to " + real + " real members (highest q(c|x)) from " + data.name() : "")
+                + " (" + model.config() + ")");
+        if (picked != null && picked.images() != null && q != null && real > 0) {
+            for (int c : components) {
+                int[] m = members(q, data.n(), k, c, real);
+                System.out.println("  component " + c + ": " + (m.length == 0 ? "no members"
+                        : String.join(", ", java.util.Arrays.stream(m).mapToObj(i ->
+                        gmvae4j.datasets.images.SafeText.of(picked.images().paths().get(picked.from() + i))).toList())));
+            }
+        }
+
+        if (data != null && data.labels() != null && java.util.Arrays.stream(data.labels()).allMatch(l -> l >= 0)) {
+            Purity p = Purity.ofPosterior(q, data.n(), k, data.labels(), data.numClasses());
             System.out.printf(Locale.ROOT, "%s %s (%d images): purity %.4f, %d of %d components non-empty%n", data.name(),
                     data.split().name().toLowerCase(Locale.ROOT), data.n(), p.purity(), p.nonEmpty(), k);
             System.out.println("component   size  majority  share");
@@ -82,6 +105,23 @@ final class SampleCommand implements Command {
             }
         }
         return 0;
+    }
+
+    /** The generated row, a mid-grey separator cell, then the component's most probable real members. */
+    static float[] withMembers(float[] generated, Dataset data, float[] q, int k, int c, int count) {
+        int d = data.dim();
+        int[] m = members(q, data.n(), k, c, count);
+        float[] row = java.util.Arrays.copyOf(generated, generated.length + (1 + m.length) * d);
+        java.util.Arrays.fill(row, generated.length, generated.length + d, 0.5f);
+        for (int j = 0; j < m.length; j++)
+            for (int p = 0; p < d; p++) row[generated.length + (1 + j) * d + p] = data.pixel(m[j], p);
+        return row;
+    }
+
+    /** Up to {@code count} images whose most probable component is c, highest q(c|x) first. */
+    static int[] members(float[] q, int n, int k, int c, int count) {
+        return java.util.stream.IntStream.range(0, n).filter(i -> gmvae4j.engine.eval.Rows.argmax(q, i * k, k) == c).boxed()
+                .sorted((a, b) -> Float.compare(q[b * k + c], q[a * k + c])).limit(count).mapToInt(Integer::intValue).toArray();
     }
 
     private static boolean contains(int[] a, int v) {

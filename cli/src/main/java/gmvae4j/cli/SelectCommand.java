@@ -34,12 +34,16 @@ final class SelectCommand implements Command {
                                    (default for marginal models), or the posterior closest to the mean
                   --out FILE       write the chosen pool indices, one per line
                   --labelmap FILE  save the label map built from the chosen labels (for classify)
-                  --data DIR, --size N   as for experiment""";
+                  --data DIR, --size N   as for experiment
+                """ + ImageArgs.USAGE + """
+
+                With --images, --out lists the chosen pictures' paths. A folder where not every picture
+                has a label (flat, --labels naming some) gets the pictures to label next; --labelmap
+                then builds the map from the labeled ones.""";
     }
 
     @Override public int run(Args a) throws Exception {
         Path model = Path.of(a.required("model"));
-        Evaluation.Data data = Inputs.data(a, null, ExperimentCommand.GLYPHS_SIZE);
         int n = a.integer("n", -1);
         int draws = a.positiveInt("draws", 5);
         String repFlag = a.string("representative", null);
@@ -47,8 +51,12 @@ final class SelectCommand implements Command {
             throw new UserError("--representative must be one of central|confident|typical, got '" + repFlag + "'");
         Path out = a.path("out", null);
         Path mapOut = a.path("labelmap", null);
+        Evaluation.Data data = Inputs.data(a, null, ExperimentCommand.GLYPHS_SIZE);
         a.finish();
         Gmvae m = Inputs.model(model);
+        if (m.inputDim() != data.pool().dim())
+            throw new UserError("the model expects " + m.inputDim() + " pixels per image, " + data.pool().name() + " has "
+                    + data.pool().dim() + (data.images() != null ? " (set --image-size to the model's side)" : ""));
         if (n == -1) n = m.k();
         if (n <= 0) throw new UserError("--n must be positive, got " + n);
         int rows = data.pool().n();
@@ -66,6 +74,7 @@ final class SelectCommand implements Command {
             chosen = LabelSelection.choose(q, rows, m.k(), n, repFlag.equals("typical")
                     ? LabelSelection.Representative.TYPICAL : LabelSelection.Representative.CONFIDENT);
         }
+        if (data.images() != null && !data.images().fullyLabeled()) return unlabeled(data.images(), m, q, chosen, out, mapOut);
         LabelSelection.Comparison c = LabelSelection.compare(q, rows, m.k(), truth, data.pool().numClasses(), chosen, draws);
         System.out.printf(Locale.ROOT, "%s, %d images, K=%d; representatives: %s; accuracy on the points left unlabeled%n%n",
                 data.pool().name(), rows, m.k(), repFlag);
@@ -83,7 +92,7 @@ final class SelectCommand implements Command {
                 beats(c.selected().propagated(), c.randomTriple().propagated()));
         if (out != null) {
             StringBuilder sb = new StringBuilder();
-            for (int i : c.chosen()) sb.append(i).append('\n');
+            for (int i : c.chosen()) sb.append(data.images() != null ? data.images().paths().get(i) : Integer.toString(i)).append('\n');
             gmvae4j.engine.eval.AtomicFiles.write(out, sb.toString().getBytes(StandardCharsets.UTF_8));
             System.out.println("chosen indices written to " + out);
         }
@@ -93,6 +102,35 @@ final class SelectCommand implements Command {
             LabelMap.fitTempered(q, m.k(), c.chosen(), labels, data.pool().numClasses())
                     .withPropagation(ClusterGraph.of(q, rows, m.k())).withClassNames(data.pool().classNames()).save(mapOut);
             System.out.println("label map written to " + mapOut);
+        }
+        return 0;
+    }
+
+    /**
+     * A folder without labels for every picture: the chosen pictures are the ones to label next
+     * (their paths), and a label map, when asked for, comes from the labels the CSV gives.
+     */
+    private static int unlabeled(gmvae4j.datasets.images.ImageSet set, Gmvae m, float[] q, int[] chosen, Path out, Path mapOut)
+            throws java.io.IOException {
+        System.out.printf(Locale.ROOT, "%s: %d of %d pictures labeled, so there is nothing to score; the %d to label first:%n",
+                set.pool().name(), set.labeledIndices().length, set.pool().n(), chosen.length);
+        for (int j = 0; j < Math.min(chosen.length, 10); j++)
+            System.out.println("  " + gmvae4j.datasets.images.SafeText.of(set.paths().get(chosen[j])));
+        if (chosen.length > 10) System.out.println("  ... (" + (chosen.length - 10) + " more" + (out == null ? "; --out FILE lists all" : "") + ")");
+        if (out != null) {
+            StringBuilder sb = new StringBuilder();
+            for (int i : chosen) sb.append(set.paths().get(i)).append('\n');
+            gmvae4j.engine.eval.AtomicFiles.write(out, sb.toString().getBytes(StandardCharsets.UTF_8));
+            System.out.println("chosen pictures written to " + out);
+        }
+        if (mapOut != null) {
+            int[] idx = set.labeledIndices();
+            if (idx.length == 0) throw new UserError("--labelmap: no picture has a label yet (give --labels FILE.csv)");
+            int[] labels = new int[idx.length];
+            for (int i = 0; i < idx.length; i++) labels[i] = set.pool().labels()[idx[i]];
+            LabelMap.fitTempered(q, m.k(), idx, labels, set.pool().numClasses())
+                    .withPropagation(ClusterGraph.of(q, set.pool().n(), m.k())).withClassNames(set.pool().classNames()).save(mapOut);
+            System.out.println("label map written to " + mapOut + " (from the " + idx.length + " labeled pictures)");
         }
         return 0;
     }

@@ -23,11 +23,13 @@ final class TrainCommand implements Command {
     @Override public String usage() {
         return """
                 usage: ./gmvae train --dataset NAME --out MODEL.gmvae [flags]
+                       ./gmvae train --images DIR --out MODEL.gmvae [flags]
 
                   --dataset NAME        mnist, fashion-mnist, emnist-letters, glyphs (embedded), glyphs:N (N synthetic)
                   --data DIR            where the data files are (else $GMVAE_DATA, the cache, or download)
                   --split pool|train    pool = train ∪ test, the study's setting (default pool)
                   --limit N             use only the first N images
+                """ + ImageArgs.USAGE + "\n" + """
                   --out FILE            the model file (written atomically after every epoch)
                   --resume              continue from --out with its optimizer state, up to --epochs in total
                   --variant V           mixture (default) or marginal (the study's model)
@@ -51,7 +53,7 @@ final class TrainCommand implements Command {
     }
 
     @Override public int run(Args args) throws Exception {
-        String dataset = args.required("dataset");
+        String dataset = ImageArgs.given(args) ? null : args.required("dataset");
         TrainOptions o = new TrainOptions();
         o.variant = args.choice("variant", "mixture", "mixture", "marginal");
         o.k = args.positiveInt("k", o.k);
@@ -75,7 +77,9 @@ final class TrainCommand implements Command {
         if (o.out == null) throw new UserError("missing required flag --out (the model file to write)");
         boolean resume = args.flag("resume");
         boolean json = args.flag("json");
-        Dataset data = DataArgs.load(args, dataset, "pool");
+        DataArgs.Picked picked = DataArgs.pick(args, dataset, "pool");
+        Dataset data = picked.data();
+        if (picked.images() != null) o.dataSource = picked.images().provenance();
         args.finish();
         if (!args.positionals().isEmpty()) throw new UserError("unexpected argument '" + args.positionals().getFirst() + "'");
         if (resume) {
@@ -89,6 +93,7 @@ final class TrainCommand implements Command {
         System.out.printf(Locale.ROOT, "data: %s %s, %d images %dx%d%s; kernels %s, %d thread(s)%n", data.name(),
                 data.split().name().toLowerCase(Locale.ROOT), data.n(), data.rows(), data.cols(),
                 data.labels() == null ? ", no labels" : "", Backends.get().name(), Backends.get().threads());
+        if (picked.images() != null) System.out.println("images: " + picked.images().describe());
         TrainResult r;
         try {
             r = GmvaeTraining.train(Inputs.forTraining(data), o, ConsoleProgress.standard());

@@ -317,6 +317,7 @@ public final class GmvaeTraining {
             progress.put("batch", Integer.toString(o.batch));
             progress.put("dataset", data.name());
             progress.put("images", Integer.toString(n));
+            progress.putAll(o.dataSource);
             GmvaeIo.save(o.out, model, adam, progress);
         }
     }

@@ -63,6 +63,12 @@ public final class TrainOptions {
      */
     public gmvae4j.kernels.Kernels kernels = null;
 
+    /**
+     * Where the images came from (e.g. {@code images.folder}, {@code images.layout}, counts and
+     * conversion options for a folder of pictures), recorded in the saved model's progress section.
+     */
+    public java.util.Map<String, String> dataSource = java.util.Map.of();
+
     /** Save the model here at the end and after every epoch (atomically); null = do not save. */
     public Path out = null;
     /** Continue from this model file, optimizer state included; null = start fresh. */
