@@ -23,7 +23,10 @@ final class DataArgs {
     record Picked(Dataset data, gmvae4j.datasets.images.ImageSet images, int from) {}
 
     /** {@link #load}, or the folder --images names cut to --split and --limit (call after reading every other flag). */
-    static Picked pick(Args args, String dataset, String defaultSplit) {
+    static Picked pick(Args args, String dataset, String defaultSplit) { return pick(args, dataset, defaultSplit, 0); }
+
+    /** {@link #pick(Args, String, String)}, pictures converted to {@code modelSide} when > 0. */
+    static Picked pick(Args args, String dataset, String defaultSplit, int modelSide) {
         if (!ImageArgs.given(args)) {
             if (dataset == null) throw new UserError("missing required flag --dataset (or --images DIR)");
             return new Picked(load(args, dataset, defaultSplit), null, 0);
@@ -37,7 +40,7 @@ final class DataArgs {
         }
         int limit = args.integer("limit", 0);
         if (limit < 0) throw new UserError("--limit must be positive, got " + limit);
-        gmvae4j.datasets.images.ImageSet set = ImageArgs.load(args);
+        gmvae4j.datasets.images.ImageSet set = ImageArgs.load(args, false, modelSide);
         Dataset pool = set.pool();
         int from = split == Split.TEST ? set.trainCount() : 0, to = split == Split.TRAIN ? set.trainCount() : pool.n();
         if (limit > 0) to = Math.min(to, from + limit);

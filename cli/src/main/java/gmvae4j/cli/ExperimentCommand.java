@@ -131,12 +131,9 @@ final class ExperimentCommand implements Command {
         }
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path outFlag = a.path("out", null);
-        Evaluation.Data data = Inputs.data(a, "glyphs", GLYPHS_SIZE);
+        Evaluation.Data data = Inputs.data(a, "glyphs", GLYPHS_SIZE, true);
         a.finish();
         if (images) {
-            if (data.truth() == null)
-                throw new UserError(data.pool().name() + ": no picture has a label, and the evaluation needs labels "
-                        + "(class folders, or --labels FILE.csv); to train without labels use ./gmvae train --images");
             if (!data.images().fullyLabeled()) {
                 Evaluation.Data all = data;
                 data = data.labeledOnly();

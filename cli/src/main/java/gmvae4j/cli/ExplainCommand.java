@@ -37,12 +37,12 @@ final class ExplainCommand implements Command {
         double fraction = a.number("fraction", 0.002);
         long seed = a.seed("seed", 0);
         int top = a.positiveInt("top", 5);
-        Evaluation.Data data = Inputs.data(a, null, ExperimentCommand.GLYPHS_SIZE);
+        Gmvae m = Inputs.model(model);
+        Evaluation.Data data = Inputs.data(a, null, ExperimentCommand.GLYPHS_SIZE, false, Inputs.side(m));
         a.finish();
         int n = data.pool().n();
         if (index < 0 || index >= n) throw new UserError("--index must be in 0.." + (n - 1) + ", got " + index);
         if (!(fraction > 0 && fraction <= 1)) throw new UserError("--fraction must be in (0, 1], got " + fraction);
-        Gmvae m = Inputs.model(model);
         if (m.inputDim() != data.pool().dim())
             throw new UserError("the model expects " + m.inputDim() + " pixels per image, " + data.pool().name() + " has "
                     + data.pool().dim() + (data.images() != null ? " (set --image-size to the model's side)" : ""));

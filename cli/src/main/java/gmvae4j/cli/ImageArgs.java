@@ -29,8 +29,13 @@ final class ImageArgs {
     static boolean given(Args a) { return a.has("images"); }
 
     /** Conversion options from the flags. */
-    static ConversionOptions conversion(Args a) {
-        int size = a.positiveInt("image-size", ConversionOptions.DEFAULT_SIZE);
+    static ConversionOptions conversion(Args a) { return conversion(a, 0); }
+
+    /** Conversion options; {@code modelSide} > 0: the model's side, the default and the only size that fits it. */
+    static ConversionOptions conversion(Args a, int modelSide) {
+        int size = a.positiveInt("image-size", modelSide > 0 ? modelSide : ConversionOptions.DEFAULT_SIZE);
+        if (modelSide > 0 && size != modelSide)
+            throw new UserError("--image-size " + size + ": the model takes " + modelSide + "x" + modelSide + " images");
         if (size > ConversionOptions.MAX_SIZE)
             throw new UserError("--image-size is at most " + ConversionOptions.MAX_SIZE + ", got " + size);
         ConversionOptions.Invert inv = ConversionOptions.Invert.parse(a.choice("invert", "auto", "auto", "yes", "no"));
@@ -48,18 +53,25 @@ final class ImageArgs {
     }
 
     /** Loads the folder the flags name (progress on stderr). */
-    static ImageSet load(Args a) {
+    static ImageSet load(Args a) { return load(a, false, 0); }
+
+    /**
+     * Loads the folder; {@code needLabels}: fail before decoding when nothing in it is labeled;
+     * {@code modelSide} > 0: pictures are converted to the model's size.
+     */
+    static ImageSet load(Args a, boolean needLabels, int modelSide) {
         Path dir = a.path("images", null);
         if (dir == null) throw new UserError("--images needs a folder");
         if (a.has("dataset")) throw new UserError("--images and --dataset are alternatives: give one");
-        ConversionOptions c = conversion(a);
+        ConversionOptions c = conversion(a, modelSide);
         Path labels = a.path("labels", null);
         boolean flat = a.choice("layout", "auto", "auto", "flat").equals("flat");
         boolean strict = a.flag("strict");
         boolean cache = !a.flag("no-cache");
         a.finish();
         try {
-            return ImageSets.load(dir, new ImageSets.Options(c, labels, flat, strict, cache), System.err);
+            ImageSets.Options o = new ImageSets.Options(c, labels, flat, strict, cache);
+            return ImageSets.load(dir, needLabels ? o.needingLabels() : o, System.err);
         } catch (DataException e) {
             throw new UserError(e.getMessage(), e);
         }

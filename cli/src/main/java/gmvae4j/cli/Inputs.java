@@ -32,9 +32,19 @@ final class Inputs {
      * the folder is loaded once the flags are known to be right).
      */
     static Evaluation.Data data(Args a, String defaultDataset, int defaultGlyphs) {
+        return data(a, defaultDataset, defaultGlyphs, false);
+    }
+
+    /** {@link #data(Args, String, int)}; {@code needLabels}: a folder without any label is an error before decoding. */
+    static Evaluation.Data data(Args a, String defaultDataset, int defaultGlyphs, boolean needLabels) {
+        return data(a, defaultDataset, defaultGlyphs, needLabels, 0);
+    }
+
+    /** ... and with {@code modelSide} > 0, pictures are converted to that model's size. */
+    static Evaluation.Data data(Args a, String defaultDataset, int defaultGlyphs, boolean needLabels, int modelSide) {
         if (ImageArgs.given(a)) {
             if (a.has("size")) throw new UserError("--size only applies to --dataset glyphs");
-            return Evaluation.Data.of(ImageArgs.load(a));
+            return Evaluation.Data.of(ImageArgs.load(a, needLabels, modelSide));
         }
         String name = a.choice("dataset", defaultDataset, DATASETS);
         if (name == null) throw new UserError("missing required flag --dataset (" + String.join("|", DATASETS) + ")");
@@ -70,6 +80,12 @@ final class Inputs {
             System.arraycopy(b.labels(), 0, lb, a.n(), b.n());
         }
         return new Dataset(a.name(), Split.POOL, px, lb, a.n() + b.n(), a.rows(), a.cols(), a.classNames());
+    }
+
+    /** The side of a model's square input (0 when it is not square). */
+    static int side(gmvae4j.engine.gmvae.Gmvae m) {
+        int s = (int) Math.round(Math.sqrt(m.inputDim()));
+        return s * s == m.inputDim() ? s : 0;
     }
 
     static TrainableGmvae model(Path file) {

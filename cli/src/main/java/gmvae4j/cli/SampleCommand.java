@@ -49,17 +49,17 @@ final class SampleCommand implements Command {
         String dataset = args.string("dataset", null);
         int real = args.integer("real", 8);
         if (real < 0 || real > 100) throw new UserError("--real must be in 0..100, got " + real);
-        DataArgs.Picked picked = dataset == null && !ImageArgs.given(args) ? null : DataArgs.pick(args, dataset, "pool");
-        Dataset data = picked == null ? null : picked.data();
-        args.finish();
         if (!args.positionals().isEmpty()) throw new UserError("unexpected argument '" + args.positionals().getFirst() + "'");
-
         TrainableGmvae model;
         try {
             model = GmvaeIo.load(modelPath);
         } catch (ModelFileException e) {
             throw new UserError(e.getMessage(), e);
         }
+        DataArgs.Picked picked = dataset == null && !ImageArgs.given(args) ? null
+                : DataArgs.pick(args, dataset, "pool", Inputs.side(model));
+        Dataset data = picked == null ? null : picked.data();
+        args.finish();
         int k = model.k();
         if (components == null) {
             components = new int[Math.min(k, 10)];

@@ -51,9 +51,9 @@ final class SelectCommand implements Command {
             throw new UserError("--representative must be one of central|confident|typical, got '" + repFlag + "'");
         Path out = a.path("out", null);
         Path mapOut = a.path("labelmap", null);
-        Evaluation.Data data = Inputs.data(a, null, ExperimentCommand.GLYPHS_SIZE);
-        a.finish();
         Gmvae m = Inputs.model(model);
+        Evaluation.Data data = Inputs.data(a, null, ExperimentCommand.GLYPHS_SIZE, false, Inputs.side(m));
+        a.finish();
         if (m.inputDim() != data.pool().dim())
             throw new UserError("the model expects " + m.inputDim() + " pixels per image, " + data.pool().name() + " has "
                     + data.pool().dim() + (data.images() != null ? " (set --image-size to the model's side)" : ""));

@@ -34,9 +34,17 @@ public final class ImageSets {
      * @param forceFlat treat the folder as flat even if it looks like class folders (--layout flat)
      * @param strict    any unreadable picture or folder is an error instead of being skipped
      * @param cache     read and write the cache
+     * @param needLabels fail (before decoding) when no picture would have a label
      */
-    public record Options(ConversionOptions conversion, Path labels, boolean forceFlat, boolean strict, boolean cache) {
+    public record Options(ConversionOptions conversion, Path labels, boolean forceFlat, boolean strict, boolean cache,
+                          boolean needLabels) {
+        public Options(ConversionOptions conversion, Path labels, boolean forceFlat, boolean strict, boolean cache) {
+            this(conversion, labels, forceFlat, strict, cache, false);
+        }
+
         public static Options defaults() { return new Options(ConversionOptions.defaults(), null, false, false, true); }
+
+        public Options needingLabels() { return new Options(conversion, labels, forceFlat, strict, cache, true); }
     }
 
     /** Loads {@code root}; progress and notes go to {@code log} (stderr in the CLI; null for silence). */
@@ -60,6 +68,9 @@ public final class ImageSets {
         if (layout != ImageFolder.Layout.FLAT && classNames.size() < 2)
             throw new DataException("--images " + where + ": class folders name only one class ('" + SafeText.of(classNames.getFirst())
                     + "'); a classifier needs at least two (or use --layout flat for unlabeled pictures)");
+        if (o.needLabels() && classNames.isEmpty())
+            throw new DataException("--images " + where + ": no picture has a label (" + layout.description
+                    + "); give class folders or --labels FILE.csv");
         if (csv != null && csv.isEmpty())
             throw new DataException("--labels " + SafeText.of(o.labels().toString()) + ": no rows");
 
