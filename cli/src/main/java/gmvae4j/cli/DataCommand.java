@@ -35,6 +35,8 @@ final class DataCommand implements Command {
                        ./gmvae data fetch NAME [--data DIR]
                        ./gmvae data show NAME --index I [--split train|test|pool] [--png OUT.png] [--data DIR]
                        ./gmvae data verify NAME [--data DIR]
+                       ./gmvae data show --images DIR [--index I] [--png OUT.png] [picture flags]
+                       ./gmvae data export NAME --to DIR [--split train|test|pool] [--limit N] [--data DIR]
 
                 NAME: emnist-letters, mnist, fashion-mnist, glyphs (embedded, generated in code).
                 Files are looked for in --data DIR (or DIR/NAME/), then $GMVAE_DATA/NAME/, then the
@@ -44,7 +46,14 @@ final class DataCommand implements Command {
                   list     where each data set was found and how many images it holds
                   fetch    download (checksummed, resumable) unless already present
                   show     one image as ASCII art with its label, optionally as an 8x PNG
-                  verify   check each file's MD5 against the published one and read every split""";
+                  verify   check each file's MD5 against the published one and read every split
+                  show --images   load a folder of pictures (as --images does everywhere) and say how long
+                                  it took, decoding or from the cache; --index I shows picture I of the pool
+                  export   write a data set as a picture folder DIR/train/CLASS/N.png, DIR/test/CLASS/N.png
+                           (28x28 grey PNG, bright strokes on black); DIR must not exist or be empty
+
+                picture flags:
+                """ + ImageArgs.USAGE;
     }
 
     @Override public int run(Args args) {
@@ -56,9 +65,10 @@ final class DataCommand implements Command {
             return switch (sub) {
                 case "list" -> { args.finish(); noMore(pos, 1); yield list(dataDir); }
                 case "fetch" -> { args.finish(); yield fetch(name(pos), dataDir); }
-                case "show" -> show(args, name(pos), dataDir);
+                case "show" -> ImageArgs.given(args) ? showImages(args, pos) : show(args, name(pos), dataDir);
+                case "export" -> export(args, name(pos), dataDir);
                 case "verify" -> { args.finish(); yield verify(name(pos), dataDir); }
-                default -> throw new UserError("unknown subcommand '" + sub + "' (list, fetch, show, verify)");
+                default -> throw new UserError("unknown subcommand '" + gmvae4j.datasets.images.SafeText.of(sub) + "' (list, fetch, show, export, verify)");
             };
         } catch (DataException e) {
             throw new UserError(e.getMessage(), e);
@@ -129,6 +139,74 @@ final class DataCommand implements Command {
             System.out.println("wrote " + png);
         }
         return 0;
+    }
+
+    /** Loads a folder as every command would, timed; optionally shows one picture of the pool. */
+    private int showImages(Args args, List<String> pos) {
+        noMore(pos, 1);
+        int index = args.integer("index", -1);
+        Path png = args.path("png", null);
+        long t0 = System.nanoTime();
+        gmvae4j.datasets.images.ImageSet s = ImageArgs.load(args);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        System.out.println(s.describe());
+        System.out.printf(java.util.Locale.ROOT, "loaded %,d pictures in %.2f s (%s, %d threads)%n", s.pool().n(), secs,
+                s.fromCache() ? "from the cache" : "decoded", gmvae4j.datasets.images.ParallelDecode.threads());
+        if (index < 0) return 0;
+        Dataset d = s.pool();
+        if (index >= d.n()) throw new UserError("--index " + index + " is out of range 0.." + (d.n() - 1));
+        int label = d.labels() == null ? -1 : d.labels()[index];
+        System.out.println("#" + index + " " + gmvae4j.datasets.images.SafeText.of(s.paths().get(index))
+                + (label < 0 ? "" : ": label '" + gmvae4j.datasets.images.SafeText.of(d.classNames().get(label)) + "'"));
+        System.out.print(ascii(d, index));
+        if (png != null) {
+            try {
+                writePng(d, index, png, 8);
+            } catch (IOException e) {
+                throw new UserError("--png " + png + ": cannot write (" + e.getMessage() + ")", e);
+            }
+            System.out.println("wrote " + png);
+        }
+        return 0;
+    }
+
+    /** Writes every image of a split as DIR/{train,test}/CLASS/NNNNN.png (grey, as stored). */
+    private int export(Args args, String n, Path dataDir) {
+        Path to = args.path("to", null);
+        if (to == null) throw new UserError("missing required flag --to DIR");
+        Split split = parseSplit(args.choice("split", "pool", "train", "test", "pool"));
+        int limit = args.integer("limit", 0);
+        if (limit < 0) throw new UserError("--limit must be positive, got " + limit);
+        args.finish();
+        try {
+            if (Files.exists(to) && (!Files.isDirectory(to) || hasEntries(to)))
+                throw new UserError("--to " + gmvae4j.datasets.images.SafeText.of(to.toString()) + " exists and is not an empty folder");
+            List<Split> parts = split == Split.POOL ? List.of(Split.TRAIN, Split.TEST) : List.of(split);
+            int written = 0;
+            long t0 = System.nanoTime();
+            for (Split part : parts) {
+                Dataset d = Datasets.load(n, part, dataDir);
+                int count = limit > 0 ? Math.min(limit, d.n()) : d.n();
+                String folder = part.name().toLowerCase(java.util.Locale.ROOT);
+                for (int i = 0; i < count; i++) {
+                    String cls = d.classNames().get(d.labels()[i]).replaceAll("[^A-Za-z0-9._-]", "_");
+                    Path f = to.resolve(folder).resolve(cls).resolve(String.format(java.util.Locale.ROOT, "%05d.png", i));
+                    Files.createDirectories(f.getParent());
+                    BufferedImage img = new BufferedImage(d.cols(), d.rows(), BufferedImage.TYPE_BYTE_GRAY);
+                    for (int p = 0; p < d.dim(); p++) img.getRaster().setSample(p % d.cols(), p / d.cols(), 0, d.pixels()[i * d.dim() + p] & 0xff);
+                    if (!ImageIO.write(img, "png", f.toFile())) throw new UserError("no PNG writer in this JVM");
+                    written++;
+                }
+            }
+            System.out.printf(java.util.Locale.ROOT, "wrote %,d PNG files under %s in %.1f s%n", written, to, (System.nanoTime() - t0) / 1e9);
+        } catch (IOException e) {
+            throw new UserError("--to " + to + ": cannot write (" + e.getMessage() + ")", e);
+        }
+        return 0;
+    }
+
+    private static boolean hasEntries(Path dir) throws IOException {
+        try (var s = Files.list(dir)) { return s.findAny().isPresent(); }
     }
 
     private static Split parseSplit(String s) {
