@@ -170,7 +170,14 @@ public final class Evaluation {
                 for (int l = 1; l < nc; l++) if (majorityCounts[c][l] > majorityCounts[c][best]) best = l;
                 names[i] = "'" + pool.classNames().get(best) + "'";
             }
-            samples = SampleGrid.render(any, shown, names, 8, (int) Math.round(Math.sqrt(pool.dim())), 2, opt.seed());
+            // next to each component's samples, its most probable real members from the data
+            byte[][] real = new byte[shown.length][];
+            for (int i = 0; i < shown.length; i++) {
+                int[] m = SampleCommand.members(qForClusters, pool.n(), any.k(), shown[i], 8);
+                real[i] = new byte[m.length * pool.dim()];
+                for (int j = 0; j < m.length; j++) System.arraycopy(pool.pixels(), m[j] * pool.dim(), real[i], j * pool.dim(), pool.dim());
+            }
+            samples = SampleGrid.render(any, shown, names, 8, (int) Math.round(Math.sqrt(pool.dim())), 2, opt.seed(), real);
             timings.put("sample grid", secs(t0));
         }
         return new ExperimentReport(pool.name(), settings, sweeps, targets, equal, actual, clusterSizes, clusterMajority,

@@ -41,7 +41,7 @@ final class Markdown {
             md.append("![component sizes and purity](purity.png)\n\n");
         }
         if (r.samples() != null)
-            md.append("## What the components generate\n\nOne row per component, samples z ~ p(z|c) decoded to pixel means:\n\n")
+            md.append("## What the components generate\n\nOne row per component: samples z ~ p(z|c) decoded to pixel means, then (right of the bar) the component's most probable real members:\n\n")
                     .append("![component samples](samples.png)\n\n");
         if (!r.notes().isEmpty()) {
             md.append("## Notes\n\n");
