@@ -15,7 +15,7 @@ final class BoundsCommand implements Command {
 
     @Override public String usage() {
         return """
-                usage: ./gmvae bounds [--k 100] [--n 145600] [--delta 0.05] [--model FILE --dataset D [--data DIR] [--size N]]
+                usage: ./gmvae bounds [--k 100] [--n 145600] [--delta 0.05] [--model FILE --dataset D [--data DIR] [--size N] | --images DIR]
 
                   --k K          clusters (default 100, or the model's K)
                   --n N          points (default 145600, EMNIST Letters; or the data set's size)
@@ -35,9 +35,9 @@ final class BoundsCommand implements Command {
         if (!(delta > 0 && delta < 1)) throw new UserError("--delta must be in (0, 1), got " + delta);
         long[] sizes = null;
         if (model != null) {
-            Evaluation.Data data = Inputs.data(a, null, ExperimentCommand.GLYPHS_SIZE);
-            a.finish();
             Gmvae m = Inputs.model(model);
+            Evaluation.Data data = Inputs.data(a, null, ExperimentCommand.GLYPHS_SIZE, false, Inputs.side(m));
+            a.finish();
             if (!a.has("k")) k = m.k();
             n = data.pool().n();
             float[] q = m.posterior(data.pool().pixels(), n);

@@ -32,14 +32,8 @@ final class DataArgs {
             return new Picked(load(args, dataset, defaultSplit), null, 0);
         }
         if (args.has("data")) throw new UserError("--data names IDX files; with --images the folder is the data");
-        Split split;
-        try {
-            split = Split.parse(args.string("split", defaultSplit));
-        } catch (IllegalArgumentException e) {
-            throw new UserError("--" + e.getMessage());
-        }
-        int limit = args.integer("limit", 0);
-        if (limit < 0) throw new UserError("--limit must be positive, got " + limit);
+        Split split = split(args, defaultSplit);
+        int limit = limit(args);
         gmvae4j.datasets.images.ImageSet set = ImageArgs.load(args, false, modelSide);
         Dataset pool = set.pool();
         int from = split == Split.TEST ? set.trainCount() : 0, to = split == Split.TRAIN ? set.trainCount() : pool.n();
@@ -48,17 +42,25 @@ final class DataArgs {
         return new Picked(from == 0 && to == pool.n() ? pool : pool.slice(from, to), set, from);
     }
 
-    /** Loads what the flags name; {@code defaultSplit} applies when --split is absent. */
-    static Dataset load(Args args, String dataset, String defaultSplit) {
-        Path dir = args.path("data", null);
-        Split split;
+    private static Split split(Args args, String defaultSplit) {
         try {
-            split = Split.parse(args.string("split", defaultSplit));
+            return Split.parse(args.string("split", defaultSplit));
         } catch (IllegalArgumentException e) {
             throw new UserError("--" + e.getMessage());
         }
+    }
+
+    private static int limit(Args args) {
         int limit = args.integer("limit", 0);
         if (limit < 0) throw new UserError("--limit must be positive, got " + limit);
+        return limit;
+    }
+
+    /** Loads what the flags name; {@code defaultSplit} applies when --split is absent. */
+    static Dataset load(Args args, String dataset, String defaultSplit) {
+        Path dir = args.path("data", null);
+        Split split = split(args, defaultSplit);
+        int limit = limit(args);
         Dataset d;
         try {
             if (dataset.startsWith("glyphs:")) {

@@ -130,14 +130,7 @@ final class DataCommand implements Command {
         int label = d.labels()[index];
         System.out.println(n + " " + split.name().toLowerCase() + " #" + index + ": label " + label + " '" + d.classNames().get(label) + "'");
         System.out.print(ascii(d, index));
-        if (png != null) {
-            try {
-                writePng(d, index, png, 8);
-            } catch (IOException e) {
-                throw new UserError("--png " + png + ": cannot write (" + e.getMessage() + ")", e);
-            }
-            System.out.println("wrote " + png);
-        }
+        if (png != null) savePng(d, index, png);
         return 0;
     }
 
@@ -159,15 +152,17 @@ final class DataCommand implements Command {
         System.out.println("#" + index + " " + gmvae4j.datasets.images.SafeText.of(s.paths().get(index))
                 + (label < 0 ? "" : ": label '" + gmvae4j.datasets.images.SafeText.of(d.classNames().get(label)) + "'"));
         System.out.print(ascii(d, index));
-        if (png != null) {
-            try {
-                writePng(d, index, png, 8);
-            } catch (IOException e) {
-                throw new UserError("--png " + png + ": cannot write (" + e.getMessage() + ")", e);
-            }
-            System.out.println("wrote " + png);
-        }
+        if (png != null) savePng(d, index, png);
         return 0;
+    }
+
+    private static void savePng(Dataset d, int index, Path png) {
+        try {
+            writePng(d, index, png, 8);
+        } catch (IOException e) {
+            throw new UserError("--png " + png + ": cannot write (" + e.getMessage() + ")", e);
+        }
+        System.out.println("wrote " + png);
     }
 
     /** Writes every image of a split as DIR/{train,test}/CLASS/NNNNN.png (grey, as stored). */

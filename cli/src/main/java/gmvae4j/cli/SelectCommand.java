@@ -94,7 +94,7 @@ final class SelectCommand implements Command {
             StringBuilder sb = new StringBuilder();
             for (int i : c.chosen()) sb.append(data.images() != null ? data.images().paths().get(i) : Integer.toString(i)).append('\n');
             gmvae4j.engine.eval.AtomicFiles.write(out, sb.toString().getBytes(StandardCharsets.UTF_8));
-            System.out.println("chosen indices written to " + out);
+            System.out.println((data.images() != null ? "chosen pictures" : "chosen indices") + " written to " + out);
         }
         if (mapOut != null) {
             int[] labels = new int[c.chosen().length];

@@ -209,6 +209,35 @@ class ImageSetsTest {
         assertFalse(load(dir, ImageSets.Options.defaults()).fromCache());
     }
 
+    /** One glyph in every format and depth the JDK writes: each converts back to the glyph's bytes. */
+    @Test void everyFormatAndDepthGivesTheSamePixels() throws Exception {
+        Dataset g = Glyphs.generate(1, 11);
+        byte[] want = g.pixels();
+        java.awt.image.BufferedImage grey16 = new java.awt.image.BufferedImage(28, 28, java.awt.image.BufferedImage.TYPE_USHORT_GRAY);
+        java.awt.image.BufferedImage rgba = new java.awt.image.BufferedImage(28, 28, java.awt.image.BufferedImage.TYPE_INT_ARGB);
+        java.awt.image.BufferedImage rgb = new java.awt.image.BufferedImage(28, 28, java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+        for (int i = 0; i < 784; i++) {
+            int v = want[i] & 0xff, x = i % 28, y = i / 28;
+            grey16.getRaster().setSample(x, y, 0, v * 257);
+            rgba.setRGB(x, y, v << 24);                       // black ink, opacity = stroke: on white it reads 255 - v
+            rgb.setRGB(x, y, (255 - v) * 0x010101);
+        }
+        Path f = dir.resolve("f");
+        Pictures.write(grey16, "png", f.resolve("grey16.png"));
+        Pictures.write(rgba, "png", f.resolve("rgba.png"));
+        Pictures.write(rgb, "bmp", f.resolve("rgb.bmp"));
+        Pictures.write(rgb, "gif", f.resolve("palette.gif"));
+        Pictures.write(Pictures.grey(want, 0, 28), "png", f.resolve("grey8.png"));
+        ConversionOptions o = ConversionOptions.defaults();
+        for (String name : List.of("grey8.png", "grey16.png", "rgba.png", "rgb.bmp", "palette.gif")) {
+            byte[] got = ImageConversion.load(f.resolve(name), o);
+            int max = 0;
+            for (int i = 0; i < 784; i++) max = Math.max(max, Math.abs((got[i] & 0xff) - (want[i] & 0xff)));
+            // GIF: the JDK's writer quantises to a 256-colour palette; the others are exact
+            assertTrue(max <= (name.endsWith(".gif") ? 8 : 1), name + ": max error " + max);
+        }
+    }
+
     @Test void conversionFitsKeepsTheAspectPadsWithTheBackgroundAndInvertsLightBackgrounds() {
         // 40 wide, 20 high, white background, one black 10x10 square in the middle
         float[] v = new float[40 * 20];
