@@ -131,7 +131,9 @@ final class ExperimentCommand implements Command {
         }
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path outFlag = a.path("out", null);
-        Evaluation.Data data = Inputs.data(a, "glyphs", GLYPHS_SIZE, true);
+        // a given model fixes the picture size (evaluate, or experiment --model)
+        int side = images && modelFile != null ? Inputs.side(Inputs.model(modelFile)) : 0;
+        Evaluation.Data data = Inputs.data(a, "glyphs", GLYPHS_SIZE, true, side);
         a.finish();
         if (images) {
             if (!data.images().fullyLabeled()) {
