@@ -77,11 +77,7 @@ final class TrainCommand implements Command {
         if (o.out == null) throw new UserError("missing required flag --out (the model file to write)");
         boolean resume = args.flag("resume");
         boolean json = args.flag("json");
-        DataArgs.Picked picked = DataArgs.pick(args, dataset, "pool");
-        Dataset data = picked.data();
-        if (picked.images() != null) o.dataSource = picked.images().provenance();
-        args.finish();
-        if (!args.positionals().isEmpty()) throw new UserError("unexpected argument '" + args.positionals().getFirst() + "'");
+        // the output is checked before the data is read (decoding a folder can take a while)
         if (resume) {
             if (!Files.exists(o.out)) throw new UserError("--resume: " + o.out + " does not exist (train without --resume first)");
             o.resume = o.out;
@@ -89,6 +85,11 @@ final class TrainCommand implements Command {
         Path parent = o.out.toAbsolutePath().getParent();
         if (parent != null && Files.exists(parent) && !Files.isDirectory(parent))
             throw new UserError("--out " + o.out + ": " + parent + " is not a directory");
+        DataArgs.Picked picked = DataArgs.pick(args, dataset, "pool");
+        Dataset data = picked.data();
+        if (picked.images() != null) o.dataSource = picked.images().provenance();
+        args.finish();
+        if (!args.positionals().isEmpty()) throw new UserError("unexpected argument '" + args.positionals().getFirst() + "'");
 
         System.out.printf(Locale.ROOT, "data: %s %s, %d images %dx%d%s; kernels %s, %d thread(s)%n", data.name(),
                 data.split().name().toLowerCase(Locale.ROOT), data.n(), data.rows(), data.cols(),
