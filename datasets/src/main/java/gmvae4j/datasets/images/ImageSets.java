@@ -49,7 +49,9 @@ public final class ImageSets {
 
     /** Loads {@code root}; progress and notes go to {@code log} (stderr in the CLI; null for silence). */
     public static ImageSet load(Path root, Options o, PrintStream log) {
+        long t0 = System.nanoTime();
         ImageFolder.Listing listing = ImageFolder.list(root);
+        double listed = (System.nanoTime() - t0) / 1e9;
         String where = SafeText.of(root.toString());
         List<ImageFolder.Entry> files = listing.files();
         if (files.isEmpty())
@@ -75,9 +77,10 @@ public final class ImageSets {
             throw new DataException("--labels " + SafeText.of(o.labels().toString()) + ": no rows");
 
         if (log != null) {
-            log.printf(Locale.ROOT, "images: %s: %s, %,d pictures%s%n", where, layout.description, files.size(),
+            log.printf(Locale.ROOT, "images: %s: %s, %,d pictures%s (listed in %.1f s)%n", where, layout.description, files.size(),
                     classNames.isEmpty() ? ", unlabeled" : ", " + classNames.size() + " classes"
-                            + (csv != null ? " (" + csv.size() + " labeled by " + SafeText.of(o.labels().toString()) + ")" : ""));
+                            + (csv != null ? " (" + csv.size() + " labeled by " + SafeText.of(o.labels().toString()) + ")" : ""),
+                    listed);
             for (String p : listing.problems().stream().limit(SHOWN_SKIPPED).toList()) log.println("  note: " + p);
         }
 
