@@ -1,5 +1,6 @@
 package gmvae4j.cli;
 
+import gmvae4j.io.TerminalText;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,16 +28,44 @@ public final class Args {
             if (a.startsWith("--") && a.length() > 2) {
                 int eq = a.indexOf('=');
                 if (eq > 0) {
-                    flags.put(a.substring(2, eq), a.substring(eq + 1));
-                } else if (i + 1 < argv.length && !argv[i + 1].startsWith("--")) {
-                    flags.put(a.substring(2), argv[++i]);
+                    put(a.substring(2, eq), a.substring(eq + 1));
+                } else if (takesValue(argv, i)) {
+                    put(a.substring(2), argv[++i]);
                 } else {
-                    flags.put(a.substring(2), "true");
+                    put(a.substring(2), "true");
                 }
             } else {
                 positionals.add(a);
             }
         }
+    }
+
+    /** Whether argv[i], a {@code --flag} without {@code =}, takes the next word as its value. */
+    private static boolean takesValue(String[] argv, int i) {
+        return i + 1 < argv.length && !argv[i + 1].startsWith("--");
+    }
+
+    /** A flag given twice is an error: which of the two the user meant is not ours to guess. */
+    private void put(String flag, String value) {
+        String before = flags.putIfAbsent(flag, value);
+        if (before != null)
+            throw new UserError("--" + flag + " is given twice ('" + TerminalText.safe(before) + "' and '"
+                    + TerminalText.safe(value) + "'); give it once");
+    }
+
+    /**
+     * Whether the words ask for help: {@code --help} anywhere, or {@code -h} standing on its own.
+     * A {@code -h} in a flag's value position ({@code --out -h}) is that flag's value, by the same
+     * rule the constructor parses with, so it is never mistaken for a request for help.
+     */
+    public static boolean wantsHelp(String[] argv) {
+        for (int i = 0; i < argv.length; i++) {
+            String a = argv[i];
+            if (a.equals("--help")) return true;
+            if (a.equals("-h")) return true;
+            if (a.startsWith("--") && a.length() > 2 && a.indexOf('=') < 0 && takesValue(argv, i)) i++;   // skip its value
+        }
+        return false;
     }
 
     public String command() { return command; }
@@ -83,6 +112,13 @@ public final class Args {
     public int positiveInt(String flag, int def) {
         int v = integer(flag, def);
         if (v <= 0) throw new UserError("--" + flag + " must be positive, got " + v);
+        return v;
+    }
+
+    /** An integer within [min, max]: every flag that sizes an allocation has a documented upper bound. */
+    public int intIn(String flag, int def, int min, int max) {
+        int v = integer(flag, def);
+        if (v < min || v > max) throw new UserError("--" + flag + " must be in " + min + ".." + max + ", got " + v);
         return v;
     }
 

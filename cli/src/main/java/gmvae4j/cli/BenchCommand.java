@@ -85,6 +85,7 @@ final class BenchCommand implements Command {
             java.io.PrintStream progress = json ? System.err : System.out;
             progress.println("bench kernels: " + Backends.get().name() + "; GFLOP/s = 2·M·N·K / time, shape MxKxN, "
                     + "ratio = ours / peer (best of several alternating samples)");
+            System.err.println("bench kernels: " + gmvae4j.kernels.cuda.CudaBackend.status(gmvae4j.kernels.cuda.CudaBackend.probe()));
             List<KernelBench.Row> rows = new KernelBench(new KernelBench.Options(threads, quick), progress).run();
             if (json) System.out.println(KernelBench.json(rows, Backends.get().name()));
             return 0;

@@ -17,28 +17,31 @@ final class BoundsCommand implements Command {
         return """
                 usage: ./gmvae bounds [--k 100] [--n 145600] [--delta 0.05] [--model FILE --dataset D [--data DIR] [--size N] | --images DIR]
 
-                  --k K          clusters (default 100, or the model's K)
-                  --n N          points (default 145600, EMNIST Letters; or the data set's size)
-                  --delta D      1 - confidence (default 0.05)
+                  --k K          clusters (default 100, or the model's K; at most 5000)
+                  --n N          points (default 145600, EMNIST Letters; or the data set's size); at least K
+                  --delta D      1 - confidence (default 0.05; at most 0.5)
                   --model FILE   also bound with the model's actual cluster sizes on --dataset
-                  --trials T     Monte Carlo trials for actual sizes (default 2000)
+                  --trials T     Monte Carlo trials for actual sizes (default 2000, at most 100000)
                   --seed S       Monte Carlo seed (default 1)""";
     }
 
     @Override public int run(Args a) {
         Path model = a.path("model", null);
-        int k = a.positiveInt("k", 100);
+        int k = a.intIn("k", 100, 1, CoverageBounds.MAX_K);
         int n = a.positiveInt("n", 145_600);
         double delta = a.number("delta", 0.05);
-        int trials = a.positiveInt("trials", 2000);
+        int trials = a.intIn("trials", 2000, 1, 100_000);
         long seed = a.seed("seed", 1);
-        if (!(delta > 0 && delta < 1)) throw new UserError("--delta must be in (0, 1), got " + delta);
+        if (!(delta > 0 && delta <= CoverageBounds.MAX_DELTA))
+            throw new UserError("--delta must be in (0, " + CoverageBounds.MAX_DELTA + "] (a confidence of at least 50%), got " + delta);
         long[] sizes = null;
         if (model != null) {
             Gmvae m = Inputs.model(model);
             Evaluation.Data data = Inputs.data(a, null, ExperimentCommand.GLYPHS_SIZE, false, Inputs.side(m));
             a.finish();
+            Inputs.checkModelFitsData(model, m, data.pool());
             if (!a.has("k")) k = m.k();
+            if (k > CoverageBounds.MAX_K) throw new UserError("model " + model + " has K=" + k + ", above the " + CoverageBounds.MAX_K + " bounds supports");
             n = data.pool().n();
             float[] q = m.posterior(data.pool().pixels(), n);
             sizes = new long[m.k()];
@@ -46,7 +49,8 @@ final class BoundsCommand implements Command {
         } else {
             a.finish();
         }
-        if (k > 5000) throw new UserError("--k above 5000 is not supported by the exact computation");
+        if (n < k) throw new UserError((sizes != null ? "the data set's " + n + " images" : "--n " + n + " points")
+                + " cannot fill " + k + " clusters: N must be at least K");
         CoverageBounds.Equal e = CoverageBounds.equal(k, n, delta);
         System.out.printf(Locale.ROOT, "K=%d clusters, N=%d points, confidence %.1f%%%n%n", k, n, 100 * (1 - delta));
         row("pure, equal, hand-picked (K labels)", e.handPicked(), n);
@@ -63,7 +67,13 @@ final class BoundsCommand implements Command {
         return 0;
     }
 
+    /**
+     * One bound: labels and their share of the N points. The random-draw bounds count draws with
+     * replacement, which can exceed N; labeling every point covers every cluster, so such a bound
+     * says "all of them", never a share above 100%.
+     */
     private static void row(String what, long labels, long n) {
-        System.out.printf(Locale.ROOT, "  %-66s %8d labels  %s%n", what, labels, LabelEfficiency.formatFraction(labels / (double) n));
+        String share = labels > n ? "more than the " + n + " points: label them all" : LabelEfficiency.formatFraction(labels / (double) n);
+        System.out.printf(Locale.ROOT, "  %-66s %8d labels  %s%n", what, labels, share);
     }
 }

@@ -1,5 +1,7 @@
 package gmvae4j.cli;
 
+import gmvae4j.io.AtomicFiles;
+import gmvae4j.io.TerminalText;
 import gmvae4j.datasets.DataException;
 import gmvae4j.datasets.IdxReader;
 import gmvae4j.datasets.Progress;
@@ -8,7 +10,6 @@ import gmvae4j.datasets.images.ConversionOptions;
 import gmvae4j.datasets.images.ImageConversion;
 import gmvae4j.datasets.images.ImageFolder;
 import gmvae4j.datasets.images.ParallelDecode;
-import gmvae4j.datasets.images.SafeText;
 import gmvae4j.engine.eval.Decoder;
 import gmvae4j.engine.eval.LabelMap;
 import gmvae4j.engine.eval.Rows;
@@ -52,6 +53,7 @@ final class ClassifyCommand implements Command {
 
                   --decoder D           hard|hard+fallback|soft-dot|soft-cos|soft-dot+T|soft-prop (default soft-dot)
                   --csv FILE            write the CSV here instead of printing
+                  --force               replace an existing --csv file
                   --invert auto|yes|no  picture polarity (default auto: a light background is inverted)
                   --max-pixels N        pictures whose header claims more pixels are bad (default 100000000)
                   --strict              a bad picture inside a folder stops the run (named pictures always do)""";
@@ -63,6 +65,7 @@ final class ClassifyCommand implements Command {
         String dec = a.choice("decoder", "soft-dot", "hard", "hard+fallback", "soft-dot", "soft-cos", "soft-dot+T", "soft-prop");
         Path csv = a.path("csv", null);
         boolean strict = a.flag("strict");
+        boolean force = a.flag("force");
         if (a.has("image-size")) throw new UserError("--image-size: classify converts pictures to the model's size");
         ConversionOptions.Invert invert = ConversionOptions.Invert.parse(a.choice("invert", "auto", "auto", "yes", "no"));
         long cap = ImageArgs.conversion(a).maxPixels();
@@ -70,28 +73,23 @@ final class ClassifyCommand implements Command {
         List<String> inputs = a.positionals();
         if (inputs.isEmpty()) throw new UserError("no images given (folders, pictures or IDX files)");
         for (String f : inputs)
-            if (!Files.exists(Path.of(f))) throw new UserError("no such file or folder: " + SafeText.of(f));
-        if (csv != null) {
-            if (Files.isDirectory(csv)) throw new UserError("--csv " + SafeText.of(csv.toString()) + " is a folder");
-            Path parent = csv.toAbsolutePath().getParent();
-            if (parent != null && !Files.isDirectory(parent)) throw new UserError("--csv: no such folder " + SafeText.of(parent.toString()));
-        }
+            if (!Files.exists(Path.of(f))) throw new UserError("no such file or folder: " + TerminalText.safe(f));
+        if (csv != null) Outputs.checkFile("csv", csv, force);
         Gmvae m = Inputs.model(model);
         LabelMap map = Inputs.labelMap(mapFile);
-        if (map.k() != m.k()) throw new UserError("the label map is for K=" + map.k() + ", the model has K=" + m.k());
+        Inputs.checkMapFitsModel(mapFile, map, model, m);
         int side = (int) Math.round(Math.sqrt(m.inputDim()));
         if (side * side != m.inputDim() || side > ConversionOptions.MAX_SIZE) throw new UserError("the model's input is not a square image of at most 64x64");
         ConversionOptions conv = new ConversionOptions(side, invert, cap);
 
-        Sink sink = csv == null ? new Sink(null, map) : new Sink(Files.createTempFile(csv.toAbsolutePath().getParent(),
-                "." + csv.getFileName() + ".", ".tmp"), map);
+        Sink sink = csv == null ? new Sink(null, map) : new Sink(AtomicFiles.newSibling(csv, "tmp"), map);
         try {
             Classifier c = new Classifier(m, map, Decoder.byName(dec), conv, strict, sink);
             c.run(inputs);
             sink.close();
             if (csv != null) {
-                gmvae4j.engine.eval.AtomicFiles.move(sink.tmp, csv);
-                System.err.printf(Locale.ROOT, "classified %,d images, %,d skipped; wrote %s%n", c.done, c.skipped, SafeText.of(csv.toString()));
+                AtomicFiles.move(sink.tmp, csv);
+                System.err.printf(Locale.ROOT, "classified %,d images, %,d skipped; wrote %s%n", c.done, c.skipped, TerminalText.safe(csv.toString()));
             } else if (c.skipped > 0) {
                 System.err.printf(Locale.ROOT, "classified %,d images, %,d skipped%n", c.done, c.skipped);
             }
@@ -118,7 +116,7 @@ final class ClassifyCommand implements Command {
 
         void row(String name, int label, double score, int runnerUp, int cluster) throws IOException {
             if (w == null) {
-                System.out.println(SafeText.of(name) + "\t" + className(label));
+                System.out.println(TerminalText.safe(name) + "\t" + TerminalText.safe(className(label)));
                 return;
             }
             w.write(csvField(name) + "," + csvField(className(label)) + "," + String.format(Locale.ROOT, "%.4f", score) + ","
@@ -173,8 +171,8 @@ final class ClassifyCommand implements Command {
                     } catch (DataException e) {
                         throw new UserError(e.getMessage(), e);
                     }
-                    if (strict && !l.problems().isEmpty()) throw new UserError(SafeText.of(f) + ": " + l.problems().getFirst() + " (--strict)");
-                    for (String note : l.problems()) System.err.println("note: " + SafeText.of(f) + "/" + note);
+                    if (strict && !l.problems().isEmpty()) throw new UserError(TerminalText.safe(f) + ": " + l.problems().getFirst() + " (--strict)");
+                    for (String note : l.problems()) System.err.println("note: " + TerminalText.safe(f) + "/" + note);
                     plan.add(l);
                     total += l.files().size();
                 } else {
@@ -208,7 +206,7 @@ final class ClassifyCommand implements Command {
                 int[] good = java.util.stream.IntStream.range(0, n).filter(i -> bad[i] == null).toArray();
                 for (int i = 0; i < n; i++)
                     if (bad[i] != null) {
-                        String line = SafeText.of(paths.get(i).toString()) + ": " + bad[i];
+                        String line = TerminalText.safe(paths.get(i).toString()) + ": " + bad[i];
                         if (strict) throw new UserError(line + " (--strict)");
                         if (skipped++ < gmvae4j.datasets.images.ImageSets.SHOWN_SKIPPED) shown.add(line);
                     }
@@ -226,7 +224,7 @@ final class ClassifyCommand implements Command {
                 try {
                     px = ImageConversion.load(p, conv);
                 } catch (BadImageException e) {
-                    throw new UserError(SafeText.of(p.toString()) + ": " + e.getMessage());
+                    throw new UserError(TerminalText.safe(p.toString()) + ": " + e.getMessage());
                 }
                 classify(px, List.of(p.toString()));
                 return;

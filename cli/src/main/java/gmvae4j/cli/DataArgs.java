@@ -70,7 +70,7 @@ final class DataArgs {
                 } catch (NumberFormatException e) {
                     throw new UserError("--dataset glyphs:N needs a number of images, got '" + dataset + "'");
                 }
-                if (n < 1) throw new UserError("--dataset glyphs:N needs N ≥ 1");
+                if (n < 1 || n > Inputs.MAX_GLYPHS) throw new UserError("--dataset glyphs:N needs N in 1.." + Inputs.MAX_GLYPHS + ", got " + n);
                 d = Glyphs.generate(n, Glyphs.TRAIN_SEED, split);
             } else {
                 d = Datasets.load(dataset, split, dir);

@@ -1,5 +1,7 @@
 package gmvae4j.cli;
 
+import gmvae4j.io.AtomicFiles;
+import gmvae4j.io.TerminalText;
 import gmvae4j.datasets.Catalog;
 import gmvae4j.datasets.DataException;
 import gmvae4j.datasets.DataLocator;
@@ -15,7 +17,6 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
@@ -33,9 +34,9 @@ final class DataCommand implements Command {
         return """
                 usage: ./gmvae data list [--data DIR]
                        ./gmvae data fetch NAME [--data DIR]
-                       ./gmvae data show NAME --index I [--split train|test|pool] [--png OUT.png] [--data DIR]
+                       ./gmvae data show NAME --index I [--split train|test|pool] [--png OUT.png [--force]] [--data DIR]
                        ./gmvae data verify NAME [--data DIR]
-                       ./gmvae data show --images DIR [--index I] [--png OUT.png] [picture flags]
+                       ./gmvae data show --images DIR [--index I] [--png OUT.png [--force]] [picture flags]
                        ./gmvae data export NAME --to DIR [--split train|test|pool] [--limit N] [--data DIR]
 
                 NAME: emnist-letters, mnist, fashion-mnist, glyphs (embedded, generated in code).
@@ -68,7 +69,7 @@ final class DataCommand implements Command {
                 case "show" -> ImageArgs.given(args) ? showImages(args, pos) : show(args, name(pos), dataDir);
                 case "export" -> export(args, name(pos), dataDir);
                 case "verify" -> { args.finish(); yield verify(name(pos), dataDir); }
-                default -> throw new UserError("unknown subcommand '" + gmvae4j.datasets.images.SafeText.of(sub) + "' (list, fetch, show, export, verify)");
+                default -> throw new UserError("unknown subcommand '" + gmvae4j.io.TerminalText.safe(sub) + "' (list, fetch, show, export, verify)");
             };
         } catch (DataException e) {
             throw new UserError(e.getMessage(), e);
@@ -103,10 +104,10 @@ final class DataCommand implements Command {
                     System.out.printf("%-15s %-11s %-26s %s%n", n, "missing", "-", "./gmvae data fetch " + n + " (or --data DIR / GMVAE_DATA)");
                 } else {
                     String counts = IdxReader.count(l.file(Catalog.Spec.TRAIN_IMAGES)) + " + " + IdxReader.count(l.file(Catalog.Spec.TEST_IMAGES));
-                    System.out.printf("%-15s %-11s %-26s %s%n", n, l.kind().label, counts, l.dir());
+                    System.out.printf("%-15s %-11s %-26s %s%n", n, l.kind().label, counts, TerminalText.safe(l.dir()));
                 }
             } catch (DataException e) {
-                System.out.printf("%-15s %-11s %-26s %s%n", n, "unusable", "-", e.getMessage());
+                System.out.printf("%-15s %-11s %-26s %s%n", n, "unusable", "-", TerminalText.safe(e.getMessage()));
             }
         }
         return 0;
@@ -114,7 +115,7 @@ final class DataCommand implements Command {
 
     private int fetch(String n, Path dataDir) {
         DataLocator.Location l = Datasets.fetch(n, dataDir);
-        System.out.println(n + ": " + (l.kind() == DataLocator.Kind.EMBEDDED ? "embedded, nothing to fetch" : l.kind().label + " " + l.dir()));
+        System.out.println(n + ": " + (l.kind() == DataLocator.Kind.EMBEDDED ? "embedded, nothing to fetch" : l.kind().label + " " + TerminalText.safe(l.dir())));
         return 0;
     }
 
@@ -123,7 +124,9 @@ final class DataCommand implements Command {
         if (!args.has("index")) throw new UserError("missing required flag --index");
         Split split = parseSplit(args.choice("split", "train", "train", "test", "pool"));
         Path png = args.path("png", null);
+        boolean force = args.flag("force");
         args.finish();
+        if (png != null) Outputs.checkFile("png", png, force);
         Dataset d = Datasets.load(n, split, dataDir);
         if (index < 0 || index >= d.n())
             throw new UserError("--index " + index + " is out of range 0.." + (d.n() - 1) + " for " + n + " " + split.name().toLowerCase());
@@ -139,6 +142,7 @@ final class DataCommand implements Command {
         noMore(pos, 1);
         int index = args.integer("index", -1);
         Path png = args.path("png", null);
+        if (png != null) Outputs.checkFile("png", png, args.flag("force"));
         long t0 = System.nanoTime();
         gmvae4j.datasets.images.ImageSet s = ImageArgs.load(args);
         double secs = (System.nanoTime() - t0) / 1e9;
@@ -149,8 +153,8 @@ final class DataCommand implements Command {
         Dataset d = s.pool();
         if (index >= d.n()) throw new UserError("--index " + index + " is out of range 0.." + (d.n() - 1));
         int label = d.labels() == null ? -1 : d.labels()[index];
-        System.out.println("#" + index + " " + gmvae4j.datasets.images.SafeText.of(s.paths().get(index))
-                + (label < 0 ? "" : ": label '" + gmvae4j.datasets.images.SafeText.of(d.classNames().get(label)) + "'"));
+        System.out.println("#" + index + " " + gmvae4j.io.TerminalText.safe(s.paths().get(index))
+                + (label < 0 ? "" : ": label '" + gmvae4j.io.TerminalText.safe(d.classNames().get(label)) + "'"));
         System.out.print(ascii(d, index));
         if (png != null) savePng(d, index, png);
         return 0;
@@ -162,7 +166,7 @@ final class DataCommand implements Command {
         } catch (IOException e) {
             throw new UserError("--png " + png + ": cannot write (" + e.getMessage() + ")", e);
         }
-        System.out.println("wrote " + png);
+        System.out.println("wrote " + TerminalText.safe(png));
     }
 
     /** Writes every image of a split as DIR/{train,test}/CLASS/NNNNN.png (grey, as stored). */
@@ -175,7 +179,7 @@ final class DataCommand implements Command {
         args.finish();
         try {
             if (Files.exists(to) && (!Files.isDirectory(to) || hasEntries(to)))
-                throw new UserError("--to " + gmvae4j.datasets.images.SafeText.of(to.toString()) + " exists and is not an empty folder");
+                throw new UserError("--to " + gmvae4j.io.TerminalText.safe(to.toString()) + " exists and is not an empty folder");
             List<Split> parts = split == Split.POOL ? List.of(Split.TRAIN, Split.TEST) : List.of(split);
             int written = 0;
             long t0 = System.nanoTime();
@@ -193,9 +197,9 @@ final class DataCommand implements Command {
                     written++;
                 }
             }
-            System.out.printf(java.util.Locale.ROOT, "wrote %,d PNG files under %s in %.1f s%n", written, to, (System.nanoTime() - t0) / 1e9);
+            System.out.printf(java.util.Locale.ROOT, "wrote %,d PNG files under %s in %.1f s%n", written, TerminalText.safe(to), (System.nanoTime() - t0) / 1e9);
         } catch (IOException e) {
-            throw new UserError("--to " + to + ": cannot write (" + e.getMessage() + ")", e);
+            throw new UserError("--to " + TerminalText.safe(to) + ": cannot write (" + e.getMessage() + ")", e);
         }
         return 0;
     }
@@ -236,15 +240,9 @@ final class DataCommand implements Command {
                 int v = 255 - (d.pixels()[i * d.dim() + (y / scale) * d.cols() + x / scale] & 0xff);
                 img.getRaster().setSample(x, y, 0, v);
             }
-        Path dir = out.toAbsolutePath().getParent();
-        if (dir != null && !Files.isDirectory(dir)) throw new UserError("--png " + out + ": no such directory " + dir);
-        Path tmp = Files.createTempFile(dir, out.getFileName().toString(), ".tmp");
-        try {
-            if (!ImageIO.write(img, "png", tmp.toFile())) throw new UserError("--png " + out + ": no PNG writer in this JVM");
-            Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(out, o -> {
+            if (!ImageIO.write(img, "png", o)) throw new IOException("no PNG writer in this JVM");
+        });
     }
 
     private int verify(String n, Path dataDir) {
@@ -258,7 +256,7 @@ final class DataCommand implements Command {
         DataLocator.Location l = Datasets.locate(n, dataDir), lab;
         if (!l.found() && (lab = labelsOnly(n, dataDir)) != null) return verifyLabelsOnly(spec, lab, dataDir, l.note());
         if (!l.found()) throw new UserError(n + ": not found (./gmvae data fetch " + n + ", or --data DIR / GMVAE_DATA)");
-        System.out.println(n + ": " + l.kind().label + " " + l.dir());
+        System.out.println(n + ": " + l.kind().label + " " + TerminalText.safe(l.dir()));
         int warnings = checksums(spec, l, 0, 1, 2, 3);
         for (Split s : new Split[]{Split.TRAIN, Split.TEST}) {
             Dataset d = Datasets.load(n, s, dataDir);
@@ -271,7 +269,7 @@ final class DataCommand implements Command {
 
     /** The shared EMNIST copy holds labels only: check those and say the images are missing. */
     private int verifyLabelsOnly(Catalog.Spec spec, DataLocator.Location l, Path dataDir, String why) {
-        System.out.println(spec.name() + ": " + l.kind().label + " " + l.dir() + " (labels only)");
+        System.out.println(spec.name() + ": " + l.kind().label + " " + TerminalText.safe(l.dir()) + " (labels only)");
         int warnings = checksums(spec, l, Catalog.Spec.TRAIN_LABELS, Catalog.Spec.TEST_LABELS);
         for (Split s : new Split[]{Split.TRAIN, Split.TEST}) {
             int[] labels = Datasets.loadLabels(spec.name(), s, dataDir);
@@ -315,7 +313,7 @@ final class DataCommand implements Command {
                     warnings++;
                 }
             }
-            System.out.println("  " + f.getFileName() + ": " + status);
+            System.out.println("  " + TerminalText.safe(f.getFileName()) + ": " + status);
         }
         return warnings;
     }

@@ -34,6 +34,9 @@ import java.util.Map;
  */
 public final class Evaluation {
 
+    /** At most this many random label draws per fraction (--draws): each one re-fits every decoder and baseline. */
+    static final int MAX_DRAWS = 1000;
+
     /** What to run; see the {@code experiment} usage for each option. */
     public record Options(double[] fractions, int draws, boolean baselines, int baselineMaxN, double targetFraction,
                           double delta, long seed, boolean samples) {}

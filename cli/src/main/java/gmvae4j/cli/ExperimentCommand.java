@@ -5,6 +5,7 @@ import gmvae4j.cli.report.ReportDirectory;
 import gmvae4j.cli.report.ReportWriter;
 import gmvae4j.datasets.Dataset;
 import gmvae4j.engine.eval.ClusterGraph;
+import gmvae4j.engine.eval.CoverageBounds;
 import gmvae4j.engine.eval.LabelDraw;
 import gmvae4j.engine.eval.LabelMap;
 import gmvae4j.engine.eval.Sweep;
@@ -16,8 +17,8 @@ import gmvae4j.engine.gmvae.ProgressListener;
 import gmvae4j.engine.gmvae.TrainOptions;
 import gmvae4j.engine.gmvae.TrainResult;
 import gmvae4j.engine.gmvae.TrainableGmvae;
+import gmvae4j.io.TerminalText;
 import gmvae4j.kernels.Backends;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -60,15 +61,15 @@ final class ExperimentCommand implements Command {
                   --dataset D           glyphs|mnist|fashion-mnist|emnist-letters (default glyphs)
                   --data DIR            read the IDX files from DIR (else $GMVAE_DATA/D, the cache, or download)
                 """ + ImageArgs.USAGE.replace("%", "%%") + "\n" + """
-                  --size N              glyphs only: pool size, 5/6 train and 1/6 test (default %d)
+                  --size N              glyphs only: pool size, 5/6 train and 1/6 test (default %d, at most 300000)
                   --out DIR             report directory (default reports/D-YYYYMMDD-HHMMSS); replaced all or nothing
                   --protocol P          transductive|inductive|both (default %s)
                   --fractions F,F,...   labeled fractions (default the study's 11, 5e-5 .. 0.5)
-                  --draws N             random label draws per fraction, seeds 0..N-1 (default 5)
+                  --draws N             random label draws per fraction, seeds 0..N-1 (default 5, at most 1000)
                   --no-baselines        skip logistic regression, MLP and XGBoost
                   --baseline-max-n N    run baselines only up to N labels (default %d; glyphs %d, to keep the demo short)
                   --target-fraction F   label-efficiency target: soft-dot accuracy at F (default 0.002)
-                  --delta D             coverage bounds confidence 1-D (default 0.05)
+                  --delta D             coverage bounds confidence 1-D (default 0.05, at most 0.5)
                   --seed S              seed for training, Monte Carlo and samples (default 1)
                 """;
         if (train) return ("""
@@ -110,19 +111,20 @@ final class ExperimentCommand implements Command {
         String dsName = images ? null : a.string("dataset", "glyphs");
         boolean glyphs = "glyphs".equals(dsName);
         double[] fractions = Inputs.fractions(a, Sweep.STUDY_FRACTIONS);
-        int draws = a.positiveInt("draws", 5);
+        int draws = a.intIn("draws", 5, 1, Evaluation.MAX_DRAWS);
         boolean noBaselines = a.flag("no-baselines");
         int maxN = a.positiveInt("baseline-max-n", glyphs ? GLYPHS_BASELINE_MAX_N : DEFAULT_BASELINE_MAX_N);
         double target = a.number("target-fraction", 0.002);
         double delta = a.number("delta", 0.05);
-        if (!(delta > 0 && delta < 1)) throw new UserError("--delta must be in (0, 1), got " + delta);
+        if (!(delta > 0 && delta <= CoverageBounds.MAX_DELTA))
+            throw new UserError("--delta must be in (0, " + CoverageBounds.MAX_DELTA + "] (a confidence of at least 50%), got " + delta);
         if (!(target > 0 && target <= 1)) throw new UserError("--target-fraction must be in (0, 1], got " + target);
         long seed = a.seed("seed", 1);
         TrainOptions to = new TrainOptions();
         if (train) {
-            to.k = a.positiveInt("k", to.k);
-            to.epochs = a.integer("epochs", glyphs ? GLYPHS_EPOCHS : DEFAULT_EPOCHS);
-            to.pretrainEpochs = a.integer("pretrain-epochs", glyphs ? GLYPHS_PRETRAIN : to.pretrainEpochs);
+            to.k = a.intIn("k", to.k, 1, TrainOptions.MAX_K);
+            to.epochs = a.intIn("epochs", glyphs ? GLYPHS_EPOCHS : DEFAULT_EPOCHS, 0, TrainOptions.MAX_EPOCHS);
+            to.pretrainEpochs = a.intIn("pretrain-epochs", glyphs ? GLYPHS_PRETRAIN : to.pretrainEpochs, 0, TrainOptions.MAX_EPOCHS);
             to.minutes = a.number("minutes", 0);
             to.variant = a.choice("variant", "mixture", "mixture", "marginal");
             to.learnPrior = a.choice("prior", "learned", "learned", "uniform").equals("learned");
@@ -131,6 +133,7 @@ final class ExperimentCommand implements Command {
         }
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
         Path outFlag = a.path("out", null);
+        if (outFlag != null) ReportDirectory.check("out", outFlag, false);   // before any work: never after an hour of training
         // a given model fixes the picture size (evaluate, or experiment --model)
         int side = images && modelFile != null ? Inputs.side(Inputs.model(modelFile)) : 0;
         Evaluation.Data data = Inputs.data(a, "glyphs", GLYPHS_SIZE, true, side);
@@ -148,6 +151,7 @@ final class ExperimentCommand implements Command {
             dsName = data.pool().name();
         }
         Path out = outFlag != null ? outFlag : Path.of("reports", dsName + "-" + stamp);
+        if (outFlag == null) ReportDirectory.check("out", out, true);
 
         List<Sweep.Protocol> protocols = switch (protocolFlag) {
             case "transductive" -> List.of(Sweep.Protocol.TRANSDUCTIVE);
@@ -156,8 +160,16 @@ final class ExperimentCommand implements Command {
         };
         Dataset pool = data.pool();
         Evaluation.Data finalData = data;
+        // models the user gave are loaded and checked before anything is printed or trained
+        Map<Path, TrainableGmvae> given = new LinkedHashMap<>();
+        for (Path f : java.util.Arrays.asList(modelFile, inductiveModel))
+            if (f != null && !given.containsKey(f)) {
+                TrainableGmvae m = Inputs.model(f);
+                Inputs.checkModelFitsData(f, m, pool);
+                given.put(f, m);
+            }
         System.err.printf(Locale.ROOT, "%s: %,d images (%,d train + %,d test), %d classes; report -> %s%n", pool.name(),
-                pool.n(), data.trainCount(), pool.n() - data.trainCount(), pool.numClasses(), out);
+                pool.n(), data.trainCount(), pool.n() - data.trainCount(), pool.numClasses(), TerminalText.safe(out));
 
         Map<String, Double> timings = new LinkedHashMap<>();
         Map<String, String> settings = new LinkedHashMap<>();
@@ -195,11 +207,11 @@ final class ExperimentCommand implements Command {
             for (Sweep.Protocol p : toTrain) trained.put(p, trainProtocol(p, pool, data, to, timings, ConsoleProgress.standard()));
         }
         for (Sweep.Protocol p : protocols) {
-            Path given = p == Sweep.Protocol.TRANSDUCTIVE ? modelFile : (train ? inductiveModel : modelFile);
+            Path loaded = p == Sweep.Protocol.TRANSDUCTIVE ? modelFile : (train ? inductiveModel : modelFile);
             TrainableGmvae m;
-            if (given != null) {
-                m = Inputs.model(given);
-                settings.put("model (" + p.id() + ")", given + " (loaded)");
+            if (loaded != null) {
+                m = given.get(loaded);
+                settings.put("model (" + p.id() + ")", loaded + " (loaded)");
             } else {
                 TrainResult r = trained.get(p);
                 m = r.model();
@@ -210,7 +222,7 @@ final class ExperimentCommand implements Command {
                         r.imagesPerSecond(), r.nonEmpty(), p == Sweep.Protocol.TRANSDUCTIVE ? "train+test" : "train only"));
                 String file = "model-" + p.id() + ".gmvae";
                 Map<String, String> source = data.images() == null ? Map.of() : data.images().provenance();
-                extra.add(new ReportDirectory.Artifact(file, () -> modelBytes(m, source)));
+                extra.add(new ReportDirectory.Artifact(file, f -> GmvaeIo.save(f, m, null, source)));
                 settings.put("model file (" + p.id() + ")", file);
             }
             models.put(p, m);
@@ -242,15 +254,15 @@ final class ExperimentCommand implements Command {
         float[] qc = fm.posterior(pool.pixels(), candidates);   // rows 0..candidates: the images labels come from
         LabelMap map = LabelMap.fitTempered(qc, fm.k(), labeled, labels, pool.numClasses())
                 .withPropagation(ClusterGraph.of(qc, candidates, fm.k())).withClassNames(pool.classNames());
-        extra.add(new ReportDirectory.Artifact("labels.labelmap", () -> labelMapBytes(map)));
+        extra.add(new ReportDirectory.Artifact("labels.labelmap", map::save));
         report.settings().put("label map", "labels.labelmap: " + labeled.length + " random labels (draw 0 at "
                 + tf + ", " + first.id() + " model), for ./gmvae classify");
 
         List<ReportDirectory.Artifact> all = new ArrayList<>(ReportWriter.artifacts(report));
         all.addAll(extra);
         ReportDirectory.write(out, all);
-        System.err.println("report written to " + out + "/REPORT.md");
-        System.out.println(out.resolve("REPORT.md"));
+        System.err.println("report written to " + TerminalText.safe(out) + "/REPORT.md");
+        System.out.println(TerminalText.safe(out.resolve("REPORT.md")));
         return 0;
     }
 
@@ -281,25 +293,5 @@ final class ExperimentCommand implements Command {
             @Override public void message(String line) { System.out.println(prefix + line); }
             @Override public void epoch(EpochReport r) { System.out.println(prefix + r.line()); }
         };
-    }
-
-    static byte[] modelBytes(TrainableGmvae m, Map<String, String> dataSource) throws Exception {
-        Path tmp = Files.createTempFile("gmvae-model", ".gmvae");
-        try {
-            GmvaeIo.save(tmp, m, null, dataSource);
-            return Files.readAllBytes(tmp);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    static byte[] labelMapBytes(LabelMap m) throws Exception {
-        Path tmp = Files.createTempFile("gmvae-labels", ".labelmap");
-        try {
-            m.save(tmp);
-            return Files.readAllBytes(tmp);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 }

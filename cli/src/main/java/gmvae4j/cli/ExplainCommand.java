@@ -7,6 +7,7 @@ import gmvae4j.engine.eval.LabelMap;
 import gmvae4j.engine.eval.PropagatedSoftDecoder;
 import gmvae4j.engine.eval.TemperedSoftDecoder;
 import gmvae4j.engine.gmvae.Gmvae;
+import gmvae4j.io.TerminalText;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -36,7 +37,7 @@ final class ExplainCommand implements Command {
         Path mapFile = a.path("labelmap", null);
         double fraction = a.number("fraction", 0.002);
         long seed = a.seed("seed", 0);
-        int top = a.positiveInt("top", 5);
+        int top = a.intIn("top", 5, 1, gmvae4j.engine.gmvae.TrainOptions.MAX_K);
         Gmvae m = Inputs.model(model);
         Evaluation.Data data = Inputs.data(a, null, ExperimentCommand.GLYPHS_SIZE, false, Inputs.side(m));
         a.finish();
@@ -44,18 +45,19 @@ final class ExplainCommand implements Command {
         if (index < 0 || index >= n) throw new UserError("--index must be in 0.." + (n - 1) + ", got " + index);
         if (!(fraction > 0 && fraction <= 1)) throw new UserError("--fraction must be in (0, 1], got " + fraction);
         if (m.inputDim() != data.pool().dim())
-            throw new UserError("the model expects " + m.inputDim() + " pixels per image, " + data.pool().name() + " has "
+            throw new UserError("model " + model + " expects " + m.inputDim() + " pixels per image, " + data.pool().name() + " has "
                     + data.pool().dim() + (data.images() != null ? " (set --image-size to the model's side)" : ""));
         if (mapFile == null && (data.truth() == null || (data.images() != null && !data.images().fullyLabeled())))
             throw new UserError(data.pool().name() + ": not every image has a label, so no random labels can be drawn; pass --labelmap FILE");
         if (data.images() != null)
-            System.out.println("image " + index + ": " + gmvae4j.datasets.images.SafeText.of(data.images().paths().get(index)));
+            System.out.println("image " + index + ": " + gmvae4j.io.TerminalText.safe(data.images().paths().get(index)));
         int shown = index;
         LabelMap map;
         float[] q;
         if (mapFile != null) {
             map = Inputs.labelMap(mapFile);
-            if (map.k() != m.k()) throw new UserError("the label map is for K=" + map.k() + ", the model has K=" + m.k());
+            Inputs.checkMapFitsModel(mapFile, map, model, m);
+            Inputs.checkMapFitsData(mapFile, map, data.pool());
             byte[] px = java.util.Arrays.copyOfRange(data.pool().pixels(), index * m.inputDim(), (index + 1) * m.inputDim());
             q = m.posterior(px, 1);
             index = 0;
@@ -70,13 +72,16 @@ final class ExplainCommand implements Command {
                     labeled.length, fraction, seed, map.reachedClusters(), m.k());
         }
         Explanation e = Explanation.of(map, q, index, top);
-        String text = e.toText(data.pool().classNames()).replaceFirst("^image \\d+", "image " + shown);
+        // the classes' names: the data set's, or the map's where the pictures carry none (checked equal otherwise);
+        // either may come from a file or folder name, so they reach the terminal escaped
+        List<String> names = (map.classNames().isEmpty() ? data.pool().classNames() : map.classNames()).stream()
+                .map(TerminalText::safe).toList();
+        String text = e.toText(names).replaceFirst("^image \\d+", "image " + shown);
         System.out.print(text);
-        List<String> names = data.pool().classNames();
         System.out.printf(Locale.ROOT, "beyond the study: soft-dot+T (T=%s) '%s', soft-prop '%s'%n", map.temperature(),
                 names.get(new TemperedSoftDecoder().predict(map, q, index * m.k())),
                 names.get(new PropagatedSoftDecoder(null).predict(map, q, index * m.k())));
-        if (data.truth() != null && data.truth()[shown] >= 0) System.out.println("true label: '" + data.pool().classNames().get(data.truth()[shown]) + "'");
+        if (data.truth() != null && data.truth()[shown] >= 0) System.out.println("true label: '" + names.get(data.truth()[shown]) + "'");
         return 0;
     }
 }

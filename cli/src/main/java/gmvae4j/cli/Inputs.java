@@ -5,7 +5,9 @@ import gmvae4j.datasets.Dataset;
 import gmvae4j.datasets.Datasets;
 import gmvae4j.datasets.Glyphs;
 import gmvae4j.datasets.Split;
+import gmvae4j.engine.NonFiniteException;
 import gmvae4j.engine.eval.LabelMap;
+import gmvae4j.engine.gmvae.Gmvae;
 import gmvae4j.engine.gmvae.GmvaeIo;
 import gmvae4j.engine.gmvae.TrainableGmvae;
 import java.io.IOException;
@@ -23,6 +25,9 @@ final class Inputs {
                 labels == null ? 0 : d.numClasses());
     }
     private Inputs() {}
+
+    /** At most this many synthetic images (--size, glyphs:N): twice EMNIST Letters, 235 MB of pixels. */
+    static final int MAX_GLYPHS = 300_000;
 
     static final String[] DATASETS = {"glyphs", "mnist", "fashion-mnist", "emnist-letters"};
 
@@ -49,7 +54,7 @@ final class Inputs {
         String name = a.choice("dataset", defaultDataset, DATASETS);
         if (name == null) throw new UserError("missing required flag --dataset (" + String.join("|", DATASETS) + ")");
         Path dir = a.path("data", null);
-        int size = a.positiveInt("size", defaultGlyphs);
+        int size = a.intIn("size", defaultGlyphs, 1, MAX_GLYPHS);
         if (a.has("size") && !name.equals("glyphs")) throw new UserError("--size only applies to --dataset glyphs");
         try {
             Dataset train, test;
@@ -88,22 +93,72 @@ final class Inputs {
         return s * s == m.inputDim() ? s : 0;
     }
 
+    /** Loads a model, refusing one whose weights are not all finite numbers. */
     static TrainableGmvae model(Path file) {
         if (!Files.isRegularFile(file)) throw new UserError("no model file at " + file);
+        TrainableGmvae m;
         try {
-            return GmvaeIo.load(file);
+            m = GmvaeIo.load(file);
         } catch (IOException e) {
             throw new UserError("cannot load model " + file + ": " + e.getMessage(), e);
         }
+        // A NaN weight passes the checksum (it was saved that way) and then classifies every
+        // image as the same class without a word: refuse it here, naming the parameter.
+        try {
+            m.params().checkFinite();
+        } catch (NonFiniteException e) {
+            throw new UserError("cannot load model " + file + ": " + e.getMessage() + " (a diverged or damaged model)", e);
+        }
+        return m;
     }
 
+    /** Loads a label map, refusing one whose profiles or temperature are not all finite numbers. */
     static LabelMap labelMap(Path file) {
         if (!Files.isRegularFile(file)) throw new UserError("no label map at " + file);
+        LabelMap map;
         try {
-            return LabelMap.load(file);
+            map = LabelMap.load(file);
         } catch (IOException e) {
             throw new UserError(e.getMessage(), e);
         }
+        if (!Float.isFinite(map.temperature()) || !(map.temperature() > 0))
+            throw new UserError("label map " + file + ": its temperature is " + map.temperature() + ", not a positive number");
+        for (int l = 0; l < map.numClasses(); l++)
+            for (int c = 0; c < map.k(); c++)
+                if (!Float.isFinite(map.profile(l, c)) || !Float.isFinite(map.temperedProfile(l, c))
+                        || !Float.isFinite(map.propagatedProfile(l, c)))
+                    throw new UserError("label map " + file + ": the profile of class " + l + " holds NaN or Inf at cluster " + c);
+        return map;
+    }
+
+    /** A model meets a data set: the images must have the model's size. */
+    static void checkModelFitsData(Path modelFile, Gmvae m, Dataset d) {
+        if (m.inputDim() != d.dim())
+            throw new UserError("model " + modelFile + " takes " + m.inputDim() + "-pixel images, the data set " + d.name()
+                    + " has " + d.rows() + "x" + d.cols() + " = " + d.dim());
+    }
+
+    /** A label map meets the model it decodes: both must have the same clusters. */
+    static void checkMapFitsModel(Path mapFile, LabelMap map, Path modelFile, Gmvae m) {
+        if (map.k() != m.k())
+            throw new UserError("label map " + mapFile + " is for K=" + map.k() + " clusters, model " + modelFile + " has K=" + m.k());
+    }
+
+    /** A label map meets a data set: the same classes under the same names, or its labels mean something else. */
+    static void checkMapFitsData(Path mapFile, LabelMap map, Dataset d) {
+        if (d.classNames() == null || d.classNames().isEmpty()) return;   // pictures without any label: the map names the classes
+        if (map.numClasses() != d.numClasses())
+            throw new UserError("label map " + mapFile + " has " + map.numClasses() + " classes" + names(map.classNames())
+                    + ", the data set " + d.name() + " has " + d.numClasses() + names(d.classNames()));
+        if (!map.classNames().isEmpty() && d.classNames() != null && !map.classNames().equals(d.classNames()))
+            throw new UserError("label map " + mapFile + " names its classes" + names(map.classNames())
+                    + ", the data set " + d.name() + names(d.classNames()));
+    }
+
+    private static String names(java.util.List<String> n) {
+        if (n == null || n.isEmpty()) return "";
+        String first = n.getFirst(), last = n.getLast();
+        return " (" + (n.size() <= 3 ? String.join(", ", n) : first + ", " + n.get(1) + " .. " + last) + ")";
     }
 
     /** Fractions in (0,1], ascending, no duplicates. */

@@ -1,6 +1,8 @@
 package gmvae4j.cli;
 
+import gmvae4j.io.TerminalText;
 import gmvae4j.kernels.Backends;
+import gmvae4j.kernels.Parallel;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,25 +44,28 @@ public final class Main {
         }
         Command cmd = byName.get(argv[0]);
         if (cmd == null) {
-            System.err.println("gmvae: unknown command '" + argv[0] + "' (commands: "
+            System.err.println("gmvae: unknown command '" + TerminalText.safe(argv[0]) + "' (commands: "
                     + String.join(", ", byName.keySet()) + ")");
             return 2;
         }
         String[] rest = java.util.Arrays.copyOfRange(argv, 1, argv.length);
         boolean debug = "1".equals(System.getenv("GMVAE_DEBUG"));
-        for (String a : rest) {
-            if (a.equals("--help") || a.equals("-h")) {
-                System.out.println(cmd.usage());
-                return 0;
-            }
-            if (a.equals("--debug")) debug = true;
-        }
+        for (String a : rest) if (a.equals("--debug")) debug = true;
         rest = java.util.Arrays.stream(rest).filter(a -> !a.equals("--debug")).toArray(String[]::new);
+        if (Args.wantsHelp(rest)) {
+            System.out.println(cmd.usage());
+            return 0;
+        }
         try {
+            try {
+                Parallel.defaultThreads();   // a bad -Dgmvae.threads is the user's to fix, before any work
+            } catch (IllegalArgumentException e) {
+                throw new UserError(e.getMessage());
+            }
             rest = takeBackendFlag(rest);
             return cmd.run(new Args(cmd.name(), rest));
         } catch (UserError e) {
-            System.err.println("gmvae " + cmd.name() + ": " + e.getMessage());
+            System.err.println("gmvae " + cmd.name() + ": " + TerminalText.safe(e.getMessage()));
             if (debug) e.printStackTrace();
             return 2;
         } catch (OutOfMemoryError e) {
@@ -68,7 +73,7 @@ public final class Main {
                     + "); raise the heap with GMVAE_HEAP=4g ./gmvae ... or java -Xmx4g -jar ...");
             return 1;
         } catch (Exception e) {
-            System.err.println("gmvae " + cmd.name() + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            System.err.println("gmvae " + cmd.name() + ": " + e.getClass().getSimpleName() + ": " + TerminalText.safe(e.getMessage()));
             if (debug) e.printStackTrace();
             else System.err.println("(run with --debug for the stack trace)");
             return 1;
@@ -81,6 +86,7 @@ public final class Main {
      */
     private static String[] takeBackendFlag(String[] args) {
         java.util.List<String> out = new java.util.ArrayList<>();
+        boolean seen = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i], value = null;
             if (a.equals("--backend")) {
@@ -90,8 +96,10 @@ public final class Main {
                 value = a.substring("--backend=".length());
             }
             if (value == null) { out.add(a); continue; }
+            if (seen) throw new UserError("--backend is given twice; give it once");
+            seen = true;
             if (!java.util.Set.of("cpu", "cuda", "auto", "vector", "scalar").contains(value))
-                throw new UserError("--backend must be cpu, cuda or auto, got '" + value + "'");
+                throw new UserError("--backend must be cpu, cuda or auto, got '" + TerminalText.safe(value) + "'");
             System.setProperty("gmvae.backend", value);
             try {
                 Backends.get();

@@ -1,5 +1,6 @@
 package gmvae4j.cli;
 
+import gmvae4j.io.TerminalText;
 import gmvae4j.datasets.Dataset;
 import gmvae4j.engine.gmvae.GmvaeIo;
 import gmvae4j.engine.gmvae.ImageGrid;
@@ -27,7 +28,9 @@ final class SampleCommand implements Command {
                   --components C,C,..   components to draw from, one row each (default: the first 10)
                   --n N                 images per component (default 16)
                   --seed S              sampling seed (default 1)
-                  --scale F             pixels per image pixel in the PNG (default 2)
+                  --scale F             pixels per image pixel in the PNG (default 2, at most 16; the PNG holds at
+                                        most 20,000 images and 40 million pixels)
+                  --force               replace an existing --png file
                   --dataset NAME        also print each component's size, majority label and share on
                                         this data set ([--data DIR] [--split pool|train|test] [--limit N]),
                                         and put real members of each component next to its samples
@@ -46,15 +49,22 @@ final class SampleCommand implements Command {
         int scale = args.positiveInt("scale", 2);
         if (scale > 16) throw new UserError("--scale is at most 16, got " + scale);
         int[] components = args.intList("components", null);
+        boolean force = args.flag("force");
+        Outputs.checkFile("png", png, force);
         String dataset = args.string("dataset", null);
         int real = args.integer("real", 8);
         if (real < 0 || real > 100) throw new UserError("--real must be in 0..100, got " + real);
-        if (!args.positionals().isEmpty()) throw new UserError("unexpected argument '" + args.positionals().getFirst() + "'");
+        if (!args.positionals().isEmpty()) throw new UserError("unexpected argument '" + TerminalText.safe(args.positionals().getFirst()) + "'");
         TrainableGmvae model;
         try {
             model = GmvaeIo.load(modelPath);
         } catch (ModelFileException e) {
             throw new UserError(e.getMessage(), e);
+        }
+        try {
+            model.params().checkFinite();
+        } catch (gmvae4j.engine.NonFiniteException e) {
+            throw new UserError("cannot load model " + modelPath + ": " + e.getMessage() + " (a diverged or damaged model)", e);
         }
         DataArgs.Picked picked = dataset == null && !ImageArgs.given(args) ? null
                 : DataArgs.pick(args, dataset, "pool", Inputs.side(model));
@@ -68,6 +78,7 @@ final class SampleCommand implements Command {
         for (int c : components)
             if (c < 0 || c >= k) throw new UserError("--components: " + c + " is not a component of this model (0.." + (k - 1) + ")");
         int rows = model.config().rows(), cols = model.config().cols();
+        checkGridSize(components.length, n + (data != null && real > 0 ? 1 + real : 0), rows, cols, scale);
         float[] q = null;
         if (data != null) {
             if (data.dim() != model.inputDim())
@@ -81,7 +92,7 @@ final class SampleCommand implements Command {
             grid[i] = q == null || real == 0 ? gen : withMembers(gen, data, q, k, components[i], real);
         }
         ImageGrid.writePng(png, grid, components, rows, cols, scale);
-        System.out.println("wrote " + png + ": " + components.length + " components x " + n + " samples"
+        System.out.println("wrote " + TerminalText.safe(png) + ": " + components.length + " components x " + n + " samples"
                 + (q != null && real > 0 ? ", then a grey cell and up to " + real + " real members (highest q(c|x)) from " + data.name() : "")
                 + " (" + model.config() + ")");
         if (picked != null && picked.images() != null && q != null && real > 0) {
@@ -89,7 +100,7 @@ final class SampleCommand implements Command {
                 int[] m = members(q, data.n(), k, c, real);
                 System.out.println("  component " + c + ": " + (m.length == 0 ? "no members"
                         : String.join(", ", java.util.Arrays.stream(m).mapToObj(i ->
-                        gmvae4j.datasets.images.SafeText.of(picked.images().paths().get(picked.from() + i))).toList())));
+                        gmvae4j.io.TerminalText.safe(picked.images().paths().get(picked.from() + i))).toList())));
             }
         }
 
@@ -99,7 +110,7 @@ final class SampleCommand implements Command {
                     data.split().name().toLowerCase(Locale.ROOT), data.n(), p.purity(), p.nonEmpty(), k);
             System.out.println("component   size  majority  share");
             for (int c = 0; c < k; c++) {
-                String label = p.majority()[c] < 0 ? "-" : data.classNames().get(p.majority()[c]);
+                String label = p.majority()[c] < 0 ? "-" : TerminalText.safe(data.classNames().get(p.majority()[c]));
                 System.out.printf(Locale.ROOT, "%9d %6d  %-8s  %5.1f%%%s%n", c, p.sizes()[c], label, 100 * p.share()[c],
                         contains(components, c) ? "   (sampled)" : "");
             }
@@ -122,6 +133,18 @@ final class SampleCommand implements Command {
     static int[] members(float[] q, int n, int k, int c, int count) {
         return java.util.stream.IntStream.range(0, n).filter(i -> gmvae4j.engine.eval.Rows.argmax(q, i * k, k) == c).boxed()
                 .sorted((a, b) -> Float.compare(q[b * k + c], q[a * k + c])).limit(count).mapToInt(Integer::intValue).toArray();
+    }
+
+    /** At most this many images in one grid, and this many pixels in the PNG (sized before anything is allocated). */
+    static final long MAX_IMAGES = 20_000, MAX_PIXELS = 40_000_000;
+
+    static void checkGridSize(int components, int n, int rows, int cols, int scale) {
+        long images = (long) components * n;
+        long width = (long) n * (cols * (long) scale + 1) + 1, height = (long) components * (rows * (long) scale + 1) + 1;
+        if (images > MAX_IMAGES || width * height > MAX_PIXELS)
+            throw new UserError(String.format(java.util.Locale.ROOT, "%d components x %d images at --scale %d make a %d x %d PNG "
+                    + "of %d images: at most %,d images and %,d pixels; ask for fewer --components, a smaller --n or --scale",
+                    components, n, scale, width, height, images, MAX_IMAGES, MAX_PIXELS));
     }
 
     private static boolean contains(int[] a, int v) {

@@ -1,5 +1,6 @@
 package gmvae4j.cli;
 
+import gmvae4j.io.TerminalText;
 import gmvae4j.engine.eval.ClusterGraph;
 import gmvae4j.engine.eval.LabelMap;
 import gmvae4j.engine.eval.LabelSelection;
@@ -28,12 +29,13 @@ final class SelectCommand implements Command {
                 of the same size and of 3x the size (mean of --draws draws), on the points left unlabeled.
 
                   --n N            labels to choose (default: the model's K)
-                  --draws N        random draws to average (default 5)
+                  --draws N        random draws to average (default 5, at most 1000)
                   --representative central|confident|typical   per component: the member with the largest
                                    log N(μ(x); μ_c, σ²_c) (default; mixture models), the largest q(c|x)
                                    (default for marginal models), or the posterior closest to the mean
                   --out FILE       write the chosen pool indices, one per line
                   --labelmap FILE  save the label map built from the chosen labels (for classify)
+                  --force          replace an existing --out or --labelmap file
                   --data DIR, --size N   as for experiment
                 """ + ImageArgs.USAGE + """
 
@@ -44,23 +46,27 @@ final class SelectCommand implements Command {
 
     @Override public int run(Args a) throws Exception {
         Path model = Path.of(a.required("model"));
-        int n = a.integer("n", -1);
-        int draws = a.positiveInt("draws", 5);
+        Integer nFlag = a.has("n") ? a.positiveInt("n", 1) : null;   // default: the model's K
+        int draws = a.intIn("draws", 5, 1, Evaluation.MAX_DRAWS);
         String repFlag = a.string("representative", null);
         if (repFlag != null && !List.of("central", "confident", "typical").contains(repFlag))
             throw new UserError("--representative must be one of central|confident|typical, got '" + repFlag + "'");
         Path out = a.path("out", null);
         Path mapOut = a.path("labelmap", null);
+        boolean force = a.flag("force");
+        if (out != null) Outputs.checkFile("out", out, force);
+        if (mapOut != null) Outputs.checkFile("labelmap", mapOut, force);
+        if (out != null && mapOut != null && out.toAbsolutePath().normalize().equals(mapOut.toAbsolutePath().normalize()))
+            throw new UserError("--out and --labelmap name the same file " + out);
         Gmvae m = Inputs.model(model);
         Evaluation.Data data = Inputs.data(a, null, ExperimentCommand.GLYPHS_SIZE, false, Inputs.side(m));
         a.finish();
         if (m.inputDim() != data.pool().dim())
-            throw new UserError("the model expects " + m.inputDim() + " pixels per image, " + data.pool().name() + " has "
+            throw new UserError("model " + model + " expects " + m.inputDim() + " pixels per image, " + data.pool().name() + " has "
                     + data.pool().dim() + (data.images() != null ? " (set --image-size to the model's side)" : ""));
-        if (n == -1) n = m.k();
-        if (n <= 0) throw new UserError("--n must be positive, got " + n);
+        int n = nFlag != null ? nFlag : m.k();
         int rows = data.pool().n();
-        if (n * 3 >= rows) throw new UserError("--n " + n + " is too large for " + rows + " images (3n must stay below it)");
+        if (3L * n >= rows) throw new UserError("--n " + n + " is too large for " + rows + " images (3n must stay below it)");
         int[] truth = data.truth();
         float[] q = m.posterior(data.pool().pixels(), rows);
         if (repFlag == null) repFlag = m instanceof MixtureGmvae ? "central" : "confident";
@@ -93,15 +99,15 @@ final class SelectCommand implements Command {
         if (out != null) {
             StringBuilder sb = new StringBuilder();
             for (int i : c.chosen()) sb.append(data.images() != null ? data.images().paths().get(i) : Integer.toString(i)).append('\n');
-            gmvae4j.engine.eval.AtomicFiles.write(out, sb.toString().getBytes(StandardCharsets.UTF_8));
-            System.out.println((data.images() != null ? "chosen pictures" : "chosen indices") + " written to " + out);
+            gmvae4j.io.AtomicFiles.write(out, sb.toString().getBytes(StandardCharsets.UTF_8));
+            System.out.println((data.images() != null ? "chosen pictures" : "chosen indices") + " written to " + TerminalText.safe(out));
         }
         if (mapOut != null) {
             int[] labels = new int[c.chosen().length];
             for (int i = 0; i < labels.length; i++) labels[i] = truth[c.chosen()[i]];
             LabelMap.fitTempered(q, m.k(), c.chosen(), labels, data.pool().numClasses())
                     .withPropagation(ClusterGraph.of(q, rows, m.k())).withClassNames(data.pool().classNames()).save(mapOut);
-            System.out.println("label map written to " + mapOut);
+            System.out.println("label map written to " + TerminalText.safe(mapOut));
         }
         return 0;
     }
@@ -115,13 +121,13 @@ final class SelectCommand implements Command {
         System.out.printf(Locale.ROOT, "%s: %d of %d pictures labeled, so there is nothing to score; the %d to label first:%n",
                 set.pool().name(), set.labeledIndices().length, set.pool().n(), chosen.length);
         for (int j = 0; j < Math.min(chosen.length, 10); j++)
-            System.out.println("  " + gmvae4j.datasets.images.SafeText.of(set.paths().get(chosen[j])));
+            System.out.println("  " + gmvae4j.io.TerminalText.safe(set.paths().get(chosen[j])));
         if (chosen.length > 10) System.out.println("  ... (" + (chosen.length - 10) + " more" + (out == null ? "; --out FILE lists all" : "") + ")");
         if (out != null) {
             StringBuilder sb = new StringBuilder();
             for (int i : chosen) sb.append(set.paths().get(i)).append('\n');
-            gmvae4j.engine.eval.AtomicFiles.write(out, sb.toString().getBytes(StandardCharsets.UTF_8));
-            System.out.println("chosen pictures written to " + out);
+            gmvae4j.io.AtomicFiles.write(out, sb.toString().getBytes(StandardCharsets.UTF_8));
+            System.out.println("chosen pictures written to " + TerminalText.safe(out));
         }
         if (mapOut != null) {
             int[] idx = set.labeledIndices();

@@ -3,10 +3,14 @@ package gmvae4j.cli;
 import gmvae4j.datasets.Dataset;
 import gmvae4j.engine.NonFiniteException;
 import gmvae4j.engine.gmvae.ConsoleProgress;
+import gmvae4j.engine.gmvae.GmvaeConfig;
+import gmvae4j.engine.gmvae.ModelFile;
 import gmvae4j.engine.gmvae.GmvaeTraining;
 import gmvae4j.engine.gmvae.ModelFileException;
 import gmvae4j.engine.gmvae.TrainOptions;
 import gmvae4j.engine.gmvae.TrainResult;
+import gmvae4j.io.AtomicFiles;
+import gmvae4j.io.TerminalText;
 import gmvae4j.kernels.Backends;
 
 import java.nio.file.Files;
@@ -30,12 +34,16 @@ final class TrainCommand implements Command {
                   --split pool|train    pool = train ∪ test, the study's setting (default pool)
                   --limit N             use only the first N images
                 """ + ImageArgs.USAGE + "\n" + """
-                  --out FILE            the model file (written atomically after every epoch)
-                  --resume              continue from --out with its optimizer state, up to --epochs in total
+                  --out FILE            the model file, written when training ends (checkpoints after every
+                                        epoch go to FILE.partial beside it); an existing FILE needs --resume or --force
+                  --resume              continue FILE (or the FILE.partial an interrupted run left) with its
+                                        optimizer state, up to --epochs in total; architecture flags must agree
+                  --force               replace an existing FILE (and discard a FILE.partial) with a new model
                   --variant V           mixture (default) or marginal (the study's model)
-                  --k K                 mixture components (default 100)
-                  --z D                 latent dimension (default 10)
-                  --hidden W,W          encoder widths (marginal: the trunk, last layer linear) (default 512,512)
+                  --k K                 mixture components (default 100, at most 5000)
+                  --z D                 latent dimension (default 10, at most 1024)
+                  --hidden W,W          encoder widths (marginal: the trunk, last layer linear) (default 512,512;
+                                        at most 16 layers of at most 16384)
                   --decoder-hidden W,W  decoder widths (default: --hidden reversed)
                   --arch mlp|conv       mlp (default) or conv: 2 conv layers (32, 64 channels) + --hidden MLP,
                                         mirrored by transposed convolutions (mixture only)
@@ -43,7 +51,7 @@ final class TrainCommand implements Command {
                   --epochs E            GMVAE epochs after pretraining (default 50)
                   --pretrain-epochs P   autoencoder epochs before the k-means/GMM init (mixture; default 10)
                   --minutes M           wall-clock budget for the whole run (stops cleanly, saves)
-                  --batch B             mini-batch size (default 128)
+                  --batch B             mini-batch size (default 128, at most 8192)
                   --lr LR               Adam learning rate (default 2e-3; ×0.9 every 10 epochs, floor 2e-4)
                   --seed S              seed of weights, shuffling, noise, k-means (default 1)
                   --json                last stdout line: {"purity":..,"nonempty":..,"epochs":..,"seconds":..,"images_per_s":..}
@@ -56,40 +64,54 @@ final class TrainCommand implements Command {
         String dataset = ImageArgs.given(args) ? null : args.required("dataset");
         TrainOptions o = new TrainOptions();
         o.variant = args.choice("variant", "mixture", "mixture", "marginal");
-        o.k = args.positiveInt("k", o.k);
-        o.z = args.positiveInt("z", o.z);
+        o.k = args.intIn("k", o.k, 1, TrainOptions.MAX_K);
+        o.z = args.intIn("z", o.z, 1, TrainOptions.MAX_Z);
         o.hidden = widths(args, "hidden", o.hidden);
         o.decoderHidden = widths(args, "decoder-hidden", null);
         o.arch = args.choice("arch", "mlp", "mlp", "conv");
         if (o.arch.equals("conv") && o.variant.equals("marginal")) throw new UserError("--arch conv is only available for --variant mixture");
         o.learnPrior = args.choice("prior", "learned", "learned", "uniform").equals("learned");
-        o.epochs = args.integer("epochs", o.epochs);
-        if (o.epochs < 0) throw new UserError("--epochs must be ≥ 0, got " + o.epochs);
-        o.pretrainEpochs = args.integer("pretrain-epochs", o.pretrainEpochs);
-        if (o.pretrainEpochs < 0) throw new UserError("--pretrain-epochs must be ≥ 0, got " + o.pretrainEpochs);
+        o.epochs = args.intIn("epochs", o.epochs, 0, TrainOptions.MAX_EPOCHS);
+        o.pretrainEpochs = args.intIn("pretrain-epochs", o.pretrainEpochs, 0, TrainOptions.MAX_EPOCHS);
         o.minutes = args.number("minutes", 0);
         if (o.minutes < 0) throw new UserError("--minutes must be ≥ 0");
-        o.batch = args.positiveInt("batch", o.batch);
+        o.batch = args.intIn("batch", o.batch, 1, TrainOptions.MAX_BATCH);
         o.lr = args.number("lr", o.lr);
         if (!(o.lr > 0)) throw new UserError("--lr must be positive, got " + o.lr);
         o.seed = args.seed("seed", o.seed);
+        try {
+            o.validate();   // the engine's own check, a backstop to the flags' bounds above
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
         o.out = args.path("out", null);
         if (o.out == null) throw new UserError("missing required flag --out (the model file to write)");
         boolean resume = args.flag("resume");
+        boolean force = args.flag("force");
         boolean json = args.flag("json");
-        // the output is checked before the data is read (decoding a folder can take a while)
+        Path out = o.out;
+        Path partial = checkpointOf(out);
+        // Before any work: where the model goes, and what training continues from.
+        if (resume && force) throw new UserError("--resume continues " + TerminalText.safe(out) + ", --force replaces it: choose one");
+        Outputs.checkFile("out", out, resume || force);
+        if (Files.isDirectory(partial)) throw new UserError("--out " + TerminalText.safe(out) + ": " + TerminalText.safe(partial) + " is a folder");
         if (resume) {
-            if (!Files.exists(o.out)) throw new UserError("--resume: " + o.out + " does not exist (train without --resume first)");
-            o.resume = o.out;
+            // an interrupted run's checkpoint is newer than the model it started from
+            o.resume = Files.isRegularFile(partial) ? partial : out;
+            if (!Files.isRegularFile(o.resume))
+                throw new UserError("--resume: " + TerminalText.safe(out) + " does not exist (train without --resume first)");
+            checkSameArchitecture(args, o, o.resume);
+        } else if (Files.exists(partial) && !force) {
+            throw new UserError("--out " + TerminalText.safe(out) + ": " + TerminalText.safe(partial) + " is left from an interrupted run; "
+                    + "--resume continues it, --force starts over");
         }
-        Path parent = o.out.toAbsolutePath().getParent();
-        if (parent != null && Files.exists(parent) && !Files.isDirectory(parent))
-            throw new UserError("--out " + o.out + ": " + parent + " is not a directory");
         DataArgs.Picked picked = DataArgs.pick(args, dataset, "pool");
         Dataset data = picked.data();
         if (picked.images() != null) o.dataSource = picked.images().provenance();
         args.finish();
-        if (!args.positionals().isEmpty()) throw new UserError("unexpected argument '" + args.positionals().getFirst() + "'");
+        if (!args.positionals().isEmpty()) throw new UserError("unexpected argument '" + TerminalText.safe(args.positionals().getFirst()) + "'");
+        if (o.resume != null && o.resume.equals(partial)) System.err.println("train: resuming from " + TerminalText.safe(partial) + " (left by an interrupted run)");
+        o.out = partial;   // checkpoints go beside the target; the target is replaced only at the end
 
         System.out.printf(Locale.ROOT, "data: %s %s, %d images %dx%d%s; kernels %s, %d thread(s)%n", data.name(),
                 data.split().name().toLowerCase(Locale.ROOT), data.n(), data.rows(), data.cols(),
@@ -103,9 +125,12 @@ final class TrainCommand implements Command {
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage(), e);
         } catch (NonFiniteException e) {
-            System.err.println("gmvae train: training stopped: " + e.getMessage());
+            System.err.println("gmvae train: training stopped: " + e.getMessage()
+                    + (Files.isRegularFile(partial) ? "; the last good epoch is in " + TerminalText.safe(partial) : "")
+                    + (Files.isRegularFile(out) ? "; " + TerminalText.safe(out) + " is unchanged" : ""));
             return 1;
         }
+        AtomicFiles.move(partial, out);   // one rename: the old model until now, the finished one after
         StringBuilder summary = new StringBuilder();
         summary.append(String.format(Locale.ROOT, "done: %d epochs in %.1f s (%.0f images/s), nonempty %d/%d",
                 r.epochs(), r.seconds(), r.imagesPerSecond(), r.nonEmpty(), r.model().k()));
@@ -113,17 +138,50 @@ final class TrainCommand implements Command {
         if (r.stoppedByBudget()) summary.append(" (stopped by the --minutes budget)");
         long peakMb = peakHeapBytes() >> 20;
         summary.append("; peak heap ").append(peakMb).append(" MB of ").append(Runtime.getRuntime().maxMemory() >> 20).append(" MB max");
-        summary.append("; model written to ").append(o.out);
+        summary.append("; model written to ").append(TerminalText.safe(out));
         System.out.println(summary);
         if (json) {
             System.out.println(String.format(Locale.ROOT,
                     "{\"purity\":%s,\"nonempty\":%d,\"k\":%d,\"epochs\":%d,\"seconds\":%.3f,\"images_per_s\":%.1f,"
-                            + "\"variant\":\"%s\",\"dataset\":\"%s\",\"images\":%d,\"stopped_by_budget\":%b,\"peak_heap_mb\":%d,\"model\":\"%s\"}",
+                            + "\"variant\":\"%s\",\"dataset\":\"%s\",\"images\":%d,\"stopped_by_budget\":%b,\"peak_heap_mb\":%d,\"model\":%s}",
                     Double.isNaN(r.purity()) ? "null" : String.format(Locale.ROOT, "%.6f", r.purity()), r.nonEmpty(), r.model().k(),
                     r.epochs(), r.seconds(), r.imagesPerSecond(), o.variant, data.name(), data.n(), r.stoppedByBudget(), peakMb,
-                    o.out.toString().replace("\\", "\\\\").replace("\"", "\\\"")));
+                    new gmvae4j.cli.report.Json().value(out.toString()).toString().strip()));   // escaped: control characters too
         }
         return 0;
+    }
+
+    /** Where training checkpoints go: beside the target, which is replaced only when training ends. */
+    static Path checkpointOf(Path out) {
+        return out.resolveSibling(out.getFileName() + ".partial");
+    }
+
+    /** --resume continues a model: an architecture flag given with it must say what the model has. */
+    private static void checkSameArchitecture(Args args, TrainOptions o, Path file) throws java.io.IOException {
+        GmvaeConfig c;
+        try {
+            c = GmvaeConfig.fromContents(ModelFile.read(file));
+        } catch (ModelFileException e) {
+            throw new UserError(e.getMessage(), e);
+        }
+        String f = TerminalText.safe(file);
+        conflict(args, "variant", o.variant, c.variant(), f);
+        conflict(args, "k", Integer.toString(o.k), Integer.toString(c.k()), f);
+        conflict(args, "z", Integer.toString(o.z), Integer.toString(c.z()), f);
+        conflict(args, "hidden", join(o.hidden), join(c.hidden()), f);
+        if (o.decoderHidden != null) conflict(args, "decoder-hidden", join(o.decoderHidden), join(c.decoderHidden()), f);
+        conflict(args, "arch", o.arch, c.arch(), f);
+        conflict(args, "prior", o.learnPrior ? "learned" : "uniform", c.learnPrior() ? "learned" : "uniform", f);
+    }
+
+    private static void conflict(Args args, String flag, String asked, String saved, String file) {
+        if (args.has(flag) && !asked.equals(saved))
+            throw new UserError("--resume: --" + flag + " " + asked + " conflicts with " + file + ", which has " + flag + " "
+                    + saved + " (drop --" + flag + " to continue that model, or train a new one)");
+    }
+
+    private static String join(int[] a) {
+        return java.util.Arrays.stream(a).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining(","));
     }
 
     /** Sum of the heap pools' peak usage since the JVM started (an upper bound on the live peak). */
@@ -138,7 +196,9 @@ final class TrainCommand implements Command {
         int[] w = args.intList(flag, def);
         if (w == null) return null;
         if (w.length == 0) throw new UserError("--" + flag + " needs at least one width");
-        for (int v : w) if (v < 1) throw new UserError("--" + flag + " widths must be positive, got " + v);
+        if (w.length > TrainOptions.MAX_LAYERS) throw new UserError("--" + flag + ": at most " + TrainOptions.MAX_LAYERS + " layers, got " + w.length);
+        for (int v : w) if (v < 1 || v > TrainOptions.MAX_WIDTH)
+            throw new UserError("--" + flag + " widths must be in 1.." + TrainOptions.MAX_WIDTH + ", got " + v);
         return w;
     }
 }

@@ -54,8 +54,8 @@ final class TrainTarget implements BenchCommand.Target {
     @Override public int run(Args args) throws Exception {
         boolean json = args.flag("json");
         int threads = args.integer("threads", 2);
-        int steps = args.integer("steps", 30);
-        int rounds = args.integer("rounds", 1);
+        int steps = args.intIn("steps", 30, 1, 100_000);
+        int rounds = args.intIn("rounds", 1, 1, 1000);
         String variant = args.choice("variant", "all", "mixture", "marginal", "all");
         boolean noPeer = args.flag("no-peer");
         Path peerPath = args.path("peer", null);
@@ -83,6 +83,7 @@ final class TrainTarget implements BenchCommand.Target {
         progress.println("bench train: " + kernels.name() + ", " + threads + " thread(s), batch " + BATCH
                 + ", median ms per step (forward + backward + Adam)"
                 + (peer != null && peer.available() ? "; peer: PyTorch via " + peer.python() : ""));
+        System.err.println("bench train: " + gmvae4j.kernels.cuda.CudaBackend.status(gmvae4j.kernels.cuda.CudaBackend.probe()));
 
         List<TrainStepBench.Case> cases = new ArrayList<>();
         if (!variant.equals("marginal")) {

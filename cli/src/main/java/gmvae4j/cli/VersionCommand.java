@@ -16,6 +16,7 @@ final class VersionCommand implements Command {
         System.out.println("gmvae4j " + (v == null ? "dev" : v));
         System.out.println("java " + Runtime.version() + " (" + System.getProperty("java.vendor") + ")");
         System.out.println("kernels " + k.name() + ", " + k.threads() + " thread(s)");
+        System.out.println(gmvae4j.kernels.cuda.CudaBackend.status(gmvae4j.kernels.cuda.CudaBackend.probe()));
         return 0;
     }
 }

@@ -24,7 +24,7 @@ class CommandsTest {
         userError("--fractions must lie in (0, 1]", "experiment", "--fractions", "0.1,2");
         userError("--dataset must be one of", "experiment", "--dataset", "cifar");
         userError("missing required flag --model", "evaluate", "--dataset", "glyphs");
-        userError("--delta must be in (0, 1)", "bounds", "--delta", "2");
+        userError("--delta must be in (0, 0.5]", "bounds", "--delta", "2");
         userError("unknown flag --kk", "bounds", "--kk", "3");
         userError("missing required flag --model", "select", "--dataset", "glyphs");
         userError("missing required flag --model", "explain", "--index", "3");

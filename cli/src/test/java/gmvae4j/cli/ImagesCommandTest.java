@@ -196,11 +196,11 @@ class ImagesCommandTest {
         assertTrue(r.err().contains("skipped 2 pictures"), r.err());
         assertEquals(2, Files.readAllLines(csv).size(), "header + the one good picture");
         Files.writeString(csv, "kept");
-        lastLineExit2(CliRun.run("classify", "--model", model, "--labelmap", map, bad.toString(), "--csv", csv.toString(), "--strict"),
+        lastLineExit2(CliRun.run("classify", "--model", model, "--labelmap", map, bad.toString(), "--csv", csv.toString(), "--strict", "--force"),
                 "(--strict)");
         assertEquals("kept", Files.readString(csv), "a failed run leaves the old output alone");
         try (var s = Files.list(dir)) {
-            assertTrue(s.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary file left behind");
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().contains(".tmp")), "no temporary file left behind");
         }
     }
 

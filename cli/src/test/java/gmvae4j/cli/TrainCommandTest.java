@@ -77,7 +77,7 @@ class TrainCommandTest {
         assertEquals(3 * (28 * 2 + 1) + 1, img.getHeight());
         assertTrue(Files.size(png) > 0);
 
-        r = run("sample", "--model", model.toString(), "--components", "8", "--png", png.toString());
+        r = run("sample", "--model", model.toString(), "--components", "8", "--png", tmp.resolve("t.png").toString());
         assertEquals("2", r[0]);
         assertTrue(r[2].contains("8 is not a component of this model (0..7)"), r[2]);
     }

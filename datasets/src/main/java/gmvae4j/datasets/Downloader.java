@@ -1,5 +1,6 @@
 package gmvae4j.datasets;
 
+import gmvae4j.io.AtomicFiles;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +14,6 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -111,7 +111,7 @@ public final class Downloader {
                     errors.add(url + ": checksum mismatch, got MD5 " + got + ", expected " + want);
                     continue;
                 }
-                Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                AtomicFiles.move(part, target);
                 return;
             } catch (IOException | DataException e) {
                 errors.add(url + ": " + describe(e));
@@ -127,7 +127,7 @@ public final class Downloader {
             try {
                 if (!Files.isRegularFile(zip)) {
                     transfer(url, part, spec.name() + " archive");
-                    Files.move(part, zip, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    AtomicFiles.move(part, zip);
                 }
                 try {
                     extract(spec, dir, zip, todo, url);
@@ -155,24 +155,20 @@ public final class Downloader {
                 Integer match = null;
                 for (int k : left) if (base.equals(spec.gzName(k))) match = k;
                 if (match == null || e.isDirectory()) continue;
-                Path tmp = Files.createTempFile(dir, base + ".", ".tmp");
-                try {
-                    MessageDigest md = Md5.digest();
-                    try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.TRUNCATE_EXISTING)) {
-                        byte[] buf = new byte[1 << 16];
-                        for (int n; (n = in.read(buf)) > 0; ) {
-                            md.update(buf, 0, n);
-                            out.write(buf, 0, n);
-                        }
+                MessageDigest md = Md5.digest();
+                int member = match;
+                AtomicFiles.write(dir.resolve(base), out -> {
+                    byte[] buf = new byte[1 << 16];
+                    for (int n; (n = in.read(buf)) > 0; ) {
+                        md.update(buf, 0, n);
+                        out.write(buf, 0, n);
                     }
-                    String got = Md5.hex(md), want = spec.md5().get(match);
+                    // checked before the rename: a bad member never replaces anything
+                    String got = Md5.hex(md), want = spec.md5().get(member);
                     if (want != null && !want.equalsIgnoreCase(got))
                         throw new DataException("member " + entry + ": checksum mismatch, got MD5 " + got + ", expected " + want);
-                    Files.move(tmp, dir.resolve(base), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                    left.remove(match);
-                } finally {
-                    Files.deleteIfExists(tmp);
-                }
+                });
+                left.remove(match);
             }
         } catch (java.util.zip.ZipException | java.io.EOFException e) {
             throw new DataException("the archive is truncated or corrupt (" + e.getMessage() + ")", e);

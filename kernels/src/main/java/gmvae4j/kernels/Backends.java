@@ -63,17 +63,22 @@ public final class Backends {
                 return new ScalarKernels();
             case "cuda":   // big products on the GPU, everything else on the CPU
                 return gmvae4j.kernels.cuda.CudaBackend.kernels(choose("cpu", vectorPresent, err));
-            case "auto": {
-                Kernels cpu = choose("cpu", vectorPresent, err);
-                var probe = gmvae4j.kernels.cuda.CudaBackend.probe();
-                if (probe.available()) return gmvae4j.kernels.cuda.CudaBackend.kernels(cpu);
-                gmvae4j.kernels.cuda.CudaBackend.fallbackNotice(probe).ifPresent(err::println);
-                return cpu;
-            }
+            case "auto":
+                return auto(choose("cpu", vectorPresent, err), gmvae4j.kernels.cuda.CudaBackend.probe());
             default:
                 throw new IllegalArgumentException("unknown backend '" + name
                         + "' (expected auto, cpu, cuda, vector or scalar)");
         }
+    }
+
+    /**
+     * {@code auto}: the GPU when the probe found one, else the CPU, silently. Falling back is the
+     * normal case on most machines, so it is not worth a line on every command; {@code version},
+     * {@code bench} and an explicit {@code --backend cuda} say why the GPU is not used
+     * ({@link gmvae4j.kernels.cuda.CudaBackend#status}).
+     */
+    static Kernels auto(Kernels cpu, gmvae4j.kernels.cuda.CudaBackend.Probe probe) {
+        return probe.available() ? gmvae4j.kernels.cuda.CudaBackend.kernels(cpu) : cpu;
     }
 
     static final String SLOW_PATH_MESSAGE = "gmvae4j: running the scalar kernels (slow): the JVM was started without "

@@ -28,10 +28,28 @@ import java.util.function.IntConsumer;
  */
 public final class Parallel {
 
-    /** Threads used when not told otherwise: {@code -Dgmvae.threads=N}, else every core. */
+    /** The most threads {@code -Dgmvae.threads} may ask for. */
+    public static final int MAX_THREADS = 256;
+
+    /**
+     * Threads used when not told otherwise: {@code -Dgmvae.threads=N}, else every core. A value
+     * that is not a whole number in 1..{@value #MAX_THREADS} is an error, never silently replaced
+     * by the default (the user asked for something and would not get it).
+     *
+     * @throws IllegalArgumentException with a one-line reason naming the property and the value
+     */
     public static int defaultThreads() {
-        int n = Integer.getInteger("gmvae.threads", Runtime.getRuntime().availableProcessors());
-        return Math.max(1, n);
+        String v = System.getProperty("gmvae.threads");
+        if (v == null) return Math.max(1, Runtime.getRuntime().availableProcessors());
+        int n;
+        try {
+            n = Integer.parseInt(v.strip());
+        } catch (NumberFormatException e) {
+            n = -1;
+        }
+        if (n < 1 || n > MAX_THREADS)
+            throw new IllegalArgumentException("-Dgmvae.threads must be a whole number in 1.." + MAX_THREADS + ", got '" + v + "'");
+        return n;
     }
 
     /*

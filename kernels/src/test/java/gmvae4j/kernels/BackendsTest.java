@@ -7,10 +7,11 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BackendsTest {
 
@@ -43,6 +44,31 @@ class BackendsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Backends.choose("cuda", true, err));
         assertTrue(e.getMessage().startsWith("backend 'cuda' is unavailable: "), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+
+    /** Issue 12: a CUDA runtime without a usable driver printed "CUDA not used" on every command. */
+    @Test
+    void autoFallsBackToTheCpuSilentlyWhenCudaIsBroken() {
+        Kernels cpu = new ScalarKernels();
+        assertSame(cpu, Backends.auto(cpu, new gmvae4j.kernels.cuda.CudaBackend.Probe(false, "cudaGetDeviceCount: no CUDA-capable device")));
+        Backends.choose("auto", true, err);
+        assertFalse(err().contains("CUDA"), err());
+    }
+
+    @Test
+    void threadsPropertyThatIsNotACountIsAnErrorNotIgnored() {
+        String old = System.getProperty("gmvae.threads");
+        try {
+            for (String bad : new String[] {"abc", "0", "-3", "100000", ""}) {
+                System.setProperty("gmvae.threads", bad);
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, Parallel::defaultThreads, bad);
+                assertTrue(e.getMessage().contains("-Dgmvae.threads") && e.getMessage().contains("'" + bad + "'"), e.getMessage());
+            }
+            System.setProperty("gmvae.threads", "3");
+            assertEquals(3, Parallel.defaultThreads());
+        } finally {
+            if (old == null) System.clearProperty("gmvae.threads"); else System.setProperty("gmvae.threads", old);
+        }
     }
 
     @Test

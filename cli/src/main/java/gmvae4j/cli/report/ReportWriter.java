@@ -27,17 +27,17 @@ public final class ReportWriter {
 
     public static List<ReportDirectory.Artifact> artifacts(ExperimentReport r) {
         List<ReportDirectory.Artifact> a = new ArrayList<>();
-        a.add(new ReportDirectory.Artifact("results.json", () -> json(r).getBytes(StandardCharsets.UTF_8)));
-        a.add(new ReportDirectory.Artifact("results.csv", () -> csv(r).getBytes(StandardCharsets.UTF_8)));
-        a.add(new ReportDirectory.Artifact("REPORT.md", () -> Markdown.render(r).getBytes(StandardCharsets.UTF_8)));
+        a.add(ReportDirectory.Artifact.bytes("results.json", () -> json(r).getBytes(StandardCharsets.UTF_8)));
+        a.add(ReportDirectory.Artifact.bytes("results.csv", () -> csv(r).getBytes(StandardCharsets.UTF_8)));
+        a.add(ReportDirectory.Artifact.bytes("REPORT.md", () -> Markdown.render(r).getBytes(StandardCharsets.UTF_8)));
         for (Sweep.Result s : r.sweeps())
-            a.add(new ReportDirectory.Artifact(plotName(s), () -> Palette.png(AccuracyPlot.render(s,
+            a.add(ReportDirectory.Artifact.bytes(plotName(s), () -> Palette.png(AccuracyPlot.render(s,
                     r.dataset() + ": accuracy vs labels (" + s.protocol().id() + ")", PLOT_W, PLOT_H))));
         if (r.clusterSizes() != null)
-            a.add(new ReportDirectory.Artifact("purity.png", () -> Palette.png(PurityChart.render(r.clusterSizes(),
+            a.add(ReportDirectory.Artifact.bytes("purity.png", () -> Palette.png(PurityChart.render(r.clusterSizes(),
                     r.clusterMajority(), r.dataset() + ": component sizes and purity", PLOT_W, 420))));
         if (r.samples() != null)
-            a.add(new ReportDirectory.Artifact("samples.png", () -> Palette.png(r.samples())));
+            a.add(ReportDirectory.Artifact.bytes("samples.png", () -> Palette.png(r.samples())));
         return a;
     }
 

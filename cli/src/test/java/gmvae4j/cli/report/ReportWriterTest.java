@@ -104,8 +104,8 @@ class ReportWriterTest {
         ReportWriter.write(out, report());
         String before = Files.readString(out.resolve("results.json"));
         List<ReportDirectory.Artifact> arts = new ArrayList<>(ReportWriter.artifacts(report()));
-        arts.add(1, new ReportDirectory.Artifact("results.csv", () -> "half".getBytes()));
-        arts.add(2, new ReportDirectory.Artifact("boom.png", () -> { throw new java.io.IOException("disk full"); }));
+        arts.add(1, ReportDirectory.Artifact.bytes("results.csv", () -> "half".getBytes()));
+        arts.add(2, ReportDirectory.Artifact.bytes("boom.png", () -> { throw new java.io.IOException("disk full"); }));
         assertThrows(java.io.IOException.class, () -> ReportDirectory.write(out, arts));
         assertEquals(before, Files.readString(out.resolve("results.json")));
         assertNotEquals("half", Files.readString(out.resolve("results.csv")));
@@ -113,13 +113,43 @@ class ReportWriterTest {
         try (var s = Files.list(dir)) { assertEquals(List.of(out), s.toList(), "no temporary directory left behind"); }
     }
 
-    @Test void rewritingReplacesTheWholeDirectory() throws Exception {
+    @Test void rewritingAnEarlierReportReplacesItWhole() throws Exception {
         Path out = dir.resolve("rep");
-        Files.createDirectories(out);
+        ReportWriter.write(out, report());
+        assertTrue(Files.isRegularFile(out.resolve(ReportDirectory.MARKER)), "every report carries the marker");
         Files.writeString(out.resolve("stale.txt"), "old");
         ReportWriter.write(out, report());
         assertFalse(Files.exists(out.resolve("stale.txt")));
         assertTrue(Files.exists(out.resolve("REPORT.md")));
+        assertTrue(Files.isRegularFile(out.resolve(ReportDirectory.MARKER)));
+    }
+
+    /** Issue 12: a folder that is not one of our reports was emptied; it must be refused, untouched. */
+    @Test void aFolderThatIsNotAReportIsRefusedAndLeftAlone() throws Exception {
+        Path out = dir.resolve("mine");
+        Files.createDirectories(out.resolve("sub"));
+        Files.writeString(out.resolve("thesis.tex"), "years of work");
+        Files.writeString(out.resolve("sub/data.csv"), "1,2");
+        gmvae4j.cli.UserError e = assertThrows(gmvae4j.cli.UserError.class, () -> ReportWriter.write(out, report()));
+        assertTrue(e.getMessage().contains("not a gmvae4j report"), e.getMessage());
+        assertEquals("years of work", Files.readString(out.resolve("thesis.tex")));
+        assertEquals("1,2", Files.readString(out.resolve("sub/data.csv")));
+        try (var s = Files.list(dir)) { assertEquals(List.of(out), s.toList(), "nothing left beside it either"); }
+    }
+
+    @Test void anEmptyFolderBecomesTheReport() throws Exception {
+        Path out = Files.createDirectories(dir.resolve("empty"));
+        ReportWriter.write(out, report());
+        assertTrue(ReportDirectory.isReport(out));
+    }
+
+    @Test void reportFoldersFollowTheUmask() throws Exception {
+        Path plainDir = Files.createDirectory(dir.resolve("plain"));
+        Path plainFile = Files.writeString(dir.resolve("plain.txt"), "x");
+        Path out = dir.resolve("rep");
+        ReportWriter.write(out, report());
+        assertEquals(Files.getPosixFilePermissions(plainDir), Files.getPosixFilePermissions(out));
+        assertEquals(Files.getPosixFilePermissions(plainFile), Files.getPosixFilePermissions(out.resolve("REPORT.md")));
     }
 
     @Test void jsonEscapesAndNulls() {

@@ -9,10 +9,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -112,7 +110,7 @@ public final class ImageCache {
     /** Writes the entry; a failure to cache is not a failure of the run (returns the reason, else null). */
     public static String store(Path file, Decoded d, List<ImageFolder.Entry> files) {
         try {
-            writeAtomically(file, out -> {
+            gmvae4j.io.AtomicFiles.write(file, out -> {
                 CRC32 crc = new CRC32();
                 DataOutputStream o = new DataOutputStream(new CheckedOutputStream(new BufferedOutputStream(out, 1 << 16), crc));
                 o.write(MAGIC);
@@ -131,28 +129,6 @@ public final class ImageCache {
             return null;
         } catch (IOException | RuntimeException e) {
             return e.getMessage();
-        }
-    }
-
-    interface Body { void write(OutputStream out) throws IOException; }
-
-    // TODO(trust-out): use the shared atomic-write helper
-    /** Writes a temporary file next to the target, then renames it over the target. */
-    private static void writeAtomically(Path target, Body body) throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-        try {
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
-                body.write(out);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
         }
     }
 

@@ -1,5 +1,6 @@
 package gmvae4j.datasets.images;
 
+import gmvae4j.io.TerminalText;
 import gmvae4j.datasets.DataException;
 import java.io.IOException;
 import java.nio.file.FileSystemLoopException;
@@ -70,8 +71,8 @@ public final class ImageFolder {
 
     /** Lists the pictures under {@code root}; DataException when it is not a readable folder. */
     public static Listing list(Path root) {
-        if (!Files.exists(root)) throw new DataException("--images " + SafeText.of(root.toString()) + ": no such folder");
-        if (!Files.isDirectory(root)) throw new DataException("--images " + SafeText.of(root.toString()) + ": not a folder");
+        if (!Files.exists(root)) throw new DataException("--images " + TerminalText.safe(root.toString()) + ": no such folder");
+        if (!Files.isDirectory(root)) throw new DataException("--images " + TerminalText.safe(root.toString()) + ": not a folder");
         List<Entry> files = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         int[] ignored = {0};
@@ -90,14 +91,14 @@ public final class ImageFolder {
                 }
 
                 @Override public FileVisitResult visitFileFailed(Path file, IOException e) {
-                    String rel = SafeText.of(relative(root, file));
+                    String rel = TerminalText.safe(relative(root, file));
                     problems.add(e instanceof FileSystemLoopException ? rel + ": symbolic link loop, not followed"
                             : rel + ": cannot be read (" + e.getClass().getSimpleName() + ")");
                     return FileVisitResult.CONTINUE;
                 }
             });
         } catch (IOException e) {
-            throw new DataException("--images " + SafeText.of(root.toString()) + ": cannot be listed (" + e.getMessage() + ")", e);
+            throw new DataException("--images " + TerminalText.safe(root.toString()) + ": cannot be listed (" + e.getMessage() + ")", e);
         }
         files.sort(Comparator.comparing(Entry::path));
         return new Listing(root, List.copyOf(files), List.copyOf(problems), ignored[0]);

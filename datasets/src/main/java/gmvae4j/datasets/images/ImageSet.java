@@ -1,5 +1,6 @@
 package gmvae4j.datasets.images;
 
+import gmvae4j.io.TerminalText;
 import gmvae4j.datasets.Dataset;
 import gmvae4j.datasets.Split;
 import java.nio.file.Path;
@@ -72,7 +73,7 @@ public record ImageSet(Path root, ImageFolder.Layout layout, Dataset pool, int t
     public String describe() {
         int labeled = labeledIndices().length;
         return String.format(java.util.Locale.ROOT, "%s (%s): %d images (%d train + %d test), %s, %d skipped; %s",
-                SafeText.of(root.toString()), layout.description, pool.n(), trainCount, pool.n() - trainCount,
+                TerminalText.safe(root.toString()), layout.description, pool.n(), trainCount, pool.n() - trainCount,
                 pool.labels() == null ? "unlabeled" : labeled == pool.n() ? pool.numClasses() + " classes"
                         : labeled + " labeled in " + pool.numClasses() + " classes",
                 skipped, options.describe());

@@ -1,5 +1,6 @@
 package gmvae4j.datasets.images;
 
+import gmvae4j.io.TerminalText;
 import gmvae4j.datasets.DataException;
 import gmvae4j.datasets.Dataset;
 import gmvae4j.datasets.Progress;
@@ -52,7 +53,7 @@ public final class ImageSets {
         long t0 = System.nanoTime();
         ImageFolder.Listing listing = ImageFolder.list(root);
         double listed = (System.nanoTime() - t0) / 1e9;
-        String where = SafeText.of(root.toString());
+        String where = TerminalText.safe(root.toString());
         List<ImageFolder.Entry> files = listing.files();
         if (files.isEmpty())
             throw new DataException("--images " + where + ": no pictures (.png, .jpg, .jpeg, .bmp, .gif) found"
@@ -68,18 +69,18 @@ public final class ImageSets {
         Map<String, String> csv = o.labels() == null ? null : LabelsCsv.read(o.labels(), root, paths);
         List<String> classNames = classNames(layout, files, csv);
         if (layout != ImageFolder.Layout.FLAT && classNames.size() < 2)
-            throw new DataException("--images " + where + ": class folders name only one class ('" + SafeText.of(classNames.getFirst())
+            throw new DataException("--images " + where + ": class folders name only one class ('" + TerminalText.safe(classNames.getFirst())
                     + "'); a classifier needs at least two (or use --layout flat for unlabeled pictures)");
         if (o.needLabels() && classNames.isEmpty())
             throw new DataException("--images " + where + ": no picture has a label (" + layout.description
                     + "); give class folders or --labels FILE.csv");
         if (csv != null && csv.isEmpty())
-            throw new DataException("--labels " + SafeText.of(o.labels().toString()) + ": no rows");
+            throw new DataException("--labels " + TerminalText.safe(o.labels().toString()) + ": no rows");
 
         if (log != null) {
             log.printf(Locale.ROOT, "images: %s: %s, %,d pictures%s (listed in %.1f s)%n", where, layout.description, files.size(),
                     classNames.isEmpty() ? ", unlabeled" : ", " + classNames.size() + " classes"
-                            + (csv != null ? " (" + csv.size() + " labeled by " + SafeText.of(o.labels().toString()) + ")" : ""),
+                            + (csv != null ? " (" + csv.size() + " labeled by " + TerminalText.safe(o.labels().toString()) + ")" : ""),
                     listed);
             for (String p : listing.problems().stream().limit(SHOWN_SKIPPED).toList()) log.println("  note: " + p);
         }
@@ -89,7 +90,7 @@ public final class ImageSets {
         List<String> examples = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
             if (decoded.bad()[i] == null) continue;
-            String line = SafeText.of(files.get(i).path()) + ": " + decoded.bad()[i];
+            String line = TerminalText.safe(files.get(i).path()) + ": " + decoded.bad()[i];
             if (o.strict()) throw new DataException("--images " + where + ": " + line + " (--strict)");
             if (skipped++ < SHOWN_SKIPPED) examples.add(line);
         }
@@ -114,7 +115,7 @@ public final class ImageSets {
             long t0 = System.nanoTime();
             ImageCache.Decoded hit = ImageCache.load(entry, key, files, c.size());
             if (hit != null) {
-                if (log != null) log.printf(Locale.ROOT, "loaded from the cache %s in %.1f s%n", SafeText.of(entry.toString()), (System.nanoTime() - t0) / 1e9);
+                if (log != null) log.printf(Locale.ROOT, "loaded from the cache %s in %.1f s%n", TerminalText.safe(entry.toString()), (System.nanoTime() - t0) / 1e9);
                 return new ImageCache.Decoded(null, hit.size(), hit.pixels(), hit.bad()); // key null: marks "from the cache"
             }
         }
@@ -137,7 +138,7 @@ public final class ImageSets {
         ImageCache.Decoded out = new ImageCache.Decoded(key, c.size(), good, bad);
         if (o.cache()) {
             String why = ImageCache.store(entry, out, files);
-            if (why != null && log != null) log.println("note: could not write the cache " + SafeText.of(entry.toString()) + " (" + SafeText.of(why) + ")");
+            if (why != null && log != null) log.println("note: could not write the cache " + TerminalText.safe(entry.toString()) + " (" + TerminalText.safe(why) + ")");
         }
         return out;
     }

@@ -1,5 +1,6 @@
 package gmvae4j.datasets.images;
 
+import gmvae4j.io.TerminalText;
 import gmvae4j.datasets.DataException;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -27,7 +28,7 @@ public final class LabelsCsv {
 
     /** Path → label, in file order, every path checked against the folder's pictures. */
     public static Map<String, String> read(Path csv, Path root, Set<String> pictures) {
-        String where = SafeText.of(csv.toString());
+        String where = TerminalText.safe(csv.toString());
         if (!Files.isRegularFile(csv)) throw new DataException("--labels " + where + ": no such file");
         List<String> lines;
         try {
@@ -50,18 +51,18 @@ public final class LabelsCsv {
             if (i == 0 && f.get(0).strip().equalsIgnoreCase("path") && f.get(1).strip().equalsIgnoreCase("label")) continue;
             String path = normalise(f.get(0).strip()), label = f.get(1).strip();
             if (path.isEmpty()) throw new DataException(at + ": empty path");
-            if (label.isEmpty()) throw new DataException(at + ": empty label for " + SafeText.of(path));
+            if (label.isEmpty()) throw new DataException(at + ": empty label for " + TerminalText.safe(path));
             if (!pictures.contains(path)) {
                 Path file = root.resolve(path).normalize();
                 String why = !file.startsWith(root.normalize()) ? "outside the folder"
-                        : !Files.exists(file) ? "no such file in " + SafeText.of(root.toString())
+                        : !Files.exists(file) ? "no such file in " + TerminalText.safe(root.toString())
                         : "not a picture the folder listing holds (PNG, JPEG, BMP, GIF; not hidden)";
-                throw new DataException(at + ": " + SafeText.of(path) + " is " + why);
+                throw new DataException(at + ": " + TerminalText.safe(path) + " is " + why);
             }
             String before = out.put(path, label);
             if (before != null && !before.equals(label))
-                throw new DataException(at + ": " + SafeText.of(path) + " is labeled twice ('" + SafeText.of(before) + "', '"
-                        + SafeText.of(label) + "')");
+                throw new DataException(at + ": " + TerminalText.safe(path) + " is labeled twice ('" + TerminalText.safe(before) + "', '"
+                        + TerminalText.safe(label) + "')");
         }
         return out;
     }

@@ -15,8 +15,8 @@ import java.util.SplittableRandom;
  *   <li><b>Random, equal clusters:</b> the smallest n with P(all K covered) ≥ 1−δ when each
  *       label falls in a uniformly random cluster. Exact by inclusion–exclusion,
  *       <pre>  P(all covered) = Σ_{j=0..K} (−1)^j C(K,j) (1 − j/K)^n</pre>
- *       evaluated in exact integer arithmetic (Σ (−1)^j C(K,j)(K−j)^n compared with (1−δ)·K^n),
- *       because the alternating terms cancel catastrophically in floating point for small n.
+ *       evaluated in doubles only for n large enough that its terms shrink fast and nothing cancels
+ *       (see {@link #exactEqual}; {@link #coverageProbability} keeps the exact integer form, the reference).
  *       Also the classical sufficient bound n ≥ K·ln(K/δ) (union bound, (1−1/K)^n ≤ e^{−n/K}).
  *       These model draws with replacement; drawing distinct points from a finite pool covers at
  *       least as well (a with-replacement sample is a uniform sample of its distinct points, and
@@ -31,6 +31,11 @@ import java.util.SplittableRandom;
  */
 public final class CoverageBounds {
     private CoverageBounds() {}
+
+    /** The largest K the equal-cluster results are computed for. */
+    public static final int MAX_K = 5000;
+    /** δ at most 1/2 (a confidence of at least 50%): the series is only evaluated where it is safe (see exactEqual). */
+    public static final double MAX_DELTA = 0.5;
 
     /** The equal-cluster results for K clusters, N points, confidence 1−δ. */
     public record Equal(int k, long n, double delta, int handPicked, long exact, long unionBound) {
@@ -70,23 +75,45 @@ public final class CoverageBounds {
         return new BigDecimal(sum).divide(new BigDecimal(BigInteger.valueOf(k).pow((int) n)), MathContext.DECIMAL128);
     }
 
-    /** Smallest n with exact P(all covered) ≥ 1−δ (binary search; coverage grows with n). */
+    /**
+     * Smallest n with P(all covered) ≥ 1−δ: a binary search over n, each step the inclusion–exclusion
+     * series of {@link #missProbability} in doubles. O(K log K) at worst; K = 5000 takes milliseconds.
+     *
+     * <p>The search starts where the series is numerically safe. With x = K(1−1/K)^n the expected
+     * number of missed clusters, P(miss) ≥ x/(1+x) (the second-moment bound: E[X²] ≤ x + x²), so no
+     * n with x > δ/(1−δ) can reach 1−δ; for δ ≤ 1/2 that leaves only n with x ≤ 1, where the terms
+     * of the series shrink at least as fast as x^j/j! and the alternating sum loses nothing.
+     */
     public static long exactEqual(int k, double delta) {
+        check(k, delta);
         if (k == 1) return 1;
-        long lo = k - 1, hi = Math.max(k, unionBoundEqual(k, delta)); // P(n = k-1) = 0; the union bound suffices
-        while (!covers(k, hi, delta)) hi *= 2;
+        double log1m = Math.log1p(-1.0 / k);
+        // the last n with x = K(1-1/K)^n > δ/(1-δ): there and below, coverage with confidence 1-δ is impossible
+        long lo = Math.max(k - 1, (long) Math.floor(Math.log(delta / (1 - delta) / k) / log1m) - 1);
+        long hi = Math.max(lo + 1, unionBoundEqual(k, delta));   // x ≤ δ there: the union bound suffices
+        while (missProbability(k, hi) > delta) hi *= 2;
         while (hi - lo > 1) {
             long mid = (lo + hi) >>> 1;
-            if (covers(k, mid, delta)) hi = mid; else lo = mid;
+            if (missProbability(k, mid) <= delta) hi = mid; else lo = mid;
         }
         return hi;
     }
 
-    private static boolean covers(int k, long n, double delta) {
-        BigInteger sum = BigInteger.ZERO;
-        for (BigInteger t : numeratorTerms(k, (int) n)) sum = sum.add(t);
-        BigDecimal need = new BigDecimal(BigInteger.valueOf(k).pow((int) n)).multiply(BigDecimal.ONE.subtract(new BigDecimal(delta)));
-        return new BigDecimal(sum).compareTo(need) >= 0;
+    /**
+     * P(some of K equal clusters missed by n uniform draws) = Σ_{j≥1} (−1)^{j+1} C(K,j) (1−j/K)^n,
+     * summed in log space while the terms matter. Accurate where the expected number of missed
+     * clusters K(1−1/K)^n is at most 1 (the terms then decrease at least like x^j/j!, and the
+     * partial sums bracket the answer: Bonferroni); {@link #exactEqual} only asks there.
+     */
+    static double missProbability(int k, long n) {
+        double sum = 0, logBinom = 0;
+        for (int j = 1; j < k; j++) {
+            logBinom += Math.log((double) (k - j + 1) / j);
+            double term = Math.exp(logBinom + n * Math.log1p(-(double) j / k));
+            sum += (j % 2 == 1) ? term : -term;
+            if (term < 1e-18 * Math.max(sum, Double.MIN_NORMAL)) break;
+        }
+        return Math.max(0, Math.min(1, sum));
     }
 
     /** (−1)^j C(K,j) (K−j)^n for j = 0..K. */
@@ -195,7 +222,8 @@ public final class CoverageBounds {
     }
 
     private static void check(int k, double delta) {
-        if (k <= 0) throw new IllegalArgumentException("k must be positive, got " + k);
-        if (!(delta > 0 && delta < 1)) throw new IllegalArgumentException("delta must be in (0,1), got " + delta);
+        if (k <= 0 || k > MAX_K) throw new IllegalArgumentException("k must be in 1.." + MAX_K + ", got " + k);
+        if (!(delta > 0 && delta <= MAX_DELTA))
+            throw new IllegalArgumentException("delta must be in (0, " + MAX_DELTA + "], got " + delta);
     }
 }

@@ -1,5 +1,6 @@
 package gmvae4j.engine.eval;
 
+import gmvae4j.io.AtomicFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;

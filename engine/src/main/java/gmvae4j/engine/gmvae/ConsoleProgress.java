@@ -1,5 +1,6 @@
 package gmvae4j.engine.gmvae;
 
+import gmvae4j.io.TerminalText;
 import java.io.PrintStream;
 import java.util.Locale;
 
@@ -37,7 +38,7 @@ public final class ConsoleProgress implements ProgressListener {
 
     @Override public void message(String line) {
         clearBar();
-        lines.println(line);
+        lines.println(TerminalText.safe(line));   // messages may name files (resuming from ...)
         lines.flush();
     }
 

@@ -1,5 +1,6 @@
 package gmvae4j.engine.gmvae;
 
+import gmvae4j.io.AtomicFiles;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -34,7 +35,7 @@ public final class ImageGrid {
      */
     public static void writePng(Path file, float[][] rows, int[] labels, int h, int w, int scale) throws IOException {
         BufferedImage img = render(rows, labels, h, w, scale);
-        AtomicWrite.write(file, out -> {
+        AtomicFiles.write(file, out -> {
             if (!ImageIO.write(img, "png", out)) throw new IOException("no PNG writer available in this JVM");
         });
     }

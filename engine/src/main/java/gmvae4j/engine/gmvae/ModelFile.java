@@ -1,5 +1,6 @@
 package gmvae4j.engine.gmvae;
 
+import gmvae4j.io.AtomicFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -32,7 +33,7 @@ import java.util.zip.CRC32;
  *
  * Loading checks, in order: magic, version, length (truncation or trailing bytes), checksum,
  * then every size while parsing. Each failure is a {@link ModelFileException} whose one-line
- * message names the file and the problem. Written with {@link AtomicWrite}.
+ * message names the file and the problem. Written with {@link AtomicFiles}.
  */
 public final class ModelFile {
 
@@ -116,7 +117,7 @@ public final class ModelFile {
         CRC32 crc = new CRC32();
         byte[] bytes = all.toByteArray();
         crc.update(bytes);
-        AtomicWrite.write(file, o -> {
+        AtomicFiles.write(file, o -> {
             o.write(bytes);
             new DataOutputStream(o).writeInt((int) crc.getValue());
         });

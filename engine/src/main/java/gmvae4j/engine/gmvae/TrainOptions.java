@@ -88,20 +88,33 @@ public final class TrainOptions {
     }
 
     /** Throws IllegalArgumentException with a one-line reason for an impossible setting. */
+    /**
+     * Upper bounds on every size a flag sets. Beyond them an array size overflows (a batch of
+     * 2^31 - 1 images) or the model cannot fit any heap; refusing them up front gives one clear
+     * line instead of NegativeArraySizeException or an out-of-memory after minutes of loading.
+     */
+    public static final int MAX_K = 5000, MAX_Z = 1024, MAX_WIDTH = 16384, MAX_LAYERS = 16, MAX_BATCH = 8192,
+            MAX_EPOCHS = 1_000_000;
+
     public void validate() {
         if (!variant.equals("mixture") && !variant.equals("marginal"))
             throw new IllegalArgumentException("variant must be mixture or marginal, got '" + variant + "'");
         if (!arch.equals("mlp") && !arch.equals("conv"))
             throw new IllegalArgumentException("arch must be mlp or conv, got '" + arch + "'");
-        if (k < 1) throw new IllegalArgumentException("k must be at least 1, got " + k);
-        if (z < 1) throw new IllegalArgumentException("z must be at least 1, got " + z);
+        if (k < 1 || k > MAX_K) throw new IllegalArgumentException("k must be in 1.." + MAX_K + ", got " + k);
+        if (z < 1 || z > MAX_Z) throw new IllegalArgumentException("z must be in 1.." + MAX_Z + ", got " + z);
         if (hidden.length == 0) throw new IllegalArgumentException("hidden needs at least one width");
-        for (int h : hidden) if (h < 1) throw new IllegalArgumentException("hidden widths must be positive: " + Arrays.toString(hidden));
-        for (int h : decoderWidths()) if (h < 1) throw new IllegalArgumentException("decoder widths must be positive");
-        if (epochs < 0) throw new IllegalArgumentException("epochs must be ≥ 0, got " + epochs);
-        if (batch < 1) throw new IllegalArgumentException("batch must be positive, got " + batch);
+        if (hidden.length > MAX_LAYERS || decoderWidths().length > MAX_LAYERS)
+            throw new IllegalArgumentException("at most " + MAX_LAYERS + " hidden layers");
+        for (int h : hidden) if (h < 1 || h > MAX_WIDTH)
+            throw new IllegalArgumentException("hidden widths must be in 1.." + MAX_WIDTH + ": " + Arrays.toString(hidden));
+        for (int h : decoderWidths()) if (h < 1 || h > MAX_WIDTH)
+            throw new IllegalArgumentException("decoder widths must be in 1.." + MAX_WIDTH + ": " + Arrays.toString(decoderWidths()));
+        if (epochs < 0 || epochs > MAX_EPOCHS) throw new IllegalArgumentException("epochs must be in 0.." + MAX_EPOCHS + ", got " + epochs);
+        if (batch < 1 || batch > MAX_BATCH) throw new IllegalArgumentException("batch must be in 1.." + MAX_BATCH + ", got " + batch);
         if (!(lr > 0)) throw new IllegalArgumentException("lr must be positive, got " + lr);
-        if (pretrainEpochs < 0) throw new IllegalArgumentException("pretrain epochs must be ≥ 0");
+        if (pretrainEpochs < 0 || pretrainEpochs > MAX_EPOCHS)
+            throw new IllegalArgumentException("pretrain epochs must be in 0.." + MAX_EPOCHS + ", got " + pretrainEpochs);
         if (minutes < 0) throw new IllegalArgumentException("minutes must be ≥ 0");
     }
 }

@@ -35,6 +35,38 @@ class CoverageBoundsTest {
         assertEquals(6, CoverageBounds.exactEqual(2, 0.05));
     }
 
+    /**
+     * Issue 12: the exact search (BigInteger over every n) did not finish in 40 s at K = 5000. The
+     * double series must give exactly the integer arithmetic's answer wherever that is affordable,
+     * at every confidence the flags allow.
+     */
+    @Test void doubleSeriesAgreesWithExactIntegerArithmetic() {
+        for (double delta : new double[] {0.5, 0.3, 0.1, 0.05, 0.01, 1e-4, 1e-9})
+            for (int k = 1; k <= 40; k += (k < 10 ? 1 : 7)) {
+                long n = CoverageBounds.exactEqual(k, delta);
+                BigDecimalCheck.assertSmallest(k, n, delta);
+            }
+    }
+
+    /** The smallest n: covers at n, does not at n − 1, by the exact BigInteger reference. */
+    static final class BigDecimalCheck {
+        static void assertSmallest(int k, long n, double delta) {
+            java.math.BigDecimal need = java.math.BigDecimal.ONE.subtract(new java.math.BigDecimal(delta));
+            assertTrue(CoverageBounds.coverageProbability(k, n).compareTo(need) >= 0, "k=" + k + " δ=" + delta + " n=" + n);
+            if (n > 1) assertTrue(CoverageBounds.coverageProbability(k, n - 1).compareTo(need) < 0, "k=" + k + " δ=" + delta + " n=" + n);
+        }
+    }
+
+    @Test void theDocumentedMaximumKIsComputedAndSane() {
+        long n = CoverageBounds.exactEqual(CoverageBounds.MAX_K, 0.05);
+        long union = CoverageBounds.unionBoundEqual(CoverageBounds.MAX_K, 0.05);
+        // P(miss) ≈ 1 − exp(−K e^{−n/K}) (Poisson limit): the answer sits just below the union bound
+        assertTrue(n <= union && n > union - CoverageBounds.MAX_K / 10, n + " vs " + union);
+        assertTrue(CoverageBounds.missProbability(CoverageBounds.MAX_K, n) <= 0.05);
+        assertTrue(CoverageBounds.missProbability(CoverageBounds.MAX_K, n - 1) > 0.05);
+        assertThrows(IllegalArgumentException.class, () -> CoverageBounds.equal(CoverageBounds.MAX_K + 1, 1_000_000, 0.05));
+    }
+
     @Test void studyScale() {
         CoverageBounds.Equal e = CoverageBounds.equal(100, 145_600, 0.05);
         assertEquals(100, e.handPicked());
@@ -88,6 +120,7 @@ class CoverageBoundsTest {
     @Test void badInputIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> CoverageBounds.equal(0, 10, 0.05));
         assertThrows(IllegalArgumentException.class, () -> CoverageBounds.equal(10, 10, 1.5));
+        assertThrows(IllegalArgumentException.class, () -> CoverageBounds.equal(10, 10, 0.6));
         assertThrows(IllegalArgumentException.class, () -> CoverageBounds.actual(new long[] {0, 0}, 0.05, 10, 1));
     }
 }

@@ -5,7 +5,6 @@ import gmvae4j.kernels.Kernels;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Whether CUDA can be used here, and the process-wide CUDA context when it can.
@@ -63,14 +62,14 @@ public final class CudaBackend {
     }
 
     /**
-     * The one stderr line {@code auto} prints when it falls back to the CPU, or empty when
-     * there is nothing worth saying: a machine with no CUDA runtime at all is the normal case
-     * and gets no message; one where CUDA is installed but unusable (no driver, no device, no
-     * cuBLAS, native access off) is told why.
+     * One line on the GPU for {@code version} and {@code bench}: the device in use, or why there
+     * is none (no CUDA runtime installed, or one installed but unusable: no driver, no device, no
+     * cuBLAS, native access off). {@code --backend auto} itself falls back to the CPU silently.
      */
-    public static Optional<String> fallbackNotice(Probe p) {
-        if (p.available() || p.reason().startsWith("no " + CudaLibraries.CUDART + ".so")) return Optional.empty();
-        return Optional.of("gmvae4j: CUDA not used, running on the CPU: " + p.reason());
+    public static String status(Probe p) {
+        if (p.available()) return "cuda: " + p.reason();
+        if (p.reason().startsWith("no " + CudaLibraries.CUDART + ".so")) return "cuda: none (no CUDA runtime installed)";
+        return "cuda: not used, running on the CPU: " + p.reason();
     }
 
     /**

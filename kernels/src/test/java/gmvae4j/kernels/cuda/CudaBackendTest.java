@@ -59,10 +59,11 @@ class CudaBackendTest {
     }
 
     @Test
-    void autoStaysQuietWhereNoCudaIsInstalledAndExplainsABrokenInstall() {
-        assertTrue(CudaBackend.fallbackNotice(new CudaBackend.Probe(false, "no libcudart.so.* found in: /x (add ...)")).isEmpty());
-        assertTrue(CudaBackend.fallbackNotice(new CudaBackend.Probe(true, "H100")).isEmpty());
-        assertEquals("gmvae4j: CUDA not used, running on the CPU: cudaGetDeviceCount returned 0 devices",
-                CudaBackend.fallbackNotice(new CudaBackend.Probe(false, "cudaGetDeviceCount returned 0 devices")).orElseThrow());
+    void statusSaysWhichDeviceOrWhyNone() {
+        assertEquals("cuda: none (no CUDA runtime installed)",
+                CudaBackend.status(new CudaBackend.Probe(false, "no libcudart.so.* found in: /x (add ...)")));
+        assertEquals("cuda: H100", CudaBackend.status(new CudaBackend.Probe(true, "H100")));
+        assertEquals("cuda: not used, running on the CPU: cudaGetDeviceCount returned 0 devices",
+                CudaBackend.status(new CudaBackend.Probe(false, "cudaGetDeviceCount returned 0 devices")));
     }
 }
