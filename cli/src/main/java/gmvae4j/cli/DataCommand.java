@@ -180,6 +180,7 @@ final class DataCommand implements Command {
         try {
             if (Files.exists(to) && (!Files.isDirectory(to) || hasEntries(to)))
                 throw new UserError("--to " + gmvae4j.io.TerminalText.safe(to.toString()) + " exists and is not an empty folder");
+            if (!Files.exists(to)) Outputs.checkParent("--to " + TerminalText.safe(to), to);   // before any work
             List<Split> parts = split == Split.POOL ? List.of(Split.TRAIN, Split.TEST) : List.of(split);
             int written = 0;
             long t0 = System.nanoTime();
