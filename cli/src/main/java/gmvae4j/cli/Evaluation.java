@@ -92,7 +92,8 @@ public final class Evaluation {
                 + " by leave-one-out accuracy on the labeled points only (ties to the smaller T). soft-dot is the study's rule, T = 1.");
         notes.add("soft-prop is soft-dot with each class profile m(ℓ) propagated over the clusters' neighbourhood graph "
                 + "(shared posterior mass of the unlabeled images labels are drawn from; label propagation on K nodes, "
-                + "α = " + ClusterGraph.ALPHA + "): a labeled cluster also votes for the clusters next to it.");
+                + "α per draw from " + Arrays.toString(ClusterGraph.ALPHAS) + " by leave-one-out accuracy on the labeled points "
+                + "only, ties to the smaller α; α = 0 is soft-dot): a labeled cluster also votes for the clusters next to it.");
         if (opt.baselines()) notes.add("Baselines are fitted on the labeled points only and run up to n = "
                 + opt.baselineMaxN() + " labels (--baseline-max-n); larger points are marked skipped.");
         else notes.add("Baselines were not run (--no-baselines).");

@@ -253,7 +253,7 @@ final class ExperimentCommand implements Command {
         for (int i = 0; i < labeled.length; i++) labels[i] = pool.labels()[labeled[i]];
         float[] qc = fm.posterior(pool.pixels(), candidates);   // rows 0..candidates: the images labels come from
         LabelMap map = LabelMap.fitTempered(qc, fm.k(), labeled, labels, pool.numClasses())
-                .withPropagation(ClusterGraph.of(qc, candidates, fm.k())).withClassNames(pool.classNames());
+                .withPropagation(ClusterGraph.of(qc, candidates, fm.k()), qc, labeled, labels).withClassNames(pool.classNames());
         extra.add(new ReportDirectory.Artifact("labels.labelmap", map::save));
         report.settings().put("label map", "labels.labelmap: " + labeled.length + " random labels (draw 0 at "
                 + tf + ", " + first.id() + " model), for ./gmvae classify");

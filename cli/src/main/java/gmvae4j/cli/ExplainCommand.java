@@ -67,7 +67,7 @@ final class ExplainCommand implements Command {
             int[] labels = new int[labeled.length];
             for (int i = 0; i < labeled.length; i++) labels[i] = data.truth()[labeled[i]];
             map = LabelMap.fitTempered(q, m.k(), labeled, labels, data.pool().numClasses())
-                    .withPropagation(ClusterGraph.of(q, n, m.k()));
+                    .withPropagation(ClusterGraph.of(q, n, m.k()), q, labeled, labels);
             System.out.printf("labels: %d random points (fraction %s, draw %d); %d of %d components reached%n%n",
                     labeled.length, fraction, seed, map.reachedClusters(), m.k());
         }
@@ -78,8 +78,8 @@ final class ExplainCommand implements Command {
                 .map(TerminalText::safe).toList();
         String text = e.toText(names).replaceFirst("^image \\d+", "image " + shown);
         System.out.print(text);
-        System.out.printf(Locale.ROOT, "beyond the study: soft-dot+T (T=%s) '%s', soft-prop '%s'%n", map.temperature(),
-                names.get(new TemperedSoftDecoder().predict(map, q, index * m.k())),
+        System.out.printf(Locale.ROOT, "beyond the study: soft-dot+T (T=%s) '%s', soft-prop (α=%s) '%s'%n", map.temperature(),
+                names.get(new TemperedSoftDecoder().predict(map, q, index * m.k())), map.propagationStrength(),
                 names.get(new PropagatedSoftDecoder(null).predict(map, q, index * m.k())));
         if (data.truth() != null && data.truth()[shown] >= 0) System.out.println("true label: '" + names.get(data.truth()[shown]) + "'");
         return 0;

@@ -106,7 +106,7 @@ final class SelectCommand implements Command {
             int[] labels = new int[c.chosen().length];
             for (int i = 0; i < labels.length; i++) labels[i] = truth[c.chosen()[i]];
             LabelMap.fitTempered(q, m.k(), c.chosen(), labels, data.pool().numClasses())
-                    .withPropagation(ClusterGraph.of(q, rows, m.k())).withClassNames(data.pool().classNames()).save(mapOut);
+                    .withPropagation(ClusterGraph.of(q, rows, m.k()), q, c.chosen(), labels).withClassNames(data.pool().classNames()).save(mapOut);
             System.out.println("label map written to " + TerminalText.safe(mapOut));
         }
         return 0;

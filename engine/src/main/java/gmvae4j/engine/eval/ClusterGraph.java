@@ -6,8 +6,8 @@ package gmvae4j.engine.eval;
  * <pre>
  *   W(c,c') = Σ_x q(c|x) · q(c'|x)          over unlabeled images x, c ≠ c'   (shared mass)
  *   P       = W with rows normalised to 1                                     (a random walk)
- *   G       = (1 − α) · (I − α·P)^-1 = (1 − α) · Σ_t α^t P^t                  (its discounted visits)
- *   F(ℓ)    = G · m(ℓ)                                                        (propagated profiles)
+ *   G_α     = (1 − α) · (I − α·P)^-1 = (1 − α) · Σ_t α^t P^t                  (its discounted visits)
+ *   F(ℓ)    = G_α · m(ℓ)                                                      (propagated profiles)
  * </pre>
  *
  * Why: with 70 labels for 100 clusters, a third of the clusters hold no label, and soft-dot can
@@ -19,17 +19,21 @@ package gmvae4j.engine.eval;
  * nodes instead of N images, so it costs nothing next to the GMVAE. Only q(c|x) of unlabeled
  * images is used, never a label beyond the labeled points themselves.
  *
- * <p>α = {@value #ALPHA} is fixed, not tuned per data set: on MNIST (K = 100, 70 and 140 labels)
- * every α in [0.5, 0.95] gave within 1 point of each other; 0.99 over-smooths.
+ * <p>How far labels should travel is not a constant: on MNIST (K = 100, 70 and 140 labels) every
+ * α in [0.5, 0.95] gave within 1 point of each other, but on the glyphs (26 letters, upper and
+ * lower case in one class, similar letters side by side) α = 0.9 fell up to 9 points below
+ * soft-dot once most clusters held a label, because neighbouring clusters there often belong to
+ * different letters. So the graph keeps G_α for every α of {@link #ALPHAS} (α = 0 is G = I, plain
+ * soft-dot), and {@link PropagationStrength} picks one per labeled set from the labels alone.
  */
 public final class ClusterGraph {
-    /** Weight of a hop: how far labels travel along the graph. */
-    public static final double ALPHA = 0.9;
+    /** Weights of a hop to choose from; α = 0 propagates nothing (soft-dot). 0.99 over-smooths on MNIST. */
+    public static final double[] ALPHAS = {0, 0.5, 0.7, 0.8, 0.9, 0.95};
 
     private final int k;
-    private final double[][] g;
+    private final double[][][] g;   // g[a] = G_α for α = ALPHAS[a]
 
-    private ClusterGraph(int k, double[][] g) {
+    private ClusterGraph(int k, double[][][] g) {
         this.k = k;
         this.g = g;
     }
@@ -53,24 +57,36 @@ public final class ClusterGraph {
             for (int c2 = 0; c2 < k; c2++) if (c2 != c) s += w[c][c2];
             if (s > 0) for (int c2 = 0; c2 < k; c2++) if (c2 != c) p[c][c2] = w[c][c2] / s;
         }
-        return new ClusterGraph(k, discountedVisits(p, ALPHA));
+        double[][][] g = new double[ALPHAS.length][][];
+        for (int a = 0; a < ALPHAS.length; a++) g[a] = discountedVisits(p, ALPHAS[a]);
+        return new ClusterGraph(k, g);
     }
 
     public int k() { return k; }
 
-    /** G[c][c']: how much of c' 's profile reaches c. Rows sum to 1 for clusters with a neighbour. */
-    public double weight(int c, int c2) { return g[c][c2]; }
+    /** G_α[c][c']: how much of c' 's profile reaches c. Rows sum to 1 for clusters with a neighbour. */
+    public double weight(double alpha, int c, int c2) { return g[index(alpha)][c][c2]; }
 
-    /** F(ℓ)[c] = Σ_c' G[c][c'] · m(ℓ)[c'] for every class row of m (numClasses × k). */
-    public float[][] propagate(float[][] m) {
+    /** G_α itself (not a copy: read it, never write it). */
+    double[][] matrix(double alpha) { return g[index(alpha)]; }
+
+    /** F(ℓ)[c] = Σ_c' G_α[c][c'] · m(ℓ)[c'] for every class row of m (numClasses × k). */
+    public float[][] propagate(float[][] m, double alpha) {
+        double[][] ga = g[index(alpha)];
         float[][] f = new float[m.length][k];
         for (int l = 0; l < m.length; l++)
             for (int c = 0; c < k; c++) {
                 double s = 0;
-                for (int c2 = 0; c2 < k; c2++) s += g[c][c2] * m[l][c2];
+                for (int c2 = 0; c2 < k; c2++) s += ga[c][c2] * m[l][c2];
                 f[l][c] = (float) s;
             }
         return f;
+    }
+
+    /** The position of alpha in {@link #ALPHAS}. */
+    static int index(double alpha) {
+        for (int a = 0; a < ALPHAS.length; a++) if (ALPHAS[a] == alpha) return a;
+        throw new IllegalArgumentException("α = " + alpha + " is not one of " + java.util.Arrays.toString(ALPHAS));
     }
 
     /** (1 − α)(I − αP)^-1 by Gauss-Jordan elimination with partial pivoting (I − αP is diagonally dominant). */

@@ -24,9 +24,10 @@ import java.util.zip.CRC32;
  *   <li>{@code temperature} T and {@code mT[ℓ][c]}: the same profile built from tempered
  *       posteriors q_T (see {@link Tempering}), read by {@link TemperedSoftDecoder}. T = 1 and
  *       mT = m unless the map was built by {@link #fitTempered}.</li>
- *   <li>{@code mP[ℓ][c]}: m propagated over the clusters' neighbourhood graph
- *       ({@link ClusterGraph#propagate}), read by {@link PropagatedSoftDecoder}; mP = m unless
- *       set by {@link #withPropagation}.</li>
+ *   <li>{@code alpha} α and {@code mP[ℓ][c]}: m propagated over the clusters' neighbourhood
+ *       graph ({@link ClusterGraph#propagate}) with the strength α leave-one-out chose
+ *       ({@link PropagationStrength}), read by {@link PropagatedSoftDecoder}; α = 0 and mP = m
+ *       unless set by {@link #withPropagation}.</li>
  * </ul>
  *
  * <p>Saved as a small versioned binary file (see {@link #save}) so {@code classify} can reuse the
@@ -37,8 +38,12 @@ public final class LabelMap {
     public static final int NONE = -1;
 
     private static final byte[] MAGIC = {'G', 'M', 'V', 'L', 'M', 'A', 'P', '\n'};
-    /** Version 2 added the temperature, the tempered and the propagated profiles; version 1 files still load (T = 1, mP = m). */
-    private static final int VERSION = 2;
+    /**
+     * Version 2 added the temperature, the tempered and the propagated profiles; version 3 the
+     * propagation strength α. Older files still load (version 1: T = 1, mP = m, α = 0; version 2:
+     * α = 0.9, the fixed strength of its time).
+     */
+    private static final int VERSION = 3;
 
     private final int k;
     private final int numClasses;
@@ -47,12 +52,13 @@ public final class LabelMap {
     private final float[][] m;
     private final float temperature;
     private final float[][] mT;
+    private final float alpha;
     private final float[][] mP;
     private final int[] classCounts;
     private final java.util.List<String> classNames;
 
     private LabelMap(int k, int numClasses, int[][] counts, float[][] m, float temperature, float[][] mT,
-                     float[][] mP, java.util.List<String> classNames) {
+                     float alpha, float[][] mP, java.util.List<String> classNames) {
         this.classNames = java.util.List.copyOf(classNames);
         if (!this.classNames.isEmpty() && this.classNames.size() != numClasses)
             throw new IllegalArgumentException(classNames.size() + " class names for " + numClasses + " classes");
@@ -62,6 +68,7 @@ public final class LabelMap {
         this.m = m;
         this.temperature = temperature;
         this.mT = mT;
+        this.alpha = alpha;
         this.mP = mP;
         this.hardLabel = new int[k];
         this.classCounts = new int[numClasses];
@@ -94,7 +101,7 @@ public final class LabelMap {
             counts[Rows.argmax(q, labeledIdx[i] * k, k)][l]++;
         }
         float[][] m = profiles(q, k, labeledIdx, labels, numClasses, 1f);
-        return new LabelMap(k, numClasses, counts, m, 1f, m, m, java.util.List.of());
+        return new LabelMap(k, numClasses, counts, m, 1f, m, 0f, m, java.util.List.of());
     }
 
     /**
@@ -105,7 +112,7 @@ public final class LabelMap {
         LabelMap plain = fit(q, k, labeledIdx, labels, numClasses);
         float t = Tempering.chooseByLeaveOneOut(q, k, labeledIdx, labels, numClasses);
         float[][] mT = t == 1f ? plain.m : profiles(q, k, labeledIdx, labels, numClasses, t);
-        return new LabelMap(k, numClasses, plain.counts, plain.m, t, mT, plain.m, java.util.List.of());
+        return new LabelMap(k, numClasses, plain.counts, plain.m, t, mT, 0f, plain.m, java.util.List.of());
     }
 
     /** m(ℓ) = mean of q_T(·|x) over the labeled points of class ℓ; all-zero for a class without labels. */
@@ -130,13 +137,24 @@ public final class LabelMap {
 
     /** The same map carrying class names (saved with it, so {@code classify} can print them). */
     public LabelMap withClassNames(java.util.List<String> names) {
-        return new LabelMap(k, numClasses, counts, m, temperature, mT, mP, names);
+        return new LabelMap(k, numClasses, counts, m, temperature, mT, alpha, mP, names);
     }
 
-    /** The same map with its profiles m propagated over the graph ({@link ClusterGraph#propagate}). */
-    public LabelMap withPropagation(ClusterGraph graph) {
+    /**
+     * The same map with its profiles m propagated over the graph ({@link ClusterGraph#propagate}),
+     * α chosen by leave-one-out on the labeled points ({@link PropagationStrength}): pass the
+     * labeled rows and labels this map was fitted on.
+     */
+    public LabelMap withPropagation(ClusterGraph graph, float[] q, int[] labeledIdx, int[] labels) {
         if (graph.k() != k) throw new IllegalArgumentException("graph of " + graph.k() + " clusters for a map of " + k);
-        return new LabelMap(k, numClasses, counts, m, temperature, mT, graph.propagate(m), classNames);
+        double a = PropagationStrength.chooseByLeaveOneOut(graph, q, k, labeledIdx, labels, numClasses);
+        return withPropagation(graph, a);
+    }
+
+    /** The same map with its profiles m propagated over the graph with a given α of {@link ClusterGraph#ALPHAS}. */
+    public LabelMap withPropagation(ClusterGraph graph, double alpha) {
+        if (graph.k() != k) throw new IllegalArgumentException("graph of " + graph.k() + " clusters for a map of " + k);
+        return new LabelMap(k, numClasses, counts, m, temperature, mT, (float) alpha, graph.propagate(m, alpha), classNames);
     }
 
     /** Class names, index = label; empty when unknown. */
@@ -171,6 +189,9 @@ public final class LabelMap {
     /** m_T(ℓ)[c]: the class profile of the tempered posteriors (equal to {@link #profile} when T = 1). */
     public float temperedProfile(int l, int c) { return mT[l][c]; }
 
+    /** soft-prop's propagation strength α (0, no propagation, unless set by {@link #withPropagation}). */
+    public float propagationStrength() { return alpha; }
+
     /** F(ℓ)[c]: the class profile propagated over the cluster graph (equal to {@link #profile} unless set). */
     public float propagatedProfile(int l, int c) { return mP[l][c]; }
 
@@ -186,8 +207,8 @@ public final class LabelMap {
     /**
      * Layout (big-endian): magic "GMVLMAP\n", int version, int k, int numClasses,
      * int nameCount (0 or numClasses) and that many modified-UTF-8 class names, counts
-     * (k·numClasses ints), m (numClasses·k floats), then in version 2 float temperature, mT and
-     * mP (numClasses·k floats each), then a CRC32 (long) of everything before it. Written to a temporary file and moved into place, so a crash never leaves a
+     * (k·numClasses ints), m (numClasses·k floats), then from version 2 float temperature, mT and
+     * mP (numClasses·k floats each), from version 3 float α, then a CRC32 (long) of everything before it. Written to a temporary file and moved into place, so a crash never leaves a
      * half-written map where a good one was.
      */
     public void save(Path file) throws IOException {
@@ -204,6 +225,7 @@ public final class LabelMap {
         out.writeFloat(temperature);
         for (int l = 0; l < numClasses; l++) for (int c = 0; c < k; c++) out.writeFloat(mT[l][c]);
         for (int l = 0; l < numClasses; l++) for (int c = 0; c < k; c++) out.writeFloat(mP[l][c]);
+        out.writeFloat(alpha);
         out.flush();
         CRC32 crc = new CRC32();
         crc.update(bytes.toByteArray());
@@ -225,14 +247,14 @@ public final class LabelMap {
             throw new IOException(where + "checksum mismatch (file damaged or truncated)");
         DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(all, MAGIC.length, all.length - MAGIC.length - 8));
         int version = in.readInt();
-        if (version != 1 && version != VERSION)
-            throw new IOException(where + "version " + version + ", this build reads versions 1 and " + VERSION);
+        if (version < 1 || version > VERSION)
+            throw new IOException(where + "version " + version + ", this build reads versions 1 to " + VERSION);
         int k = in.readInt(), nc = in.readInt(), names = in.readInt();
         if (k <= 0 || nc <= 0 || k > 1_000_000 || nc > 1_000_000 || (names != 0 && names != nc))
             throw new IOException(where + "header says k=" + k + ", classes=" + nc + ", names=" + names);
         java.util.List<String> classNames = new java.util.ArrayList<>();
         for (int i = 0; i < names; i++) classNames.add(in.readUTF());
-        long expected = version == 1 ? 8L * k * nc : 16L * k * nc + 4;
+        long expected = version == 1 ? 8L * k * nc : 16L * k * nc + 4 + (version >= 3 ? 4 : 0);
         if (in.available() != expected)
             throw new IOException(where + "header says k=" + k + ", classes=" + nc + " which does not match its size " + all.length);
         int[][] counts = new int[k][nc];
@@ -242,13 +264,15 @@ public final class LabelMap {
         }
         float[][] m = new float[nc][k];
         for (int l = 0; l < nc; l++) for (int c = 0; c < k; c++) m[l][c] = in.readFloat();
-        if (version == 1) return new LabelMap(k, nc, counts, m, 1f, m, m, classNames);
+        if (version == 1) return new LabelMap(k, nc, counts, m, 1f, m, 0f, m, classNames);
         float t = in.readFloat();
         if (!(t >= 1f && t <= 1000f)) throw new IOException(where + "temperature " + t + " outside [1, 1000]");
         float[][] mT = new float[nc][k];
         for (int l = 0; l < nc; l++) for (int c = 0; c < k; c++) mT[l][c] = in.readFloat();
         float[][] mP = new float[nc][k];
         for (int l = 0; l < nc; l++) for (int c = 0; c < k; c++) mP[l][c] = in.readFloat();
-        return new LabelMap(k, nc, counts, m, t, mT, mP, classNames);
+        float a = version >= 3 ? in.readFloat() : 0.9f;
+        if (!(a >= 0f && a < 1f)) throw new IOException(where + "propagation strength " + a + " outside [0, 1)");
+        return new LabelMap(k, nc, counts, m, t, mT, a, mP, classNames);
     }
 }

@@ -176,7 +176,7 @@ public final class LabelSelection {
     static Accuracy score(float[] q, int k, int[] truth, int numClasses, int[] labeled, ClusterGraph graph) {
         int[] labels = new int[labeled.length];
         for (int i = 0; i < labeled.length; i++) labels[i] = truth[labeled[i]];
-        LabelMap map = LabelMap.fitTempered(q, k, labeled, labels, numClasses).withPropagation(graph);
+        LabelMap map = LabelMap.fitTempered(q, k, labeled, labels, numClasses).withPropagation(graph, q, labeled, labels);
         int[] eval = Sweep.complement(labeled, truth.length);
         double hard = Rows.accuracy(new HardDecoder().predict(map, q, eval), truth, eval);
         double soft = Rows.accuracy(new SoftDecoder(Similarity.DOT).predict(map, q, eval), truth, eval);

@@ -7,7 +7,8 @@ package gmvae4j.engine.eval;
  *   ŷ(x) = argmax_ℓ Σ_c F(ℓ)_c · q(c|x)        F(ℓ) = G · m(ℓ)   (see {@link ClusterGraph})
  * </pre>
  *
- * With α = 0 this is {@link SoftDecoder} with the dot product. Where soft-dot lets a labeled
+ * α is chosen per labeled set by leave-one-out on the labeled points ({@link PropagationStrength});
+ * with α = 0 this is {@link SoftDecoder} with the dot product. Where soft-dot lets a labeled
  * cluster vote only for images that put posterior mass on it directly, here it also votes for
  * the clusters the unlabeled data places next to it, which is what names the clusters no label
  * reached. Reported as {@code soft-prop}; the graph comes from the posteriors of the images
@@ -23,7 +24,7 @@ public final class PropagatedSoftDecoder implements ScoringDecoder {
 
     @Override public LabelMap fit(float[] q, int k, int[] labeledIdx, int[] labels, int numClasses) {
         if (graph == null) throw new IllegalStateException("soft-prop needs the cluster graph to fit a label map");
-        return LabelMap.fit(q, k, labeledIdx, labels, numClasses).withPropagation(graph);
+        return LabelMap.fit(q, k, labeledIdx, labels, numClasses).withPropagation(graph, q, labeledIdx, labels);
     }
 
     /** Σ_c F(ℓ)_c · q(c|x) for every class; classes without labels score −∞. */

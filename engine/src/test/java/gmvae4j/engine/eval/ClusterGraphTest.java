@@ -40,7 +40,8 @@ class ClusterGraphTest {
     }
 
     // 4 clusters in two groups the unlabeled images link: {0, 1} (class 1) and {2, 3} (class 0).
-    // Rows 0..5 are unlabeled images lying between clusters of one group.
+    // Rows 0..5 are unlabeled images lying between clusters of one group; rows 6..9 are labeled,
+    // one in each cluster, so that leaving one out shows whether its neighbour names it.
     static final float[] Q = {
             0.60f, 0.40f, 0.00f, 0.00f,
             0.30f, 0.70f, 0.00f, 0.00f,
@@ -50,41 +51,102 @@ class ClusterGraphTest {
             0.00f, 0.00f, 0.50f, 0.50f,
             1.00f, 0.00f, 0.00f, 0.00f,   // row 6: labeled class 1, cluster 0
             0.00f, 0.00f, 0.00f, 1.00f,   // row 7: labeled class 0, cluster 3
-            0.00f, 0.95f, 0.05f, 0.00f,   // row 8: to decode, cluster 1 (no label), a little of cluster 2
+            0.00f, 1.00f, 0.00f, 0.00f,   // row 8: labeled class 1, cluster 1
+            0.00f, 0.00f, 1.00f, 0.00f,   // row 9: labeled class 0, cluster 2
+            0.00f, 0.95f, 0.05f, 0.00f,   // row 10: to decode, cluster 1, a little of cluster 2
     };
+    static final int[] ROWS = {6, 7, 8, 9}, LABELS = {1, 0, 1, 0};
 
     @Test void propagationNamesAClusterNoLabelReached() {
-        ClusterGraph g = ClusterGraph.of(Q, 8, 4);
-        assertEquals(0.0, g.weight(1, 2), 1e-12, "no image links the two groups");
-        assertTrue(g.weight(1, 0) > 0.4, "cluster 1 reaches cluster 0");
+        ClusterGraph g = ClusterGraph.of(Q, 10, 4);
+        for (double a : ClusterGraph.ALPHAS) assertEquals(0.0, g.weight(a, 1, 2), 1e-12, "no image links the two groups");
+        assertTrue(g.weight(0.9, 1, 0) > 0.4, "cluster 1 reaches cluster 0");
+        assertEquals(1.0, g.weight(0, 1, 1), 1e-12, "α = 0 propagates nothing");
+        // only rows 6 and 7 labeled: soft-dot sees no mass of row 10 on a labeled cluster, the tie says class 0
         int[] rows = {6, 7}, labels = {1, 0};
         LabelMap plain = LabelMap.fit(Q, 4, rows, labels, 2);
-        // soft-dot: row 8 puts no mass on a labeled cluster, both scores are 0 and the tie says class 0
-        assertArrayEquals(new double[] {0, 0}, new SoftDecoder(Similarity.DOT).scores(plain, Q, 8 * 4));
-        PropagatedSoftDecoder prop = new PropagatedSoftDecoder(g);
-        LabelMap map = prop.fit(Q, 4, rows, labels, 2);
-        assertEquals(1, prop.predict(map, Q, 8 * 4), "cluster 1 inherits class 1 from its neighbour");
+        assertArrayEquals(new double[] {0, 0}, new SoftDecoder(Similarity.DOT).scores(plain, Q, 10 * 4));
+        LabelMap map = plain.withPropagation(g, 0.9);
+        assertEquals(1, new PropagatedSoftDecoder(g).predict(map, Q, 10 * 4), "cluster 1 inherits class 1 from its neighbour");
         // F = G·m, row by row
         for (int l = 0; l < 2; l++)
             for (int c = 0; c < 4; c++) {
                 double f = 0;
-                for (int c2 = 0; c2 < 4; c2++) f += g.weight(c, c2) * plain.profile(l, c2);
+                for (int c2 = 0; c2 < 4; c2++) f += g.weight(0.9, c, c2) * plain.profile(l, c2);
                 assertEquals(f, map.propagatedProfile(l, c), 1e-6);
             }
     }
 
-    @Test void propagatedProfilesSurviveASaveAndLoad(@TempDir Path dir) throws Exception {
-        LabelMap map = new PropagatedSoftDecoder(ClusterGraph.of(Q, 8, 4)).fit(Q, 4, new int[] {6, 7}, new int[] {1, 0}, 2);
+    @Test void leaveOneOutPropagatesWhenALeftOutLabelNeedsItsNeighbour() {
+        ClusterGraph g = ClusterGraph.of(Q, 10, 4);
+        // α = 0: each left-out label sits alone in its cluster, both scores are 0 and the tie says
+        // class 0, right for rows 7 and 9 only; any α > 0 lets the neighbouring cluster name it
+        assertEquals(2, PropagationStrength.leaveOneOutCorrect(g, 0, Q, 4, ROWS, LABELS, 2));
+        assertEquals(4, PropagationStrength.leaveOneOutCorrect(g, 0.5, Q, 4, ROWS, LABELS, 2));
+        assertEquals(0.5, PropagationStrength.chooseByLeaveOneOut(g, Q, 4, ROWS, LABELS, 2), "the smallest α that names the most");
+        LabelMap map = new PropagatedSoftDecoder(g).fit(Q, 4, ROWS, LABELS, 2);
+        assertEquals(0.5f, map.propagationStrength());
+    }
+
+    @Test void propagationThatBlursNeighbouringClassesIsNotChosen() {
+        // cluster 2 (class 0) shares its unlabeled images with cluster 1 (class 1) only, the way a
+        // glyph cluster can border another letter. Two labels per cluster: soft-dot names every
+        // left-out label by its cluster-mate, while propagation pulls cluster 2 towards class 1.
+        float[] q = {
+                0.5f, 0.5f, 0f,  0.5f, 0.5f, 0f,  0.5f, 0.5f, 0f,
+                0f, 0.5f, 0.5f,  0f, 0.5f, 0.5f,  0f, 0.5f, 0.5f,
+                1f, 0f, 0f,  1f, 0f, 0f,     // class 0, cluster 0
+                0f, 0f, 1f,  0f, 0f, 1f,     // class 0, cluster 2
+                0f, 1f, 0f,  0f, 1f, 0f,     // class 1, cluster 1
+        };
+        int[] rows = {6, 7, 8, 9, 10, 11}, labels = {0, 0, 0, 0, 1, 1};
+        ClusterGraph g = ClusterGraph.of(q, 12, 3);
+        assertEquals(6, PropagationStrength.leaveOneOutCorrect(g, 0, q, 3, rows, labels, 2));
+        assertTrue(PropagationStrength.leaveOneOutCorrect(g, 0.9, q, 3, rows, labels, 2) < 6, "α = 0.9 misnames cluster 2");
+        assertEquals(0.0, PropagationStrength.chooseByLeaveOneOut(g, q, 3, rows, labels, 2), "α = 0: soft-dot itself");
+    }
+
+    @Test void leaveOneOutCountsWhatRefittingWithoutEachPointDecodes() {
+        // the closed form (H = G·S, minus the point's own vote) against refitting the map n times
+        SplittableRandom rng = new SplittableRandom(11);
+        int k = 9, nc = 4, rows = 60;
+        float[] q = new float[rows * k];
+        for (int i = 0; i < rows; i++) {
+            double s = 0;
+            int top = rng.nextInt(k);
+            for (int c = 0; c < k; c++) s += q[i * k + c] = (float) (0.01 + rng.nextDouble() * (c == top ? 6 : 1));
+            for (int c = 0; c < k; c++) q[i * k + c] /= (float) s;
+        }
+        int[] idx = new int[25], lab = new int[25];
+        for (int i = 0; i < idx.length; i++) { idx[i] = 2 * i; lab[i] = rng.nextInt(nc); }
+        ClusterGraph g = ClusterGraph.of(q, rows, k);
+        PropagatedSoftDecoder d = new PropagatedSoftDecoder(g);
+        for (double a : ClusterGraph.ALPHAS) {
+            int brute = 0;
+            for (int i = 0; i < idx.length; i++) {
+                int[] oi = new int[idx.length - 1], ol = new int[idx.length - 1];
+                for (int j = 0, t = 0; j < idx.length; j++) if (j != i) { oi[t] = idx[j]; ol[t++] = lab[j]; }
+                LabelMap m = LabelMap.fit(q, k, oi, ol, nc).withPropagation(g, a);
+                if (d.predict(m, q, idx[i] * k) == lab[i]) brute++;
+            }
+            assertEquals(brute, PropagationStrength.leaveOneOutCorrect(g, a, q, k, idx, lab, nc), "α = " + a);
+        }
+    }
+
+    @Test void propagatedProfilesAndStrengthSurviveASaveAndLoad(@TempDir Path dir) throws Exception {
+        LabelMap map = new PropagatedSoftDecoder(ClusterGraph.of(Q, 10, 4)).fit(Q, 4, ROWS, LABELS, 2);
         Path f = dir.resolve("p.labelmap");
         map.save(f);
         LabelMap r = LabelMap.load(f);
         for (int l = 0; l < 2; l++) for (int c = 0; c < 4; c++) assertEquals(map.propagatedProfile(l, c), r.propagatedProfile(l, c));
+        assertEquals(map.propagationStrength(), r.propagationStrength());
         PropagatedSoftDecoder saved = (PropagatedSoftDecoder) Decoder.byName("soft-prop");
-        assertEquals(1, saved.predict(r, Q, 8 * 4), "a saved map decodes without the graph");
+        assertEquals(1, saved.predict(r, Q, 10 * 4), "a saved map decodes without the graph");
         assertThrows(IllegalStateException.class, () -> saved.fit(Q, 4, new int[] {6}, new int[] {0}, 2));
     }
 
-    @Test void badShapesAreRejected() {
+    @Test void badShapesAndUnknownStrengthsAreRejected() {
+        assertThrows(IllegalArgumentException.class, () -> ClusterGraph.of(Q, 10, 4).weight(0.42, 0, 0));
         assertThrows(IllegalArgumentException.class, () -> ClusterGraph.of(new float[7], 2, 4));
         assertThrows(IllegalArgumentException.class, () -> ClusterGraph.of(new float[8], 3, 4));
     }
