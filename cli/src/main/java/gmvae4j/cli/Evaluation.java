@@ -184,7 +184,7 @@ public final class Evaluation {
             samples = SampleGrid.render(any, shown, names, 8, (int) Math.round(Math.sqrt(pool.dim())), 2, opt.seed(), real);
             timings.put("sample grid", secs(t0));
         }
-        return new ExperimentReport(pool.name(), settings, sweeps, targets, equal, actual, clusterSizes, clusterMajority,
+        return new ExperimentReport(pool.name(), nc, settings, sweeps, targets, equal, actual, clusterSizes, clusterMajority,
                 gaps, notes, timings, samples);
     }
 

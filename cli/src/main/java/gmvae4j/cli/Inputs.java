@@ -161,6 +161,17 @@ final class Inputs {
         return " (" + (n.size() <= 3 ? String.join(", ", n) : first + ", " + n.get(1) + " .. " + last) + ")";
     }
 
+    /** --labels-per-class: positive counts, ascending, no duplicates. */
+    static int[] perClass(Args a, int[] def) {
+        int[] c = a.intList("labels-per-class", def).clone();
+        java.util.Arrays.sort(c);
+        for (int i = 0; i < c.length; i++) {
+            if (c[i] < 1) throw new UserError("--labels-per-class must be at least 1, got " + c[i]);
+            if (i > 0 && c[i] == c[i - 1]) throw new UserError("--labels-per-class lists " + c[i] + " twice");
+        }
+        return c;
+    }
+
     /** Fractions in (0,1], ascending, no duplicates. */
     static double[] fractions(Args a, double[] def) {
         double[] f = a.numberList("fractions", def).clone();

@@ -7,18 +7,23 @@ import gmvae4j.datasets.Split;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The whole pipeline on a tiny glyphs set: experiment, then every command on what it wrote. */
 class EndToEndTest {
+    static final String SIZE = "520";
     @TempDir Path dir;
 
     @Test void experimentThenEvaluateSelectExplainClassifyBounds() throws Exception {
         Path out = dir.resolve("report");
-        CliRun r = CliRun.run("experiment", "--size", "240", "--k", "10", "--epochs", "1",
-                "--pretrain-epochs", "1", "--draws", "2", "--fractions", "0.01,0.05,0.2", "--baseline-max-n", "15",
+        // the glyphs demo in miniature: labels counted per class (1, 2 and 4 of 20 images per class)
+        CliRun r = CliRun.run("experiment", "--size", SIZE, "--k", "26", "--epochs", "4", "--pretrain-epochs", "2",
+                "--protocol", "both", "--draws", "3", "--labels-per-class", "1,2,4", "--baseline-max-n", "60",
                 "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         for (String f : new String[] {"REPORT.md", "results.json", "results.csv", "accuracy-transductive.png",
@@ -26,21 +31,43 @@ class EndToEndTest {
                 "model-inductive.gmvae", "labels.labelmap"})
             assertTrue(Files.size(out.resolve(f)) > 0, f);
         String md = Files.readString(out.resolve("REPORT.md"));
-        assertTrue(md.contains("| soft-dot |") || md.contains(" soft-dot |"), md);
+        String headline = md.lines().findFirst().orElseThrow();
+        assertTrue(headline.matches("With 104 labels \\(4 per class\\) the GMVAE names \\d+\\.\\d% of the other 416 letters "
+                + "correctly \\(soft-dot, transductive\\); logistic regression needs .* labels for that .*, an MLP .*"
+                + " and XGBoost .*\\.$"), headline);
+        assertEquals(headline, r.out().strip().lines().reduce((a, b) -> b).orElseThrow(),
+                "the last stdout line says the result in words, as the report's first line does");
+        for (String h : List.of("# gmvae4j label-efficiency report: glyphs", "## Accuracy, transductive protocol",
+                "## Accuracy, inductive protocol", "## Label efficiency, transductive protocol", "| labels needed |",
+                "## Soft vs hard decoding", "## Coverage bounds", "## Clusters", "## Notes", "## Timings",
+                "[1, 2, 4] labels per class"))
+            assertTrue(md.contains(h), h);
+        assertTrue(md.contains(" soft-dot |") && md.contains(" soft-prop |") && md.contains(" xgboost |"), md);
         assertTrue(md.contains("skipped"), "baselines above --baseline-max-n are marked skipped");
+        // the demo's claim at small size: at the smallest label counts soft decoding beats every pixel baseline
+        Map<String, Double> mean = new HashMap<>();
+        List<String> csv = Files.readAllLines(out.resolve("results.csv"));
+        for (String line : csv.subList(1, csv.size())) {
+            String[] c = line.split(",", -1);
+            if (c[0].equals("transductive") && !c[4].isEmpty()) mean.put(c[1] + "@" + c[3], Double.parseDouble(c[4]));
+        }
+        for (String n : List.of("26", "52"))
+            for (String b : List.of("logreg", "mlp", "xgboost"))
+                assertTrue(mean.get("soft-dot@" + n) > mean.get(b + "@" + n),
+                        "soft-dot " + mean.get("soft-dot@" + n) + " vs " + b + " " + mean.get(b + "@" + n) + " with " + n + " labels");
         String model = out.resolve("model-transductive.gmvae").toString();
 
-        r = CliRun.run("evaluate", "--model", model, "--size", "240", "--draws", "2", "--fractions", "0.05,0.2",
+        r = CliRun.run("evaluate", "--model", model, "--size", SIZE, "--draws", "2", "--fractions", "0.05,0.2",
                 "--no-baselines", "--out", dir.resolve("eval").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(Files.exists(dir.resolve("eval/results.json")));
 
-        r = CliRun.run("select", "--model", model, "--dataset", "glyphs", "--size", "240", "--n", "10",
+        r = CliRun.run("select", "--model", model, "--dataset", "glyphs", "--size", SIZE, "--n", "10",
                 "--labelmap", dir.resolve("sel.labelmap").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("random, 3x the size"), r.out());
 
-        r = CliRun.run("explain", "--model", model, "--dataset", "glyphs", "--size", "240", "--index", "5",
+        r = CliRun.run("explain", "--model", model, "--dataset", "glyphs", "--size", SIZE, "--index", "5",
                 "--fraction", "0.1");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("top components") && r.out().contains("hard:") && r.out().contains("soft:"), r.out());
@@ -55,7 +82,7 @@ class EndToEndTest {
         assertTrue(r.out().startsWith(img + "\t"), r.out());
         assertEquals(1, r.out().strip().lines().count());
 
-        r = CliRun.run("bounds", "--model", model, "--dataset", "glyphs", "--size", "240", "--trials", "200");
+        r = CliRun.run("bounds", "--model", model, "--dataset", "glyphs", "--size", SIZE, "--trials", "200");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("actual cluster sizes"), r.out());
     }

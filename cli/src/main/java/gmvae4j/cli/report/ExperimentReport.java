@@ -10,6 +10,7 @@ import java.util.Map;
 /**
  * Everything one experiment or evaluation produced, ready to be written by {@link ReportWriter}.
  *
+ * @param numClasses   classes of the data set (for label counts per class)
  * @param settings     what was run (data set, sizes, seeds, model), in display order
  * @param sweeps       one result per protocol
  * @param targets      the label-efficiency table of each protocol
@@ -21,7 +22,7 @@ import java.util.Map;
  * @param timings      seconds per phase, in display order
  * @param samples      the component sample grid, or null
  */
-public record ExperimentReport(String dataset, Map<String, String> settings, List<Sweep.Result> sweeps,
+public record ExperimentReport(String dataset, int numClasses, Map<String, String> settings, List<Sweep.Result> sweeps,
                                List<Target> targets, CoverageBounds.Equal equal, CoverageBounds.Actual actual,
                                int[] clusterSizes, int[] clusterMajority, List<Gap> gaps, List<String> notes,
                                Map<String, Double> timings, BufferedImage samples) {

@@ -13,6 +13,8 @@ final class Markdown {
 
     static String render(ExperimentReport r) {
         StringBuilder md = new StringBuilder();
+        String headline = Headline.of(r);
+        if (headline != null) md.append(headline).append("\n\n");
         md.append("# gmvae4j label-efficiency report: ").append(r.dataset()).append("\n\n");
         summary(md, r);
 
@@ -22,7 +24,8 @@ final class Markdown {
         md.append('\n');
 
         for (Sweep.Result s : r.sweeps()) accuracyTable(md, s, r.dataset());
-        for (ExperimentReport.Target t : r.targets()) efficiency(md, t);
+        for (ExperimentReport.Target t : r.targets())
+            for (Sweep.Result s : r.sweeps()) if (s.protocol() == t.protocol()) efficiency(md, t, s.candidates());
         for (ExperimentReport.Gap g : r.gaps()) gap(md, g);
         bounds(md, r);
 
@@ -112,15 +115,19 @@ final class Markdown {
         md.append("\n![accuracy vs labels](").append(ReportWriter.plotName(s)).append(")\n\n");
     }
 
-    private static void efficiency(StringBuilder md, ExperimentReport.Target t) {
+    private static void efficiency(StringBuilder md, ExperimentReport.Target t, int candidates) {
         md.append("## Label efficiency, ").append(t.protocol().id()).append(" protocol\n\n");
         md.append(String.format(Locale.ROOT, "Target: %s accuracy, what %s reaches at %s. The fraction each method needs is "
                         + "read off its mean curve by log-linear interpolation; \"> f\" means it never got there on the grid "
                         + "(so the ratio is a lower bound), \"≤ f\" that it was already there at the smallest fraction.%n%n",
                 pct(t.accuracy()), t.reference(), LabelEfficiency.formatFraction(t.targetFraction())));
-        md.append("| method | fraction needed | labels vs ").append(t.reference()).append(" |\n|---|---:|---:|\n");
+        md.append("| method | fraction needed | labels needed | labels vs ").append(t.reference()).append(" |\n|---|---:|---:|---:|\n");
         for (LabelEfficiency.Row row : t.rows())
-            md.append("| ").append(row.method()).append(" | ").append(row.need().format()).append(" | ").append(row.formatRatio()).append(" |\n");
+            md.append("| ").append(row.method()).append(" | ").append(row.need().format()).append(" | ")
+                    .append(Double.isNaN(row.need().fraction()) ? "n/a" : String.format(Locale.ROOT, switch (row.need().bound()) {
+                        case EXACT -> "≈ %,d"; case MORE_THAN -> "> %,d"; case AT_MOST -> "≤ %,d"; },
+                            Headline.count(row.need(), candidates)))
+                    .append(" | ").append(row.formatRatio()).append(" |\n");
         md.append('\n');
     }
 

@@ -52,7 +52,7 @@ class ReportWriterTest {
         int[] sizes = new int[k], maj = new int[k];
         for (int c = 0; c < k; c++) { sizes[c] = 200; maj[c] = 180; }
         BufferedImage samples = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
-        return new ExperimentReport("synthetic", settings, List.of(res),
+        return new ExperimentReport("synthetic", nc, settings, List.of(res),
                 List.of(new ExperimentReport.Target(Sweep.Protocol.TRANSDUCTIVE, "soft-dot", 2e-3, target,
                         LabelEfficiency.table(res, "soft-dot", target))),
                 CoverageBounds.equal(k, n, 0.05), CoverageBounds.actual(new long[] {200, 200, 100, 50}, 0.05, 200, 1),

@@ -7,7 +7,8 @@ package gmvae4j.engine.eval;
  *   W(c,c') = Σ_x q(c|x) · q(c'|x)          over unlabeled images x, c ≠ c'   (shared mass)
  *   P       = W with rows normalised to 1                                     (a random walk)
  *   G_α     = (1 − α) · (I − α·P)^-1 = (1 − α) · Σ_t α^t P^t                  (its discounted visits)
- *   F(ℓ)    = G_α · m(ℓ)                                                      (propagated profiles)
+ *   F(ℓ)_c  = m(ℓ)_c                 for a cluster c some label reached      (clamped)
+ *           = (G_α · m(ℓ))_c         for the others                          (propagated profiles)
  * </pre>
  *
  * Why: with 70 labels for 100 clusters, a third of the clusters hold no label, and soft-dot can
@@ -17,7 +18,10 @@ package gmvae4j.engine.eval;
  * cluster vote for its neighbours, their neighbours, and so on, each hop discounted by α: label
  * propagation (Zhou et al., "Learning with local and global consistency", 2004) on a graph of K
  * nodes instead of N images, so it costs nothing next to the GMVAE. Only q(c|x) of unlabeled
- * images is used, never a label beyond the labeled points themselves.
+ * images is used, never a label beyond the labeled points themselves. A cluster that holds a label
+ * keeps its own profile (labeled nodes are clamped, as in Zhu, Ghahramani and Lafferty's harmonic
+ * label propagation, 2003): its own labels say more about it than its neighbours do, and so
+ * propagation fades by itself as labels cover more clusters.
  *
  * <p>How far labels should travel is not a constant: on MNIST (K = 100, 70 and 140 labels) every
  * α in [0.5, 0.95] gave within 1 point of each other, but on the glyphs (26 letters, upper and
@@ -70,12 +74,17 @@ public final class ClusterGraph {
     /** G_α itself (not a copy: read it, never write it). */
     double[][] matrix(double alpha) { return g[index(alpha)]; }
 
-    /** F(ℓ)[c] = Σ_c' G_α[c][c'] · m(ℓ)[c'] for every class row of m (numClasses × k). */
-    public float[][] propagate(float[][] m, double alpha) {
+    /**
+     * F(ℓ)[c] for every class row of m (numClasses × k): m(ℓ)[c] where reached[c], else
+     * Σ_c' G_α[c][c'] · m(ℓ)[c'].
+     */
+    public float[][] propagate(float[][] m, double alpha, boolean[] reached) {
+        if (reached.length != k) throw new IllegalArgumentException(reached.length + " flags for " + k + " clusters");
         double[][] ga = g[index(alpha)];
         float[][] f = new float[m.length][k];
         for (int l = 0; l < m.length; l++)
             for (int c = 0; c < k; c++) {
+                if (reached[c]) { f[l][c] = m[l][c]; continue; }
                 double s = 0;
                 for (int c2 = 0; c2 < k; c2++) s += ga[c][c2] * m[l][c2];
                 f[l][c] = (float) s;

@@ -154,7 +154,9 @@ public final class LabelMap {
     /** The same map with its profiles m propagated over the graph with a given α of {@link ClusterGraph#ALPHAS}. */
     public LabelMap withPropagation(ClusterGraph graph, double alpha) {
         if (graph.k() != k) throw new IllegalArgumentException("graph of " + graph.k() + " clusters for a map of " + k);
-        return new LabelMap(k, numClasses, counts, m, temperature, mT, (float) alpha, graph.propagate(m, alpha), classNames);
+        boolean[] reached = new boolean[k];
+        for (int c = 0; c < k; c++) reached[c] = hardLabel[c] != NONE;
+        return new LabelMap(k, numClasses, counts, m, temperature, mT, (float) alpha, graph.propagate(m, alpha, reached), classNames);
     }
 
     /** Class names, index = label; empty when unknown. */

@@ -12,11 +12,13 @@ package gmvae4j.engine.eval;
  * (the glyphs) a large α would blur them, which leave-one-out sees too. The same scheme as
  * {@link Tempering}; no unlabeled point's class is ever looked at.
  *
- * <p>Leaving point i (class y) out, soft-prop scores class ℓ by
+ * <p>Leaving point i (class y, argmax cluster a) out, soft-prop scores class ℓ by
  * <pre>
- *   s(ℓ) = Σ_c (G·m₋ᵢ(ℓ))_c q_i(c) = (H(ℓ)·q_i − [ℓ = y] q_iᵀ G q_i) / (n_ℓ − [ℓ = y])     H(ℓ) = G·S(ℓ)
+ *   s(ℓ) = F₋ᵢ(ℓ) · q_i = m₋ᵢ(ℓ) · r_i = (S(ℓ)·r_i − [ℓ = y] q_i·r_i) / (n_ℓ − [ℓ = y])
+ *   r_i  = D q_i + G_αᵀ (I − D) q_i          D = diag(clusters still reached without i)
  * </pre>
- * with S(ℓ) the sum of the labeled rows of class ℓ: the whole choice costs a few K×K products per α.
+ * with S(ℓ) the sum of the labeled rows of class ℓ; D loses a when i was the only label there.
+ * The whole choice costs about n·K·(classes + nonzero entries of a row) per α.
  */
 public final class PropagationStrength {
     private PropagationStrength() {}
@@ -44,39 +46,36 @@ public final class PropagationStrength {
                                   int numClasses) {
         int n = labeledIdx.length;
         double[][] sums = new double[numClasses][k];
-        int[] perClass = new int[numClasses];
-        // the entries of each labeled row that matter (a confident posterior is almost all zeros)
-        int[][] support = new int[n][];
+        int[] perClass = new int[numClasses], perCluster = new int[k], top = new int[n];
         for (int i = 0; i < n; i++) {
-            int o = labeledIdx[i] * k, nz = 0;
-            int[] s = new int[k];
-            for (int c = 0; c < k; c++) {
-                sums[labels[i]][c] += q[o + c];
-                if (q[o + c] >= 1e-7) s[nz++] = c;
-            }
-            support[i] = java.util.Arrays.copyOf(s, nz);
+            int o = labeledIdx[i] * k;
+            for (int c = 0; c < k; c++) sums[labels[i]][c] += q[o + c];
             perClass[labels[i]]++;
+            top[i] = Rows.argmax(q, o, k);
+            perCluster[top[i]]++;
         }
         double[][] g = graph.matrix(alpha);
-        double[][] h = new double[numClasses][k];             // H(ℓ) = G·S(ℓ)
-        for (int l = 0; l < numClasses; l++)
-            for (int c = 0; c < k; c++) {
-                double s = 0;
-                for (int c2 = 0; c2 < k; c2++) s += g[c][c2] * sums[l][c2];
-                h[l][c] = s;
-            }
+        double[] r = new double[k];
         int correct = 0;
         for (int i = 0; i < n; i++) {
             int o = labeledIdx[i] * k, y = labels[i];
-            double self = 0;                                   // q_iᵀ G q_i: point i's own vote
-            for (int c : support[i]) for (int c2 : support[i]) self += q[o + c] * g[c][c2] * q[o + c2];
+            java.util.Arrays.fill(r, 0);
+            for (int c = 0; c < k; c++) {
+                double v = q[o + c];
+                if (v < 1e-7) continue;                        // most of a row is (almost) zero: skip it
+                boolean reached = perCluster[c] - (c == top[i] ? 1 : 0) > 0;
+                if (reached) r[c] += v;
+                else for (int c2 = 0; c2 < k; c2++) r[c2] += v * g[c][c2];
+            }
+            double self = 0;                                   // q_i · r_i: point i's own vote
+            for (int c = 0; c < k; c++) self += q[o + c] * r[c];
             int bestL = -1;
             double bestScore = Double.NEGATIVE_INFINITY;
             for (int l = 0; l < numClasses; l++) {
                 int count = perClass[l] - (l == y ? 1 : 0);
                 if (count == 0) continue;                      // a class with no other label cannot be named
                 double dot = 0;
-                for (int c : support[i]) dot += h[l][c] * q[o + c];
+                for (int c = 0; c < k; c++) dot += sums[l][c] * r[c];
                 if (l == y) dot -= self;
                 dot /= count;
                 if (dot > bestScore) { bestScore = dot; bestL = l; }

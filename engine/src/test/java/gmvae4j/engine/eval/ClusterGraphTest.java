@@ -68,12 +68,12 @@ class ClusterGraphTest {
         assertArrayEquals(new double[] {0, 0}, new SoftDecoder(Similarity.DOT).scores(plain, Q, 10 * 4));
         LabelMap map = plain.withPropagation(g, 0.9);
         assertEquals(1, new PropagatedSoftDecoder(g).predict(map, Q, 10 * 4), "cluster 1 inherits class 1 from its neighbour");
-        // F = G·m, row by row
+        // F = G·m row by row for the clusters no label reached (1 and 2); the labeled ones (0 and 3) keep m
         for (int l = 0; l < 2; l++)
             for (int c = 0; c < 4; c++) {
                 double f = 0;
                 for (int c2 = 0; c2 < 4; c2++) f += g.weight(0.9, c, c2) * plain.profile(l, c2);
-                assertEquals(f, map.propagatedProfile(l, c), 1e-6);
+                assertEquals(c == 0 || c == 3 ? plain.profile(l, c) : f, map.propagatedProfile(l, c), 1e-6, "F(" + l + ")_" + c);
             }
     }
 
@@ -88,22 +88,36 @@ class ClusterGraphTest {
         assertEquals(0.5f, map.propagationStrength());
     }
 
-    @Test void propagationThatBlursNeighbouringClassesIsNotChosen() {
-        // cluster 2 (class 0) shares its unlabeled images with cluster 1 (class 1) only, the way a
-        // glyph cluster can border another letter. Two labels per cluster: soft-dot names every
-        // left-out label by its cluster-mate, while propagation pulls cluster 2 towards class 1.
-        float[] q = {
-                0.5f, 0.5f, 0f,  0.5f, 0.5f, 0f,  0.5f, 0.5f, 0f,
-                0f, 0.5f, 0.5f,  0f, 0.5f, 0.5f,  0f, 0.5f, 0.5f,
-                1f, 0f, 0f,  1f, 0f, 0f,     // class 0, cluster 0
-                0f, 0f, 1f,  0f, 0f, 1f,     // class 0, cluster 2
-                0f, 1f, 0f,  0f, 1f, 0f,     // class 1, cluster 1
-        };
+    // cluster 2 (class 0) shares its unlabeled images with cluster 1 (class 1) only, the way a glyph
+    // cluster can border another letter.
+    static final float[] BORDER = {
+            0.5f, 0.5f, 0f,  0.5f, 0.5f, 0f,  0.5f, 0.5f, 0f,
+            0f, 0.5f, 0.5f,  0f, 0.5f, 0.5f,  0f, 0.5f, 0.5f,
+            1f, 0f, 0f,  1f, 0f, 0f,     // rows 6, 7: class 0, cluster 0
+            0f, 0f, 1f,  0f, 0f, 1f,     // rows 8, 9: class 0, cluster 2
+            0f, 1f, 0f,  0f, 1f, 0f,     // rows 10, 11: class 1, cluster 1
+            0f, 0.2f, 0.8f,              // row 12: to decode, cluster 2
+    };
+
+    @Test void aClusterWithItsOwnLabelsIsNotBlurredByItsNeighbours() {
+        ClusterGraph g = ClusterGraph.of(BORDER, 12, 3);
         int[] rows = {6, 7, 8, 9, 10, 11}, labels = {0, 0, 0, 0, 1, 1};
-        ClusterGraph g = ClusterGraph.of(q, 12, 3);
-        assertEquals(6, PropagationStrength.leaveOneOutCorrect(g, 0, q, 3, rows, labels, 2));
-        assertTrue(PropagationStrength.leaveOneOutCorrect(g, 0.9, q, 3, rows, labels, 2) < 6, "α = 0.9 misnames cluster 2");
-        assertEquals(0.0, PropagationStrength.chooseByLeaveOneOut(g, q, 3, rows, labels, 2), "α = 0: soft-dot itself");
+        for (double a : ClusterGraph.ALPHAS) {
+            assertEquals(6, PropagationStrength.leaveOneOutCorrect(g, a, BORDER, 3, rows, labels, 2), "α = " + a);
+            LabelMap m = LabelMap.fit(BORDER, 3, rows, labels, 2).withPropagation(g, a);
+            assertEquals(0, new PropagatedSoftDecoder(g).predict(m, BORDER, 12 * 3), "cluster 2 keeps its own labels' class");
+        }
+        assertEquals(0.0, PropagationStrength.chooseByLeaveOneOut(g, BORDER, 3, rows, labels, 2), "all tie: α = 0, soft-dot");
+    }
+
+    @Test void propagationThatNamesAnUnreachedClusterWrongIsNotChosen() {
+        // one label in cluster 2: left out, only propagation can name it, and its neighbour says class 1
+        ClusterGraph g = ClusterGraph.of(BORDER, 12, 3);
+        int[] rows = {6, 7, 8, 10, 11}, labels = {0, 0, 0, 1, 1};
+        // α = 0: row 8 left out puts no mass on a reached cluster, the tie says class 0 (right, by luck)
+        assertEquals(5, PropagationStrength.leaveOneOutCorrect(g, 0, BORDER, 3, rows, labels, 2));
+        assertEquals(4, PropagationStrength.leaveOneOutCorrect(g, 0.9, BORDER, 3, rows, labels, 2), "cluster 1 names it class 1");
+        assertEquals(0.0, PropagationStrength.chooseByLeaveOneOut(g, BORDER, 3, rows, labels, 2));
     }
 
     @Test void leaveOneOutCountsWhatRefittingWithoutEachPointDecodes() {
