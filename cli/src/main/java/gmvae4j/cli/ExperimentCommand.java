@@ -39,10 +39,10 @@ final class ExperimentCommand implements Command {
      * per class, baselines up to where they catch up with the GMVAE at 4 labels per class, all in
      * under 5 minutes on 2 cores with the build.
      */
-    static final int GLYPHS_SIZE = 26000, GLYPHS_EPOCHS = 30, GLYPHS_PRETRAIN = 10;
+    static final int GLYPHS_SIZE = 26000, GLYPHS_EPOCHS = 50, GLYPHS_PRETRAIN = 10;
     static final int[] GLYPHS_PER_CLASS = {1, 2, 4, 8, 16, 32, 64};
     static final int GLYPHS_TARGET_PER_CLASS = 4;
-    static final int DEFAULT_BASELINE_MAX_N = 5000, GLYPHS_BASELINE_MAX_N = 1664;
+    static final int DEFAULT_BASELINE_MAX_N = 5000, GLYPHS_BASELINE_MAX_N = 832;
     /**
      * GMVAE epochs of an experiment. On the MNIST pool (2 cores, learned π) 200 epochs take about
      * 8 minutes for the pool and 7 for the train split, and reach 96.6% purity (96.3% at 100);
