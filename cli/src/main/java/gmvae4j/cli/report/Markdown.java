@@ -61,11 +61,18 @@ final class Markdown {
 
     private static void summary(StringBuilder md, ExperimentReport r) {
         for (ExperimentReport.Target t : r.targets()) {
-            md.append(String.format(Locale.ROOT, "- **%s**: %s reaches %s accuracy with %s of the labels.",
-                    t.protocol().id(), t.reference(), pct(t.accuracy()), LabelEfficiency.formatFraction(t.targetFraction())));
+            int candidates = 0, n = 0;
+            for (Sweep.Result s : r.sweeps())
+                if (s.protocol() == t.protocol()) {
+                    candidates = s.candidates();
+                    for (int i = 0; i < s.fractions().length; i++) if (s.fractions()[i] == t.targetFraction()) n = s.n()[i];
+                }
+            md.append(String.format(Locale.ROOT, "- **%s**: %s reaches %s accuracy with %s of the labels (%,d labels).",
+                    t.protocol().id(), t.reference(), pct(t.accuracy()), LabelEfficiency.formatFraction(t.targetFraction()), n));
             for (LabelEfficiency.Row row : t.rows()) {
                 if (row.method().equals(t.reference()) || !isBaseline(row.method())) continue;
-                md.append(String.format(Locale.ROOT, " %s needs %s (%s).", row.method(), row.need().format(), row.formatRatio()));
+                md.append(String.format(Locale.ROOT, " %s needs %s (%s, %s).", row.method(), row.need().format(),
+                        Headline.labels(row.need(), candidates), row.formatRatio()));
             }
             md.append('\n');
         }
