@@ -36,7 +36,7 @@ class EndToEndTest {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
         String md = Files.readString(out.resolve("REPORT.md"));
         String headline = md.lines().findFirst().orElseThrow();
-        assertTrue(headline.matches("With 104 labels \\(4 per class\\) the GMVAE names \\d+\\.\\d% of the other 2,496 letters "
+        assertTrue(headline.matches("With 104 labels \\(4 per class on average\\) the GMVAE names \\d+\\.\\d% of the other 2,496 letters "
                 + "correctly \\(soft-dot, transductive\\); logistic regression needs .* labels for that .*, an MLP .*"
                 + " and XGBoost .*\\.$"), headline);
         assertEquals(headline, r.out().strip().lines().reduce((a, b) -> b).orElseThrow(),

@@ -11,8 +11,9 @@ import java.util.Locale;
  * line) and last (the experiment's last stdout line):
  *
  * <pre>
- *   With 104 labels (4 per class) the GMVAE names 71.2% of the other 25,896 letters correctly (soft-dot);
- *   logistic regression needs about 680 labels for that (6.5x), the MLP about 900 (8.7x), XGBoost more than 1,664 (> 16x).
+ *   With 104 labels (4 per class on average) the GMVAE names 71.2% of the other 25,896 letters correctly
+ *   (soft-dot, transductive); logistic regression needs about 680 labels for that (6.5x), an MLP about
+ *   900 labels (8.7x) and XGBoost more than 832 labels (> 8.0x).
  * </pre>
  *
  * Read from the first protocol's label-efficiency table: the reference decoder's mean accuracy at
@@ -35,7 +36,7 @@ public final class Headline {
         int n = s.n()[fi];
         int evaluated = s.protocol() == Sweep.Protocol.TRANSDUCTIVE ? s.candidates() - n : s.evaluated();
         String perClass = r.numClasses() > 0 && n % r.numClasses() == 0
-                ? String.format(Locale.ROOT, " (%d per class)", n / r.numClasses())
+                ? String.format(Locale.ROOT, " (%d per class on average)", n / r.numClasses())
                 : " (" + LabelEfficiency.formatFraction(t.targetFraction()) + ")";
         StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
                 "With %,d labels%s the GMVAE names %.1f%% of the %s %,d %s correctly (%s, %s)",
