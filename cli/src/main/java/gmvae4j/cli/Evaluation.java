@@ -38,7 +38,7 @@ public final class Evaluation {
     static final int MAX_DRAWS = 1000;
 
     /** What to run; see the {@code experiment} usage for each option. */
-    public record Options(double[] fractions, int draws, boolean baselines, int baselineMaxN, double targetFraction,
+    public record Options(double[] fractions, int draws, boolean baselines, int baselineMaxN, int xgboostMaxN, double targetFraction,
                           double delta, long seed, boolean samples) {}
 
     /** The data: pool = train then test; trainCount images of train; the folder it came from (--images) or null. */
@@ -95,7 +95,8 @@ public final class Evaluation {
                 + "α per draw from " + Arrays.toString(ClusterGraph.ALPHAS) + " by leave-one-out accuracy on the labeled points "
                 + "only, ties to the smaller α; α = 0 is soft-dot): a labeled cluster also votes for the clusters next to it.");
         if (opt.baselines()) notes.add("Baselines are fitted on the labeled points only and run up to n = "
-                + opt.baselineMaxN() + " labels (--baseline-max-n); larger points are marked skipped.");
+                + opt.baselineMaxN() + " labels (--baseline-max-n), XGBoost up to " + Math.min(opt.baselineMaxN(), opt.xgboostMaxN())
+                + " (--xgboost-max-n); larger points are marked skipped.");
         else notes.add("Baselines were not run (--no-baselines).");
 
         int[] clusterSizes = null, clusterMajority = null;
@@ -124,7 +125,8 @@ public final class Evaluation {
                 methods.add(new PixelMethod(LogisticRegression::new, pool.pixels(), pool.dim(), nc, opt.baselineMaxN(), true));
                 methods.add(new PixelMethod(MlpClassifier::new, pool.pixels(), pool.dim(), nc, opt.baselineMaxN(), true));
                 if (xgbMissing == null)
-                    methods.add(new PixelMethod(XgboostClassifier::new, pool.pixels(), pool.dim(), nc, opt.baselineMaxN(), false));
+                    methods.add(new PixelMethod(XgboostClassifier::new, pool.pixels(), pool.dim(), nc,
+                            Math.min(opt.baselineMaxN(), opt.xgboostMaxN()), false));
             }
             t0 = System.nanoTime();
             Sweep.Result r = Sweep.run(protocol, truth, data.trainCount(), opt.fractions(), opt.draws(), methods,
