@@ -53,22 +53,28 @@ class LabelMapFileTest {
         assertTrue(assertThrows(IOException.class, () -> LabelMap.load(f)).getMessage().contains("too short"));
     }
 
-    @Test void versionOneFilesStillLoadWithTemperatureOne() throws IOException {
+    /** An old-format map of k = 2 clusters and 2 classes: the version-1 part, then extra (later versions' fields). */
+    private Path oldMap(int version, float[] extra) throws IOException {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
         out.write(new byte[] {'G', 'M', 'V', 'L', 'M', 'A', 'P', '\n'});
-        out.writeInt(1);
+        out.writeInt(version);
         out.writeInt(2);                                    // k
         out.writeInt(2);                                    // classes
         out.writeInt(0);                                    // no names
         for (int v : new int[] {3, 0, 0, 2}) out.writeInt(v);                  // counts[c][l]
         for (float v : new float[] {0.9f, 0.1f, 0.2f, 0.8f}) out.writeFloat(v); // m[l][c]
+        for (float v : extra) out.writeFloat(v);
         java.util.zip.CRC32 crc = new java.util.zip.CRC32();
         crc.update(bytes.toByteArray());
         out.writeLong(crc.getValue());
-        Path f = dir.resolve("v1.labelmap");
+        Path f = dir.resolve("v" + version + ".labelmap");
         Files.write(f, bytes.toByteArray());
-        LabelMap r = LabelMap.load(f);
+        return f;
+    }
+
+    @Test void versionOneFilesStillLoadWithTemperatureOne() throws IOException {
+        LabelMap r = LabelMap.load(oldMap(1, new float[0]));
         assertEquals(1f, r.temperature());
         assertEquals(0.8f, r.temperedProfile(1, 1));
         assertEquals(1, r.hardLabel(1));
@@ -76,24 +82,8 @@ class LabelMapFileTest {
     }
 
     @Test void versionTwoFilesLoadWithTheFixedStrengthOfTheirTime() throws IOException {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
-        out.write(new byte[] {'G', 'M', 'V', 'L', 'M', 'A', 'P', '\n'});
-        out.writeInt(2);
-        out.writeInt(2);                                    // k
-        out.writeInt(2);                                    // classes
-        out.writeInt(0);                                    // no names
-        for (int v : new int[] {3, 0, 0, 2}) out.writeInt(v);                  // counts[c][l]
-        for (float v : new float[] {0.9f, 0.1f, 0.2f, 0.8f}) out.writeFloat(v); // m[l][c]
-        out.writeFloat(2f);                                                    // T
-        for (float v : new float[] {0.8f, 0.2f, 0.3f, 0.7f}) out.writeFloat(v); // mT
-        for (float v : new float[] {0.6f, 0.4f, 0.4f, 0.6f}) out.writeFloat(v); // mP
-        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
-        crc.update(bytes.toByteArray());
-        out.writeLong(crc.getValue());
-        Path f = dir.resolve("v2.labelmap");
-        Files.write(f, bytes.toByteArray());
-        LabelMap r = LabelMap.load(f);
+        // T, then mT and mP (2 x 2 each)
+        LabelMap r = LabelMap.load(oldMap(2, new float[] {2f, 0.8f, 0.2f, 0.3f, 0.7f, 0.6f, 0.4f, 0.4f, 0.6f}));
         assertEquals(2f, r.temperature());
         assertEquals(0.6f, r.propagatedProfile(1, 1));
         assertEquals(0.9f, r.propagationStrength(), "version 2 propagated with α = 0.9");
