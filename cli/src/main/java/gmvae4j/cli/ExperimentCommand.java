@@ -176,11 +176,18 @@ final class ExperimentCommand implements Command {
         if (perClass != null) {
             // n = C·classes labels of the pool: the fraction that LabelDraw rounds back to exactly that
             int nc = data.pool().numClasses(), n = data.pool().n();
+            if (!a.has("labels-per-class"))   // the default grid, on a small --size: the counts that fit
+                perClass = java.util.Arrays.stream(perClass).filter(c -> (long) c * nc < n).toArray();
+            if (perClass.length == 0 || (long) perClass[perClass.length - 1] * nc >= n)
+                throw new UserError((perClass.length == 0 ? "1 label per class" : "--labels-per-class " + perClass[perClass.length - 1])
+                        + " asks for as many labels as the " + n + " images of the pool, or more");
             fractions = new double[perClass.length];
             for (int i = 0; i < perClass.length; i++) fractions[i] = (double) perClass[i] * nc / n;
-            if (fractions[fractions.length - 1] >= 1) throw new UserError("--labels-per-class " + perClass[perClass.length - 1]
-                    + " asks for more labels than the " + n + " images of the pool");
-            if (!a.has("target-fraction")) target = (double) GLYPHS_TARGET_PER_CLASS * nc / n;
+            if (!a.has("target-fraction")) {   // 4 per class, or the largest count below it
+                int t = perClass[0];
+                for (int c : perClass) if (c <= GLYPHS_TARGET_PER_CLASS) t = c;
+                target = (double) t * nc / n;
+            }
         }
 
         List<Sweep.Protocol> protocols = switch (protocolFlag) {
