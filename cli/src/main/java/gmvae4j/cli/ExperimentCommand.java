@@ -101,6 +101,8 @@ final class ExperimentCommand implements Command {
                   --pretrain-epochs P   autoencoder epochs before the mixture init (default 10; glyphs %d)
                   --minutes M           wall-clock budget per training run (default none)
                   --variant V           mixture|marginal (default mixture)
+                  --arch A              mlp (default) or conv: 2 conv layers (32, 64 channels) + MLP, mirrored
+                                        by transposed convolutions (mixture only; purer clusters, slower)
                   --prior P             learned (default) or uniform (the study's) mixing weights π
                   --model FILE          skip training the transductive model: load it
                   --inductive-model FILE  skip training the inductive model: load it
@@ -148,6 +150,9 @@ final class ExperimentCommand implements Command {
             to.pretrainEpochs = a.intIn("pretrain-epochs", glyphs ? GLYPHS_PRETRAIN : to.pretrainEpochs, 0, TrainOptions.MAX_EPOCHS);
             to.minutes = a.number("minutes", 0);
             to.variant = a.choice("variant", "mixture", "mixture", "marginal");
+            to.arch = a.choice("arch", "mlp", "mlp", "conv");
+            if (to.arch.equals("conv") && to.variant.equals("marginal"))
+                throw new UserError("--arch conv is only available for --variant mixture");
             to.learnPrior = a.choice("prior", "learned", "learned", "uniform").equals("learned");
             to.seed = seed;
             try { to.validate(); } catch (IllegalArgumentException e) { throw new UserError(e.getMessage()); }
@@ -262,6 +267,8 @@ final class ExperimentCommand implements Command {
                 extra.add(new ReportDirectory.Artifact(file, f -> GmvaeIo.save(f, m, null, source)));
                 settings.put("model file (" + p.id() + ")", file);
             }
+            // the report names the model it describes, loaded or trained: variant, architecture, widths, π
+            settings.put("architecture (" + p.id() + ")", m.config().toString());
             models.put(p, m);
         }
         settings.put("protocols", String.join(", ", protocols.stream().map(Sweep.Protocol::id).toList()));

@@ -47,6 +47,8 @@ class EndToEndTest {
                 "[1, 2, 4] labels per class"))
             assertTrue(md.contains(h), h);
         assertTrue(md.contains(" soft-dot |") && md.contains(" soft-prop |") && md.contains(" xgboost |"), md);
+        assertTrue(md.contains("architecture (transductive)") && md.contains("mixture K=52 z=10 mlp enc 784-"),
+                "the report names the model it describes");
         assertTrue(md.contains("skipped"), "baselines above --baseline-max-n are marked skipped");
         // the demo's claim at small size: at the smallest label counts soft decoding beats every pixel baseline
         Map<String, Double> mean = new HashMap<>();

@@ -67,8 +67,16 @@ public record GmvaeConfig(String variant, int k, int z, int rows, int cols, int[
     }
 
     @Override public String toString() {
-        return variant + " K=" + k + " z=" + z + " " + arch + " enc " + inputDim() + "-" + join(hidden).replace(',', '-')
-                + " dec " + z + "-" + join(decoderHidden).replace(',', '-') + "-" + inputDim()
+        String enc, dec;
+        if (arch.equals("conv")) {   // ConvNets: two 4x4/2 convolutions (32, 64 channels) before the MLP, mirrored
+            int flat = ConvNets.C2 * (rows / 4) * (cols / 4);
+            enc = rows + "x" + cols + " conv32-conv64-" + flat + "-" + join(hidden).replace(',', '-');
+            dec = z + "-" + join(decoderHidden).replace(',', '-') + "-" + flat + "-convT32-convT1";
+        } else {
+            enc = inputDim() + "-" + join(hidden).replace(',', '-');
+            dec = z + "-" + join(decoderHidden).replace(',', '-') + "-" + inputDim();
+        }
+        return variant + " K=" + k + " z=" + z + " " + arch + " enc " + enc + " dec " + dec
                 + (learnPrior ? " learned π" : " uniform π");
     }
 }
