@@ -5,64 +5,148 @@ import gmvae4j.kernels.ConvShape;
 import gmvae4j.kernels.Kernels;
 import gmvae4j.kernels.VectorKernels;
 
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
+import java.util.function.Function;
 
 /**
  * A quick side-by-side of our kernels and OpenBLAS (the {@code ./gmvae bench kernels} command):
- * plain timing loops, no JMH, under a minute.
+ * plain timing loops, no JMH, about a minute.
  *
  * <p>Method: each case is warmed up (JIT, caches, pack buffers), then timed in several samples
  * of enough calls to last tens of milliseconds, ours and the peer alternating sample by sample
  * with the same thread count, so a busy spell on a shared machine hits both; the reported
  * figure is the best sample, in GFLOP/s = 2·M·N·K / seconds per call / 1e9.
  *
+ * <p>The peer runs on its best kernel: when the environment pins OpenBLAS to a core below what
+ * the CPU can do ({@link OpenBlasCore}: e.g. {@code OPENBLAS_CORETYPE=Haswell} on an AVX-512
+ * CPU), the sgemm rows are measured twice, once in this process as the environment has it
+ * ({@code peer_setting} "user") and once in a child JVM started with the CPU's core type
+ * ("best"), each against our sgemm in its own process. Every row names the kernel the peer ran
+ * ({@code openblas_get_corename}).
+ *
  * <p>Shapes are written M×K×N: op(A) is M×K, op(B) is K×N (128×784×512 is a batch of 128
  * through a 784→512 layer). Forms: NN = C = A·B, NT = A·Bᵀ, TN = Aᵀ·B, TT = Aᵀ·Bᵀ. For conv2d
  * the peer is our own sgemm on a cube with the same FLOP count, so the ratio says what the
- * im2col route keeps of the GEMM speed.
+ * convolution keeps of the GEMM speed; its forms are fwd, bwd-input and bwd-weight (the two
+ * backward passes have the forward pass's FLOP count; the bias gradient is not counted).
  */
 public final class KernelBench {
 
-    /** One measured line. peerGflops and ratio are null when there is no peer (no OpenBLAS). */
+    /**
+     * One measured line. peer* are null when there is no peer (no OpenBLAS); peerKernel is the
+     * OpenBLAS core that ran (null for conv, whose peer is ours); peerSetting is "user" (the
+     * environment's OPENBLAS_CORETYPE, or OpenBLAS's own detection when unset) or "best" (the
+     * child run on the CPU's core type).
+     */
     public record Row(String kernel, String shape, String trans, int threads, double gflops,
-                      String peer, Double peerGflops) {
+                      String peer, Double peerGflops, String peerKernel, String peerSetting) {
         public Double ratio() { return peerGflops == null ? null : gflops / peerGflops; }
+
+        /** One tab-separated line, how a child hands its rows to the parent. */
+        String toTsv() {
+            return String.join("\t", "row", kernel, shape, trans, "" + threads, Double.toString(gflops), nz(peer),
+                    peerGflops == null ? "" : Double.toString(peerGflops), nz(peerKernel), nz(peerSetting));
+        }
+
+        /** The inverse of {@link #toTsv}. */
+        static Row fromTsv(String line) {
+            String[] f = line.split("\t", -1);
+            if (f.length != 10 || !f[0].equals("row")) throw new IllegalArgumentException("not a row line: " + line);
+            return new Row(f[1], f[2], f[3], Integer.parseInt(f[4]), Double.parseDouble(f[5]), nul(f[6]),
+                    f[7].isEmpty() ? null : Double.parseDouble(f[7]), nul(f[8]), nul(f[9]));
+        }
+
+        private static String nz(String s) { return s == null ? "" : s; }
+        private static String nul(String s) { return s.isEmpty() ? null : s; }
     }
 
-    /** What to run: thread counts, and quick = fewer cases and shorter timings. */
-    public record Options(int[] threads, boolean quick) {}
+    /**
+     * What to run: thread counts; quick = fewer cases and shorter timings; tiny = one small
+     * shape, no conv, a few milliseconds (for tests of the plumbing, not of speed); childBest =
+     * this process is the child that measures the peer at its best (sgemm rows only, no further
+     * child).
+     */
+    public record Options(int[] threads, boolean quick, boolean tiny, boolean childBest) {
+        public Options(int[] threads, boolean quick) { this(threads, quick, false, false); }
+
+        /** The flags that make a child run the same cases. */
+        List<String> childArgs() {
+            List<String> a = new ArrayList<>(List.of("--child-best", "--threads",
+                    String.join(",", Arrays.stream(threads).mapToObj(Integer::toString).toList())));
+            if (quick) a.add("--quick");
+            if (tiny) a.add("--tiny");
+            return a;
+        }
+    }
+
+    /** What the peer ran and how, for the JSON header. */
+    public record PeerInfo(String userCoretype, String bestCoretype, boolean bothMeasured,
+                           String userConfig, String bestConfig) {}
 
     static final int[][] MAIN_SHAPES = {{128, 784, 512}, {128, 512, 512}, {512, 512, 512}};
     static final int[][] EXTRA_SHAPES = {{128, 512, 784}, {1024, 1024, 1024}};
+    static final int[][] TINY_SHAPES = {{16, 24, 32}};
     static final String[] FORMS = {"NN", "NT", "TN", "TT"};
     static final ConvShape[] CONVS = {
             new ConvShape(128, 1, 28, 28, 32, 3, 3, 1, 1),
             new ConvShape(128, 32, 14, 14, 64, 3, 3, 1, 1)};
+    static final String[] CONV_PASSES = {"fwd", "bwd-input", "bwd-weight"};
 
     private final Options opt;
     private final PrintStream progress;
     private final double warmSec, sampleSec;
     private final int samples;
+    private PeerInfo peerInfo;
 
     /** {@code progress} gets the table header and each row as soon as it is measured. */
     public KernelBench(Options opt, PrintStream progress) {
         this.opt = opt;
         this.progress = progress;
-        this.warmSec = opt.quick ? 0.1 : 0.25;
-        this.sampleSec = opt.quick ? 0.03 : 0.06;
-        this.samples = opt.quick ? 3 : 5;
+        this.warmSec = opt.tiny ? 0.002 : opt.quick ? 0.1 : 0.25;
+        this.sampleSec = opt.tiny ? 0.001 : opt.quick ? 0.03 : 0.06;
+        this.samples = opt.tiny ? 1 : opt.quick ? 3 : 5;
     }
 
+    /** The OpenBLAS settings of the last {@link #run} (null before it). */
+    public PeerInfo peerInfo() { return peerInfo; }
+
     public List<Row> run() {
+        boolean blas = OpenBlas.isAvailable();
+        OpenBlasCore.Choice choice = OpenBlasCore.forThisMachine(blas ? OpenBlas.coreName() : null);
+        return run(choice, this::bestInChild);
+    }
+
+    /**
+     * The measurement, with the peer's settings given: {@code best} measures the sgemm rows at
+     * the best core type when {@code choice.differs()} (a child JVM in {@link #run()}).
+     */
+    List<Row> run(OpenBlasCore.Choice choice, Function<OpenBlasCore.Choice, BestRun> best) {
         List<Row> rows = new ArrayList<>();
         boolean blas = OpenBlas.isAvailable();
         if (!blas) progress.println("OpenBLAS: " + OpenBlas.unavailableReason());
-        progress.print(header());
+        String here = blas ? OpenBlas.coreName() : null;
+        boolean both = blas && !opt.childBest && choice.differs();
+        String bestConfig = null;
+        if (!opt.childBest) {
+            if (blas) progress.println("OpenBLAS peer: " + OpenBlas.config() + " (" + choice.yoursLabel() + ")"
+                    + (both ? "; this CPU's best core type is " + choice.best() + ": its rows are measured in a child "
+                    + "process with " + OpenBlasCore.VAR + "=" + choice.best() + ", then yours" : ""));
+            progress.print(header());
+        }
+        if (both) {
+            BestRun b = best.apply(choice);
+            rows.addAll(b.rows());
+            bestConfig = b.config();
+        }
+        String setting = opt.childBest ? "best" : "user";
         // JIT warm-up of every path (packing forms, edge tiles, short k, conv) before anything is
         // timed: a branch first taken mid-measurement costs a deoptimisation and a recompile
         VectorKernels one = new VectorKernels(1);
@@ -70,14 +154,15 @@ public final class KernelBench {
             warm(gemm(one, f.charAt(0) == 'T', f.charAt(1) == 'T', 128, 512, 256));
             warm(gemm(one, f.charAt(0) == 'T', f.charAt(1) == 'T', 37, 45, 9));
         }
-        for (ConvShape c : CONVS) warm(conv(one, c));
-        List<int[]> shapes = new ArrayList<>(Arrays.asList(MAIN_SHAPES));
-        if (!opt.quick) shapes.addAll(Arrays.asList(EXTRA_SHAPES));
+        boolean convs = !opt.tiny && !opt.childBest;
+        if (convs) for (ConvShape c : CONVS) for (String pass : CONV_PASSES) warm(conv(one, c, pass));
+        List<int[]> shapes = new ArrayList<>(Arrays.asList(opt.tiny ? TINY_SHAPES : MAIN_SHAPES));
+        if (!opt.quick && !opt.tiny) shapes.addAll(Arrays.asList(EXTRA_SHAPES));
         for (int t : opt.threads) {
             VectorKernels ours = new VectorKernels(t);
             if (blas) OpenBlas.setThreads(t);
             for (int[] s : shapes) {
-                boolean main = Arrays.stream(MAIN_SHAPES).anyMatch(x -> Arrays.equals(x, s));
+                boolean main = opt.tiny || Arrays.stream(MAIN_SHAPES).anyMatch(x -> Arrays.equals(x, s));
                 String[] forms = main ? (opt.quick ? new String[] {"NN", "NT", "TN"} : FORMS) : new String[] {"NN"};
                 for (String f : forms) {
                     boolean ta = f.charAt(0) == 'T', tb = f.charAt(1) == 'T';
@@ -85,20 +170,69 @@ public final class KernelBench {
                     Runnable p = blas ? gemm(null, ta, tb, s[0], s[2], s[1]) : null;
                     double[] g = measurePair(o, p, 2.0 * s[0] * s[1] * s[2], 2.0 * s[0] * s[1] * s[2]);
                     Row r = new Row("sgemm", s[0] + "x" + s[1] + "x" + s[2], f, t, g[0], blas ? "openblas" : null,
-                            blas ? g[1] : null);
-                    progress.println(line(r));
+                            blas ? g[1] : null, here, blas ? setting : null);
+                    emit(r);
                     rows.add(r);
                 }
             }
+            if (!convs) continue;
             for (ConvShape c : CONVS) {
                 int n = (int) Math.round(Math.cbrt(c.flops() / 2.0));
-                double[] g = measurePair(conv(ours, c), gemm(ours, false, false, n, n, n), c.flops(), 2.0 * n * n * n);
-                Row r = new Row("conv2d", convName(c), "fwd", t, g[0], "sgemm " + n + "^3 (ours, same FLOPs)", g[1]);
-                progress.println(line(r));
-                rows.add(r);
+                for (String pass : CONV_PASSES) {
+                    double[] g = measurePair(conv(ours, c, pass), gemm(ours, false, false, n, n, n), c.flops(), 2.0 * n * n * n);
+                    Row r = new Row("conv2d", convName(c), pass, t, g[0], "sgemm " + n + "^3 (ours, same FLOPs)", g[1],
+                            null, null);
+                    emit(r);
+                    rows.add(r);
+                }
             }
         }
+        peerInfo = new PeerInfo(choice.yours(), choice.best(), both, blas ? OpenBlas.config() : null, bestConfig);
         return rows;
+    }
+
+    /** A row as measured: a table line to progress, and in a child also the TSV line on stdout. */
+    private void emit(Row r) {
+        progress.println(line(r));
+        if (opt.childBest) System.out.println(r.toTsv());
+    }
+
+    /** What the child measured at the best core type: its rows and its OpenBLAS config string. */
+    record BestRun(List<Row> rows, String config) {}
+
+    /**
+     * Runs the sgemm rows in a child JVM whose environment is {@code choice.bestEnv()}; its table
+     * lines are copied to progress as they come. A failed child costs its rows and one line
+     * saying why, not the run.
+     */
+    BestRun bestInChild(OpenBlasCore.Choice choice) {
+        List<Row> rows = new ArrayList<>();
+        String[] config = {null};
+        try {
+            Process p = JavaChild.builder(KernelBench.class, opt.childArgs(), choice.bestEnv()).start();
+            Thread copy = Thread.ofPlatform().daemon().start(() -> {
+                try (BufferedReader err = p.errorReader(StandardCharsets.UTF_8)) {
+                    for (String l; (l = err.readLine()) != null; )
+                        if (!l.startsWith("WARNING: Using incubator modules")) progress.println(l);
+                } catch (IOException e) {
+                    // the child went away: its exit code tells
+                }
+            });
+            try (BufferedReader out = p.inputReader(StandardCharsets.UTF_8)) {
+                for (String l; (l = out.readLine()) != null; ) {
+                    if (l.startsWith("row\t")) rows.add(Row.fromTsv(l));
+                    else if (l.startsWith("config\t")) config[0] = l.substring(7);
+                }
+            }
+            int rc = p.waitFor();
+            copy.join();
+            if (rc != 0) progress.println("the best-kernel peer run failed (exit " + rc + "); its rows are missing");
+        } catch (IOException e) {
+            progress.println("the best-kernel peer run could not start: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return new BestRun(rows, config[0]);
     }
 
     static String convName(ConvShape c) {
@@ -116,12 +250,22 @@ public final class KernelBench {
                 : () -> OpenBlas.sgemm(ta, tb, m, n, k, 1f, a, 0, lda, b, 0, ldb, 0f, c, 0, n);
     }
 
-    private static Runnable conv(Kernels k, ConvShape s) {
+    /**
+     * One conv2d pass on fresh random arrays: "fwd" (with bias), "bwd-input" (gx += dL/dx) or
+     * "bwd-weight" (gw += dL/dw, no bias gradient: it is not in the FLOP count). The
+     * accumulating passes are re-zeroed by nobody: their sums grow, which costs nothing.
+     */
+    static Runnable conv(Kernels k, ConvShape s, String pass) {
         Random r = new Random(2);
         float[] x = rand(r, s.batch() * s.inC() * s.inH() * s.inW());
         float[] w = rand(r, s.outC() * s.inC() * s.kH() * s.kW()), bias = rand(r, s.outC());
-        float[] y = new float[s.batch() * s.outC() * s.outH() * s.outW()];
-        return () -> Conv2d.forward(k, s, x, w, bias, y);
+        float[] y = rand(r, s.batch() * s.outC() * s.outH() * s.outW());
+        return switch (pass) {
+            case "fwd" -> () -> Conv2d.forward(k, s, x, w, bias, y);
+            case "bwd-input" -> { float[] gx = new float[x.length]; yield () -> Conv2d.backwardInput(k, s, y, w, gx); }
+            case "bwd-weight" -> { float[] gw = new float[w.length]; yield () -> Conv2d.backwardWeight(k, s, x, y, gw, null); }
+            default -> throw new IllegalArgumentException("unknown conv pass " + pass);
+        };
     }
 
     /**
@@ -166,13 +310,15 @@ public final class KernelBench {
     // ---------------------------------------------------------------- output
 
     static String line(Row r) {
-        return String.format(Locale.ROOT, "%-7s %-26s %-4s %2d   %7.1f   %s", r.kernel(), r.shape(), r.trans(), r.threads(),
+        String who = r.peer() == null ? "" : r.peerKernel() == null ? r.peer()
+                : r.peer() + " " + r.peerKernel() + ", " + r.peerSetting();
+        return String.format(Locale.ROOT, "%-7s %-26s %-10s %2d   %7.1f   %s", r.kernel(), r.shape(), r.trans(), r.threads(),
                 r.gflops(), r.peer() == null ? "-" : String.format(Locale.ROOT, "%7.1f  %5.2f  (%s)",
-                        r.peerGflops(), r.ratio(), r.peer()));
+                        r.peerGflops(), r.ratio(), who));
     }
 
     static String header() {
-        return String.format(Locale.ROOT, "%-7s %-26s %-4s %2s   %7s   %7s  %5s%n", "kernel", "shape (MxKxN)", "form",
+        return String.format(Locale.ROOT, "%-7s %-26s %-10s %2s   %7s   %7s  %5s%n", "kernel", "shape (MxKxN)", "form",
                 "th", "GFLOP/s", "peer", "ratio");
     }
 
@@ -182,16 +328,25 @@ public final class KernelBench {
         return sb.toString();
     }
 
-    /** One JSON object, written by hand: {"backend":..,"rows":[{...}, ...]}. */
-    public static String json(List<Row> rows, String backend) {
+    /**
+     * One JSON object, written by hand: {"backend":..,"openblas":..,"openblas_coretype":{..},
+     * "rows":[{...}, ...]}; {@code peer} is {@link #peerInfo()} of the run (may be null).
+     */
+    public static String json(List<Row> rows, String backend, PeerInfo peer) {
         StringBuilder sb = new StringBuilder();
         sb.append("{\"backend\":").append(str(backend))
           .append(",\"java\":").append(str(Runtime.version().toString()))
           .append(",\"cpus\":").append(Runtime.getRuntime().availableProcessors())
           .append(",\"os_arch\":").append(str(System.getProperty("os.arch")))
           .append(",\"openblas\":").append(OpenBlas.isAvailable() ? str(OpenBlas.path() + " " + OpenBlas.config()) : "null")
-          .append(",\"openblas_missing\":").append(OpenBlas.isAvailable() ? "null" : str(OpenBlas.unavailableReason()))
-          .append(",\"rows\":[");
+          .append(",\"openblas_missing\":").append(OpenBlas.isAvailable() ? "null" : str(OpenBlas.unavailableReason()));
+        if (peer != null)
+            sb.append(",\"openblas_coretype\":{\"user\":").append(strOrNull(peer.userCoretype()))
+              .append(",\"best\":").append(strOrNull(peer.bestCoretype()))
+              .append(",\"both_measured\":").append(peer.bothMeasured())
+              .append(",\"user_config\":").append(strOrNull(peer.userConfig()))
+              .append(",\"best_config\":").append(strOrNull(peer.bestConfig())).append('}');
+        sb.append(",\"rows\":[");
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
             if (i > 0) sb.append(',');
@@ -202,11 +357,15 @@ public final class KernelBench {
               .append(",\"gflops\":").append(num(r.gflops()))
               .append(",\"peer\":").append(r.peer() == null ? "null" : str(r.peer()))
               .append(",\"peer_gflops\":").append(r.peerGflops() == null ? "null" : num(r.peerGflops()))
+              .append(",\"peer_kernel\":").append(strOrNull(r.peerKernel()))
+              .append(",\"peer_setting\":").append(strOrNull(r.peerSetting()))
               .append(",\"ratio\":").append(r.ratio() == null ? "null" : String.format(Locale.ROOT, "%.3f", r.ratio()))
               .append('}');
         }
         return sb.append("]}").toString();
     }
+
+    private static String strOrNull(String s) { return s == null ? "null" : str(s); }
 
     private static String num(double d) { return String.format(Locale.ROOT, "%.2f", d); }
 
@@ -228,21 +387,28 @@ public final class KernelBench {
         return sb.append('"').toString();
     }
 
-    /** {@code java ... gmvae4j.benchmarks.KernelBench [--json] [--quick] [--threads 1,2]} */
+    /**
+     * {@code java ... gmvae4j.benchmarks.KernelBench [--json] [--quick] [--threads 1,2]}; with
+     * {@code --child-best} (how {@link #bestInChild} starts it) stdout gets only "config" and
+     * "row" lines, the table goes to stderr.
+     */
     public static void main(String[] args) {
-        boolean json = false, quick = false;
+        boolean json = false, quick = false, tiny = false, child = false;
         int[] threads = {1, 2};
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--json" -> json = true;
                 case "--quick" -> quick = true;
+                case "--tiny" -> tiny = true;
+                case "--child-best" -> child = true;
                 case "--threads" -> threads = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
-        // the table streams to stdout as rows are measured; with --json, progress goes to stderr
-        KernelBench b = new KernelBench(new Options(threads, quick), json ? System.err : System.out);
+        if (child) System.out.println("config\t" + (OpenBlas.isAvailable() ? OpenBlas.config() : ""));
+        // the table streams to stdout as rows are measured; with --json (or in a child), to stderr
+        KernelBench b = new KernelBench(new Options(threads, quick, tiny, child), json || child ? System.err : System.out);
         List<Row> rows = b.run();
-        if (json) System.out.println(json(rows, new VectorKernels(1).name()));
+        if (json) System.out.println(json(rows, new VectorKernels(1).name(), b.peerInfo()));
     }
 }

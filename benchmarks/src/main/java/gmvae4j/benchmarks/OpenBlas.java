@@ -40,11 +40,11 @@ public final class OpenBlas {
             "/opt/homebrew/opt/openblas/lib/libopenblas.dylib",
             "/usr/local/opt/openblas/lib/libopenblas.dylib");
 
-    private static final MethodHandle SGEMM, SET_THREADS, GET_CONFIG;
+    private static final MethodHandle SGEMM, SET_THREADS, GET_CONFIG, GET_CORENAME;
     private static final String PATH, REASON;
 
     static {
-        MethodHandle sgemm = null, setThreads = null, config = null;
+        MethodHandle sgemm = null, setThreads = null, config = null, corename = null;
         String path = null, reason = null;
         try {
             List<String> tried = new ArrayList<>();
@@ -69,6 +69,8 @@ public final class OpenBlas {
                 setThreads = linker.downcallHandle(find(lib, "openblas_set_num_threads"), FunctionDescriptor.ofVoid(I));
                 Optional<MemorySegment> cfg = lib.find("openblas_get_config");
                 if (cfg.isPresent()) config = linker.downcallHandle(cfg.get(), FunctionDescriptor.of(P));
+                Optional<MemorySegment> core = lib.find("openblas_get_corename");
+                if (core.isPresent()) corename = linker.downcallHandle(core.get(), FunctionDescriptor.of(P));
             }
         } catch (Throwable t) {
             sgemm = null;
@@ -79,6 +81,7 @@ public final class OpenBlas {
         SGEMM = sgemm;
         SET_THREADS = setThreads;
         GET_CONFIG = config;
+        GET_CORENAME = corename;
         PATH = path;
         REASON = sgemm == null ? reason : null;
     }
@@ -96,11 +99,19 @@ public final class OpenBlas {
     public static String path() { return PATH; }
 
     /** OpenBLAS's own description of its build (version, target core), or "?". */
-    public static String config() {
-        if (GET_CONFIG == null) return "?";
+    public static String config() { return string(GET_CONFIG); }
+
+    /**
+     * The core whose kernels this process's OpenBLAS runs (e.g. "Haswell", "SkylakeX",
+     * "Cooperlake"), chosen once when the library loaded (see {@link OpenBlasCore}), or "?".
+     */
+    public static String coreName() { return string(GET_CORENAME); }
+
+    private static String string(MethodHandle getter) {
+        if (getter == null) return "?";
         try {
-            MemorySegment s = (MemorySegment) GET_CONFIG.invokeExact();
-            return s.reinterpret(256).getString(0);
+            MemorySegment s = (MemorySegment) getter.invokeExact();
+            return s.reinterpret(256).getString(0).strip();
         } catch (Throwable t) {
             return "?";
         }

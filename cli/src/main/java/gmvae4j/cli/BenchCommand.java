@@ -57,7 +57,7 @@ final class BenchCommand implements Command {
         @Override public String name() { return "kernels"; }
 
         @Override public String summary() {
-            return "sgemm (ours vs OpenBLAS, every transpose form) and conv2d, in GFLOP/s (under a minute)";
+            return "sgemm (ours vs OpenBLAS on its best kernel, every transpose form) and conv2d passes, in GFLOP/s (a few minutes)";
         }
 
         @Override public String flags() {
@@ -86,8 +86,9 @@ final class BenchCommand implements Command {
             progress.println("bench kernels: " + Backends.get().name() + "; GFLOP/s = 2·M·N·K / time, shape MxKxN, "
                     + "ratio = ours / peer (best of several alternating samples)");
             System.err.println("bench kernels: " + gmvae4j.kernels.cuda.CudaBackend.status(gmvae4j.kernels.cuda.CudaBackend.probe()));
-            List<KernelBench.Row> rows = new KernelBench(new KernelBench.Options(threads, quick), progress).run();
-            if (json) System.out.println(KernelBench.json(rows, Backends.get().name()));
+            KernelBench bench = new KernelBench(new KernelBench.Options(threads, quick), progress);
+            List<KernelBench.Row> rows = bench.run();
+            if (json) System.out.println(KernelBench.json(rows, Backends.get().name(), bench.peerInfo()));
             return 0;
         }
     }

@@ -1,0 +1,97 @@
+package gmvae4j.benchmarks;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The peer rows of {@code bench kernels}: which kernel ran, and both settings when the user's
+ * differs from the best. The "tiny" options time one small shape for milliseconds: plumbing, not
+ * speed (nothing here asserts a time). OPENBLAS_CORETYPE is never changed: the child gets this
+ * process's own environment.
+ */
+class KernelBenchPeerTest {
+
+    private final ByteArrayOutputStream progress = new ByteArrayOutputStream();
+
+    private KernelBench tiny() {
+        return new KernelBench(new KernelBench.Options(new int[] {1}, false, true, false),
+                new PrintStream(progress, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void rowsSurviveTheTripFromTheChild() {
+        KernelBench.Row full = new KernelBench.Row("sgemm", "128x784x512", "NT", 2, 251.25, "openblas", 230.5, "SkylakeX", "best");
+        assertEquals(full, KernelBench.Row.fromTsv(full.toTsv()));
+        KernelBench.Row bare = new KernelBench.Row("sgemm", "16x24x32", "NN", 1, 3.5, null, null, null, null);
+        assertEquals(bare, KernelBench.Row.fromTsv(bare.toTsv()));
+    }
+
+    @Test
+    void bothRowsWhenTheUsersSettingDiffersEachNamingItsKernel() {
+        assumeTrue(OpenBlas.isAvailable(), "needs libopenblas: " + OpenBlas.unavailableReason());
+        String here = OpenBlas.coreName();
+        assertFalse(here.isBlank() || here.equals("?"), "openblas_get_corename: " + here);
+        OpenBlasCore.Choice differs = new OpenBlasCore.Choice("Haswell", "SkylakeX", Map.of(OpenBlasCore.VAR, "SkylakeX"));
+        KernelBench.Row fromChild = new KernelBench.Row("sgemm", "16x24x32", "NN", 1, 10, "openblas", 9.0, "SkylakeX", "best");
+        OpenBlasCore.Choice[] asked = {null};
+        KernelBench b = tiny();
+        List<KernelBench.Row> rows = b.run(differs, c -> {
+            asked[0] = c;
+            return new KernelBench.BestRun(List.of(fromChild), "OpenBLAS x SkylakeX");
+        });
+        assertEquals(differs, asked[0]);
+        assertTrue(rows.contains(fromChild), rows.toString());
+        KernelBench.Row user = rows.stream().filter(r -> "user".equals(r.peerSetting())).findFirst().orElseThrow();
+        assertEquals("16x24x32", user.shape());
+        assertEquals(here, user.peerKernel());
+        assertNotNull(user.peerGflops());
+        String json = KernelBench.json(rows, "test", b.peerInfo());
+        assertTrue(json.contains("\"peer_kernel\":\"SkylakeX\",\"peer_setting\":\"best\""), json);
+        assertTrue(json.contains("\"peer_kernel\":\"" + here + "\",\"peer_setting\":\"user\""), json);
+        assertTrue(json.contains("\"both_measured\":true") && json.contains("\"best_config\":\"OpenBLAS x SkylakeX\""), json);
+        String table = progress.toString(StandardCharsets.UTF_8);
+        assertTrue(table.contains("(openblas " + here + ", user)"), table);
+    }
+
+    @Test
+    void oneRowWhenTheSettingIsAlreadyTheBest() {
+        assumeTrue(OpenBlas.isAvailable(), "needs libopenblas: " + OpenBlas.unavailableReason());
+        KernelBench b = tiny();
+        List<KernelBench.Row> rows = b.run(new OpenBlasCore.Choice(null, "SkylakeX", null), c -> {
+            throw new AssertionError("no child when the setting is already the best");
+        });
+        assertEquals(4, rows.size(), "one row per form: " + rows);
+        assertTrue(rows.stream().allMatch(r -> "user".equals(r.peerSetting()) && OpenBlas.coreName().equals(r.peerKernel())));
+        assertFalse(b.peerInfo().bothMeasured());
+        assertNull(b.peerInfo().bestConfig());
+    }
+
+    @Test
+    void theChildJvmReportsItsRowsAndKernel() {
+        assumeTrue(OpenBlas.isAvailable(), "needs libopenblas: " + OpenBlas.unavailableReason());
+        // the child gets this process's environment unchanged, so it must load the same core
+        OpenBlasCore.Choice same = new OpenBlasCore.Choice("x", "y", System.getenv());
+        KernelBench.BestRun run = tiny().bestInChild(same);
+        assertEquals(4, run.rows().size(), "rows from the child; its output: " + progress.toString(StandardCharsets.UTF_8));
+        for (KernelBench.Row r : run.rows()) {
+            assertEquals("best", r.peerSetting());
+            assertEquals(OpenBlas.coreName(), r.peerKernel());
+            assertTrue(r.gflops() > 0 && r.peerGflops() > 0, r.toString());
+        }
+        assertEquals(OpenBlas.config(), run.config());
+        assertNotEquals(-1, progress.toString(StandardCharsets.UTF_8).indexOf("16x24x32"), "the child's table lines are passed on");
+    }
+}
