@@ -13,7 +13,11 @@ loss of gmvae4j (DESIGN.md section 3):
 
 The peer is given its best settings, not its defaults: OMP_WAIT_POLICY=PASSIVE (set below, before
 torch is imported; on a 2-core machine it more than halves the step time at these sizes) and
-torch.set_num_threads equal to ours. Prints one JSON object on stdout.
+torch.set_num_threads equal to ours. Its products go through OpenBLAS, whose kernel is fixed when
+the library loads (OPENBLAS_CORETYPE, else the CPU): the Java side starts this script with the
+CPU's best core type when the environment pins an older one (see OpenBlasCore.java), and the
+JSON says which kernel ran ("blas_core", from openblas_get_corename) and which of ATen's own
+vector kernels torch chose ("cpu_capability"). Prints one JSON object on stdout.
 
 usage: gmvae_step.py --variant mixture|marginal --k 100 --z 32 --hidden 512,512 --batch 128 \
                      --threads 2 [--steps 50] [--warmup 10]
@@ -105,6 +109,34 @@ class Marginal(nn.Module):
         return (q * (rec + kl + log_q - log_p)).sum(1).mean()
 
 
+def openblas_info():
+    """(corename, config) of the OpenBLAS this process loaded (torch's BLAS), or (None, None)."""
+    import ctypes
+    try:
+        with open("/proc/self/maps") as f:
+            # e.g. .../openblas-pthread/libopenblasp-r0.3.21.so, which libblas.so.3 forwards to
+            paths = sorted({line.split()[-1] for line in f if "/libopenblas" in line and ".so" in line})
+    except OSError:
+        return None, None
+    for path in paths:
+        try:
+            lib = ctypes.CDLL(path)
+            lib.openblas_get_corename.restype = ctypes.c_char_p
+            lib.openblas_get_config.restype = ctypes.c_char_p
+            return lib.openblas_get_corename().decode().strip(), lib.openblas_get_config().decode().strip()
+        except (OSError, AttributeError):
+            continue
+    return None, None
+
+
+def cpu_capability():
+    """ATen's vector kernel set ("AVX2", "AVX512", ...), as torch.__config__.show() names it."""
+    for line in torch.__config__.show().splitlines():
+        if "CPU capability usage:" in line:
+            return line.split(":", 1)[1].strip()
+    return None
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--variant", choices=["mixture", "marginal"], default="mixture")
@@ -144,12 +176,15 @@ def main():
             print(json.dumps({"error": "loss became %r" % loss}))
             return 1
     times.sort()
+    core, config = openblas_info()
     print(json.dumps({
         "variant": a.variant, "k": a.k, "z": a.z, "hidden": hidden, "batch": a.batch,
         "threads": a.threads, "steps": a.steps,
         "ms_per_step": 1000 * times[len(times) // 2],
         "ms_min": 1000 * times[0],
         "torch": torch.__version__, "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
+        "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE"), "blas_core": core, "blas_config": config,
+        "cpu_capability": cpu_capability(),
     }))
     return 0
 

@@ -51,6 +51,12 @@ public final class OpenBlasCore {
 
         /** "OPENBLAS_CORETYPE=Haswell" or "OPENBLAS_CORETYPE unset": the user's setting, for labels. */
         public String yoursLabel() { return yours == null ? VAR + " unset" : VAR + "=" + yours; }
+
+        /** {"user":..,"best":..,"both_measured":..} for a benchmark's JSON header. */
+        public String json(boolean bothMeasured) {
+            return "{\"user\":" + (yours == null ? "null" : KernelBench.str(yours)) + ",\"best\":"
+                    + (best == null ? "null" : KernelBench.str(best)) + ",\"both_measured\":" + bothMeasured + "}";
+        }
     }
 
     /**

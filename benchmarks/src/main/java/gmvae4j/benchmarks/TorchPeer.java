@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -29,6 +30,9 @@ public final class TorchPeer {
         this.python = python;
         this.why = why;
     }
+
+    /** A peer run by {@code python} as given, unchecked (tests use a stand-in script). */
+    static TorchPeer of(String python, Path script) { return new TorchPeer(script, python, null); }
 
     /** Finds python with torch and the script; check {@link #available()}. */
     public static TorchPeer locate(Path script) {
@@ -60,21 +64,35 @@ public final class TorchPeer {
     public String python() { return python; }
 
     /**
-     * Median ms per step of the peer, or empty with the reason printed to {@code err} when the run
-     * failed.
+     * One run of the peer: its median ms per step, the OpenBLAS core its products ran on
+     * ({@code openblas_get_corename} inside the child; null if torch's BLAS is not OpenBLAS) and
+     * ATen's own vector kernel set ("AVX2", "AVX512"; null if torch does not say).
      */
-    public Optional<Double> msPerStep(String variant, int k, int z, int[] hidden, int batch, int threads, int steps,
-                                      int warmup, java.io.PrintStream err) {
+    public record Result(double ms, String blasCore, String cpuCapability) {}
+
+    /**
+     * Runs the peer once. {@code env} is the child's whole environment, or null for this
+     * process's (how {@link OpenBlasCore} puts the peer on its best kernel). Empty, with the reason
+     * printed to {@code err}, when the run failed.
+     */
+    public Optional<Result> run(String variant, int k, int z, int[] hidden, int batch, int threads, int steps,
+                                int warmup, Map<String, String> env, java.io.PrintStream err) {
         List<String> cmd = new ArrayList<>(List.of(python, script.toString(), "--variant", variant, "--k", "" + k,
                 "--z", "" + z, "--hidden", join(hidden), "--batch", "" + batch, "--threads", "" + threads,
                 "--steps", "" + steps, "--warmup", "" + warmup));
         try {
             // stderr joins stdout: on failure its last line (the Python exception) is the reason shown
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+            if (env != null) {
+                pb.environment().clear();
+                pb.environment().putAll(env);
+            }
+            Process p = pb.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor();
             Matcher m = Pattern.compile("\"ms_per_step\":\\s*([0-9.eE+-]+)").matcher(out);
-            if (p.exitValue() == 0 && m.find()) return Optional.of(Double.parseDouble(m.group(1)));
+            if (p.exitValue() == 0 && m.find())
+                return Optional.of(new Result(Double.parseDouble(m.group(1)), field(out, "blas_core"), field(out, "cpu_capability")));
             String[] lines = out.strip().split("\n");
             err.println("peer failed (exit " + p.exitValue() + "): " + (out.isBlank() ? "no output" : lines[lines.length - 1]));
         } catch (IOException e) {
@@ -83,6 +101,12 @@ public final class TorchPeer {
             Thread.currentThread().interrupt();
         }
         return Optional.empty();
+    }
+
+    /** The string value of "name" in the peer's one-line JSON, or null (absent or null). */
+    static String field(String json, String name) {
+        Matcher m = Pattern.compile("\"" + Pattern.quote(name) + "\":\\s*\"([^\"]*)\"").matcher(json);
+        return m.find() ? m.group(1) : null;
     }
 
     static String join(int[] a) {

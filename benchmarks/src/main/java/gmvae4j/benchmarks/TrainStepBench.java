@@ -22,6 +22,11 @@ import java.util.SplittableRandom;
  *
  * <p>Ours and the peer alternate ({@code rounds} times: ours, peer, ours, peer, ...) so a busy spell on
  * a shared machine hits both; each side reports the median of its per-step times over all its rounds.
+ *
+ * <p>The peer runs on its best kernel: PyTorch does its products through OpenBLAS, so when the
+ * environment pins OpenBLAS to a core below what the CPU can do ({@link OpenBlasCore}), each round
+ * runs the peer twice, as the environment has it ("user") and with the CPU's core type ("best"),
+ * and the case gets a row for each. Every row names the OpenBLAS core and ATen kernel set that ran.
  */
 public final class TrainStepBench {
 
@@ -34,16 +39,34 @@ public final class TrainStepBench {
         }
     }
 
-    public record Row(Case c, int batch, int threads, double ms, Double peerMs) {
+    /**
+     * One measured line: ours against one peer setting. peerKernel is the OpenBLAS core the peer's
+     * products ran on, peerCapability ATen's vector kernels, peerSetting "user" or "best" (all
+     * null, like peerMs, when there is no peer).
+     */
+    public record Row(Case c, int batch, int threads, double ms, Double peerMs, String peerKernel,
+                      String peerCapability, String peerSetting) {
         public Double ratio() { return peerMs == null ? null : ms / peerMs; }
     }
 
+    /** Our side's warm-up lasts at least this long (see {@link #run}). */
+    private final long minWarmupNanos;
     private final Kernels kernels;
     private final int threads, batch, steps, warmup, rounds;
     private final TorchPeer peer;
+    private final OpenBlasCore.Choice choice;
     private final PrintStream progress;
 
-    public TrainStepBench(Kernels kernels, int batch, int steps, int warmup, int rounds, TorchPeer peer, PrintStream progress) {
+    /** {@code choice}: the peer's OpenBLAS settings ({@link OpenBlasCore#choose} with no loaded core). */
+    public TrainStepBench(Kernels kernels, int batch, int steps, int warmup, int rounds, TorchPeer peer,
+                          OpenBlasCore.Choice choice, PrintStream progress) {
+        this(kernels, batch, steps, warmup, rounds, peer, choice, progress, 4_000_000_000L);
+    }
+
+    /** With the minimum warm-up given (tests of the plumbing: 0). */
+    TrainStepBench(Kernels kernels, int batch, int steps, int warmup, int rounds, TorchPeer peer,
+                   OpenBlasCore.Choice choice, PrintStream progress, long minWarmupNanos) {
+        this.minWarmupNanos = minWarmupNanos;
         this.kernels = kernels;
         this.threads = kernels.threads();
         this.batch = batch;
@@ -51,25 +74,42 @@ public final class TrainStepBench {
         this.warmup = warmup;
         this.rounds = rounds;
         this.peer = peer;
+        this.choice = choice;
         this.progress = progress;
     }
 
-    public Row run(Case c) {
+    /** The rows of one case: ours against the peer as the user has it, and at its best when that differs. */
+    public List<Row> run(Case c) {
         Ours ours = new Ours(c.config(), kernels, batch);
         // warm-up: the given steps and at least 4 s, so the JIT has compiled the hot loops (on 2 busy
         // cores its compiler threads compete with the steps: 30 steps of a fresh JVM measured 42 ms, not 8,
         // and after 2 s the first row was still ~15% slow)
-        long until = System.nanoTime() + 4_000_000_000L;
+        long until = System.nanoTime() + minWarmupNanos;
         for (int i = 0; i < warmup || System.nanoTime() < until; i++) ours.steps(1, null);
-        List<Double> mine = new ArrayList<>(), theirs = new ArrayList<>();
+        boolean both = choice != null && choice.differs();
+        List<Double> mine = new ArrayList<>();
+        List<TorchPeer.Result> user = new ArrayList<>(), best = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
             ours.steps(steps, mine);
-            if (peer != null && peer.available())
-                peer.msPerStep(c.variant(), c.k(), c.z(), c.hidden(), batch, threads, steps, warmup, progress)
-                        .ifPresent(theirs::add);
+            if (peer == null || !peer.available()) continue;
+            peer.run(c.variant(), c.k(), c.z(), c.hidden(), batch, threads, steps, warmup, null, progress).ifPresent(user::add);
+            if (both)
+                peer.run(c.variant(), c.k(), c.z(), c.hidden(), batch, threads, steps, warmup, choice.bestEnv(), progress)
+                        .ifPresent(best::add);
         }
-        // the peer reports a median per run; with several rounds, the median of those
-        return new Row(c, batch, threads, median(mine), theirs.isEmpty() ? null : median(theirs));
+        double ms = median(mine);
+        List<Row> rows = new ArrayList<>();
+        if (both) rows.add(row(c, ms, best, "best"));
+        rows.add(row(c, ms, user, "user"));
+        return rows;
+    }
+
+    /** Ours against one peer setting; the peer reports a median per run, and over rounds the median of those. */
+    private Row row(Case c, double ms, List<TorchPeer.Result> peerRuns, String setting) {
+        if (peerRuns.isEmpty()) return new Row(c, batch, threads, ms, null, null, null, null);
+        TorchPeer.Result last = peerRuns.getLast();
+        return new Row(c, batch, threads, ms, median(peerRuns.stream().map(TorchPeer.Result::ms).toList()),
+                last.blasCore(), last.cpuCapability(), setting);
     }
 
     /** Our model, optimiser, tape and batch, set up once and stepped repeatedly. */
@@ -123,10 +163,12 @@ public final class TrainStepBench {
     }
 
     public static String line(Row r) {
-        return String.format(Locale.ROOT, "%-8s K=%-3d z=%-3d hidden %-9s batch %d  %d thread(s)   ours %8.2f ms   peer %s   ratio %s",
+        return String.format(Locale.ROOT, "%-8s K=%-3d z=%-3d hidden %-9s batch %d  %d thread(s)   ours %8.2f ms   peer %s   ratio %s%s",
                 r.c().variant(), r.c().k(), r.c().z(), TorchPeer.join(r.c().hidden()), r.batch(), r.threads(), r.ms(),
                 r.peerMs() == null ? "     n/a" : String.format(Locale.ROOT, "%8.2f ms", r.peerMs()),
-                r.ratio() == null ? "n/a" : String.format(Locale.ROOT, "%.2fx", r.ratio()));
+                r.ratio() == null ? "n/a" : String.format(Locale.ROOT, "%.2fx", r.ratio()),
+                r.peerSetting() == null ? "" : "   (PyTorch on OpenBLAS " + r.peerKernel() + ", ATen " + r.peerCapability()
+                        + ", " + r.peerSetting() + ")");
     }
 
     /** The rows as JSON array elements. */
@@ -137,11 +179,15 @@ public final class TrainStepBench {
             if (i > 0) sb.append(',');
             sb.append(String.format(Locale.ROOT,
                     "{\"variant\":\"%s\",\"k\":%d,\"z\":%d,\"hidden\":%s,\"batch\":%d,\"threads\":%d,\"ms_per_step\":%.3f,"
-                            + "\"peer_ms_per_step\":%s,\"ratio\":%s}",
+                            + "\"peer_ms_per_step\":%s,\"ratio\":%s,\"peer_kernel\":%s,\"peer_cpu_capability\":%s,"
+                            + "\"peer_setting\":%s}",
                     r.c().variant(), r.c().k(), r.c().z(), Arrays.toString(r.c().hidden()).replace(" ", ""), r.batch(),
                     r.threads(), r.ms(), r.peerMs() == null ? "null" : String.format(Locale.ROOT, "%.3f", r.peerMs()),
-                    r.ratio() == null ? "null" : String.format(Locale.ROOT, "%.3f", r.ratio())));
+                    r.ratio() == null ? "null" : String.format(Locale.ROOT, "%.3f", r.ratio()),
+                    jsonString(r.peerKernel()), jsonString(r.peerCapability()), jsonString(r.peerSetting())));
         }
         return sb.append(']').toString();
     }
+
+    private static String jsonString(String s) { return s == null ? "null" : KernelBench.str(s); }
 }

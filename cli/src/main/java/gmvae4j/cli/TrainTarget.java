@@ -1,6 +1,7 @@
 package gmvae4j.cli;
 
 import gmvae4j.benchmarks.EpochBench;
+import gmvae4j.benchmarks.OpenBlasCore;
 import gmvae4j.benchmarks.TorchPeer;
 import gmvae4j.benchmarks.TrainStepBench;
 import gmvae4j.datasets.DataException;
@@ -80,9 +81,14 @@ final class TrainTarget implements BenchCommand.Target {
             peer = TorchPeer.locate(peerPath != null ? peerPath : defaultScript());
             if (!peer.available()) System.err.println("bench train: no peer: " + peer.why());
         }
+        // PyTorch's products run on OpenBLAS, which the python child loads: the environment decides its kernel
+        OpenBlasCore.Choice choice = OpenBlasCore.forThisMachine(null);
+        boolean withPeer = peer != null && peer.available();
         progress.println("bench train: " + kernels.name() + ", " + threads + " thread(s), batch " + BATCH
                 + ", median ms per step (forward + backward + Adam)"
-                + (peer != null && peer.available() ? "; peer: PyTorch via " + peer.python() : ""));
+                + (withPeer ? "; peer: PyTorch via " + peer.python() + " (" + choice.yoursLabel() + ")"
+                + (choice.differs() ? "; also with " + OpenBlasCore.VAR + "=" + choice.best()
+                + ", this CPU's best OpenBLAS core (rows marked best)" : "") : ""));
         System.err.println("bench train: " + gmvae4j.kernels.cuda.CudaBackend.status(gmvae4j.kernels.cuda.CudaBackend.probe()));
 
         List<TrainStepBench.Case> cases = new ArrayList<>();
@@ -96,10 +102,11 @@ final class TrainTarget implements BenchCommand.Target {
         for (TrainStepBench.Case c : cases) {
             boolean big = c.variant().equals("marginal");
             TrainStepBench b = new TrainStepBench(kernels, BATCH, big ? Math.min(steps, 6) : steps, big ? 2 : 30, rounds,
-                    peer, System.err);
-            TrainStepBench.Row r = b.run(c);
-            rows.add(r);
-            progress.println(TrainStepBench.line(r));
+                    peer, choice, System.err);
+            for (TrainStepBench.Row r : b.run(c)) {
+                rows.add(r);
+                progress.println(TrainStepBench.line(r));
+            }
         }
 
         String epochJson = "null";
@@ -128,7 +135,8 @@ final class TrainTarget implements BenchCommand.Target {
         if (json) {
             System.out.println("{\"backend\":\"" + kernels.name() + "\",\"rows\":" + TrainStepBench.jsonRows(rows)
                     + ",\"epoch\":" + epochJson + String.format(Locale.ROOT, ",\"peak_heap_mib\":%.1f", EpochBench.peakHeap() / 1048576.0)
-                    + ",\"peer\":" + (peer != null && peer.available() ? "\"" + peer.python() + "\"" : "null") + "}");
+                    + ",\"peer\":" + (withPeer ? "\"" + peer.python() + "\"" : "null")
+                    + ",\"openblas_coretype\":" + choice.json(withPeer && choice.differs()) + "}");
         }
         return 0;
     }

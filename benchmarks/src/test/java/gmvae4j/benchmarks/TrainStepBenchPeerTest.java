@@ -1,0 +1,68 @@
+package gmvae4j.benchmarks;
+
+import gmvae4j.kernels.ScalarKernels;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The peer rows of {@code bench train}, with a stand-in peer script (no torch, no timing): a row
+ * for the user's setting and one for the best when they differ, each naming its kernel. The
+ * "best" environment here differs by a marker variable, not by OPENBLAS_CORETYPE.
+ */
+class TrainStepBenchPeerTest {
+
+    private static final TrainStepBench.Case TINY = new TrainStepBench.Case("mixture", 3, 2, new int[] {8});
+
+    private List<TrainStepBench.Row> run(OpenBlasCore.Choice choice) throws Exception {
+        Path python = Path.of("/usr/bin/python3");
+        assumeTrue(Files.isExecutable(python), "needs /usr/bin/python3 for the stand-in peer");
+        Path script = Path.of(getClass().getResource("/fake_peer.py").toURI());
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        TrainStepBench b = new TrainStepBench(new ScalarKernels(), 4, 2, 1, 2, TorchPeer.of(python.toString(), script),
+                choice, new PrintStream(err, true, StandardCharsets.UTF_8), 0L);
+        List<TrainStepBench.Row> rows = b.run(TINY);
+        assertEquals("", err.toString(StandardCharsets.UTF_8), "the peer runs succeeded");
+        return rows;
+    }
+
+    @Test
+    void bothRowsWhenTheUsersSettingDiffers() throws Exception {
+        Map<String, String> bestEnv = new HashMap<>(System.getenv());
+        bestEnv.put("GMVAE_FAKE_CORE", "BestCore");
+        List<TrainStepBench.Row> rows = run(new OpenBlasCore.Choice("Haswell", "SkylakeX", bestEnv));
+        assertEquals(2, rows.size(), rows.toString());
+        TrainStepBench.Row best = rows.get(0), user = rows.get(1);
+        assertEquals("best", best.peerSetting());
+        assertEquals("BestCore", best.peerKernel());
+        assertEquals(2.5, best.peerMs());
+        assertEquals("user", user.peerSetting());
+        assertEquals("UserCore", user.peerKernel());
+        assertEquals(5.0, user.peerMs());
+        assertEquals("AVX2", user.peerCapability());
+        assertEquals(best.ms(), user.ms(), "one measurement of ours, alternating with both peers");
+        String json = TrainStepBench.jsonRows(rows);
+        assertTrue(json.contains("\"peer_kernel\":\"BestCore\",\"peer_cpu_capability\":\"AVX2\",\"peer_setting\":\"best\""), json);
+        assertTrue(json.contains("\"peer_kernel\":\"UserCore\",\"peer_cpu_capability\":\"AVX2\",\"peer_setting\":\"user\""), json);
+        assertTrue(TrainStepBench.line(best).contains("(PyTorch on OpenBLAS BestCore, ATen AVX2, best)"), TrainStepBench.line(best));
+    }
+
+    @Test
+    void oneRowWhenTheSettingIsAlreadyTheBest() throws Exception {
+        List<TrainStepBench.Row> rows = run(new OpenBlasCore.Choice(null, "SkylakeX", null));
+        assertEquals(1, rows.size(), rows.toString());
+        assertEquals("user", rows.get(0).peerSetting());
+        assertEquals("UserCore", rows.get(0).peerKernel());
+    }
+}
