@@ -20,9 +20,11 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
- * conv2d forward (im2col + sgemm) on a batch of 128, next to our sgemm on a cube with the same
- * FLOP count: the ratio of the two {@code ·gflops} lines is what the im2col route keeps of the
- * GEMM speed. Layers: {@code c1} = 1→32 channels, 3×3, 28×28, pad 1; {@code c2} = 32→64, 3×3,
+ * conv2d's three passes on a batch of 128 (forward; backward to the input, gx += dL/dx; backward
+ * to the weights, gw += dL/dw), next to our sgemm on a cube with the same FLOP count: the ratio of
+ * a pass's {@code ·gflops} line to sgemm's is what the convolution keeps of the GEMM speed. Each
+ * backward pass has the forward pass's FLOP count (the bias gradient is left out of it and of the
+ * timing). Layers: {@code c1} = 1→32 channels, 3×3, 28×28, pad 1; {@code c2} = 32→64, 3×3,
  * 14×14, pad 1.
  */
 @State(Scope.Benchmark)
@@ -41,7 +43,7 @@ public class Conv2dBenchmark {
 
     ConvShape s;
     Kernels kernels;
-    float[] x, w, bias, y, a, b, c;
+    float[] x, w, bias, y, gx, gw, a, b, c;
     int n;
     double gflop, gemmGflop;
 
@@ -54,7 +56,9 @@ public class Conv2dBenchmark {
         x = rand(r, s.batch() * s.inC() * s.inH() * s.inW());
         w = rand(r, s.outC() * s.inC() * s.kH() * s.kW());
         bias = rand(r, s.outC());
-        y = new float[s.batch() * s.outC() * s.outH() * s.outW()];
+        y = rand(r, s.batch() * s.outC() * s.outH() * s.outW());   // also the incoming gradient gy
+        gx = new float[x.length];
+        gw = new float[w.length];
         gflop = s.flops() / 1e9;
         n = (int) Math.round(Math.cbrt(s.flops() / 2.0));
         a = rand(r, n * n);
@@ -74,6 +78,22 @@ public class Conv2dBenchmark {
         Conv2d.forward(kernels, s, x, w, bias, y);
         counter.gflops += gflop;
         return y;
+    }
+
+    /** gx += dL/dx (accumulates into gx: the sums grow, which costs nothing). */
+    @Benchmark
+    public float[] conv2dBackwardInput(GflopCounter counter) {
+        Conv2d.backwardInput(kernels, s, y, w, gx);
+        counter.gflops += gflop;
+        return gx;
+    }
+
+    /** gw += dL/dw, without the bias gradient. */
+    @Benchmark
+    public float[] conv2dBackwardWeight(GflopCounter counter) {
+        Conv2d.backwardWeight(kernels, s, x, y, gw, null);
+        counter.gflops += gflop;
+        return gw;
     }
 
     @Benchmark

@@ -24,6 +24,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>java --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
  *   -jar benchmarks/target/benchmarks.jar SgemmBenchmark -p shape=128x784x512 -p threads=1</pre>
+ *
+ * <p>OpenBLAS runs the kernel the environment's {@code OPENBLAS_CORETYPE} names (else the one it
+ * detects); the setup prints which, and the core type to export for its best ({@link OpenBlasCore}).
+ * {@code ./gmvae bench kernels} does that by itself.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -71,6 +75,12 @@ public class SgemmBenchmark {
         if (impl.equals("openblas")) {
             if (!OpenBlas.isAvailable()) throw new IllegalStateException(OpenBlas.unavailableReason());
             OpenBlas.setThreads(threads);
+            // JMH's forks inherit the environment, and OpenBLAS fixed its kernel when it loaded: say
+            // which one runs, and how to get the best one when the environment pins an older core
+            OpenBlasCore.Choice choice = OpenBlasCore.forThisMachine(OpenBlas.coreName());
+            System.out.println("OpenBLAS runs its " + OpenBlas.coreName() + " kernel (" + choice.yoursLabel() + ")"
+                    + (choice.differs() ? "; this CPU's best is " + choice.best() + ": rerun with "
+                    + OpenBlasCore.VAR + "=" + choice.best() + " for the peer at its best" : ""));
         } else {
             ours = new VectorKernels(threads);
         }
