@@ -146,19 +146,25 @@ public final class Conv2d {
         });
     }
 
+    /** Below this many taps (inC·kH·kW) the weight gradient is taken as dot products ({@link Kernels#rowDots}). */
+    static final int ROW_DOTS_MAX_TAPS = 16;
+
     /**
      * gw += Σ_b gy_b·col(x_b)ᵀ, summed per fixed group of images, groups added in order.
      *
-     * <p>With few taps (inC·kH·kW below a register tile's width, e.g. 9 for a 1-channel 3×3
-     * layer) the product is computed transposed, col·gyᵀ = gwᵀ, so that the wide side (outC)
-     * fills the micro-kernel's vectors (1→32 channels, 28×28: 16.6 → 9.2 µs per image); the
-     * group sums are then added back transposed.
+     * <p>With few taps (inC·kH·kW below {@link #ROW_DOTS_MAX_TAPS}, e.g. 9 for a 1-channel 3×3
+     * layer) each gradient entry is one long dot product (outC × taps of them, over every output
+     * pixel), and {@link Kernels#rowDots} takes them straight from gy and col into the group's
+     * sum, with no packing. Otherwise sgemm; with taps below a register tile's width it computes
+     * the product transposed, col·gyᵀ = gwᵀ, so that the wide side (outC) fills the micro-kernel's
+     * vectors, and the group sums are added back transposed.
      */
     private static void convBackwardWeight(Kernels k, ConvShape s, float[] x, float[] gy, float[] gw) {
         int oh = s.outH(), ow = s.outW(), npix = oh * ow, ckk = s.inC() * s.kH() * s.kW(), outC = s.outC();
         int xImg = s.inC() * s.inH() * s.inW(), yImg = outC * npix, wLen = outC * ckk;
         int groups = (s.batch() + IMAGES_PER_GROUP - 1) / IMAGES_PER_GROUP;
-        boolean swap = tileUse(ckk, outC) > 1.25 * tileUse(outC, ckk);
+        boolean dots = ckk < ROW_DOTS_MAX_TAPS;
+        boolean swap = !dots && tileUse(ckk, outC) > 1.25 * tileUse(outC, ckk);
         float[] partial = new float[groups * wLen];
         k.parallelFor(groups, g -> {
             for (int b = g * IMAGES_PER_GROUP, e = Math.min(s.batch(), b + IMAGES_PER_GROUP); b < e; b++) {
@@ -170,7 +176,8 @@ public final class Conv2d {
                     Im2col.im2col(x, b * xImg, s.inC(), s.inH(), s.inW(), s.kH(), s.kW(), s.stride(), s.pad(), oh, ow, col);
                 }
                 float beta = b == g * IMAGES_PER_GROUP ? 0f : 1f;
-                if (swap) k.sgemm(false, true, ckk, outC, npix, 1f, col, colOff, npix, gy, b * yImg, npix, beta, partial, g * wLen, outC);
+                if (dots) k.rowDots(outC, ckk, npix, gy, b * yImg, npix, col, colOff, npix, partial, g * wLen, ckk);
+                else if (swap) k.sgemm(false, true, ckk, outC, npix, 1f, col, colOff, npix, gy, b * yImg, npix, beta, partial, g * wLen, outC);
                 else k.sgemm(false, true, outC, ckk, npix, 1f, gy, b * yImg, npix, col, colOff, npix, beta, partial, g * wLen, ckk);
             }
         });

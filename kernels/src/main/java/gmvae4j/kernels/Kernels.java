@@ -55,6 +55,24 @@ public interface Kernels {
         sgemm(false, false, m, n, k, 1f, a, aOff, lda, b, bOff, ldb, 1f, c, cOff, ldc);
     }
 
+    /**
+     * C[i, j] += Σ_p A[i, p]·B[j, p] for i &lt; m, j &lt; n, p &lt; k: every row of A (m×k, row stride
+     * lda) dotted with every row of B (n×k, row stride ldb), added to C (m×n). The product of
+     * sgemm(false, true, ..., beta = 1) for the shape sgemm does worst: m and n small, k long (a
+     * one-channel convolution's weight gradient per image, 32 channels × 9 taps over 784
+     * pixels), where packing the operands costs more than the multiply-adds. Runs on the calling
+     * thread. This default is the scalar reference: each sum in p order.
+     */
+    default void rowDots(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                         float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++) {
+                float s = 0f;
+                for (int p = 0; p < k; p++) s += a[aOff + i * lda + p] * b[bOff + j * ldb + p];
+                c[cOff + i * ldc + j] += s;
+            }
+    }
+
     // ---------------------------------------------------------------- every row against every component
 
     /**

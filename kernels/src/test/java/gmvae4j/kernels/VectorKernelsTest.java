@@ -211,4 +211,25 @@ class VectorKernelsTest {
             }
         }
     }
+
+    /**
+     * sumLanes adds lanes i and i+w for w = L/2, ..., 1 (a fixed tree): bit for bit, on values
+     * whose sum depends on the order (wide magnitudes, cancellations), so any other order shows.
+     */
+    @Test
+    void sumLanesIsTheFixedHalvingTree() {
+        var species = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+        int lanes = species.length();
+        Random r = new Random(11);
+        for (int t = 0; t < 2000; t++) {
+            float[] v = new float[lanes];
+            for (int i = 0; i < lanes; i++) v[i] = (float) (r.nextGaussian() * Math.pow(10, r.nextInt(9) - 4));
+            float[] tree = v.clone();
+            for (int w = lanes / 2; w >= 1; w >>= 1)
+                for (int i = 0; i < w; i++) tree[i] += tree[i + w];
+            float got = VectorKernels.sumLanes(jdk.incubator.vector.FloatVector.fromArray(species, v, 0));
+            if (Float.floatToRawIntBits(got) != Float.floatToRawIntBits(tree[0]))
+                fail("sumLanes " + java.util.Arrays.toString(v) + ": " + got + " vs the tree's " + tree[0]);
+        }
+    }
 }

@@ -71,6 +71,12 @@ public final class CudaKernels implements Kernels, AutoCloseable {
         else Kernels.super.sgemmRowBias(m, n, k, a, aOff, lda, b, bOff, ldb, bias, biasOff, c, cOff, ldc);
     }
 
+    @Override
+    public void rowDots(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                        float[] c, int cOff, int ldc) {
+        cpu.rowDots(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);   // small products: never worth a transfer
+    }
+
     private synchronized void deviceSgemm(boolean transA, boolean transB, int m, int n, int k,
                                           float alpha, float[] a, int aOff, int lda,
                                           float[] b, int bOff, int ldb,
