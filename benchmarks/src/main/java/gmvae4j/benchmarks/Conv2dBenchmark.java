@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * a pass's {@code ·gflops} line to sgemm's is what the convolution keeps of the GEMM speed. Each
  * backward pass has the forward pass's FLOP count (the bias gradient is left out of it and of the
  * timing). Layers: {@code c1} = 1→32 channels, 3×3, 28×28, pad 1; {@code c2} = 32→64, 3×3,
- * 14×14, pad 1.
+ * 14×14, pad 1; {@code m1}, {@code m2}: the same channels with the {@code --arch conv} model's
+ * 4×4 kernel, stride 2, pad 1.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -35,7 +36,7 @@ import java.util.concurrent.TimeUnit;
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class Conv2dBenchmark {
 
-    @Param({"c1", "c2"})
+    @Param({"c1", "c2", "m1", "m2"})
     public String layer;
 
     @Param({"1", "2"})
@@ -49,8 +50,13 @@ public class Conv2dBenchmark {
 
     @Setup
     public void setup() {
-        s = layer.equals("c1") ? new ConvShape(128, 1, 28, 28, 32, 3, 3, 1, 1)
-                : new ConvShape(128, 32, 14, 14, 64, 3, 3, 1, 1);
+        s = switch (layer) {
+            case "c1" -> new ConvShape(128, 1, 28, 28, 32, 3, 3, 1, 1);
+            case "c2" -> new ConvShape(128, 32, 14, 14, 64, 3, 3, 1, 1);
+            case "m1" -> new ConvShape(128, 1, 28, 28, 32, 4, 4, 2, 1);
+            case "m2" -> new ConvShape(128, 32, 14, 14, 64, 4, 4, 2, 1);
+            default -> throw new IllegalArgumentException("unknown layer " + layer);
+        };
         kernels = new VectorKernels(threads);
         Random r = new Random(1);
         x = rand(r, s.batch() * s.inC() * s.inH() * s.inW());

@@ -95,9 +95,12 @@ public final class KernelBench {
     static final int[][] EXTRA_SHAPES = {{128, 512, 784}, {1024, 1024, 1024}};
     static final int[][] TINY_SHAPES = {{16, 24, 32}};
     static final String[] FORMS = {"NN", "NT", "TN", "TT"};
+    /** 3×3 "same" layers, and the {@code --arch conv} model's own two encoder layers (4×4, stride 2). */
     static final ConvShape[] CONVS = {
             new ConvShape(128, 1, 28, 28, 32, 3, 3, 1, 1),
-            new ConvShape(128, 32, 14, 14, 64, 3, 3, 1, 1)};
+            new ConvShape(128, 32, 14, 14, 64, 3, 3, 1, 1),
+            new ConvShape(128, 1, 28, 28, 32, 4, 4, 2, 1),
+            new ConvShape(128, 32, 14, 14, 64, 4, 4, 2, 1)};
     static final String[] CONV_PASSES = {"fwd", "bwd-input", "bwd-weight"};
 
     private final Options opt;

@@ -132,6 +132,11 @@ class Conv2dTest {
         checkAll(new ConvShape(1, 2, 1, 7, 2, 3, 3, 1, 1), 13);        // a single image row
         checkAll(new ConvShape(10, 1, 7, 9, 32, 3, 3, 1, 1), 14);       // few taps, wide outC: weight grad computed transposed
         checkAll(new ConvShape(3, 2, 5, 5, 64, 2, 2, 1, 0), 15);
+        // few taps over many pixels: the weight gradient as row dot products (Conv2d.ROW_DOTS_*), with
+        // edge rows (outC 7 = 4 + 3, 5 = 4 + 1), an edge column (4 taps = 3 + 1), vector tails (575, 529
+        // pixels) and more than one image group
+        checkAll(new ConvShape(10, 3, 23, 25, 7, 3, 3, 1, 1), 16);
+        checkAll(new ConvShape(9, 1, 24, 24, 5, 2, 2, 1, 0), 17);
         checkTransposed(new ConvShape(3, 16, 7, 7, 8, 4, 4, 2, 1), 6);   // 7 -> 14
         checkTransposed(new ConvShape(2, 8, 14, 14, 1, 4, 4, 2, 1), 7);  // 14 -> 28
         checkTransposed(new ConvShape(9, 3, 5, 5, 2, 1, 1, 1, 0), 8);
