@@ -18,7 +18,7 @@ import java.util.function.Function;
 
 /**
  * A quick side-by-side of our kernels and OpenBLAS (the {@code ./gmvae bench kernels} command):
- * plain timing loops, no JMH, about a minute.
+ * plain timing loops, no JMH, a few minutes.
  *
  * <p>Method: each case is warmed up (JIT, caches, pack buffers), then timed in several samples
  * of enough calls to last tens of milliseconds, ours and the peer alternating sample by sample
