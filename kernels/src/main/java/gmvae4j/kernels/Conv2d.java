@@ -33,7 +33,10 @@ import java.util.Arrays;
  * gw += gy_b·colᵀ. Images are spread over the backend's threads ({@link Kernels#parallelFor});
  * the sgemm inside then runs on one thread. Backward-weight sums images in fixed groups of
  * {@link #IMAGES_PER_GROUP} and adds the group sums in order, so every result is the same
- * for any thread count. Scratch buffers are per thread and reused across calls.
+ * for any thread count. Scratch buffers are per thread and reused across calls. Layers with few
+ * taps take shortcuts where they were measured faster: the forward pass of a "same" layer
+ * directly ({@link #direct}), the weight gradient as row dot products
+ * ({@link #ROW_DOTS_MAX_TAPS}).
  */
 public final class Conv2d {
     private Conv2d() {}
@@ -97,12 +100,27 @@ public final class Conv2d {
         if (gb != null) biasGrad(s.batch(), s.outC(), c.inH() * c.inW(), gy, gb);
     }
 
-    // ---------------------------------------------------------------- the three gemm passes
+    // ---------------------------------------------------------------- the passes: direct, or im2col + gemm
 
     /** True when col would be the image itself: a 1×1, stride-1, unpadded convolution. */
     private static boolean pointwise(ConvShape s) {
         return s.kH() == 1 && s.kW() == 1 && s.stride() == 1 && s.pad() == 0;
     }
+
+    /**
+     * True when the forward pass runs directly ({@link Kernels#convSame}) rather than by im2col +
+     * sgemm: a stride-1 "same" convolution (odd square kernel, pad (k−1)/2) with fewer than
+     * {@link #DIRECT_MAX_TAPS} taps, e.g. a one-channel 3×3 layer (9 taps: 12.2-12.5 → 8.0 µs per
+     * 28×28 image, 1→32 channels; see {@link ConvDirect}). Deeper layers keep the GEMM, which
+     * reuses each loaded value over a deeper k.
+     */
+    static boolean direct(ConvShape s) {
+        return s.stride() == 1 && s.kH() == s.kW() && s.kH() % 2 == 1 && s.pad() == s.kH() / 2
+                && s.inC() * s.kH() * s.kW() < DIRECT_MAX_TAPS && !pointwise(s);
+    }
+
+    /** See {@link #direct}: measured at 9 taps; from 16 on the GEMM route is kept unmeasured. */
+    static final int DIRECT_MAX_TAPS = 16;
 
     /**
      * y_b = W·col(x_b) + bias (forward: bias may be null, beta must be 0) or y_b = W·col(x_b) +
@@ -118,6 +136,11 @@ public final class Conv2d {
         int xImg = s.inC() * s.inH() * s.inW(), yImg = s.outC() * npix;
         if (bias != null && beta != 0f) throw new IllegalArgumentException("a bias needs beta = 0, got " + beta);
         boolean pointwise = pointwise(s);
+        if (beta == 0f && direct(s)) {
+            k.parallelFor(s.batch(), b -> k.convSame(s.inC(), s.inH(), s.inW(), s.outC(), s.kH(), s.kW(), x, b * xImg, w, bias,
+                    y, b * yImg));
+            return;
+        }
         k.parallelFor(s.batch(), b -> {
             float[] col = x;        // a 1×1 convolution reads its input where it lies
             int colOff = b * xImg;

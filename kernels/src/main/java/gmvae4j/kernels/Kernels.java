@@ -73,6 +73,34 @@ public interface Kernels {
             }
     }
 
+    /**
+     * One image of a stride-1 "same" convolution: y[o, r, q] = bias[o] + Σ_{c,i,j} w[o, c, i, j] ·
+     * x[c, r + i − ph, q + j − pw] (0 outside the image), for an odd kH×kW kernel with ph =
+     * (kH−1)/2, pw = (kW−1)/2; x is inC×h×w at xOff, y outC×h×w at yOff (overwritten), w
+     * [outC][inC][kH][kW], bias null for none. Taps are added in (c, i, j) order after the bias.
+     * For layers with few taps ({@link Conv2d} picks it), where im2col + sgemm runs at a depth of
+     * a few. Runs on the calling thread. This default is the scalar reference.
+     */
+    default void convSame(int inC, int h, int w, int outC, int kH, int kW, float[] x, int xOff, float[] wt, float[] bias,
+                          float[] y, int yOff) {
+        int ph = kH / 2, pw = kW / 2, n = h * w;
+        for (int o = 0; o < outC; o++)
+            for (int r = 0; r < h; r++)
+                for (int q = 0; q < w; q++) {
+                    float s = bias == null ? 0f : bias[o];
+                    for (int c = 0; c < inC; c++)
+                        for (int i = 0; i < kH; i++) {
+                            int rr = r + i - ph;
+                            if (rr < 0 || rr >= h) continue;
+                            for (int j = 0; j < kW; j++) {
+                                int qq = q + j - pw;
+                                if (qq >= 0 && qq < w) s += wt[((o * inC + c) * kH + i) * kW + j] * x[xOff + c * n + rr * w + qq];
+                            }
+                        }
+                    y[yOff + o * n + r * w + q] = s;
+                }
+    }
+
     // ---------------------------------------------------------------- every row against every component
 
     /**

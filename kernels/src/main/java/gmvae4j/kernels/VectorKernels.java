@@ -72,6 +72,12 @@ public final class VectorKernels implements Kernels {
         RowDots.rowDots(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
     }
 
+    @Override
+    public void convSame(int inC, int h, int w, int outC, int kH, int kW, float[] x, int xOff, float[] wt, float[] bias,
+                         float[] y, int yOff) {
+        ConvDirect.convSame(inC, h, w, outC, kH, kW, x, xOff, wt, bias, y, yOff);
+    }
+
     // ---------------------------------------------------------------- splitting big loops
 
     private interface Range { void apply(int lo, int hi); }

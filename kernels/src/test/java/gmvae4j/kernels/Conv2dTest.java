@@ -136,6 +136,8 @@ class Conv2dTest {
         // edge rows (outC 7 = 4 + 3, 5 = 4 + 1), an edge column (4 taps = 3 + 1), vector tails (575, 529
         // pixels) and more than one image group
         checkAll(new ConvShape(10, 3, 23, 25, 7, 3, 3, 1, 1), 16);
+        // the direct forward pass (Conv2d.direct): one channel, 3×3 "same", odd sizes, outC 7 = 4 + 3
+        checkAll(new ConvShape(3, 1, 13, 11, 7, 3, 3, 1, 1), 18);
         checkAll(new ConvShape(9, 1, 24, 24, 5, 2, 2, 1, 0), 17);
         checkTransposed(new ConvShape(3, 16, 7, 7, 8, 4, 4, 2, 1), 6);   // 7 -> 14
         checkTransposed(new ConvShape(2, 8, 14, 14, 1, 4, 4, 2, 1), 7);  // 14 -> 28

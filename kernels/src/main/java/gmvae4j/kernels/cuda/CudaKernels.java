@@ -77,6 +77,12 @@ public final class CudaKernels implements Kernels, AutoCloseable {
         cpu.rowDots(m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);   // small products: never worth a transfer
     }
 
+    @Override
+    public void convSame(int inC, int h, int w, int outC, int kH, int kW, float[] x, int xOff, float[] wt, float[] bias,
+                         float[] y, int yOff) {
+        cpu.convSame(inC, h, w, outC, kH, kW, x, xOff, wt, bias, y, yOff);   // one image: never worth a transfer
+    }
+
     private synchronized void deviceSgemm(boolean transA, boolean transB, int m, int n, int k,
                                           float alpha, float[] a, int aOff, int lda,
                                           float[] b, int bOff, int ldb,
