@@ -49,7 +49,14 @@ final class TrainCommand implements Command {
                                         mirrored by transposed convolutions (mixture only)
                   --prior P             learned (default: π = softmax(α), learned) or uniform (the study's)
                   --epochs E            GMVAE epochs after pretraining (default 50)
-                  --pretrain-epochs P   autoencoder epochs before the k-means/GMM init (mixture; default 10)
+                  --pretrain-epochs P   autoencoder epochs before the k-means/GMM init (default 10)
+                  --marginal-start S    how marginal starts: full (default: pretraining, GMM prior, q(c|x) head
+                                        fitted to the GMM, every mean head at the pretrained encoder mean),
+                                        classifier (no mean heads), prior (pretraining + GMM prior only),
+                                        none (the study's: random weights, no pretraining)
+                  --top-components M    marginal: sum the ELBO over each image's M most probable components
+                                        (default 0 = all K, the study's exact sum; the decoder runs M times
+                                        per image instead of K)
                   --minutes M           wall-clock budget for the whole run (stops cleanly, saves)
                   --batch B             mini-batch size (default 128, at most 8192)
                   --lr LR               Adam learning rate (default 2e-3; ×0.9 every 10 epochs, floor 2e-4)
@@ -73,6 +80,8 @@ final class TrainCommand implements Command {
         o.learnPrior = args.choice("prior", "learned", "learned", "uniform").equals("learned");
         o.epochs = args.intIn("epochs", o.epochs, 0, TrainOptions.MAX_EPOCHS);
         o.pretrainEpochs = args.intIn("pretrain-epochs", o.pretrainEpochs, 0, TrainOptions.MAX_EPOCHS);
+        o.marginalStart = args.choice("marginal-start", o.marginalStart, "full", "classifier", "prior", "none");
+        o.topComponents = args.intIn("top-components", o.topComponents, 0, TrainOptions.MAX_K);
         o.minutes = args.number("minutes", 0);
         if (o.minutes < 0) throw new UserError("--minutes must be ≥ 0");
         o.batch = args.intIn("batch", o.batch, 1, TrainOptions.MAX_BATCH);

@@ -37,6 +37,27 @@ public final class DiagonalGmm {
         }
     }
 
+    /**
+     * The responsibilities p(c | x_i) under a fit, n × k row-major (each row a softmax of
+     * log π_c + log N(x_i; μ_c, σ²_c), taken with the max subtracted).
+     */
+    public static float[] responsibilities(float[] x, int n, Fit fit) {
+        int k = fit.k(), d = fit.d();
+        float[] out = new float[n * k];
+        Cache cache = Cache.of(fit);
+        IntStream.range(0, (n + CHUNK - 1) / CHUNK).parallel().forEach(ch -> {
+            double[] lp = new double[k];
+            for (int i = ch * CHUNK; i < Math.min(n, (ch + 1) * CHUNK); i++) {
+                logJoint(x, i * d, fit, cache, lp);
+                double max = Double.NEGATIVE_INFINITY, sum = 0;
+                for (double v : lp) max = Math.max(max, v);
+                for (int c = 0; c < k; c++) sum += Math.exp(lp[c] - max);
+                for (int c = 0; c < k; c++) out[i * k + c] = (float) (Math.exp(lp[c] - max) / sum);
+            }
+        });
+        return out;
+    }
+
     private DiagonalGmm() {}
 
     /** Floor used by the GMVAE: a small fraction of the data's mean per-dimension variance. */

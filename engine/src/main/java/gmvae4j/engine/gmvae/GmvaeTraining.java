@@ -85,6 +85,7 @@ public final class GmvaeTraining {
 
         TrainResult run() throws IOException {
             int firstEpoch = 0;
+            Purity last = null;
             if (o.resume != null) {
                 GmvaeIo.Loaded loaded = GmvaeIo.loadAll(o.resume);
                 model = loaded.model();
@@ -98,15 +99,19 @@ public final class GmvaeTraining {
             } else {
                 model = GmvaeIo.create(GmvaeConfig.from(o, data.rows(), data.cols()), o.seed);
                 out.message("model: " + model.config() + ", " + model.params().size() + " parameters");
-                if (model.pretrains()) {
+                if (model.pretrains() && !(model instanceof MarginalGmvae && o.marginalStart.equals("none"))) {
                     pretrain();
-                    initialisePrior();
+                    last = initialisePrior();
                 }
                 adam = new Adam(model.params(), (float) o.lr, kernels);   // fresh moments for the GMVAE phase
             }
 
+            if (model instanceof MarginalGmvae m) {
+                m.sumOverTop(o.topComponents);
+                if (o.topComponents > 0 && o.topComponents < m.k())
+                    out.message("the ELBO sums over each image's " + o.topComponents + " most probable components (of " + m.k() + ")");
+            }
             int epoch = firstEpoch;
-            Purity last = null;
             while (epoch < o.epochs && !budgetHit) {
                 if (overBudget()) { budgetHit = true; break; }
                 double lr = o.lrAt(epoch);
@@ -120,7 +125,12 @@ public final class GmvaeTraining {
                     if (s.images() == 0) break;
                 }
                 epoch++;
+                Purity before = last;
                 last = o.evaluateEachEpoch ? evaluate() : null;
+                if (before != null && last != null && last.nonEmpty() < before.nonEmpty())
+                    out.message(String.format(java.util.Locale.ROOT, "warning: %d component(s) lost all their images in epoch %d (non-empty %d -> %d of %d)%s",
+                            before.nonEmpty() - last.nonEmpty(), epoch, before.nonEmpty(), last.nonEmpty(), model.k(),
+                            last.nonEmpty() * 2 < model.k() ? "; the clustering is collapsing" : ""));
                 if (last != null && o.reseedDead && model.config().variant().equals("mixture")) reseedDead(last);
                 double perEpoch = elapsedGmvaePerEpoch(epoch - firstEpoch);
                 double eta = (o.epochs - epoch) * perEpoch;
@@ -169,7 +179,7 @@ public final class GmvaeTraining {
         }
 
         /** k-means++ on the latent means, refined by EM of a diagonal GMM: sets μ_c, σ²_c (and π if learned). */
-        void initialisePrior() {
+        Purity initialisePrior() {
             double t0 = elapsed();
             int z = model.config().z(), k = model.k();
             float[] latent = model.latentMeans(data.pixels(), n);
@@ -180,9 +190,11 @@ public final class GmvaeTraining {
             out.message(String.format(java.util.Locale.ROOT,
                     "init: k-means++ (%d Lloyd iterations) then %d EM steps, GMM log-likelihood %.3f -> %.3f per point (%.1fs)",
                     km.iterations(), o.emSteps, ll[0], ll[ll.length - 1], elapsed() - t0));
+            if (model instanceof MarginalGmvae m) MarginalStart.carry(m, data, latent, gmm, o, kernels, out);
             Purity p = evaluate();
             out.message("after init: nonempty " + p.nonEmpty() + (data.labels() == null ? ""
                     : String.format(java.util.Locale.ROOT, " purity %.4f", p.purity())));
+            return p;
         }
 
         /** One pass over the shuffled data; pretraining when phase is {@code pretrain}. */

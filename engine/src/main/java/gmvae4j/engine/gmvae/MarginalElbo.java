@@ -25,10 +25,10 @@ final class MarginalElbo {
     record Terms(Tensor reconstruction, Tensor zPrior, Tensor categorical) {}
 
     /**
-     * @param logQ     log q(c|x) [B, K]
-     * @param bce      BCE(x, dec(z_c)) per pair, [B, K]
-     * @param kl       KL(q(z|x,c) ‖ p(z|c)) per pair, [B, K]
-     * @param logPi    log p(c) [1, K]
+     * @param logQ     log q(c|x) [B, K] (or [B, m]: q renormalised over each image's m chosen components)
+     * @param bce      BCE(x, dec(z_c)) per pair, [B, K] (or [B, m])
+     * @param kl       KL(q(z|x,c) ‖ p(z|c)) per pair, [B, K] (or [B, m])
+     * @param logPi    log p(c), [1, K] (or [B, m]: each pair's component's)
      */
     static Terms terms(Tape t, Tensor logQ, Tensor bce, Tensor kl, Tensor logPi) {
         Tensor q = t.exp(logQ);

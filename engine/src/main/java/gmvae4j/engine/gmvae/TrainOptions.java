@@ -44,7 +44,22 @@ public final class TrainOptions {
     public double lrDecay = 0.9;
     public int lrDecayEvery = 10;
     public double lrFloor = 2e-4;
-    /** Plain autoencoder epochs before the mixture is initialised (mixture variant). */
+    /**
+     * How the {@code marginal} variant starts ({@link MarginalStart}): {@code full} (default:
+     * pretraining, GMM prior, q(c|x) head fitted to the GMM, every μ head at the pretrained encoder
+     * mean), {@code classifier} (without the μ heads), {@code prior} (pretraining and GMM prior
+     * only) or {@code none} (the study's: random weights, no pretraining). Ignored by {@code mixture}.
+     */
+    public String marginalStart = "full";
+    /**
+     * Marginal variant: sum the ELBO over each image's this many most probable components (0 = all
+     * K, the study's exact sum). See {@link MarginalGmvae#sumOverTop}.
+     */
+    public int topComponents = 0;
+    /** Passes and Adam learning rate of the q(c|x) head's fit to the GMM responsibilities (marginal). */
+    public int classifierEpochs = 2;
+    public double classifierLr = 5e-3;
+    /** Plain autoencoder epochs before the mixture is initialised. */
     public int pretrainEpochs = 10;
     /** k-means Lloyd iterations and diagonal-GMM EM steps of the initialisation. */
     public int kmeansIterations = 25;
@@ -116,5 +131,9 @@ public final class TrainOptions {
         if (pretrainEpochs < 0 || pretrainEpochs > MAX_EPOCHS)
             throw new IllegalArgumentException("pretrain epochs must be in 0.." + MAX_EPOCHS + ", got " + pretrainEpochs);
         if (minutes < 0) throw new IllegalArgumentException("minutes must be ≥ 0");
+        MarginalStart.Level.parse(marginalStart);
+        if (topComponents < 0) throw new IllegalArgumentException("top components must be ≥ 0, got " + topComponents);
+        if (classifierEpochs < 0) throw new IllegalArgumentException("classifier epochs must be ≥ 0");
+        if (!(classifierLr > 0)) throw new IllegalArgumentException("classifier lr must be positive, got " + classifierLr);
     }
 }
