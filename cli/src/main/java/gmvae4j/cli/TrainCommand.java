@@ -55,8 +55,8 @@ final class TrainCommand implements Command {
                                         classifier (no mean heads), prior (pretraining + GMM prior only),
                                         none (the study's: random weights, no pretraining)
                   --top-components M    marginal: sum the ELBO over each image's M most probable components
-                                        (default 0 = all K, the study's exact sum; the decoder runs M times
-                                        per image instead of K)
+                                        (default 5; 0 = all K, the study's exact sum; the decoder runs M
+                                        times per image instead of K)
                   --minutes M           wall-clock budget for the whole run (stops cleanly, saves)
                   --batch B             mini-batch size (default 128, at most 8192)
                   --lr LR               Adam learning rate (default 2e-3; ×0.9 every 10 epochs, floor 2e-4)

@@ -131,7 +131,7 @@ public final class GmvaeTraining {
                     out.message(String.format(java.util.Locale.ROOT, "warning: %d component(s) lost all their images in epoch %d (non-empty %d -> %d of %d)%s",
                             before.nonEmpty() - last.nonEmpty(), epoch, before.nonEmpty(), last.nonEmpty(), model.k(),
                             last.nonEmpty() * 2 < model.k() ? "; the clustering is collapsing" : ""));
-                if (last != null && o.reseedDead && model.config().variant().equals("mixture")) reseedDead(last);
+                if (last != null && o.reseedDead) reseedDead(last);
                 double perEpoch = elapsedGmvaePerEpoch(epoch - firstEpoch);
                 double eta = (o.epochs - epoch) * perEpoch;
                 if (o.minutes > 0) eta = Math.min(eta, Math.max(0, o.minutes * 60 - elapsed()));
@@ -306,7 +306,7 @@ public final class GmvaeTraining {
                             && (worst < 0 || lastPosterior[i * k + donor] < lastPosterior[worst * k + donor])) worst = i;
                 if (worst < 0) continue;
                 taken[worst] = true;
-                float[] mean = model.latentMeans(java.util.Arrays.copyOfRange(data.pixels(), worst * dim, (worst + 1) * dim), 1);
+                float[] mean = model.latentMean(java.util.Arrays.copyOfRange(data.pixels(), worst * dim, (worst + 1) * dim), donor);
                 model.moveComponent(c, mean, donor);
                 sizes[donor] -= sizes[donor] / 2;   // the next dead component goes to the next largest
                 moved.add(c);

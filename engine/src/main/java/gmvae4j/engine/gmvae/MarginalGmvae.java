@@ -224,7 +224,31 @@ public final class MarginalGmvae implements TrainableGmvae {
     }
 
     @Override
+    public float[] latentMean(byte[] image, int component) {
+        return NoGradBatches.rows(image, 1, dim, zDim, (t, x) -> {
+            Tensor heads = t.reshape(gaussHead.forward(t, trunk.forward(t, x)), k, 2 * zDim);
+            return t.sliceCols(t.gatherRows(heads, new int[] {component}), 0, zDim);
+        });
+    }
+
+    /**
+     * Re-seeds dead component c as a copy of component {@code like} (its q(c|x) column, its Gaussian
+     * head, its prior variances and weight) with the prior mean moved to {@code mean}. The two then
+     * tie on like's images, and the ELBO separates them: each image's KL now prefers the prior mean
+     * it lies nearer to.
+     */
+    @Override
     public void moveComponent(int c, float[] mean, int like) {
-        throw new UnsupportedOperationException("re-seeding is not defined for the marginal variant");
+        for (int j = 0; j < zDim; j++) {
+            priorMu.set(c * zDim + j, mean[j]);
+            priorLogVar.set(c * zDim + j, priorLogVar.get(like * zDim + j));
+        }
+        if (cfg.learnPrior()) priorAlpha.set(c, priorAlpha.get(like));
+        for (int r = 0; r < catHead.in; r++) catHead.weight.set(r * k + c, catHead.weight.get(r * k + like));
+        catHead.bias.set(c, catHead.bias.get(like));
+        int w = 2 * zDim, cols = k * w;
+        for (int r = 0; r < gaussHead.in; r++)
+            for (int j = 0; j < w; j++) gaussHead.weight.set(r * cols + c * w + j, gaussHead.weight.get(r * cols + like * w + j));
+        for (int j = 0; j < w; j++) gaussHead.bias.set(c * w + j, gaussHead.bias.get(like * w + j));
     }
 }

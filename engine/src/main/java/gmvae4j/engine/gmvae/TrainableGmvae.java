@@ -42,6 +42,12 @@ public interface TrainableGmvae extends Gmvae {
     /** Encoder means μ(x) for n images (n × z), no gradients: what the prior is initialised on. */
     float[] latentMeans(byte[] pixels, int n);
 
+    /**
+     * The latent code of one image (inputDim bytes) as component c's encoder sees it: where a dead
+     * component is re-seeded. One encoder (mixture): {@link #latentMeans}; the marginal: μ_c(x).
+     */
+    default float[] latentMean(byte[] image, int component) { return latentMeans(image, 1); }
+
     /** Sets p(z|c) = N(means_c, variances_c) and, when π is learned, π = weights. */
     void setPrior(float[] means, float[] variances, double[] weights);
 
