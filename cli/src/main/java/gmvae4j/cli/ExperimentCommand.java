@@ -253,13 +253,13 @@ final class ExperimentCommand implements Command {
             TrainableGmvae m;
             if (loaded != null) {
                 m = given.get(loaded);
-                settings.put("model (" + p.id() + ")", loaded + " (loaded)");
+                settings.put("model (" + p.id() + ")", loaded + " (loaded): " + m.config());
             } else {
                 TrainResult r = trained.get(p);
                 m = r.model();
                 settings.put("model (" + p.id() + ")", String.format(Locale.ROOT,
-                        "%s K=%d z=%d, %s π, %d pretrain + %d epochs%s, %.0f images/s, %d non-empty components; trained on %s",
-                        to.variant, to.k, to.z, to.learnPrior ? "learned" : "uniform", to.pretrainEpochs, r.epochs(),
+                        "%s, %d pretrain + %d epochs%s, %.0f images/s, %d non-empty components; trained on %s",
+                        m.config(), to.pretrainEpochs, r.epochs(),
                         r.stoppedByBudget() ? " (stopped by --minutes)" : "",
                         r.imagesPerSecond(), r.nonEmpty(), p == Sweep.Protocol.TRANSDUCTIVE ? "train+test" : "train only"));
                 String file = "model-" + p.id() + ".gmvae";

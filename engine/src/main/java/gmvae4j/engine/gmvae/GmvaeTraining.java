@@ -103,7 +103,7 @@ public final class GmvaeTraining {
                     pretrain();
                     last = initialisePrior();
                 }
-                adam = new Adam(model.params(), (float) o.lr, kernels);   // fresh moments for the GMVAE phase
+                adam = new Adam(model.params(), (float) o.lrAt(0), kernels);   // fresh moments for the GMVAE phase
             }
 
             if (model instanceof MarginalGmvae m) {

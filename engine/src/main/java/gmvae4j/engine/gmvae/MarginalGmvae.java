@@ -177,6 +177,28 @@ public final class MarginalGmvae implements TrainableGmvae {
     }
 
     /**
+     * Makes the q(c|x) logits a linear function of the pretrained code μ(x) (component 0's μ head):
+     * logit_c = Σ_j μ_j(x)·a[j,c] + offset_c. Since μ(x) = h·W₀ + b₀ is itself linear in the trunk's
+     * output h, this is exactly the head weight W₀·a and bias b₀·a + offset.
+     *
+     * @param a      z × K, row-major
+     * @param offset K
+     */
+    void startClassifierLinearInCode(float[] a, float[] offset) {
+        int cols = k * 2 * zDim;
+        for (int c = 0; c < k; c++) {
+            for (int r = 0; r < catHead.in; r++) {
+                double s = 0;
+                for (int j = 0; j < zDim; j++) s += (double) gaussHead.weight.get(r * cols + j) * a[j * k + c];
+                catHead.weight.set(r * k + c, (float) s);
+            }
+            double s = offset[c];
+            for (int j = 0; j < zDim; j++) s += (double) gaussHead.bias.get(j) * a[j * k + c];
+            catHead.bias.set(c, (float) s);
+        }
+    }
+
+    /**
      * Starts every component's Gaussian head at q(z|x,c) = N(μ(x), diag σ²): the μ columns become
      * copies of component 0's (the pretrained encoder mean), the log-variance columns a constant
      * (weights 0, bias log σ²_j). See {@link MarginalStart} for why.

@@ -97,9 +97,14 @@ final class MarginalStart {
     }
 
     /**
-     * Softmax regression of the q(c|x) head on the GMM's responsibilities, {@code o.classifierEpochs}
-     * passes with a fresh Adam. Only the head gets gradients (the trunk runs without), and a fresh
-     * Adam moves a parameter with a zero gradient by exactly zero, so nothing else changes.
+     * Softmax regression of the q(c|x) head on the GMM's responsibilities. It starts from the GMM's
+     * log-responsibility with one pooled precision per dimension, P_j = mean_c 1/σ²_cj:
+     * log π_c − ½ Σ_j P_j (μ_j − μ_cj)², whose μ_j² part is the same for every c and cancels in the
+     * softmax, so what is left is linear in the code μ(x), hence in the trunk's output (see
+     * {@link MarginalGmvae#startClassifierLinearInCode}). Then {@code o.classifierEpochs} passes with
+     * a fresh Adam fit the per-component variances too. Only the head gets gradients (the trunk runs
+     * without), and a fresh Adam moves a parameter with a zero gradient by exactly zero, so nothing
+     * else changes.
      */
     static void fitClassifier(MarginalGmvae m, TrainingImages data, float[] latent, DiagonalGmm.Fit gmm,
                               TrainOptions o, Kernels kernels, ProgressListener out) {
@@ -108,6 +113,22 @@ final class MarginalStart {
         // the targets under the prior the model actually has: π uniform unless it is learned
         DiagonalGmm.Fit target = o.learnPrior ? gmm : new DiagonalGmm.Fit(k, gmm.d(), uniform(k), gmm.means(), gmm.variances(), gmm.logLikelihood());
         float[] gamma = DiagonalGmm.responsibilities(latent, n, target);
+        int z = gmm.d();
+        float[] a = new float[z * k], offset = new float[k];
+        double[] pooled = new double[z];
+        for (int c = 0; c < k; c++) for (int j = 0; j < z; j++) pooled[j] += 1.0 / gmm.variances()[c * z + j] / k;
+        for (int c = 0; c < k; c++) {
+            double off = Math.log(target.weights()[c]);
+            for (int j = 0; j < z; j++) {
+                double mu = gmm.means()[c * z + j];
+                a[j * k + c] = (float) (pooled[j] * mu);
+                off -= 0.5 * pooled[j] * mu * mu;
+            }
+            offset[c] = (float) off;
+        }
+        m.startClassifierLinearInCode(a, offset);
+        int[] want = Purity.argmax(gamma, n, k);
+        double linear = agreement(want, m.posterior(data.pixels(), n));
         Adam adam = new Adam(m.params(), (float) o.classifierLr, kernels);
         Tape full = new Tape(kernels), rest = new Tape(kernels);
         float[] xbuf = new float[b * dim], gbuf = new float[b * k];
@@ -130,13 +151,19 @@ final class MarginalStart {
             if (e == 0) first = sum / n;
             last = sum / n;
         }
-        int[] want = Purity.argmax(gamma, n, k), got = Purity.argmax(m.posterior(data.pixels(), n), n, k);
-        int agree = 0;
-        for (int i = 0; i < n; i++) if (want[i] == got[i]) agree++;
         out.message(String.format(Locale.ROOT,
-                "start: q(c|x) head fitted to the GMM's responsibilities, %d epoch(s), cross-entropy %.3f -> %.3f, "
-                        + "argmax agrees on %.1f%% of images (%.1fs)",
-                o.classifierEpochs, first, last, 100.0 * agree / n, (System.nanoTime() - t0) / 1e9));
+                "start: q(c|x) head fitted to the GMM's responsibilities: argmax agrees on %.1f%% of images from the"
+                        + " pooled-variance start, %.1f%% after %d epoch(s) (cross-entropy %.3f -> %.3f) (%.1fs)",
+                100 * linear, 100 * agreement(want, m.posterior(data.pixels(), n)), o.classifierEpochs, first, last,
+                (System.nanoTime() - t0) / 1e9));
+    }
+
+    /** The fraction of images whose most probable component under q is {@code want}'s. */
+    private static double agreement(int[] want, float[] q) {
+        int n = want.length, k = q.length / n, agree = 0;
+        int[] got = Purity.argmax(q, n, k);
+        for (int i = 0; i < n; i++) if (want[i] == got[i]) agree++;
+        return (double) agree / n;
     }
 
     private static double[] uniform(int k) {
