@@ -17,7 +17,7 @@ class MarginalExperimentTest {
                 "--pretrain-epochs", "1", "--draws", "2", "--fractions", "0.05,0.2", "--no-baselines",
                 "--protocol", "transductive", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.err().contains("start: q(c|x) head fitted to the GMM's responsibilities"), r.err());
+        assertTrue((r.out() + r.err()).contains("start: q(c|x) head fitted to the GMM's responsibilities"), r.out() + r.err());
         String md = Files.readString(out.resolve("REPORT.md"));
         assertTrue(md.contains("marginal K=10 z=10 mlp enc 784-512-512 dec 10-512-512-784"), md);
         assertTrue(md.contains("soft-dot"), md);
