@@ -25,11 +25,13 @@ import java.util.SplittableRandom;
  * float[] q = r.model().posterior(dataset.pixels(), dataset.n());
  * }</pre>
  *
- * <p>The run: (mixture variant, fresh start) {@code pretrainEpochs} of plain autoencoder training;
- * k-means++ on the latent means refined by EM of a diagonal GMM, which sets the prior; then the
- * GMVAE epochs with Adam (lr decayed ×{@code lrDecay} every {@code lrDecayEvery} epochs, floored).
- * After each epoch: the posterior over the whole data set (non-empty components, purity), dead
- * components re-seeded, a checkpoint written (model + Adam state + progress) when {@code out} is set.
+ * <p>The run (fresh start): {@code pretrainEpochs} of plain autoencoder training; k-means++ on the
+ * latent means refined by EM of a diagonal GMM, which sets the prior (the marginal variant then
+ * carries it into its heads, {@link MarginalStart}, unless {@code marginalStart} is {@code none});
+ * then the GMVAE epochs with Adam (lr decayed ×{@code lrDecay} every {@code lrDecayEvery} epochs,
+ * floored). After each epoch: the posterior over the whole data set (non-empty components, purity),
+ * a warning when components lost all their images, dead components re-seeded, a checkpoint written
+ * (model + Adam state + progress) when {@code out} is set.
  *
  * <p>Reproducible: the same seed and thread count give bitwise the same model. Every epoch draws its
  * shuffle and its noise from generators seeded by (seed, phase, epoch), so a run resumed from a
