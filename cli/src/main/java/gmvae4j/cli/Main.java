@@ -25,6 +25,7 @@ public final class Main {
                 new ClassifyCommand(),
                 new BoundsCommand(),
                 new SelectCommand(),
+                new LabelCommand(),
                 new BenchCommand(),
                 new DataCommand(),
                 new VersionCommand()

@@ -1,0 +1,186 @@
+package gmvae4j.cli;
+
+import gmvae4j.engine.NonFiniteException;
+import gmvae4j.engine.eval.Rows;
+import gmvae4j.engine.gmvae.ConsoleProgress;
+import gmvae4j.engine.gmvae.EpochReport;
+import gmvae4j.engine.gmvae.Gmvae;
+import gmvae4j.engine.gmvae.GmvaeTraining;
+import gmvae4j.engine.gmvae.MixtureGmvae;
+import gmvae4j.engine.gmvae.ModelFileException;
+import gmvae4j.engine.gmvae.ProgressListener;
+import gmvae4j.engine.gmvae.TrainOptions;
+import gmvae4j.engine.gmvae.TrainingImages;
+import gmvae4j.label.Access;
+import gmvae4j.label.LabelImages;
+import gmvae4j.label.LabelServer;
+import gmvae4j.label.ModelView;
+import gmvae4j.label.Session;
+import gmvae4j.label.SessionException;
+import gmvae4j.label.Simulation;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** {@code gmvae label}: a local labeling page on top of the model's clusters (see {@link LabelServer}). */
+final class LabelCommand implements Command {
+    @Override public String name() { return "label"; }
+
+    @Override public String summary() { return "label images in the browser: the model asks, you answer, every image ends up labeled"; }
+
+    @Override public String usage() {
+        return """
+                usage: ./gmvae label --dataset D [--data DIR] [--model M.gmvae] [--session DIR] [--port 8080] [--host 127.0.0.1]
+                       ./gmvae label --dataset D --model M.gmvae --simulate --answers N [--json]
+
+                Serves one page (print its URL, open it in a browser): round 1 shows the most central image of
+                each component with a strip of its members; type a class name (completion) or press a shortcut,
+                Enter accepts, Escape skips, Ctrl+Z undoes. Later rounds ask about the least certain decisions,
+                one per component. A whole cluster can be labeled at once, with exceptions. Every answer is
+                journaled in the session folder before the page is told it is saved; restarting resumes.
+
+                  --images DIR     a folder of images (not available in this build yet: use --dataset)
+                  --dataset D      glyphs, mnist, fashion-mnist, emnist-letters (the pool: train then test)
+                  --data DIR, --size N   as for experiment
+                  --model FILE     the trained model; without it one is trained first (saved in the session)
+                  --epochs E       epochs of that training (default 20)
+                  --session DIR    the session folder (default gmvae-label-D): journal, exports, model
+                  --port P         port (default 8080; 0 = any free port)
+                  --host H         address to bind (default 127.0.0.1; anything else is reachable from other machines)
+                  --batch B        questions per later round (default 10)
+                  --simulate       no server: answer with the true labels, print accuracy after every round
+                  --answers N      answers the simulation spends (default 300)
+                  --draws N        random-label draws to average beside it (default 3)
+                  --json           simulation: one JSON object per round""";
+    }
+
+    @Override public int run(Args a) throws Exception {
+        if (a.has("images")) {
+            a.string("images", null);
+            throw new UserError("--images is not available in this build yet (it lands with the image-folder reader); use --dataset");
+        }
+        Evaluation.Data data = Inputs.data(a, null, ExperimentCommand.GLYPHS_SIZE);
+        LabelImages images = LabelImages.of(data.pool());
+        Path modelFile = a.path("model", null);
+        int epochs = a.integer("epochs", 20);
+        if (epochs < 0) throw new UserError("--epochs must be ≥ 0, got " + epochs);
+        Path sessionDir = a.path("session", Path.of("gmvae-label-" + data.pool().name()));
+        int port = a.integer("port", 8080);
+        if (port < 0 || port > 65535) throw new UserError("--port must be in 0..65535, got " + port);
+        String host = a.string("host", "127.0.0.1");
+        int batch = a.positiveInt("batch", 10);
+        boolean simulate = a.flag("simulate");
+        int answers = a.positiveInt("answers", 300);
+        int draws = a.positiveInt("draws", 3);
+        boolean json = a.flag("json");
+        a.finish();
+        if (simulate) return simulate(images, modelFile, answers, batch, draws, json);
+
+        if (!Access.isLoopback(host))
+            System.err.println("gmvae label: WARNING: --host " + host + " is not a loopback address: other machines can reach this server "
+                    + "(the token still guards it, but it travels unencrypted over plain HTTP)");
+        Session session;
+        try {
+            session = Session.open(sessionDir, images);
+        } catch (SessionException e) {
+            throw new UserError(e.getMessage(), e);
+        }
+        if (session.repaired() != null) System.err.println("gmvae label: " + session.repaired());
+        Access access = Access.random();
+        LabelServer server;
+        try {
+            server = new LabelServer(images, session, access, host, port, batch);
+        } catch (java.net.BindException e) {
+            session.close();
+            throw new UserError("--port " + port + ": cannot listen on " + host + ":" + port + " (" + e.getMessage() + "); try --port 0");
+        }
+        server.start();
+        System.out.println("gmvae label: session " + sessionDir + " (" + session.labeledCount() + " images labeled so far)");
+        System.out.println("open " + server.url(host));
+        long t0 = System.nanoTime();
+        Gmvae model = modelFile != null ? Inputs.model(modelFile) : trainOrReuse(images, sessionDir, epochs, server);
+        if (model == null) { server.close(); session.close(); return 1; }
+        if (model.inputDim() != images.dim())
+            throw new UserError("the model takes " + model.inputDim() + " pixels per image, the images have " + images.dim());
+        long tModel = System.nanoTime();
+        ModelView view = view(model, images);
+        double firstQuestionMs = server.ready(view);
+        System.out.printf(Locale.ROOT, "ready: page usable %.0f ms after the model was loaded (posteriors of %d images %.0f ms, first question %.0f ms)%n",
+                (System.nanoTime() - tModel) / 1e6, images.n(), (System.nanoTime() - tModel) / 1e6 - firstQuestionMs, firstQuestionMs);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            var t = server.times();
+            if (t.count() > 0)
+                System.out.printf(Locale.ROOT, "%nserver time per answer over %d answers: median %.1f ms, 95th percentile %.1f ms, max %.1f ms%n",
+                        t.count(), t.quantile(0.5), t.quantile(0.95), t.quantile(1.0));
+        }));
+        Thread.currentThread().join(); // serve until interrupted (Ctrl+C)
+        return 0;
+    }
+
+    private int simulate(LabelImages images, Path modelFile, int answers, int batch, int draws, boolean json) {
+        if (modelFile == null) throw new UserError("--simulate needs --model (train one with ./gmvae train)");
+        if (images.truth() == null) throw new UserError(images.name() + " has no true labels to simulate answers with");
+        Gmvae model = Inputs.model(modelFile);
+        if (model.inputDim() != images.dim())
+            throw new UserError("the model takes " + model.inputDim() + " pixels per image, the images have " + images.dim());
+        ModelView view = view(model, images);
+        if (!json) System.out.printf(Locale.ROOT, "%s, %d images, K=%d; oracle answers; accuracy of the labels on all images%n  %5s %7s %9s %12s %9s%n",
+                images.name(), images.n(), model.k(), "round", "answers", "accuracy", "random(soft)", "LOO est.");
+        Simulation.run(view, images.truth(), images.truthNames(), answers, batch, draws, p -> {
+            if (json) System.out.printf(Locale.ROOT, "{\"round\":%d,\"answers\":%d,\"accuracy\":%.5f,\"random_soft_dot\":%.5f,\"loo_estimate\":%.5f}%n",
+                    p.round(), p.answers(), p.accuracy(), p.randomSoftDot(), p.looEstimate());
+            else System.out.printf(Locale.ROOT, "  %5d %7d %8.2f%% %11.2f%% %8.1f%%%n", p.round(), p.answers(), 100 * p.accuracy(),
+                    100 * p.randomSoftDot(), 100 * p.looEstimate());
+            System.out.flush();
+        });
+        return 0;
+    }
+
+    /** q(c|x) of every image and how central each is in its own component. */
+    static ModelView view(Gmvae model, LabelImages images) {
+        float[] q = model.posterior(images.pixels(), images.n());
+        double[] centrality;
+        if (model instanceof MixtureGmvae mix) {
+            centrality = mix.latentLogDensity(images.pixels(), images.n(), Rows.argmaxAll(q, images.n(), model.k()));
+        } else {
+            int[] arg = Rows.argmaxAll(q, images.n(), model.k());
+            centrality = new double[images.n()];
+            for (int i = 0; i < centrality.length; i++) centrality[i] = q[i * model.k() + arg[i]];
+        }
+        return ModelView.of(q, images.n(), model.k(), centrality);
+    }
+
+    /** The session's own model: reused when an earlier run trained it, else trained now (progress on the page too). */
+    private static Gmvae trainOrReuse(LabelImages images, Path sessionDir, int epochs, LabelServer server) throws IOException {
+        Path file = sessionDir.resolve("model.gmvae");
+        if (Files.exists(file)) {
+            System.out.println("using the session's model " + file);
+            return Inputs.model(file);
+        }
+        TrainOptions o = new TrainOptions();
+        o.epochs = epochs;
+        o.out = file;
+        TrainingImages data = new TrainingImages(images.name(), images.pixels(), images.truth(), images.n(), images.rows(), images.cols(),
+                images.truth() == null ? 0 : images.truthNames().size());
+        ConsoleProgress console = ConsoleProgress.standard();
+        server.progress("training the model: starting");
+        ProgressListener tee = new ProgressListener() {
+            @Override public void message(String line) { console.message(line); server.progress(line); }
+            @Override public void batch(String phase, int epoch, int total, int done, int all, double ips) {
+                console.batch(phase, epoch, total, done, all, ips);
+                server.progress(String.format(Locale.ROOT, "training the model: %s epoch %d/%d, %d%% (%.0f images/s)",
+                        phase, epoch, total, 100 * done / Math.max(1, all), ips));
+            }
+            @Override public void epoch(EpochReport r) { console.epoch(r); }
+        };
+        try {
+            return GmvaeTraining.train(data, o, tee).model();
+        } catch (ModelFileException | IllegalArgumentException e) {
+            throw new UserError(e.getMessage(), e);
+        } catch (NonFiniteException e) {
+            System.err.println("gmvae label: training stopped: " + e.getMessage());
+            return null;
+        }
+    }
+}

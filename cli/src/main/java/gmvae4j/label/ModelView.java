@@ -1,0 +1,34 @@
+package gmvae4j.label;
+
+import gmvae4j.engine.eval.Rows;
+
+/**
+ * What the server reads from the model, computed once when the model is ready: q(c|x) of every
+ * image (rows × k), each image's component (argmax), and how central each image is in its own
+ * component (log N(μ(x); μ_c, σ²_c) for mixture models, q(c|x) otherwise): round 1 asks about
+ * the most central image of each component, and the strips show members in that order.
+ */
+public record ModelView(float[] q, int k, int[] component, double[] centrality, int[] size, int[][] byCentrality) {
+
+    public static ModelView of(float[] q, int rows, int k, double[] centrality) {
+        int[] comp = Rows.argmaxAll(q, rows, k);
+        if (centrality.length != rows) throw new IllegalArgumentException(centrality.length + " centrality scores for " + rows + " images");
+        int[] size = new int[k];
+        for (int c : comp) size[c]++;
+        int[][] members = new int[k][];
+        for (int c = 0; c < k; c++) members[c] = new int[size[c]];
+        int[] fill = new int[k];
+        for (int i = 0; i < rows; i++) members[comp[i]][fill[comp[i]]++] = i;
+        for (int c = 0; c < k; c++) {
+            Integer[] boxed = java.util.Arrays.stream(members[c]).boxed().toArray(Integer[]::new);
+            java.util.Arrays.sort(boxed, (a, b) -> centrality[a] != centrality[b] ? Double.compare(centrality[b], centrality[a]) : Integer.compare(a, b));
+            for (int j = 0; j < boxed.length; j++) members[c][j] = boxed[j];
+        }
+        return new ModelView(q, k, comp, centrality, size, members);
+    }
+
+    public int n() { return component.length; }
+
+    /** The members of component c, most central first. */
+    public int[] members(int c) { return byCentrality[c]; }
+}

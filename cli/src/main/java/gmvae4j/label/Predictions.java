@@ -1,0 +1,43 @@
+package gmvae4j.label;
+
+import gmvae4j.engine.eval.Decisions;
+import gmvae4j.engine.eval.HardDecoder;
+import gmvae4j.engine.eval.LabelMap;
+import gmvae4j.engine.eval.LeaveOneOut;
+import gmvae4j.engine.eval.Similarity;
+import gmvae4j.engine.eval.SoftDecoder;
+import java.util.List;
+
+/**
+ * The model's decision for every image given the person's answers so far: soft-dot decoding
+ * with a label map fitted to the answers; an image a person named keeps that name. Refitted at
+ * the end of each round (and when a page asks for a view that needs fresh ones), not after every
+ * answer, so an answer costs a journal line and not a pass over every image.
+ */
+public final class Predictions {
+    /** A fit: which map, the decisions it gives, the hard decoder's view of them, and its estimated accuracy. */
+    public record Fit(long version, LabelMap map, Decisions decisions, int[] hard, int[] human, List<String> classes, double looAccuracy) {
+        /** The label of image i: the person's, else the model's; -1 before any answer. */
+        public int label(int i) { return human[i] >= 0 ? human[i] : decisions == null ? -1 : decisions.label()[i]; }
+
+        public boolean byPerson(int i) { return human[i] >= 0; }
+    }
+
+    private Predictions() {}
+
+    /** Fits the answers in human (class per image, -1 none) over the model's posteriors. */
+    public static Fit fit(ModelView model, int[] human, List<String> classes, long version) {
+        int n = model.n(), labeled = 0;
+        for (int h : human) if (h >= 0) labeled++;
+        if (labeled == 0 || classes.isEmpty()) return new Fit(version, null, null, null, human, classes, Double.NaN);
+        int[] idx = new int[labeled], lab = new int[labeled];
+        for (int i = 0, j = 0; i < n; i++) if (human[i] >= 0) { idx[j] = i; lab[j++] = human[i]; }
+        LabelMap map = LabelMap.fit(model.q(), model.k(), idx, lab, classes.size()).withClassNames(classes);
+        Decisions d = Decisions.of(new SoftDecoder(Similarity.DOT), map, model.q(), n);
+        int[] hard = new int[n];
+        HardDecoder hd = new HardDecoder();
+        for (int i = 0; i < n; i++) hard[i] = map.hardLabel(model.component()[i]) == LabelMap.NONE ? -1 : hd.predict(map, model.q(), i * model.k());
+        double loo = LeaveOneOut.softDotAccuracy(model.q(), model.k(), idx, lab, classes.size());
+        return new Fit(version, map, d, hard, human, classes, loo);
+    }
+}

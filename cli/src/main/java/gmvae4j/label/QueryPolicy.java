@@ -1,0 +1,78 @@
+package gmvae4j.label;
+
+import gmvae4j.engine.eval.UncertainQueries;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Which image to ask about next, batch by batch.
+ *
+ * <ul>
+ *   <li>Round 1: the most central image of every component that has no answer yet, largest
+ *       components first: one label names a whole cluster, and a central member names it best
+ *       (measured by {@code select}: central labels of K beat random labels of 3K).</li>
+ *   <li>Later rounds: the least certain decisions (smallest margin between the two best class
+ *       scores), at most one per component ({@link UncertainQueries}).</li>
+ * </ul>
+ * A batch is fixed when it starts; an image answered or skipped meanwhile (another tab, a
+ * cluster action) is passed over.
+ */
+public final class QueryPolicy {
+    private final ModelView model;
+    private final int batchSize;
+    private int round;
+    private int[] batch = new int[0];
+    private int pos;
+
+    public QueryPolicy(ModelView model, int batchSize) {
+        if (batchSize <= 0) throw new IllegalArgumentException("batch size must be positive");
+        this.model = model;
+        this.batchSize = batchSize;
+    }
+
+    /** The current round, 1-based (0 before the first question). */
+    public synchronized int round() { return round; }
+
+    /**
+     * The next image to ask about, or -1 when none is left. {@code settled} marks images answered
+     * or skipped; {@code fresh} refits the predictions when a new later-round batch needs them.
+     */
+    public synchronized int next(boolean[] settled, int[] human, java.util.function.Supplier<Predictions.Fit> fresh) {
+        while (true) {
+            while (pos < batch.length) {
+                int i = batch[pos];
+                if (!settled[i]) return i;
+                pos++;
+            }
+            int[] b = round == 0 ? firstRound(settled, human) : null;
+            if (b == null || b.length == 0) {
+                Predictions.Fit f = fresh.get();
+                if (f.decisions() == null) return -1;
+                b = UncertainQueries.next(f.decisions().margin(), model.component(), settled, batchSize);
+            }
+            if (b.length == 0) return -1;
+            round++;
+            batch = b;
+            pos = 0;
+        }
+    }
+
+    /** The images of the current batch not yet settled, in order (for the page's "next up"). */
+    public synchronized int[] pending(boolean[] settled) {
+        return Arrays.stream(batch, pos, batch.length).filter(i -> !settled[i]).toArray();
+    }
+
+    private int[] firstRound(boolean[] settled, int[] human) {
+        boolean[] named = new boolean[model.k()];
+        for (int i = 0; i < human.length; i++) if (human[i] >= 0) named[model.component()[i]] = true;
+        List<Integer> comps = new ArrayList<>();
+        for (int c = 0; c < model.k(); c++) if (!named[c] && model.size()[c] > 0) comps.add(c);
+        comps.sort(Comparator.comparingInt((Integer c) -> -model.size()[c]).thenComparingInt(c -> c));
+        List<Integer> out = new ArrayList<>();
+        for (int c : comps)
+            for (int i : model.members(c)) if (!settled[i]) { out.add(i); break; }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+}
