@@ -1,0 +1,36 @@
+package gmvae4j.label;
+
+import gmvae4j.datasets.Dataset;
+import gmvae4j.datasets.Glyphs;
+import gmvae4j.datasets.Split;
+import java.util.Random;
+
+/**
+ * Small sessions for the tests without training a model: glyph images and a made-up posterior
+ * whose clusters follow the true classes (two clusters per class, a tenth of the images put in
+ * a wrong one), so answers and predictions behave like a real model's.
+ */
+final class Fixture {
+    private Fixture() {}
+
+    static LabelImages glyphs(int n) {
+        Dataset d = Glyphs.generate(n, Glyphs.TRAIN_SEED, Split.TRAIN);
+        return LabelImages.of(d);
+    }
+
+    static ModelView model(int[] truth, int numClasses, long seed) {
+        int n = truth.length, k = 2 * numClasses;
+        Random r = new Random(seed);
+        float[] q = new float[n * k];
+        double[] central = new double[n];
+        for (int i = 0; i < n; i++) {
+            int c = r.nextDouble() < 0.1 ? r.nextInt(k) : 2 * truth[i] + r.nextInt(2);
+            float rest = 0.3f * r.nextFloat();
+            int other = r.nextInt(k);
+            q[i * k + c] += 1 - rest;
+            q[i * k + other] += rest;
+            central[i] = r.nextGaussian();
+        }
+        return ModelView.of(q, n, k, central);
+    }
+}
