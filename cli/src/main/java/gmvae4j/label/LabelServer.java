@@ -106,25 +106,32 @@ public final class LabelServer implements AutoCloseable {
     // ------------------------------------------------------------------ dispatch
 
     private void handle(HttpExchange ex) throws IOException {
+        // The exchange is closed last (try-with-resources closes before its catch clauses run).
         try (ex) {
-            if (ex.getRequestURI().toString().length() > MAX_URI) { send(ex, 414, "text/plain", "URI too long"); return; }
-            String path = ex.getRequestURI().getRawPath();
-            if (!access.allowed(ex)) {
-                drain(ex);
-                send(ex, 403, "text/plain", "forbidden: open the URL that gmvae label printed (it carries the access token)");
-                return;
+            try {
+                dispatch(ex);
+            } catch (IllegalArgumentException e) {
+                send(ex, 400, "text/plain", e.getMessage());
+            } catch (TooLarge e) {
+                send(ex, 413, "text/plain", "request body larger than " + MAX_BODY + " bytes");
+            } catch (RuntimeException e) {
+                send(ex, 500, "text/plain", "internal error: " + e);
             }
-            String method = ex.getRequestMethod();
-            if (method.equals("POST")) { post(ex, path); return; }
-            if (!method.equals("GET")) { send(ex, 405, "text/plain", "method not allowed"); return; }
-            get(ex, path);
-        } catch (IllegalArgumentException e) {
-            send(ex, 400, "text/plain", e.getMessage());
-        } catch (TooLarge e) {
-            send(ex, 413, "text/plain", "request body larger than " + MAX_BODY + " bytes");
-        } catch (RuntimeException e) {
-            send(ex, 500, "text/plain", "internal error: " + e);
         }
+    }
+
+    private void dispatch(HttpExchange ex) throws IOException {
+        if (ex.getRequestURI().toString().length() > MAX_URI) { send(ex, 414, "text/plain", "URI too long"); return; }
+        String path = ex.getRequestURI().getRawPath();
+        if (!access.allowed(ex)) {
+            drain(ex);
+            send(ex, 403, "text/plain", "forbidden: open the URL that gmvae label printed (it carries the access token)");
+            return;
+        }
+        String method = ex.getRequestMethod();
+        if (method.equals("POST")) { post(ex, path); return; }
+        if (!method.equals("GET")) { send(ex, 405, "text/plain", "method not allowed"); return; }
+        get(ex, path);
     }
 
     private void get(HttpExchange ex, String path) throws IOException {
@@ -360,17 +367,15 @@ public final class LabelServer implements AutoCloseable {
     private static final class TooLarge extends RuntimeException {}
 
     private static byte[] body(HttpExchange ex) throws IOException {
-        String len = ex.getRequestHeaders().getFirst("Content-Length");
-        if (len != null) {
-            try {
-                if (Long.parseLong(len) > MAX_BODY) throw new TooLarge();
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("bad Content-Length");
-            }
-        }
         try (InputStream in = ex.getRequestBody()) {
             byte[] b = in.readNBytes(MAX_BODY + 1);
-            if (b.length > MAX_BODY) throw new TooLarge();
+            if (b.length > MAX_BODY) {
+                // Read (and drop) a little more so the client gets the 413 rather than a reset connection; never store it.
+                long dropped = 0;
+                byte[] sink = new byte[8192];
+                for (int r; dropped < 16L * MAX_BODY && (r = in.read(sink)) >= 0; ) dropped += r;
+                throw new TooLarge();
+            }
             return b;
         }
     }
