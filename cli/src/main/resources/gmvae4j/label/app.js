@@ -145,6 +145,7 @@ async function loadCluster() {
   const c = Number($("cluster-c").value);
   try {
     const d = await api("/api/cluster?c=" + c + "&page=" + clusterPage);
+    if (String(d.component) !== $("cluster-c").value) return; // a newer request took over
     $("cluster-info").textContent = d.size + " images";
     $("page-info").textContent = (d.page + 1) + " / " + d.pages;
     $("cluster-grid").replaceChildren(...d.members.map((m) => {
@@ -161,6 +162,8 @@ async function loadCluster() {
       f.append(im, cap);
       return f;
     }));
+    $("cluster-grid").dataset.component = c;
+    $("cluster-grid").dataset.page = d.page;
     status("cluster " + c);
   } catch (e) { status(e.message, true); }
 }
@@ -188,7 +191,9 @@ async function loadReview(kind) {
       const f = document.createElement("figure"), im = thumb(it.image);
       im.addEventListener("click", () => { override = it.image; open("ask"); showAsk(); });
       const cap = document.createElement("figcaption");
-      cap.textContent = it.label + (kind === "disagree" ? " / hard " + it.hard : " " + it.score.toFixed(2));
+      // A score of 0: no labeled cluster holds any of its posterior mass, so the model has no opinion yet.
+      const label = it.score > 0 ? it.label : "?";
+      cap.textContent = kind === "disagree" ? "soft " + label + " / hard " + it.hard : label + " " + it.score.toFixed(2);
       f.append(im, cap);
       return f;
     }));

@@ -1,0 +1,173 @@
+package gmvae4j.label;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The labeling page in a real browser (Debian's chromium, driven through /usr/bin/chromedriver;
+ * the driver path is set so Selenium Manager never downloads anything): label with the keyboard,
+ * a shortcut, skip, undo, a whole cluster with exceptions, review, export, reload. Screenshots of
+ * the main views go to target/label-screenshots (the README's come from there).
+ */
+class LabelPageBrowserTest {
+    static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+    static final Path SHOTS = Path.of("target", "label-screenshots");
+
+    @TempDir Path dir;
+    private Session session;
+    private LabelServer server;
+    private WebDriver browser;
+    private WebDriverWait wait;
+
+    @BeforeEach void start() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(DRIVER), "needs chromium and chromium-driver (apt-get install chromium chromium-driver; .ci/run does)");
+        LabelImages images = Fixture.glyphs(500);
+        session = Session.open(dir.resolve("session"), images);
+        server = new LabelServer(images, session, Access.random(), "127.0.0.1", 0, 5);
+        server.start();
+        server.ready(Fixture.model(images.truth(), images.truthNames().size(), 7));
+        System.setProperty("webdriver.chrome.driver", DRIVER.toString());
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).usingAnyFreePort().build();
+        ChromeOptions o = new ChromeOptions();
+        if (Files.isExecutable(Path.of("/usr/bin/chromium"))) o.setBinary("/usr/bin/chromium");
+        o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--disable-dev-shm-usage", "--window-size=1180,820",
+                "--user-data-dir=" + Files.createDirectories(dir.resolve("chrome-profile")));
+        browser = new ChromeDriver(service, o);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+    }
+
+    @AfterEach void stop() throws Exception {
+        if (browser != null) browser.quit();
+        if (server != null) server.close();
+        if (session != null) session.close();
+    }
+
+    private WebElement el(String id) { return browser.findElement(By.id(id)); }
+
+    private String text(String id) { return el(id).getText(); }
+
+    private void waitText(String id, String value) {
+        wait.until(d -> value.equals(d.findElement(By.id(id)).getText()));
+    }
+
+    private String askedImage() {
+        wait.until(d -> {
+            String a = d.findElement(By.id("ask-img")).getAttribute("data-image");
+            return a != null && !a.isEmpty();
+        });
+        return el("ask-img").getAttribute("data-image");
+    }
+
+    private void shot(String name) throws Exception {
+        wait.until(d -> (Boolean) ((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+                "return [...document.images].every(i => !i.src || (i.complete && i.naturalWidth > 0))"));
+        Files.createDirectories(SHOTS);
+        Files.write(SHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+
+    @Test void labelWithTheKeyboardAClusterAtOnceUndoExportAndReload() throws Exception {
+        browser.get(server.url("127.0.0.1"));
+        assertFalse(browser.getCurrentUrl().contains("token"), "the token left the address bar");
+        String first = askedImage();
+
+        // Keyboard: type a class, Enter; then a new class; then the completion's existing one.
+        el("label").sendKeys("alpha", Keys.ENTER);
+        waitText("n-labeled", "1");
+        assertEquals("alpha", session.classes().get(session.humanLabel(Integer.parseInt(first))));
+        String second = askedImage();
+        assertNotEquals(first, second);
+        el("label").sendKeys("beta", Keys.ENTER);
+        waitText("n-labeled", "2");
+        el("label").sendKeys("alpha", Keys.ENTER);
+        waitText("n-labeled", "3");
+        shot("label-ask");
+
+        // A shortcut bound on the page answers at once.
+        el("tab-keys").click();
+        el("keys").sendKeys("g=gamma");
+        el("keys-save").click();
+        el("tab-ask").click();
+        String fourth = askedImage();
+        el("label").sendKeys("g");
+        // "g" in an empty box is the shortcut, not typing.
+        waitText("n-labeled", "4");
+        assertEquals("gamma", session.classes().get(session.humanLabel(Integer.parseInt(fourth))));
+        assertEquals("", el("label").getAttribute("value"));
+
+        // Escape skips; Ctrl+Z undoes the skip, then the shortcut's answer.
+        String fifth = askedImage();
+        el("label").sendKeys(Keys.ESCAPE);
+        wait.until(d -> session.skipped(Integer.parseInt(fifth)));
+        el("label").sendKeys(Keys.chord(Keys.CONTROL, "z"));
+        wait.until(d -> !session.skipped(Integer.parseInt(fifth)));
+        el("label").sendKeys(Keys.chord(Keys.CONTROL, "z"));
+        waitText("n-labeled", "3");
+        assertEquals(-1, session.humanLabel(Integer.parseInt(fourth)));
+        assertEquals(3, Integer.parseInt(text("n-answers")));
+
+        // A whole cluster in one action, less two exceptions clicked away.
+        el("tab-cluster").click();
+        WebElement c = el("cluster-c");
+        c.clear();
+        c.sendKeys("4", Keys.TAB);
+        wait.until(d -> "4".equals(d.findElement(By.id("cluster-grid")).getAttribute("data-component"))
+                && d.findElements(By.cssSelector("#cluster-grid img")).size() > 3);
+        List<WebElement> grid = browser.findElements(By.cssSelector("#cluster-grid img"));
+        int ex1 = Integer.parseInt(grid.get(1).getAttribute("data-image")), ex2 = Integer.parseInt(grid.get(2).getAttribute("data-image"));
+        grid.get(1).click();
+        grid.get(2).click();
+        waitText("n-excluded", "2");
+        shot("label-cluster");
+        int before = session.labeledCount();
+        el("cluster-label").sendKeys("delta");
+        el("cluster-apply").click();
+        wait.until(d -> session.labeledCount() > before);
+        assertEquals(-1, session.humanLabel(ex1), "an exception stays unlabeled");
+        assertEquals(-1, session.humanLabel(ex2), "an exception stays unlabeled");
+        int delta = session.classes().indexOf("delta");
+        assertEquals(delta, session.humanLabel(Integer.parseInt(grid.get(0).getAttribute("data-image"))));
+        assertEquals(3 + 1 + 2, session.answersSpent(), "one action plus its two exceptions");
+        int labeled = session.labeledCount();
+        waitText("n-labeled", Integer.toString(labeled));
+
+        // Review queues show up.
+        el("tab-review").click();
+        el("review-uncertain").click();
+        wait.until(d -> d.findElements(By.cssSelector("#review-grid img")).size() > 0);
+        shot("label-review");
+        el("review-disagree").click();
+        wait.until(d -> d.findElement(By.id("review-info")).getText().endsWith("images"));
+
+        // Export: the download link also writes the files into the session folder.
+        el("export-labels").click();
+        Path csv = dir.resolve("session").resolve(Exports.LABELS);
+        wait.until(d -> Files.exists(csv));
+        assertEquals(labeled + 1, Files.readAllLines(csv).size());
+
+        // Reload: everything is still there.
+        browser.navigate().refresh();
+        waitText("n-labeled", Integer.toString(labeled));
+        assertEquals(Integer.toString(session.answersSpent()), text("n-answers"));
+        askedImage();
+    }
+}
