@@ -79,7 +79,7 @@ public final class LabelServer implements AutoCloseable {
     /** The model is ready: questions can start. Returns the milliseconds until the first question was chosen. */
     public double ready(ModelView m) {
         long t0 = System.nanoTime();
-        QueryPolicy p = new QueryPolicy(m, batchSize);
+        QueryPolicy p = new QueryPolicy(m, batchSize, true);
         this.model = m;
         synchronized (this) { fit = null; }
         p.next(session.settled(), session.humanLabels(), this::currentFit);

@@ -15,15 +15,14 @@ public record ModelView(float[] q, int k, int[] component, double[] centrality, 
         if (centrality.length != rows) throw new IllegalArgumentException(centrality.length + " centrality scores for " + rows + " images");
         int[] size = new int[k];
         for (int c : comp) size[c]++;
+        // One sort of all images by centrality (most central first), then each goes to its component in that order.
+        Integer[] order = new Integer[rows];
+        for (int i = 0; i < rows; i++) order[i] = i;
+        java.util.Arrays.sort(order, (a, b) -> centrality[a] != centrality[b] ? Double.compare(centrality[b], centrality[a]) : Integer.compare(a, b));
         int[][] members = new int[k][];
         for (int c = 0; c < k; c++) members[c] = new int[size[c]];
         int[] fill = new int[k];
-        for (int i = 0; i < rows; i++) members[comp[i]][fill[comp[i]]++] = i;
-        for (int c = 0; c < k; c++) {
-            Integer[] boxed = java.util.Arrays.stream(members[c]).boxed().toArray(Integer[]::new);
-            java.util.Arrays.sort(boxed, (a, b) -> centrality[a] != centrality[b] ? Double.compare(centrality[b], centrality[a]) : Integer.compare(a, b));
-            for (int j = 0; j < boxed.length; j++) members[c][j] = boxed[j];
-        }
+        for (int i : order) members[comp[i]][fill[comp[i]]++] = i;
         return new ModelView(q, k, comp, centrality, size, members);
     }
 

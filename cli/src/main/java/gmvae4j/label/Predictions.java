@@ -4,8 +4,6 @@ import gmvae4j.engine.eval.Decisions;
 import gmvae4j.engine.eval.HardDecoder;
 import gmvae4j.engine.eval.LabelMap;
 import gmvae4j.engine.eval.LeaveOneOut;
-import gmvae4j.engine.eval.Similarity;
-import gmvae4j.engine.eval.SoftDecoder;
 import java.util.List;
 
 /**
@@ -33,7 +31,7 @@ public final class Predictions {
         int[] idx = new int[labeled], lab = new int[labeled];
         for (int i = 0, j = 0; i < n; i++) if (human[i] >= 0) { idx[j] = i; lab[j++] = human[i]; }
         LabelMap map = LabelMap.fit(model.q(), model.k(), idx, lab, classes.size()).withClassNames(classes);
-        Decisions d = Decisions.of(new SoftDecoder(Similarity.DOT), map, model.q(), n);
+        Decisions d = Decisions.softDot(map, model.q(), n);
         int[] hard = new int[n];
         HardDecoder hd = new HardDecoder();
         for (int i = 0; i < n; i++) hard[i] = map.hardLabel(model.component()[i]) == LabelMap.NONE ? -1 : hd.predict(map, model.q(), i * model.k());

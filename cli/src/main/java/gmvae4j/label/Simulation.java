@@ -28,7 +28,7 @@ public final class Simulation {
         int[] human = new int[n];
         Arrays.fill(human, -1);
         boolean[] settled = new boolean[n];
-        QueryPolicy policy = new QueryPolicy(model, batch);
+        QueryPolicy policy = new QueryPolicy(model, batch, false);
         List<Point> out = new ArrayList<>();
         // The oracle's answers are the true classes; the class list grows as classes are met, as a person's would.
         List<String> classes = new ArrayList<>();

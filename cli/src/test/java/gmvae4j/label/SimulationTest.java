@@ -23,7 +23,7 @@ class SimulationTest {
     @Test void laterBatchesTakeAtMostOneImagePerComponent() {
         LabelImages images = Fixture.glyphs(600);
         ModelView m = Fixture.model(images.truth(), images.truthNames().size(), 5);
-        QueryPolicy p = new QueryPolicy(m, 8);
+        QueryPolicy p = new QueryPolicy(m, 8, false);
         boolean[] settled = new boolean[m.n()];
         int[] human = new int[m.n()];
         java.util.Arrays.fill(human, -1);

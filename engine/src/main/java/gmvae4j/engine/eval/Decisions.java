@@ -16,26 +16,53 @@ package gmvae4j.engine.eval;
  */
 public record Decisions(int[] label, float[] score, float[] margin) {
 
-    /** The decisions of every row of q (rows × map.k()). */
+    /** The decisions of every row of q (rows × map.k()) under any scoring decoder. */
     public static Decisions of(ScoringDecoder decoder, LabelMap map, float[] q, int rows) {
         Rows.checkShape(q, rows, map.k());
-        int[] label = new int[rows];
-        float[] score = new float[rows], margin = new float[rows];
+        Decisions d = new Decisions(new int[rows], new float[rows], new float[rows]);
+        for (int i = 0; i < rows; i++) d.set(i, decoder.scores(map, q, i * map.k()));
+        return d;
+    }
+
+    /**
+     * The same as {@code of(new SoftDecoder(Similarity.DOT), ...)}, faster: a posterior row is
+     * almost all zeros (an image sits in one or two clusters), so only its entries above 1e-7
+     * are multiplied, which makes refitting 70,000 images after a round take milliseconds.
+     * Skipping them changes a score by less than k·1e-7.
+     */
+    public static Decisions softDot(LabelMap map, float[] q, int rows) {
+        int k = map.k(), nc = map.numClasses();
+        Rows.checkShape(q, rows, k);
+        float[][] profileByCluster = new float[k][nc];
+        for (int l = 0; l < nc; l++) for (int c = 0; c < k; c++) profileByCluster[c][l] = map.profile(l, c);
+        Decisions d = new Decisions(new int[rows], new float[rows], new float[rows]);
+        double[] s = new double[nc];
         for (int i = 0; i < rows; i++) {
-            double[] s = decoder.scores(map, q, i * map.k());
-            double total = 0;
-            int best = -1, second = -1;
-            for (int l = 0; l < s.length; l++) {
-                if (s[l] > 0) total += s[l];
-                if (best < 0 || s[l] > s[best]) { second = best; best = l; }
-                else if (second < 0 || s[l] > s[second]) second = l;
+            java.util.Arrays.fill(s, 0);
+            for (int c = 0, o = i * k; c < k; c++) {
+                float v = q[o + c];
+                if (v <= 1e-7f) continue;
+                float[] m = profileByCluster[c];
+                for (int l = 0; l < nc; l++) s[l] += v * m[l];
             }
-            label[i] = best;
-            double b = share(s[best], total), c = second < 0 ? 0 : share(s[second], total);
-            score[i] = (float) b;
-            margin[i] = (float) (b - c);
+            for (int l = 0; l < nc; l++) if (map.classCount(l) == 0) s[l] = Double.NEGATIVE_INFINITY;
+            d.set(i, s);
         }
-        return new Decisions(label, score, margin);
+        return d;
+    }
+
+    private void set(int i, double[] s) {
+        double total = 0;
+        int best = -1, second = -1;
+        for (int l = 0; l < s.length; l++) {
+            if (s[l] > 0) total += s[l];
+            if (best < 0 || s[l] > s[best]) { second = best; best = l; }
+            else if (second < 0 || s[l] > s[second]) second = l;
+        }
+        label[i] = best;
+        double b = share(s[best], total), c = second < 0 ? 0 : share(s[second], total);
+        score[i] = (float) b;
+        margin[i] = (float) (b - c);
     }
 
     private static double share(double s, double total) {

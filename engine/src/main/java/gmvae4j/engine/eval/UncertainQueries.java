@@ -21,20 +21,23 @@ public final class UncertainQueries {
         int n = margin.length;
         if (component.length != n || excluded.length != n) throw new IllegalArgumentException("margin, component and excluded differ in length");
         if (batch <= 0) throw new IllegalArgumentException("batch must be positive, got " + batch);
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        Arrays.sort(order, Comparator.comparingDouble((Integer i) -> margin[i]).thenComparingInt(i -> i));
+        // Scanning all rows by increasing margin and keeping the first of each component picks
+        // exactly each component's smallest-margin row, components in the order of those
+        // margins: found in one pass, then only the components are sorted (K, not n, items).
         int k = 0;
         for (int c : component) k = Math.max(k, c + 1);
-        boolean[] used = new boolean[k];
-        int[] out = new int[Math.min(batch, n)];
-        int m = 0;
-        for (int i : order) {
-            if (m == out.length) break;
-            if (excluded[i] || used[component[i]]) continue;
-            used[component[i]] = true;
-            out[m++] = i;
+        int[] best = new int[k];
+        java.util.Arrays.fill(best, -1);
+        for (int i = 0; i < n; i++) {
+            if (excluded[i]) continue;
+            int c = component[i], b = best[c];
+            if (b < 0 || margin[i] < margin[b]) best[c] = i;     // ties keep the smaller row
         }
-        return Arrays.copyOf(out, m);
+        Integer[] rows = java.util.Arrays.stream(best).filter(i -> i >= 0).boxed().toArray(Integer[]::new);
+        Arrays.sort(rows, Comparator.comparingDouble((Integer i) -> margin[i]).thenComparingInt(i -> i));
+        int m = Math.min(batch, rows.length);
+        int[] out = new int[m];
+        for (int j = 0; j < m; j++) out[j] = rows[j];
+        return out;
     }
 }

@@ -24,6 +24,21 @@ class DecisionsTest {
         for (int i = 0; i < 5; i++) assertEquals(new SoftDecoder(Similarity.DOT).predict(map, q, i * 3), d.label()[i]);
     }
 
+    @Test void theSparseSoftDotEqualsTheGenericOne() {
+        java.util.Random r = new java.util.Random(4);
+        int rows = 300, k = 13, nc = 4;
+        float[] q = LeaveOneOutTest.randomPosteriors(r, rows, k);
+        for (int i = 0; i < q.length; i++) if (r.nextInt(3) == 0) q[i] = 0;   // sparse rows, as a trained model's are
+        int[] idx = new int[40], lab = new int[40];
+        for (int i = 0; i < 40; i++) { idx[i] = i * 7; lab[i] = i % 3; }      // class 3 has no label
+        LabelMap map = LabelMap.fit(q, k, idx, lab, nc);
+        Decisions a = Decisions.of(new SoftDecoder(Similarity.DOT), map, q, rows), b = Decisions.softDot(map, q, rows);
+        assertArrayEquals(a.label(), b.label());
+        assertArrayEquals(a.score(), b.score(), 1e-5f);
+        assertArrayEquals(a.margin(), b.margin(), 1e-5f);
+        for (int l : b.label()) assertNotEquals(3, l);
+    }
+
     @Test void uncertainQueriesTakeTheSmallestMarginsAtMostOnePerComponent() {
         float[] margin = {.5f, .1f, .2f, .05f, .3f, .01f};
         int[] comp = {0, 1, 1, 2, 0, 2};
