@@ -1,6 +1,7 @@
 package gmvae4j.cli;
 
 import gmvae4j.engine.NonFiniteException;
+import gmvae4j.engine.eval.LatentNeighbours;
 import gmvae4j.engine.eval.Rows;
 import gmvae4j.engine.gmvae.ConsoleProgress;
 import gmvae4j.engine.gmvae.EpochReport;
@@ -52,6 +53,8 @@ final class LabelCommand implements Command {
                   --simulate       no server: answer with the true labels, print accuracy after every round
                   --answers N      answers the simulation spends (default 300)
                   --draws N        random-label draws to average beside it (default 3)
+                  --rule R         decisions: latent (default: soft-dot refined by label propagation over each image's
+                                   10 nearest latent neighbours; mixture models) or soft-dot
                   --json           simulation: one JSON object per round""";
     }
 
@@ -74,8 +77,9 @@ final class LabelCommand implements Command {
         int answers = a.positiveInt("answers", 300);
         int draws = a.positiveInt("draws", 3);
         boolean json = a.flag("json");
+        String rule = a.choice("rule", "latent", "latent", "soft-dot");
         a.finish();
-        if (simulate) return simulate(images, modelFile, answers, batch, draws, json);
+        if (simulate) return simulate(images, modelFile, answers, batch, draws, json, rule);
 
         if (!Access.isLoopback(host))
             System.err.println("gmvae label: WARNING: --host " + host + " is not a loopback address: other machines can reach this server "
@@ -104,7 +108,7 @@ final class LabelCommand implements Command {
         if (model.inputDim() != images.dim())
             throw new UserError("the model takes " + model.inputDim() + " pixels per image, the images have " + images.dim());
         long tModel = System.nanoTime();
-        ModelView view = view(model, images);
+        ModelView view = view(model, images, rule);
         double firstQuestionMs = server.ready(view);
         System.out.printf(Locale.ROOT, "ready: page usable %.0f ms after the model was loaded (posteriors of %d images %.0f ms, first question %.0f ms)%n",
                 (System.nanoTime() - tModel) / 1e6, images.n(), (System.nanoTime() - tModel) / 1e6 - firstQuestionMs, firstQuestionMs);
@@ -118,13 +122,13 @@ final class LabelCommand implements Command {
         return 0;
     }
 
-    private int simulate(LabelImages images, Path modelFile, int answers, int batch, int draws, boolean json) {
+    private int simulate(LabelImages images, Path modelFile, int answers, int batch, int draws, boolean json, String rule) {
         if (modelFile == null) throw new UserError("--simulate needs --model (train one with ./gmvae train)");
         if (images.truth() == null) throw new UserError(images.name() + " has no true labels to simulate answers with");
         Gmvae model = Inputs.model(modelFile);
         if (model.inputDim() != images.dim())
             throw new UserError("the model takes " + model.inputDim() + " pixels per image, the images have " + images.dim());
-        ModelView view = view(model, images);
+        ModelView view = view(model, images, rule);
         if (!json) System.out.printf(Locale.ROOT, "%s, %d images, K=%d; oracle answers; accuracy of the labels on all images%n  %5s %7s %9s %12s %9s%n",
                 images.name(), images.n(), model.k(), "round", "answers", "accuracy", "random(soft)", "LOO est.");
         Simulation.run(view, images.truth(), images.truthNames(), answers, batch, draws, p -> {
@@ -138,7 +142,7 @@ final class LabelCommand implements Command {
     }
 
     /** q(c|x) of every image and how central each is in its own component. */
-    static ModelView view(Gmvae model, LabelImages images) {
+    static ModelView view(Gmvae model, LabelImages images, String rule) {
         float[] q = model.posterior(images.pixels(), images.n());
         double[] centrality;
         if (model instanceof MixtureGmvae mix) {
@@ -148,8 +152,18 @@ final class LabelCommand implements Command {
             centrality = new double[images.n()];
             for (int i = 0; i < centrality.length; i++) centrality[i] = q[i * model.k() + arg[i]];
         }
-        return ModelView.of(q, images.n(), model.k(), centrality);
+        ModelView v = ModelView.of(q, images.n(), model.k(), centrality);
+        if (rule.equals("latent") && model instanceof MixtureGmvae mix) {
+            long t0 = System.nanoTime();
+            float[] z = mix.latentMeans(images.pixels(), images.n());
+            v = v.withNeighbours(LatentNeighbours.build(z, images.n(), z.length / images.n(), q, model.k(), NEIGHBOURS));
+            System.err.printf(Locale.ROOT, "latent neighbour graph of %d images: %.1f s%n", images.n(), (System.nanoTime() - t0) / 1e9);
+        }
+        return v;
     }
+
+    /** Neighbours per image in the latent graph. */
+    static final int NEIGHBOURS = 10;
 
     /** The session's own model: reused when an earlier run trained it, else trained now (progress on the page too). */
     private static Gmvae trainOrReuse(LabelImages images, Path sessionDir, int epochs, LabelServer server) throws IOException {

@@ -6,9 +6,12 @@ import gmvae4j.engine.eval.Rows;
  * What the server reads from the model, computed once when the model is ready: q(c|x) of every
  * image (rows × k), each image's component (argmax), and how central each image is in its own
  * component (log N(μ(x); μ_c, σ²_c) for mixture models, q(c|x) otherwise): round 1 asks about
- * the most central image of each component, and the strips show members in that order.
+ * the most central image of each component, and the strips show members in that order. With
+ * {@code neighbours} (mixture models) the decisions propagate the answers along the latent
+ * neighbour graph; without, they are plain soft-dot.
  */
-public record ModelView(float[] q, int k, int[] component, double[] centrality, int[] size, int[][] byCentrality) {
+public record ModelView(float[] q, int k, int[] component, double[] centrality, int[] size, int[][] byCentrality,
+                        gmvae4j.engine.eval.LatentNeighbours neighbours) {
 
     public static ModelView of(float[] q, int rows, int k, double[] centrality) {
         int[] comp = Rows.argmaxAll(q, rows, k);
@@ -23,7 +26,12 @@ public record ModelView(float[] q, int k, int[] component, double[] centrality, 
         for (int c = 0; c < k; c++) members[c] = new int[size[c]];
         int[] fill = new int[k];
         for (int i : order) members[comp[i]][fill[comp[i]]++] = i;
-        return new ModelView(q, k, comp, centrality, size, members);
+        return new ModelView(q, k, comp, centrality, size, members, null);
+    }
+
+    /** The same view whose decisions also use latent neighbours ({@link gmvae4j.engine.eval.LatentPropagation}). */
+    public ModelView withNeighbours(gmvae4j.engine.eval.LatentNeighbours g) {
+        return new ModelView(q, k, component, centrality, size, byCentrality, g);
     }
 
     public int n() { return component.length; }

@@ -8,7 +8,9 @@ import java.util.List;
 
 /**
  * The model's decision for every image given the person's answers so far: soft-dot decoding
- * with a label map fitted to the answers; an image a person named keeps that name. Refitted at
+ * with a label map fitted to the answers, refined along the latent neighbour graph where the
+ * model has one ({@link gmvae4j.engine.eval.LatentPropagation}); an image a person named keeps
+ * that name. Refitted at
  * the end of each round (and when a page asks for a view that needs fresh ones), not after every
  * answer, so an answer costs a journal line and not a pass over every image.
  */
@@ -31,7 +33,8 @@ public final class Predictions {
         int[] idx = new int[labeled], lab = new int[labeled];
         for (int i = 0, j = 0; i < n; i++) if (human[i] >= 0) { idx[j] = i; lab[j++] = human[i]; }
         LabelMap map = LabelMap.fit(model.q(), model.k(), idx, lab, classes.size()).withClassNames(classes);
-        Decisions d = Decisions.softDot(map, model.q(), n);
+        Decisions d = model.neighbours() == null ? Decisions.softDot(map, model.q(), n)
+                : gmvae4j.engine.eval.LatentPropagation.decide(map, model.q(), model.neighbours(), idx, lab);
         int[] hard = new int[n];
         HardDecoder hd = new HardDecoder();
         for (int i = 0; i < n; i++) hard[i] = map.hardLabel(model.component()[i]) == LabelMap.NONE ? -1 : hd.predict(map, model.q(), i * model.k());

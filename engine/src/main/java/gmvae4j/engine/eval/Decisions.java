@@ -31,27 +31,37 @@ public record Decisions(int[] label, float[] score, float[] margin) {
      * Skipping them changes a score by less than k·1e-7.
      */
     public static Decisions softDot(LabelMap map, float[] q, int rows) {
-        int k = map.k(), nc = map.numClasses();
-        Rows.checkShape(q, rows, k);
-        float[][] profileByCluster = new float[k][nc];
-        for (int l = 0; l < nc; l++) for (int c = 0; c < k; c++) profileByCluster[c][l] = map.profile(l, c);
+        int nc = map.numClasses();
+        double[] raw = softDotScores(map, q, rows);
         Decisions d = new Decisions(new int[rows], new float[rows], new float[rows]);
         double[] s = new double[nc];
         for (int i = 0; i < rows; i++) {
-            java.util.Arrays.fill(s, 0);
-            for (int c = 0, o = i * k; c < k; c++) {
-                float v = q[o + c];
-                if (v <= 1e-7f) continue;
-                float[] m = profileByCluster[c];
-                for (int l = 0; l < nc; l++) s[l] += v * m[l];
-            }
+            System.arraycopy(raw, i * nc, s, 0, nc);
             for (int l = 0; l < nc; l++) if (map.classCount(l) == 0) s[l] = Double.NEGATIVE_INFINITY;
             d.set(i, s);
         }
         return d;
     }
 
-    private void set(int i, double[] s) {
+    /** The soft-dot scores Σ_c m(ℓ)_c q(c|x) of every row (rows × numClasses), over the entries of q above 1e-7. */
+    public static double[] softDotScores(LabelMap map, float[] q, int rows) {
+        int k = map.k(), nc = map.numClasses();
+        Rows.checkShape(q, rows, k);
+        float[][] profileByCluster = new float[k][nc];
+        for (int l = 0; l < nc; l++) for (int c = 0; c < k; c++) profileByCluster[c][l] = map.profile(l, c);
+        double[] s = new double[rows * nc];
+        for (int i = 0; i < rows; i++) {
+            for (int c = 0, o = i * k; c < k; c++) {
+                float v = q[o + c];
+                if (v <= 1e-7f) continue;
+                float[] m = profileByCluster[c];
+                for (int l = 0; l < nc; l++) s[i * nc + l] += v * m[l];
+            }
+        }
+        return s;
+    }
+
+    void set(int i, double[] s) {
         double total = 0;
         int best = -1, second = -1;
         for (int l = 0; l < s.length; l++) {
