@@ -1,0 +1,52 @@
+package gmvae4j.engine.eval;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class LatentPropagationTest {
+
+    @Test void neighboursAreTheNearestAmongTheTwoMostLikelyComponents() {
+        Random r = new Random(2);
+        int n = 400, d = 3, k = 6, knn = 5;
+        float[] z = new float[n * d];
+        for (int i = 0; i < z.length; i++) z[i] = (float) r.nextGaussian();
+        float[] q = LeaveOneOutTest.randomPosteriors(r, n, k);
+        LatentNeighbours g = LatentNeighbours.build(z, n, d, q, k, knn);
+        int[] first = Rows.argmaxAll(q, n, k);
+        for (int i = 0; i < n; i++) {
+            int a = first[i], b = -1;
+            for (int c = 0; c < k; c++) if (c != a && (b < 0 || q[i * k + c] > q[i * k + b])) b = c;
+            // brute force over every image whose argmax is a or b
+            java.util.List<Integer> cand = new java.util.ArrayList<>();
+            for (int j = 0; j < n; j++) if (j != i && (first[j] == a || first[j] == b)) cand.add(j);
+            int ii = i;
+            cand.sort(java.util.Comparator.comparingDouble(j -> dist(z, d, ii, j)));
+            for (int t = 0; t < knn; t++) assertEquals(t < cand.size() ? cand.get(t) : -1, g.neighbour(i, t), "image " + i + " neighbour " + t);
+        }
+    }
+
+    @Test void withoutNeighboursItIsSoftDotAndALabeledNeighbourDecidesATie() {
+        // Cluster 0 labeled class 0, cluster 1 labeled class 1; image 2 is split 50/50 between them.
+        float[] q = {1, 0, 0, 1, .5f, .5f, .5f, .5f};
+        float[] z = {0, 10, 0.1f, 20};          // 1-d latent: image 2 sits next to image 0, image 3 far from all
+        int[] idx = {0, 1}, lab = {0, 1};
+        LabelMap map = LabelMap.fit(q, 2, idx, lab, 2);
+        LatentNeighbours g = LatentNeighbours.build(z, 4, 1, q, 2, 1);
+        assertEquals(0, g.neighbour(2, 0));
+        Decisions d = LatentPropagation.decide(map, q, g, idx, lab);
+        assertEquals(0, d.label()[2], "its labeled neighbour decides the tie");
+        assertTrue(d.margin()[2] > 0.05f, "and it is no longer a tie: " + d.margin()[2]);
+        Decisions soft = Decisions.softDot(map, q, 4);
+        assertEquals(soft.label()[0], d.label()[0]);
+        assertEquals(soft.label()[1], d.label()[1]);
+        assertEquals(0f, soft.margin()[2], 1e-6f);
+    }
+
+    private static double dist(float[] z, int d, int i, int j) {
+        double s = 0;
+        for (int t = 0; t < d; t++) { double e = z[i * d + t] - z[j * d + t]; s += e * e; }
+        return s;
+    }
+}
