@@ -42,11 +42,8 @@ public final class Exports {
     /** The label map of the answers (soft-dot+T and soft-prop included), with the class names; null before any answer. */
     public static LabelMap labelMap(ModelView model, Predictions.Fit fit) {
         if (fit.map() == null) return null;
-        int labeled = 0;
-        for (int h : fit.human()) if (h >= 0) labeled++;
-        int[] idx = new int[labeled], lab = new int[labeled];
-        for (int i = 0, j = 0; i < fit.human().length; i++) if (fit.human()[i] >= 0) { idx[j] = i; lab[j++] = fit.human()[i]; }
-        return LabelMap.fitTempered(model.q(), model.k(), idx, lab, fit.classes().size())
+        Predictions.Answers a = Predictions.Answers.of(fit.human());
+        return LabelMap.fitTempered(model.q(), model.k(), a.idx(), a.labels(), fit.classes().size())
                 .withPropagation(ClusterGraph.of(model.q(), model.n(), model.k())).withClassNames(fit.classes());
     }
 

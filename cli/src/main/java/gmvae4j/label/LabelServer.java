@@ -222,13 +222,9 @@ public final class LabelServer implements AutoCloseable {
     private void recordAccuracy() {
         ModelView m = model;
         if (m == null) return;
-        int[] human = session.humanLabels();
+        Predictions.Answers a = Predictions.Answers.of(session.humanLabels());
         int spent = session.answersSpent();
-        int n = 0;
-        for (int h : human) if (h >= 0) n++;
-        int[] idx = new int[n], lab = new int[n];
-        for (int i = 0, j = 0; i < human.length; i++) if (human[i] >= 0) { idx[j] = i; lab[j++] = human[i]; }
-        double acc = gmvae4j.engine.eval.LeaveOneOut.softDotAccuracy(m.q(), m.k(), idx, lab, Math.max(1, session.classes().size()));
+        double acc = gmvae4j.engine.eval.LeaveOneOut.softDotAccuracy(m.q(), m.k(), a.idx(), a.labels(), Math.max(1, session.classes().size()));
         synchronized (accuracyCurve) {
             while (!accuracyCurve.isEmpty() && accuracyCurve.getLast()[0] >= spent) accuracyCurve.removeLast();
             accuracyCurve.add(new double[] {spent, acc});

@@ -23,15 +23,25 @@ public final class Predictions {
         public boolean byPerson(int i) { return human[i] >= 0; }
     }
 
+    /** The answered images and their classes, as the engine's label maps take them. */
+    public record Answers(int[] idx, int[] labels) {
+        public static Answers of(int[] human) {
+            int n = 0;
+            for (int h : human) if (h >= 0) n++;
+            int[] idx = new int[n], lab = new int[n];
+            for (int i = 0, j = 0; i < human.length; i++) if (human[i] >= 0) { idx[j] = i; lab[j++] = human[i]; }
+            return new Answers(idx, lab);
+        }
+    }
+
     private Predictions() {}
 
     /** Fits the answers in human (class per image, -1 none) over the model's posteriors. */
     public static Fit fit(ModelView model, int[] human, List<String> classes, long version) {
-        int n = model.n(), labeled = 0;
-        for (int h : human) if (h >= 0) labeled++;
-        if (labeled == 0 || classes.isEmpty()) return new Fit(version, null, null, null, human, classes, Double.NaN);
-        int[] idx = new int[labeled], lab = new int[labeled];
-        for (int i = 0, j = 0; i < n; i++) if (human[i] >= 0) { idx[j] = i; lab[j++] = human[i]; }
+        int n = model.n();
+        Answers a = Answers.of(human);
+        int[] idx = a.idx(), lab = a.labels();
+        if (idx.length == 0 || classes.isEmpty()) return new Fit(version, null, null, null, human, classes, Double.NaN);
         LabelMap map = LabelMap.fit(model.q(), model.k(), idx, lab, classes.size()).withClassNames(classes);
         Decisions d = model.neighbours() == null ? Decisions.softDot(map, model.q(), n)
                 : gmvae4j.engine.eval.LatentPropagation.decide(map, model.q(), model.neighbours(), idx, lab);

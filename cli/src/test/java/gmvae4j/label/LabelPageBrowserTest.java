@@ -133,6 +133,7 @@ class LabelPageBrowserTest {
         wait.until(d -> "4".equals(d.findElement(By.id("cluster-grid")).getAttribute("data-component"))
                 && d.findElements(By.cssSelector("#cluster-grid img")).size() > 3);
         List<WebElement> grid = browser.findElements(By.cssSelector("#cluster-grid img"));
+        int kept = Integer.parseInt(grid.get(0).getAttribute("data-image"));
         int ex1 = Integer.parseInt(grid.get(1).getAttribute("data-image")), ex2 = Integer.parseInt(grid.get(2).getAttribute("data-image"));
         grid.get(1).click();
         grid.get(2).click();
@@ -145,7 +146,7 @@ class LabelPageBrowserTest {
         assertEquals(-1, session.humanLabel(ex1), "an exception stays unlabeled");
         assertEquals(-1, session.humanLabel(ex2), "an exception stays unlabeled");
         int delta = session.classes().indexOf("delta");
-        assertEquals(delta, session.humanLabel(Integer.parseInt(grid.get(0).getAttribute("data-image"))));
+        assertEquals(delta, session.humanLabel(kept));
         assertEquals(3 + 1 + 2, session.answersSpent(), "one action plus its two exceptions");
         int labeled = session.labeledCount();
         waitText("n-labeled", Integer.toString(labeled));

@@ -17,8 +17,8 @@ package gmvae4j.engine.eval;
  * a cluster the same vote. α = {@value #ALPHA}.
  */
 public final class LatentPropagation {
-    public static final double ALPHA = 0.8;
-    public static final int STEPS = 10;
+    public static final double ALPHA = 0.95;
+    public static final int STEPS = 30;
 
     private LatentPropagation() {}
 
