@@ -108,10 +108,12 @@ final class LabelCommand implements Command {
         if (model.inputDim() != images.dim())
             throw new UserError("the model takes " + model.inputDim() + " pixels per image, the images have " + images.dim());
         long tModel = System.nanoTime();
-        ModelView view = view(model, images, rule);
+        ModelView view = view(model, images);
         double firstQuestionMs = server.ready(view);
         System.out.printf(Locale.ROOT, "ready: page usable %.0f ms after the model was loaded (posteriors of %d images %.0f ms, first question %.0f ms)%n",
                 (System.nanoTime() - tModel) / 1e6, images.n(), (System.nanoTime() - tModel) / 1e6 - firstQuestionMs, firstQuestionMs);
+        // The neighbour graph takes seconds to minutes: the page works with plain soft-dot until it is there.
+        if (rule.equals("latent")) server.improve(withNeighbours(view, model, images));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             var t = server.times();
             if (t.count() > 0)
@@ -128,7 +130,8 @@ final class LabelCommand implements Command {
         Gmvae model = Inputs.model(modelFile);
         if (model.inputDim() != images.dim())
             throw new UserError("the model takes " + model.inputDim() + " pixels per image, the images have " + images.dim());
-        ModelView view = view(model, images, rule);
+        ModelView view = view(model, images);
+        if (rule.equals("latent")) view = withNeighbours(view, model, images);
         if (!json) System.out.printf(Locale.ROOT, "%s, %d images, K=%d; oracle answers; accuracy of the labels on all images%n  %5s %7s %9s %12s %9s%n",
                 images.name(), images.n(), model.k(), "round", "answers", "accuracy", "random(soft)", "LOO est.");
         Simulation.run(view, images.truth(), images.truthNames(), answers, batch, draws, p -> {
@@ -142,7 +145,7 @@ final class LabelCommand implements Command {
     }
 
     /** q(c|x) of every image and how central each is in its own component. */
-    static ModelView view(Gmvae model, LabelImages images, String rule) {
+    static ModelView view(Gmvae model, LabelImages images) {
         float[] q = model.posterior(images.pixels(), images.n());
         double[] centrality;
         if (model instanceof MixtureGmvae mix) {
@@ -152,13 +155,16 @@ final class LabelCommand implements Command {
             centrality = new double[images.n()];
             for (int i = 0; i < centrality.length; i++) centrality[i] = q[i * model.k() + arg[i]];
         }
-        ModelView v = ModelView.of(q, images.n(), model.k(), centrality);
-        if (rule.equals("latent") && model instanceof MixtureGmvae mix) {
-            long t0 = System.nanoTime();
-            float[] z = mix.latentMeans(images.pixels(), images.n());
-            v = v.withNeighbours(LatentNeighbours.build(z, images.n(), z.length / images.n(), q, model.k(), NEIGHBOURS));
-            System.err.printf(Locale.ROOT, "latent neighbour graph of %d images: %.1f s%n", images.n(), (System.nanoTime() - t0) / 1e9);
-        }
+        return ModelView.of(q, images.n(), model.k(), centrality);
+    }
+
+    /** The view with the latent neighbour graph, for mixture models (others have no latent means to search). */
+    static ModelView withNeighbours(ModelView v, Gmvae model, LabelImages images) {
+        if (!(model instanceof MixtureGmvae mix)) return v;
+        long t0 = System.nanoTime();
+        float[] z = mix.latentMeans(images.pixels(), images.n());
+        v = v.withNeighbours(LatentNeighbours.build(z, images.n(), z.length / images.n(), v.q(), model.k(), NEIGHBOURS));
+        System.err.printf(Locale.ROOT, "latent neighbour graph of %d images: %.1f s%n", images.n(), (System.nanoTime() - t0) / 1e9);
         return v;
     }
 

@@ -88,6 +88,18 @@ public final class LabelServer implements AutoCloseable {
         return (System.nanoTime() - t0) / 1e6;
     }
 
+    /**
+     * The same model with more to decide by (the latent neighbour graph, built after the page is
+     * already usable): later fits use it. The components do not change, so the questions do not.
+     */
+    public void improve(ModelView m) {
+        if (model == null || m.n() != model.n() || m.k() != model.k()) throw new IllegalStateException("improve() needs the same images and components");
+        synchronized (this) {
+            model = m;
+            fit = null;
+        }
+    }
+
     /** Per-answer server times so far. */
     public AnswerTimes times() { return times; }
 
