@@ -1,20 +1,28 @@
 package gmvae4j.engine.eval;
 
 /**
- * Soft-dot decisions refined by label propagation over the latent neighbour graph
+ * Cluster decisions refined by label propagation over the latent neighbour graph
  * ({@link LatentNeighbours}), seeded by the labeled images:
  *
  * <pre>
- *   P(x)   = one-hot(label)             for a labeled image
- *          = soft-dot shares of x        otherwise (what the clusters say)
+ *   v(c, ℓ) = Σ_{labeled x of class ℓ} q(c|x) / Σ_{labeled x} q(c|x)    cluster c's vote (the class mix of its answers)
+ *   P(x)    = one-hot(label)                                      for a labeled image
+ *           ∝ Σ_c q(c|x) · v(c, ·)   over clusters holding at least half an answer
+ *           = soft-dot shares                                     where no such cluster holds any of x's mass
  *   F ← (1 − α)·P + α · mean_{x' ∈ N(x)} F(x')        {@value #STEPS} steps, labeled rows kept at P
  *   ŷ(x) = argmax_ℓ F(x)_ℓ
  * </pre>
  *
- * (Zhou et al. 2004, with the cluster decision as the prior.) Far from any label F stays close
- * to soft-dot; near a labeled image its label spreads to its latent neighbours, also across
- * the border of an impure cluster, which is what soft-dot cannot do: it gives every member of
- * a cluster the same vote. α = {@value #ALPHA}.
+ * (Zhou et al. 2004, with the clusters' decision as the prior.) Far from any label F stays close
+ * to what the clusters say; near a labeled image its label spreads to its latent neighbours,
+ * also across the border of an impure cluster, which a cluster vote cannot do: it gives every
+ * member the same class. The prior is the clusters' own answer mix rather than soft-dot's class
+ * profiles because the later answers are ambiguous images on purpose, and one of them in a
+ * soft-dot profile (normalised per class) can swing a whole neighbouring cluster; measured on
+ * MNIST (27-epoch model, purity 95.3%, oracle answers): soft-dot prior 96.5% at 100 answers but
+ * 96.3% at 300 after a drop in the last round, cluster votes 96.4% and 97.0%, rising steadily.
+ * α = {@value #ALPHA}: 0.8 over 10 steps gave 95.6% at 100 answers on an earlier model where 0.95
+ * over 30 gave 96.1%.
  */
 public final class LatentPropagation {
     public static final double ALPHA = 0.95;
@@ -24,12 +32,27 @@ public final class LatentPropagation {
 
     public static Decisions decide(LabelMap map, float[] q, LatentNeighbours graph, int[] labeledIdx, int[] labels) {
         int n = graph.n(), nc = map.numClasses(), knn = graph.knn();
+        int k = map.k();
+        // Each cluster's vote: the class mix of the answers in it, weighted by how much they belong to it.
+        double[][] vote = new double[k][nc];
+        double[] mass = new double[k];
+        for (int j = 0; j < labeledIdx.length; j++)
+            for (int c = 0, o = labeledIdx[j] * k; c < k; c++) { vote[c][labels[j]] += q[o + c]; mass[c] += q[o + c]; }
         double[] raw = Decisions.softDotScores(map, q, n);
         float[] prior = new float[n * nc];
+        double[] p = new double[nc];
         for (int i = 0; i < n; i++) {
+            java.util.Arrays.fill(p, 0);
+            double covered = 0;
+            for (int c = 0, o = i * k; c < k; c++) {
+                if (mass[c] < 0.5 || q[o + c] <= 1e-7f) continue;       // a cluster speaks once it holds half an answer
+                covered += q[o + c];
+                for (int l = 0; l < nc; l++) p[l] += q[o + c] * vote[c][l] / mass[c];
+            }
             double total = 0;
-            for (int c = 0; c < nc; c++) total += raw[i * nc + c];
-            if (total > 0) for (int c = 0; c < nc; c++) prior[i * nc + c] = (float) (raw[i * nc + c] / total);   // soft-dot shares
+            if (covered > 1e-3) { for (int l = 0; l < nc; l++) total += p[l]; }
+            else { for (int l = 0; l < nc; l++) { p[l] = raw[i * nc + l]; total += p[l]; } }   // no answered cluster: soft-dot
+            if (total > 0) for (int l = 0; l < nc; l++) prior[i * nc + l] = (float) (p[l] / total);
         }
         boolean[] fixed = new boolean[n];
         for (int j = 0; j < labeledIdx.length; j++) {
