@@ -32,8 +32,8 @@ final class LabelCommand implements Command {
 
     @Override public String usage() {
         return """
-                usage: ./gmvae label --dataset D [--data DIR] [--model M.gmvae] [--session DIR] [--port 8080] [--host 127.0.0.1]
-                       ./gmvae label --dataset D --model M.gmvae --simulate --answers N [--json]
+                usage: ./gmvae label (--images DIR | --dataset D [--data DIR]) [--model M.gmvae] [--session DIR] [--port 8080] [--host 127.0.0.1]
+                       ./gmvae label (--images DIR | --dataset D) --model M.gmvae --simulate --answers N [--json]
 
                 Serves one page (print its URL, open it in a browser): round 1 shows the most central image of
                 each component with a strip of its members; type a class name (completion) or press a shortcut,
@@ -41,7 +41,7 @@ final class LabelCommand implements Command {
                 one per component. A whole cluster can be labeled at once, with exceptions. Every answer is
                 journaled in the session folder before the page is told it is saved; restarting resumes.
 
-                  --images DIR     a folder of images (not available in this build yet: use --dataset)
+                  --images DIR     a folder of pictures (flags below); the page links each picture's original file
                   --dataset D      glyphs, mnist, fashion-mnist, emnist-letters (the pool: train then test)
                   --data DIR, --size N   as for experiment
                   --model FILE     the trained model; without it one is trained first (saved in the session)
@@ -55,20 +55,15 @@ final class LabelCommand implements Command {
                   --draws N        random-label draws to average beside it (default 3)
                   --rule R         decisions: latent (default: soft-dot refined by label propagation over each image's
                                    10 nearest latent neighbours; mixture models) or soft-dot
-                  --json           simulation: one JSON object per round""";
+                  --json           simulation: one JSON object per round
+                """ + ImageArgs.USAGE;
     }
 
     @Override public int run(Args a) throws Exception {
-        if (a.has("images")) {
-            a.string("images", null);
-            throw new UserError("--images is not available in this build yet (it lands with the image-folder reader); use --dataset");
-        }
-        Evaluation.Data data = Inputs.data(a, null, ExperimentCommand.GLYPHS_SIZE);
-        LabelImages images = LabelImages.of(data.pool());
         Path modelFile = a.path("model", null);
         int epochs = a.integer("epochs", 20);
         if (epochs < 0) throw new UserError("--epochs must be ≥ 0, got " + epochs);
-        Path sessionDir = a.path("session", Path.of("gmvae-label-" + data.pool().name()));
+        String sessionFlag = a.string("session", null);
         int port = a.integer("port", 8080);
         if (port < 0 || port > 65535) throw new UserError("--port must be in 0..65535, got " + port);
         String host = a.string("host", "127.0.0.1");
@@ -78,8 +73,15 @@ final class LabelCommand implements Command {
         int draws = a.positiveInt("draws", 3);
         boolean json = a.flag("json");
         String rule = a.choice("rule", "latent", "latent", "soft-dot");
+        if (simulate && modelFile == null) throw new UserError("--simulate needs --model (train one with ./gmvae train)");
+        // With a model, a folder's pictures are converted to its size; read after every other flag (the folder loads last).
+        Gmvae given = modelFile == null ? null : Inputs.model(modelFile);
+        int side = given == null ? 0 : (int) Math.round(Math.sqrt(given.inputDim()));
+        Evaluation.Data data = Inputs.data(a, null, ExperimentCommand.GLYPHS_SIZE, false, side);
         a.finish();
-        if (simulate) return simulate(images, modelFile, answers, batch, draws, json, rule);
+        LabelImages images = images(data);
+        Path sessionDir = sessionFlag != null ? Path.of(sessionFlag) : Path.of("gmvae-label-" + images.name().replaceAll("[^A-Za-z0-9._-]", "_"));
+        if (simulate) return simulate(images, given, answers, batch, draws, json, rule);
 
         if (!Access.isLoopback(host))
             System.err.println("gmvae label: WARNING: --host " + host + " is not a loopback address: other machines can reach this server "
@@ -103,7 +105,7 @@ final class LabelCommand implements Command {
         System.out.println("gmvae label: session " + sessionDir + " (" + session.labeledCount() + " images labeled so far)");
         System.out.println("open " + server.url(host));
         long t0 = System.nanoTime();
-        Gmvae model = modelFile != null ? Inputs.model(modelFile) : trainOrReuse(images, sessionDir, epochs, server);
+        Gmvae model = given != null ? given : trainOrReuse(images, sessionDir, epochs, server);
         if (model == null) { server.close(); session.close(); return 1; }
         if (model.inputDim() != images.dim())
             throw new UserError("the model takes " + model.inputDim() + " pixels per image, the images have " + images.dim());
@@ -124,10 +126,8 @@ final class LabelCommand implements Command {
         return 0;
     }
 
-    private int simulate(LabelImages images, Path modelFile, int answers, int batch, int draws, boolean json, String rule) {
-        if (modelFile == null) throw new UserError("--simulate needs --model (train one with ./gmvae train)");
-        if (images.truth() == null) throw new UserError(images.name() + " has no true labels to simulate answers with");
-        Gmvae model = Inputs.model(modelFile);
+    private int simulate(LabelImages images, Gmvae model, int answers, int batch, int draws, boolean json, String rule) {
+        if (images.truth() == null) throw new UserError(images.name() + " has no true label for every image to simulate answers with");
         if (model.inputDim() != images.dim())
             throw new UserError("the model takes " + model.inputDim() + " pixels per image, the images have " + images.dim());
         ModelView view = view(model, images);
@@ -142,6 +142,18 @@ final class LabelCommand implements Command {
             System.out.flush();
         });
         return 0;
+    }
+
+    /**
+     * The images as the server sees them: a folder's keep their paths (the page links the original
+     * files, served only from inside the folder); true labels only where every image has one (the
+     * simulation's oracle; a partly labeled folder's labels are not used as answers yet).
+     */
+    static LabelImages images(Evaluation.Data data) {
+        var d = data.pool();
+        if (data.images() == null) return LabelImages.of(d);
+        int[] truth = d.labels() == null || java.util.Arrays.stream(d.labels()).anyMatch(l -> l < 0) ? null : d.labels();
+        return new LabelImages(d.name(), d.pixels(), d.n(), d.rows(), d.cols(), data.images().root(), data.images().paths(), truth, d.classNames());
     }
 
     /** q(c|x) of every image and how central each is in its own component. */

@@ -70,6 +70,9 @@ function showAsk() {
   const n = s.next;
   $("ask-info").textContent = (s.round === 1 ? "round 1: the most central image of cluster " : "least certain decision, cluster ") + n.component + " (" + n.size + " images)";
   $("guess").textContent = n.guess ? "the model would say: " + n.guess : "";
+  const orig = $("orig");
+  orig.hidden = !n.path;
+  if (n.path) { orig.href = "/orig/" + image; orig.textContent = n.path; }
   $("strip").replaceChildren(...n.strip.map((i) => thumb(i)));
 }
 

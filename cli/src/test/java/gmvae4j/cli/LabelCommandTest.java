@@ -22,11 +22,29 @@ class LabelCommandTest {
         assertTrue(lines[0].startsWith("{\"round\":1,\"answers\":12,"), lines[0]);   // round 1: one per non-empty component (at most K)
         assertTrue(lines[lines.length - 1].contains("\"answers\":20,"), r.out());
         assertTrue(r.err().contains("latent neighbour graph"), r.err());
+
+        // The same model on a folder of pictures (class folders: the folder names answer).
+        Path dir = tmp.resolve("pictures");
+        var glyphs = gmvae4j.datasets.Glyphs.generate(90, gmvae4j.datasets.Glyphs.TRAIN_SEED, gmvae4j.datasets.Split.TRAIN);
+        for (int i = 0; i < glyphs.n(); i++) {
+            var img = new java.awt.image.BufferedImage(28, 28, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+            img.getRaster().setDataElements(0, 0, 28, 28, java.util.Arrays.copyOfRange(glyphs.pixels(), i * 784, (i + 1) * 784));
+            Path f = dir.resolve(glyphs.classNames().get(glyphs.labels()[i])).resolve(i + ".png");
+            try {
+                java.nio.file.Files.createDirectories(f.getParent());
+                javax.imageio.ImageIO.write(img, "png", f.toFile());
+            } catch (java.io.IOException e) { throw new AssertionError(e); }
+        }
+        CliRun f = CliRun.run("label", "--images", dir.toString(), "--no-cache", "--model", model.toString(), "--simulate", "--answers", "15",
+                "--batch", "3", "--draws", "1", "--json", "--rule", "soft-dot");
+        assertEquals(0, f.code(), f.err());
+        assertTrue(f.out().strip().split("\n")[f.out().strip().split("\n").length - 1].contains("\"answers\":15,"), f.out());
     }
 
     @Test void badFlagsAreOneLineAndExitTwo() {
         String[][] cases = {
-                {"label", "--images", "/tmp"},
+                {"label", "--images", tmp.resolve("no-such-folder").toString(), "--model", tmp.resolve("none.gmvae").toString()},
+                {"label", "--images", tmp.toString(), "--dataset", "glyphs"},
                 {"label", "--dataset", "glyphs", "--simulate"},
                 {"label", "--dataset", "glyphs", "--port", "70000"},
                 {"label", "--dataset", "glyphs", "--rule", "magic"},
