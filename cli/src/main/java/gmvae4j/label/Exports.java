@@ -1,6 +1,6 @@
 package gmvae4j.label;
 
-import gmvae4j.engine.eval.AtomicFiles;
+import gmvae4j.io.AtomicFiles;
 import gmvae4j.engine.eval.ClusterGraph;
 import gmvae4j.engine.eval.LabelMap;
 import java.io.IOException;
@@ -44,7 +44,7 @@ public final class Exports {
         if (fit.map() == null) return null;
         Predictions.Answers a = Predictions.Answers.of(fit.human());
         return LabelMap.fitTempered(model.q(), model.k(), a.idx(), a.labels(), fit.classes().size())
-                .withPropagation(ClusterGraph.of(model.q(), model.n(), model.k())).withClassNames(fit.classes());
+                .withPropagation(ClusterGraph.of(model.q(), model.n(), model.k()), model.q(), a.idx(), a.labels()).withClassNames(fit.classes());
     }
 
     /** Writes all three into folder; returns what was written. */

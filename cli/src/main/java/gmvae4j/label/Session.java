@@ -84,7 +84,7 @@ public final class Session implements AutoCloseable {
                 throw new SessionException("session " + folder + " was made for other images (" + found.replace('\n', ' ').trim()
                         + "; these are " + expected.replace('\n', ' ').trim() + ")");
         } else {
-            gmvae4j.engine.eval.AtomicFiles.write(info, expected.getBytes(StandardCharsets.UTF_8));
+            gmvae4j.io.AtomicFiles.write(info, expected.getBytes(StandardCharsets.UTF_8));
         }
         FileChannel lc = FileChannel.open(folder.resolve("session.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock;
