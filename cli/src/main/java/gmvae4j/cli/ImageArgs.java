@@ -23,7 +23,7 @@ final class ImageArgs {
               --invert auto|yes|no  polarity; auto inverts a light background, judged from the border (default auto)
               --max-pixels N        skip pictures whose header claims more pixels (default 100000000)
               --strict              a picture that cannot be read is an error instead of skipped
-              --no-cache            decode again instead of using the cache (~/.cache/gmvae4j/images)""";
+              --no-cache            decode again instead of using the cache (~/.cache/gmvae4j/images)""".indent(2).stripTrailing();   // as indented as the commands' own flags
 
     /** Whether the command line names a folder. */
     static boolean given(Args a) { return a.has("images"); }
