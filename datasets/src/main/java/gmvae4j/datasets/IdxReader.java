@@ -7,10 +7,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -19,11 +19,14 @@ import java.util.zip.ZipException;
  * ({@code n, rows, cols}, then n·rows·cols unsigned bytes) or 2049 for labels ({@code n}, then n
  * bytes). Files may be gzipped or raw; gzip is recognised by its 0x1f8b magic, not by the name.
  *
- * <p>The header is checked before anything is allocated: the count against {@link #MAX_COUNT},
- * and the claimed size against the file size (raw) or the gzip trailer's uncompressed size
- * (ISIZE). So a corrupt header claiming 2^31 images fails with a message instead of an
- * OutOfMemoryError, and the only large allocation is the final pixel array. Every problem is a
- * one-line {@link DataException} naming the file.
+ * <p>Sizes are never taken on trust. The header's count is checked against {@link #MAX_COUNT}
+ * and its image shape against 1024x1024 first; a raw file's size must then match the header
+ * exactly before the pixel array is allocated. A gzip file's uncompressed size is only known by
+ * decompressing it (the trailer's ISIZE is forgeable, is mod 2^32, and describes only the last
+ * member of a multi-member file such as {@code cat a.gz b.gz} makes), so gzipped data is read
+ * into a buffer that grows as decompressed bytes actually arrive: a forged header can make us
+ * allocate only about twice what the file really holds. Every problem is a one-line
+ * {@link DataException} naming the file.
  */
 public final class IdxReader {
     private IdxReader() {}
@@ -64,13 +67,21 @@ public final class IdxReader {
             if (r != rows || c != cols)
                 throw fail(file, "images are " + r + "x" + c + ", expected " + rows + "x" + cols);
             long bytes = (long) n * r * c;
-            src.checkSize(16 + bytes, n + " images of " + r + "x" + c);
-            if (wantN == -2) return new Images(n, r, c, null); // header check only
+            String what = n + " images of " + r + "x" + c;
+            src.checkSize(16 + bytes, what);
+            if (wantN == -2) { // header check only; for gzip that means counting what decompresses
+                src.checkGzipSize(16, bytes, what);
+                return new Images(n, r, c, null);
+            }
             if (wantN >= 0 && n != wantN) throw fail(file, "holds " + n + " images, expected " + wantN + " (file changed while loading?)");
-            byte[] px = dst != null ? dst : new byte[(int) bytes];
-            int got = src.in.readNBytes(px, dst != null ? offset : 0, (int) bytes);
-            if (got < bytes)
-                throw fail(file, "truncated data: expected " + bytes + " bytes of pixels of " + n + " images, found " + got);
+            byte[] px;
+            if (dst != null) { // the caller sized dst from imageCount, which checked the real size
+                int got = src.in.readNBytes(dst, offset, (int) bytes);
+                if (got < bytes) throw src.tooShort(bytes, got, what);
+                px = dst;
+            } else {
+                px = src.readData((int) bytes, what);
+            }
             src.checkEnd();
             return new Images(n, r, c, px);
         } catch (IOException e) {
@@ -83,8 +94,7 @@ public final class IdxReader {
         try (Source src = open(file)) {
             int n = header(src, LABELS_MAGIC, 8, "label")[0];
             src.checkSize(8 + (long) n, n + " labels");
-            byte[] raw = new byte[n];
-            readFully(src, raw, n + " labels");
+            byte[] raw = src.readData(n, n + " labels");
             src.checkEnd();
             int[] labels = new int[n];
             for (int i = 0; i < n; i++) labels[i] = raw[i] & 0xff;
@@ -147,40 +157,68 @@ public final class IdxReader {
         return new int[]{n, r, c};
     }
 
-    private static void readFully(Source src, byte[] dst, String what) throws IOException {
-        int got = src.in.readNBytes(dst, 0, dst.length);
-        if (got < dst.length)
-            throw fail(src.file, "truncated data: expected " + dst.length + " bytes of " + what + ", found " + got);
-    }
-
     /** An open file, buffered, gunzipped when it starts with the gzip magic. */
     private static final class Source implements AutoCloseable {
+        /** First buffer for gzipped data of unknown real size; it doubles as data arrives. */
+        private static final int FIRST_CHUNK = 1 << 16;
+
         final Path file;
         final boolean gzip;
         final long fileSize;
-        /** Uncompressed size from the gzip trailer (mod 2^32), or -1 for raw files. */
-        final long isize;
         final DataInputStream in;
 
-        Source(Path file, boolean gzip, long fileSize, long isize, InputStream in) {
+        Source(Path file, boolean gzip, long fileSize, InputStream in) {
             this.file = file;
             this.gzip = gzip;
             this.fileSize = fileSize;
-            this.isize = isize;
             this.in = new DataInputStream(in);
         }
 
-        /** Checks the size the header implies against what the file can hold, before allocating. */
+        /** Raw files: the size the header implies must be the file's size, checked before allocating. */
         void checkSize(long expected, String what) {
-            if (!gzip) {
-                if (fileSize < expected)
-                    throw fail(file, "truncated: header claims " + what + " (" + expected + " bytes) but the file holds " + fileSize + " bytes");
-                if (fileSize > expected)
-                    throw fail(file, (fileSize - expected) + " unexpected bytes after " + what + " (file is " + fileSize + " bytes, expected " + expected + ")");
-            } else if (isize != (expected & 0xffffffffL)) {
-                throw fail(file, "header claims " + what + " (" + expected + " bytes) but the gzip trailer says "
-                        + isize + " bytes uncompressed: truncated or corrupt");
+            if (gzip) return; // known only by decompressing: see readData and checkGzipSize
+            if (fileSize < expected)
+                throw fail(file, "truncated: header claims " + what + " (" + expected + " bytes) but the file holds " + fileSize + " bytes");
+            if (fileSize > expected)
+                throw fail(file, (fileSize - expected) + " unexpected bytes after " + what + " (file is " + fileSize + " bytes, expected " + expected + ")");
+        }
+
+        /**
+         * Gzip files: decompresses the rest without keeping it and checks it is exactly
+         * {@code bytes} long (stopping one byte past). Costs CPU, not memory.
+         */
+        void checkGzipSize(int headerBytes, long bytes, String what) throws IOException {
+            if (!gzip) return;
+            byte[] scratch = new byte[FIRST_CHUNK];
+            long got = 0;
+            for (int r; got <= bytes && (r = in.read(scratch, 0, (int) Math.min(scratch.length, bytes + 1 - got))) > 0; ) got += r;
+            if (got < bytes) throw tooShort(bytes, got, what);
+            if (got > bytes) throw fail(file, "unexpected bytes after the data");
+        }
+
+        /**
+         * Reads exactly {@code bytes} bytes of data. A raw file's size was already checked, so the
+         * array is allocated at once; gzipped data goes into a buffer that grows only as
+         * decompressed bytes arrive, so a forged count costs what the file really holds.
+         */
+        byte[] readData(int bytes, String what) throws IOException {
+            byte[] buf = new byte[gzip ? Math.min(bytes, FIRST_CHUNK) : bytes];
+            int got = 0;
+            while (got < bytes) {
+                if (got == buf.length) buf = Arrays.copyOf(buf, (int) Math.min(bytes, 2L * buf.length));
+                int r = in.read(buf, got, buf.length - got);
+                if (r < 0) break;
+                got += r;
             }
+            if (got < bytes) throw tooShort(bytes, got, what);
+            return buf;
+        }
+
+        /** The data ended early: for gzip the header (or a cut file) lied about the size. */
+        DataException tooShort(long bytes, long got, String what) {
+            return fail(file, gzip
+                    ? "header claims " + what + " (" + bytes + " bytes of data) but the gzip data holds " + got + ": truncated or corrupt"
+                    : "truncated data: expected " + bytes + " bytes of " + what + ", found " + got);
         }
 
         /** After the data: nothing may follow (a mismatch means a corrupt or concatenated file). */
@@ -195,34 +233,27 @@ public final class IdxReader {
         if (Files.isDirectory(file)) throw fail(file, "is a directory, expected an IDX file");
         try {
             long size = Files.size(file);
-            boolean gzip = false;
-            long isize = -1;
-            if (size >= 2) {
-                try (SeekableByteChannel ch = Files.newByteChannel(file)) {
-                    ByteBuffer head = ByteBuffer.allocate(2);
-                    ch.read(head);
-                    gzip = (head.get(0) & 0xff) == 0x1f && (head.get(1) & 0xff) == 0x8b;
-                    if (gzip) {
-                        // A gzip member is at least 18 bytes (10 header + 8 trailer).
-                        if (size < 18) throw fail(file, "corrupt gzip: only " + size + " bytes");
-                        ByteBuffer t = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-                        ch.position(size - 4);
-                        while (t.hasRemaining() && ch.read(t) > 0) { }
-                        isize = t.getInt(0) & 0xffffffffL;
-                    }
-                }
-            }
             InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+            raw.mark(2);
+            boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
+            raw.reset();
             InputStream in = raw;
             if (gzip) {
+                // A gzip member is at least 18 bytes (10 header + 8 trailer).
+                if (size < 18) {
+                    raw.close();
+                    throw fail(file, "corrupt gzip: only " + size + " bytes");
+                }
                 try {
+                    // GZIPInputStream reads every member of a multi-member file, and skips the
+                    // optional header fields (name, comment, extra, header CRC).
                     in = new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16);
                 } catch (IOException e) {
                     raw.close();
                     throw fail(file, "corrupt gzip header (" + e.getMessage() + ")");
                 }
             }
-            return new Source(file, gzip, size, isize, in);
+            return new Source(file, gzip, size, in);
         } catch (NoSuchFileException e) {
             throw fail(file, "no such file");
         } catch (IOException e) {
