@@ -25,12 +25,29 @@ public final class Params {
     private float[] grad = new float[0];
     private final Map<String, NamedParam> byName = new LinkedHashMap<>();
     private final List<NamedParam> list = new ArrayList<>();
+    /** Most values this object may hold (see {@link #capped}). */
+    private final long capacity;
+
+    /** An empty, unbounded parameter set. */
+    public Params() { this(Integer.MAX_VALUE - 16); }
+
+    private Params(long capacity) { this.capacity = capacity; }
+
+    /**
+     * A parameter set that refuses to grow past {@code maxValues}, before allocating: a model
+     * built from a file's description (whose sizes only a checksum vouches for) cannot allocate
+     * more than the values the file actually holds.
+     */
+    public static Params capped(long maxValues) { return new Params(maxValues); }
 
     /** Adds a zero-filled parameter tensor called {@code name} (unique) and returns its view. */
     public Tensor add(String name, int... shape) {
         if (byName.containsKey(name)) throw new IllegalArgumentException("duplicate parameter name '" + name + "'");
         int n = Tensor.count(shape);
         int at = data.length;
+        if ((long) at + n > capacity)
+            throw new IllegalArgumentException("parameter '" + name + "' " + Arrays.toString(shape) + " takes the model past "
+                    + capacity + " values");
         float[] d = Arrays.copyOf(data, at + n), g = Arrays.copyOf(grad, at + n);
         for (NamedParam p : list) {
             p.tensor().data = d;

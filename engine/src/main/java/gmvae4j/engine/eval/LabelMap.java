@@ -236,45 +236,87 @@ public final class LabelMap {
         AtomicFiles.write(file, bytes.toByteArray());
     }
 
+    /**
+     * Largest label map read: 256 MiB, far above K = 5000 clusters by 1000 classes (80 MB). The
+     * magic is checked from the first bytes and the size against this limit before the file is
+     * read whole; the header's k and class count are then checked against the bytes present
+     * before anything is allocated from them.
+     */
+    public static final long MAX_BYTES = 1L << 28;
+
     /** Reads a map written by {@link #save}; any damage gives an IOException naming the file and the problem. */
     public static LabelMap load(Path file) throws IOException {
-        byte[] all = Files.readAllBytes(file);
         String where = "label map " + file + ": ";
+        byte[] all = readChecked(file, where);
         if (all.length < MAGIC.length + 12 + 8) throw new IOException(where + "too short (" + all.length + " bytes)");
-        for (int i = 0; i < MAGIC.length; i++)
-            if (all[i] != MAGIC[i]) throw new IOException(where + "not a gmvae4j label map (bad magic)");
         CRC32 crc = new CRC32();
         crc.update(all, 0, all.length - 8);
         if (crc.getValue() != ByteBuffer.wrap(all, all.length - 8, 8).getLong())
             throw new IOException(where + "checksum mismatch (file damaged or truncated)");
         DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(all, MAGIC.length, all.length - MAGIC.length - 8));
-        int version = in.readInt();
-        if (version < 1 || version > VERSION)
-            throw new IOException(where + "version " + version + ", this build reads versions 1 to " + VERSION);
-        int k = in.readInt(), nc = in.readInt(), names = in.readInt();
-        if (k <= 0 || nc <= 0 || k > 1_000_000 || nc > 1_000_000 || (names != 0 && names != nc))
-            throw new IOException(where + "header says k=" + k + ", classes=" + nc + ", names=" + names);
-        java.util.List<String> classNames = new java.util.ArrayList<>();
-        for (int i = 0; i < names; i++) classNames.add(in.readUTF());
-        long expected = version == 1 ? 8L * k * nc : 16L * k * nc + 4 + (version >= 3 ? 4 : 0);
-        if (in.available() != expected)
-            throw new IOException(where + "header says k=" + k + ", classes=" + nc + " which does not match its size " + all.length);
-        int[][] counts = new int[k][nc];
-        for (int c = 0; c < k; c++) for (int l = 0; l < nc; l++) {
-            counts[c][l] = in.readInt();
-            if (counts[c][l] < 0) throw new IOException(where + "negative count");
+        // A checksum only proves nobody damaged the file after it was written: a crafted file can
+        // carry a valid one, so the body is still read as untrusted and may end anywhere.
+        String section = "header";
+        try {
+            int version = in.readInt();
+            if (version < 1 || version > VERSION)
+                throw new IOException(where + "version " + version + ", this build reads versions 1 to " + VERSION);
+            int k = in.readInt(), nc = in.readInt(), names = in.readInt();
+            if (k <= 0 || nc <= 0 || k > 1_000_000 || nc > 1_000_000 || (names != 0 && names != nc))
+                throw new IOException(where + "header says k=" + k + ", classes=" + nc + ", names=" + names);
+            section = "class names";
+            java.util.List<String> classNames = new java.util.ArrayList<>();
+            for (int i = 0; i < names; i++) classNames.add(in.readUTF());
+            long expected = version == 1 ? 8L * k * nc : 16L * k * nc + 4 + (version >= 3 ? 4 : 0);
+            if (in.available() != expected)
+                throw new IOException(where + "header says k=" + k + ", classes=" + nc + " which does not match its size " + all.length);
+            section = "counts";
+            int[][] counts = new int[k][nc];
+            for (int c = 0; c < k; c++) for (int l = 0; l < nc; l++) {
+                counts[c][l] = in.readInt();
+                if (counts[c][l] < 0) throw new IOException(where + "negative count");
+            }
+            section = "profiles";
+            float[][] m = readProfiles(in, nc, k);
+            if (version == 1) return new LabelMap(k, nc, counts, m, 1f, m, 0f, m, classNames);
+            float t = in.readFloat();
+            if (!(t >= 1f && t <= 1000f)) throw new IOException(where + "temperature " + t + " outside [1, 1000]");
+            section = "tempered profiles";
+            float[][] mT = readProfiles(in, nc, k);
+            section = "propagated profiles";
+            float[][] mP = readProfiles(in, nc, k);
+            section = "propagation strength";
+            float alpha = version >= 3 ? in.readFloat() : 0.9f;
+            if (!(alpha >= 0f && alpha < 1f)) throw new IOException(where + "propagation strength " + alpha + " outside [0, 1)");
+            return new LabelMap(k, nc, counts, m, t, mT, alpha, mP, classNames);
+        } catch (java.io.EOFException e) {
+            throw new IOException(where + "the body ends early, in the " + section, e);
+        } catch (java.io.UTFDataFormatException e) {
+            throw new IOException(where + "malformed text in the " + section, e);
         }
-        float[][] m = new float[nc][k];
-        for (int l = 0; l < nc; l++) for (int c = 0; c < k; c++) m[l][c] = in.readFloat();
-        if (version == 1) return new LabelMap(k, nc, counts, m, 1f, m, 0f, m, classNames);
-        float t = in.readFloat();
-        if (!(t >= 1f && t <= 1000f)) throw new IOException(where + "temperature " + t + " outside [1, 1000]");
-        float[][] mT = new float[nc][k];
-        for (int l = 0; l < nc; l++) for (int c = 0; c < k; c++) mT[l][c] = in.readFloat();
-        float[][] mP = new float[nc][k];
-        for (int l = 0; l < nc; l++) for (int c = 0; c < k; c++) mP[l][c] = in.readFloat();
-        float a = version >= 3 ? in.readFloat() : 0.9f;
-        if (!(a >= 0f && a < 1f)) throw new IOException(where + "propagation strength " + a + " outside [0, 1)");
-        return new LabelMap(k, nc, counts, m, t, mT, a, mP, classNames);
+    }
+
+    private static float[][] readProfiles(DataInputStream in, int nc, int k) throws IOException {
+        float[][] p = new float[nc][k];
+        for (int l = 0; l < nc; l++) for (int c = 0; c < k; c++) p[l][c] = in.readFloat();
+        return p;
+    }
+
+    /** The whole file, once its first bytes are the magic and its size is under {@link #MAX_BYTES}. */
+    private static byte[] readChecked(Path file, String where) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(MAGIC.length);
+            if (!java.util.Arrays.equals(head, MAGIC)) {
+                if (head.length < MAGIC.length) throw new IOException(where + "too short (" + head.length + " bytes)");
+                throw new IOException(where + "not a gmvae4j label map (bad magic)");
+            }
+            long size = Files.size(file);
+            if (size > MAX_BYTES) throw new IOException(where + size + " bytes, more than the " + MAX_BYTES + " a label map may have");
+            byte[] rest = in.readNBytes((int) size - MAGIC.length);
+            if (in.read() != -1) throw new IOException(where + "changed while being read");
+            byte[] all = java.util.Arrays.copyOf(head, MAGIC.length + rest.length);
+            System.arraycopy(rest, 0, all, MAGIC.length, rest.length);
+            return all;
+        }
     }
 }

@@ -25,9 +25,13 @@ public final class GmvaeIo {
 
     /** Builds an untrained model of the given architecture (either variant). */
     public static TrainableGmvae create(GmvaeConfig cfg, long seed) {
+        return create(cfg, seed, new Params());
+    }
+
+    private static TrainableGmvae create(GmvaeConfig cfg, long seed, Params into) {
         return switch (cfg.variant()) {
-            case "mixture" -> new MixtureGmvae(cfg, seed);
-            case "marginal" -> new MarginalGmvae(cfg, seed);
+            case "mixture" -> new MixtureGmvae(cfg, seed, into);
+            case "marginal" -> new MarginalGmvae(cfg, seed, into);
             default -> throw new IllegalArgumentException("unknown variant '" + cfg.variant() + "'");
         };
     }
@@ -56,13 +60,22 @@ public final class GmvaeIo {
         return loadAll(file).model();
     }
 
-    /** Loads a model and keeps the rest of the file (for --resume). Every parameter's shape is checked. */
+    /**
+     * Loads a model and keeps the rest of the file (for --resume). Every parameter's shape is checked.
+     *
+     * <p>The config's sizes (K, z, widths) are only vouched for by the checksum, so the model is
+     * built into parameters {@link Params#capped capped} at the values the file holds: a config
+     * claiming K = 100,000,000 fails as soon as its first oversized tensor is declared, before
+     * it is allocated, instead of allocating gigabytes and then finding the weights missing.
+     */
     public static Loaded loadAll(Path file) throws IOException {
         ModelFile.Contents c = ModelFile.read(file);
         GmvaeConfig cfg = GmvaeConfig.fromContents(c);
+        long held = 0;
+        for (ModelFile.Array a : c.params()) held += a.data().length;
         TrainableGmvae m;
         try {
-            m = create(cfg, 0);
+            m = create(cfg, 0, Params.capped(held));
         } catch (IllegalArgumentException e) {
             throw new ModelFileException(file, "cannot build the model it describes: " + e.getMessage());
         }
@@ -88,7 +101,7 @@ public final class GmvaeIo {
         }
         String steps = c.progress().get("adam.steps");
         if (steps == null) throw new ModelFileException(c.file(), "optimizer state without a step count");
-        adam.restore(m, v, Long.parseLong(steps));
+        adam.restore(m, v, c.progressLong("adam.steps", 0, Long.MAX_VALUE, 0));
         return true;
     }
 }

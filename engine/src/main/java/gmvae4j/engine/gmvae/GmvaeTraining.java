@@ -96,7 +96,10 @@ public final class GmvaeTraining {
                             + "-pixel images, the data set has " + dim);
                 adam = new Adam(model.params(), (float) o.lr, kernels);
                 if (!GmvaeIo.restoreOptimizer(loaded, adam)) out.message("no optimizer state in " + o.resume + ": Adam starts fresh");
-                firstEpoch = Integer.parseInt(loaded.contents().progress().getOrDefault("epoch", "0"));
+                firstEpoch = (int) loaded.contents().progressLong("epoch", 0, TrainOptions.MAX_EPOCHS, 0);
+                if (firstEpoch > o.epochs)
+                    throw new IllegalArgumentException(o.resume + ": saved progress 'epoch' = " + firstEpoch
+                            + " is past --epochs " + o.epochs + " (the total to train): nothing to resume");
                 out.message("resuming " + model.config() + " after epoch " + firstEpoch);
             } else {
                 model = GmvaeIo.create(GmvaeConfig.from(o, data.rows(), data.cols()), o.seed);

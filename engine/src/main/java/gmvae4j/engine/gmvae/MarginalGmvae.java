@@ -34,7 +34,7 @@ import java.util.SplittableRandom;
 public final class MarginalGmvae implements TrainableGmvae {
 
     private final GmvaeConfig cfg;
-    private final Params params = new Params();
+    private final Params params;
     private final Mlp trunk, decoder;
     private final Linear catHead, gaussHead;
     private final Tensor priorMu, priorLogVar, priorAlpha;
@@ -42,6 +42,12 @@ public final class MarginalGmvae implements TrainableGmvae {
     private int top;   // components per image the ELBO sums over (K: the exact sum)
 
     public MarginalGmvae(GmvaeConfig cfg, long seed) {
+        this(cfg, seed, new Params());
+    }
+
+    /** Built into {@code params} (a {@link Params#capped capped} one when loading a file). */
+    MarginalGmvae(GmvaeConfig cfg, long seed, Params params) {
+        this.params = params;
         if (!cfg.variant().equals("marginal")) throw new IllegalArgumentException("not a marginal config: " + cfg.variant());
         if (!cfg.arch().equals("mlp")) throw new IllegalArgumentException("the marginal variant has no '" + cfg.arch() + "' architecture");
         this.cfg = cfg;

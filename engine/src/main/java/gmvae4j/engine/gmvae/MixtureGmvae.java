@@ -32,13 +32,19 @@ public final class MixtureGmvae implements TrainableGmvae {
     public static final float LOGVAR_MIN = -10f, LOGVAR_MAX = 10f;
 
     private final GmvaeConfig cfg;
-    private final Params params = new Params();
+    private final Params params;
     private final Layer encoder, decoder;   // an Mlp each, or the ConvNets pair
     private final Tensor priorMu, priorLogVar, priorAlpha;
     private final int k, zDim, dim;
 
     /** A fresh model with weights drawn from {@code seed}. */
     public MixtureGmvae(GmvaeConfig cfg, long seed) {
+        this(cfg, seed, new Params());
+    }
+
+    /** Built into {@code params} (a {@link Params#capped capped} one when loading a file). */
+    MixtureGmvae(GmvaeConfig cfg, long seed, Params params) {
+        this.params = params;
         if (!cfg.variant().equals("mixture")) throw new IllegalArgumentException("not a mixture config: " + cfg.variant());
         this.cfg = cfg;
         this.k = cfg.k();

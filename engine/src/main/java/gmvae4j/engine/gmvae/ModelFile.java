@@ -31,9 +31,13 @@ import java.util.zip.CRC32;
  *   crc32        int32    CRC-32 of every byte before it
  * </pre>
  *
- * Loading checks, in order: magic, version, length (truncation or trailing bytes), checksum,
- * then every size while parsing. Each failure is a {@link ModelFileException} whose one-line
- * message names the file and the problem. Written with {@link AtomicFiles}.
+ * Loading checks, in order: magic, version and length from the first 20 bytes (so a 3 GB file
+ * of something else is never read whole), the length against the file's size and against
+ * {@link #MAX_BYTES}, the checksum, then every size while parsing against the bytes left. A valid
+ * checksum proves only that nobody damaged the file, not that its sizes are sane: the config's
+ * sizes are checked again when the model is built ({@link GmvaeIo#loadAll}). Each failure is a
+ * {@link ModelFileException} whose one-line message names the file and the problem. Written with
+ * {@link AtomicFiles}.
  */
 public final class ModelFile {
 
@@ -41,6 +45,11 @@ public final class ModelFile {
     static final byte[] MAGIC = "GMVAE4J\n".getBytes(StandardCharsets.US_ASCII);
     private static final int HEADER = 8 + 4 + 8;
     private static final int MAX_RANK = 8;
+    /**
+     * Largest model file read: 1 GiB, about 128 million parameters with their Adam state (the
+     * largest documented model, K=100 with 512-wide layers, is about 1.4 million).
+     */
+    public static final long MAX_BYTES = 1L << 30;
 
     /** A named float tensor. */
     public record Array(String name, int[] shape, float[] data) {
@@ -70,6 +79,25 @@ public final class ModelFile {
             } catch (NumberFormatException e) {
                 throw new ModelFileException(file, "config '" + key + "' is not an integer: '" + v + "'");
             }
+        }
+
+        /**
+         * A number of the progress section in [min, max], or {@code absent} when the key is
+         * missing; anything else is a ModelFileException naming the file and the field, so a
+         * damaged progress section stops {@code --resume} before anything is written.
+         */
+        public long progressLong(String key, long min, long max, long absent) throws ModelFileException {
+            String v = progress.get(key);
+            if (v == null) return absent;
+            long x;
+            try {
+                x = Long.parseLong(v);
+            } catch (NumberFormatException e) {
+                throw new ModelFileException(file, "saved progress '" + key + "' is not an integer: '" + v + "'");
+            }
+            if (x < min || x > max)
+                throw new ModelFileException(file, "saved progress '" + key + "' = " + x + " is outside [" + min + ", " + max + "]");
+            return x;
         }
 
         /** The parameter of that name, checked to have exactly that shape. */
@@ -125,29 +153,14 @@ public final class ModelFile {
 
     public static Contents read(Path file) throws IOException {
         if (!Files.isRegularFile(file)) throw new ModelFileException(file, "no such model file");
-        byte[] b = Files.readAllBytes(file);
-        if (b.length < MAGIC.length || !Arrays.equals(Arrays.copyOf(b, MAGIC.length), MAGIC))
-            throw new ModelFileException(file, "not a gmvae4j model file (bad magic)");
-        if (b.length < HEADER + 4)
-            throw new ModelFileException(file, "truncated: " + b.length + " bytes is shorter than the header");
-        ByteBuffer buf = ByteBuffer.wrap(b);
-        buf.position(MAGIC.length);
-        int version = buf.getInt();
-        if (version != VERSION)
-            throw new ModelFileException(file, "format version " + version + " is not supported (this build reads version " + VERSION + ")");
-        long bodyLength = buf.getLong();
-        long expected = HEADER + bodyLength + 4;
-        if (bodyLength < 0 || b.length < expected)
-            throw new ModelFileException(file, "truncated: the header promises " + expected + " bytes, the file has " + b.length);
-        if (b.length > expected)
-            throw new ModelFileException(file, (b.length - expected) + " unexpected bytes after the end of the model");
+        byte[] b = readChecked(file);
         CRC32 crc = new CRC32();
         crc.update(b, 0, b.length - 4);
         int stored = ByteBuffer.wrap(b, b.length - 4, 4).getInt();
         if (stored != (int) crc.getValue())
             throw new ModelFileException(file, "checksum mismatch: the file is corrupted");
 
-        ByteBuffer body = ByteBuffer.wrap(b, HEADER, (int) bodyLength).slice();
+        ByteBuffer body = ByteBuffer.wrap(b, HEADER, b.length - HEADER - 4).slice();
         try {
             Map<String, String> config = readMap(body);
             Map<String, String> progress = readMap(body);
@@ -157,6 +170,40 @@ public final class ModelFile {
             return new Contents(file, config, progress, params, optimizer);
         } catch (java.nio.BufferUnderflowException | IllegalArgumentException e) {
             throw new ModelFileException(file, "malformed body at byte " + (HEADER + body.position()) + " (sizes disagree with the content)");
+        }
+    }
+
+    /**
+     * The whole file, after its first bytes (magic, version, body length) were checked and the
+     * length matched the file's size: nothing is allocated for a file that is not a model.
+     */
+    private static byte[] readChecked(Path file) throws IOException {
+        try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(file)) {
+            long size = ch.size();
+            ByteBuffer head = ByteBuffer.allocate(HEADER);
+            while (head.hasRemaining() && ch.read(head) > 0) { }
+            int got = head.position();
+            if (got < MAGIC.length || !Arrays.equals(Arrays.copyOf(head.array(), MAGIC.length), MAGIC))
+                throw new ModelFileException(file, "not a gmvae4j model file (bad magic)");
+            if (size < HEADER + 4)
+                throw new ModelFileException(file, "truncated: " + size + " bytes is shorter than the header");
+            head.flip().position(MAGIC.length);
+            int version = head.getInt();
+            if (version != VERSION)
+                throw new ModelFileException(file, "format version " + version + " is not supported (this build reads version " + VERSION + ")");
+            long bodyLength = head.getLong();
+            if (bodyLength < 0 || bodyLength > MAX_BYTES - HEADER - 4)
+                throw new ModelFileException(file, "header claims a body of " + bodyLength + " bytes, the limit is " + (MAX_BYTES - HEADER - 4));
+            long expected = HEADER + bodyLength + 4;
+            if (size < expected)
+                throw new ModelFileException(file, "truncated: the header promises " + expected + " bytes, the file has " + size);
+            if (size > expected)
+                throw new ModelFileException(file, (size - expected) + " unexpected bytes after the end of the model");
+            ByteBuffer all = ByteBuffer.allocate((int) expected);
+            all.put(head.array());
+            while (all.hasRemaining() && ch.read(all) > 0) { }
+            if (all.hasRemaining()) throw new ModelFileException(file, "changed while being read");
+            return all.array();
         }
     }
 

@@ -88,4 +88,59 @@ class LabelMapFileTest {
         assertEquals(0.6f, r.propagatedProfile(1, 1));
         assertEquals(0.9f, r.propagationStrength(), "version 2 propagated with α = 0.9");
     }
+
+    /** Regression (issue 12 section 3): a body cut short under a valid checksum said "null". */
+    @Test void aBodyThatEndsEarlyIsNamed() throws IOException {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream o = new java.io.DataOutputStream(b);
+        o.write("GMVLMAP\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        o.writeInt(2);
+        o.writeInt(2);     // k
+        o.writeInt(3);     // classes
+        o.writeInt(3);     // three names promised
+        o.writeUTF("a");   // one given, then nothing
+        Path f = withCrc(b.toByteArray());
+        String m = assertThrows(IOException.class, () -> LabelMap.load(f)).getMessage();
+        assertEquals("label map " + f + ": the body ends early, in the class names", m);
+        // and one cut in the profiles
+        LabelMap good = DecodersTest.map();
+        Path g = dir.resolve("good.labelmap");
+        good.save(g);
+        byte[] all = Files.readAllBytes(g);
+        Path cut = withCrc(java.util.Arrays.copyOf(all, all.length - 8 - 20));
+        m = assertThrows(IOException.class, () -> LabelMap.load(cut)).getMessage();
+        assertTrue(m.startsWith("label map " + cut + ": ") && !m.contains("null"), m);
+    }
+
+    /** The bytes followed by their CRC32, as save writes them. */
+    private Path withCrc(byte[] body) throws IOException {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(body);
+        Path f = Files.createTempFile(dir, "crafted", ".labelmap");
+        Files.write(f, java.nio.ByteBuffer.allocate(body.length + 8).put(body).putLong(crc.getValue()).array());
+        return f;
+    }
+
+    /**
+     * Regression (issue 12 section 2): a 3 GB file given as --labelmap was read whole before its
+     * magic was looked at. Sparse files: they take no disk.
+     */
+    @Test void aHugeFileIsJudgedByItsFirstBytes() throws IOException {
+        for (boolean magic : new boolean[] {false, true}) {
+            Path f = dir.resolve("huge-" + magic);
+            try (java.io.RandomAccessFile r = new java.io.RandomAccessFile(f.toFile(), "rw")) {
+                if (magic) r.write("GMVLMAP\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                r.setLength(magic ? 3L << 30 : 600L << 20);
+            }
+            long before = allocatedBytes();
+            String m = assertThrows(IOException.class, () -> LabelMap.load(f)).getMessage();
+            long used = allocatedBytes() - before;
+            assertTrue(m.startsWith("label map " + f + ": ") && m.contains(magic ? "more than the 268435456 a label map may have" : "bad magic"), m);
+            assertTrue(used < 1_000_000, "rejecting it allocated " + used + " bytes");
+        }
+    }
+
+    static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
+    }
 }
