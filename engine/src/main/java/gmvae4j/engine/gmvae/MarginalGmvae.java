@@ -57,6 +57,7 @@ public final class MarginalGmvae implements TrainableGmvae {
         SplittableRandom rng = new SplittableRandom(seed);
         Activation act = MixtureGmvae.activation(cfg.activation());
         int[] h = cfg.hidden();
+        if (h.length == 0) throw new IllegalArgumentException("the marginal variant needs at least one trunk width");
         int width = h[h.length - 1];
         int[] trunkSizes = new int[h.length + 1];
         trunkSizes[0] = dim;
