@@ -8,6 +8,7 @@ Weights are stored [in, out] like gmvae4j's Linear (PyTorch's own layout is [out
 
 Run with Debian's torch:  /usr/bin/python3 engine/src/test/python/make_reference.py
 """
+import math
 import os
 import torch
 
@@ -64,5 +65,52 @@ with open(out, "w") as f:
         f.write("%s %d %s\n" % (name, t.numel(), " ".join(repr(float(v)) for v in t.float())))
     for name, t in [("x", cx), ("w", cw), ("b", cb), ("tw", tw), ("tb", tb), ("c1", c1), ("c2", c2), ("loss", closs),
                     ("grad.x", cx.grad), ("grad.w", cw.grad), ("grad.b", cb.grad), ("grad.tw", tw.grad), ("grad.tb", tb.grad)]:
+        put(name, t)
+print("wrote", out)
+
+# ---- third fixture: the mixture ELBO with a trainable prior (issue 12): the prior's means,
+# log-variances and mixing logits alpha receive gradients, through the pairs log-density, the
+# responsibilities and a Gaussian KL against each image's assigned component (MixtureElbo.terms
+# plus Gaussian.kl, as MixtureGmvae and MarginalGmvae use them).
+torch.manual_seed(11)
+B, D, Z, K = 5, 6, 3, 4
+px = torch.rand(B, D)
+plogits = (torch.randn(B, D) * 2).requires_grad_()
+pmu = torch.randn(B, Z).requires_grad_()
+plv = (torch.rand(B, Z) * 2 - 1).requires_grad_()
+peps = torch.randn(B, Z)
+kmu = torch.randn(K, Z).requires_grad_()
+klv = (torch.rand(K, Z) * 2 - 1).requires_grad_()
+alpha = (torch.randn(1, K) * 0.5).requires_grad_()
+assign = torch.tensor([0, 3, 1, 3, 2])
+LOG_2PI = math.log(2 * math.pi)
+
+z = pmu + torch.exp(0.5 * plv) * peps
+log_pi = torch.log_softmax(alpha, dim=1)
+def log_density_pairs(pts, m, lv):   # [B,Z] x [K,Z] -> [B,K]
+    diff = pts[:, None, :] - m[None, :, :]
+    return -0.5 * (LOG_2PI + lv[None, :, :] + diff ** 2 * torch.exp(-lv[None, :, :])).sum(dim=2)
+log_gamma = torch.log_softmax(log_density_pairs(z, kmu, klv) + log_pi, dim=1)
+gamma = log_gamma.exp()
+rec = torch.nn.functional.binary_cross_entropy_with_logits(plogits, px, reduction="none").sum(dim=1)
+cross = 0.5 * (plv.exp() @ torch.exp(-klv).T) - log_density_pairs(pmu, kmu, klv)
+zprior = (gamma * cross).sum(dim=1)
+entropy = -0.5 * (plv + 1 + LOG_2PI).sum(dim=1)
+categorical = (gamma * (log_gamma - log_pi)).sum(dim=1)
+m2, l2 = kmu[assign], klv[assign]
+kl = 0.5 * (l2 - plv + (plv.exp() + (pmu - m2) ** 2) * torch.exp(-l2) - 1).sum(dim=1)
+ploss = (rec + zprior + entropy + categorical + kl).mean()
+ploss.backward()
+out = os.path.join(os.path.dirname(__file__), "..", "resources", "reference", "mixture_prior.txt")
+with open(out, "w") as f:
+    f.write("# made by engine/src/test/python/make_reference.py with torch %s\n" % torch.__version__)
+    def put(name, t):
+        t = t.detach().reshape(-1)
+        f.write("%s %d %s\n" % (name, t.numel(), " ".join(repr(float(v)) for v in t.float())))
+    for name, t in [("x", px), ("logits", plogits), ("mu", pmu), ("logvar", plv), ("eps", peps), ("prior.mu", kmu),
+                    ("prior.logvar", klv), ("alpha", alpha), ("assign", assign), ("z", z), ("gamma", gamma),
+                    ("rec", rec), ("zprior", zprior), ("entropy", entropy), ("categorical", categorical), ("kl", kl),
+                    ("loss", ploss), ("grad.logits", plogits.grad), ("grad.mu", pmu.grad), ("grad.logvar", plv.grad),
+                    ("grad.prior.mu", kmu.grad), ("grad.prior.logvar", klv.grad), ("grad.alpha", alpha.grad)]:
         put(name, t)
 print("wrote", out)

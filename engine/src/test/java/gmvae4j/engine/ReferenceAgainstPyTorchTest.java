@@ -20,11 +20,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (engine/src/test/python/make_reference.py wrote the fixture). Outputs and every parameter gradient
  * must match within 1e-4 relative.
  */
-class ReferenceAgainstPyTorchTest {
+public class ReferenceAgainstPyTorchTest {
 
     static final double REL = 1e-4;
 
-    static Map<String, float[]> fixture(String name) throws IOException {
+    public static Map<String, float[]> fixture(String name) throws IOException {
         var in = ReferenceAgainstPyTorchTest.class.getResourceAsStream("/reference/" + name);
         assertNotNull(in, "fixture reference/" + name + " missing");
         Map<String, float[]> m = new HashMap<>();
@@ -100,7 +100,7 @@ class ReferenceAgainstPyTorchTest {
      * Relative error against PyTorch, with the denominator floored at 1% of the array's largest
      * magnitude so that entries that are (nearly) zero in both are compared on the array's scale.
      */
-    static void close(String what, float[] expected, float[] actual) {
+    public static void close(String what, float[] expected, float[] actual) {
         assertNotNull(expected, what + " missing from the fixture");
         assertEquals(expected.length, actual.length, what + " length");
         double scale = 0;
