@@ -50,6 +50,35 @@ class DecodersTest {
         assertEquals(1, new SoftDecoder(Similarity.DOT).predict(m, Q, 6 * K));
     }
 
+    /**
+     * Regression (issue 12 section 6): the fallback falling back to cosine instead of dot passed
+     * every test. Here the two disagree on an image of an unreached cluster: class 0 sits in one
+     * cluster, class 1 is spread, so cosine favours the spread class and dot the concentrated one.
+     */
+    @Test void fallbackIsTheDotProductNotTheCosine() {
+        float[] q = {
+                1.0f, 0.0f, 0.0f, 0.0f,      // labeled class 0
+                0.0f, 0.5f, 0.45f, 0.05f,    // labeled class 1
+                0.35f, 0.0f, 0.6f, 0.05f};   // argmax cluster 2: no labeled point there
+        LabelMap m = LabelMap.fit(q, 4, new int[] {0, 1}, new int[] {0, 1}, 2);
+        assertEquals(LabelMap.NONE, m.hardLabel(2));
+        int dot = new SoftDecoder(Similarity.DOT).predict(m, q, 8), cosine = new SoftDecoder(Similarity.COSINE).predict(m, q, 8);
+        assertEquals(0, dot);      // 0.35 against 0.2725
+        assertEquals(1, cosine);   // 0.35 against 0.2725 / 0.6745 = 0.404 (both over |q|)
+        assertEquals(dot, new HardFallbackDecoder().predict(m, q, 8));
+    }
+
+    /**
+     * Regression (issue 12 section 6): n = round(f·N), not truncated. The study's 0.05% of EMNIST
+     * Letters' 145,600 images is 72.8, which is its "73 labels".
+     */
+    @Test void labelDrawSizeRoundsToTheNearest() {
+        assertEquals(73, LabelDraw.size(0.0005, 145_600));
+        assertEquals(3, LabelDraw.size(0.25, 10));     // 2.5 rounds up
+        assertEquals(2, LabelDraw.size(0.24, 10));     // 2.4 rounds down
+        assertEquals(73, LabelDraw.draw(0.0005, 145_600, 1).length);
+    }
+
     @Test void softNeverPredictsClassesWithoutLabels() {
         double[] s = new SoftDecoder(Similarity.DOT).scores(map(), Q, 4 * K);
         assertEquals(Double.NEGATIVE_INFINITY, s[0]);
