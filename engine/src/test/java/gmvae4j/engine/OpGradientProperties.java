@@ -231,6 +231,22 @@ class OpGradientProperties {
         }, List.of(mu, lv, muK, lvK));
     }
 
+    /** Clamp inside, below and above its range (inputs kept 3h from the two kinks). */
+    @Property(tries = 30)
+    void clampAwayFromItsKinks(@ForAll @IntRange(min = 1, max = 4) int rows, @ForAll @IntRange(min = 1, max = 5) int cols,
+                               @ForAll long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Tensor x = uniform(rng, -3, 3, rows, cols);
+        float lo = -1f, hi = 1.5f;
+        for (int i = 0; i < x.size(); i++)   // nudge values near a kink 0.5 away from it
+            for (float kink : new float[] {lo, hi})
+                if (Math.abs(x.get(i) - kink) <= 3 * GradCheck.H) x.set(i, kink + (x.get(i) < kink ? -0.5f : 0.5f));
+        GradCheck.check(t -> t.exp(gmvae4j.engine.ops.Clamp.apply(t, x, lo, hi)), List.of(x));
+        Tape t = new Tape();
+        Tensor y = gmvae4j.engine.ops.Clamp.apply(t, x, lo, hi);
+        for (int i = 0; i < x.size(); i++) org.junit.jupiter.api.Assertions.assertEquals(Math.min(hi, Math.max(lo, x.get(i))), y.get(i));
+    }
+
     @Property(tries = 20)
     void logVarClampCutsTheGradient(@ForAll @IntRange(min = 1, max = 3) int d, @ForAll long seed) {
         SplittableRandom rng = new SplittableRandom(seed);
