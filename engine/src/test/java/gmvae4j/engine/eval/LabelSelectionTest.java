@@ -73,4 +73,28 @@ class LabelSelectionTest {
                 () -> LabelSelection.choose(q, rows, k, k, LabelSelection.Representative.CENTRAL));
         assertThrows(IllegalArgumentException.class, () -> LabelSelection.chooseByScore(q, rows, k, k, new double[3]));
     }
+
+    /**
+     * Worked by hand: components by size (4, 3, 1), representatives by rule, then the
+     * smallest margins (largest minus second largest q) fill the budget.
+     */
+    @Test void exactChoicesOnAWorkedExample() {
+        float[] q = {
+                0.90f, 0.05f, 0.05f,   // r0 c0, margin 0.85, most confident of c0
+                0.60f, 0.30f, 0.10f,   // r1 c0, margin 0.30
+                0.70f, 0.20f, 0.10f,   // r2 c0, margin 0.50, closest to c0's mean row (0.635, 0.22, 0.145)
+                0.10f, 0.80f, 0.10f,   // r3 c1, margin 0.70, most confident of c1
+                0.25f, 0.50f, 0.25f,   // r4 c1, margin 0.25
+                0.20f, 0.20f, 0.60f,   // r5 c2, margin 0.40, alone
+                0.34f, 0.33f, 0.33f,   // r6 c0, margin 0.01
+                0.15f, 0.70f, 0.15f};  // r7 c1, margin 0.55, closest to c1's mean row (1/6, 2/3, 1/6)
+        var confident = LabelSelection.Representative.CONFIDENT;
+        var typical = LabelSelection.Representative.TYPICAL;
+        assertArrayEquals(new int[] {0, 3}, LabelSelection.choose(q, 8, 3, 2, confident));
+        assertArrayEquals(new int[] {0, 3, 5}, LabelSelection.choose(q, 8, 3, 3, confident));
+        assertArrayEquals(new int[] {0, 3, 5, 6, 4, 1, 2, 7}, LabelSelection.choose(q, 8, 3, 100, confident));
+        assertArrayEquals(new int[] {2, 7, 5}, LabelSelection.choose(q, 8, 3, 3, typical));
+        assertArrayEquals(new int[] {2, 7, 5, 6, 4}, LabelSelection.choose(q, 8, 3, 5, typical));
+        assertThrows(IllegalArgumentException.class, () -> LabelSelection.choose(q, 8, 3, 0, confident));
+    }
 }
