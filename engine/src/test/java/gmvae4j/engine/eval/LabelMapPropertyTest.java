@@ -33,7 +33,7 @@ class LabelMapPropertyTest {
         }
     }
 
-    @Property(tries = 200)
+    @Property(tries = 100)
     void randomBytes(@ForAll @Size(max = 80) byte[] data, @ForAll boolean withMagic) throws IOException {
         byte[] d = data;
         if (withMagic) {
@@ -43,7 +43,7 @@ class LabelMapPropertyTest {
         check(withCrc(d));
     }
 
-    @Property(tries = 500)
+    @Property(tries = 250)
     void damagedValidMapsWithARecomputedChecksum(@ForAll("mutations") List<int[]> mutations) throws IOException {
         byte[] d = VALID;
         for (int[] m : mutations) d = mutate(d, m);

@@ -45,7 +45,7 @@ class ModelFilePropertyTest {
         return out;
     }
 
-    @Property(tries = 200)
+    @Property(tries = 100)
     void randomBytes(@ForAll @Size(max = 80) byte[] data, @ForAll boolean withMagic) throws IOException {
         byte[] d = data;
         if (withMagic) {
@@ -55,7 +55,7 @@ class ModelFilePropertyTest {
         check(d);
     }
 
-    @Property(tries = 400)
+    @Property(tries = 200)
     void damagedValidFilesWithARecomputedChecksum(@ForAll("which") int which, @ForAll("mutations") List<int[]> mutations) throws IOException {
         byte[] d = VALID[which];
         for (int[] m : mutations) d = mutate(d, m);
@@ -63,7 +63,7 @@ class ModelFilePropertyTest {
     }
 
     /** Config values (k, z, widths, ...) replaced by anything, under a valid checksum. */
-    @Property(tries = 150)
+    @Property(tries = 100)
     void arbitraryConfigValues(@ForAll("which") int which, @ForAll("configKeys") String key, @ForAll("configValues") String value)
             throws IOException {
         Path f = Files.createTempFile("cfg", ".gmvae");
