@@ -246,7 +246,7 @@ public final class LabelMap {
 
     /** Reads a map written by {@link #save}; any damage gives an IOException naming the file and the problem. */
     public static LabelMap load(Path file) throws IOException {
-        String where = "label map " + file + ": ";
+        String where = "label map " + gmvae4j.io.TerminalText.safe(file) + ": ";
         byte[] all = readChecked(file, where);
         if (all.length < MAGIC.length + 12 + 8) throw new IOException(where + "too short (" + all.length + " bytes)");
         CRC32 crc = new CRC32();
@@ -266,7 +266,7 @@ public final class LabelMap {
                 throw new IOException(where + "header says k=" + k + ", classes=" + nc + ", names=" + names);
             section = "class names";
             java.util.List<String> classNames = new java.util.ArrayList<>();
-            for (int i = 0; i < names; i++) classNames.add(in.readUTF());
+            for (int i = 0; i < names; i++) classNames.add(in.readUTF());   // escaped where printed
             long expected = version == 1 ? 8L * k * nc : 16L * k * nc + 4 + (version >= 3 ? 4 : 0);
             if (in.available() != expected)
                 throw new IOException(where + "header says k=" + k + ", classes=" + nc + " which does not match its size " + all.length);

@@ -36,8 +36,6 @@ public final class TrainOptions {
      * learned π: 96.3% at 100, 96.6% at 200 (what {@code experiment} runs).
      */
     public int epochs = 50;
-    /** Most epochs a saved model's progress may claim (a year of 30 s epochs); more means a damaged file. */
-    public static final int MAX_EPOCHS = 1_000_000;
     /** Wall-clock budget in minutes for the whole run (pretraining included); 0 = none. */
     public double minutes = 0;
     public int batch = 128;
