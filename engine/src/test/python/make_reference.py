@@ -32,19 +32,21 @@ kl = 0.5 * (logvar.exp() + mu ** 2 - 1 - logvar).sum(dim=1)
 loss = (bce + kl).mean()
 loss.backward()
 
-out = os.path.join(os.path.dirname(__file__), "..", "resources", "reference", "tiny_vae.txt")
-os.makedirs(os.path.dirname(out), exist_ok=True)
-with open(out, "w") as f:
-    f.write("# made by engine/src/test/python/make_reference.py with torch %s\n" % torch.__version__)
-    def put(name, t):
-        t = t.detach().reshape(-1)
-        f.write("%s %d %s\n" % (name, t.numel(), " ".join(repr(float(v)) for v in t.float())))
-    for name, t in [("x", x), ("W1", W1), ("b1", b1), ("W2", W2), ("b2", b2), ("W3", W3), ("b3", b3),
+def write_fixture(name, tensors):
+    """One line per tensor: name, element count, the values (float32, as repr of the double)."""
+    out = os.path.join(os.path.dirname(__file__), "..", "resources", "reference", name)
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    with open(out, "w") as f:
+        f.write("# made by engine/src/test/python/make_reference.py with torch %s\n" % torch.__version__)
+        for key, t in tensors:
+            t = t.detach().reshape(-1)
+            f.write("%s %d %s\n" % (key, t.numel(), " ".join(repr(float(v)) for v in t.float())))
+    print("wrote", out)
+
+write_fixture("tiny_vae.txt", [("x", x), ("W1", W1), ("b1", b1), ("W2", W2), ("b2", b2), ("W3", W3), ("b3", b3),
                     ("logits", logits), ("mu", mu), ("logvar", logvar), ("bce", bce), ("kl", kl), ("loss", loss),
                     ("grad.W1", W1.grad), ("grad.b1", b1.grad), ("grad.W2", W2.grad), ("grad.b2", b2.grad),
-                    ("grad.W3", W3.grad), ("grad.b3", b3.grad)]:
-        put(name, t)
-print("wrote", out)
+                    ("grad.W3", W3.grad), ("grad.b3", b3.grad)])
 
 # ---- second fixture: a convolution and a transposed convolution (PyTorch weight layouts)
 torch.manual_seed(7)
@@ -57,16 +59,8 @@ c1 = torch.conv2d(cx, cw, cb, stride=2, padding=1)                     # [2, 4, 
 c2 = torch.conv_transpose2d(torch.tanh(c1), tw, tb, stride=2, padding=1)  # [2, 2, 6, 6]
 closs = (c2 * torch.linspace(-1, 1, c2.numel()).reshape(c2.shape)).sum()
 closs.backward()
-out = os.path.join(os.path.dirname(__file__), "..", "resources", "reference", "conv.txt")
-with open(out, "w") as f:
-    f.write("# made by engine/src/test/python/make_reference.py with torch %s\n" % torch.__version__)
-    def put(name, t):
-        t = t.detach().reshape(-1)
-        f.write("%s %d %s\n" % (name, t.numel(), " ".join(repr(float(v)) for v in t.float())))
-    for name, t in [("x", cx), ("w", cw), ("b", cb), ("tw", tw), ("tb", tb), ("c1", c1), ("c2", c2), ("loss", closs),
-                    ("grad.x", cx.grad), ("grad.w", cw.grad), ("grad.b", cb.grad), ("grad.tw", tw.grad), ("grad.tb", tb.grad)]:
-        put(name, t)
-print("wrote", out)
+write_fixture("conv.txt", [("x", cx), ("w", cw), ("b", cb), ("tw", tw), ("tb", tb), ("c1", c1), ("c2", c2), ("loss", closs),
+                    ("grad.x", cx.grad), ("grad.w", cw.grad), ("grad.b", cb.grad), ("grad.tw", tw.grad), ("grad.tb", tb.grad)])
 
 # ---- third fixture: the mixture ELBO with a trainable prior (issue 12): the prior's means,
 # log-variances and mixing logits alpha receive gradients, through the pairs log-density, the
@@ -101,16 +95,8 @@ m2, l2 = kmu[assign], klv[assign]
 kl = 0.5 * (l2 - plv + (plv.exp() + (pmu - m2) ** 2) * torch.exp(-l2) - 1).sum(dim=1)
 ploss = (rec + zprior + entropy + categorical + kl).mean()
 ploss.backward()
-out = os.path.join(os.path.dirname(__file__), "..", "resources", "reference", "mixture_prior.txt")
-with open(out, "w") as f:
-    f.write("# made by engine/src/test/python/make_reference.py with torch %s\n" % torch.__version__)
-    def put(name, t):
-        t = t.detach().reshape(-1)
-        f.write("%s %d %s\n" % (name, t.numel(), " ".join(repr(float(v)) for v in t.float())))
-    for name, t in [("x", px), ("logits", plogits), ("mu", pmu), ("logvar", plv), ("eps", peps), ("prior.mu", kmu),
+write_fixture("mixture_prior.txt", [("x", px), ("logits", plogits), ("mu", pmu), ("logvar", plv), ("eps", peps), ("prior.mu", kmu),
                     ("prior.logvar", klv), ("alpha", alpha), ("assign", assign), ("z", z), ("gamma", gamma),
                     ("rec", rec), ("zprior", zprior), ("entropy", entropy), ("categorical", categorical), ("kl", kl),
                     ("loss", ploss), ("grad.logits", plogits.grad), ("grad.mu", pmu.grad), ("grad.logvar", plv.grad),
-                    ("grad.prior.mu", kmu.grad), ("grad.prior.logvar", klv.grad), ("grad.alpha", alpha.grad)]:
-        put(name, t)
-print("wrote", out)
+                    ("grad.prior.mu", kmu.grad), ("grad.prior.logvar", klv.grad), ("grad.alpha", alpha.grad)])

@@ -110,33 +110,34 @@ class CraftedModelFilesTest {
                 {"adam.steps", "x1", "saved progress 'adam.steps' is not an integer: 'x1'"},
                 {"adam.steps", "-1", "saved progress 'adam.steps' = -1 is outside"}};
         for (String[] cs : cases) {
-            Map<String, String> progress = new LinkedHashMap<>(c.progress());
-            progress.put(cs[0], cs[1]);
-            Path f = dir.resolve("bad-" + cs[0] + ".gmvae");
-            ModelFile.write(f, c.config(), progress, c.params(), c.optimizer());
-            byte[] before = Files.readAllBytes(f);
-            TrainOptions again = GmvaeTrainingTest.tiny("mixture");
-            again.resume = f;
-            again.out = f;
-            ModelFileException e = assertThrows(ModelFileException.class,
-                    () -> GmvaeTraining.train(TestImages.of(GmvaeTrainingTest.DATA), again, ProgressListener.NONE));
-            String m = e.getMessage();
+            Path f = withProgress(c, cs[0], cs[1]);
+            String m = resumeFailsLeaving(f, ModelFileException.class).getMessage();
             assertTrue(m.startsWith(f + ": " + cs[2]) && !m.contains("\n"), m);
-            assertArrayEquals(before, Files.readAllBytes(f), "nothing rewritten for " + cs[0] + "=" + cs[1]);
         }
         // a saved epoch past the --epochs asked for: nothing to resume, nothing rewritten
+        Path f = withProgress(c, "epoch", "60");
+        assertEquals(f + ": saved progress 'epoch' = 60 is past --epochs 2 (the total to train): nothing to resume",
+                resumeFailsLeaving(f, IllegalArgumentException.class).getMessage());
+        assertFalse(Arrays.asList(dir.toFile().list()).stream().anyMatch(n -> n.contains(".tmp")), "no temporary file left");
+    }
+
+    /** The model of c with one progress value replaced (checksum valid). */
+    private Path withProgress(ModelFile.Contents c, String key, String value) throws IOException {
         Map<String, String> progress = new LinkedHashMap<>(c.progress());
-        progress.put("epoch", "60");
-        Path f = dir.resolve("ahead.gmvae");
+        progress.put(key, value);
+        Path f = dir.resolve("bad-" + key + "-" + value.hashCode() + ".gmvae");
         ModelFile.write(f, c.config(), progress, c.params(), c.optimizer());
+        return f;
+    }
+
+    /** Resuming from f into f throws a {@code type}, and f is byte for byte what it was. */
+    private static <T extends Throwable> T resumeFailsLeaving(Path f, Class<T> type) throws IOException {
         byte[] before = Files.readAllBytes(f);
         TrainOptions again = GmvaeTrainingTest.tiny("mixture");
         again.resume = f;
         again.out = f;
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> GmvaeTraining.train(TestImages.of(GmvaeTrainingTest.DATA), again, ProgressListener.NONE));
-        assertEquals(f + ": saved progress 'epoch' = 60 is past --epochs 2 (the total to train): nothing to resume", e.getMessage());
-        assertArrayEquals(before, Files.readAllBytes(f));
-        assertFalse(Arrays.asList(dir.toFile().list()).stream().anyMatch(n -> n.contains(".tmp")), "no temporary file left");
+        T e = assertThrows(type, () -> GmvaeTraining.train(TestImages.of(GmvaeTrainingTest.DATA), again, ProgressListener.NONE));
+        assertArrayEquals(before, Files.readAllBytes(f), "nothing rewritten: " + f);
+        return e;
     }
 }
