@@ -97,9 +97,6 @@ public final class GmvaeTraining {
                 adam = new Adam(model.params(), (float) o.lr, kernels);
                 if (!GmvaeIo.restoreOptimizer(loaded, adam)) out.message("no optimizer state in " + o.resume + ": Adam starts fresh");
                 firstEpoch = (int) loaded.contents().progressLong("epoch", 0, TrainOptions.MAX_EPOCHS, 0);
-                if (firstEpoch > o.epochs)
-                    throw new IllegalArgumentException(o.resume + ": saved progress 'epoch' = " + firstEpoch
-                            + " is past --epochs " + o.epochs + " (the total to train): nothing to resume");
                 out.message("resuming " + model.config() + " after epoch " + firstEpoch);
             } else {
                 model = GmvaeIo.create(GmvaeConfig.from(o, data.rows(), data.cols()), o.seed);
