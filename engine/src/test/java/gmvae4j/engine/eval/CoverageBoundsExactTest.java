@@ -65,6 +65,21 @@ class CoverageBoundsExactTest {
         assertThrows(IllegalArgumentException.class, () -> CoverageBounds.equal(2, 10, Double.NaN));
     }
 
+    /**
+     * At large K the answer is the smallest n whose series is at most δ (there the series is exact: see
+     * missProbability), so the search must land exactly on it wherever it starts its bracket.
+     */
+    @Test void exactEqualIsTheSmallestNByTheSeriesAtLargeK() {
+        for (int k : new int[] {50, 100, 333, 1000, CoverageBounds.MAX_K})
+            for (double delta : new double[] {0.5, 0.2, 0.05, 0.01, 1e-6}) {
+                long n = CoverageBounds.exactEqual(k, delta);
+                assertTrue(CoverageBounds.missProbability(k, n) <= delta, "k=" + k + " δ=" + delta + " n=" + n);
+                assertTrue(CoverageBounds.missProbability(k, n - 1) > delta, "k=" + k + " δ=" + delta + " n=" + n);
+            }
+        assertThrows(IllegalArgumentException.class, () -> CoverageBounds.exactEqual(0, 0.05));
+        assertThrows(IllegalArgumentException.class, () -> CoverageBounds.exactEqual(2, 0.7));
+    }
+
     @Test void unionAndBonferroniSumsByHand() {
         double[] p = {0.5, 0.3, 0.2};
         // n = 2: .25 + .49 + .64 = 1.38; pairs (.2)², (.3)², (.5)² = .38; two draws cannot cover three clusters

@@ -1,0 +1,57 @@
+package gmvae4j.engine.eval;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import org.junit.jupiter.api.Test;
+
+/** LatentPropagation's prior and its propagation worked out by hand on four images. */
+class LatentPropagationChainTest {
+
+    /**
+     * Two clusters, two classes. Image 0 (q = (1,0)) is labeled 0, image 1 (q = (0,1)) labeled 1, so each
+     * cluster holds one whole answer and votes for its class: v(0) = (1,0), v(1) = (0,1).
+     * Priors: image 2 (q = (.7,.3)) → (.7,.3); image 3 (q = (.2,.8)) → (.2,.8).
+     * Latent positions 0, 10, 0.1, 0.3 with one neighbour each: 2 → 0 (labeled), 3 → 2 (a chain).
+     * F₂ = .05·(.7,.3) + .95·(1,0) = (.985, .015) from the first step on;
+     * F₃ = .05·(.2,.8) + .95·F₂ of the step before = (.94575, .05425) from the second step on.
+     */
+    @Test void labelsSpreadAlongAChainOfNeighbours() {
+        float[] q = {1, 0, 0, 1, .7f, .3f, .2f, .8f};
+        float[] z = {0, 10, 0.1f, 0.3f};
+        int[] idx = {0, 1}, lab = {0, 1};
+        LabelMap map = LabelMap.fit(q, 2, idx, lab, 2);
+        LatentNeighbours g = LatentNeighbours.build(z, 4, 1, q, 2, 1);
+        assertEquals(0, g.neighbour(2, 0));
+        assertEquals(2, g.neighbour(3, 0));
+        Decisions d = LatentPropagation.decide(map, q, g, idx, lab);
+        assertArrayEquals(new int[] {0, 1, 0, 0}, d.label());
+        // shares of F (F rows sum to 1 here): the score is the winner's share, the margin best − second
+        assertEquals(1f, d.score()[0], 1e-6f);
+        assertEquals(1f, d.margin()[1], 1e-6f);
+        assertEquals(0.985f, d.score()[2], 1e-5f);
+        assertEquals(0.97f, d.margin()[2], 1e-5f);
+        assertEquals(0.94575f, d.score()[3], 1e-5f);
+        assertEquals(0.8915f, d.margin()[3], 1e-5f);
+    }
+
+    /**
+     * A cluster speaks only once it holds half an answer: image 1 is labeled 1 but sits .6/.4, so cluster 1
+     * holds .4 of an answer and stays silent; cluster 0 holds 1.6 (image 0 fully, image 1's .6) with votes
+     * (1, .6)/1.6. Images 2 and 3 (q = (.2,.8)) get their priors from cluster 0 alone: (.625, .375), although
+     * cluster 1 holds most of their mass; they are each other's only neighbour, so propagation keeps that prior.
+     */
+    @Test void aClusterWithLessThanHalfAnAnswerDoesNotVote() {
+        float[] q = {1, 0, .6f, .4f, .2f, .8f, .2f, .8f};
+        float[] z = {0, 10, 50, 50.1f};
+        int[] idx = {0, 1}, lab = {0, 1};
+        LabelMap map = LabelMap.fit(q, 2, idx, lab, 2);
+        LatentNeighbours g = LatentNeighbours.build(z, 4, 1, q, 2, 1);
+        assertEquals(3, g.neighbour(2, 0));
+        assertEquals(2, g.neighbour(3, 0));
+        Decisions d = LatentPropagation.decide(map, q, g, idx, lab);
+        // both priors (.625, .375); averaging two equal priors keeps them
+        assertEquals(0, d.label()[2]);
+        assertEquals(0.625f, d.score()[2], 1e-5f);
+        assertEquals(0.25f, d.margin()[3], 1e-5f);
+    }
+}
