@@ -17,13 +17,7 @@ class LatentPropagationChainTest {
      */
     @Test void labelsSpreadAlongAChainOfNeighbours() {
         float[] q = {1, 0, 0, 1, .7f, .3f, .2f, .8f};
-        float[] z = {0, 10, 0.1f, 0.3f};
-        int[] idx = {0, 1}, lab = {0, 1};
-        LabelMap map = LabelMap.fit(q, 2, idx, lab, 2);
-        LatentNeighbours g = LatentNeighbours.build(z, 4, 1, q, 2, 1);
-        assertEquals(0, g.neighbour(2, 0));
-        assertEquals(2, g.neighbour(3, 0));
-        Decisions d = LatentPropagation.decide(map, q, g, idx, lab);
+        Decisions d = propagate(q, new float[] {0, 10, 0.1f, 0.3f}, 0, 2);
         assertArrayEquals(new int[] {0, 1, 0, 0}, d.label());
         // shares of F (F rows sum to 1 here): the score is the winner's share, the margin best − second
         assertEquals(1f, d.score()[0], 1e-6f);
@@ -42,16 +36,20 @@ class LatentPropagationChainTest {
      */
     @Test void aClusterWithLessThanHalfAnAnswerDoesNotVote() {
         float[] q = {1, 0, .6f, .4f, .2f, .8f, .2f, .8f};
-        float[] z = {0, 10, 50, 50.1f};
-        int[] idx = {0, 1}, lab = {0, 1};
-        LabelMap map = LabelMap.fit(q, 2, idx, lab, 2);
-        LatentNeighbours g = LatentNeighbours.build(z, 4, 1, q, 2, 1);
-        assertEquals(3, g.neighbour(2, 0));
-        assertEquals(2, g.neighbour(3, 0));
-        Decisions d = LatentPropagation.decide(map, q, g, idx, lab);
+        Decisions d = propagate(q, new float[] {0, 10, 50, 50.1f}, 3, 2);
         // both priors (.625, .375); averaging two equal priors keeps them
         assertEquals(0, d.label()[2]);
         assertEquals(0.625f, d.score()[2], 1e-5f);
         assertEquals(0.25f, d.margin()[3], 1e-5f);
+    }
+
+    /** Images 0 and 1 labeled 0 and 1, two clusters, one latent neighbour each (checked for images 2 and 3). */
+    static Decisions propagate(float[] q, float[] z, int neighbourOf2, int neighbourOf3) {
+        int[] idx = {0, 1}, lab = {0, 1};
+        LabelMap map = LabelMap.fit(q, 2, idx, lab, 2);
+        LatentNeighbours g = LatentNeighbours.build(z, 4, 1, q, 2, 1);
+        assertEquals(neighbourOf2, g.neighbour(2, 0));
+        assertEquals(neighbourOf3, g.neighbour(3, 0));
+        return LatentPropagation.decide(map, q, g, idx, lab);
     }
 }
