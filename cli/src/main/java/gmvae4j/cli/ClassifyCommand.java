@@ -17,6 +17,7 @@ import gmvae4j.engine.eval.ScoringDecoder;
 import gmvae4j.engine.gmvae.Gmvae;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -82,35 +83,33 @@ final class ClassifyCommand implements Command {
         if (side * side != m.inputDim() || side > ConversionOptions.MAX_SIZE) throw new UserError("the model's input is not a square image of at most 64x64");
         ConversionOptions conv = new ConversionOptions(side, invert, cap);
 
-        Sink sink = csv == null ? new Sink(null, map) : new Sink(AtomicFiles.newSibling(csv, "tmp"), map);
-        try {
-            Classifier c = new Classifier(m, map, Decoder.byName(dec), conv, strict, sink);
+        if (csv == null) {
+            Classifier c = new Classifier(m, map, Decoder.byName(dec), conv, strict, new Sink(null, map));
             c.run(inputs);
-            sink.close();
-            if (csv != null) {
-                AtomicFiles.move(sink.tmp, csv);
-                System.err.printf(Locale.ROOT, "classified %,d images, %,d skipped; wrote %s%n", c.done, c.skipped, TerminalText.safe(csv.toString()));
-            } else if (c.skipped > 0) {
-                System.err.printf(Locale.ROOT, "classified %,d images, %,d skipped%n", c.done, c.skipped);
-            }
-        } finally {
-            sink.close();
-            if (sink.tmp != null) Files.deleteIfExists(sink.tmp);
+            if (c.skipped > 0) System.err.printf(Locale.ROOT, "classified %,d images, %,d skipped%n", c.done, c.skipped);
+        } else {
+            // the CSV through the one atomic writer: forced to disk, then renamed over the target
+            Classifier[] done = new Classifier[1];
+            AtomicFiles.write(csv, out -> {
+                Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+                done[0] = new Classifier(m, map, Decoder.byName(dec), conv, strict, new Sink(w, map));
+                done[0].run(inputs);
+                w.flush();   // not close: the writer's stream is AtomicFiles', which forces it before the rename
+            });
+            System.err.printf(Locale.ROOT, "classified %,d images, %,d skipped; wrote %s%n", done[0].done, done[0].skipped,
+                    TerminalText.safe(csv.toString()));
         }
         return 0;
     }
 
-    /** Where results go: stdout lines, or CSV rows into a temporary file. */
+    /** Where results go: stdout lines, or CSV rows into a writer. */
     private static final class Sink {
-        final Path tmp;
         final Writer w;
         final LabelMap map;
-        boolean closed;
 
-        Sink(Path tmp, LabelMap map) throws IOException {
-            this.tmp = tmp;
+        Sink(Writer w, LabelMap map) throws IOException {
+            this.w = w;
             this.map = map;
-            this.w = tmp == null ? null : new BufferedWriter(Files.newBufferedWriter(tmp, StandardCharsets.UTF_8), 1 << 16);
             if (w != null) w.write("path,label,score,runner_up,cluster\n");
         }
 
@@ -124,11 +123,6 @@ final class ClassifyCommand implements Command {
         }
 
         String className(int l) { return map.classNames().isEmpty() ? Integer.toString(l) : map.classNames().get(l); }
-
-        void close() throws IOException {
-            if (w != null && !closed) w.close();
-            closed = true;
-        }
     }
 
     /** RFC 4180: quoted when it holds a comma, quote or line break. */
