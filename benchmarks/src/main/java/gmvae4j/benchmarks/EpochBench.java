@@ -7,9 +7,6 @@ import gmvae4j.engine.gmvae.TrainResult;
 import gmvae4j.kernels.Kernels;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 
 /**
  * {@code bench train --epoch}: one real GMVAE epoch through {@link GmvaeTraining} (shuffle, byte
@@ -25,7 +22,7 @@ public final class EpochBench {
     /**
      * @param imagesPerSecond GMVAE training throughput of the epoch (steps only)
      * @param seconds         the whole run: initialisation, the epoch, the posterior pass
-     * @param peakHeapBytes   sum over heap pools of their peak usage during the run
+     * @param peakHeapBytes   the most heap in use at one moment during the run ({@link HeapPeak})
      */
     public record Result(int images, double imagesPerSecond, double seconds, long peakHeapBytes, long maxHeapBytes) {}
 
@@ -38,18 +35,10 @@ public final class EpochBench {
         o.kmeansIterations = 2;
         o.emSteps = 1;
         o.kernels = kernels;
-        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) p.resetPeakUsage();
+        HeapPeak.start();
         TrainResult r = GmvaeTraining.train(new gmvae4j.engine.gmvae.TrainingImages(data.name(), data.pixels(),
                 data.labels(), data.n(), data.rows(), data.cols(), data.numClasses()), o, gmvae4j.engine.gmvae.ProgressListener.NONE);
-        return new Result(data.n(), r.imagesPerSecond(), r.seconds(), peakHeap(),
+        return new Result(data.n(), r.imagesPerSecond(), r.seconds(), HeapPeak.bytes(),
                 Runtime.getRuntime().maxMemory());
-    }
-
-    /** Sum of the heap pools' peak usages since their last reset (an upper bound of the true peak). */
-    public static long peakHeap() {
-        long sum = 0;
-        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans())
-            if (p.getType() == MemoryType.HEAP && p.getPeakUsage() != null) sum += p.getPeakUsage().getUsed();
-        return sum;
     }
 }

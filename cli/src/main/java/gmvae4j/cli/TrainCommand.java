@@ -1,5 +1,6 @@
 package gmvae4j.cli;
 
+import gmvae4j.benchmarks.HeapPeak;
 import gmvae4j.datasets.Dataset;
 import gmvae4j.engine.NonFiniteException;
 import gmvae4j.engine.gmvae.ConsoleProgress;
@@ -69,6 +70,7 @@ final class TrainCommand implements Command {
     }
 
     @Override public int run(Args args) throws Exception {
+        HeapPeak.start();
         String dataset = ImageArgs.given(args) ? null : args.required("dataset");
         TrainOptions o = new TrainOptions();
         o.variant = args.choice("variant", "mixture", "mixture", "marginal");
@@ -148,7 +150,7 @@ final class TrainCommand implements Command {
                 r.epochs(), r.seconds(), r.imagesPerSecond(), r.nonEmpty(), r.model().k()));
         if (!Double.isNaN(r.purity())) summary.append(String.format(Locale.ROOT, ", purity %.4f", r.purity()));
         if (r.stoppedByBudget()) summary.append(" (stopped by the --minutes budget)");
-        long peakMb = peakHeapBytes() >> 20;
+        long peakMb = HeapPeak.bytes() >> 20;
         summary.append("; peak heap ").append(peakMb).append(" MB of ").append(Runtime.getRuntime().maxMemory() >> 20).append(" MB max");
         summary.append("; model written to ").append(TerminalText.safe(out));
         System.out.println(summary);
@@ -197,13 +199,6 @@ final class TrainCommand implements Command {
     }
 
     /** Sum of the heap pools' peak usage since the JVM started (an upper bound on the live peak). */
-    static long peakHeapBytes() {
-        long total = 0;
-        for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans())
-            if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getPeakUsage() != null) total += pool.getPeakUsage().getUsed();
-        return total;
-    }
-
     static int[] widths(Args args, String flag, int[] def) {
         int[] w = args.intList(flag, def);
         if (w == null) return null;

@@ -1,6 +1,7 @@
 package gmvae4j.cli;
 
 import gmvae4j.benchmarks.EpochBench;
+import gmvae4j.benchmarks.HeapPeak;
 import gmvae4j.benchmarks.OpenBlasCore;
 import gmvae4j.benchmarks.TorchPeer;
 import gmvae4j.benchmarks.TrainStepBench;
@@ -53,6 +54,7 @@ final class TrainTarget implements BenchCommand.Target {
     }
 
     @Override public int run(Args args) throws Exception {
+        HeapPeak.start();
         boolean json = args.flag("json");
         int threads = args.integer("threads", 2);
         int steps = args.intIn("steps", 30, 1, 100_000);
@@ -134,7 +136,7 @@ final class TrainTarget implements BenchCommand.Target {
         }
         if (json) {
             System.out.println("{\"backend\":\"" + kernels.name() + "\",\"rows\":" + TrainStepBench.jsonRows(rows)
-                    + ",\"epoch\":" + epochJson + String.format(Locale.ROOT, ",\"peak_heap_mib\":%.1f", EpochBench.peakHeap() / 1048576.0)
+                    + ",\"epoch\":" + epochJson + String.format(Locale.ROOT, ",\"peak_heap_mib\":%.1f", HeapPeak.bytes() / 1048576.0)
                     + ",\"peer\":" + (withPeer ? "\"" + peer.python() + "\"" : "null")
                     + ",\"openblas_coretype\":" + choice.json(withPeer && choice.differs()) + "}");
         }
