@@ -50,6 +50,13 @@ final class ExperimentCommand implements Command {
      */
     static final int DEFAULT_BASELINE_MAX_N = 5000, GLYPHS_BASELINE_MAX_N = 1664, GLYPHS_XGBOOST_MAX_N = 832;
     /**
+     * Draws of the glyphs demo's baselines above 4 labels per class. XGBoost's fits grow with the
+     * labels (about 11 s at 416 and 25 s at 832 on 2 idle cores, 200 trees for each of 26 classes),
+     * and there its 5 draws spread by 1 to 1.5 points (sd) against gaps of 10 points and more to the
+     * GMVAE: 2 draws read the crossing as well, in 2/5 of the time.
+     */
+    static final int GLYPHS_BASELINE_DRAWS = 2;
+    /**
      * GMVAE epochs of an experiment. On the MNIST pool (2 cores, learned π) 200 epochs take about
      * 8 minutes for the pool and 7 for the train split, and reach 96.6% purity (96.3% at 100);
      * with the sweep (about 10 minutes for both protocols, nearly all of it XGBoost) the whole
@@ -83,6 +90,8 @@ final class ExperimentCommand implements Command {
                   --no-baselines        skip logistic regression, MLP and XGBoost
                   --baseline-max-n N    run baselines only up to N labels (default %d; glyphs %d, to keep the demo short)
                   --xgboost-max-n N     XGBoost, the slow one, only up to N labels (default --baseline-max-n; glyphs %d)
+                  --baseline-draws N    baselines above the target count: only the first N draws (default all; glyphs 2).
+                                        Every baseline stops at the first count where it reaches the target.
                   --target-fraction F   label-efficiency target: soft-dot accuracy at F (default 0.002; per class: 4 per class)
                   --delta D             coverage bounds confidence 1-D (default 0.05, at most 0.5)
                   --seed S              seed for training, Monte Carlo and samples (default 1)
@@ -137,6 +146,7 @@ final class ExperimentCommand implements Command {
         boolean noBaselines = a.flag("no-baselines");
         int maxN = a.positiveInt("baseline-max-n", glyphs ? GLYPHS_BASELINE_MAX_N : DEFAULT_BASELINE_MAX_N);
         int xgbMaxN = a.positiveInt("xgboost-max-n", glyphs && !a.has("baseline-max-n") ? GLYPHS_XGBOOST_MAX_N : maxN);
+        int baselineDraws = Math.min(a.intIn("baseline-draws", glyphs ? GLYPHS_BASELINE_DRAWS : draws, 1, Evaluation.MAX_DRAWS), draws);
         double target = a.number("target-fraction", 0.002);
         double delta = a.number("delta", 0.05);
         if (!(delta > 0 && delta <= CoverageBounds.MAX_DELTA))
@@ -162,7 +172,9 @@ final class ExperimentCommand implements Command {
         if (outFlag != null) ReportDirectory.check("out", outFlag, false);   // before any work: never after an hour of training
         // a given model fixes the picture size (evaluate, or experiment --model)
         int side = images && modelFile != null ? Inputs.side(Inputs.model(modelFile)) : 0;
+        long tData = System.nanoTime();
         Evaluation.Data data = Inputs.data(a, "glyphs", GLYPHS_SIZE, true, side);
+        double dataSeconds = Evaluation.secs(tData);
         a.finish();
         if (images) {
             if (!data.images().fullyLabeled()) {
@@ -214,6 +226,7 @@ final class ExperimentCommand implements Command {
                 pool.n(), data.trainCount(), pool.n() - data.trainCount(), pool.numClasses(), TerminalText.safe(out));
 
         Map<String, Double> timings = new LinkedHashMap<>();
+        timings.put("data (" + (glyphs ? "generated" : "read") + ")", dataSeconds);
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("dataset", pool.name() + " (" + pool.n() + " images: " + data.trainCount() + " train + "
                 + (pool.n() - data.trainCount()) + " test, " + pool.numClasses() + " classes)");
@@ -276,14 +289,16 @@ final class ExperimentCommand implements Command {
                 + (perClass != null ? " (" + java.util.Arrays.toString(perClass) + " labels per class)" : ""));
         settings.put("draws", draws + " (seeds 0.." + (draws - 1) + "; the same labeled points for every method)");
         settings.put("baselines", noBaselines ? "off" : "logreg (L-BFGS, C=1), mlp (protocol sizes, Adam 1e-3, L2 1e-4), "
-                + "xgboost (200 trees, depth 6, eta 0.1, hist); at most " + maxN + " labels (xgboost " + Math.min(maxN, xgbMaxN) + ")");
+                + "xgboost (200 trees, depth 6, eta 0.1, hist); at most " + maxN + " labels (xgboost " + Math.min(maxN, xgbMaxN) + "), "
+                + "each up to the first count where it reaches the target; above the target " + baselineDraws + " of " + draws + " draws");
         settings.put("label-efficiency target", "soft-dot accuracy at " + target);
         settings.put("coverage confidence", "1 - " + delta);
         settings.put("seed", Long.toString(seed));
         settings.put("kernels", Backends.get().name() + ", " + Backends.get().threads() + " thread(s); "
                 + Runtime.getRuntime().availableProcessors() + " cores; java " + Runtime.version());
 
-        Evaluation.Options opt = new Evaluation.Options(fractions, draws, !noBaselines, maxN, xgbMaxN, target, delta, seed, true);
+        Evaluation.Options opt = new Evaluation.Options(fractions, draws, !noBaselines, maxN, xgbMaxN, target, delta, seed, true,
+                baselineDraws);
         long t0 = System.nanoTime();
         ExperimentReport report = new Evaluation(opt, System.err).run(data, new LinkedHashMap<>(models), settings, timings, List.of());
         report.timings().put("evaluation total", Evaluation.secs(t0));
@@ -303,6 +318,9 @@ final class ExperimentCommand implements Command {
         report.settings().put("label map", "labels.labelmap: " + labeled.length + " random labels (draw 0 at "
                 + tf + ", " + first.id() + " model), for ./gmvae classify");
 
+        // what this JVM has run so far; a fresh clone adds the build and the JVM's start before it
+        report.timings().put("total in this run, from the JVM's start", (System.currentTimeMillis()
+                - java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime()) / 1e3);
         List<ReportDirectory.Artifact> all = new ArrayList<>(ReportWriter.artifacts(report));
         all.addAll(extra);
         ReportDirectory.write(out, all);

@@ -37,7 +37,7 @@ class EndToEndTest {
         String md = Files.readString(out.resolve("REPORT.md"));
         String headline = md.lines().findFirst().orElseThrow();
         assertTrue(headline.matches("With 104 labels \\(4 per class on average\\) the GMVAE names \\d+\\.\\d% of the other 2,496 letters "
-                + "correctly \\(soft-dot, transductive\\); logistic regression needs .* labels for that .*, an MLP .*"
+                + "correctly \\(latent-prop, transductive\\); logistic regression needs .* labels for that .*, an MLP .*"
                 + " and XGBoost .*\\.$"), headline);
         assertEquals(headline, r.out().strip().lines().reduce((a, b) -> b).orElseThrow(),
                 "the last stdout line says the result in words, as the report's first line does");
@@ -46,7 +46,9 @@ class EndToEndTest {
                 "## Soft vs hard decoding", "## Coverage bounds", "## Clusters", "## Notes", "## Timings",
                 "[1, 2, 4] labels per class"))
             assertTrue(md.contains(h), h);
-        assertTrue(md.contains(" soft-dot |") && md.contains(" soft-prop |") && md.contains(" xgboost |"), md);
+        assertTrue(md.contains(" soft-dot |") && md.contains(" soft-prop |") && md.contains(" latent-prop |")
+                && md.contains(" xgboost |"), md);
+        assertTrue(md.contains("| latent neighbours (transductive) |"), "the report times each phase, the latent graph included");
         assertTrue(md.contains("architecture (transductive)") && md.contains("mixture K=52 z=10 mlp enc 784-"),
                 "the report names the model it describes");
         assertTrue(md.contains("skipped"), "baselines above --baseline-max-n are marked skipped");
@@ -58,9 +60,10 @@ class EndToEndTest {
             if (c[0].equals("transductive") && !c[4].isEmpty()) mean.put(c[1] + "@" + c[3], Double.parseDouble(c[4]));
         }
         for (String n : List.of("26", "52"))
-            for (String b : List.of("logreg", "mlp", "xgboost"))
-                assertTrue(mean.get("soft-dot@" + n) > mean.get(b + "@" + n),
-                        "soft-dot " + mean.get("soft-dot@" + n) + " vs " + b + " " + mean.get(b + "@" + n) + " with " + n + " labels");
+            for (String d : List.of("soft-dot", "latent-prop"))
+                for (String b : List.of("logreg", "mlp", "xgboost"))
+                    assertTrue(mean.get(d + "@" + n) > mean.get(b + "@" + n),
+                            d + " " + mean.get(d + "@" + n) + " vs " + b + " " + mean.get(b + "@" + n) + " with " + n + " labels");
         String model = out.resolve("model-transductive.gmvae").toString();
 
         r = CliRun.run("evaluate", "--model", model, "--size", SIZE, "--draws", "2", "--fractions", "0.05,0.2",

@@ -109,7 +109,12 @@ final class Markdown {
             for (Sweep.MethodResult m : s.methods()) if (!Double.isNaN(m.stats()[f].mean())) best = Math.max(best, m.stats()[f].mean());
             for (Sweep.MethodResult m : s.methods()) {
                 Stats st = m.stats()[f];
-                if (Double.isNaN(st.mean())) { md.append(" skipped |"); continue; }
+                if (Double.isNaN(st.mean())) {   // past its crossing (see the notes), or over a cap
+                    String notRun = "n=" + s.n()[f] + ": not run";
+                    boolean past = m.notes().stream().anyMatch(x -> x.startsWith(notRun));
+                    md.append(past ? " not run |" : " skipped |");
+                    continue;
+                }
                 String cell = String.format(Locale.ROOT, "%.1f ± %s", 100 * st.mean(),
                         Double.isNaN(st.ci95()) ? "n/a" : String.format(Locale.ROOT, "%.1f", 100 * st.ci95()));
                 md.append(' ').append(st.mean() == best ? "**" + cell + "**" : cell).append(" |");

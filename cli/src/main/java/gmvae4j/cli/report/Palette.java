@@ -24,6 +24,7 @@ final class Palette {
             case "soft-dot" -> new Color(31, 119, 180);
             case "soft-cos" -> new Color(148, 103, 189);
             case "soft-dot+T" -> new Color(23, 190, 207);
+            case "latent-prop" -> new Color(20, 40, 110);
             case "logreg" -> new Color(127, 127, 127);
             case "mlp" -> new Color(44, 160, 44);
             case "xgboost" -> new Color(140, 86, 75);

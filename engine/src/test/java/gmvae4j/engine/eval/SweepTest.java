@@ -37,7 +37,7 @@ class SweepTest {
         assertArrayEquals(new int[] {1, 10, 500}, r.n());
         assertEquals(a.seen, b.seen, "every method sees the same draws");
         assertEquals(9, a.seen.size());
-        assertTrue(a.seen.get(1).endsWith("/990"));
+        assertTrue(a.seen.get(0).endsWith("/999") && a.seen.get(3).endsWith("/990"), "fraction by fraction, every draw of one first");
         assertEquals(0.5, r.method("a").stats()[1].mean(), 1e-12);
         assertEquals(0, r.method("a").stats()[1].ci95(), 1e-12);
     }
@@ -69,6 +69,75 @@ class SweepTest {
         assertEquals(1.0, r.method("capped").stats()[0].mean());
         assertTrue(Double.isNaN(r.method("capped").stats()[1].mean()));
         assertEquals(List.of("n=50: over the cap"), r.method("capped").notes());
+    }
+
+    /** Right on the first min(1, n/scale) share of the points it predicts: accuracy grows with the labels. */
+    static Sweep.Method ramp(String name, int[] truth, double scale, boolean stops, List<Integer> ranAt) {
+        return new Sweep.Method() {
+            @Override public String name() { return name; }
+            @Override public boolean stopsOncePast() { return stops; }
+            @Override public int[] predict(int[] labeled, int[] labels, int[] eval) {
+                ranAt.add(labeled.length);
+                int right = (int) Math.round(eval.length * Math.min(1, labeled.length / scale));
+                int[] p = new int[eval.length];
+                for (int i = 0; i < p.length; i++) p[i] = i < right ? truth[eval[i]] : truth[eval[i]] + 1;
+                return p;
+            }
+        };
+    }
+
+    @Test void stoppingMethodsStopAtTheFirstFractionPastTheReference() throws Exception {
+        int[] truth = new int[1000];
+        for (int i = 0; i < truth.length; i++) truth[i] = i % 7;
+        double[] f = {0.01, 0.02, 0.04, 0.08, 0.16, 0.32};               // n = 10, 20, 40, 80, 160, 320
+        List<Integer> crossing = new ArrayList<>(), never = new ArrayList<>(), early = new ArrayList<>(), decoder = new ArrayList<>();
+        List<Sweep.Method> methods = List.of(new Recorder("ref", truth),   // 50% at every fraction
+                ramp("crossing", truth, 100, true, crossing),               // 10, 20, 40, 80% ...: reaches 50% at n=80
+                ramp("never", truth, 1000, true, never),                    // at most 32%: runs to the end
+                ramp("early", truth, 10, true, early),                      // 100% already at n=10
+                ramp("decoder", truth, 100, false, decoder));               // does not stop
+        Sweep.Result r = Sweep.run(Sweep.Protocol.TRANSDUCTIVE, truth, 1000, f, 2, methods, null,
+                new Sweep.Reach("ref", 0.02));
+        assertEquals(List.of(10, 10, 20, 20, 40, 40, 80, 80), crossing, "measured up to the first point past 50%, that one included");
+        assertEquals(12, never.size());
+        assertEquals(List.of(10, 10, 20, 20), early, "nothing stops before the reference's target is measured");
+        assertEquals(12, decoder.size());
+        Sweep.MethodResult c = r.method("crossing");
+        assertTrue(Double.isNaN(c.stats()[4].mean()) && Double.isNaN(c.stats()[5].mean()));
+        assertEquals(0.8, c.stats()[3].mean(), 1e-3);
+        assertTrue(c.notes().get(0).startsWith("n=160: not run: already at 80.0% with 80 labels, past ref's 50.0% with 20"), c.notes().toString());
+        LabelEfficiency.Need need = LabelEfficiency.need(f, c.means(), 0.5);
+        assertEquals(LabelEfficiency.Bound.EXACT, need.bound());
+        assertEquals(LabelEfficiency.Bound.MORE_THAN, LabelEfficiency.need(f, r.method("never").means(), 0.5).bound());
+    }
+
+    @Test void aboveTheTargetStoppingMethodsRunOnlyTheFirstDraws() throws Exception {
+        int[] truth = new int[1000];
+        for (int i = 0; i < truth.length; i++) truth[i] = i % 7;
+        double[] f = {0.01, 0.02, 0.04, 0.08};                              // n = 10, 20, 40, 80
+        List<Integer> baseline = new ArrayList<>(), decoder = new ArrayList<>();
+        Sweep.Result r = Sweep.run(Sweep.Protocol.TRANSDUCTIVE, truth, 1000, f, 3,
+                List.of(new Recorder("ref", truth), ramp("b", truth, 1000, true, baseline), ramp("d", truth, 1000, false, decoder)),
+                null, new Sweep.Reach("ref", 0.02, 1));
+        assertEquals(List.of(10, 10, 10, 20, 20, 20, 40, 80), baseline, "every draw up to the target, the first one above it");
+        assertEquals(12, decoder.size());
+        Stats above = r.method("b").stats()[2];
+        assertEquals(1, above.n());
+        assertEquals(0.04, above.mean(), 1e-3);
+        assertTrue(r.method("b").notes().contains("n=40: draws 1-1 of 3 only, above the target's 20 labels"), r.method("b").notes().toString());
+        assertThrows(IllegalArgumentException.class, () -> new Sweep.Reach("ref", 0.02, -1));
+    }
+
+    @Test void withoutAReachOrWithUnorderedFractionsEverythingRuns() throws Exception {
+        int[] truth = new int[1000];
+        List<Integer> ran = new ArrayList<>();
+        List<Sweep.Method> methods = List.of(new Recorder("ref", truth), ramp("r", truth, 10, true, ran));
+        Sweep.run(Sweep.Protocol.TRANSDUCTIVE, truth, 1000, new double[] {0.01, 0.04, 0.02}, 1, methods, null,
+                new Sweep.Reach("ref", 0.01));
+        assertEquals(List.of(10, 40, 20), ran);
+        ran.clear();
+        Sweep.run(Sweep.Protocol.TRANSDUCTIVE, truth, 1000, new double[] {0.01, 0.02}, 1, methods, null);
+        assertEquals(List.of(10, 20), ran);
     }
 
     @Test void drawsAreNestedUniformAndSeeded() {

@@ -37,6 +37,9 @@ public final class PixelMethod implements Sweep.Method {
         return n > maxN ? "skipped, more labels than --baseline-max-n " + maxN : null;
     }
 
+    /** A baseline is read up to where it reaches the GMVAE's accuracy ({@link Sweep.Reach}); past that its fits say nothing new. */
+    @Override public boolean stopsOncePast() { return true; }
+
     @Override public int[] predict(int[] labeledIdx, int[] labels, int[] evalIdx) throws Exception {
         Standardizer st = standardize ? Standardizer.fit(pixels, dim, labeledIdx) : null;
         float[] x = st != null ? st.transform(pixels, dim, labeledIdx, 0, labeledIdx.length)
