@@ -12,10 +12,11 @@ import java.util.Locale;
  *
  * <pre>
  *   With 104 labels (4 per class on average) the GMVAE names 71.2% of the other 25,896 letters correctly
- *   (soft-dot, transductive); logistic regression needs about 680 labels for that (6.5x), an MLP about
- *   900 labels (8.7x) and XGBoost more than 832 labels (> 8.0x).
+ *   (latent-prop, transductive); logistic regression needs about 1,300 labels for that (13x), an MLP about
+ *   1,000 labels (9.6x) and XGBoost more than 832 labels (> 8.0x).
  * </pre>
  *
+ * The parenthesis names the decoder quoted (latent-prop where it ran, else soft-dot) and the protocol.
  * Read from the first protocol's label-efficiency table: the reference decoder's mean accuracy at
  * the target's label count, and each pixel baseline's need on the measured sweep (log-linear
  * interpolation between grid points; "more than" the largest count it ran at when it never got
