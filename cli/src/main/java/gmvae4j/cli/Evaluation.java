@@ -113,8 +113,9 @@ public final class Evaluation {
                 + "mean reaches the target (the reference decoder's accuracy at the target count): the counts after it are "
                 + "marked not run, since the labels it needs lie between that point and the one before."
                 + (opt.baselineDrawsAbove() > 0 && opt.baselineDrawsAbove() < opt.draws()
-                        ? " Above the target count the baselines run the first " + opt.baselineDrawsAbove() + " of the " + opt.draws()
-                          + " draws (--baseline-draws): there their draws differ by about a point." : ""));
+                        ? " Above the target count the baselines run only the first " + (opt.baselineDrawsAbove() == 1 ? "draw"
+                          : opt.baselineDrawsAbove() + " draws") + " of " + opt.draws() + " (--baseline-draws): there their draws "
+                          + "differ by about a point, against gaps of several to the GMVAE." : ""));
         else notes.add("Baselines were not run (--no-baselines).");
 
         int[] clusterSizes = null, clusterMajority = null;

@@ -4,6 +4,9 @@ import gmvae4j.engine.eval.CoverageBounds;
 import gmvae4j.engine.eval.LabelEfficiency;
 import gmvae4j.engine.eval.Stats;
 import gmvae4j.engine.eval.Sweep;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -122,8 +125,21 @@ final class Markdown {
             md.append('\n');
         }
         md.append('\n');
-        for (Sweep.MethodResult m : s.methods())
-            for (String n : m.notes()) md.append("- ").append(m.name()).append(": ").append(n).append('\n');
+        for (Sweep.MethodResult m : s.methods()) {
+            // "n=208: why", "n=416: why" → "n=208, 416: why": one line per reason
+            Map<String, List<String>> counts = new LinkedHashMap<>();
+            for (String note : m.notes()) {
+                int colon = note.indexOf(": ");
+                boolean counted = note.startsWith("n=") && colon > 0;
+                counts.computeIfAbsent(counted ? note.substring(colon + 2) : note, x -> new ArrayList<>())
+                        .add(counted ? note.substring(2, colon) : null);
+            }
+            for (Map.Entry<String, List<String>> e : counts.entrySet()) {
+                List<String> ns = e.getValue().stream().filter(java.util.Objects::nonNull).toList();
+                md.append("- ").append(m.name()).append(": ").append(ns.isEmpty() ? "" : "n=" + String.join(", ", ns) + ": ")
+                        .append(e.getKey()).append('\n');
+            }
+        }
         md.append("\n![accuracy vs labels](").append(ReportWriter.plotName(s)).append(")\n\n");
     }
 

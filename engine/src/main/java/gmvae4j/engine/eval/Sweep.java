@@ -161,7 +161,8 @@ public final class Sweep {
                     String skip = passed[m] != null ? passed[m] : method.skipReason(n[f]);
                     if (skip == null && f > refFraction && refFraction >= 0 && method.stopsOncePast()
                             && reach.drawsAbove() > 0 && s >= reach.drawsAbove())
-                        skip = "draws 1-" + reach.drawsAbove() + " of " + draws + " only, above the target's " + n[refFraction] + " labels";
+                        skip = (reach.drawsAbove() == 1 ? "draw 1" : "draws 1-" + reach.drawsAbove()) + " of " + draws
+                                + " only, above the target's " + n[refFraction] + " labels";
                     if (skip != null) {
                         acc[m][f][s] = Double.NaN;
                         String note = "n=" + n[f] + ": " + skip;

@@ -124,7 +124,7 @@ class SweepTest {
         Stats above = r.method("b").stats()[2];
         assertEquals(1, above.n());
         assertEquals(0.04, above.mean(), 1e-3);
-        assertTrue(r.method("b").notes().contains("n=40: draws 1-1 of 3 only, above the target's 20 labels"), r.method("b").notes().toString());
+        assertTrue(r.method("b").notes().contains("n=40: draw 1 of 3 only, above the target's 20 labels"), r.method("b").notes().toString());
         assertThrows(IllegalArgumentException.class, () -> new Sweep.Reach("ref", 0.02, -1));
     }
 
