@@ -39,15 +39,12 @@ public final class Evaluation {
     /** At most this many random label draws per fraction (--draws): each one re-fits every decoder and baseline. */
     static final int MAX_DRAWS = 1000;
 
-    /** What to run; see the {@code experiment} usage for each option. */
+    /**
+     * What to run; see the {@code experiment} usage for each option. baselineDrawsAbove: the draws
+     * baselines run above the target fraction (0: all; {@link Sweep.Reach}).
+     */
     public record Options(double[] fractions, int draws, boolean baselines, int baselineMaxN, int xgboostMaxN, double targetFraction,
-                          double delta, long seed, boolean samples, int baselineDrawsAbove) {
-        /** Every draw for the baselines at every fraction. */
-        public Options(double[] fractions, int draws, boolean baselines, int baselineMaxN, int xgboostMaxN, double targetFraction,
-                       double delta, long seed, boolean samples) {
-            this(fractions, draws, baselines, baselineMaxN, xgboostMaxN, targetFraction, delta, seed, samples, 0);
-        }
-    }
+                          double delta, long seed, boolean samples, int baselineDrawsAbove) {}
 
     /** The data: pool = train then test; trainCount images of train; the folder it came from (--images) or null. */
     public record Data(Dataset pool, int trainCount, gmvae4j.datasets.images.ImageSet images) {

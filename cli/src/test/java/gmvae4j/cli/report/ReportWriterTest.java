@@ -87,7 +87,7 @@ class ReportWriterTest {
         for (String line : csv) assertEquals(11, line.split(",", -1).length, line);
 
         String md = Files.readString(out.resolve("REPORT.md"));
-        assertTrue(md.contains("\n- logreg: n=160, 800: over the cap\n"), "one line per reason, its label counts listed");
+        assertTrue(md.contains("\n- logreg: n=200, 1000: over the cap\n"), "one line per reason, its label counts listed");
         for (String h : List.of("## Settings", "## Accuracy, transductive", "## Label efficiency", "## Soft vs hard",
                 "## Coverage bounds", "## Clusters", "## Timings", "class 0"))
             assertTrue(md.contains(h), h);
