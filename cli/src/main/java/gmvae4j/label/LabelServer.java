@@ -45,6 +45,13 @@ public final class LabelServer implements AutoCloseable {
     private volatile String progress = "starting";
     private Predictions.Fit fit;
     private final List<double[]> accuracyCurve = new java.util.ArrayList<>();
+    /** The answers whose estimate is still to compute (latest only), and the one thread that computes it. */
+    private final java.util.concurrent.atomic.AtomicReference<EstimateJob> estimateDue = new java.util.concurrent.atomic.AtomicReference<>();
+    private final ExecutorService estimator = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "gmvae-label-estimate");
+        t.setDaemon(true);
+        return t;
+    });
     private final AnswerTimes times = new AnswerTimes();
 
     public LabelServer(LabelImages images, Session session, Access access, String host, int port, int batchSize) throws IOException {
@@ -106,6 +113,7 @@ public final class LabelServer implements AutoCloseable {
     @Override public void close() {
         http.stop(0);
         pool.shutdownNow();
+        estimator.shutdownNow();
     }
 
     /** The predictions for the current answers (refitted when an answer came in since the last fit). */
@@ -230,16 +238,35 @@ public final class LabelServer implements AutoCloseable {
         session.labelAll(c, targets, exclude.size(), required(f, "label"));
     }
 
-    /** After every change: the leave-one-out accuracy of the answers, a point of the page's plot. */
+    private record EstimateJob(ModelView model, int[] human, int classes, int spent) {}
+
+    /**
+     * After every change: the estimated accuracy of the rule in use ({@link Predictions#estimate}),
+     * a point of the page's plot. Soft-dot's is computed at once; latent propagation's takes
+     * seconds, so it runs on its own thread for the latest answers only, and the point appears
+     * when it is done (answers that came in meanwhile are estimated next, together).
+     */
     private void recordAccuracy() {
         ModelView m = model;
         if (m == null) return;
-        Predictions.Answers a = Predictions.Answers.of(session.humanLabels());
-        int spent = session.answersSpent();
-        double acc = gmvae4j.engine.eval.LeaveOneOut.softDotAccuracy(m.q(), m.k(), a.idx(), a.labels(), Math.max(1, session.classes().size()));
+        EstimateJob job = new EstimateJob(m, session.humanLabels(), Math.max(1, session.classes().size()), session.answersSpent());
+        if (m.neighbours() == null) { addPoint(job); return; }
+        if (estimateDue.getAndSet(job) == null) estimator.execute(this::estimateDue);
+    }
+
+    private void estimateDue() {
+        while (true) {
+            EstimateJob job = estimateDue.get();
+            addPoint(job);
+            if (estimateDue.compareAndSet(job, null)) return;    // else newer answers came in: estimate those
+        }
+    }
+
+    private void addPoint(EstimateJob job) {
+        double acc = Predictions.estimate(job.model(), job.human(), job.classes());
         synchronized (accuracyCurve) {
-            while (!accuracyCurve.isEmpty() && accuracyCurve.getLast()[0] >= spent) accuracyCurve.removeLast();
-            accuracyCurve.add(new double[] {spent, acc});
+            while (!accuracyCurve.isEmpty() && accuracyCurve.getLast()[0] >= job.spent()) accuracyCurve.removeLast();
+            accuracyCurve.add(new double[] {job.spent(), acc});
         }
     }
 

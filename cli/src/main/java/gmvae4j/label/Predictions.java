@@ -15,8 +15,8 @@ import java.util.List;
  * answer, so an answer costs a journal line and not a pass over every image.
  */
 public final class Predictions {
-    /** A fit: which map, the decisions it gives, the hard decoder's view of them, and its estimated accuracy. */
-    public record Fit(long version, LabelMap map, Decisions decisions, int[] hard, int[] human, List<String> classes, double looAccuracy) {
+    /** A fit: which map, the decisions it gives, and the hard decoder's view of them. */
+    public record Fit(long version, LabelMap map, Decisions decisions, int[] hard, int[] human, List<String> classes) {
         /** The label of image i: the person's, else the model's; -1 before any answer. */
         public int label(int i) { return human[i] >= 0 ? human[i] : decisions == null ? -1 : decisions.label()[i]; }
 
@@ -41,14 +41,27 @@ public final class Predictions {
         int n = model.n();
         Answers a = Answers.of(human);
         int[] idx = a.idx(), lab = a.labels();
-        if (idx.length == 0 || classes.isEmpty()) return new Fit(version, null, null, null, human, classes, Double.NaN);
+        if (idx.length == 0 || classes.isEmpty()) return new Fit(version, null, null, null, human, classes);
         LabelMap map = LabelMap.fit(model.q(), model.k(), idx, lab, classes.size()).withClassNames(classes);
         Decisions d = model.neighbours() == null ? Decisions.softDot(map, model.q(), n)
                 : gmvae4j.engine.eval.LatentPropagation.decide(map, model.q(), model.neighbours(), idx, lab);
         int[] hard = new int[n];
         HardDecoder hd = new HardDecoder();
         for (int i = 0; i < n; i++) hard[i] = map.hardLabel(model.component()[i]) == LabelMap.NONE ? -1 : hd.predict(map, model.q(), i * model.k());
-        double loo = LeaveOneOut.softDotAccuracy(model.q(), model.k(), idx, lab, classes.size());
-        return new Fit(version, map, d, hard, human, classes, loo);
+        return new Fit(version, map, d, hard, human, classes);
+    }
+
+    /**
+     * The estimated accuracy of the rule {@link #fit} decides by (leave-one-out over the answers):
+     * soft-dot's for a model without neighbours, latent propagation's with them. NaN before any
+     * answer. Soft-dot's costs one pass over the answers; latent propagation's up to
+     * {@link LeaveOneOut#MAX_FOLDS} propagations over every image (seconds for 70,000 images), so
+     * the server computes it off the answer's path.
+     */
+    public static double estimate(ModelView model, int[] human, int numClasses) {
+        Answers a = Answers.of(human);
+        if (a.idx().length == 0 || numClasses == 0) return Double.NaN;
+        return model.neighbours() == null ? LeaveOneOut.softDotAccuracy(model.q(), model.k(), a.idx(), a.labels(), numClasses)
+                : LeaveOneOut.latentPropagationAccuracy(model.q(), model.k(), model.neighbours(), a.idx(), a.labels(), numClasses);
     }
 }

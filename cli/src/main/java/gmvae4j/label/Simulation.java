@@ -66,7 +66,8 @@ public final class Simulation {
             int l = f.label(i);
             if (l >= 0 && l == classOf[truth[i]]) right++;
         }
-        Point p = new Point(round, spent, right / (double) truth.length, random(model, truth, spent, draws), f.looAccuracy());
+        Point p = new Point(round, spent, right / (double) truth.length, random(model, truth, spent, draws),
+                Predictions.estimate(model, human, classes.size()));
         each.accept(p);
         return p;
     }
