@@ -88,7 +88,7 @@ final class LabelCommand implements Command {
                     + "(the token still guards it, but it travels unencrypted over plain HTTP)");
         Session session;
         try {
-            session = Session.open(sessionDir, images);
+            session = Session.open(sessionDir, images, given(data));
         } catch (SessionException e) {
             throw new UserError(e.getMessage(), e);
         }
@@ -154,6 +154,22 @@ final class LabelCommand implements Command {
         if (data.images() == null) return LabelImages.of(d);
         int[] truth = d.labels() == null || java.util.Arrays.stream(d.labels()).anyMatch(l -> l < 0) ? null : d.labels();
         return new LabelImages(d.name(), d.pixels(), d.n(), d.rows(), d.cols(), data.images().root(), data.images().paths(), truth, d.classNames());
+    }
+
+    /**
+     * A partly labeled folder's labels (images inside class folders, others not): the session
+     * starts from them (see {@link Session#open(Path, LabelImages, String[])}). Null when no image
+     * or every image has one: a fully labeled folder has nothing left to label, and its labels are
+     * the oracle of {@code --simulate} instead.
+     */
+    static String[] given(Evaluation.Data data) {
+        var d = data.pool();
+        if (data.images() == null || d.labels() == null) return null;
+        long known = java.util.Arrays.stream(d.labels()).filter(l -> l >= 0).count();
+        if (known == 0 || known == d.n()) return null;
+        String[] g = new String[d.n()];
+        for (int i = 0; i < g.length; i++) if (d.labels()[i] >= 0) g[i] = d.classNames().get(d.labels()[i]);
+        return g;
     }
 
     /** q(c|x) of every image and how central each is in its own component. */

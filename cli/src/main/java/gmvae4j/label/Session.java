@@ -75,6 +75,18 @@ public final class Session implements AutoCloseable {
      * journal. A folder made for other images is refused, and so is one another server holds.
      */
     public static Session open(Path folder, LabelImages images) throws IOException {
+        return open(folder, images, null);
+    }
+
+    /**
+     * The same, starting from labels the images already have ({@code given[i]}: a class name, or
+     * null): a partly labeled folder's class folders. They are labels a person gave, so the
+     * decisions use them like answers, but they cost no answer, are not journaled (they are read
+     * from the folder again on every start) and cannot be undone; an answer about such an image
+     * overrides it (and undoing that answer brings the folder's label back).
+     */
+    public static Session open(Path folder, LabelImages images, String[] given) throws IOException {
+        if (given != null && given.length != images.n()) throw new IllegalArgumentException(given.length + " given labels for " + images.n() + " images");
         Files.createDirectories(folder);
         Path info = folder.resolve("session.properties");
         String expected = "images=" + images.name().replace('\n', ' ') + "\ncount=" + images.n() + "\nsize=" + images.rows() + "x" + images.cols() + "\n";
@@ -106,6 +118,8 @@ public final class Session implements AutoCloseable {
             throw e;
         }
         Session s = new Session(folder, images.n(), j, lc, lock);
+        if (given != null)
+            for (int i = 0; i < given.length; i++) if (given[i] != null) s.setRaw(i, s.classOf(checkName(given[i])));
         int line = 0;
         for (String[] r : j.records()) {
             line++;
