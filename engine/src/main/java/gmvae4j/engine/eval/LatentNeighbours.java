@@ -14,11 +14,13 @@ package gmvae4j.engine.eval;
 public final class LatentNeighbours {
     private final int n, knn;
     private final int[] index;
+    private final float[] dist2;
 
-    private LatentNeighbours(int n, int knn, int[] index) {
+    private LatentNeighbours(int n, int knn, int[] index, float[] dist2) {
         this.n = n;
         this.knn = knn;
         this.index = index;
+        this.dist2 = dist2;
     }
 
     /**
@@ -46,6 +48,7 @@ public final class LatentNeighbours {
         for (int i = 0; i < n; i++) members[first[i]][fill[first[i]]++] = i;
         int[] index = new int[n * knn];
         java.util.Arrays.fill(index, -1);
+        float[] dist2 = new float[n * knn];
         float[] bestD = new float[knn];
         int[] bestI = new int[knn];
         for (int i = 0; i < n; i++) {
@@ -65,8 +68,9 @@ public final class LatentNeighbours {
                 }
             }
             System.arraycopy(bestI, 0, index, i * knn, knn);
+            System.arraycopy(bestD, 0, dist2, i * knn, knn);
         }
-        return new LatentNeighbours(n, knn, index);
+        return new LatentNeighbours(n, knn, index, dist2);
     }
 
     public int n() { return n; }
@@ -75,4 +79,7 @@ public final class LatentNeighbours {
 
     /** The j-th nearest neighbour of image i, or -1 where there were fewer candidates. */
     public int neighbour(int i, int j) { return index[i * knn + j]; }
+
+    /** The squared latent distance from image i to its j-th nearest neighbour (infinite where there is none). */
+    public float distance2(int i, int j) { return dist2[i * knn + j]; }
 }

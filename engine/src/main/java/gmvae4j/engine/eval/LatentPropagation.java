@@ -9,11 +9,13 @@ package gmvae4j.engine.eval;
  *   P(x)    = one-hot(label)                                      for a labeled image
  *           ∝ Σ_c q(c|x) · v(c, ·)   over clusters holding at least half an answer
  *           = soft-dot shares                                     where no such cluster holds any of x's mass
- *   F ← (1 − α)·P + α · mean_{x' ∈ N(x)} F(x')        {@value #STEPS} steps, labeled rows kept at P
+ *   w(x, x')= exp(−|μ(x) − μ(x')|² / (σ_x σ_x'))                σ_x: distance to x's {@value #NEIGHBOURS}th neighbour
+ *   F ← (1 − α)·P + α · Σ_{x' ∈ N(x)} w(x, x') F(x') / Σ w       {@value #STEPS} steps, labeled rows kept at P
  *   ŷ(x) = argmax_ℓ F(x)_ℓ
  * </pre>
  *
- * (Zhou et al. 2004, with the clusters' decision as the prior.) Far from any label F stays close
+ * (Zhou et al. 2004, with the clusters' decision as the prior, and Zelnik-Manor and Perona's
+ * self-tuning edge weights.) Far from any label F stays close
  * to what the clusters say; near a labeled image its label spreads to its latent neighbours,
  * also across the border of an impure cluster, which a cluster vote cannot do: it gives every
  * member the same class. The prior is the clusters' own answer mix rather than soft-dot's class
@@ -21,12 +23,18 @@ package gmvae4j.engine.eval;
  * soft-dot profile (normalised per class) can swing a whole neighbouring cluster; measured on
  * MNIST (27-epoch model, purity 95.3%, oracle answers): soft-dot prior 96.5% at 100 answers but
  * 96.3% at 300 after a drop in the last round, cluster votes 96.4% and 97.0%, rising steadily.
- * α = {@value #ALPHA}: 0.8 over 10 steps gave 95.6% at 100 answers on an earlier model where 0.95
- * over 30 gave 96.1%.
+ * The strength and the neighbourhood, measured with the 200-epoch MNIST model (purity 96.6%,
+ * the simulation's 100 / 200 / 300 oracle answers): the 10 nearest neighbours, equal weights,
+ * α = 0.95 over 30 steps gave 97.45 / 97.64 / 97.80%; the 5 nearest, weighted, α = 0.99 over
+ * 60 steps (these constants) SEE_README. On all 70,000 true labels a majority of the
+ * 10 nearest neighbours is right for 98.0% of the images, the 3 nearest 98.1%: the ceiling of
+ * any rule that decides by latent neighbours; the nearest weigh most here for that reason.
  */
 public final class LatentPropagation {
-    public static final double ALPHA = 0.95;
-    public static final int STEPS = 30;
+    public static final double ALPHA = 0.99;
+    public static final int STEPS = 60;
+    /** Neighbours an image averages over (the nearest of the graph's). */
+    public static final int NEIGHBOURS = 5;
 
     private LatentPropagation() {}
 
@@ -61,21 +69,24 @@ public final class LatentPropagation {
             prior[i * nc + labels[j]] = 1f;
             fixed[i] = true;
         }
+        int used = Math.min(NEIGHBOURS, knn);
+        float[] w = weights(graph, used);
         float[] f = prior.clone(), next = new float[n * nc];
         for (int step = 0; step < STEPS; step++) {
             for (int i = 0; i < n; i++) {
                 int o = i * nc;
                 if (fixed[i]) { System.arraycopy(prior, o, next, o, nc); continue; }
-                int count = 0;
+                double total = 0;
                 for (int c = 0; c < nc; c++) next[o + c] = 0;
-                for (int t = 0; t < knn; t++) {
+                for (int t = 0; t < used; t++) {
                     int j = graph.neighbour(i, t);
                     if (j < 0) break;
-                    count++;
-                    for (int c = 0, oj = j * nc; c < nc; c++) next[o + c] += f[oj + c];
+                    float wt = w[i * used + t];
+                    total += wt;
+                    for (int c = 0, oj = j * nc; c < nc; c++) next[o + c] += wt * f[oj + c];
                 }
                 for (int c = 0; c < nc; c++)
-                    next[o + c] = (float) ((1 - ALPHA) * prior[o + c] + (count == 0 ? ALPHA * prior[o + c] : ALPHA * next[o + c] / count));
+                    next[o + c] = (float) ((1 - ALPHA) * prior[o + c] + (total == 0 ? ALPHA * prior[o + c] : ALPHA * next[o + c] / total));
             }
             float[] t = f; f = next; next = t;
         }
@@ -86,5 +97,29 @@ public final class LatentPropagation {
             out.set(i, s);
         }
         return out;
+    }
+
+    /**
+     * w(i, t) = exp(−d²(i, j) / (σ_i σ_j)) for i's t-th neighbour j, σ = the distance to one's
+     * {@code used}-th neighbour (self-tuning scale: dense and sparse regions alike weigh their
+     * nearest neighbours most).
+     */
+    static float[] weights(LatentNeighbours graph, int used) {
+        int n = graph.n();
+        double[] sigma = new double[n];
+        for (int i = 0; i < n; i++) {
+            int last = -1;
+            for (int t = 0; t < used && graph.neighbour(i, t) >= 0; t++) last = t;
+            sigma[i] = last < 0 ? 0 : Math.sqrt(graph.distance2(i, last));
+        }
+        float[] w = new float[n * used];
+        for (int i = 0; i < n; i++)
+            for (int t = 0; t < used; t++) {
+                int j = graph.neighbour(i, t);
+                if (j < 0) break;
+                double scale = sigma[i] * sigma[j];
+                w[i * used + t] = scale > 0 ? (float) Math.exp(-graph.distance2(i, t) / scale) : 1f;   // duplicates: weight 1
+            }
+        return w;
     }
 }

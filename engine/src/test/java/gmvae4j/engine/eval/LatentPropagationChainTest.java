@@ -12,8 +12,9 @@ class LatentPropagationChainTest {
      * cluster holds one whole answer and votes for its class: v(0) = (1,0), v(1) = (0,1).
      * Priors: image 2 (q = (.7,.3)) → (.7,.3); image 3 (q = (.2,.8)) → (.2,.8).
      * Latent positions 0, 10, 0.1, 0.3 with one neighbour each: 2 → 0 (labeled), 3 → 2 (a chain).
-     * F₂ = .05·(.7,.3) + .95·(1,0) = (.985, .015) from the first step on;
-     * F₃ = .05·(.2,.8) + .95·F₂ of the step before = (.94575, .05425) from the second step on.
+     * With α = .99 (a single neighbour has weight 1 whatever its distance):
+     * F₂ = .01·(.7,.3) + .99·(1,0) = (.997, .003) from the first step on;
+     * F₃ = .01·(.2,.8) + .99·F₂ of the step before = (.98903, .01097) from the second step on.
      */
     @Test void labelsSpreadAlongAChainOfNeighbours() {
         float[] q = {1, 0, 0, 1, .7f, .3f, .2f, .8f};
@@ -22,10 +23,10 @@ class LatentPropagationChainTest {
         // shares of F (F rows sum to 1 here): the score is the winner's share, the margin best − second
         assertEquals(1f, d.score()[0], 1e-6f);
         assertEquals(1f, d.margin()[1], 1e-6f);
-        assertEquals(0.985f, d.score()[2], 1e-5f);
-        assertEquals(0.97f, d.margin()[2], 1e-5f);
-        assertEquals(0.94575f, d.score()[3], 1e-5f);
-        assertEquals(0.8915f, d.margin()[3], 1e-5f);
+        assertEquals(0.997f, d.score()[2], 1e-5f);
+        assertEquals(0.994f, d.margin()[2], 1e-5f);
+        assertEquals(0.98903f, d.score()[3], 1e-5f);
+        assertEquals(0.97806f, d.margin()[3], 1e-5f);
     }
 
     /**
@@ -41,6 +42,30 @@ class LatentPropagationChainTest {
         assertEquals(0, d.label()[2]);
         assertEquals(0.625f, d.score()[2], 1e-5f);
         assertEquals(0.25f, d.margin()[3], 1e-5f);
+    }
+
+    /**
+     * Two neighbours, one near and one far: the self-tuning weights w = exp(−d²/(σ_i σ_j)), σ = the
+     * distance to one's second neighbour. Image 2 (unlabeled, q = (.5,.5), prior (.5,.5)) sits at 0.1,
+     * between image 0 (labeled 0, at 0) and image 1 (labeled 1, at 0.4); its neighbours: 0 at d = .1,
+     * then 1 at d = .3, so σ₂ = .3. σ₀ = distance from 0 to its second neighbour (image 1 at .4, its
+     * first being image 2 at .1) = .4; σ₁ = .4 likewise (2 at .3, 0 at .4).
+     *   w(2→0) = exp(−.01/(.3·.4)) = exp(−1/12),  w(2→1) = exp(−.09/(.3·.4)) = exp(−3/4)
+     * The labeled rows stay fixed, so from the first step on F₂ = .01·(.5,.5) + .99·(w₀(1,0) + w₁(0,1))/(w₀+w₁).
+     */
+    @Test void theNearerNeighbourWeighsMore() {
+        float[] q = {1, 0, 0, 1, .5f, .5f};
+        int[] idx = {0, 1}, lab = {0, 1};
+        LabelMap map = LabelMap.fit(q, 2, idx, lab, 2);
+        LatentNeighbours g = LatentNeighbours.build(new float[] {0, 0.4f, 0.1f}, 3, 1, q, 2, 2);
+        assertEquals(0, g.neighbour(2, 0));
+        assertEquals(1, g.neighbour(2, 1));
+        Decisions d = LatentPropagation.decide(map, q, g, idx, lab);
+        double w0 = Math.exp(-1 / 12.0), w1 = Math.exp(-0.75);
+        double f0 = .01 * .5 + .99 * w0 / (w0 + w1), f1 = .01 * .5 + .99 * w1 / (w0 + w1);
+        assertEquals(0, d.label()[2]);
+        assertEquals(f0, d.score()[2], 1e-5);
+        assertEquals(f0 - f1, d.margin()[2], 1e-5);
     }
 
     /** Images 0 and 1 labeled 0 and 1, two clusters, one latent neighbour each (checked for images 2 and 3). */
