@@ -61,14 +61,15 @@ public final class LeaveOneOut {
     /**
      * The estimated accuracy of {@link LatentPropagation#decide} (NaN when there is no label).
      * Refitting it without each point would cost one propagation over every image per point, so
-     * the points are left out in folds: a point's fold is its rank among the labeled points of its
-     * own component (argmax q), modulo {@value #MAX_FOLDS}. A fold then holds at most one point
-     * per component (while no component holds more than {@value #MAX_FOLDS}), and a propagation
-     * without the fold decides each of its points as if only that point were missing: the prior
-     * of a cluster is its own answers' mix, and the neighbour graph searches an image's two most
-     * likely components, so a point left out elsewhere barely reaches it. With disconnected
-     * components it is exactly leave-one-out (tested). A point whose class has no other label in
-     * the rest counts as wrong, as in soft-dot's estimate.
+     * the points are left out in {@value #MAX_FOLDS} folds: point j of component c (argmax q), the
+     * r-th labeled there, goes to fold (r + c) mod {@value #MAX_FOLDS}. A fold then holds about a
+     * tenth of the points and at most one per component (while no component holds more than
+     * {@value #MAX_FOLDS}), and a propagation without the fold decides each of its points as if
+     * only that point were missing: the prior of a cluster is its own answers' mix, and the
+     * neighbour graph searches an image's two most likely components, so a point left out
+     * elsewhere barely reaches it. With disconnected components it is exactly leave-one-out
+     * (tested). A point whose class has no other label in the rest counts as wrong, as in
+     * soft-dot's estimate.
      */
     public static double latentPropagationAccuracy(float[] q, int k, LatentNeighbours graph, int[] labeledIdx, int[] labels, int numClasses) {
         int m = labeledIdx.length;
@@ -78,7 +79,8 @@ public final class LeaveOneOut {
         int folds = 0;
         for (int j = 0; j < m; j++) {
             if (labels[j] < 0 || labels[j] >= numClasses) throw new IllegalArgumentException("label " + labels[j] + " outside [0," + numClasses + ")");
-            fold[j] = perComponent[Rows.argmax(q, labeledIdx[j] * k, k)]++ % MAX_FOLDS;
+            int c = Rows.argmax(q, labeledIdx[j] * k, k);
+            fold[j] = (perComponent[c]++ + c) % MAX_FOLDS;
             folds = Math.max(folds, fold[j] + 1);
         }
         int right = 0;

@@ -60,6 +60,28 @@ class LatentLeaveOneOutTest {
         assertEquals(bruteForce(q, k, g, idx, lab, 2), LeaveOneOut.latentPropagationAccuracy(q, k, g, idx, lab, 2), 1e-12);
     }
 
+    /**
+     * Round 1 of the labeling page: one answer in each of 20 clusters. Each image leans (.2) on a
+     * sibling cluster of its own class, so a left-out answer is still named through its sibling's
+     * answer, as refitting without it shows; the folds must not leave out every answer at once
+     * (which would call them all wrong).
+     */
+    @Test void oneAnswerPerClusterIsNotLeftOutAllAtOnce() {
+        int k = 20, size = 4, n = k * size;
+        float[] q = new float[n * k], z = new float[n];
+        for (int i = 0; i < n; i++) {
+            int c = i / size, sibling = (c / 10) * 10 + (c % 10 + 1) % 10;
+            q[i * k + c] = .8f;
+            q[i * k + sibling] = .2f;
+            z[i] = 1000f * c + i % size;
+        }
+        int[] idx = new int[k], lab = new int[k];
+        for (int c = 0; c < k; c++) { idx[c] = c * size; lab[c] = c / 10; }
+        LatentNeighbours g = LatentNeighbours.build(z, n, 1, q, k, 2);
+        assertEquals(1.0, bruteForce(q, k, g, idx, lab, 2), 1e-12);
+        assertEquals(1.0, LeaveOneOut.latentPropagationAccuracy(q, k, g, idx, lab, 2), 1e-12);
+    }
+
     @Test void aClassWithOneLabelCountsAsWrongAndNoLabelIsNaN() {
         float[] q = {1, 0, 1, 0, 0, 1, 0, 1};
         float[] z = {0, 1, 100, 101};
