@@ -14,7 +14,9 @@ import java.util.List;
  *       components first: one label names a whole cluster, and a central member names it best
  *       (measured by {@code select}: central labels of K beat random labels of 3K).</li>
  *   <li>Later rounds: the least certain decisions (smallest margin between the two best class
- *       scores), at most one per component ({@link UncertainQueries}).</li>
+ *       scores), at most one per component ({@link UncertainQueries}); with the latent graph,
+ *       weighted by how crowded each image's neighbourhood is
+ *       ({@link UncertainQueries#densityWeighted}).</li>
  * </ul>
  * A batch is fixed when it starts; an image answered or skipped meanwhile (another tab, a
  * cluster action) is passed over. The next batch needs the predictions refitted over every
@@ -81,7 +83,12 @@ public final class QueryPolicy {
     private int[] uncertain(boolean[] settled, java.util.function.Supplier<Predictions.Fit> fresh) {
         Predictions.Fit f = fresh.get();
         if (f.decisions() == null) return new int[0];
-        return UncertainQueries.next(f.decisions().margin(), model.component(), settled, batchSize);
+        float[] margin = f.decisions().margin();
+        // With the latent graph, doubtful images in crowds first (a crowd of another class inside a cluster).
+        float[] key = model.neighbours() == null ? margin
+                : UncertainQueries.densityWeighted(margin, model.component(), model.neighbours(),
+                        Math.min(gmvae4j.engine.eval.LatentPropagation.NEIGHBOURS, model.neighbours().knn()) - 1);
+        return UncertainQueries.next(key, model.component(), settled, batchSize);
     }
 
     /** The images of the current batch not yet settled, in order (for the page's "next up"). */

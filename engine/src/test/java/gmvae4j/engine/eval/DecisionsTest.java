@@ -47,4 +47,26 @@ class DecisionsTest {
         assertArrayEquals(new int[] {3, 1}, UncertainQueries.next(margin, comp, excluded, 2));
         assertThrows(IllegalArgumentException.class, () -> UncertainQueries.next(margin, comp, excluded, 0));
     }
+
+    /**
+     * One cluster: a crowd at 0, .01, .02, .03 and three loners at 10, 12, 14 (1-d latent). σ = the
+     * distance to the second neighbour: .02, .01, .01, .02 in the crowd, 4, 2, 4 for the loners;
+     * median .02. The crowd's image 2 is less doubtful (margin .6) than loner 5 (margin .1), but
+     * its key −(1 − .6)·.02/.01 = −.8 comes before the loner's −(1 − .1)·.02/2 = −.009.
+     */
+    @Test void densityWeightingAsksADoubtfulImageInACrowdBeforeADoubtfulLoner() {
+        float[] z = {0, .01f, .02f, .03f, 10, 12, 14};
+        float[] q = {1, 1, 1, 1, 1, 1, 1};
+        LatentNeighbours g = LatentNeighbours.build(z, 7, 1, q, 1, 2);
+        float[] margin = {1, 1, .6f, 1, 1, .1f, 1};
+        int[] comp = new int[7];
+        float[] key = UncertainQueries.densityWeighted(margin, comp, g, 1);
+        assertEquals(-0.8f, key[2], 1e-3f);
+        assertEquals(-0.009f, key[5], 1e-5f);
+        assertEquals(0f, key[0], 1e-6f);
+        boolean[] none = new boolean[7];
+        assertArrayEquals(new int[] {2}, UncertainQueries.next(key, comp, none, 3));
+        assertArrayEquals(new int[] {5}, UncertainQueries.next(margin, comp, none, 3), "by margin alone the loner comes first");
+        assertThrows(IllegalArgumentException.class, () -> UncertainQueries.densityWeighted(margin, comp, g, 2));
+    }
 }
