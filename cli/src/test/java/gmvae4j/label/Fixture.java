@@ -18,6 +18,22 @@ final class Fixture {
         return LabelImages.of(d);
     }
 
+    /**
+     * The first n MNIST test digits where GMVAE_DATA holds MNIST (the README's screenshots show
+     * real digits), else n glyph images: the page tests pass either way.
+     */
+    static LabelImages mnistOrGlyphs(int n) {
+        String data = System.getenv("GMVAE_DATA");
+        if (data != null && !data.isBlank() && !data.startsWith("${")) {
+            try {
+                return LabelImages.of(gmvae4j.datasets.Datasets.load("mnist", Split.TEST, java.nio.file.Path.of(data)).slice(0, n));
+            } catch (RuntimeException e) {
+                // no MNIST there: glyphs
+            }
+        }
+        return glyphs(n);
+    }
+
     static ModelView model(int[] truth, int numClasses, long seed) {
         int n = truth.length, k = 2 * numClasses;
         Random r = new Random(seed);

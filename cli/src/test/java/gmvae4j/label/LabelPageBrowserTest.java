@@ -26,7 +26,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The labeling page in a real browser (Debian's chromium, driven through /usr/bin/chromedriver;
  * the driver path is set so Selenium Manager never downloads anything): label with the keyboard,
  * a shortcut, skip, undo, a whole cluster with exceptions, review, export, reload. Screenshots of
- * the main views go to target/label-screenshots (the README's come from there).
+ * the main views go to target/label-screenshots (the README's come from there, with GMVAE_DATA
+ * holding MNIST: the page then shows 500 MNIST test digits; the posterior is made up either way).
  */
 class LabelPageBrowserTest {
     static final Path DRIVER = Path.of("/usr/bin/chromedriver");
@@ -40,7 +41,7 @@ class LabelPageBrowserTest {
 
     @BeforeEach void start() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(DRIVER), "needs chromium and chromium-driver (apt-get install chromium chromium-driver; .ci/run does)");
-        LabelImages images = Fixture.glyphs(500);
+        LabelImages images = Fixture.mnistOrGlyphs(500);
         session = Session.open(dir.resolve("session"), images);
         server = new LabelServer(images, session, Access.random(), "127.0.0.1", 0, 5);
         server.start();

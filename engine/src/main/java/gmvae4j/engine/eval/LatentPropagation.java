@@ -26,7 +26,7 @@ package gmvae4j.engine.eval;
  * The strength and the neighbourhood, measured with the 200-epoch MNIST model (purity 96.6%,
  * the simulation's 100 / 200 / 300 oracle answers): the 10 nearest neighbours, equal weights,
  * α = 0.95 over 30 steps gave 97.45 / 97.64 / 97.80%; the 5 nearest, weighted, α = 0.99 over
- * 60 steps (these constants) SEE_README. On all 70,000 true labels a majority of the
+ * 60 steps (these constants) 97.56 / 97.74 / 97.89% with the same queries. On all 70,000 true labels a majority of the
  * 10 nearest neighbours is right for 98.0% of the images, the 3 nearest 98.1%: the ceiling of
  * any rule that decides by latent neighbours; the nearest weigh most here for that reason.
  */
