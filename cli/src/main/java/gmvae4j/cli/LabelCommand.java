@@ -53,8 +53,8 @@ final class LabelCommand implements Command {
                   --simulate       no server: answer with the true labels, print accuracy after every round
                   --answers N      answers the simulation spends (default 300)
                   --draws N        random-label draws to average beside it (default 3)
-                  --rule R         decisions: latent (default: soft-dot refined by label propagation over each image's
-                                   10 nearest latent neighbours; mixture models) or soft-dot
+                  --rule R         decisions: latent (default: the clusters' answer mix refined by label propagation over
+                                   each image's 5 nearest latent neighbours; mixture models) or soft-dot
                   --json           simulation: one JSON object per round
                 """ + ImageArgs.USAGE;
     }
