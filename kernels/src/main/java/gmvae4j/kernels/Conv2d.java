@@ -80,6 +80,10 @@ public final class Conv2d {
     public static void transposedForward(Kernels k, ConvShape s, float[] x, float[] w, float[] bias, float[] y) {
         ConvShape c = s.transposedAsConv();
         check(c, y, w, x, c.inC() * c.inH() * c.inW(), c.outC() * c.inC() * c.kH() * c.kW(), c.outC() * c.outH() * c.outW());
+        if (!pointwise(c)) {
+            byPhases(k, c, x, w, bias, y, true);
+            return;
+        }
         Arrays.fill(y, 0, c.batch() * c.inC() * c.inH() * c.inW(), 0f);
         convBackwardInput(k, c, x, w, y);
         if (bias != null) addBias(s.batch(), s.outC(), c.inH() * c.inW(), bias, y, 0);
@@ -141,6 +145,10 @@ public final class Conv2d {
                     y, b * yImg));
             return;
         }
+        if (!pointwise) {
+            byPlanes(k, s, x, w, bias, y, beta);
+            return;
+        }
         k.parallelFor(s.batch(), b -> {
             float[] col = x;        // a 1×1 convolution reads its input where it lies
             int colOff = b * xImg;
@@ -158,6 +166,10 @@ public final class Conv2d {
     private static void convBackwardInput(Kernels k, ConvShape s, float[] gy, float[] w, float[] gx) {
         int oh = s.outH(), ow = s.outW(), npix = oh * ow, ckk = s.inC() * s.kH() * s.kW();
         int xImg = s.inC() * s.inH() * s.inW(), yImg = s.outC() * npix;
+        if (!pointwise(s)) {
+            byPhases(k, s, gy, w, null, gx, false);
+            return;
+        }
         k.parallelFor(s.batch(), b -> {
             if (pointwise(s)) {
                 k.sgemm(true, false, ckk, npix, s.outC(), 1f, w, 0, ckk, gy, b * yImg, npix, 1f, gx, b * xImg, npix);
@@ -194,6 +206,10 @@ public final class Conv2d {
         int xImg = s.inC() * s.inH() * s.inW(), yImg = outC * npix, wLen = outC * ckk;
         int groups = (s.batch() + IMAGES_PER_GROUP - 1) / IMAGES_PER_GROUP;
         boolean dots = ckk < ROW_DOTS_MAX_TAPS && npix >= ROW_DOTS_MIN_PIXELS;
+        if (!dots && !pointwise(s)) {
+            gradientByPlanes(k, s, x, gy, gw);
+            return;
+        }
         boolean swap = !dots && tileUse(ckk, outC) > 1.25 * tileUse(outC, ckk);
         float[] partial = new float[groups * wLen];
         k.parallelFor(groups, g -> {
@@ -219,6 +235,103 @@ public final class Conv2d {
             for (int j = 0; j < ckk; j++)
                 for (int o = 0; o < outC; o++) gw[o * ckk + j] += partial[g * wLen + j * outC + o];
         }
+    }
+
+    // ---------------------------------------------------------------- the passes over tap planes
+
+    /** Images per group of a product over tap planes: at least 512 output columns, so that edge tiles are rare. */
+    private static int planeGroup(int npix) {
+        return Math.max(1, Math.min(16, Math.ceilDiv(512, npix)));
+    }
+
+    private static final ThreadLocal<float[][]> PLANES = ThreadLocal.withInitial(() -> new float[2][0]);
+
+    /** Per-thread scratch slot i (0: planes, 1: phase outputs) of at least n floats; contents undefined. */
+    private static float[] planeScratch(int i, int n) {
+        float[][] s = PLANES.get();
+        if (s[i].length < n) s[i] = new float[n];
+        return s[i];
+    }
+
+    /**
+     * y = W·planes(x) + bias (beta 0) or y += W·planes(x) (beta 1, bias null), by groups of images
+     * spread over the threads: each group's input is laid out as tap planes ({@link TapPlanes#forward})
+     * and multiplied as one product ({@link Kernels#tapGemm}).
+     */
+    private static void byPlanes(Kernels k, ConvShape s, float[] x, float[] w, float[] bias, float[] y, float beta) {
+        int npix = s.outH() * s.outW(), ckk = s.inC() * s.kH() * s.kW(), group = planeGroup(npix);
+        int xImg = s.inC() * s.inH() * s.inW(), yImg = s.outC() * npix;
+        TapPlanes tp = TapPlanes.forward(s, group);
+        k.parallelFor(Math.ceilDiv(s.batch(), group), gi -> {
+            int b0 = gi * group, n = Math.min(group, s.batch() - b0);
+            float[] planes = planeScratch(0, tp.length());
+            for (int g = 0; g < n; g++) tp.fill(x, (b0 + g) * xImg, s.inH(), s.inW(), g, planes);
+            k.tapGemm(s.outC(), ckk, n, npix, w, bias, planes, tp.image, tp.forwardTaps, beta, y, b0 * yImg, yImg, npix);
+        });
+    }
+
+    /**
+     * The backward-input pass by phases ({@link TapPlanes#phases}): gx += dL/dx, or, for a
+     * transposed convolution's forward pass (overwrite), gx = dL/dx + bias. Each of the stride²
+     * phases (input pixels (s·r + a, s·u + b)) is one product of its own taps' weights with the
+     * planes of gy, written to a scratch grid and then to its pixels of gx; every pixel of gx
+     * belongs to exactly one phase, so nothing is added twice and gx needs no zeroing first.
+     */
+    private static void byPhases(Kernels k, ConvShape s, float[] gy, float[] w, float[] bias, float[] gx, boolean overwrite) {
+        int st = s.stride(), gh = Math.ceilDiv(s.inH(), st), gwid = Math.ceilDiv(s.inW(), st), gpix = gh * gwid;
+        int group = planeGroup(gpix), kk = s.kH() * s.kW(), inC = s.inC();
+        int xImg = inC * s.inH() * s.inW(), yImg = s.outC() * s.outH() * s.outW();
+        TapPlanes tp = TapPlanes.phases(s, group);
+        // each phase's weights as a matrix [inC][its taps], in the order of its tap offsets
+        float[][] a = new float[st * st][];
+        for (int ph = 0; ph < st * st; ph++) {
+            int[] wi = tp.phaseWeights[ph];
+            a[ph] = new float[inC * wi.length];
+            for (int c = 0; c < inC; c++)
+                for (int t = 0; t < wi.length; t++) a[ph][c * wi.length + t] = w[(wi[t] / kk * inC + c) * kk + wi[t] % kk];
+        }
+        k.parallelFor(Math.ceilDiv(s.batch(), group), gi -> {
+            int b0 = gi * group, n = Math.min(group, s.batch() - b0);
+            float[] planes = planeScratch(0, tp.length()), out = planeScratch(1, n * inC * gpix);
+            for (int g = 0; g < n; g++) tp.fill(gy, (b0 + g) * yImg, s.outH(), s.outW(), g, planes);
+            for (int pa = 0; pa < st; pa++)
+                for (int pb = 0; pb < st; pb++) {
+                    int ph = pa * st + pb, taps = tp.phaseWeights[ph].length;
+                    int rows = Math.ceilDiv(s.inH() - pa, st), cols = Math.ceilDiv(s.inW() - pb, st);
+                    if (rows <= 0 || cols <= 0) continue;
+                    if (taps == 0) Arrays.fill(out, 0, n * inC * gpix, 0f);
+                    else k.tapGemm(inC, taps, n, gpix, a[ph], null, planes, tp.image, tp.phaseTaps[ph], 0f, out, 0, inC * gpix, gpix);
+                    for (int g = 0; g < n; g++)
+                        for (int c = 0; c < inC; c++) {
+                            int src = (g * inC + c) * gpix, dst = (b0 + g) * xImg + c * s.inH() * s.inW() + pa * s.inW() + pb;
+                            float add = bias == null ? 0f : bias[c];
+                            for (int r = 0; r < rows; r++, src += gwid, dst += st * s.inW()) {
+                                if (overwrite) for (int u = 0; u < cols; u++) gx[dst + u * st] = out[src + u] + add;
+                                else for (int u = 0; u < cols; u++) gx[dst + u * st] += out[src + u];
+                            }
+                        }
+                }
+        });
+    }
+
+    /**
+     * gw += Σ_b gy_b·planes(x_b)ᵀ ({@link Kernels#tapGradient}), summed per fixed group of
+     * {@link #IMAGES_PER_GROUP} images, the group sums added in order: the same result for any
+     * thread count.
+     */
+    private static void gradientByPlanes(Kernels k, ConvShape s, float[] x, float[] gy, float[] gw) {
+        int npix = s.outH() * s.outW(), ckk = s.inC() * s.kH() * s.kW(), outC = s.outC(), wLen = outC * ckk;
+        int xImg = s.inC() * s.inH() * s.inW(), yImg = outC * npix, groups = Math.ceilDiv(s.batch(), IMAGES_PER_GROUP);
+        TapPlanes tp = TapPlanes.forward(s, IMAGES_PER_GROUP);
+        float[] partial = new float[groups * wLen];
+        k.parallelFor(groups, gi -> {
+            int b0 = gi * IMAGES_PER_GROUP, n = Math.min(IMAGES_PER_GROUP, s.batch() - b0);
+            float[] planes = planeScratch(0, tp.length());
+            for (int g = 0; g < n; g++) tp.fill(x, (b0 + g) * xImg, s.inH(), s.inW(), g, planes);
+            tp.clearPast(n, planes);
+            k.tapGradient(outC, ckk, n, npix, gy, b0 * yImg, yImg, planes, tp.image, tp.forwardTaps, partial, gi * wLen, ckk);
+        });
+        for (int g = 0; g < groups; g++) k.add(wLen, gw, 0, partial, g * wLen, gw, 0);
     }
 
     /** Fraction of the register tiles' lanes an m×n product keeps busy (edge tiles are padded). */

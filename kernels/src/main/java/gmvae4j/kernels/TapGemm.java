@@ -1,0 +1,181 @@
+package gmvae4j.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The vector backend's products over tap planes ({@link TapPlanes}): {@link Kernels#tapGemm}, a
+ * convolution over a group of images, and {@link Kernels#tapGradient}, its weight gradient. Both
+ * run on {@link SgemmMicroKernel}, the sgemm's 8×32 register tile; what differs from
+ * im2col + sgemm is where the packed operand comes from.
+ *
+ * <p>{@code product}: the columns of every image of the group form one wide product (a 7×7
+ * output per image would leave 15 of a tile's 32 columns empty), and each packed B panel (taps ×
+ * 32 pixels) is copied straight from the planes, one contiguous run per tap and image, instead
+ * of unfolding a column matrix and then packing it ("fused packing"). The weights are packed once
+ * per call. Full tiles inside one image go from registers straight to the output; tiles that
+ * straddle two images go through a scratch tile.
+ *
+ * <p>{@code gradient}: gw = gy · planesᵀ over all pixels of the group, k = images × plane size.
+ * Each image's padding rows of the planes are included in k, with gy's rows read as zero
+ * there, so that every tap's run over the whole group is contiguous and packs with 16×16
+ * register transposes ({@link Transpose16}).
+ *
+ * <p>Both run on the calling thread and add each sum in a fixed order, so results do not depend
+ * on the caller's threads. The scalar twins are the defaults in {@link Kernels}.
+ */
+final class TapGemm {
+    private TapGemm() {}
+
+    private static final VectorSpecies<Float> S = SgemmMicroKernel.S;
+    private static final int L = SgemmMicroKernel.L, MR = SgemmMicroKernel.MR, NR = SgemmMicroKernel.NR;
+
+    private static final class Scratch {
+        float[] a = new float[0], b = new float[0], init = new float[0], rows = new float[0];
+        final float[] acc = new float[MR * NR];
+        /** The runs of the current column panel: image, first pixel, length, first column. */
+        final int[] runG = new int[NR], runP = new int[NR], runLen = new int[NR], runCol = new int[NR];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    // ---------------------------------------------------------------- the convolution
+
+    static void product(int m, int taps, int images, int npix, float[] a, float[] init, float[] planes, int imgStride,
+                        int[] tapOff, float beta, float[] c, int cOff, int cImg, int ldc) {
+        if (m <= 0 || images <= 0 || npix <= 0) return;
+        Scratch sc = SCRATCH.get();
+        int mPad = (m + MR - 1) / MR * MR;
+        if (sc.a.length < mPad * Math.max(1, taps)) sc.a = new float[mPad * Math.max(1, taps)];
+        if (sc.b.length < Math.max(1, taps) * NR) sc.b = new float[Math.max(1, taps) * NR];
+        if (sc.init.length < mPad) sc.init = new float[mPad];
+        float[] pa = sc.a, panel = sc.b, rowInit = sc.init, acc = sc.acc;
+        if (taps > 0) SgemmPacking.packA(false, a, 0, taps, 0, m, 0, taps, pa, 0);
+        for (int i = 0; i < mPad; i++) rowInit[i] = init != null && i < m ? init[i] : 0f;
+        int n = images * npix;
+        for (int q0 = 0; q0 < n; q0 += NR) {
+            int nr = Math.min(NR, n - q0);
+            int runs = runs(sc, q0, nr, npix);
+            packPanel(taps, planes, imgStride, tapOff, sc, runs, nr, panel);
+            boolean oneImage = runs == 1 && nr == NR;
+            int g0 = sc.runG[0], p0 = sc.runP[0];
+            for (int ir = 0; ir < m; ir += MR) {
+                int mr = Math.min(MR, m - ir);
+                if (oneImage && mr == MR && beta == 0f) {
+                    SgemmMicroKernel.multiply(taps, pa, ir * taps, panel, 0, NR, rowInit, ir, c, cOff + g0 * cImg + ir * ldc + p0, ldc);
+                } else {
+                    SgemmMicroKernel.multiply(taps, pa, ir * taps, panel, 0, NR, rowInit, ir, acc, 0, NR);
+                    scatter(sc, runs, acc, mr, beta, c, cOff + ir * ldc, cImg, ldc);
+                }
+            }
+        }
+    }
+
+    /** Cuts columns q0 .. q0+nr (pixel q of the group = image q / npix) into per-image runs; returns their count. */
+    private static int runs(Scratch sc, int q0, int nr, int npix) {
+        int runs = 0;
+        for (int col = 0; col < nr; runs++) {
+            int q = q0 + col, g = q / npix, p = q - g * npix, len = Math.min(nr - col, npix - p);
+            sc.runG[runs] = g;
+            sc.runP[runs] = p;
+            sc.runLen[runs] = len;
+            sc.runCol[runs] = col;
+            col += len;
+        }
+        return runs;
+    }
+
+    /** panel[t·NR + col] = the tap's value at the column's pixel; columns nr.. are zero. */
+    private static void packPanel(int taps, float[] planes, int imgStride, int[] tapOff, Scratch sc, int runs, int nr,
+                                  float[] panel) {
+        if (runs == 1 && nr == NR) {
+            int base = sc.runG[0] * imgStride + sc.runP[0];
+            for (int t = 0; t < taps; t++) {
+                int s = base + tapOff[t], d = t * NR;
+                FloatVector.fromArray(S, planes, s).intoArray(panel, d);
+                FloatVector.fromArray(S, planes, s + L).intoArray(panel, d + L);
+            }
+            return;
+        }
+        for (int t = 0; t < taps; t++) {
+            int d = t * NR;
+            for (int r = 0; r < runs; r++)
+                System.arraycopy(planes, sc.runG[r] * imgStride + sc.runP[r] + tapOff[t], panel, d + sc.runCol[r], sc.runLen[r]);
+            for (int col = nr; col < NR; col++) panel[d + col] = 0f;
+        }
+    }
+
+    /** c rows (mr of them, ldc apart) at the runs' pixels = acc (beta 0) or += acc (beta 1). */
+    private static void scatter(Scratch sc, int runs, float[] acc, int mr, float beta, float[] c, int c0, int cImg, int ldc) {
+        for (int r = 0; r < mr; r++)
+            for (int k = 0; k < runs; k++) {
+                int src = r * NR + sc.runCol[k], dst = c0 + sc.runG[k] * cImg + r * ldc + sc.runP[k], len = sc.runLen[k];
+                if (beta == 0f) System.arraycopy(acc, src, c, dst, len);
+                else for (int j = 0; j < len; j++) c[dst + j] += acc[src + j];
+            }
+    }
+
+    // ---------------------------------------------------------------- the weight gradient
+
+    static void gradient(int m, int taps, int images, int npix, float[] gy, int gyOff, int gyImg, float[] planes,
+                         int imgStride, int[] tapOff, float[] gw, int gwOff, int ldw) {
+        if (m <= 0 || taps <= 0 || images <= 0 || npix <= 0) return;
+        Scratch sc = SCRATCH.get();
+        int k = images * imgStride, mPad = (m + MR - 1) / MR * MR, ks = Sgemm.kStep(k);
+        if (sc.a.length < mPad * ks) sc.a = new float[mPad * ks];
+        if (sc.b.length < ks * NR) sc.b = new float[ks * NR];
+        if (sc.rows.length < NR * ks) sc.rows = new float[NR * ks];
+        float[] pa = sc.a, bp = sc.b, rows = sc.rows, acc = sc.acc;
+        for (int k0 = 0; k0 < k; k0 += ks) {
+            int kc = Math.min(ks, k - k0);
+            packGy(m, mPad, npix, gy, gyOff, gyImg, imgStride, k0, kc, pa);
+            for (int t0 = 0; t0 < taps; t0 += NR) {
+                int nt = Math.min(NR, taps - t0);
+                packTaps(planes, tapOff, t0, nt, k0, kc, rows, bp);
+                for (int ir = 0; ir < m; ir += MR) {
+                    SgemmMicroKernel.multiply(kc, pa, ir * kc, bp, 0, NR, SgemmMicroKernel.ZEROS, 0, acc, 0, NR);
+                    SgemmMicroKernel.writeBack(acc, gw, gwOff + ir * ldw + t0, ldw, Math.min(MR, m - ir), nt, 1f, 1f);
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs gy as the MR-row panels of A (m × kc, rows padded to mPad with zeros): A[i][κ] =
+     * gy[image g][row i][pixel p] for κ = g·imgStride + p (from k0 on), 0 where p ≥ npix.
+     */
+    private static void packGy(int m, int mPad, int npix, float[] gy, int gyOff, int gyImg, int imgStride, int k0, int kc,
+                               float[] pa) {
+        java.util.Arrays.fill(pa, 0, mPad * kc, 0f);
+        for (int i = 0; i < m; i++) {
+            int d = (i / MR) * MR * kc + i % MR;
+            for (int kk = 0; kk < kc; ) {
+                int q = k0 + kk, g = q / imgStride, p = q - g * imgStride;
+                int len = Math.min(kc - kk, imgStride - p), valid = Math.max(0, Math.min(len, npix - p));
+                int s = gyOff + g * gyImg + i * npix + p;
+                for (int j = 0; j < valid; j++) pa[d + (kk + j) * MR] = gy[s + j];
+                kk += len;
+            }
+        }
+    }
+
+    /**
+     * Packs taps t0 .. t0+nt as one B panel (kc × NR): bp[κ·NR + col] = planes[tapOff[t0 + col] +
+     * k0 + κ], zero for col ≥ nt. The runs are first copied side by side (rows, kc apart), then
+     * transposed 16×16 at a time.
+     */
+    private static void packTaps(float[] planes, int[] tapOff, int t0, int nt, int k0, int kc, float[] rows, float[] bp) {
+        for (int col = 0; col < NR; col++) {
+            if (col < nt) System.arraycopy(planes, tapOff[t0 + col] + k0, rows, col * kc, kc);
+            else java.util.Arrays.fill(rows, col * kc, (col + 1) * kc, 0f);
+        }
+        int p = 0;
+        if (Transpose16.USABLE && NR == 32)
+            for (; p + 16 <= kc; p += 16) {
+                Transpose16.transpose(rows, p, kc, bp, p * NR, NR);
+                Transpose16.transpose(rows, 16 * kc + p, kc, bp, p * NR + 16, NR);
+            }
+        for (int col = 0; col < NR; col++)
+            for (int q = p; q < kc; q++) bp[q * NR + col] = rows[col * kc + q];
+    }
+}
