@@ -80,7 +80,7 @@ public final class Conv2d {
     public static void transposedForward(Kernels k, ConvShape s, float[] x, float[] w, float[] bias, float[] y) {
         ConvShape c = s.transposedAsConv();
         check(c, y, w, x, c.inC() * c.inH() * c.inW(), c.outC() * c.inC() * c.kH() * c.kW(), c.outC() * c.outH() * c.outW());
-        if (!pointwise(c)) {
+        if (phased(c)) {
             byPhases(k, c, x, w, bias, y, true);
             return;
         }
@@ -166,7 +166,7 @@ public final class Conv2d {
     private static void convBackwardInput(Kernels k, ConvShape s, float[] gy, float[] w, float[] gx) {
         int oh = s.outH(), ow = s.outW(), npix = oh * ow, ckk = s.inC() * s.kH() * s.kW();
         int xImg = s.inC() * s.inH() * s.inW(), yImg = s.outC() * npix;
-        if (!pointwise(s)) {
+        if (phased(s)) {
             byPhases(k, s, gy, w, null, gx, false);
             return;
         }
@@ -206,7 +206,7 @@ public final class Conv2d {
         int xImg = s.inC() * s.inH() * s.inW(), yImg = outC * npix, wLen = outC * ckk;
         int groups = (s.batch() + IMAGES_PER_GROUP - 1) / IMAGES_PER_GROUP;
         boolean dots = ckk < ROW_DOTS_MAX_TAPS && npix >= ROW_DOTS_MIN_PIXELS;
-        if (!dots && !pointwise(s)) {
+        if (!dots && !pointwise(s) && ckk >= TAP_GRADIENT_MIN_TAPS) {
             gradientByPlanes(k, s, x, gy, gw);
             return;
         }
@@ -238,6 +238,25 @@ public final class Conv2d {
     }
 
     // ---------------------------------------------------------------- the passes over tap planes
+
+    /**
+     * True when the backward-input pass runs by phases ({@link #byPhases}): not for a 1×1 layer, and
+     * not with fewer input channels than a register tile has rows (8), since each phase's product
+     * has inC rows: a one-channel layer would fill one row of eight (the transposed convolution
+     * back to a one-channel image keeps im2col + sgemm + col2im, whose product is taps × pixels).
+     */
+    static boolean phased(ConvShape s) {
+        return !pointwise(s) && s.inC() >= PHASED_MIN_CHANNELS;
+    }
+
+    static final int PHASED_MIN_CHANNELS = 8;
+
+    /**
+     * The weight gradient goes over tap planes from this many taps (inC·kH·kW) on: below, a
+     * packed panel of 32 taps would be mostly padding, and the transposed sgemm (taps as rows)
+     * fills the tiles better.
+     */
+    static final int TAP_GRADIENT_MIN_TAPS = 32;
 
     /** Images per group of a product over tap planes: at least 512 output columns, so that edge tiles are rare. */
     private static int planeGroup(int npix) {
