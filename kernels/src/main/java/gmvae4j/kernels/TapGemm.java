@@ -1,6 +1,7 @@
 package gmvae4j.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -97,11 +98,63 @@ final class TapGemm {
             }
             return;
         }
+        if (twoRunsPerHalf(sc, runs)) {
+            packStraddling(taps, planes, imgStride, tapOff, sc, runs, nr, panel);
+            return;
+        }
         for (int t = 0; t < taps; t++) {
             int d = t * NR;
             for (int r = 0; r < runs; r++)
                 System.arraycopy(planes, sc.runG[r] * imgStride + sc.runP[r] + tapOff[t], panel, d + sc.runCol[r], sc.runLen[r]);
             for (int col = nr; col < NR; col++) panel[d + col] = 0f;
+        }
+    }
+
+    /** True when each vector of the panel's columns (L of them) meets at most two runs. */
+    private static boolean twoRunsPerHalf(Scratch sc, int runs) {
+        for (int h = 0; h < 2; h++) {
+            int meet = 0;
+            for (int r = 0; r < runs; r++)
+                if (sc.runCol[r] < (h + 1) * L && sc.runCol[r] + sc.runLen[r] > h * L) meet++;
+            if (meet > 2) return false;
+        }
+        return true;
+    }
+
+    /**
+     * A panel whose columns straddle two images (or end early): each of its two vectors is
+     * loaded as up to two masked loads, one per image run, blended, so that the copy stays
+     * two vector stores per tap instead of an arraycopy per run (a 7×7 output puts an image
+     * boundary in most panels). Lanes past the last column load as zero.
+     */
+    private static void packStraddling(int taps, float[] planes, int imgStride, int[] tapOff, Scratch sc, int runs, int nr,
+                                       float[] panel) {
+        // for vector h: up to two runs, each a load base (lane 0 of the vector reads base + tapOff[t]) and a lane interval
+        int b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+        int lo0 = 0, hi0 = 0, lo1 = 0, hi1 = 0, lo2 = 0, hi2 = 0, lo3 = 0, hi3 = 0;
+        int n0 = 0, n1 = 0;
+        for (int r = 0; r < runs; r++) {
+            int c0 = sc.runCol[r], c1 = c0 + sc.runLen[r], base = sc.runG[r] * imgStride + sc.runP[r] - c0;
+            if (c0 < L && c1 > 0) {
+                if (n0++ == 0) { b0 = base; lo0 = c0; hi0 = Math.min(c1, L); }
+                else { b1 = base; lo1 = c0; hi1 = Math.min(c1, L); }
+            }
+            if (c0 < 2 * L && c1 > L) {
+                if (n1++ == 0) { b2 = base + L; lo2 = Math.max(c0, L) - L; hi2 = c1 - L; }
+                else { b3 = base + L; lo3 = Math.max(c0, L) - L; hi3 = c1 - L; }
+            }
+        }
+        VectorMask<Float> m0 = S.indexInRange(-lo0, hi0 - lo0), m1 = S.indexInRange(-lo1, hi1 - lo1);
+        VectorMask<Float> m2 = S.indexInRange(-lo2, hi2 - lo2), m3 = S.indexInRange(-lo3, hi3 - lo3);
+        FloatVector zero = FloatVector.zero(S);
+        for (int t = 0; t < taps; t++) {
+            int o = tapOff[t], d = t * NR;
+            FloatVector v = n0 == 0 ? zero : FloatVector.fromArray(S, planes, b0 + o, m0);
+            if (n0 > 1) v = v.blend(FloatVector.fromArray(S, planes, b1 + o, m1), m1);
+            v.intoArray(panel, d);
+            v = n1 == 0 ? zero : FloatVector.fromArray(S, planes, b2 + o, m2);
+            if (n1 > 1) v = v.blend(FloatVector.fromArray(S, planes, b3 + o, m3), m3);
+            v.intoArray(panel, d + L);
         }
     }
 
