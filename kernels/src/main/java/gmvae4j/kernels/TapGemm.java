@@ -35,6 +35,8 @@ final class TapGemm {
         float[] a = new float[0], b = new float[0], init = new float[0], rows = new float[0];
         final float[] acc = new float[MR * NR];
         /** The runs of the current column panel: image, first pixel, length, first column. */
+        /** The smallest and largest tap offset of the product in progress. */
+        int minOff, maxOff;
         final int[] runG = new int[NR], runP = new int[NR], runLen = new int[NR], runCol = new int[NR];
     }
 
@@ -53,6 +55,12 @@ final class TapGemm {
         float[] pa = sc.a, panel = sc.b, rowInit = sc.init, acc = sc.acc;
         if (taps > 0) SgemmPacking.packA(false, a, 0, taps, 0, m, 0, taps, pa, 0);
         for (int i = 0; i < mPad; i++) rowInit[i] = init != null && i < m ? init[i] : 0f;
+        sc.minOff = Integer.MAX_VALUE;
+        sc.maxOff = Integer.MIN_VALUE;
+        for (int t = 0; t < taps; t++) {
+            sc.minOff = Math.min(sc.minOff, tapOff[t]);
+            sc.maxOff = Math.max(sc.maxOff, tapOff[t]);
+        }
         int n = images * npix;
         for (int q0 = 0; q0 < n; q0 += NR) {
             int nr = Math.min(NR, n - q0);
@@ -98,7 +106,7 @@ final class TapGemm {
             }
             return;
         }
-        if (twoRunsPerHalf(sc, runs)) {
+        if (twoRunsPerHalf(sc, runs) && loadsInRange(sc, runs, imgStride, planes.length)) {
             packStraddling(taps, planes, imgStride, tapOff, sc, runs, nr, panel);
             return;
         }
@@ -108,6 +116,18 @@ final class TapGemm {
                 System.arraycopy(planes, sc.runG[r] * imgStride + sc.runP[r] + tapOff[t], panel, d + sc.runCol[r], sc.runLen[r]);
             for (int col = nr; col < NR; col++) panel[d + col] = 0f;
         }
+    }
+
+    /**
+     * True when every vector load of {@link #packStraddling} lies inside the array (else the
+     * Vector API checks each lane of a masked load, far slower than the copies it replaces).
+     */
+    private static boolean loadsInRange(Scratch sc, int runs, int imgStride, int length) {
+        for (int r = 0; r < runs; r++) {
+            int base = sc.runG[r] * imgStride + sc.runP[r] - sc.runCol[r];
+            if (base + sc.minOff < 0 || base + sc.maxOff + 2 * L > length) return false;
+        }
+        return true;
     }
 
     /** True when each vector of the panel's columns (L of them) meets at most two runs. */
