@@ -164,8 +164,7 @@ final class TapGemm {
                 else { b3 = base + L; lo3 = Math.max(c0, L) - L; hi3 = c1 - L; }
             }
         }
-        VectorMask<Float> m0 = S.indexInRange(-lo0, hi0 - lo0), m1 = S.indexInRange(-lo1, hi1 - lo1);
-        VectorMask<Float> m2 = S.indexInRange(-lo2, hi2 - lo2), m3 = S.indexInRange(-lo3, hi3 - lo3);
+        VectorMask<Float> m0 = lanes(lo0, hi0), m1 = lanes(lo1, hi1), m2 = lanes(lo2, hi2), m3 = lanes(lo3, hi3);
         FloatVector zero = FloatVector.zero(S);
         for (int t = 0; t < taps; t++) {
             int o = tapOff[t], d = t * NR;
@@ -176,6 +175,14 @@ final class TapGemm {
             if (n1 > 1) v = v.blend(FloatVector.fromArray(S, planes, b3 + o, m3), m3);
             v.intoArray(panel, d + L);
         }
+    }
+
+    /**
+     * Lanes lo .. hi−1. Built from two masks of lanes below a limit: indexInRange with a negative
+     * offset takes the Vector API's unintrinsified path.
+     */
+    private static VectorMask<Float> lanes(int lo, int hi) {
+        return S.indexInRange(0, hi).andNot(S.indexInRange(0, lo));
     }
 
     /** c rows (mr of them, ldc apart) at the runs' pixels = acc (beta 0) or += acc (beta 1). */
