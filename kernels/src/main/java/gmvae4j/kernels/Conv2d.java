@@ -28,15 +28,28 @@ import java.util.Arrays;
  * {@link ConvShape#transposedAsConv()} with the same weight array, and that is how it is
  * computed.
  *
- * <p>How: per image, im2col unfolds the input into col [inC·kH·kW × outH·outW]; then
- * forward is y_b = W·col, backward-input is col2im(Wᵀ·gy_b), backward-weight is
- * gw += gy_b·colᵀ. Images are spread over the backend's threads ({@link Kernels#parallelFor});
- * the sgemm inside then runs on one thread. Backward-weight sums images in fixed groups of
- * {@link #IMAGES_PER_GROUP} and adds the group sums in order, so every result is the same
- * for any thread count. Scratch buffers are per thread and reused across calls. Layers with few
- * taps take shortcuts where they were measured faster: the forward pass of a "same" layer
- * directly ({@link #direct}), the weight gradient as row dot products
- * ({@link #ROW_DOTS_MAX_TAPS}).
+ * <p>How: by groups of images, each group's input laid out as tap planes ({@link TapPlanes}: every
+ * kernel tap reads one contiguous run over the output pixels), then one product per group:
+ * forward y = W·planes(x) ({@link Kernels#tapGemm}, the columns of all the group's images side
+ * by side, packed straight from the planes), backward-weight gw += gy·planes(x)ᵀ
+ * ({@link Kernels#tapGradient}), backward-input by stride² phases, each a product of its taps'
+ * weights with the planes of gy ({@link #byPhases}; no col2im, no zeroed column matrix). Groups
+ * are spread over the backend's threads ({@link Kernels#parallelFor}); the products inside run
+ * on one thread. Backward-weight sums images in fixed groups of {@link #IMAGES_PER_GROUP} and
+ * adds the group sums in order, so every result is the same for any thread count. Scratch
+ * buffers are per thread and reused across calls.
+ *
+ * <p>Measured (one thread, CPU time, loaded 2-core machine, as a fraction of our sgemm's GFLOP/s at
+ * the same FLOP count; 4×4 stride 2, 32→64 channels on 14×14, batch 128), im2col + sgemm per
+ * image → tap planes: forward 0.45 → 0.79, backward-input 0.43 → 0.75, backward-weight 0.44 → 0.53.
+ *
+ * <p>The per-image im2col + sgemm route (im2col unfolds an image into col [inC·kH·kW ×
+ * outH·outW]; forward y_b = W·col, backward-input col2im(Wᵀ·gy_b), backward-weight gy_b·colᵀ)
+ * remains where it was measured as fast or faster: 1×1 layers (col is the image), the
+ * backward-input pass of layers with fewer than {@link #PHASED_MIN_CHANNELS} input channels,
+ * the weight gradient with fewer than {@link #TAP_GRADIENT_MIN_TAPS} taps, and the shortcuts
+ * for few taps: the forward pass of a "same" layer directly ({@link #direct}), the weight
+ * gradient as row dot products ({@link #ROW_DOTS_MAX_TAPS}).
  */
 public final class Conv2d {
     private Conv2d() {}

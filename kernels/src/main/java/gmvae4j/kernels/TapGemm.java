@@ -47,6 +47,10 @@ final class TapGemm {
     static void product(int m, int taps, int images, int npix, float[] a, float[] init, float[] planes, int imgStride,
                         int[] tapOff, float beta, float[] c, int cOff, int cImg, int ldc) {
         if (m <= 0 || images <= 0 || npix <= 0) return;
+        if (beta == 0f && taps <= DIRECT_MAX_TAPS) {
+            direct(m, taps, images, npix, a, init, planes, imgStride, tapOff, c, cOff, cImg, ldc);
+            return;
+        }
         Scratch sc = SCRATCH.get();
         int mPad = (m + MR - 1) / MR * MR;
         if (sc.a.length < mPad * Math.max(1, taps)) sc.a = new float[mPad * Math.max(1, taps)];
@@ -77,6 +81,34 @@ final class TapGemm {
                     scatter(sc, runs, acc, mr, beta, c, cOff + ir * ldc, cImg, ldc);
                 }
             }
+        }
+    }
+
+    /**
+     * Products this shallow (a one-channel 4×4 layer has 16 taps) run directly on the planes,
+     * per image, with {@link ConvDirect}'s 4 channels × 4 vectors tile: at a depth of 16 a packed
+     * panel would be copied for as many FMAs as it feeds, and the 8×32 tile spends as much time
+     * storing its 16 vectors as computing them.
+     */
+    static final int DIRECT_MAX_TAPS = 16;
+
+    /** The overwrite product tile by tile from the planes; rows and pixels left over one vector at a time, masked. */
+    private static void direct(int m, int taps, int images, int npix, float[] a, float[] init, float[] planes, int imgStride,
+                               int[] tapOff, float[] c, int cOff, int cImg, int ldc) {
+        int m4 = m / 4 * 4, p4 = npix / (4 * L) * (4 * L);
+        for (int g = 0; g < images; g++) {
+            int base = g * imgStride, out = cOff + g * cImg;
+            for (int o = 0; o < m4; o += 4)
+                for (int p = 0; p < p4; p += 4 * L)
+                    ConvDirect.tile(taps, planes, tapOff, base + p, a, o, init, c, out + o * ldc + p, ldc);
+            for (int o = 0; o < m; o++)
+                for (int p = o < m4 ? p4 : 0; p < npix; p += L) {
+                    VectorMask<Float> in = S.indexInRange(p, npix);
+                    FloatVector acc = FloatVector.broadcast(S, init == null ? 0f : init[o]);
+                    for (int t = 0; t < taps; t++)
+                        acc = FloatVector.fromArray(S, planes, base + tapOff[t] + p, in).fma(FloatVector.broadcast(S, a[o * taps + t]), acc);
+                    acc.intoArray(c, out + o * ldc + p, in);
+                }
         }
     }
 
