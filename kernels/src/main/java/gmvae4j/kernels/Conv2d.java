@@ -219,7 +219,7 @@ public final class Conv2d {
         int xImg = s.inC() * s.inH() * s.inW(), yImg = outC * npix, wLen = outC * ckk;
         int groups = (s.batch() + IMAGES_PER_GROUP - 1) / IMAGES_PER_GROUP;
         boolean dots = ckk < ROW_DOTS_MAX_TAPS && npix >= ROW_DOTS_MIN_PIXELS;
-        if (!dots && !pointwise(s) && ckk >= TAP_GRADIENT_MIN_TAPS) {
+        if (!dots && !pointwise(s) && ckk >= TAP_GRADIENT_MIN_TAPS && npix <= TAP_GRADIENT_MAX_PIXELS) {
             gradientByPlanes(k, s, x, gy, gw);
             return;
         }
@@ -270,6 +270,15 @@ public final class Conv2d {
      * fills the tiles better.
      */
     static final int TAP_GRADIENT_MIN_TAPS = 32;
+
+    /**
+     * ... and up to this many output pixels per image: that is where per-image products are short
+     * (k = 49 for a 7×7 output) and their packing and write-back dominate. Measured (one thread,
+     * loaded machine, fraction of sgemm): 4×4 stride 2, 32→64 on 14×14 (49 pixels) 0.53 → 0.61;
+     * but 3×3 "same", 32→64 on 14×14 (196 pixels) 0.90 → 0.81, where the planes' two padding rows
+     * per image cost more than the per-image products lose.
+     */
+    static final int TAP_GRADIENT_MAX_PIXELS = 128;
 
     /** Images per group of a product over tap planes: at least 512 output columns, so that edge tiles are rare. */
     private static int planeGroup(int npix) {
