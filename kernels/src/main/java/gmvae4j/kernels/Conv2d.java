@@ -369,7 +369,6 @@ public final class Conv2d {
             int b0 = gi * IMAGES_PER_GROUP, n = Math.min(IMAGES_PER_GROUP, s.batch() - b0);
             float[] planes = planeScratch(0, tp.length());
             for (int g = 0; g < n; g++) tp.fill(x, (b0 + g) * xImg, s.inH(), s.inW(), g, planes);
-            tp.clearPast(n, planes);
             k.tapGradient(outC, ckk, n, npix, gy, b0 * yImg, yImg, planes, tp.image, tp.forwardTaps, partial, gi * wLen, ckk);
         });
         for (int g = 0; g < groups; g++) k.add(wLen, gw, 0, partial, g * wLen, gw, 0);

@@ -129,10 +129,8 @@ public interface Kernels {
      * <pre>
      * gw[gwOff + i·ldw + t] += Σ_{g &lt; images} Σ_{p &lt; npix} gy[gyOff + g·gyImg + i·npix + p] · planes[g·imgStride + tapOff[t] + p]
      * </pre>
-     * for i &lt; m, t &lt; taps. The vector backend also reads each image's padding rows of the planes
-     * (up to imgStride floats per image, past the last image too: {@link TapPlanes#length()}) and
-     * multiplies them by zero, so the planes must hold finite values there. Runs on the calling
-     * thread. This default is the scalar reference: each sum in (g, p) order.
+     * for i &lt; m, t &lt; taps. Runs on the calling thread. This default is the scalar reference:
+     * each sum in (g, p) order.
      */
     default void tapGradient(int m, int taps, int images, int npix, float[] gy, int gyOff, int gyImg, float[] planes,
                              int imgStride, int[] tapOff, float[] gw, int gwOff, int ldw) {

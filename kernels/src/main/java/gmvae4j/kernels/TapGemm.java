@@ -17,10 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
  * per call. Full tiles inside one image go from registers straight to the output; tiles that
  * straddle two images go through a scratch tile.
  *
- * <p>{@code gradient}: gw = gy · planesᵀ over all pixels of the group, k = images × plane size.
- * Each image's padding rows of the planes are included in k, with gy's rows read as zero
- * there, so that every tap's run over the whole group is contiguous and packs with 16×16
- * register transposes ({@link Transpose16}).
+ * <p>{@code gradient}: gw = gy · planesᵀ over all pixels of the group, k = images × pixels, the
+ * taps' runs copied side by side and packed with 16×16 register transposes ({@link Transpose16}).
  *
  * <p>Both run on the calling thread and add each sum in a fixed order, so results do not depend
  * on the caller's threads. The scalar twins are the defaults in {@link Kernels}.
@@ -233,17 +231,17 @@ final class TapGemm {
                          int imgStride, int[] tapOff, float[] gw, int gwOff, int ldw) {
         if (m <= 0 || taps <= 0 || images <= 0 || npix <= 0) return;
         Scratch sc = SCRATCH.get();
-        int k = images * imgStride, mPad = (m + MR - 1) / MR * MR, ks = Sgemm.kStep(k);
+        int k = images * npix, mPad = (m + MR - 1) / MR * MR, ks = Sgemm.kStep(k);
         if (sc.a.length < mPad * ks) sc.a = new float[mPad * ks];
         if (sc.b.length < ks * NR) sc.b = new float[ks * NR];
         if (sc.rows.length < NR * ks) sc.rows = new float[NR * ks];
         float[] pa = sc.a, bp = sc.b, rows = sc.rows, acc = sc.acc;
         for (int k0 = 0; k0 < k; k0 += ks) {
             int kc = Math.min(ks, k - k0);
-            packGy(m, mPad, npix, gy, gyOff, gyImg, imgStride, k0, kc, pa);
+            packGy(m, mPad, npix, gy, gyOff, gyImg, k0, kc, pa);
             for (int t0 = 0; t0 < taps; t0 += NR) {
                 int nt = Math.min(NR, taps - t0);
-                packTaps(planes, tapOff, t0, nt, k0, kc, rows, bp);
+                packTaps(planes, imgStride, npix, tapOff, t0, nt, k0, kc, rows, bp);
                 for (int ir = 0; ir < m; ir += MR) {
                     SgemmMicroKernel.multiply(kc, pa, ir * kc, bp, 0, NR, SgemmMicroKernel.ZEROS, 0, acc, 0, NR);
                     SgemmMicroKernel.writeBack(acc, gw, gwOff + ir * ldw + t0, ldw, Math.min(MR, m - ir), nt, 1f, 1f);
@@ -254,32 +252,39 @@ final class TapGemm {
 
     /**
      * Packs gy as the MR-row panels of A (m × kc, rows padded to mPad with zeros): A[i][κ] =
-     * gy[image g][row i][pixel p] for κ = g·imgStride + p (from k0 on), 0 where p ≥ npix.
+     * gy[image g][row i][pixel p] for κ = g·npix + p, from k0 on.
      */
-    private static void packGy(int m, int mPad, int npix, float[] gy, int gyOff, int gyImg, int imgStride, int k0, int kc,
-                               float[] pa) {
-        java.util.Arrays.fill(pa, 0, mPad * kc, 0f);
+    private static void packGy(int m, int mPad, int npix, float[] gy, int gyOff, int gyImg, int k0, int kc, float[] pa) {
+        if (m < mPad) java.util.Arrays.fill(pa, (m / MR) * MR * kc, mPad * kc, 0f);
         for (int i = 0; i < m; i++) {
             int d = (i / MR) * MR * kc + i % MR;
             for (int kk = 0; kk < kc; ) {
-                int q = k0 + kk, g = q / imgStride, p = q - g * imgStride;
-                int len = Math.min(kc - kk, imgStride - p), valid = Math.max(0, Math.min(len, npix - p));
+                int q = k0 + kk, g = q / npix, p = q - g * npix, len = Math.min(kc - kk, npix - p);
                 int s = gyOff + g * gyImg + i * npix + p;
-                for (int j = 0; j < valid; j++) pa[d + (kk + j) * MR] = gy[s + j];
+                for (int j = 0; j < len; j++) pa[d + (kk + j) * MR] = gy[s + j];
                 kk += len;
             }
         }
     }
 
     /**
-     * Packs taps t0 .. t0+nt as one B panel (kc × NR): bp[κ·NR + col] = planes[tapOff[t0 + col] +
-     * k0 + κ], zero for col ≥ nt. The runs are first copied side by side (rows, kc apart), then
-     * transposed 16×16 at a time.
+     * Packs taps t0 .. t0+nt as one B panel (kc × NR): bp[κ·NR + col] = the tap's value at pixel
+     * κ = g·npix + p (from k0 on), zero for col ≥ nt. Each tap's runs (one per image) are first
+     * copied side by side (rows, kc apart), then transposed 16×16 at a time. Only the images'
+     * pixels are packed, not the planes' padding rows between them (two of nine rows on a 7×7 output).
      */
-    private static void packTaps(float[] planes, int[] tapOff, int t0, int nt, int k0, int kc, float[] rows, float[] bp) {
+    private static void packTaps(float[] planes, int imgStride, int npix, int[] tapOff, int t0, int nt, int k0, int kc,
+                                 float[] rows, float[] bp) {
         for (int col = 0; col < NR; col++) {
-            if (col < nt) System.arraycopy(planes, tapOff[t0 + col] + k0, rows, col * kc, kc);
-            else java.util.Arrays.fill(rows, col * kc, (col + 1) * kc, 0f);
+            if (col >= nt) {
+                java.util.Arrays.fill(rows, col * kc, (col + 1) * kc, 0f);
+                continue;
+            }
+            for (int kk = 0; kk < kc; ) {
+                int q = k0 + kk, g = q / npix, p = q - g * npix, len = Math.min(kc - kk, npix - p);
+                System.arraycopy(planes, tapOff[t0 + col] + g * imgStride + p, rows, col * kc + kk, len);
+                kk += len;
+            }
         }
         int p = 0;
         if (Transpose16.USABLE && NR == 32)

@@ -16,7 +16,7 @@ package gmvae4j.kernels;
  *
  * <p>Layout for a group of {@code group} images: [plane][image][rows × width], so that one tap's
  * runs for consecutive images follow each other, {@code image} floats apart; {@link #length()} adds
- * slack at the end for the padded rows the vector kernels read past the last image.
+ * slack at the end for vector loads past the last image's pixels.
  *
  * <p>Two uses. {@link #forward}: the planes of a convolution's input (the forward pass and the
  * weight gradient). {@link #phases}: the planes of a convolution's output gradient for its
@@ -176,18 +176,6 @@ final class TapPlanes {
             int iy = r0 + r * step;
             dst[d + r * width + u] = iy >= 0 && iy < h && ix >= 0 && ix < w ? src[so + iy * w + ix] : 0f;
         }
-    }
-
-    /**
-     * Zeroes what a reader of the padding rows past image n − 1 can reach and no {@link #fill} of
-     * this group wrote: image slot n of every plane (when the group is not full) and the slack
-     * at the end. The buffers are reused; stale values there would be multiplied by zero, which
-     * is zero only while they are finite.
-     */
-    void clearPast(int n, float[] dst) {
-        if (n < group)
-            for (int q = 0; q < planes; q++) java.util.Arrays.fill(dst, planeOffset(q) + n * image, planeOffset(q) + (n + 1) * image, 0f);
-        java.util.Arrays.fill(dst, planes * group * image, length(), 0f);
     }
 
     /** dst[d + ρ·width + u] = src[so + (r0 + ρ·step)·w + c0 + u·step], 0 outside h × w. */

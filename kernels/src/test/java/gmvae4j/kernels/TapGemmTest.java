@@ -64,7 +64,6 @@ class TapGemmTest {
         int maxOff = 2 * imgStride + 40;
         int[] off = new int[taps];
         for (int t = 0; t < taps; t++) off[t] = r.nextInt(maxOff);
-        // the vector kernel reads every image's padding too (multiplied by zero): finite values up to the end
         float[] planes = rand(r, maxOff + images * imgStride), gy = rand(r, images * gyImg);
         float[] w0 = rand(r, gwOff + m * ldw), ws = w0.clone(), wv = w0.clone();
         SCALAR.tapGradient(m, taps, images, npix, gy, 0, gyImg, planes, imgStride, off, ws, gwOff, ldw);
