@@ -274,9 +274,9 @@ public final class Conv2d {
     /**
      * ... and up to this many output pixels per image: that is where per-image products are short
      * (k = 49 for a 7×7 output) and their packing and write-back dominate. Measured (one thread,
-     * loaded machine, fraction of sgemm): 4×4 stride 2, 32→64 on 14×14 (49 pixels) 0.53 → 0.61;
-     * but 3×3 "same", 32→64 on 14×14 (196 pixels) 0.90 → 0.81, where the planes' two padding rows
-     * per image cost more than the per-image products lose.
+     * CPU time, loaded machine, fraction of sgemm): 4×4 stride 2, 32→64 on 14×14 (49 pixels)
+     * 0.53 → 0.67; 3×3 "same", 32→64 on 14×14 (196 pixels) 0.89 per image, 0.87 over planes: no gain,
+     * so the per-image route stays there.
      */
     static final int TAP_GRADIENT_MAX_PIXELS = 128;
 
