@@ -40,8 +40,10 @@ import java.util.Arrays;
  * buffers are per thread and reused across calls.
  *
  * <p>Measured (one thread, CPU time, loaded 2-core machine, as a fraction of our sgemm's GFLOP/s at
- * the same FLOP count; 4×4 stride 2, 32→64 channels on 14×14, batch 128), im2col + sgemm per
- * image → tap planes: forward 0.45 → 0.79, backward-input 0.43 → 0.75, backward-weight 0.44 → 0.53.
+ * the same FLOP count, batch 128), im2col + sgemm per image → tap planes: 4×4 stride 2, 32→64
+ * channels on 14×14, forward 0.46 → 0.83, backward-input 0.55 → 0.74, backward-weight 0.53 → 0.67;
+ * 4×4 stride 2, 1→32 on 28×28, forward 0.32 → 0.56; 3×3 "same", 32→64 on 14×14, forward
+ * 0.84 → 1.02, backward-input 0.66 → 0.88.
  *
  * <p>The per-image im2col + sgemm route (im2col unfolds an image into col [inC·kH·kW ×
  * outH·outW]; forward y_b = W·col, backward-input col2im(Wᵀ·gy_b), backward-weight gy_b·colᵀ)
