@@ -296,6 +296,19 @@ public final class Conv2d {
         return s[i];
     }
 
+    private static final ThreadLocal<java.util.List<float[]>> PHASE_WEIGHTS = ThreadLocal.withInitial(java.util.ArrayList::new);
+
+    /**
+     * The calling thread's scratch for phase ph's weight matrix, at least n floats; contents
+     * undefined. Written before the group tasks start and only read by them (the caller waits).
+     */
+    private static float[] phaseScratch(int ph, int n) {
+        java.util.List<float[]> l = PHASE_WEIGHTS.get();
+        while (l.size() <= ph) l.add(new float[0]);
+        if (l.get(ph).length < n) l.set(ph, new float[n]);
+        return l.get(ph);
+    }
+
     /**
      * y = W·planes(x) + bias (beta 0) or y += W·planes(x) (beta 1, bias null), by groups of images
      * spread over the threads: each group's input is laid out as tap planes ({@link TapPlanes#forward})
@@ -329,7 +342,7 @@ public final class Conv2d {
         float[][] a = new float[st * st][];
         for (int ph = 0; ph < st * st; ph++) {
             int[] wi = tp.phaseWeights[ph];
-            a[ph] = new float[inC * wi.length];
+            a[ph] = phaseScratch(ph, inC * wi.length);
             for (int c = 0; c < inC; c++)
                 for (int t = 0; t < wi.length; t++) a[ph][c * wi.length + t] = w[(wi[t] / kk * inC + c) * kk + wi[t] % kk];
         }
