@@ -97,8 +97,12 @@ final class ConvDirect {
         }
     }
 
-    /** The 4 channels × 4 vectors tile at pixel p (all 4·L pixels inside the image). */
-    private static void tile(int taps, float[] buf, int[] off, int p, float[] wt, int o, float[] bias, float[] y, int yo, int n) {
+    /**
+     * The 4 channels × 4 vectors tile at pixel p (all 4·L pixels inside the image): channel o + r
+     * at pixel p + v·L + e is written to y[yo + r·n + v·L + e]. Also {@link TapGemm}'s kernel for
+     * shallow products.
+     */
+    static void tile(int taps, float[] buf, int[] off, int p, float[] wt, int o, float[] bias, float[] y, int yo, int n) {
         FloatVector a00 = FloatVector.broadcast(S, bias == null ? 0f : bias[o]), a01 = a00, a02 = a00, a03 = a00;
         FloatVector a10 = FloatVector.broadcast(S, bias == null ? 0f : bias[o + 1]), a11 = a10, a12 = a10, a13 = a10;
         FloatVector a20 = FloatVector.broadcast(S, bias == null ? 0f : bias[o + 2]), a21 = a20, a22 = a20, a23 = a20;

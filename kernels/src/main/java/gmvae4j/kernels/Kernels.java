@@ -101,6 +101,49 @@ public interface Kernels {
                 }
     }
 
+    /**
+     * A convolution over a group of images as one product with its tap planes ({@link TapPlanes}):
+     * for every image g &lt; images, row i &lt; m and output pixel p &lt; npix,
+     * <pre>
+     * c[cOff + g·cImg + i·ldc + p] = beta·c[...] + init[i] + Σ_{t &lt; taps} a[i·taps + t] · planes[g·imgStride + tapOff[t] + p]
+     * </pre>
+     * with beta 0 (overwrite; c is not read) or 1 (accumulate), init null for zeros, the taps
+     * added in t order. The columns of all images form one wide product, so a 7×7 output does
+     * not waste most of a register tile. Runs on the calling thread. This default is the scalar
+     * reference.
+     */
+    default void tapGemm(int m, int taps, int images, int npix, float[] a, float[] init, float[] planes, int imgStride,
+                         int[] tapOff, float beta, float[] c, int cOff, int cImg, int ldc) {
+        for (int g = 0; g < images; g++)
+            for (int i = 0; i < m; i++)
+                for (int p = 0; p < npix; p++) {
+                    float s = init == null ? 0f : init[i];
+                    for (int t = 0; t < taps; t++) s += a[i * taps + t] * planes[g * imgStride + tapOff[t] + p];
+                    int o = cOff + g * cImg + i * ldc + p;
+                    c[o] = beta == 0f ? s : c[o] + s;
+                }
+    }
+
+    /**
+     * The weight gradient over tap planes, accumulated:
+     * <pre>
+     * gw[gwOff + i·ldw + t] += Σ_{g &lt; images} Σ_{p &lt; npix} gy[gyOff + g·gyImg + i·npix + p] · planes[g·imgStride + tapOff[t] + p]
+     * </pre>
+     * for i &lt; m, t &lt; taps. Runs on the calling thread. This default is the scalar reference:
+     * each sum in (g, p) order.
+     */
+    default void tapGradient(int m, int taps, int images, int npix, float[] gy, int gyOff, int gyImg, float[] planes,
+                             int imgStride, int[] tapOff, float[] gw, int gwOff, int ldw) {
+        for (int i = 0; i < m; i++)
+            for (int t = 0; t < taps; t++) {
+                float s = 0f;
+                for (int g = 0; g < images; g++)
+                    for (int p = 0; p < npix; p++)
+                        s += gy[gyOff + g * gyImg + i * npix + p] * planes[g * imgStride + tapOff[t] + p];
+                gw[gwOff + i * ldw + t] += s;
+            }
+    }
+
     // ---------------------------------------------------------------- every row against every component
 
     /**

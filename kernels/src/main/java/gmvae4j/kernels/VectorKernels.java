@@ -73,6 +73,18 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void tapGemm(int m, int taps, int images, int npix, float[] a, float[] init, float[] planes, int imgStride,
+                        int[] tapOff, float beta, float[] c, int cOff, int cImg, int ldc) {
+        TapGemm.product(m, taps, images, npix, a, init, planes, imgStride, tapOff, beta, c, cOff, cImg, ldc);
+    }
+
+    @Override
+    public void tapGradient(int m, int taps, int images, int npix, float[] gy, int gyOff, int gyImg, float[] planes,
+                            int imgStride, int[] tapOff, float[] gw, int gwOff, int ldw) {
+        TapGemm.gradient(m, taps, images, npix, gy, gyOff, gyImg, planes, imgStride, tapOff, gw, gwOff, ldw);
+    }
+
+    @Override
     public void convSame(int inC, int h, int w, int outC, int kH, int kW, float[] x, int xOff, float[] wt, float[] bias,
                          float[] y, int yOff) {
         ConvDirect.convSame(inC, h, w, outC, kH, kW, x, xOff, wt, bias, y, yOff);

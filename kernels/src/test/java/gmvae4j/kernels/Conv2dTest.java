@@ -120,8 +120,35 @@ class Conv2dTest {
         checkTransposed(new ConvShape(batch, inC, inH, inW, outC, kH, kW, stride, pad), seed);
     }
 
+    /** From 8 input channels the backward-input pass runs by phases (Conv2d.phased): odd sizes, every stride and pad. */
+    @Property(tries = 25)
+    void randomDeepConvolutions(@ForAll @IntRange(min = 1, max = 3) int batch, @ForAll @IntRange(min = 8, max = 9) int inC,
+                                @ForAll @IntRange(min = 1, max = 11) int inH, @ForAll @IntRange(min = 1, max = 11) int inW,
+                                @ForAll @IntRange(min = 1, max = 10) int outC, @ForAll @IntRange(min = 1, max = 5) int kH,
+                                @ForAll @IntRange(min = 1, max = 5) int kW, @ForAll @IntRange(min = 1, max = 3) int stride,
+                                @ForAll @IntRange(min = 0, max = 2) int pad, @ForAll long seed) {
+        if (inH + 2 * pad < kH || inW + 2 * pad < kW) return;
+        checkAll(new ConvShape(batch, inC, inH, inW, outC, kH, kW, stride, pad), seed);
+    }
+
+    /** The transposed convolution's forward pass by phases: from 8 output channels (its convolution's input). */
+    @Property(tries = 25)
+    void randomDeepTransposedConvolutions(@ForAll @IntRange(min = 1, max = 3) int batch, @ForAll @IntRange(min = 1, max = 9) int inC,
+                                          @ForAll @IntRange(min = 1, max = 7) int inH, @ForAll @IntRange(min = 1, max = 7) int inW,
+                                          @ForAll @IntRange(min = 8, max = 9) int outC, @ForAll @IntRange(min = 1, max = 5) int kH,
+                                          @ForAll @IntRange(min = 1, max = 5) int kW, @ForAll @IntRange(min = 1, max = 3) int stride,
+                                          @ForAll @IntRange(min = 0, max = 2) int pad, @ForAll long seed) {
+        if ((inH - 1) * stride - 2 * pad + kH < 1 || (inW - 1) * stride - 2 * pad + kW < 1) return;
+        checkTransposed(new ConvShape(batch, inC, inH, inW, outC, kH, kW, stride, pad), seed);
+    }
+
     @Example
     void modelLikeShapes() {
+        // the conv model's own layers (4×4 stride 2), batches that leave a partial image group
+        checkAll(new ConvShape(13, 1, 28, 28, 32, 4, 4, 2, 1), 21);
+        checkAll(new ConvShape(13, 32, 14, 14, 64, 4, 4, 2, 1), 22);
+        checkTransposed(new ConvShape(13, 64, 7, 7, 32, 4, 4, 2, 1), 23);
+        checkTransposed(new ConvShape(13, 32, 14, 14, 1, 4, 4, 2, 1), 24);
         checkAll(new ConvShape(3, 1, 28, 28, 8, 3, 3, 1, 1), 1);        // first layer, pad 1
         checkAll(new ConvShape(2, 8, 14, 14, 16, 3, 3, 1, 1), 2);
         checkAll(new ConvShape(2, 8, 15, 17, 5, 4, 4, 2, 1), 3);        // odd sizes, stride 2

@@ -83,6 +83,18 @@ public final class CudaKernels implements Kernels, AutoCloseable {
         cpu.convSame(inC, h, w, outC, kH, kW, x, xOff, wt, bias, y, yOff);   // one image: never worth a transfer
     }
 
+    @Override
+    public void tapGemm(int m, int taps, int images, int npix, float[] a, float[] init, float[] planes, int imgStride,
+                        int[] tapOff, float beta, float[] c, int cOff, int cImg, int ldc) {
+        cpu.tapGemm(m, taps, images, npix, a, init, planes, imgStride, tapOff, beta, c, cOff, cImg, ldc);   // a group of images: CPU
+    }
+
+    @Override
+    public void tapGradient(int m, int taps, int images, int npix, float[] gy, int gyOff, int gyImg, float[] planes,
+                            int imgStride, int[] tapOff, float[] gw, int gwOff, int ldw) {
+        cpu.tapGradient(m, taps, images, npix, gy, gyOff, gyImg, planes, imgStride, tapOff, gw, gwOff, ldw);
+    }
+
     private synchronized void deviceSgemm(boolean transA, boolean transB, int m, int n, int k,
                                           float alpha, float[] a, int aOff, int lda,
                                           float[] b, int bOff, int ldb,

@@ -1,0 +1,298 @@
+package gmvae4j.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The vector backend's products over tap planes ({@link TapPlanes}): {@link Kernels#tapGemm}, a
+ * convolution over a group of images, and {@link Kernels#tapGradient}, its weight gradient. Both
+ * run on {@link SgemmMicroKernel}, the sgemm's 8×32 register tile; what differs from
+ * im2col + sgemm is where the packed operand comes from.
+ *
+ * <p>{@code product}: the columns of every image of the group form one wide product (a 7×7
+ * output per image would leave 15 of a tile's 32 columns empty), and each packed B panel (taps ×
+ * 32 pixels) is copied straight from the planes, one contiguous run per tap and image, instead
+ * of unfolding a column matrix and then packing it ("fused packing"). The weights are packed once
+ * per call. Full tiles inside one image go from registers straight to the output; tiles that
+ * straddle two images go through a scratch tile.
+ *
+ * <p>{@code gradient}: gw = gy · planesᵀ over all pixels of the group, k = images × pixels, the
+ * taps' runs copied side by side and packed with 16×16 register transposes ({@link Transpose16}).
+ *
+ * <p>Both run on the calling thread and add each sum in a fixed order, so results do not depend
+ * on the caller's threads. The scalar twins are the defaults in {@link Kernels}.
+ */
+final class TapGemm {
+    private TapGemm() {}
+
+    private static final VectorSpecies<Float> S = SgemmMicroKernel.S;
+    private static final int L = SgemmMicroKernel.L, MR = SgemmMicroKernel.MR, NR = SgemmMicroKernel.NR;
+
+    private static final class Scratch {
+        float[] a = new float[0], b = new float[0], init = new float[0], rows = new float[0];
+        final float[] acc = new float[MR * NR];
+        /** The runs of the current column panel: image, first pixel, length, first column. */
+        /** The smallest and largest tap offset of the product in progress. */
+        int minOff, maxOff;
+        final int[] runG = new int[NR], runP = new int[NR], runLen = new int[NR], runCol = new int[NR];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    // ---------------------------------------------------------------- the convolution
+
+    static void product(int m, int taps, int images, int npix, float[] a, float[] init, float[] planes, int imgStride,
+                        int[] tapOff, float beta, float[] c, int cOff, int cImg, int ldc) {
+        if (m <= 0 || images <= 0 || npix <= 0) return;
+        if (beta == 0f && taps <= DIRECT_MAX_TAPS) {
+            direct(m, taps, images, npix, a, init, planes, imgStride, tapOff, c, cOff, cImg, ldc);
+            return;
+        }
+        Scratch sc = SCRATCH.get();
+        int mPad = (m + MR - 1) / MR * MR;
+        if (sc.a.length < mPad * Math.max(1, taps)) sc.a = new float[mPad * Math.max(1, taps)];
+        if (sc.b.length < Math.max(1, taps) * NR) sc.b = new float[Math.max(1, taps) * NR];
+        if (sc.init.length < mPad) sc.init = new float[mPad];
+        float[] pa = sc.a, panel = sc.b, rowInit = sc.init, acc = sc.acc;
+        if (taps > 0) SgemmPacking.packA(false, a, 0, taps, 0, m, 0, taps, pa, 0);
+        for (int i = 0; i < mPad; i++) rowInit[i] = init != null && i < m ? init[i] : 0f;
+        sc.minOff = Integer.MAX_VALUE;
+        sc.maxOff = Integer.MIN_VALUE;
+        for (int t = 0; t < taps; t++) {
+            sc.minOff = Math.min(sc.minOff, tapOff[t]);
+            sc.maxOff = Math.max(sc.maxOff, tapOff[t]);
+        }
+        int n = images * npix;
+        for (int q0 = 0; q0 < n; q0 += NR) {
+            int nr = Math.min(NR, n - q0);
+            int runs = runs(sc, q0, nr, npix);
+            packPanel(taps, planes, imgStride, tapOff, sc, runs, nr, panel);
+            boolean oneImage = runs == 1 && nr == NR;
+            int g0 = sc.runG[0], p0 = sc.runP[0];
+            for (int ir = 0; ir < m; ir += MR) {
+                int mr = Math.min(MR, m - ir);
+                if (oneImage && mr == MR && beta == 0f) {
+                    SgemmMicroKernel.multiply(taps, pa, ir * taps, panel, 0, NR, rowInit, ir, c, cOff + g0 * cImg + ir * ldc + p0, ldc);
+                } else {
+                    SgemmMicroKernel.multiply(taps, pa, ir * taps, panel, 0, NR, rowInit, ir, acc, 0, NR);
+                    scatter(sc, runs, acc, mr, beta, c, cOff + ir * ldc, cImg, ldc);
+                }
+            }
+        }
+    }
+
+    /**
+     * Products this shallow (a one-channel 4×4 layer has 16 taps) run directly on the planes,
+     * per image, with {@link ConvDirect}'s 4 channels × 4 vectors tile: at a depth of 16 a packed
+     * panel would be copied for as many FMAs as it feeds, and the 8×32 tile spends as much time
+     * storing its 16 vectors as computing them.
+     */
+    static final int DIRECT_MAX_TAPS = 16;
+
+    /** The overwrite product tile by tile from the planes; rows and pixels left over one vector at a time, masked. */
+    private static void direct(int m, int taps, int images, int npix, float[] a, float[] init, float[] planes, int imgStride,
+                               int[] tapOff, float[] c, int cOff, int cImg, int ldc) {
+        int m4 = m / 4 * 4, p4 = npix / (4 * L) * (4 * L);
+        for (int g = 0; g < images; g++) {
+            int base = g * imgStride, out = cOff + g * cImg;
+            for (int o = 0; o < m4; o += 4)
+                for (int p = 0; p < p4; p += 4 * L)
+                    ConvDirect.tile(taps, planes, tapOff, base + p, a, o, init, c, out + o * ldc + p, ldc);
+            for (int o = 0; o < m; o++)
+                for (int p = o < m4 ? p4 : 0; p < npix; p += L) {
+                    VectorMask<Float> in = S.indexInRange(p, npix);
+                    FloatVector acc = FloatVector.broadcast(S, init == null ? 0f : init[o]);
+                    for (int t = 0; t < taps; t++)
+                        acc = FloatVector.fromArray(S, planes, base + tapOff[t] + p, in).fma(FloatVector.broadcast(S, a[o * taps + t]), acc);
+                    acc.intoArray(c, out + o * ldc + p, in);
+                }
+        }
+    }
+
+    /** Cuts columns q0 .. q0+nr (pixel q of the group = image q / npix) into per-image runs; returns their count. */
+    private static int runs(Scratch sc, int q0, int nr, int npix) {
+        int runs = 0;
+        for (int col = 0; col < nr; runs++) {
+            int q = q0 + col, g = q / npix, p = q - g * npix, len = Math.min(nr - col, npix - p);
+            sc.runG[runs] = g;
+            sc.runP[runs] = p;
+            sc.runLen[runs] = len;
+            sc.runCol[runs] = col;
+            col += len;
+        }
+        return runs;
+    }
+
+    /** panel[t·NR + col] = the tap's value at the column's pixel; columns nr.. are zero. */
+    private static void packPanel(int taps, float[] planes, int imgStride, int[] tapOff, Scratch sc, int runs, int nr,
+                                  float[] panel) {
+        if (runs == 1 && nr == NR) {
+            int base = sc.runG[0] * imgStride + sc.runP[0];
+            for (int t = 0; t < taps; t++) {
+                int s = base + tapOff[t], d = t * NR;
+                FloatVector.fromArray(S, planes, s).intoArray(panel, d);
+                FloatVector.fromArray(S, planes, s + L).intoArray(panel, d + L);
+            }
+            return;
+        }
+        if (twoRunsPerHalf(sc, runs) && loadsInRange(sc, runs, imgStride, planes.length)) {
+            packStraddling(taps, planes, imgStride, tapOff, sc, runs, nr, panel);
+            return;
+        }
+        for (int t = 0; t < taps; t++) {
+            int d = t * NR;
+            for (int r = 0; r < runs; r++)
+                System.arraycopy(planes, sc.runG[r] * imgStride + sc.runP[r] + tapOff[t], panel, d + sc.runCol[r], sc.runLen[r]);
+            for (int col = nr; col < NR; col++) panel[d + col] = 0f;
+        }
+    }
+
+    /**
+     * True when every vector load of {@link #packStraddling} lies inside the array (else the
+     * Vector API checks each lane of a masked load, far slower than the copies it replaces).
+     */
+    private static boolean loadsInRange(Scratch sc, int runs, int imgStride, int length) {
+        for (int r = 0; r < runs; r++) {
+            int base = sc.runG[r] * imgStride + sc.runP[r] - sc.runCol[r];
+            if (base + sc.minOff < 0 || base + sc.maxOff + 2 * L > length) return false;
+        }
+        return true;
+    }
+
+    /** True when each vector of the panel's columns (L of them) meets at most two runs. */
+    private static boolean twoRunsPerHalf(Scratch sc, int runs) {
+        for (int h = 0; h < 2; h++) {
+            int meet = 0;
+            for (int r = 0; r < runs; r++)
+                if (sc.runCol[r] < (h + 1) * L && sc.runCol[r] + sc.runLen[r] > h * L) meet++;
+            if (meet > 2) return false;
+        }
+        return true;
+    }
+
+    /**
+     * A panel whose columns straddle two images (or end early): each of its two vectors is
+     * loaded as up to two masked loads, one per image run, blended, so that the copy stays
+     * two vector stores per tap instead of an arraycopy per run (a 7×7 output puts an image
+     * boundary in most panels). Lanes past the last column load as zero.
+     */
+    private static void packStraddling(int taps, float[] planes, int imgStride, int[] tapOff, Scratch sc, int runs, int nr,
+                                       float[] panel) {
+        // for vector h: up to two runs, each a load base (lane 0 of the vector reads base + tapOff[t]) and a lane interval
+        int b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+        int lo0 = 0, hi0 = 0, lo1 = 0, hi1 = 0, lo2 = 0, hi2 = 0, lo3 = 0, hi3 = 0;
+        int n0 = 0, n1 = 0;
+        for (int r = 0; r < runs; r++) {
+            int c0 = sc.runCol[r], c1 = c0 + sc.runLen[r], base = sc.runG[r] * imgStride + sc.runP[r] - c0;
+            if (c0 < L && c1 > 0) {
+                if (n0++ == 0) { b0 = base; lo0 = c0; hi0 = Math.min(c1, L); }
+                else { b1 = base; lo1 = c0; hi1 = Math.min(c1, L); }
+            }
+            if (c0 < 2 * L && c1 > L) {
+                if (n1++ == 0) { b2 = base + L; lo2 = Math.max(c0, L) - L; hi2 = c1 - L; }
+                else { b3 = base + L; lo3 = Math.max(c0, L) - L; hi3 = c1 - L; }
+            }
+        }
+        VectorMask<Float> m0 = lanes(lo0, hi0), m1 = lanes(lo1, hi1), m2 = lanes(lo2, hi2), m3 = lanes(lo3, hi3);
+        FloatVector zero = FloatVector.zero(S);
+        for (int t = 0; t < taps; t++) {
+            int o = tapOff[t], d = t * NR;
+            FloatVector v = n0 == 0 ? zero : FloatVector.fromArray(S, planes, b0 + o, m0);
+            if (n0 > 1) v = v.blend(FloatVector.fromArray(S, planes, b1 + o, m1), m1);
+            v.intoArray(panel, d);
+            v = n1 == 0 ? zero : FloatVector.fromArray(S, planes, b2 + o, m2);
+            if (n1 > 1) v = v.blend(FloatVector.fromArray(S, planes, b3 + o, m3), m3);
+            v.intoArray(panel, d + L);
+        }
+    }
+
+    /**
+     * Lanes lo .. hi−1. Built from two masks of lanes below a limit: indexInRange with a negative
+     * offset takes the Vector API's unintrinsified path.
+     */
+    private static VectorMask<Float> lanes(int lo, int hi) {
+        return S.indexInRange(0, hi).andNot(S.indexInRange(0, lo));
+    }
+
+    /** c rows (mr of them, ldc apart) at the runs' pixels = acc (beta 0) or += acc (beta 1). */
+    private static void scatter(Scratch sc, int runs, float[] acc, int mr, float beta, float[] c, int c0, int cImg, int ldc) {
+        for (int r = 0; r < mr; r++)
+            for (int k = 0; k < runs; k++) {
+                int src = r * NR + sc.runCol[k], dst = c0 + sc.runG[k] * cImg + r * ldc + sc.runP[k], len = sc.runLen[k];
+                if (beta == 0f) System.arraycopy(acc, src, c, dst, len);
+                else for (int j = 0; j < len; j++) c[dst + j] += acc[src + j];
+            }
+    }
+
+    // ---------------------------------------------------------------- the weight gradient
+
+    static void gradient(int m, int taps, int images, int npix, float[] gy, int gyOff, int gyImg, float[] planes,
+                         int imgStride, int[] tapOff, float[] gw, int gwOff, int ldw) {
+        if (m <= 0 || taps <= 0 || images <= 0 || npix <= 0) return;
+        Scratch sc = SCRATCH.get();
+        int k = images * npix, mPad = (m + MR - 1) / MR * MR, ks = Sgemm.kStep(k);
+        if (sc.a.length < mPad * ks) sc.a = new float[mPad * ks];
+        if (sc.b.length < ks * NR) sc.b = new float[ks * NR];
+        if (sc.rows.length < NR * ks) sc.rows = new float[NR * ks];
+        float[] pa = sc.a, bp = sc.b, rows = sc.rows, acc = sc.acc;
+        for (int k0 = 0; k0 < k; k0 += ks) {
+            int kc = Math.min(ks, k - k0);
+            packGy(m, mPad, npix, gy, gyOff, gyImg, k0, kc, pa);
+            for (int t0 = 0; t0 < taps; t0 += NR) {
+                int nt = Math.min(NR, taps - t0);
+                packTaps(planes, imgStride, npix, tapOff, t0, nt, k0, kc, rows, bp);
+                for (int ir = 0; ir < m; ir += MR) {
+                    SgemmMicroKernel.multiply(kc, pa, ir * kc, bp, 0, NR, SgemmMicroKernel.ZEROS, 0, acc, 0, NR);
+                    SgemmMicroKernel.writeBack(acc, gw, gwOff + ir * ldw + t0, ldw, Math.min(MR, m - ir), nt, 1f, 1f);
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs gy as the MR-row panels of A (m × kc, rows padded to mPad with zeros): A[i][κ] =
+     * gy[image g][row i][pixel p] for κ = g·npix + p, from k0 on.
+     */
+    private static void packGy(int m, int mPad, int npix, float[] gy, int gyOff, int gyImg, int k0, int kc, float[] pa) {
+        if (m < mPad) java.util.Arrays.fill(pa, (m / MR) * MR * kc, mPad * kc, 0f);
+        for (int i = 0; i < m; i++) {
+            int d = (i / MR) * MR * kc + i % MR;
+            for (int kk = 0; kk < kc; ) {
+                int q = k0 + kk, g = q / npix, p = q - g * npix, len = Math.min(kc - kk, npix - p);
+                int s = gyOff + g * gyImg + i * npix + p;
+                for (int j = 0; j < len; j++) pa[d + (kk + j) * MR] = gy[s + j];
+                kk += len;
+            }
+        }
+    }
+
+    /**
+     * Packs taps t0 .. t0+nt as one B panel (kc × NR): bp[κ·NR + col] = the tap's value at pixel
+     * κ = g·npix + p (from k0 on), zero for col ≥ nt. Each tap's runs (one per image) are first
+     * copied side by side (rows, kc apart), then transposed 16×16 at a time. Only the images'
+     * pixels are packed, not the planes' padding rows between them (two of nine rows on a 7×7 output).
+     */
+    private static void packTaps(float[] planes, int imgStride, int npix, int[] tapOff, int t0, int nt, int k0, int kc,
+                                 float[] rows, float[] bp) {
+        for (int col = 0; col < NR; col++) {
+            if (col >= nt) {
+                java.util.Arrays.fill(rows, col * kc, (col + 1) * kc, 0f);
+                continue;
+            }
+            for (int kk = 0; kk < kc; ) {
+                int q = k0 + kk, g = q / npix, p = q - g * npix, len = Math.min(kc - kk, npix - p);
+                System.arraycopy(planes, tapOff[t0 + col] + g * imgStride + p, rows, col * kc + kk, len);
+                kk += len;
+            }
+        }
+        int p = 0;
+        if (Transpose16.USABLE && NR == 32)
+            for (; p + 16 <= kc; p += 16) {
+                Transpose16.transpose(rows, p, kc, bp, p * NR, NR);
+                Transpose16.transpose(rows, 16 * kc + p, kc, bp, p * NR + 16, NR);
+            }
+        for (int col = 0; col < NR; col++)
+            for (int q = p; q < kc; q++) bp[q * NR + col] = rows[col * kc + q];
+    }
+}

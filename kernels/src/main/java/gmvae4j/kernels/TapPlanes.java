@@ -1,0 +1,224 @@
+package gmvae4j.kernels;
+
+/**
+ * The input of a convolution rearranged so that every kernel tap reads one contiguous run over
+ * the output pixels: "tap planes". A convolution is then a product of the weights with these
+ * runs ({@link Kernels#tapGemm}), and its weight gradient a product of the output gradient with
+ * them ({@link Kernels#tapGradient}), for a whole group of images at once.
+ *
+ * <p>A plane is an image-sized grid (rows × width, width = the output's) holding, at (ρ, u), the
+ * source value one tap row and column would read there, shifted and subsampled once:
+ * plane[ρ][u] = src[rowStart + ρ·step][colStart + u·step] (0 outside the source). Taps that differ
+ * only in their kernel row share a plane: they read it ρ rows further down, so tap t at output
+ * pixel p = r·width + u reads planes[off[t] + g·image + p] for image g of the group. The grid has
+ * the few extra rows those row offsets need. For a 4×4 stride-2 layer the planes hold each input
+ * value twice, where im2col's column matrix holds it four times.
+ *
+ * <p>Layout for a group of {@code group} images: [plane][image][rows × width], so that one tap's
+ * runs for consecutive images follow each other, {@code image} floats apart; {@link #length()} adds
+ * slack at the end for vector loads past the last image's pixels.
+ *
+ * <p>Two uses. {@link #forward}: the planes of a convolution's input (the forward pass and the
+ * weight gradient). {@link #phases}: the planes of a convolution's output gradient for its
+ * backward-input pass, computed as stride² interleaved "phases" (input pixels (s·r + a, s·u + b)
+ * for each a, b), each a stride-1 convolution of the gradient with the taps that reach it; this
+ * replaces col2im's scattered adds and needs no zero-filled column matrix.
+ */
+final class TapPlanes {
+    /** Planes per image, their grid, and the images of a group. */
+    final int planes, rows, width, group;
+    /** Floats of one image's plane: rows × width. */
+    final int image;
+    /** Source row of plane row 0, per plane; the source column of plane column 0, per plane; the subsampling step. */
+    private final int[] rowStart, colStart, channel;
+    /** Per plane: an earlier plane of the same rows one source step to the left (filled first), or −1. */
+    private final int[] leftOf;
+    private final int step;
+
+    private TapPlanes(int planes, int rows, int width, int group, int step) {
+        this.planes = planes;
+        this.rows = rows;
+        this.width = width;
+        this.group = group;
+        this.step = step;
+        this.image = rows * width;
+        this.rowStart = new int[planes];
+        this.colStart = new int[planes];
+        this.channel = new int[planes];
+        this.leftOf = new int[planes];
+        java.util.Arrays.fill(leftOf, -1);
+    }
+
+    /** Floats a buffer for one group needs: the planes plus one image of slack. */
+    int length() { return planes * group * image + image + 64; }
+
+    /** Start of plane q's run for the group's first image. */
+    int planeOffset(int q) { return q * group * image; }
+
+    // ---------------------------------------------------------------- the forward pass
+
+    /** Tap offsets of {@link #forward}: tap (c, i, j) at index (c·kH + i)·kW + j. */
+    int[] forwardTaps;
+
+    /**
+     * Planes of a convolution's input: for every input channel c, kernel column j and row phase
+     * a = (i − pad) mod stride, plane[ρ][ox] = x[c][stride·(ρ + diMin) + a][stride·ox + j − pad],
+     * with diMin = ⌊−pad / stride⌋; tap (c, i, j) reads it ⌊(i − pad)/stride⌋ − diMin rows down.
+     */
+    static TapPlanes forward(ConvShape s, int group) {
+        int st = s.stride(), diMin = Math.floorDiv(-s.pad(), st), diMax = Math.floorDiv(s.kH() - 1 - s.pad(), st);
+        TapPlanes tp = new TapPlanes(s.inC() * s.kW() * st, s.outH() + diMax - diMin, s.outW(), group, st);
+        for (int c = 0; c < s.inC(); c++)
+            for (int j = 0; j < s.kW(); j++)
+                for (int a = 0; a < st; a++) {
+                    int q = (c * s.kW() + j) * st + a;
+                    tp.channel[q] = c;
+                    tp.rowStart[q] = st * diMin + a;
+                    tp.colStart[q] = j - s.pad();
+                    if (st > 1 && j >= st) tp.leftOf[q] = (c * s.kW() + j - st) * st + a;
+                }
+        int[] off = new int[s.inC() * s.kH() * s.kW()];
+        for (int c = 0, t = 0; c < s.inC(); c++)
+            for (int i = 0; i < s.kH(); i++)
+                for (int j = 0; j < s.kW(); j++, t++) {
+                    int q = (c * s.kW() + j) * st + Math.floorMod(i - s.pad(), st);
+                    off[t] = tp.planeOffset(q) + (Math.floorDiv(i - s.pad(), st) - diMin) * tp.width;
+                }
+        tp.forwardTaps = off;
+        return tp;
+    }
+
+    // ---------------------------------------------------------------- the backward-input pass, by phases
+
+    /** Per phase (a·stride + b): its taps' offsets, and each tap's (o, i, j) as o·kH·kW + i·kW + j. */
+    int[][] phaseTaps, phaseWeights;
+
+    /**
+     * Planes of a convolution's output gradient gy (outC × outH × outW), for the backward-input
+     * pass by phases. Input pixel (s·r + a, s·u + b) receives w[o][c][i][j]·gy[o][r + dy][u + dx]
+     * for every i ≡ a + pad (mod s), dy = (a + pad − i)/s, and j likewise: per phase a stride-1
+     * convolution over gy. Planes (o, dx) serve every phase: plane[ρ][u] = gy[o][ρ + dyMin][u + dx],
+     * on the grid ⌈inH/s⌉ × ⌈inW/s⌉ (the largest phase; smaller phases ignore its last row or column).
+     */
+    static TapPlanes phases(ConvShape s, int group) {
+        int st = s.stride(), kH = s.kH(), kW = s.kW(), pad = s.pad();
+        int dyMin = Integer.MAX_VALUE, dyMax = Integer.MIN_VALUE, dxMin = Integer.MAX_VALUE, dxMax = Integer.MIN_VALUE;
+        for (int i = 0; i < kH; i++) {
+            int dy = Math.floorDiv(Math.floorMod(i - pad, st) + pad - i, st);
+            dyMin = Math.min(dyMin, dy);
+            dyMax = Math.max(dyMax, dy);
+        }
+        for (int j = 0; j < kW; j++) {
+            int dx = Math.floorDiv(Math.floorMod(j - pad, st) + pad - j, st);
+            dxMin = Math.min(dxMin, dx);
+            dxMax = Math.max(dxMax, dx);
+        }
+        int nDx = dxMax - dxMin + 1, gh = Math.ceilDiv(s.inH(), st), gw = Math.ceilDiv(s.inW(), st);
+        TapPlanes tp = new TapPlanes(s.outC() * nDx, gh + dyMax - dyMin, gw, group, 1);
+        for (int o = 0; o < s.outC(); o++)
+            for (int d = 0; d < nDx; d++) {
+                int q = o * nDx + d;
+                tp.channel[q] = o;
+                tp.rowStart[q] = dyMin;
+                tp.colStart[q] = dxMin + d;
+            }
+        tp.phaseTaps = new int[st * st][];
+        tp.phaseWeights = new int[st * st][];
+        for (int a = 0; a < st; a++)
+            for (int b = 0; b < st; b++) {
+                int ni = 0, nj = 0;
+                for (int i = 0; i < kH; i++) if (Math.floorMod(a + pad - i, st) == 0) ni++;
+                for (int j = 0; j < kW; j++) if (Math.floorMod(b + pad - j, st) == 0) nj++;
+                int[] off = new int[s.outC() * ni * nj], wi = new int[off.length];
+                int t = 0;
+                for (int o = 0; o < s.outC(); o++)
+                    for (int i = 0; i < kH; i++) {
+                        if (Math.floorMod(a + pad - i, st) != 0) continue;
+                        int dy = Math.floorDiv(a + pad - i, st);
+                        for (int j = 0; j < kW; j++) {
+                            if (Math.floorMod(b + pad - j, st) != 0) continue;
+                            int dx = Math.floorDiv(b + pad - j, st);
+                            off[t] = tp.planeOffset(o * nDx + dx - dxMin) + (dy - dyMin) * tp.width;
+                            wi[t++] = (o * kH + i) * kW + j;
+                        }
+                    }
+                tp.phaseTaps[a * st + b] = off;
+                tp.phaseWeights[a * st + b] = wi;
+            }
+        return tp;
+    }
+
+    // ---------------------------------------------------------------- filling
+
+    /**
+     * Fills image slot g of the group from one source image (channels × h × w at srcOff): every
+     * plane of it, zeros where a plane reads outside the source.
+     */
+    void fill(float[] src, int srcOff, int h, int w, int g, float[] dst) {
+        for (int q = 0; q < planes; q++) {
+            int so = srcOff + channel[q] * h * w, d = planeOffset(q) + g * image;
+            if (leftOf[q] >= 0)
+                nextColumn(src, so, h, w, rowStart[q], colStart[q], dst, planeOffset(leftOf[q]) + g * image, d);
+            else
+                plane(src, so, h, w, rowStart[q], colStart[q], dst, d);
+        }
+    }
+
+    /**
+     * A subsampled plane one source step to the right of plane {@code from} (kernel column j + stride
+     * next to j): the same values one column to the left, so all but each row's last column come
+     * over in one copy instead of a strided gather per value (half the gathers of a 4×4 stride-2 layer).
+     */
+    private void nextColumn(float[] src, int so, int h, int w, int r0, int c0, float[] dst, int from, int d) {
+        System.arraycopy(dst, from + 1, dst, d, image - 1);
+        int u = width - 1, ix = c0 + u * step;
+        for (int r = 0; r < rows; r++) {
+            int iy = r0 + r * step;
+            dst[d + r * width + u] = iy >= 0 && iy < h && ix >= 0 && ix < w ? src[so + iy * w + ix] : 0f;
+        }
+    }
+
+    /** dst[d + ρ·width + u] = src[so + (r0 + ρ·step)·w + c0 + u·step], 0 outside h × w. */
+    private void plane(float[] src, int so, int h, int w, int r0, int c0, float[] dst, int d) {
+        int lo = Math.max(0, Math.ceilDiv(-c0, step)), hi = Math.min(width, Math.ceilDiv(w - c0, step));
+        if (step == 1 && width == w) {
+            shiftedPlane(src, so, h, w, r0, c0, lo, hi, dst, d);
+            return;
+        }
+        for (int r = 0; r < rows; r++, d += width) {
+            int iy = r0 + r * step;
+            if (iy < 0 || iy >= h || lo >= hi) {
+                java.util.Arrays.fill(dst, d, d + width, 0f);
+                continue;
+            }
+            int s = so + iy * w + c0;
+            for (int u = 0; u < lo; u++) dst[d + u] = 0f;
+            if (step == 1) System.arraycopy(src, s + lo, dst, d + lo, hi - lo);
+            else for (int u = lo; u < hi; u++) dst[d + u] = src[s + u * step];
+            for (int u = hi; u < width; u++) dst[d + u] = 0f;
+        }
+    }
+
+    /**
+     * The stride-1 plane as wide as its source: all valid rows go over in one copy shifted by c0,
+     * then the columns that wrapped in from the neighbouring row are zeroed (rows of 7 or 14
+     * floats are too short for a copy per row to be cheap).
+     */
+    private void shiftedPlane(float[] src, int so, int h, int w, int r0, int c0, int lo, int hi, float[] dst, int d) {
+        int rLo = Math.max(0, -r0), rHi = Math.min(rows, h - r0);
+        if (rHi <= rLo || lo >= hi) {
+            java.util.Arrays.fill(dst, d, d + image, 0f);
+            return;
+        }
+        java.util.Arrays.fill(dst, d, d + rLo * w, 0f);
+        java.util.Arrays.fill(dst, d + rHi * w, d + image, 0f);
+        // source run of the valid rows, clipped to the source image (c0 ≠ 0 reaches one element past either end)
+        int s0 = so + (r0 + rLo) * w + c0, len = (rHi - rLo) * w, t0 = d + rLo * w;
+        int a = Math.max(s0, so), e = Math.min(s0 + len, so + h * w);
+        System.arraycopy(src, a, dst, t0 + (a - s0), e - a);
+        for (int r = rLo, row = t0; r < rHi; r++, row += w) {
+            for (int u = 0; u < lo; u++) dst[row + u] = 0f;
+            for (int u = hi; u < w; u++) dst[row + u] = 0f;
+        }
+    }
+}
