@@ -169,7 +169,13 @@ final class DataCommand implements Command {
         System.out.println("wrote " + TerminalText.safe(png));
     }
 
-    /** Writes every image of a split as DIR/{train,test}/CLASS/NNNNN.png (grey, as stored). */
+    /**
+     * Writes every image of a split as DIR/{train,test}/CLASS/NNNNN.png (grey, as stored). The
+     * pictures go into a hidden sibling folder ({@link AtomicFiles#newSiblingDirectory}), which is
+     * renamed to DIR only when every file is written: DIR appears whole or not at all, and an
+     * interrupted export leaves only the hidden folder. DIR must not exist or be an empty folder
+     * (which the rename replaces); a folder with anything in it is the user's and is refused.
+     */
     private int export(Args args, String n, Path dataDir) {
         Path to = args.path("to", null);
         if (to == null) throw new UserError("missing required flag --to DIR");
@@ -177,20 +183,29 @@ final class DataCommand implements Command {
         int limit = args.integer("limit", 0);
         if (limit < 0) throw new UserError("--limit must be positive, got " + limit);
         args.finish();
+        String name = "--to " + TerminalText.safe(to);
+        checkExportFolder(name, to);   // before any work
+        // an empty folder reached through a link is replaced where it is, the link kept
+        Path target = to.toAbsolutePath();
         try {
-            if (Files.exists(to) && (!Files.isDirectory(to) || hasEntries(to)))
-                throw new UserError("--to " + gmvae4j.io.TerminalText.safe(to.toString()) + " exists and is not an empty folder");
-            if (!Files.exists(to)) Outputs.checkParent("--to " + TerminalText.safe(to), to);   // before any work
-            List<Split> parts = split == Split.POOL ? List.of(Split.TRAIN, Split.TEST) : List.of(split);
+            if (Files.exists(to)) target = to.toRealPath();
+        } catch (IOException e) {
+            throw new UserError(name + ": cannot read the folder (" + e.getMessage() + ")", e);
+        }
+        List<Split> parts = split == Split.POOL ? List.of(Split.TRAIN, Split.TEST) : List.of(split);
+        long t0 = System.nanoTime();
+        Path tmp = null;
+        try {
+            tmp = AtomicFiles.newSiblingDirectory(target, "tmp");
             int written = 0;
-            long t0 = System.nanoTime();
             for (Split part : parts) {
                 Dataset d = Datasets.load(n, part, dataDir);
                 int count = limit > 0 ? Math.min(limit, d.n()) : d.n();
                 String folder = part.name().toLowerCase(java.util.Locale.ROOT);
                 for (int i = 0; i < count; i++) {
                     String cls = d.classNames().get(d.labels()[i]).replaceAll("[^A-Za-z0-9._-]", "_");
-                    Path f = to.resolve(folder).resolve(cls).resolve(String.format(java.util.Locale.ROOT, "%05d.png", i));
+                    // plain writes: the folder is ours and hidden until the rename below
+                    Path f = tmp.resolve(folder).resolve(cls).resolve(String.format(java.util.Locale.ROOT, "%05d.png", i));
                     Files.createDirectories(f.getParent());
                     BufferedImage img = new BufferedImage(d.cols(), d.rows(), BufferedImage.TYPE_BYTE_GRAY);
                     for (int p = 0; p < d.dim(); p++) img.getRaster().setSample(p % d.cols(), p / d.cols(), 0, d.pixels()[i * d.dim() + p] & 0xff);
@@ -198,15 +213,38 @@ final class DataCommand implements Command {
                     written++;
                 }
             }
+            checkExportFolder(name, target);   // again: something may have appeared there while we worked
+            AtomicFiles.move(tmp, target);   // rename(2) replaces an empty folder, never a full one
             System.out.printf(java.util.Locale.ROOT, "wrote %,d PNG files under %s in %.1f s%n", written, TerminalText.safe(to), (System.nanoTime() - t0) / 1e9);
         } catch (IOException e) {
-            throw new UserError("--to " + TerminalText.safe(to) + ": cannot write (" + e.getMessage() + ")", e);
+            throw new UserError(name + ": cannot write (" + e.getMessage() + ")", e);
+        } finally {
+            if (tmp != null) deleteLeftover(tmp);
         }
         return 0;
     }
 
-    private static boolean hasEntries(Path dir) throws IOException {
-        try (var s = Files.list(dir)) { return s.findAny().isPresent(); }
+    /** The export folder: new (in a writable folder) or empty; anything else is the user's. */
+    private static void checkExportFolder(String name, Path to) {
+        if (Files.exists(to, java.nio.file.LinkOption.NOFOLLOW_LINKS) && (!Files.isDirectory(to) || hasEntries(name, to)))
+            throw new UserError(name + ": exists and is not an empty folder; name a new folder, nothing in it was touched");
+        Outputs.checkParent(name, to);
+    }
+
+    private static void deleteLeftover(Path tmp) {
+        try {
+            AtomicFiles.deleteSibling(tmp);
+        } catch (IOException e) {
+            System.err.println("gmvae data: could not remove the unfinished export " + TerminalText.safe(tmp) + " (" + TerminalText.safe(e.getMessage()) + ")");
+        }
+    }
+
+    private static boolean hasEntries(String name, Path dir) {
+        try (var s = Files.list(dir)) {
+            return s.findAny().isPresent();
+        } catch (IOException e) {
+            throw new UserError(name + ": cannot read the folder (" + e.getMessage() + ")", e);
+        }
     }
 
     private static Split parseSplit(String s) {

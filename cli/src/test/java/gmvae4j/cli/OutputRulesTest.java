@@ -1,7 +1,6 @@
 package gmvae4j.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import gmvae4j.engine.gmvae.GmvaeIo;
 import java.nio.file.Files;
@@ -138,13 +137,32 @@ class OutputRulesTest {
         assertEquals("x", Files.readString(file));
     }
 
-    @Test void aReadOnlyFolderIsRefusedBeforeAnyWork() throws Exception {
-        assumeTrue(!"root".equals(System.getProperty("user.name")), "root may write into a read-only folder");
+    /**
+     * A folder the user may not write into is refused before any work. Root may write into a
+     * folder whose mode says read-only, so the case that runs everywhere (CI runs as root) is
+     * /proc/self, where nobody, root included, can create a file; the chmod case runs where we
+     * are not root. At least one of them must run: this test never passes by skipping.
+     */
+    @Test void aFolderWeMayNotWriteIntoIsRefusedBeforeAnyWork() throws Exception {
+        List<Path> unwritable = new ArrayList<>();
+        Path procSelf = Path.of("/proc/self");
+        if (Files.isDirectory(procSelf)) unwritable.add(procSelf);
         Path ro = Files.createDirectories(tmp.resolve("ro"));
-        assertTrue(ro.toFile().setWritable(false, false));
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (!root && ro.toFile().setWritable(false, false)) unwritable.add(ro);
+        assertFalse(unwritable.isEmpty(), "no folder this user cannot write into: neither /proc nor a non-root user");
         try {
-            oneLineExit2(CliRun.run(train(ro.resolve("m.gmvae"))), "not writable");
-            oneLineExit2(CliRun.run("experiment", "--out", ro.resolve("rep").toString()), "not writable");
+            for (Path dir : unwritable) {
+                CliRun r = CliRun.run(train(dir.resolve("m.gmvae"), "--epochs", "1"));
+                oneLineExit2(r, "the folder " + dir + " is not writable");
+                assertEquals("", r.out(), "refused before the data were loaded");
+                oneLineExit2(CliRun.run("experiment", "--dataset", "glyphs", "--out", dir.resolve("rep").toString()),
+                        "the folder " + dir + " is not writable");
+                oneLineExit2(CliRun.run("data", "show", "glyphs", "--index", "0", "--png", dir.resolve("a.png").toString()),
+                        "the folder " + dir + " is not writable");
+                oneLineExit2(CliRun.run("data", "export", "glyphs", "--to", dir.resolve("pics").toString()),
+                        "the folder " + dir + " is not writable");
+            }
         } finally {
             ro.toFile().setWritable(true, true);
         }

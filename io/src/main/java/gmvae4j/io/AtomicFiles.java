@@ -13,7 +13,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.security.SecureRandom;
+import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The one way gmvae4j writes an output file: models, label maps, report files, PNGs, CSVs and
@@ -95,6 +99,26 @@ public final class AtomicFiles {
                 if (attempt > 100) throw e;
             }
         }
+    }
+
+    /** The names {@link #siblingName} gives: only such a path is ever deleted by {@link #deleteSibling}. */
+    private static final Pattern SIBLING = Pattern.compile("\\..+\\.[a-z]+-[0-9a-f]{8}");
+
+    /**
+     * Deletes a hidden sibling made by {@link #newSibling} or {@link #newSiblingDirectory}, with
+     * everything in it (links are removed, never followed). A path with any other name is
+     * refused: this is a way to clean up after ourselves, never to delete a user's file.
+     */
+    public static void deleteSibling(Path sibling) throws IOException {
+        Path name = sibling.getFileName();
+        if (name == null || !SIBLING.matcher(name.toString()).matches())
+            throw new IllegalArgumentException("not a temporary sibling of ours: " + sibling);
+        if (!Files.exists(sibling, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        List<Path> all;
+        try (Stream<Path> s = Files.walk(sibling)) {
+            all = s.sorted(Comparator.reverseOrder()).toList();
+        }
+        for (Path q : all) Files.deleteIfExists(q);
     }
 
     private static String siblingName(Path abs, String tag) {

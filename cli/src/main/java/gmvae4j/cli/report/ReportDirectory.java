@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -108,15 +107,9 @@ public final class ReportDirectory {
                 AtomicFiles.move(abs, old);
             }
             AtomicFiles.move(tmp, abs);
-            if (old != null) deleteTree(old);
+            if (old != null) AtomicFiles.deleteSibling(old);
         } finally {
-            if (Files.exists(tmp)) deleteTree(tmp);
-        }
-    }
-
-    static void deleteTree(Path p) throws IOException {
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
+            AtomicFiles.deleteSibling(tmp);
         }
     }
 }
