@@ -73,8 +73,13 @@ final class ClassifyCommand implements Command {
         a.finish();
         List<String> inputs = a.positionals();
         if (inputs.isEmpty()) throw new UserError("no images given (folders, pictures or IDX files)");
-        for (String f : inputs)
-            if (!Files.exists(Path.of(f))) throw new UserError("no such file or folder: " + TerminalText.safe(f));
+        for (String f : inputs) {
+            Path p = Path.of(f);
+            if (!Files.exists(p)) throw new UserError("no such file or folder: " + TerminalText.safe(f));
+            // a pipe would block the open until something writes to it, a device may never end
+            if (!Files.isRegularFile(p) && !Files.isDirectory(p))
+                throw new UserError(TerminalText.safe(f) + ": not a file or folder of pictures (a pipe, device or socket)");
+        }
         if (csv != null) Outputs.checkFile("csv", csv, force);
         Gmvae m = Inputs.model(model);
         LabelMap map = Inputs.labelMap(mapFile);

@@ -8,6 +8,7 @@ import gmvae4j.engine.gmvae.EpochReport;
 import gmvae4j.engine.gmvae.Gmvae;
 import gmvae4j.engine.gmvae.GmvaeTraining;
 import gmvae4j.engine.gmvae.MixtureGmvae;
+import gmvae4j.io.TerminalText;
 import gmvae4j.engine.gmvae.ModelFileException;
 import gmvae4j.engine.gmvae.ProgressListener;
 import gmvae4j.engine.gmvae.TrainOptions;
@@ -52,7 +53,7 @@ final class LabelCommand implements Command {
                   --batch B        questions per later round (default 10)
                   --simulate       no server: answer with the true labels, print accuracy after every round
                   --answers N      answers the simulation spends (default 300)
-                  --draws N        random-label draws to average beside it (default 3)
+                  --draws N        random-label draws to average beside it (default 3, at most 1000)
                   --rule R         decisions: latent (default: the clusters' answer mix refined by label propagation over
                                    each image's 5 nearest latent neighbours; mixture models) or soft-dot
                   --json           simulation: one JSON object per round
@@ -70,7 +71,7 @@ final class LabelCommand implements Command {
         int batch = a.positiveInt("batch", 10);
         boolean simulate = a.flag("simulate");
         int answers = a.positiveInt("answers", 300);
-        int draws = a.positiveInt("draws", 3);
+        int draws = a.intIn("draws", 3, 1, Evaluation.MAX_DRAWS);   // each draw refits on every image: as select and experiment
         boolean json = a.flag("json");
         String rule = a.choice("rule", "latent", "latent", "soft-dot");
         if (simulate && modelFile == null) throw new UserError("--simulate needs --model (train one with ./gmvae train)");
@@ -84,7 +85,7 @@ final class LabelCommand implements Command {
         if (simulate) return simulate(images, given, answers, batch, draws, json, rule);
 
         if (!Access.isLoopback(host))
-            System.err.println("gmvae label: WARNING: --host " + host + " is not a loopback address: other machines can reach this server "
+            System.err.println("gmvae label: WARNING: --host " + TerminalText.safe(host) + " is not a loopback address: other machines can reach this server "
                     + "(the token still guards it, but it travels unencrypted over plain HTTP)");
         Session session;
         try {
@@ -92,7 +93,7 @@ final class LabelCommand implements Command {
         } catch (SessionException e) {
             throw new UserError(e.getMessage(), e);
         }
-        if (session.repaired() != null) System.err.println("gmvae label: " + session.repaired());
+        if (session.repaired() != null) System.err.println("gmvae label: " + TerminalText.safe(session.repaired()));   // names the journal
         Access access = Access.random();
         LabelServer server;
         try {
@@ -102,7 +103,7 @@ final class LabelCommand implements Command {
             throw new UserError("--port " + port + ": cannot listen on " + host + ":" + port + " (" + e.getMessage() + "); try --port 0");
         }
         server.start();
-        System.out.println("gmvae label: session " + sessionDir + " (" + session.labeledCount() + " images labeled so far)");
+        System.out.println("gmvae label: session " + TerminalText.safe(sessionDir) + " (" + session.labeledCount() + " images labeled so far)");
         System.out.println("open " + server.url(host));
         long t0 = System.nanoTime();
         Gmvae model = given != null ? given : trainOrReuse(images, sessionDir, epochs, server);
@@ -203,7 +204,7 @@ final class LabelCommand implements Command {
     private static Gmvae trainOrReuse(LabelImages images, Path sessionDir, int epochs, LabelServer server) throws IOException {
         Path file = sessionDir.resolve("model.gmvae");
         if (Files.exists(file)) {
-            System.out.println("using the session's model " + file);
+            System.out.println("using the session's model " + TerminalText.safe(file));
             return Inputs.model(file);
         }
         TrainOptions o = new TrainOptions();

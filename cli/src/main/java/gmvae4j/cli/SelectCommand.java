@@ -136,7 +136,7 @@ final class SelectCommand implements Command {
             for (int i = 0; i < idx.length; i++) labels[i] = set.pool().labels()[idx[i]];
             LabelMap.fitTempered(q, m.k(), idx, labels, set.pool().numClasses())
                     .withPropagation(ClusterGraph.of(q, set.pool().n(), m.k()), q, idx, labels).withClassNames(set.pool().classNames()).save(mapOut);
-            System.out.println("label map written to " + mapOut + " (from the " + idx.length + " labeled pictures)");
+            System.out.println("label map written to " + TerminalText.safe(mapOut) + " (from the " + idx.length + " labeled pictures)");
         }
         return 0;
     }

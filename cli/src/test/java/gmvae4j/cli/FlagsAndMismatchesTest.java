@@ -197,6 +197,17 @@ class FlagsAndMismatchesTest {
         }
     }
 
+    /** A named pipe given to classify: refused at once, not waited on (opening it blocks until a writer comes). */
+    @Test void aPipeIsRefusedNotWaitedOn() throws Exception {
+        Path fifo = tmp.resolve("pipe.png");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor(), "mkfifo");
+        Path m = model("m.gmvae", 10);
+        Path map = labelMap("m.labelmap", 10, letters(), false);
+        CliRun r = assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+                () -> CliRun.run("classify", "--model", m.toString(), "--labelmap", map.toString(), fifo.toString()));
+        oneLineExit2(r, fifo + ": not a file or folder of pictures");
+    }
+
     @Test void namesFromFilesReachTheTerminalEscaped() throws Exception {
         Path evil = tmp.resolve("evil\u001b]0;owned\u0007.gmvae");
         CliRun r = CliRun.run("sample", "--model", evil.toString(), "--png", tmp.resolve("x.png").toString());

@@ -224,9 +224,11 @@ class ImagesCommandTest {
         try (var s = Files.list(flat)) { one = s.map(p -> p.getFileName().toString()).sorted().findFirst().orElseThrow(); }
         Files.writeString(labels, "path,label\n" + one + ",b\n");
         CliRun r = CliRun.run("select", "--model", t[1].toString(), "--images", flat.toString(), "--labels", labels.toString(), "--n", "5",
-                "--labelmap", dir.resolve("f.labelmap").toString());
+                "--labelmap", dir.resolve("f\u001b[2J.labelmap").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("1 of 130 pictures labeled") && r.out().contains("from the 1 labeled pictures"), r.out());
+        assertTrue(r.out().contains("label map written to " + dir + "/f\\e[2J.labelmap"), "the name escaped: " + r.out());
+        assertFalse(r.out().contains("\u001b"), r.out());
         oneLineExit2(CliRun.run("select", "--model", t[1].toString(), "--images", flat.toString(), "--labels", labels.toString(),
                 "--image-size", "20"), "--image-size 20: the model takes 28x28 images");
     }

@@ -41,6 +41,23 @@ class LabelCommandTest {
         assertTrue(f.out().strip().split("\n")[f.out().strip().split("\n").length - 1].contains("\"answers\":15,"), f.out());
     }
 
+    /**
+     * A session folder's name reaches the terminal escaped, also inside the note about a journal
+     * line torn by a crash (printed before the server binds; the busy port then ends the run).
+     */
+    @Test void aSessionFolderNameIsEscaped() throws Exception {
+        Path session = java.nio.file.Files.createDirectories(tmp.resolve("s\u001b]0;owned\u0007x"));
+        java.nio.file.Files.writeString(session.resolve("journal.tsv"), "torn");   // a last line without its newline
+        try (var busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            CliRun r = CliRun.run("label", "--dataset", "glyphs", "--size", "300", "--session", session.toString(),
+                    "--port", String.valueOf(busy.getLocalPort()));
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().contains("torn by a crash"), r.err());
+            assertTrue(r.err().contains("s\\e]0;owned\\x07x"), r.err());
+            assertFalse(r.err().contains("\u001b") || r.err().contains("\u0007"), r.err());
+        }
+    }
+
     @Test void badFlagsAreOneLineAndExitTwo() {
         String[][] cases = {
                 {"label", "--images", tmp.resolve("no-such-folder").toString(), "--model", tmp.resolve("none.gmvae").toString()},
@@ -55,5 +72,9 @@ class LabelCommandTest {
             assertEquals(2, r.code(), String.join(" ", c) + ": " + r.err());
             assertEquals(1, r.err().strip().split("\n").length, r.err());
         }
+        // a draw count that would run for days is refused before anything is loaded, as in select and experiment
+        CliRun r = CliRun.run("label", "--dataset", "glyphs", "--simulate", "--model", tmp.resolve("none.gmvae").toString(),
+                "--draws", "2147483647");
+        assertEquals("gmvae label: --draws must be in 1..1000, got 2147483647", r.err().strip());
     }
 }

@@ -20,7 +20,7 @@ class ConvDirectTest {
 
     static final Kernels SCALAR = new ScalarKernels(), VECTOR = new VectorKernels(1);
 
-    @Property(tries = 200)
+    @Property
     void matchesTheScalarTwinAndTheExactSum(@ForAll @IntRange(min = 1, max = 3) int inC, @ForAll @IntRange(min = 1, max = 30) int h,
                                             @ForAll @IntRange(min = 1, max = 30) int w, @ForAll @IntRange(min = 1, max = 9) int outC,
                                             @ForAll @IntRange(min = 0, max = 2) int half, @ForAll boolean withBias, @ForAll long seed) {

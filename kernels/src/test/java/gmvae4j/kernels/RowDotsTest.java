@@ -18,7 +18,7 @@ class RowDotsTest {
 
     static final Kernels SCALAR = new ScalarKernels(), VECTOR = new VectorKernels(1);
 
-    @Property(tries = 200)
+    @Property
     void matchesTheScalarTwinAndTheExactSum(@ForAll @IntRange(min = 1, max = 11) int m, @ForAll @IntRange(min = 1, max = 8) int n,
                                             @ForAll @IntRange(min = 0, max = 8) int kPick, @ForAll @IntRange(min = 0, max = 3) int pad,
                                             @ForAll long seed) {

@@ -95,7 +95,7 @@ class SgemmTest {
                 fail("1 and 2 threads differ at " + i + " for " + pr);
     }
 
-    @Property(tries = 300)
+    @Property
     void randomShapesAllForms(@ForAll @IntRange(min = 1, max = 150) int m, @ForAll @IntRange(min = 1, max = 150) int n,
                               @ForAll @IntRange(min = 1, max = 300) int k, @ForAll boolean ta, @ForAll boolean tb,
                               @ForAll @IntRange(min = 0, max = 3) int scalars, @ForAll long seed) {
@@ -142,7 +142,7 @@ class SgemmTest {
      * double oracle and the interface default (fill, then accumulate), on edge sizes, shallow k
      * (B read in place), k deeper than one block (the bias must enter once), NaN in C (overwritten).
      */
-    @Property(tries = 200)
+    @Property
     void rowBiasMatchesTheOracle(@ForAll @IntRange(min = 1, max = 140) int m, @ForAll @IntRange(min = 1, max = 800) int n,
                                  @ForAll @IntRange(min = 0, max = 1100) int kRaw, @ForAll long seed) {
         Random r = new Random(seed);
