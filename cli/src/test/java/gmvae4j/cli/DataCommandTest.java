@@ -162,6 +162,26 @@ class DataCommandTest {
         assertEquals(List.of("empty", "file.txt", "mine"), names(tmp));
     }
 
+    /**
+     * --to . in an empty current folder: the rename would put the pictures in a new folder while
+     * the user's shell stays in the old, now deleted one. Refused (a child process, so that its
+     * current folder can be an empty one).
+     */
+    @Test
+    void exportRefusesTheCurrentFolder() throws Exception {
+        Path empty = Files.createDirectory(tmp.resolve("here"));
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "data", "export", "glyphs", "--to", ".", "--limit", "1");
+        Process p = new ProcessBuilder(cmd).directory(empty.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(2, p.exitValue(), out);
+        assertTrue(out.strip().endsWith("gmvae data: --to .: is the current folder; name a new folder for the pictures"), out);
+        assertEquals(List.of(), names(empty));
+        assertEquals(List.of("here"), names(tmp), "nothing beside it either");
+    }
+
     private static List<String> names(Path dir) throws Exception {
         try (var s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -20,7 +21,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class VectorKernelsTest {
 
-    static final int[] SIZES = {1, 7, 15, 17, 31, 33, 127, 129, 783, 785, VectorKernels.PARALLEL_MIN + 33};
+    // 1024 and 3072: whole blocks of the reductions and BCE (VectorKernels.BLOCK), no tail
+    static final int[] SIZES = {1, 7, 15, 17, 31, 33, 127, 129, 783, 785, 1024, 3072, VectorKernels.PARALLEL_MIN + 33};
     static final ScalarKernels S = new ScalarKernels();
     static final Kernels[] VS = {new VectorKernels(1), new VectorKernels(2)};
 
@@ -43,6 +45,9 @@ class VectorKernelsTest {
         for (int i = 0; i < want.length; i++) {
             if (Float.isNaN(want[i]) && Float.isNaN(got[i])) continue;
             if (want[i] == got[i]) continue;
+            // an infinity must be matched exactly: the tolerance below would be infinite too
+            if (Float.isInfinite(want[i]) || Float.isInfinite(got[i]))
+                fail(what + ": index " + i + " want " + want[i] + " got " + got[i]);
             double tol = rel * Math.abs(want[i]) + abs;
             if (!(Math.abs(want[i] - got[i]) <= tol))
                 fail(what + ": index " + i + " want " + want[i] + " got " + got[i] + " (tol " + tol + ")");
@@ -116,6 +121,82 @@ class VectorKernelsTest {
         }
     }
 
+    /** relu'(0) is 0 (the gradient passes only where x > 0): exact zeros, both signs, in vector lanes and tails. */
+    @Test
+    void reluBackwardAtZero() {
+        for (int n : SIZES) {
+            float[] x = rand(n + 1, 1f), gy = rand(n + 2, 1f), gx = rand(n + 3, 1f);
+            for (int i = 0; i < n; i += 2) x[1 + i] = (i & 2) == 0 ? 0f : -0f;
+            float[] want = gx.clone();
+            S.reluBackward(n, x, 1, gy, 2, want, 3);
+            for (int i = 0; i < n; i += 2) assertEquals(gx[3 + i], want[3 + i], "scalar: x = 0 at " + i + " passes no gradient");
+            for (Kernels v : VS) {
+                float[] got = gx.clone();
+                v.reluBackward(n, x, 1, gy, 2, got, 3);
+                exact(want, got, "reluBackward at 0, n=" + n + " " + v.threads());
+            }
+        }
+    }
+
+    /**
+     * Adam where eps matters: tiny gradients from a zero state (v̂ far below eps²), against a
+     * double-precision evaluation of the update p -= lr·(m̂/(√v̂ + eps) + wd·p).
+     */
+    @Test
+    void adamWhereEpsDominates() {
+        for (int n : new int[] {1, 17, 33, 1024 + 5}) {
+            float[] g = new float[n + 2];
+            for (int i = 0; i < n; i++) g[2 + i] = (float) ((i % 3 - 1) * 1e-10 * (1 + r.nextDouble()));
+            float[] p = rand(n + 1, 1f);
+            float lr = 0.1f, b1 = 0.9f, b2 = 0.999f, eps = 1e-8f, wd = 0.01f, bc1 = 0.1f, bc2 = 0.001f;
+            float[] want = new float[n];
+            for (int i = 0; i < n; i++) {
+                double m = (1 - (double) b1) * g[2 + i], v = (1 - (double) b2) * g[2 + i] * g[2 + i];
+                want[i] = (float) (p[1 + i] - lr * (m / bc1 / (Math.sqrt(v / bc2) + eps) + wd * p[1 + i]));
+            }
+            for (Kernels k : new Kernels[] {S, VS[0], VS[1]}) {
+                float[] pk = p.clone(), mk = new float[n + 3], vk = new float[n + 4];
+                k.adam(n, pk, 1, g, 2, mk, 3, vk, 4, lr, b1, b2, eps, wd, bc1, bc2);
+                close(want, java.util.Arrays.copyOfRange(pk, 1, n + 1), 1e-5, 1e-9, "adam, tiny gradients, " + k.name() + " n=" + n);
+            }
+        }
+    }
+
+    /**
+     * Softmax and logsumexp of logits far beyond float exp's range (±100): shifting by the row
+     * maximum keeps them finite, in the scalar twin as in the vector kernels. Then both in place
+     * on a matrix big enough to be split over threads (each row must be computed once).
+     */
+    @Test
+    void rowOpsOnLargeLogitsAndInPlaceInParallel() {
+        int rows = 200, cols = 785;   // 157,000 elements: above PARALLEL_MIN
+        float[] x = rand(rows * cols + 1, 40f);
+        float[] soft = new float[rows * cols], lse = new float[rows + 2];
+        S.rowSoftmax(rows, cols, x, 1, soft, 0);
+        S.rowLogSumExp(rows, cols, x, 1, lse, 2);
+        for (int i = 0; i < rows; i++) {
+            double sum = 0;
+            for (int j = 0; j < cols; j++) sum += soft[i * cols + j];
+            assertEquals(1.0, sum, 1e-4, "scalar softmax row " + i + " sums to 1");
+            assertTrue(Float.isFinite(lse[2 + i]), "scalar logsumexp row " + i);
+        }
+        for (Kernels v : VS) {
+            float[] s2 = new float[rows * cols], l2 = new float[rows + 2];
+            v.rowSoftmax(rows, cols, x, 1, s2, 0);
+            v.rowLogSumExp(rows, cols, x, 1, l2, 2);
+            close(soft, s2, 1e-5, 1e-7, "softmax of large logits " + v.threads());
+            close(lse, l2, 1e-5, 1e-6, "logsumexp of large logits " + v.threads());
+            float[] inPlace = java.util.Arrays.copyOfRange(x, 1, rows * cols + 1);
+            v.rowSoftmax(rows, cols, inPlace, 0, inPlace, 0);
+            close(soft, inPlace, 1e-5, 1e-7, "softmax in place " + rows + "x" + cols + " " + v.threads());
+            float[] row = rand(cols, 1f), wantAdd = new float[rows * cols];
+            S.addRow(rows, cols, x, 1, row, 0, wantAdd, 0);
+            float[] added = java.util.Arrays.copyOfRange(x, 1, rows * cols + 1);
+            v.addRow(rows, cols, added, 0, row, 0, added, 0);
+            exact(wantAdd, added, "addRow in place " + rows + "x" + cols + " " + v.threads());
+        }
+    }
+
     interface Rowwise { void apply(Kernels k, int rows, int cols, float[] x, int xo, float[] out, int oo); }
 
     void rowwise(String what, Rowwise op, int outPerRow, boolean perCol, double rel, double abs) {
@@ -165,9 +246,12 @@ class VectorKernelsTest {
         }
         // a row of -inf: logsumexp is -inf, as in the scalar twin
         float[] inf = {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY};
-        float[] out = new float[1];
-        VS[0].rowLogSumExp(1, 2, inf, 0, out, 0);
-        assertEquals(Float.NEGATIVE_INFINITY, out[0]);
+        for (Kernels k : new Kernels[] {S, VS[0]}) {
+            float[] out = {7f, 7f, 7f};
+            k.rowLogSumExp(1, 2, inf, 0, out, 1);
+            assertEquals(Float.NEGATIVE_INFINITY, out[1], k.name());
+            assertEquals(7f, out[0], k.name() + ": only its own output");
+        }
     }
 
     @Test

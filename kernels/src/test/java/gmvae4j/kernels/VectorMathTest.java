@@ -100,6 +100,10 @@ class VectorMathTest {
             x[i] = Float.intBitsToFloat(r.nextInt(0x7f800000));
         check("log", VectorMath::log, VectorMath::log, StrictMath::log, x, 2);
         check("log near 1", VectorMath::log, VectorMath::log, StrictMath::log, uniform(r, 100_000, 0.5f, 2f, EDGES), 2);
+        // mantissas at the reduction's switch √½ (and one ulp either side): lane and scalar must branch alike
+        float h = 0.70710677f;
+        check("log at the sqrt(1/2) switch", VectorMath::log, VectorMath::log, StrictMath::log, new float[] {h, Math.nextDown(h),
+                Math.nextUp(h), 2 * h, h / 2, 1024 * h, Math.nextUp(2 * h), Math.nextDown(2 * h), 0x1p-140f * h * 0x1p10f}, 2);
         assertEquals(Float.NEGATIVE_INFINITY, VectorMath.log(0f));
         assertEquals(Float.NEGATIVE_INFINITY, VectorMath.log(-0f));
         assertEquals(Float.POSITIVE_INFINITY, VectorMath.log(Float.POSITIVE_INFINITY));
