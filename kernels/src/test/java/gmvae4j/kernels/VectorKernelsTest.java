@@ -244,13 +244,15 @@ class VectorKernelsTest {
                 exact(wantAdd, gotAdd, "addRow in place " + cols);
             }
         }
-        // a row of -inf: logsumexp is -inf, as in the scalar twin
-        float[] inf = {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY};
+        // a row of -inf (the second of two): logsumexp is -inf, in the scalar twin as in the vector kernels
+        float[] inf = {0f, 0f, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY};
         for (Kernels k : new Kernels[] {S, VS[0]}) {
-            float[] out = {7f, 7f, 7f};
-            k.rowLogSumExp(1, 2, inf, 0, out, 1);
-            assertEquals(Float.NEGATIVE_INFINITY, out[1], k.name());
-            assertEquals(7f, out[0], k.name() + ": only its own output");
+            float[] out = {7f, 7f, 7f, 7f};
+            k.rowLogSumExp(2, 2, inf, 0, out, 1);
+            assertEquals((float) Math.log(2), out[1], 1e-6f, k.name());
+            assertEquals(Float.NEGATIVE_INFINITY, out[2], k.name());
+            assertEquals(7f, out[0], k.name() + ": only its own outputs");
+            assertEquals(7f, out[3], k.name() + ": only its own outputs");
         }
     }
 
