@@ -39,11 +39,7 @@ class DataCommandTest {
 
     @Test
     void showsAnImageFromADataDirectory() throws Exception {
-        Path d = tmp.resolve("mnist");
-        write(d.resolve("train-images-idx3-ubyte"), images(2));
-        write(d.resolve("train-labels-idx1-ubyte"), labels(3, 8));
-        write(d.resolve("t10k-images-idx3-ubyte"), images(1));
-        write(d.resolve("t10k-labels-idx1-ubyte"), labels(6));
+        Path d = tinyMnist(6);
         String[] r = run("data", "show", "mnist", "--index", "2", "--split", "pool", "--data", tmp.toString());
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].startsWith("mnist pool #2: label 6 '6'"), r[1]);
@@ -112,11 +108,7 @@ class DataCommandTest {
      */
     @Test
     void exportWritesTheFolderWholeOrNotAtAll() throws Exception {
-        Path d = tmp.resolve("mnist");
-        write(d.resolve("train-images-idx3-ubyte"), images(2));
-        write(d.resolve("train-labels-idx1-ubyte"), labels(3, 8));
-        write(d.resolve("t10k-images-idx3-ubyte"), images(1));
-        write(d.resolve("t10k-labels-idx1-ubyte"), labels(6, 7));   // two labels for one image
+        Path d = tinyMnist(6, 7);   // two test labels for one test image
         Path to = tmp.resolve("pics");
         String[] r = run("data", "export", "mnist", "--to", to.toString(), "--data", tmp.toString());
         assertEquals("2", r[0], r[2]);
@@ -186,6 +178,16 @@ class DataCommandTest {
         try (var s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
         }
+    }
+
+    /** tmp/mnist: two train images labeled 3 and 8, one test image with the test labels given. */
+    private Path tinyMnist(int... testLabels) throws Exception {
+        Path d = tmp.resolve("mnist");
+        write(d.resolve("train-images-idx3-ubyte"), images(2));
+        write(d.resolve("train-labels-idx1-ubyte"), labels(3, 8));
+        write(d.resolve("t10k-images-idx3-ubyte"), images(1));
+        write(d.resolve("t10k-labels-idx1-ubyte"), labels(testLabels));
+        return d;
     }
 
     private static byte[] images(int n) {
