@@ -200,4 +200,40 @@ class Conv2dTest {
         assertThrows(IllegalArgumentException.class,
                 () -> Conv2d.forward(BACKENDS[0], new ConvShape(1, 1, 5, 5, 1, 3, 3, 1, 0), new float[24], new float[9], null, new float[9]));
     }
+
+    interface Entry { void call(float[] a, float[] b, float[] c); }
+
+    /**
+     * Every entry point checks its three arrays against the shape before touching them: one
+     * float short in any of them is an IllegalArgumentException naming the array, not an index
+     * out of bounds half-way (or a silent read of someone else's floats at an offset).
+     */
+    @Example
+    void everyEntryPointRefusesAnArrayOneFloatShort() {
+        Kernels k = BACKENDS[0];
+        ConvShape s = new ConvShape(2, 3, 6, 5, 4, 3, 3, 1, 1), t = new ConvShape(2, 4, 4, 3, 3, 4, 4, 2, 1);
+        ConvShape c = t.transposedAsConv();
+        int in = 2 * 3 * 6 * 5, w = 4 * 3 * 3 * 3, out = 2 * 4 * s.outH() * s.outW();
+        int tIn = 2 * 4 * 4 * 3, tw = 4 * 3 * 4 * 4, tOut = 2 * 3 * c.inH() * c.inW();
+        Object[][] entries = {
+                {"forward", (Entry) (a, b, d) -> Conv2d.forward(k, s, a, b, null, d), new int[] {in, w, out}},
+                {"backwardInput", (Entry) (a, b, d) -> Conv2d.backwardInput(k, s, a, b, d), new int[] {out, w, in}},
+                {"backwardWeight", (Entry) (a, b, d) -> Conv2d.backwardWeight(k, s, a, b, d, null), new int[] {in, out, w}},
+                {"transposedForward", (Entry) (a, b, d) -> Conv2d.transposedForward(k, t, a, b, null, d), new int[] {tIn, tw, tOut}},
+                {"transposedBackwardInput", (Entry) (a, b, d) -> Conv2d.transposedBackwardInput(k, t, a, b, d), new int[] {tOut, tw, tIn}},
+                {"transposedBackwardWeight", (Entry) (a, b, d) -> Conv2d.transposedBackwardWeight(k, t, a, b, d, null), new int[] {tIn, tOut, tw}},
+        };
+        for (Object[] e : entries) {
+            Entry call = (Entry) e[1];
+            int[] len = (int[]) e[2];
+            call.call(new float[len[0]], new float[len[1]], new float[len[2]]);   // exact sizes: accepted
+            for (int j = 0; j < 3; j++) {
+                float[][] a = {new float[len[0]], new float[len[1]], new float[len[2]]};
+                a[j] = new float[len[j] - 1];
+                IllegalArgumentException x = assertThrows(IllegalArgumentException.class, () -> call.call(a[0], a[1], a[2]),
+                        e[0] + ", array " + j + " one float short");
+                assertEquals(true, x.getMessage().contains((len[j] - 1) + " floats, needs " + len[j]), x.getMessage());
+            }
+        }
+    }
 }
