@@ -8,6 +8,7 @@ import net.jqwik.api.constraints.IntRange;
 import java.util.Arrays;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -202,5 +203,12 @@ class SgemmTest {
         assertTrue(Float.isNaN(c[3]), "outside C untouched");
         ONE.sgemm(true, true, 1, 3, 0, 1f, new float[0], 0, 1, new float[0], 0, 1, 0f, c, 0, 3);
         assertEquals(0f, c[0]); assertEquals(0f, c[2]);
+        // several rows at a stride with padding between them, C at an offset: only C is scaled
+        for (float beta : new float[] {2f, 0f}) {
+            float[] c3 = {9f, 1f, 2f, -7f, 3f, 4f, -7f, 5f, 6f, -7f};   // offset 1, 3 rows of 2, ldc 3
+            ONE.sgemm(false, false, 3, 2, 0, 1f, new float[0], 0, 1, new float[0], 0, 2, beta, c3, 1, 3);
+            assertArrayEquals(new float[] {9f, beta, 2 * beta, -7f, 3 * beta, 4 * beta, -7f, 5 * beta, 6 * beta, -7f}, c3,
+                    "beta " + beta);
+        }
     }
 }
