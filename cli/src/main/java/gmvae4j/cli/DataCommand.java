@@ -1,5 +1,6 @@
 package gmvae4j.cli;
 
+import gmvae4j.cli.report.ReportDirectory;
 import gmvae4j.io.AtomicFiles;
 import gmvae4j.io.TerminalText;
 import gmvae4j.datasets.Catalog;
@@ -229,17 +230,9 @@ final class DataCommand implements Command {
         if (Files.exists(to, java.nio.file.LinkOption.NOFOLLOW_LINKS) && (!Files.isDirectory(to) || hasEntries(name, to)))
             throw new UserError(name + ": exists and is not an empty folder; name a new folder, nothing in it was touched");
         // an empty current folder would be swapped for the new one under the user's shell, which stays in the old
-        if (Files.isDirectory(to) && isCurrentFolder(to))
+        if (Files.isDirectory(to) && ReportDirectory.holdsCurrentFolder(to))
             throw new UserError(name + ": is the current folder; name a new folder for the pictures");
         Outputs.checkParent(name, to);
-    }
-
-    private static boolean isCurrentFolder(Path dir) {
-        try {
-            return Files.isSameFile(dir, Path.of("").toAbsolutePath());
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static void deleteLeftover(Path tmp) {

@@ -2,6 +2,7 @@ package gmvae4j.cli;
 
 import gmvae4j.engine.NonFiniteException;
 import gmvae4j.engine.eval.LatentNeighbours;
+import gmvae4j.engine.eval.LatentPropagation;
 import gmvae4j.engine.eval.Rows;
 import gmvae4j.engine.gmvae.ConsoleProgress;
 import gmvae4j.engine.gmvae.EpochReport;
@@ -192,13 +193,10 @@ final class LabelCommand implements Command {
         if (!(model instanceof MixtureGmvae mix)) return v;
         long t0 = System.nanoTime();
         float[] z = mix.latentMeans(images.pixels(), images.n());
-        v = v.withNeighbours(LatentNeighbours.build(z, images.n(), z.length / images.n(), v.q(), model.k(), NEIGHBOURS));
+        v = v.withNeighbours(LatentNeighbours.build(z, images.n(), z.length / images.n(), v.q(), model.k(), LatentPropagation.GRAPH_NEIGHBOURS));
         System.err.printf(Locale.ROOT, "latent neighbour graph of %d images: %.1f s%n", images.n(), (System.nanoTime() - t0) / 1e9);
         return v;
     }
-
-    /** Neighbours per image in the latent graph. */
-    static final int NEIGHBOURS = 10;
 
     /** The session's own model: reused when an earlier run trained it, else trained now (progress on the page too). */
     private static Gmvae trainOrReuse(LabelImages images, Path sessionDir, int epochs, LabelServer server) throws IOException {

@@ -59,13 +59,20 @@ public final class Conv2d {
     /** Images summed into one partial weight gradient before the partials are added in order. */
     static final int IMAGES_PER_GROUP = 8;
 
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
+    /**
+     * Per-thread scratch arrays, reused across calls, one per slot so that no two uses alias: the
+     * per-image column matrix ({@link #COLUMNS}), a group's tap planes ({@link #PLANES}), the phase
+     * outputs ({@link #PHASE_OUT}), and from {@link #PHASE_WEIGHTS} on one weight matrix per phase.
+     */
+    private static final ThreadLocal<java.util.List<float[]>> SCRATCH = ThreadLocal.withInitial(java.util.ArrayList::new);
+    private static final int COLUMNS = 0, PLANES = 1, PHASE_OUT = 2, PHASE_WEIGHTS = 3;
 
-    /** A per-thread scratch array of at least n floats; contents undefined. */
-    private static float[] scratch(int n) {
-        float[][] s = SCRATCH.get();
-        if (s[0].length < n) s[0] = new float[n];
-        return s[0];
+    /** The calling thread's scratch array of the slot, at least n floats; contents undefined. */
+    private static float[] scratch(int slot, int n) {
+        java.util.List<float[]> l = SCRATCH.get();
+        while (l.size() <= slot) l.add(new float[0]);
+        if (l.get(slot).length < n) l.set(slot, new float[n]);
+        return l.get(slot);
     }
 
     // ---------------------------------------------------------------- convolution
@@ -168,7 +175,7 @@ public final class Conv2d {
             float[] col = x;        // a 1×1 convolution reads its input where it lies
             int colOff = b * xImg;
             if (!pointwise) {
-                col = scratch(ckk * npix);
+                col = scratch(COLUMNS, ckk * npix);
                 colOff = 0;
                 Im2col.im2col(x, b * xImg, s.inC(), s.inH(), s.inW(), s.kH(), s.kW(), s.stride(), s.pad(), oh, ow, col);
             }
@@ -190,7 +197,7 @@ public final class Conv2d {
                 k.sgemm(true, false, ckk, npix, s.outC(), 1f, w, 0, ckk, gy, b * yImg, npix, 1f, gx, b * xImg, npix);
                 return;
             }
-            float[] col = scratch(ckk * npix);
+            float[] col = scratch(COLUMNS, ckk * npix);
             k.sgemm(true, false, ckk, npix, s.outC(), 1f, w, 0, ckk, gy, b * yImg, npix, 0f, col, 0, npix);
             Im2col.col2imAdd(col, s.inC(), s.inH(), s.inW(), s.kH(), s.kW(), s.stride(), s.pad(), oh, ow, gx, b * xImg);
         });
@@ -232,7 +239,7 @@ public final class Conv2d {
                 float[] col = x;
                 int colOff = b * xImg;
                 if (!pointwise(s)) {
-                    col = scratch(ckk * npix);
+                    col = scratch(COLUMNS, ckk * npix);
                     colOff = 0;
                     Im2col.im2col(x, b * xImg, s.inC(), s.inH(), s.inW(), s.kH(), s.kW(), s.stride(), s.pad(), oh, ow, col);
                 }
@@ -287,27 +294,6 @@ public final class Conv2d {
         return Math.max(1, Math.min(16, Math.ceilDiv(512, npix)));
     }
 
-    private static final ThreadLocal<float[][]> PLANES = ThreadLocal.withInitial(() -> new float[2][0]);
-
-    /** Per-thread scratch slot i (0: planes, 1: phase outputs) of at least n floats; contents undefined. */
-    private static float[] planeScratch(int i, int n) {
-        float[][] s = PLANES.get();
-        if (s[i].length < n) s[i] = new float[n];
-        return s[i];
-    }
-
-    private static final ThreadLocal<java.util.List<float[]>> PHASE_WEIGHTS = ThreadLocal.withInitial(java.util.ArrayList::new);
-
-    /**
-     * The calling thread's scratch for phase ph's weight matrix, at least n floats; contents
-     * undefined. Written before the group tasks start and only read by them (the caller waits).
-     */
-    private static float[] phaseScratch(int ph, int n) {
-        java.util.List<float[]> l = PHASE_WEIGHTS.get();
-        while (l.size() <= ph) l.add(new float[0]);
-        if (l.get(ph).length < n) l.set(ph, new float[n]);
-        return l.get(ph);
-    }
 
     /**
      * y = W·planes(x) + bias (beta 0) or y += W·planes(x) (beta 1, bias null), by groups of images
@@ -320,7 +306,7 @@ public final class Conv2d {
         TapPlanes tp = TapPlanes.forward(s, group);
         k.parallelFor(Math.ceilDiv(s.batch(), group), gi -> {
             int b0 = gi * group, n = Math.min(group, s.batch() - b0);
-            float[] planes = planeScratch(0, tp.length());
+            float[] planes = scratch(PLANES, tp.length());
             for (int g = 0; g < n; g++) tp.fill(x, (b0 + g) * xImg, s.inH(), s.inW(), g, planes);
             k.tapGemm(s.outC(), ckk, n, npix, w, bias, planes, tp.image, tp.forwardTaps, beta, y, b0 * yImg, yImg, npix);
         });
@@ -342,13 +328,13 @@ public final class Conv2d {
         float[][] a = new float[st * st][];
         for (int ph = 0; ph < st * st; ph++) {
             int[] wi = tp.phaseWeights[ph];
-            a[ph] = phaseScratch(ph, inC * wi.length);
+            a[ph] = scratch(PHASE_WEIGHTS + ph, inC * wi.length);   // the caller's: written before the group tasks start, only read by them
             for (int c = 0; c < inC; c++)
                 for (int t = 0; t < wi.length; t++) a[ph][c * wi.length + t] = w[(wi[t] / kk * inC + c) * kk + wi[t] % kk];
         }
         k.parallelFor(Math.ceilDiv(s.batch(), group), gi -> {
             int b0 = gi * group, n = Math.min(group, s.batch() - b0);
-            float[] planes = planeScratch(0, tp.length()), out = planeScratch(1, n * inC * gpix);
+            float[] planes = scratch(PLANES, tp.length()), out = scratch(PHASE_OUT, n * inC * gpix);
             for (int g = 0; g < n; g++) tp.fill(gy, (b0 + g) * yImg, s.outH(), s.outW(), g, planes);
             for (int pa = 0; pa < st; pa++)
                 for (int pb = 0; pb < st; pb++) {
@@ -382,7 +368,7 @@ public final class Conv2d {
         float[] partial = new float[groups * wLen];
         k.parallelFor(groups, gi -> {
             int b0 = gi * IMAGES_PER_GROUP, n = Math.min(IMAGES_PER_GROUP, s.batch() - b0);
-            float[] planes = planeScratch(0, tp.length());
+            float[] planes = scratch(PLANES, tp.length());
             for (int g = 0; g < n; g++) tp.fill(x, (b0 + g) * xImg, s.inH(), s.inW(), g, planes);
             k.tapGradient(outC, ckk, n, npix, gy, b0 * yImg, yImg, planes, tp.image, tp.forwardTaps, partial, gi * wLen, ckk);
         });

@@ -51,7 +51,7 @@ public final class ReportDirectory {
         Path abs = out.toAbsolutePath().normalize();
         String name = "--" + flag + " " + TerminalText.safe(out);
         Path cwd = Path.of("").toAbsolutePath().normalize();
-        if (abs.getParent() == null || cwd.startsWith(abs) || sameOrAbove(abs, cwd))
+        if (abs.getParent() == null || cwd.startsWith(abs) || holdsCurrentFolder(abs))
             throw new UserError(name + ": is the current folder or contains it; name a new folder for the report");
         if (Files.exists(abs) && !Files.isDirectory(abs))
             throw new UserError(name + ": is a file, not a folder; name a folder for the report");
@@ -69,10 +69,13 @@ public final class ReportDirectory {
             throw new UserError(name + ": the folder " + TerminalText.safe(existing) + " is not writable");
     }
 
-    /** Whether an existing dir is the current folder or one above it once links are resolved. */
-    private static boolean sameOrAbove(Path dir, Path cwd) {
+    /**
+     * Whether an existing folder is the current folder or one above it once links are resolved:
+     * an output that replaces it would pull the folder out from under the user's shell.
+     */
+    public static boolean holdsCurrentFolder(Path dir) {
         try {
-            return Files.exists(dir) && cwd.toRealPath().startsWith(dir.toRealPath());
+            return Files.exists(dir) && Path.of("").toAbsolutePath().toRealPath().startsWith(dir.toRealPath());
         } catch (IOException e) {
             return false;
         }

@@ -35,6 +35,11 @@ public final class LatentPropagation {
     public static final int STEPS = 60;
     /** Neighbours an image averages over (the nearest of the graph's). */
     public static final int NEIGHBOURS = 5;
+    /**
+     * Neighbours per image in the graph that {@code gmvae label} and the sweep's latent-prop build:
+     * the rule reads the nearest {@value #NEIGHBOURS} of them (10 equal neighbours were its earlier setting).
+     */
+    public static final int GRAPH_NEIGHBOURS = 10;
 
     private LatentPropagation() {}
 
