@@ -11,6 +11,7 @@ import gmvae4j.engine.eval.Explanation;
 import gmvae4j.engine.eval.LabelDraw;
 import gmvae4j.engine.eval.LabelEfficiency;
 import gmvae4j.engine.eval.LabelMap;
+import gmvae4j.engine.eval.LatentPropagation;
 import gmvae4j.engine.eval.LatentPropagationMethod;
 import gmvae4j.engine.eval.Rows;
 import gmvae4j.engine.eval.Sweep;
@@ -100,8 +101,9 @@ public final class Evaluation {
                 + "α per draw from " + Arrays.toString(ClusterGraph.ALPHAS) + " by leave-one-out accuracy on the labeled points "
                 + "only, ties to the smaller α; α = 0 is soft-dot): a labeled cluster also votes for the clusters next to it.");
         notes.add("latent-prop (transductive only) is the decoder of `gmvae label`: each cluster votes with the class mix "
-                + "of the labels in it, and every label also spreads to its " + LatentPropagationMethod.NEIGHBOURS
-                + " nearest neighbours in latent space (label propagation over the encoder means, α = 0.95, 30 steps, "
+                + "of the labels in it, and every label also spreads to its " + LatentPropagation.NEIGHBOURS
+                + " nearest neighbours in latent space (label propagation over the encoder means, nearer ones weighing more, α = "
+                + LatentPropagation.ALPHA + ", " + LatentPropagation.STEPS + " steps, "
                 + "labeled images kept at their label), so an impure cluster's images can take the class of the labeled "
                 + "images next to them. Where it ran, the label-efficiency target and the first line quote it.");
         if (opt.baselines()) notes.add("Baselines are fitted on the labeled points only and run up to n = "

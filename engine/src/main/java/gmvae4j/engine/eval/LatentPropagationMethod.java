@@ -12,16 +12,14 @@ package gmvae4j.engine.eval;
  * classifies are among them. On the inductive protocol that would let the test images shape the
  * graph, so there the sweep leaves it out.
  *
- * <p>Measured against soft-dot (mean of 5 draws, the same draws) on the 26,000-glyph demo model
- * (10 + 50 epochs, purity 78.5%): 39.6 vs 38.3% with 26 labels, 57.9 vs 54.5 (52), 69.3 vs 65.4
- * (104), 77.2 vs 73.6 (208), 82.3 vs 76.8 (416), 86.5 vs 78.2 (832), 89.3 vs 78.6 (1,664): above
- * it at every count, by more as labels grow (the neighbours of a labeled image are mostly its own
- * class even where its cluster is not).
+ * <p>Measured against soft-dot (mean of 5 draws, the same draws) in the glyphs demo's report
+ * (26,000 glyphs, 10 + 65 epochs, purity 78.8%): 40.5 vs 38.6% with 26 labels, 58.7 vs 54.6 (52),
+ * 70.8 vs 65.5 (104), 79.9 vs 74.1 (208), 85.1 vs 77.2 (416), 89.0 vs 78.3 (832), 91.5 vs 78.8
+ * (1,664): above it at every count, by more as labels grow (the neighbours of a labeled image are
+ * mostly its own class even where its cluster is not).
  */
 public final class LatentPropagationMethod implements Sweep.Method {
     public static final String NAME = "latent-prop";
-    /** Neighbours per image, as in {@code gmvae label}. */
-    public static final int NEIGHBOURS = 10;
 
     private final float[] q;
     private final int k, numClasses;
@@ -41,7 +39,7 @@ public final class LatentPropagationMethod implements Sweep.Method {
 
     /** The method over the latent means z (n × d) of the images whose posteriors are q. */
     public static LatentPropagationMethod of(float[] q, int k, int numClasses, float[] z, int n) {
-        return new LatentPropagationMethod(q, k, numClasses, LatentNeighbours.build(z, n, z.length / n, q, k, NEIGHBOURS));
+        return new LatentPropagationMethod(q, k, numClasses, LatentNeighbours.build(z, n, z.length / n, q, k, LatentPropagation.GRAPH_NEIGHBOURS));
     }
 
     @Override public String name() { return NAME; }
