@@ -2,16 +2,25 @@ package gmvae4j.engine.eval;
 
 /**
  * Each image's nearest neighbours in the model's latent space (Euclidean distance between the
- * encoder means μ(x)), searched only among the members of its two most likely components.
+ * encoder means μ(x)), searched only among the members of its {@value #SEARCHED} most likely
+ * components.
  *
  * <p>Why: a cluster is named by its majority, so the images of an impure cluster that belong
  * to another class are wrong however many labels the cluster gets. Inside the cluster they
  * still sit next to their own kind in latent space, and a few answers there can reach them
- * along the neighbour graph ({@link LatentPropagation}). Restricting the search to the top two
- * components keeps it at about n·(2n/K)·d operations instead of n²·d (seconds, not minutes,
- * for 70,000 images) and loses little: a near neighbour almost always shares one of them.
+ * along the neighbour graph ({@link LatentPropagation}). Restricting the search to a few
+ * components keeps it at about n·(m·n/K)·d operations instead of n²·d (seconds, not minutes,
+ * for 70,000 images). How many: on the MNIST pool (200-epoch mixture model, purity 96.6%) the
+ * majority of an image's 5 nearest neighbours has its true class for 98.09% of the images when
+ * the search covers its 2 most likely components, 98.19% with 3, 98.24% with 4 and 98.27% over
+ * all 70,000 images: the images a cluster holds by mistake are the ones whose true kind sits in
+ * a third or fourth component, so the wider search is what lets the answers reach them (the
+ * {@code label --simulate} loop at 300 answers: 97.94% with 2, 98.03% with 4).
  */
 public final class LatentNeighbours {
+    /** Components searched per image: its most likely ones under q(c|x). */
+    public static final int SEARCHED = 4;
+
     private final int n, knn;
     private final int[] index;
     private final float[] dist2;
@@ -25,52 +34,66 @@ public final class LatentNeighbours {
 
     /**
      * @param z   latent means, n × d, row-major
-     * @param q   posteriors, n × k (for each image's two most likely components)
-     * @param knn neighbours per image (fewer when the two components hold fewer images)
+     * @param q   posteriors, n × k (for each image's most likely components)
+     * @param knn neighbours per image (fewer when its components hold fewer images)
      */
     public static LatentNeighbours build(float[] z, int n, int d, float[] q, int k, int knn) {
         if ((long) n * d != z.length) throw new IllegalArgumentException(z.length + " latent values for " + n + " x " + d);
         Rows.checkShape(q, n, k);
-        int[] first = new int[n], second = new int[n], size = new int[k];
-        for (int i = 0; i < n; i++) {
-            int a = -1, b = -1;
-            for (int c = 0; c < k; c++) {
-                float v = q[i * k + c];
-                if (a < 0 || v > q[i * k + a]) { b = a; a = c; } else if (b < 0 || v > q[i * k + b]) b = c;
-            }
-            first[i] = a;
-            second[i] = b < 0 ? a : b;
-            size[a]++;
-        }
+        int[] size = new int[k], own = Rows.argmaxAll(q, n, k);
+        for (int i = 0; i < n; i++) size[own[i]]++;
         int[][] members = new int[k][];
         for (int c = 0; c < k; c++) members[c] = new int[size[c]];
         int[] fill = new int[k];
-        for (int i = 0; i < n; i++) members[first[i]][fill[first[i]]++] = i;
+        for (int i = 0; i < n; i++) members[own[i]][fill[own[i]]++] = i;
         int[] index = new int[n * knn];
         java.util.Arrays.fill(index, -1);
         float[] dist2 = new float[n * knn];
-        float[] bestD = new float[knn];
-        int[] bestI = new int[knn];
-        for (int i = 0; i < n; i++) {
-            java.util.Arrays.fill(bestD, Float.POSITIVE_INFINITY);
-            java.util.Arrays.fill(bestI, -1);
-            for (int pass = 0; pass < 2; pass++) {
-                if (pass == 1 && second[i] == first[i]) break;
-                for (int j : members[pass == 0 ? first[i] : second[i]]) {
-                    if (j == i) continue;
-                    float dist = 0;
-                    for (int t = 0, oi = i * d, oj = j * d; t < d; t++) { float e = z[oi + t] - z[oj + t]; dist += e * e; }
-                    if (dist >= bestD[knn - 1]) continue;
-                    int p = knn - 1;                       // insertion into the sorted list of the best so far
-                    while (p > 0 && bestD[p - 1] > dist) { bestD[p] = bestD[p - 1]; bestI[p] = bestI[p - 1]; p--; }
-                    bestD[p] = dist;
-                    bestI[p] = j;
+        int searched = Math.min(SEARCHED, k);
+        // Images are independent: chunks of them run in parallel, each writing only its own rows.
+        int chunk = 256;
+        java.util.stream.IntStream.range(0, (n + chunk - 1) / chunk).parallel().forEach(ch -> {
+            float[] bestD = new float[knn];
+            int[] bestI = new int[knn];
+            int[] top = new int[searched];
+            for (int i = ch * chunk, end = Math.min(n, i + chunk); i < end; i++) {
+                java.util.Arrays.fill(bestD, Float.POSITIVE_INFINITY);
+                java.util.Arrays.fill(bestI, -1);
+                int m = mostLikely(q, i * k, k, top);
+                for (int s = 0; s < m; s++) {
+                    for (int j : members[top[s]]) {
+                        if (j == i) continue;
+                        float dist = 0;
+                        for (int t = 0, oi = i * d, oj = j * d; t < d; t++) { float e = z[oi + t] - z[oj + t]; dist += e * e; }
+                        if (dist >= bestD[knn - 1]) continue;
+                        int p = knn - 1;                       // insertion into the sorted list of the best so far
+                        while (p > 0 && bestD[p - 1] > dist) { bestD[p] = bestD[p - 1]; bestI[p] = bestI[p - 1]; p--; }
+                        bestD[p] = dist;
+                        bestI[p] = j;
+                    }
                 }
+                System.arraycopy(bestI, 0, index, i * knn, knn);
+                System.arraycopy(bestD, 0, dist2, i * knn, knn);
             }
-            System.arraycopy(bestI, 0, index, i * knn, knn);
-            System.arraycopy(bestD, 0, dist2, i * knn, knn);
-        }
+        });
         return new LatentNeighbours(n, knn, index, dist2);
+    }
+
+    /**
+     * Fills top with the min(k, top.length) most probable components of row q[o .. o+k), in
+     * decreasing order (ties: the smaller index first); returns how many.
+     */
+    static int mostLikely(float[] q, int o, int k, int[] top) {
+        int m = 0;
+        for (int c = 0; c < k; c++) {
+            float v = q[o + c];
+            if (m == top.length && v <= q[o + top[m - 1]]) continue;
+            int p = Math.min(m, top.length - 1);
+            while (p > 0 && q[o + top[p - 1]] < v) { top[p] = top[p - 1]; p--; }
+            top[p] = c;
+            if (m < top.length) m++;
+        }
+        return m;
     }
 
     public int n() { return n; }

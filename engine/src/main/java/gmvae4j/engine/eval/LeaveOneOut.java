@@ -66,7 +66,7 @@ public final class LeaveOneOut {
      * tenth of the points and at most one per component (while no component holds more than
      * {@value #MAX_FOLDS}), and a propagation without the fold decides each of its points as if
      * only that point were missing: the prior of a cluster is its own answers' mix, and the
-     * neighbour graph searches an image's two most likely components, so a point left out
+     * neighbour graph searches an image's few most likely components, so a point left out
      * elsewhere barely reaches it. With disconnected components it is exactly leave-one-out
      * (tested). A point whose class has no other label in the rest counts as wrong, as in
      * soft-dot's estimate.

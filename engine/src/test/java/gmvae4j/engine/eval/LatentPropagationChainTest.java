@@ -11,10 +11,16 @@ class LatentPropagationChainTest {
      * Two clusters, two classes. Image 0 (q = (1,0)) is labeled 0, image 1 (q = (0,1)) labeled 1, so each
      * cluster holds one whole answer and votes for its class: v(0) = (1,0), v(1) = (0,1).
      * Priors: image 2 (q = (.7,.3)) → (.7,.3); image 3 (q = (.2,.8)) → (.2,.8).
-     * Latent positions 0, 10, 0.1, 0.3 with one neighbour each: 2 → 0 (labeled), 3 → 2 (a chain).
-     * With α = .99 (a single neighbour has weight 1 whatever its distance):
-     * F₂ = .01·(.7,.3) + .99·(1,0) = (.997, .003) from the first step on;
-     * F₃ = .01·(.2,.8) + .99·F₂ of the step before = (.98903, .01097) from the second step on.
+     * Latent positions 0, 10, 0.1, 0.3 with one neighbour each: 0 → 2, 1 → 3, 2 → 0, 3 → 2 (a chain
+     * 1 … 3 → 2 → 0). Self-tuning weights with σ = the distance to the one neighbour (σ₀ = σ₂ = .1,
+     * σ₃ = .2, σ₁ = 9.7): w(0,2) = w(2,0) = e⁻¹, w(3,2) = e^(−.04/.02) = e⁻², w(1,3) = e^(−9.7²/(9.7·.2))
+     * = e^(−48.5). Symmetric edges: image 2 has 0 twice (listed from both ends) and 3; image 3 has 2
+     * and 1. With α = .99, at the fixed point (60 steps reach it: the loop 2 ↔ 3 shrinks by .98·b ≈ .15
+     * every two steps):
+     *   F₂ = .01·P₂ + .99·(a·F₀ + b·F₃),  a = 2e⁻¹/(2e⁻¹ + e⁻²), b = e⁻²/(2e⁻¹ + e⁻²)
+     *   F₃ = .01·P₃ + .99·F₂              (image 1's weight e^(−48.5) is nothing beside e⁻²)
+     *   ⇒ F₂ = (.01·P₂ + .99·a·F₀ + .0099·b·P₃) / (1 − .9801·b)
+     * Image 3, two hops from the label and next to nothing else, takes class 0 from it.
      */
     @Test void labelsSpreadAlongAChainOfNeighbours() {
         float[] q = {1, 0, 0, 1, .7f, .3f, .2f, .8f};
@@ -23,10 +29,14 @@ class LatentPropagationChainTest {
         // shares of F (F rows sum to 1 here): the score is the winner's share, the margin best − second
         assertEquals(1f, d.score()[0], 1e-6f);
         assertEquals(1f, d.margin()[1], 1e-6f);
-        assertEquals(0.997f, d.score()[2], 1e-5f);
-        assertEquals(0.994f, d.margin()[2], 1e-5f);
-        assertEquals(0.98903f, d.score()[3], 1e-5f);
-        assertEquals(0.97806f, d.margin()[3], 1e-5f);
+        double e1 = Math.exp(-1), e2 = Math.exp(-2), a = 2 * e1 / (2 * e1 + e2), b = e2 / (2 * e1 + e2);
+        double f2 = (.01 * .7 + .99 * a + .0099 * b * .2) / (1 - .9801 * b);
+        double f3 = .01 * .2 + .99 * f2;
+        assertEquals(0.99501, f2, 1e-5, "the hand calculation");
+        assertEquals(f2, d.score()[2], 1e-5f);
+        assertEquals(2 * f2 - 1, d.margin()[2], 1e-5f);
+        assertEquals(f3, d.score()[3], 1e-5f);
+        assertEquals(2 * f3 - 1, d.margin()[3], 1e-5f);
     }
 
     /**

@@ -7,24 +7,40 @@ import org.junit.jupiter.api.Test;
 
 class LatentPropagationTest {
 
-    @Test void neighboursAreTheNearestAmongTheTwoMostLikelyComponents() {
+    @Test void neighboursAreTheNearestAmongTheMostLikelyComponents() {
         Random r = new Random(2);
-        int n = 400, d = 3, k = 6, knn = 5;
+        int n = 400, d = 3, k = 9, knn = 5;
         float[] z = new float[n * d];
         for (int i = 0; i < z.length; i++) z[i] = (float) r.nextGaussian();
         float[] q = LeaveOneOutTest.randomPosteriors(r, n, k);
         LatentNeighbours g = LatentNeighbours.build(z, n, d, q, k, knn);
         int[] first = Rows.argmaxAll(q, n, k);
+        int fromBeyondTheSecond = 0;
         for (int i = 0; i < n; i++) {
-            int a = first[i], b = -1;
-            for (int c = 0; c < k; c++) if (c != a && (b < 0 || q[i * k + c] > q[i * k + b])) b = c;
-            // brute force over every image whose argmax is a or b
-            java.util.List<Integer> cand = new java.util.ArrayList<>();
-            for (int j = 0; j < n; j++) if (j != i && (first[j] == a || first[j] == b)) cand.add(j);
+            // the searched components: the SEARCHED largest entries of q's row, by a full sort
             int ii = i;
+            java.util.List<Integer> comps = new java.util.ArrayList<>();
+            for (int c = 0; c < k; c++) comps.add(c);
+            comps.sort(java.util.Comparator.comparingDouble((Integer c) -> -q[ii * k + c]).thenComparingInt(c -> c));
+            java.util.Set<Integer> searched = new java.util.HashSet<>(comps.subList(0, LatentNeighbours.SEARCHED));
+            // brute force over every image whose argmax is one of them
+            java.util.List<Integer> cand = new java.util.ArrayList<>();
+            for (int j = 0; j < n; j++) if (j != i && searched.contains(first[j])) cand.add(j);
             cand.sort(java.util.Comparator.comparingDouble(j -> dist(z, d, ii, j)));
             for (int t = 0; t < knn; t++) assertEquals(t < cand.size() ? cand.get(t) : -1, g.neighbour(i, t), "image " + i + " neighbour " + t);
+            for (int t = 0; t < knn; t++) if (!comps.subList(0, 2).contains(first[g.neighbour(i, t)])) fromBeyondTheSecond++;
         }
+        assertTrue(fromBeyondTheSecond > n / 2, "the search reaches past the two most likely components: " + fromBeyondTheSecond);
+    }
+
+    @Test void mostLikelyComponentsInOrderTiesToTheSmallerIndex() {
+        float[] q = {0.1f, 0.3f, 0.05f, 0.3f, 0.25f, 0f};
+        int[] top = new int[4];
+        assertEquals(4, LatentNeighbours.mostLikely(q, 0, 6, top));
+        assertArrayEquals(new int[] {1, 3, 4, 0}, top);
+        int[] two = new int[2];
+        assertEquals(2, LatentNeighbours.mostLikely(new float[] {9, 0.6f, 0.4f}, 1, 2, two), "a row at an offset, fewer components than asked");
+        assertArrayEquals(new int[] {0, 1}, two);
     }
 
     @Test void withoutNeighboursItIsSoftDotAndALabeledNeighbourDecidesATie() {
