@@ -112,12 +112,12 @@ final class LabelCommand implements Command {
         if (model.inputDim() != images.dim())
             throw new UserError("the model takes " + model.inputDim() + " pixels per image, the images have " + images.dim());
         long tModel = System.nanoTime();
-        ModelView view = view(model, images);
-        double firstQuestionMs = server.ready(view);
+        Encoded enc = view(model, images);
+        double firstQuestionMs = server.ready(enc.view());
         System.out.printf(Locale.ROOT, "ready: page usable %.0f ms after the model was loaded (posteriors of %d images %.0f ms, first question %.0f ms)%n",
                 (System.nanoTime() - tModel) / 1e6, images.n(), (System.nanoTime() - tModel) / 1e6 - firstQuestionMs, firstQuestionMs);
         // The neighbour graph takes seconds to minutes: the page works with plain soft-dot until it is there.
-        if (rule.equals("latent")) server.improve(withNeighbours(view, model, images));
+        if (rule.equals("latent")) server.improve(withNeighbours(enc));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             var t = server.times();
             if (t.count() > 0)
@@ -132,8 +132,8 @@ final class LabelCommand implements Command {
         if (images.truth() == null) throw new UserError(images.name() + " has no true label for every image to simulate answers with");
         if (model.inputDim() != images.dim())
             throw new UserError("the model takes " + model.inputDim() + " pixels per image, the images have " + images.dim());
-        ModelView view = view(model, images);
-        if (rule.equals("latent")) view = withNeighbours(view, model, images);
+        Encoded enc = view(model, images);
+        ModelView view = rule.equals("latent") ? withNeighbours(enc) : enc.view();
         if (!json) System.out.printf(Locale.ROOT, "%s, %d images, K=%d; oracle answers; accuracy of the labels on all images%n  %5s %7s %9s %12s %9s%n",
                 images.name(), images.n(), model.k(), "round", "answers", "accuracy", "random(soft)", "LOO est.");
         Simulation.run(view, images.truth(), images.truthNames(), answers, batch, draws, p -> {
@@ -174,27 +174,34 @@ final class LabelCommand implements Command {
         return g;
     }
 
-    /** q(c|x) of every image and how central each is in its own component. */
-    static ModelView view(Gmvae model, LabelImages images) {
-        float[] q = model.posterior(images.pixels(), images.n());
-        double[] centrality;
+    /** What the page reads from the model, and the latent means it came from (null for models without them). */
+    record Encoded(ModelView view, float[] means) {}
+
+    /**
+     * q(c|x) of every image and how central each is in its own component; for mixture models from
+     * one encoder pass that also gives the latent means the neighbour graph needs.
+     */
+    static Encoded view(Gmvae model, LabelImages images) {
+        int n = images.n(), k = model.k();
         if (model instanceof MixtureGmvae mix) {
-            centrality = mix.latentLogDensity(images.pixels(), images.n(), Rows.argmaxAll(q, images.n(), model.k()));
-        } else {
-            int[] arg = Rows.argmaxAll(q, images.n(), model.k());
-            centrality = new double[images.n()];
-            for (int i = 0; i < centrality.length; i++) centrality[i] = q[i * model.k() + arg[i]];
+            MixtureGmvae.Encoding e = mix.encodeAll(images.pixels(), n);
+            double[] centrality = mix.latentLogDensity(e.means(), n, Rows.argmaxAll(e.posterior(), n, k));
+            return new Encoded(ModelView.of(e.posterior(), n, k, centrality), e.means());
         }
-        return ModelView.of(q, images.n(), model.k(), centrality);
+        float[] q = model.posterior(images.pixels(), n);
+        int[] arg = Rows.argmaxAll(q, n, k);
+        double[] centrality = new double[n];
+        for (int i = 0; i < n; i++) centrality[i] = q[i * k + arg[i]];
+        return new Encoded(ModelView.of(q, n, k, centrality), null);
     }
 
     /** The view with the latent neighbour graph, for mixture models (others have no latent means to search). */
-    static ModelView withNeighbours(ModelView v, Gmvae model, LabelImages images) {
-        if (!(model instanceof MixtureGmvae mix)) return v;
+    static ModelView withNeighbours(Encoded e) {
+        ModelView v = e.view();
+        if (e.means() == null) return v;
         long t0 = System.nanoTime();
-        float[] z = mix.latentMeans(images.pixels(), images.n());
-        v = v.withNeighbours(LatentNeighbours.build(z, images.n(), z.length / images.n(), v.q(), model.k(), LatentPropagation.GRAPH_NEIGHBOURS));
-        System.err.printf(Locale.ROOT, "latent neighbour graph of %d images: %.1f s%n", images.n(), (System.nanoTime() - t0) / 1e9);
+        v = v.withNeighbours(LatentNeighbours.build(e.means(), v.n(), e.means().length / v.n(), v.q(), v.k(), LatentPropagation.GRAPH_NEIGHBOURS));
+        System.err.printf(Locale.ROOT, "latent neighbour graph of %d images: %.1f s%n", v.n(), (System.nanoTime() - t0) / 1e9);
         return v;
     }
 

@@ -141,13 +141,38 @@ public final class MixtureGmvae implements TrainableGmvae {
         return NoGradBatches.rows(pixels, n, dim, zDim, (t, x) -> encode(t, x).mu());
     }
 
+    /** q(c|x) (n × K) and μ(x) (n × z) of the same images. */
+    public record Encoding(float[] posterior, float[] means) {}
+
+    /**
+     * {@link #posterior} and {@link #latentMeans} from one encoder pass: the labeling page needs
+     * both for every image before its first question, and the encoder is most of the cost.
+     */
+    public Encoding encodeAll(byte[] pixels, int n) {
+        float[] both = NoGradBatches.rows(pixels, n, dim, zDim + k, (t, x) -> {
+            Tensor mu = encode(t, x).mu();
+            return t.concatCols(java.util.List.of(mu, MixtureElbo.responsibilities(t, mu, priorMu, priorLogVar(t), logPi(t))));
+        });
+        float[] q = new float[n * k], mu = new float[n * zDim];
+        for (int i = 0, w = zDim + k; i < n; i++) {
+            System.arraycopy(both, i * w, mu, i * zDim, zDim);
+            System.arraycopy(both, i * w + zDim, q, i * k, k);
+        }
+        return new Encoding(q, mu);
+    }
+
     /**
      * log N(μ(x_i); μ_c, σ²_c) for c = component[i]: how central image i lies in that component in
      * latent space (constants dropped: only comparisons within a component use it). Used to pick
      * the most typical member of each component to label ({@code LabelSelection.Representative.CENTRAL}).
      */
     public double[] latentLogDensity(byte[] pixels, int n, int[] component) {
-        float[] mu = latentMeans(pixels, n);
+        return latentLogDensity(latentMeans(pixels, n), n, component);
+    }
+
+    /** {@link #latentLogDensity(byte[], int, int[])} from latent means already computed (n × z). */
+    public double[] latentLogDensity(float[] mu, int n, int[] component) {
+        if ((long) n * zDim != mu.length) throw new IllegalArgumentException(mu.length + " latent values for " + n + " x " + zDim);
         double[] out = new double[n];
         for (int i = 0; i < n; i++) {
             int c = component[i];

@@ -65,4 +65,19 @@ class PosteriorFollowsPriorTest {
                 assertEquals(Math.exp(logp[c] - max) / total, q[i * K + c], 2e-6, "image " + i + " component " + c);
         }
     }
+
+    /** The labeling page's one-pass encoding gives exactly what the two separate passes give (over batches: 1,003 images). */
+    @Test
+    void oneEncoderPassGivesThePosteriorsAndTheMeans() {
+        MixtureGmvae m = (MixtureGmvae) model();
+        m.setPrior(new float[] {0, 0, 1, 0, 0, 1, -1, -1}, new float[] {1, 1, .5f, 2, 1, .3f, 2, 2}, new double[] {.4, .3, .2, .1});
+        int n = 1003;
+        byte[] px = images(n);
+        MixtureGmvae.Encoding e = m.encodeAll(px, n);
+        assertArrayEquals(m.posterior(px, n), e.posterior());
+        assertArrayEquals(m.latentMeans(px, n), e.means());
+        int[] comp = new int[n];
+        for (int i = 0; i < n; i++) comp[i] = i % K;
+        assertArrayEquals(m.latentLogDensity(px, n, comp), m.latentLogDensity(e.means(), n, comp));
+    }
 }
