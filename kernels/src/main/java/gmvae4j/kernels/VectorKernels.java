@@ -414,6 +414,76 @@ public final class VectorKernels implements Kernels {
         });
     }
 
+    // ---------------------------------------------------------------- fused layer passes
+
+    @Override public void biasRelu(int rows, int cols, float[] y, int yo, float[] bias, int bo) {
+        rows(rows, cols, i -> {
+            int r = yo + i * cols, j = 0;
+            for (int e = S.loopBound(cols); j < e; j += L)
+                FloatVector.fromArray(S, y, r + j).add(FloatVector.fromArray(S, bias, bo + j)).max(0f).intoArray(y, r + j);
+            for (; j < cols; j++) y[r + j] = Math.max(y[r + j] + bias[bo + j], 0f);
+        });
+    }
+
+    @Override public void reluMaskColSums(int rows, int cols, float[] h, int ho, float[] g, int go, float[] gb, int gbo) {
+        // row by row on this thread: each gb[j] adds its column top to bottom, like the scalar twin
+        for (int i = 0; i < rows; i++) {
+            int hr = ho + i * cols, gr = go + i * cols, j = 0;
+            for (int e = S.loopBound(cols); j < e; j += L) {
+                VectorMask<Float> pos = FloatVector.fromArray(S, h, hr + j).compare(VectorOperators.GT, 0f);
+                FloatVector v = FloatVector.zero(S).blend(FloatVector.fromArray(S, g, gr + j), pos);
+                v.intoArray(g, gr + j);
+                if (gb != null) FloatVector.fromArray(S, gb, gbo + j).add(v).intoArray(gb, gbo + j);
+            }
+            for (; j < cols; j++) {
+                if (!(h[hr + j] > 0f)) g[gr + j] = 0f;
+                if (gb != null) gb[gbo + j] += g[gr + j];
+            }
+        }
+    }
+
+    @Override public void bceRows(int rows, int cols, float[] logits, int lo, float[] targets, int to, float[] loss, int lso,
+                                  float[] d, int dOff) {
+        rows(rows, cols, i -> {
+            int o = i * cols;
+            // two passes over the row (it stays in L1), like bceWithLogits' blocks and for the same
+            // reason: all of it in one loop is more than C2 inlines, and vectors then get boxed
+            float s = bceRowLoss(cols, logits, lo + o, targets, to + o, d, dOff + o);
+            if (d != null) bceRowGrad(cols, logits, lo + o, targets, to + o, d, dOff + o);
+            loss[lso + i] = s;
+        });
+    }
+
+    /** Σ_j softplus(l) − l·t over one row; e^-|l| into eOut (unless null) for {@link #bceRowGrad}. */
+    private static float bceRowLoss(int cols, float[] logits, int lo, float[] targets, int to, float[] eOut, int eo) {
+        FloatVector acc = FloatVector.zero(S);
+        int j = 0;
+        for (int e = S.loopBound(cols); j < e; j += L) {
+            FloatVector l = FloatVector.fromArray(S, logits, lo + j);
+            FloatVector ex = VectorMath.expNegAbs(l);
+            acc = acc.add(VectorMath.softplus(l, ex).sub(l.mul(FloatVector.fromArray(S, targets, to + j))));
+            if (eOut != null) ex.intoArray(eOut, eo + j);
+        }
+        float s = sumLanes(acc);
+        for (; j < cols; j++) {
+            float l = logits[lo + j], ex = VectorMath.expNegAbs(l);
+            s += VectorMath.softplus(l, ex) - l * targets[to + j];
+            if (eOut != null) eOut[eo + j] = ex;
+        }
+        return s;
+    }
+
+    /** d = σ(l) − t over one row, with e^-|l| read from d itself. */
+    private static void bceRowGrad(int cols, float[] logits, int lo, float[] targets, int to, float[] d, int dOff) {
+        int j = 0;
+        for (int e = S.loopBound(cols); j < e; j += L) {
+            FloatVector l = FloatVector.fromArray(S, logits, lo + j);
+            VectorMath.sigmoid(l, FloatVector.fromArray(S, d, dOff + j))
+                    .sub(FloatVector.fromArray(S, targets, to + j)).intoArray(d, dOff + j);
+        }
+        for (; j < cols; j++) d[dOff + j] = VectorMath.sigmoid(logits[lo + j], d[dOff + j]) - targets[to + j];
+    }
+
     // ---------------------------------------------------------------- reductions and fused losses
 
     /** Float lanes are summed over blocks this long, then the block total is added in double. */

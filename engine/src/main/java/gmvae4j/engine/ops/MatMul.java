@@ -44,7 +44,20 @@ public final class MatMul {
      * dW += xᵀ·dy, dbias += column sums of dy, and dx += dy·Wᵀ only if x needs it (the first
      * layer's input is data, so that sgemm is skipped).
      */
-    public static Tensor linear(Tape t, Tensor x, Tensor w, Tensor bias) {
+    public static Tensor linear(Tape t, Tensor x, Tensor w, Tensor bias) { return linear(t, x, w, bias, false); }
+
+    /**
+     * h = max(x·W + bias, 0): a hidden layer and its ReLU as one op, which saves the activation
+     * its own tensor, its own pass forward and backward, and its gradient's zero-fill. The bias
+     * and the ReLU are one pass over the product ({@link Kernels#biasRelu}); backward, the ReLU's
+     * mask is applied to h's gradient in place, fused with the bias gradient's column sums
+     * ({@link Kernels#reluMaskColSums}), and the products read the masked gradient. h > 0 exactly
+     * where x·W + bias > 0, so the mask needs no saved pre-activation. The same floats as
+     * {@code relu(linear(x, W, bias))}.
+     */
+    public static Tensor linearRelu(Tape t, Tensor x, Tensor w, Tensor bias) { return linear(t, x, w, bias, true); }
+
+    private static Tensor linear(Tape t, Tensor x, Tensor w, Tensor bias, boolean relu) {
         int batch = x.rows(), in = x.cols(), out = w.cols();
         if (w.rows() != in)
             throw new IllegalArgumentException("linear: input has " + in + " features, weight expects " + w.rows());
@@ -54,12 +67,15 @@ public final class MatMul {
         Tensor y = t.matrix(batch, out, rg);
         Kernels K = t.k;
         K.sgemm(false, false, batch, out, in, 1f, x.data, x.off, in, w.data, w.off, out, 0f, y.data, y.off, out);
-        if (bias != null) K.addRow(batch, out, y.data, y.off, bias.data, bias.off, y.data, y.off);
+        if (relu && bias != null) K.biasRelu(batch, out, y.data, y.off, bias.data, bias.off);
+        else if (relu) K.relu(batch * out, y.data, y.off, y.data, y.off);
+        else if (bias != null) K.addRow(batch, out, y.data, y.off, bias.data, bias.off, y.data, y.off);
         if (rg) t.record(() -> {
+            boolean gb = bias != null && bias.requiresGrad();
+            if (relu) K.reluMaskColSums(batch, out, y.data, y.off, y.grad, y.gradOff, gb ? bias.grad : null, gb ? bias.gradOff : 0);
+            else if (gb) K.colSumsAcc(batch, out, y.grad, y.gradOff, bias.grad, bias.gradOff);
             if (w.requiresGrad())
                 K.sgemm(true, false, in, out, batch, 1f, x.data, x.off, in, y.grad, y.gradOff, out, 1f, w.grad, w.gradOff, out);
-            if (bias != null && bias.requiresGrad())
-                K.colSumsAcc(batch, out, y.grad, y.gradOff, bias.grad, bias.gradOff);
             if (x.requiresGrad())
                 K.sgemm(false, true, batch, in, out, 1f, y.grad, y.gradOff, out, w.data, w.off, out, 1f, x.grad, x.gradOff, in);
         });
