@@ -111,4 +111,16 @@ class FusedPassesTest {
                 }
             }
     }
+
+    /** The gradient norm's pass runs in fixed chunks: the same double on one thread and on two, odd sizes too. */
+    @Test
+    void sumSquaresDoesNotDependOnTheThreadCount() {
+        for (int n : new int[] {VectorKernels.SUM_CHUNK - 1, VectorKernels.SUM_CHUNK + 1, 3 * VectorKernels.SUM_CHUNK + 17, 1_347_416}) {
+            int xo = r.nextInt(4);
+            float[] x = rand(n + xo, 1f);
+            double one = VS[0].sumSquares(n, x, xo), two = VS[1].sumSquares(n, x, xo), want = S.sumSquares(n, x, xo);
+            org.junit.jupiter.api.Assertions.assertEquals(one, two, "n=" + n);
+            org.junit.jupiter.api.Assertions.assertEquals(want, two, 1e-6 * want, "n=" + n);
+        }
+    }
 }

@@ -74,11 +74,30 @@ public final class MatMul {
             boolean gb = bias != null && bias.requiresGrad();
             if (relu) K.reluMaskColSums(batch, out, y.data, y.off, y.grad, y.gradOff, gb ? bias.grad : null, gb ? bias.gradOff : 0);
             else if (gb) K.colSumsAcc(batch, out, y.grad, y.gradOff, bias.grad, bias.gradOff);
-            if (w.requiresGrad())
-                K.sgemm(true, false, in, out, batch, 1f, x.data, x.off, in, y.grad, y.gradOff, out, 1f, w.grad, w.gradOff, out);
-            if (x.requiresGrad())
-                K.sgemm(false, true, batch, in, out, 1f, y.grad, y.gradOff, out, w.data, w.off, out, 1f, x.grad, x.gradOff, in);
+            Runnable weightGrad = () ->
+                    K.sgemm(true, false, in, out, batch, 1f, x.data, x.off, in, y.grad, y.gradOff, out, 1f, w.grad, w.gradOff, out);
+            Runnable inputGrad = () ->
+                    K.sgemm(false, true, batch, in, out, 1f, y.grad, y.gradOff, out, w.data, w.off, out, 1f, x.grad, x.gradOff, in);
+            if (w.requiresGrad() && x.requiresGrad() && K.threads() == 2) bothAtOnce(K, weightGrad, inputGrad);
+            else {
+                if (w.requiresGrad()) weightGrad.run();
+                if (x.requiresGrad()) inputGrad.run();
+            }
         });
         return y;
+    }
+
+    /**
+     * The two gradient products of a layer, dW = xᵀ·dy and dx = dy·Wᵀ, read the same dy and write
+     * different tensors, and have the same FLOP count (2·batch·in·out). On two threads each runs
+     * whole on one thread (a product inside a parallel task stays on its thread), which spends
+     * nothing on splitting a product and joining its halves, where one after the other, each on
+     * both threads, does so twice. The results are the same floats either way: a product's
+     * result does not depend on how many threads computed it. With more threads, each product
+     * on all of them is the better use; on a busy machine, where the second thread is late, the
+     * first simply runs both.
+     */
+    private static void bothAtOnce(Kernels K, Runnable first, Runnable second) {
+        K.parallelFor(2, i -> (i == 0 ? first : second).run());
     }
 }
