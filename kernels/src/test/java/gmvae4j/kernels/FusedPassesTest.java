@@ -18,16 +18,14 @@ class FusedPassesTest {
 
     static final int[] ROWS = {1, 3, 128};
     static final int[] COLS = {1, 7, 15, 16, 17, 31, 33, 127, 129, 783, 784, 785, 1024};
-    static final ScalarKernels S = new ScalarKernels();
-    static final Kernels[] VS = {new VectorKernels(1), new VectorKernels(2)};
+    static final ScalarKernels S = VectorKernelsTest.S;
+    static final Kernels[] VS = VectorKernelsTest.VS;
 
-    final Random r = new Random(7);
+    /** Random values and offsets from the kernels' main differential test (one helper for both). */
+    final VectorKernelsTest data = new VectorKernelsTest();
+    final Random r = data.r;
 
-    float[] rand(int n, float scale) {
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) x[i] = (float) (r.nextGaussian() * scale);
-        return x;
-    }
+    float[] rand(int n, float scale) { return data.rand(n, scale); }
 
     @Test
     void biasReluMatchesItsTwinAndAddRowThenRelu() {
