@@ -202,16 +202,16 @@ public final class TrainStepBench {
             }
         }
 
+        /** One step as GmvaeTraining takes it: the gradients start at zero (left so by the previous step's Adam). */
         float step() {
             tape.reset();
-            model.params().zeroGrad();
             for (int i = 0; i < eps.length; i++) eps[i] = (float) noise.nextGaussian();
             Tensor xt = tape.input(x, 0, batch, dim);
             Tensor loss = model.loss(tape, xt, eps).total();
             float v = loss.item();
             if (!Float.isFinite(v)) throw new IllegalStateException("loss became " + v + " during the benchmark");
             tape.backward(loss);
-            adam.step();
+            adam.stepAndZeroGrad();
             return v;
         }
     }

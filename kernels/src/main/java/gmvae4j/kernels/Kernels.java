@@ -334,4 +334,15 @@ public interface Kernels {
      */
     void adam(int n, float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
               float lr, float beta1, float beta2, float eps, float weightDecay, float bc1, float bc2);
+
+    /**
+     * {@link #adam}, then g = 0 on the same n values: the update and the next step's gradient
+     * reset in one pass over memory instead of two (the gradient is read by the update anyway, and
+     * a separate fill writes 4 bytes per parameter again). This default is the scalar reference.
+     */
+    default void adamThenZeroGrad(int n, float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+                                  float lr, float beta1, float beta2, float eps, float weightDecay, float bc1, float bc2) {
+        adam(n, p, pOff, g, gOff, m, mOff, v, vOff, lr, beta1, beta2, eps, weightDecay, bc1, bc2);
+        java.util.Arrays.fill(g, gOff, gOff + n, 0f);
+    }
 }

@@ -589,11 +589,25 @@ public final class VectorKernels implements Kernels {
     @Override
     public void adam(int n, float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo,
                      float lr, float beta1, float beta2, float eps, float weightDecay, float bc1, float bc2) {
+        adam(n, p, po, g, go, m, mo, v, vo, lr, beta1, beta2, eps, weightDecay, bc1, bc2, false);
+    }
+
+    @Override
+    public void adamThenZeroGrad(int n, float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo,
+                                 float lr, float beta1, float beta2, float eps, float weightDecay, float bc1, float bc2) {
+        adam(n, p, po, g, go, m, mo, v, vo, lr, beta1, beta2, eps, weightDecay, bc1, bc2, true);
+    }
+
+    /** One Adam pass; with {@code clear}, each gradient value is zeroed right after it is read. */
+    private void adam(int n, float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo,
+                      float lr, float beta1, float beta2, float eps, float weightDecay, float bc1, float bc2, boolean clear) {
         float c1 = 1f - beta1, c2 = 1f - beta2, inv1 = 1f / bc1, inv2 = 1f / bc2;
+        FloatVector zero = FloatVector.zero(S);
         split(n, (lo, hi) -> {
             int i = lo;
             for (int e = bound(lo, hi); i < e; i += L) {
                 FloatVector gi = FloatVector.fromArray(S, g, go + i);
+                if (clear) zero.intoArray(g, go + i);
                 FloatVector mi = FloatVector.fromArray(S, m, mo + i).mul(beta1).add(gi.mul(c1));
                 FloatVector vi = FloatVector.fromArray(S, v, vo + i).mul(beta2).add(gi.mul(gi).mul(c2));
                 mi.intoArray(m, mo + i);
@@ -604,6 +618,7 @@ public final class VectorKernels implements Kernels {
             }
             for (; i < hi; i++) {
                 float gi = g[go + i];
+                if (clear) g[go + i] = 0f;
                 float mi = beta1 * m[mo + i] + c1 * gi;
                 float vi = beta2 * v[vo + i] + c2 * gi * gi;
                 m[mo + i] = mi;

@@ -121,4 +121,28 @@ class FusedPassesTest {
             org.junit.jupiter.api.Assertions.assertEquals(want, two, 1e-6 * want, "n=" + n);
         }
     }
+
+    /** Adam with the gradient reset fused: the same update as adam, bit for bit, and zeros in g (only its n values). */
+    @Test
+    void adamThenZeroGradIsAdamThenAFill() {
+        int[] sizes = {1, 7, 15, 17, 33, 127, 785, 1024, VectorKernels.PARALLEL_MIN + 33};
+        for (int n : sizes) {
+            float[] p = rand(n + 1, 1f), g = rand(n + 3, 1f), m = rand(n + 3, 0.1f), v = rand(n + 4, 1f);
+            for (int i = 0; i < v.length; i++) v[i] = v[i] * v[i];
+            float bc1 = 1f - (float) Math.pow(0.9, 7), bc2 = 1f - (float) Math.pow(0.999, 7);
+            for (Kernels k : new Kernels[] {S, VS[0], VS[1]}) {
+                float[] pa = p.clone(), ma = m.clone(), va = v.clone(), ga = g.clone();
+                k.adam(n, pa, 1, ga, 2, ma, 3, va, 4, 2e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, bc1, bc2);
+                float[] pb = p.clone(), mb = m.clone(), vb = v.clone(), gb = g.clone();
+                k.adamThenZeroGrad(n, pb, 1, gb, 2, mb, 3, vb, 4, 2e-3f, 0.9f, 0.999f, 1e-8f, 0.01f, bc1, bc2);
+                String what = "n=" + n + " " + k.name() + "/" + k.threads();
+                exact(pa, pb, "p " + what);
+                exact(ma, mb, "m " + what);
+                exact(va, vb, "v " + what);
+                float[] gWant = g.clone();
+                java.util.Arrays.fill(gWant, 2, 2 + n, 0f);
+                exact(gWant, gb, "g zeroed on its n values only " + what);
+            }
+        }
+    }
 }

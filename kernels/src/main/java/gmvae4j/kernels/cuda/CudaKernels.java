@@ -270,4 +270,9 @@ public final class CudaKernels implements Kernels, AutoCloseable {
     @Override public void adam(int n, float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, float lr, float beta1, float beta2, float eps, float weightDecay, float bc1, float bc2) {
         cpu.adam(n, p, pOff, g, gOff, m, mOff, v, vOff, lr, beta1, beta2, eps, weightDecay, bc1, bc2);
     }
+
+    @Override public void adamThenZeroGrad(int n, float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+                                           float lr, float beta1, float beta2, float eps, float weightDecay, float bc1, float bc2) {
+        cpu.adamThenZeroGrad(n, p, pOff, g, gOff, m, mOff, v, vOff, lr, beta1, beta2, eps, weightDecay, bc1, bc2);
+    }
 }
