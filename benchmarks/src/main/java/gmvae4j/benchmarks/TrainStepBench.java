@@ -111,8 +111,11 @@ public final class TrainStepBench {
         List<Double> mine = new ArrayList<>(), sgemmRates = new ArrayList<>();
         List<TorchPeer.Result> user = new ArrayList<>(), best = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
-            ours.steps(steps, mine);
-            sgemm.samples(5, sgemmRates);
+            // a reference sample after every step: on a busy machine both see the same moments
+            for (int i = 0; i < steps; i++) {
+                ours.steps(1, mine);
+                sgemm.samples(1, sgemmRates);
+            }
             if (peer == null || !peer.available()) continue;
             peer.run(c.variant(), c.k(), c.z(), c.hidden(), batch, threads, steps, warmup, null, progress).ifPresent(user::add);
             if (both)
@@ -136,8 +139,9 @@ public final class TrainStepBench {
 
     /**
      * Our sgemm on the reference product ({@link #REFERENCE} but in tests), on the step's backend and threads. A sample times
-     * enough calls to last a few milliseconds (like a step), and the rate reported is the median
-     * sample, as the step's time is the median step: both sides of the fraction see the same noise.
+     * a few calls (about a millisecond idle), one sample after each timed step, and the rate
+     * reported is the median sample, as the step's time is the median step: both sides of the
+     * fraction see the same moments of a busy machine.
      */
     static final class Reference {
         private final Kernels kernels;
@@ -160,7 +164,7 @@ public final class TrainStepBench {
 
         /** Takes {@code count} samples; adds each one's GFLOP/s to {@code rates} (when not null). */
         void samples(int count, List<Double> rates) {
-            int calls = 16;
+            int calls = 6;
             for (int s = 0; s < count; s++) {
                 long t0 = System.nanoTime();
                 for (int i = 0; i < calls; i++)
