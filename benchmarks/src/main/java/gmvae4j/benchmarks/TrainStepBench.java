@@ -42,12 +42,26 @@ public final class TrainStepBench {
     /**
      * One measured line: ours against one peer setting. peerKernel is the OpenBLAS core the peer's
      * products ran on, peerCapability ATen's vector kernels, peerSetting "user" or "best" (all
-     * null, like peerMs, when there is no peer).
+     * null, like peerMs, when there is no peer). productGflop is the FLOPs of the products in one
+     * of our steps (counted, {@link ProductFlops}), sgemmGflops our sgemm's rate on the
+     * {@link #REFERENCE reference product}, measured in the same rounds as the steps.
      */
     public record Row(Case c, int batch, int threads, double ms, Double peerMs, String peerKernel,
-                      String peerCapability, String peerSetting) {
+                      String peerCapability, String peerSetting, double productGflop, double sgemmGflops) {
         public Double ratio() { return peerMs == null ? null : ms / peerMs; }
+
+        /** The step's product FLOPs per second, in GFLOP/s. */
+        public double stepGflops() { return productGflop / (ms / 1e3); }
+
+        /** How close the whole step runs to the machine's limit: its product rate over sgemm's rate. */
+        public double sgemmFraction() { return stepGflops() / sgemmGflops; }
     }
+
+    /**
+     * The product whose rate the step's is compared with: one hidden layer's forward product at
+     * batch 128 (M×K×N = 128×512×512, both untransposed), the step's most frequent shape.
+     */
+    public static final int[] REFERENCE = {128, 512, 512};
 
     /** Our side's warm-up lasts at least this long (see {@link #run}). */
     private final long minWarmupNanos;
@@ -56,17 +70,19 @@ public final class TrainStepBench {
     private final TorchPeer peer;
     private final OpenBlasCore.Choice choice;
     private final PrintStream progress;
+    private final int[] reference;
 
     /** {@code choice}: the peer's OpenBLAS settings ({@link OpenBlasCore#choose} with no loaded core). */
     public TrainStepBench(Kernels kernels, int batch, int steps, int warmup, int rounds, TorchPeer peer,
                           OpenBlasCore.Choice choice, PrintStream progress) {
-        this(kernels, batch, steps, warmup, rounds, peer, choice, progress, 4_000_000_000L);
+        this(kernels, batch, steps, warmup, rounds, peer, choice, progress, 4_000_000_000L, REFERENCE);
     }
 
-    /** With the minimum warm-up given (tests of the plumbing: 0). */
+    /** With the minimum warm-up and the reference product given (tests of the plumbing: 0 and a small one). */
     TrainStepBench(Kernels kernels, int batch, int steps, int warmup, int rounds, TorchPeer peer,
-                   OpenBlasCore.Choice choice, PrintStream progress, long minWarmupNanos) {
+                   OpenBlasCore.Choice choice, PrintStream progress, long minWarmupNanos, int[] reference) {
         this.minWarmupNanos = minWarmupNanos;
+        this.reference = reference.clone();
         this.kernels = kernels;
         this.threads = kernels.threads();
         this.batch = batch;
@@ -80,36 +96,83 @@ public final class TrainStepBench {
 
     /** The rows of one case: ours against the peer as the user has it, and at its best when that differs. */
     public List<Row> run(Case c) {
+        ProductFlops counter = ProductFlops.counting(kernels);
+        new Ours(c.config(), counter.kernels(), batch).step();
+        double gflop = counter.flops() / 1e9;
         Ours ours = new Ours(c.config(), kernels, batch);
+        Reference sgemm = new Reference(kernels, reference);
         // warm-up: the given steps and at least 4 s, so the JIT has compiled the hot loops (on 2 busy
         // cores its compiler threads compete with the steps: 30 steps of a fresh JVM measured 42 ms, not 8,
         // and after 2 s the first row was still ~15% slow)
         long until = System.nanoTime() + minWarmupNanos;
         for (int i = 0; i < warmup || System.nanoTime() < until; i++) ours.steps(1, null);
+        sgemm.samples(2, null);
         boolean both = choice != null && choice.differs();
-        List<Double> mine = new ArrayList<>();
+        List<Double> mine = new ArrayList<>(), sgemmRates = new ArrayList<>();
         List<TorchPeer.Result> user = new ArrayList<>(), best = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
-            ours.steps(steps, mine);
+            // a reference sample after every step: on a busy machine both see the same moments
+            for (int i = 0; i < steps; i++) {
+                ours.steps(1, mine);
+                sgemm.samples(1, sgemmRates);
+            }
             if (peer == null || !peer.available()) continue;
             peer.run(c.variant(), c.k(), c.z(), c.hidden(), batch, threads, steps, warmup, null, progress).ifPresent(user::add);
             if (both)
                 peer.run(c.variant(), c.k(), c.z(), c.hidden(), batch, threads, steps, warmup, choice.bestEnv(), progress)
                         .ifPresent(best::add);
         }
-        double ms = median(mine);
+        double ms = median(mine), rate = median(sgemmRates);
         List<Row> rows = new ArrayList<>();
-        if (both) rows.add(row(c, ms, best, "best"));
-        rows.add(row(c, ms, user, "user"));
+        if (both) rows.add(row(c, ms, best, "best", gflop, rate));
+        rows.add(row(c, ms, user, "user", gflop, rate));
         return rows;
     }
 
     /** Ours against one peer setting; the peer reports a median per run, and over rounds the median of those. */
-    private Row row(Case c, double ms, List<TorchPeer.Result> peerRuns, String setting) {
-        if (peerRuns.isEmpty()) return new Row(c, batch, threads, ms, null, null, null, null);
+    private Row row(Case c, double ms, List<TorchPeer.Result> peerRuns, String setting, double gflop, double rate) {
+        if (peerRuns.isEmpty()) return new Row(c, batch, threads, ms, null, null, null, null, gflop, rate);
         TorchPeer.Result last = peerRuns.getLast();
         return new Row(c, batch, threads, ms, median(peerRuns.stream().map(TorchPeer.Result::ms).toList()),
-                last.blasCore(), last.cpuCapability(), setting);
+                last.blasCore(), last.cpuCapability(), setting, gflop, rate);
+    }
+
+    /**
+     * Our sgemm on the reference product ({@link #REFERENCE} but in tests), on the step's backend and threads. A sample times
+     * a few calls (about a millisecond idle), one sample after each timed step, and the rate
+     * reported is the median sample, as the step's time is the median step: both sides of the
+     * fraction see the same moments of a busy machine.
+     */
+    static final class Reference {
+        private final Kernels kernels;
+        private final int m, k, n;
+        private final float[] a, b, c;
+
+        /** shape: M, K, N. */
+        Reference(Kernels kernels, int[] shape) {
+            this.kernels = kernels;
+            m = shape[0];
+            k = shape[1];
+            n = shape[2];
+            a = new float[m * k];
+            b = new float[k * n];
+            c = new float[m * n];
+            SplittableRandom rng = new SplittableRandom(5);
+            for (int i = 0; i < a.length; i++) a[i] = (float) rng.nextDouble(-1, 1);
+            for (int i = 0; i < b.length; i++) b[i] = (float) rng.nextDouble(-1, 1);
+        }
+
+        /** Takes {@code count} samples; adds each one's GFLOP/s to {@code rates} (when not null). */
+        void samples(int count, List<Double> rates) {
+            int calls = 6;
+            for (int s = 0; s < count; s++) {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < calls; i++)
+                    kernels.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
+                long dt = System.nanoTime() - t0;
+                if (rates != null) rates.add(2.0 * m * n * k * calls / dt);
+            }
+        }
     }
 
     /** Our model, optimiser, tape and batch, set up once and stepped repeatedly. */
@@ -143,16 +206,16 @@ public final class TrainStepBench {
             }
         }
 
+        /** One step as GmvaeTraining takes it: the gradients start at zero (left so by the previous step's Adam). */
         float step() {
             tape.reset();
-            model.params().zeroGrad();
             for (int i = 0; i < eps.length; i++) eps[i] = (float) noise.nextGaussian();
             Tensor xt = tape.input(x, 0, batch, dim);
             Tensor loss = model.loss(tape, xt, eps).total();
             float v = loss.item();
             if (!Float.isFinite(v)) throw new IllegalStateException("loss became " + v + " during the benchmark");
             tape.backward(loss);
-            adam.step();
+            adam.stepAndZeroGrad();
             return v;
         }
     }
@@ -163,10 +226,12 @@ public final class TrainStepBench {
     }
 
     public static String line(Row r) {
-        return String.format(Locale.ROOT, "%-8s K=%-3d z=%-3d hidden %-9s batch %d  %d thread(s)   ours %8.2f ms   peer %s   ratio %s%s",
+        return String.format(Locale.ROOT, "%-8s K=%-3d z=%-3d hidden %-9s batch %d  %d thread(s)   ours %8.2f ms   peer %s   ratio %s"
+                        + "   products %.3f GFLOP: %.0f GFLOP/s = %.2f of sgemm's %.0f%s",
                 r.c().variant(), r.c().k(), r.c().z(), TorchPeer.join(r.c().hidden()), r.batch(), r.threads(), r.ms(),
                 r.peerMs() == null ? "     n/a" : String.format(Locale.ROOT, "%8.2f ms", r.peerMs()),
                 r.ratio() == null ? "n/a" : String.format(Locale.ROOT, "%.2fx", r.ratio()),
+                r.productGflop(), r.stepGflops(), r.sgemmFraction(), r.sgemmGflops(),
                 r.peerSetting() == null ? "" : "   (PyTorch on OpenBLAS " + r.peerKernel() + ", ATen " + r.peerCapability()
                         + ", " + r.peerSetting() + ")");
     }
@@ -180,11 +245,13 @@ public final class TrainStepBench {
             sb.append(String.format(Locale.ROOT,
                     "{\"variant\":\"%s\",\"k\":%d,\"z\":%d,\"hidden\":%s,\"batch\":%d,\"threads\":%d,\"ms_per_step\":%.3f,"
                             + "\"peer_ms_per_step\":%s,\"ratio\":%s,\"peer_kernel\":%s,\"peer_cpu_capability\":%s,"
-                            + "\"peer_setting\":%s}",
+                            + "\"peer_setting\":%s,\"product_gflop\":%.4f,\"step_gflops\":%.1f,\"sgemm_gflops\":%.1f,"
+                            + "\"sgemm_fraction\":%.3f}",
                     r.c().variant(), r.c().k(), r.c().z(), Arrays.toString(r.c().hidden()).replace(" ", ""), r.batch(),
                     r.threads(), r.ms(), r.peerMs() == null ? "null" : String.format(Locale.ROOT, "%.3f", r.peerMs()),
                     r.ratio() == null ? "null" : String.format(Locale.ROOT, "%.3f", r.ratio()),
-                    jsonString(r.peerKernel()), jsonString(r.peerCapability()), jsonString(r.peerSetting())));
+                    jsonString(r.peerKernel()), jsonString(r.peerCapability()), jsonString(r.peerSetting()),
+                    r.productGflop(), r.stepGflops(), r.sgemmGflops(), r.sgemmFraction()));
         }
         return sb.append(']').toString();
     }

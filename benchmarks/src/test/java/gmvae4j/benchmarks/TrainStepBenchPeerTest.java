@@ -31,7 +31,7 @@ class TrainStepBenchPeerTest {
         Path script = Path.of(getClass().getResource("/fake_peer.py").toURI());
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         TrainStepBench b = new TrainStepBench(new ScalarKernels(), 4, 2, 1, 2, TorchPeer.of(python.toString(), script),
-                choice, new PrintStream(err, true, StandardCharsets.UTF_8), 0L);
+                choice, new PrintStream(err, true, StandardCharsets.UTF_8), 0L, new int[] {4, 8, 16});
         List<TrainStepBench.Row> rows = b.run(TINY);
         assertEquals("", err.toString(StandardCharsets.UTF_8), "the peer runs succeeded");
         return rows;
@@ -56,6 +56,10 @@ class TrainStepBenchPeerTest {
         assertTrue(json.contains("\"peer_kernel\":\"BestCore\",\"peer_cpu_capability\":\"AVX2\",\"peer_setting\":\"best\""), json);
         assertTrue(json.contains("\"peer_kernel\":\"UserCore\",\"peer_cpu_capability\":\"AVX2\",\"peer_setting\":\"user\""), json);
         assertTrue(TrainStepBench.line(best).contains("(PyTorch on OpenBLAS BestCore, ATen AVX2, best)"), TrainStepBench.line(best));
+        assertTrue(best.productGflop() > 0 && best.sgemmGflops() > 0, best.toString());
+        assertEquals(best.productGflop() / (best.ms() / 1e3) / best.sgemmGflops(), best.sgemmFraction(), 1e-12);
+        assertTrue(json.contains("\"sgemm_fraction\":"), json);
+        assertTrue(TrainStepBench.line(best).contains(" of sgemm's "), TrainStepBench.line(best));
     }
 
     @Test

@@ -14,6 +14,7 @@ import gmvae4j.kernels.Kernels;
  * <pre>{@code
  * Adam adam = new Adam(params, 2e-3f).clipNorm(5f);
  * params.zeroGrad(); ...forward, tape.backward(loss)...; adam.step();
+ * // or, zeroing the gradients once before the loop: ...forward, backward...; adam.stepAndZeroGrad();
  * }</pre>
  */
 public final class Adam {
@@ -48,7 +49,17 @@ public final class Adam {
      * One update from the gradients in {@link Params#grad()}. Returns the global gradient norm before
      * clipping (worth logging; NaN there means a NaN gradient, and the step is refused).
      */
-    public double step() {
+    public double step() { return step(false); }
+
+    /**
+     * {@link #step()}, and the gradients it used are left at zero, ready for the next backward pass:
+     * a training loop that calls this needs no {@link Params#zeroGrad()} between steps (only
+     * before its first). The reset rides on the update's pass over memory, where a separate fill
+     * costs one more pass over every gradient. On a refused step (NaN gradient) nothing is changed.
+     */
+    public double stepAndZeroGrad() { return step(true); }
+
+    private double step(boolean zeroGrad) {
         int n = params.size();
         if (n != m.length)
             throw new IllegalStateException("the model has " + n + " parameters but this optimizer was built for " + m.length);
@@ -61,7 +72,8 @@ public final class Adam {
         if (clipNorm > 0 && norm > clipNorm) k.scale(n, (float) (clipNorm / norm), g, 0, g, 0);
         t++;
         float bc1 = (float) (1 - Math.pow(beta1, t)), bc2 = (float) (1 - Math.pow(beta2, t));
-        k.adam(n, p, 0, g, 0, m, 0, v, 0, lr, beta1, beta2, eps, weightDecay, bc1, bc2);
+        if (zeroGrad) k.adamThenZeroGrad(n, p, 0, g, 0, m, 0, v, 0, lr, beta1, beta2, eps, weightDecay, bc1, bc2);
+        else k.adam(n, p, 0, g, 0, m, 0, v, 0, lr, beta1, beta2, eps, weightDecay, bc1, bc2);
         return norm;
     }
 

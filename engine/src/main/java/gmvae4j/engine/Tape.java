@@ -176,6 +176,8 @@ public final class Tape {
     public Tensor matmul(Tensor a, Tensor b) { return MatMul.matmul(this, a, false, b, false); }
     /** x·w + bias, w stored [in, out], bias [1, out] (null for none). */
     public Tensor linear(Tensor x, Tensor w, Tensor bias) { return MatMul.linear(this, x, w, bias); }
+    /** max(x·w + bias, 0): a linear layer and its ReLU as one op (bias may be null). */
+    public Tensor linearRelu(Tensor x, Tensor w, Tensor bias) { return MatMul.linearRelu(this, x, w, bias); }
 
     /** a + b, broadcasting rows or columns of size 1 (2-D view). */
     public Tensor add(Tensor a, Tensor b) { return Binary.apply(this, Binary.Kind.ADD, a, b); }

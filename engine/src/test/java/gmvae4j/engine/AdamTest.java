@@ -54,6 +54,38 @@ class AdamTest {
     }
 
     @Test
+    void stepAndZeroGradIsAStepThenZeroGrad() {
+        Params a = model(), b = model();
+        Adam adamA = new Adam(a, 1e-2f).weightDecay(1e-3f), adamB = new Adam(b, 1e-2f).weightDecay(1e-3f);
+        for (int s = 0; s < 4; s++) {
+            fillGrad(a, s);
+            fillGrad(b, s);
+            assertEquals(adamA.step(), adamB.stepAndZeroGrad());
+            a.zeroGrad();
+            assertArrayEquals(a.data(), b.data(), "step " + s);
+            assertArrayEquals(adamA.m(), adamB.m());
+            assertArrayEquals(adamA.v(), adamB.v());
+            assertArrayEquals(new float[b.size()], b.grad(), "gradients left at zero");
+        }
+    }
+
+    @Test
+    void aRefusedStepAndZeroGradChangesNothing() {
+        Params p = model();
+        fillGrad(p, 1);
+        p.grad()[3] = Float.NaN;
+        float[] before = p.data().clone(), grad = p.grad().clone();
+        assertThrows(NonFiniteException.class, () -> new Adam(p, 0.1f).stepAndZeroGrad());
+        assertArrayEquals(before, p.data());
+        assertArrayEquals(grad, p.grad(), "the gradients are kept for inspection");
+    }
+
+    private static void fillGrad(Params p, int seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        for (int i = 0; i < p.size(); i++) p.grad()[i] = (float) rng.nextGaussian();
+    }
+
+    @Test
     void savedStateResumesExactly() {
         Params a = model(), b = model();
         Adam adamA = new Adam(a, 1e-2f).weightDecay(1e-3f);

@@ -55,6 +55,46 @@ class OpGradientProperties {
         GradCheck.check(t -> t.linear(x, w, b), List.of(x, w, b));
     }
 
+    @Property(tries = 60)
+    void linearReluAwayFromItsKink(@ForAll @IntRange(min = 1, max = 5) int batch, @ForAll @IntRange(min = 1, max = 5) int in,
+                                   @ForAll @IntRange(min = 1, max = 5) int out, @ForAll boolean withBias, @ForAll long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        // small x and W, a wide bias: pre-activations spread on both sides of 0, and one element moved
+        // by h moves a pre-activation by at most h·max(1, |x|, |W|) ≤ h
+        Tensor x = uniform(rng, -0.5, 0.5, batch, in), w = uniform(rng, -0.5, 0.5, in, out), b = uniform(rng, -2, 2, 1, out);
+        Tensor bias = withBias ? b : null;
+        Tensor pre;
+        Tape probe = new Tape();
+        try (var g = probe.noGrad()) { pre = probe.linear(x, w, bias); }
+        Assume.that(minAbs(pre) > 3 * GradCheck.H);   // relu has no derivative at 0
+        GradCheck.check(t -> t.linearRelu(x, w, bias), withBias ? List.of(x, w, b) : List.of(x, w));
+    }
+
+    /** The fused layer is the same floats as its composition, forward and backward, kinks and all. */
+    @Property(tries = 40)
+    void linearReluEqualsReluOfLinear(@ForAll @IntRange(min = 1, max = 6) int batch, @ForAll @IntRange(min = 1, max = 40) int in,
+                                      @ForAll @IntRange(min = 1, max = 40) int out, @ForAll long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Tensor x = leaf(rng, batch, in), w = leaf(rng, in, out), b = leaf(rng, 1, out);
+        Tensor seedGrad = leaf(rng, batch, out);
+        float[][] fused = run(t -> t.linearRelu(x, w, b), seedGrad, x, w, b);
+        float[][] plain = run(t -> t.relu(t.linear(x, w, b)), seedGrad, x, w, b);
+        for (int i = 0; i < fused.length; i++) org.junit.jupiter.api.Assertions.assertArrayEquals(plain[i], fused[i], "array " + i);
+    }
+
+    /** Forward values, then each input's gradient for the output gradient {@code seedGrad}. */
+    private static float[][] run(java.util.function.Function<Tape, Tensor> f, Tensor seedGrad, Tensor... inputs) {
+        for (Tensor in : inputs) in.zeroGrad();
+        Tape t = new Tape();
+        Tensor y = f.apply(t);
+        float[] values = y.toArray();
+        t.backward(y, seedGrad.toArray());
+        float[][] r = new float[inputs.length + 1][];
+        r[0] = values;
+        for (int i = 0; i < inputs.length; i++) r[i + 1] = inputs[i].gradToArray();
+        return r;
+    }
+
     // ---------------------------------------------------------------- broadcasting arithmetic
 
     enum Bcast { SAME, ROW, COL, SCALAR, LEFT_ROW }

@@ -188,6 +188,57 @@ public interface Kernels {
             }
     }
 
+    // ---------------------------------------------------------------- fused layer passes
+
+    /**
+     * y[i,j] = max(y[i,j] + bias[j], 0) in place, for y rows×cols (packed): a linear layer's bias
+     * and its ReLU in one pass over the product. Equal, element by element, to {@link #addRow}
+     * then {@link #relu}. This default is the scalar reference.
+     */
+    default void biasRelu(int rows, int cols, float[] y, int yOff, float[] bias, int biasOff) {
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++) {
+                int o = yOff + i * cols + j;
+                y[o] = Math.max(y[o] + bias[biasOff + j], 0f);
+            }
+    }
+
+    /**
+     * The backward pass of {@link #biasRelu} before the layer's products: g[i,j] = 0 where
+     * h[i,j] ≤ 0 (in place; h is the ReLU's output, positive exactly where its input was), then,
+     * unless gb is null, gb[j] += Σ_i g[i,j], rows added top to bottom like {@link #colSumsAcc}.
+     * This default is the scalar reference.
+     */
+    default void reluMaskColSums(int rows, int cols, float[] h, int hOff, float[] g, int gOff, float[] gb, int gbOff) {
+        for (int i = 0; i < rows; i++)
+            for (int j = 0; j < cols; j++) {
+                int o = i * cols + j;
+                if (!(h[hOff + o] > 0f)) g[gOff + o] = 0f;
+                if (gb != null) gb[gbOff + j] += g[gOff + o];
+            }
+    }
+
+    /**
+     * Binary cross-entropy from logits, per row, with its gradient, in one pass: for logits l and
+     * targets t (rows×cols, packed), loss[i] = Σ_j softplus(l) − l·t (the stable
+     * max(l,0) − l·t + log1p(e^−|l|)), and, unless d is null, d = σ(l) − t (overwritten), the
+     * derivative of each element's loss. This default is the scalar reference: each row summed
+     * in j order, in double, rounded once.
+     */
+    default void bceRows(int rows, int cols, float[] logits, int lOff, float[] targets, int tOff, float[] loss, int lossOff,
+                         float[] d, int dOff) {
+        for (int i = 0; i < rows; i++) {
+            double s = 0;
+            for (int j = 0; j < cols; j++) {
+                int o = i * cols + j;
+                float l = logits[lOff + o], t = targets[tOff + o];
+                s += ScalarKernels.softplus(l) - l * t;
+                if (d != null) d[dOff + o] = ScalarKernels.sigmoid(l) - t;
+            }
+            loss[lossOff + i] = (float) s;
+        }
+    }
+
     // ---------------------------------------------------------------- elementwise, n elements
 
     /** out = a + b */
@@ -283,4 +334,15 @@ public interface Kernels {
      */
     void adam(int n, float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
               float lr, float beta1, float beta2, float eps, float weightDecay, float bc1, float bc2);
+
+    /**
+     * {@link #adam}, then g = 0 on the same n values: the update and the next step's gradient
+     * reset in one pass over memory instead of two (the gradient is read by the update anyway, and
+     * a separate fill writes 4 bytes per parameter again). This default is the scalar reference.
+     */
+    default void adamThenZeroGrad(int n, float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+                                  float lr, float beta1, float beta2, float eps, float weightDecay, float bc1, float bc2) {
+        adam(n, p, pOff, g, gOff, m, mOff, v, vOff, lr, beta1, beta2, eps, weightDecay, bc1, bc2);
+        java.util.Arrays.fill(g, gOff, gOff + n, 0f);
+    }
 }

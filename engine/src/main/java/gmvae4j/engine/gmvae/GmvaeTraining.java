@@ -215,11 +215,11 @@ public final class GmvaeTraining {
             long t0 = System.nanoTime();
             int done = 0, batchIndex = 0, batches = (n + b - 1) / b;
             boolean hit = false;
+            params.zeroGrad();   // once: each step leaves the gradients at zero (Adam.stepAndZeroGrad)
             for (int from = 0; from < n; from += b, batchIndex++) {
                 int count = Math.min(b, n - from);
                 Tape t = count == b ? full : rest;
                 t.reset();
-                params.zeroGrad();
                 Pixels.gather(data.pixels(), dim, order, from, count, xbuf);
                 Tensor x = t.input(xbuf, 0, count, dim);
                 Tensor total;
@@ -240,7 +240,7 @@ public final class GmvaeTraining {
                 }
                 t.backward(total);
                 try {
-                    adam.step();
+                    adam.stepAndZeroGrad();
                 } catch (NonFiniteException e) {
                     throw new NonFiniteException(phase + " epoch " + (epoch + 1) + " batch " + (batchIndex + 1) + ": " + e.getMessage());
                 }

@@ -40,8 +40,10 @@ public final class Mlp implements Layer {
 
     @Override public Tensor forward(Tape t, Tensor x) {
         for (int i = 0; i < layers.size(); i++) {
-            x = layers.get(i).forward(t, x);
-            x = (i + 1 < layers.size() ? hidden : output).apply(t, x);
+            Linear l = layers.get(i);
+            Activation a = i + 1 < layers.size() ? hidden : output;
+            // a ReLU layer is one fused op (same values, fewer passes over memory)
+            x = a == Activation.RELU ? t.linearRelu(x, l.weight, l.bias) : a.apply(t, l.forward(t, x));
         }
         return x;
     }

@@ -44,7 +44,20 @@ public final class MatMul {
      * dW += xᵀ·dy, dbias += column sums of dy, and dx += dy·Wᵀ only if x needs it (the first
      * layer's input is data, so that sgemm is skipped).
      */
-    public static Tensor linear(Tape t, Tensor x, Tensor w, Tensor bias) {
+    public static Tensor linear(Tape t, Tensor x, Tensor w, Tensor bias) { return linear(t, x, w, bias, false); }
+
+    /**
+     * h = max(x·W + bias, 0): a hidden layer and its ReLU as one op, which saves the activation
+     * its own tensor, its own pass forward and backward, and its gradient's zero-fill. The bias
+     * and the ReLU are one pass over the product ({@link Kernels#biasRelu}); backward, the ReLU's
+     * mask is applied to h's gradient in place, fused with the bias gradient's column sums
+     * ({@link Kernels#reluMaskColSums}), and the products read the masked gradient. h > 0 exactly
+     * where x·W + bias > 0, so the mask needs no saved pre-activation. The same floats as
+     * {@code relu(linear(x, W, bias))}.
+     */
+    public static Tensor linearRelu(Tape t, Tensor x, Tensor w, Tensor bias) { return linear(t, x, w, bias, true); }
+
+    private static Tensor linear(Tape t, Tensor x, Tensor w, Tensor bias, boolean relu) {
         int batch = x.rows(), in = x.cols(), out = w.cols();
         if (w.rows() != in)
             throw new IllegalArgumentException("linear: input has " + in + " features, weight expects " + w.rows());
@@ -54,15 +67,37 @@ public final class MatMul {
         Tensor y = t.matrix(batch, out, rg);
         Kernels K = t.k;
         K.sgemm(false, false, batch, out, in, 1f, x.data, x.off, in, w.data, w.off, out, 0f, y.data, y.off, out);
-        if (bias != null) K.addRow(batch, out, y.data, y.off, bias.data, bias.off, y.data, y.off);
+        if (relu && bias != null) K.biasRelu(batch, out, y.data, y.off, bias.data, bias.off);
+        else if (relu) K.relu(batch * out, y.data, y.off, y.data, y.off);
+        else if (bias != null) K.addRow(batch, out, y.data, y.off, bias.data, bias.off, y.data, y.off);
         if (rg) t.record(() -> {
-            if (w.requiresGrad())
-                K.sgemm(true, false, in, out, batch, 1f, x.data, x.off, in, y.grad, y.gradOff, out, 1f, w.grad, w.gradOff, out);
-            if (bias != null && bias.requiresGrad())
-                K.colSumsAcc(batch, out, y.grad, y.gradOff, bias.grad, bias.gradOff);
-            if (x.requiresGrad())
-                K.sgemm(false, true, batch, in, out, 1f, y.grad, y.gradOff, out, w.data, w.off, out, 1f, x.grad, x.gradOff, in);
+            boolean gb = bias != null && bias.requiresGrad();
+            if (relu) K.reluMaskColSums(batch, out, y.data, y.off, y.grad, y.gradOff, gb ? bias.grad : null, gb ? bias.gradOff : 0);
+            else if (gb) K.colSumsAcc(batch, out, y.grad, y.gradOff, bias.grad, bias.gradOff);
+            Runnable weightGrad = () ->
+                    K.sgemm(true, false, in, out, batch, 1f, x.data, x.off, in, y.grad, y.gradOff, out, 1f, w.grad, w.gradOff, out);
+            Runnable inputGrad = () ->
+                    K.sgemm(false, true, batch, in, out, 1f, y.grad, y.gradOff, out, w.data, w.off, out, 1f, x.grad, x.gradOff, in);
+            if (w.requiresGrad() && x.requiresGrad() && K.threads() == 2) bothAtOnce(K, weightGrad, inputGrad);
+            else {
+                if (w.requiresGrad()) weightGrad.run();
+                if (x.requiresGrad()) inputGrad.run();
+            }
         });
         return y;
+    }
+
+    /**
+     * The two gradient products of a layer, dW = xᵀ·dy and dx = dy·Wᵀ, read the same dy and write
+     * different tensors, and have the same FLOP count (2·batch·in·out). On two threads each runs
+     * whole on one thread (a product inside a parallel task stays on its thread), which spends
+     * nothing on splitting a product and joining its halves, where one after the other, each on
+     * both threads, does so twice. The results are the same floats either way: a product's
+     * result does not depend on how many threads computed it. With more threads, each product
+     * on all of them is the better use; on a busy machine, where the second thread is late, the
+     * first simply runs both.
+     */
+    private static void bothAtOnce(Kernels K, Runnable first, Runnable second) {
+        K.parallelFor(2, i -> (i == 0 ? first : second).run());
     }
 }

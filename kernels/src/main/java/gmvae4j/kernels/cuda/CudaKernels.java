@@ -194,6 +194,19 @@ public final class CudaKernels implements Kernels, AutoCloseable {
         cpu.softplus(n, x, xOff, out, outOff);
     }
 
+    @Override public void biasRelu(int rows, int cols, float[] y, int yOff, float[] bias, int biasOff) {
+        cpu.biasRelu(rows, cols, y, yOff, bias, biasOff);
+    }
+
+    @Override public void reluMaskColSums(int rows, int cols, float[] h, int hOff, float[] g, int gOff, float[] gb, int gbOff) {
+        cpu.reluMaskColSums(rows, cols, h, hOff, g, gOff, gb, gbOff);
+    }
+
+    @Override public void bceRows(int rows, int cols, float[] logits, int lOff, float[] targets, int tOff, float[] loss,
+                                  int lossOff, float[] d, int dOff) {
+        cpu.bceRows(rows, cols, logits, lOff, targets, tOff, loss, lossOff, d, dOff);
+    }
+
     @Override public void relu(int n, float[] x, int xOff, float[] out, int outOff) {
         cpu.relu(n, x, xOff, out, outOff);
     }
@@ -256,5 +269,10 @@ public final class CudaKernels implements Kernels, AutoCloseable {
 
     @Override public void adam(int n, float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff, float lr, float beta1, float beta2, float eps, float weightDecay, float bc1, float bc2) {
         cpu.adam(n, p, pOff, g, gOff, m, mOff, v, vOff, lr, beta1, beta2, eps, weightDecay, bc1, bc2);
+    }
+
+    @Override public void adamThenZeroGrad(int n, float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
+                                           float lr, float beta1, float beta2, float eps, float weightDecay, float bc1, float bc2) {
+        cpu.adamThenZeroGrad(n, p, pOff, g, gOff, m, mOff, v, vOff, lr, beta1, beta2, eps, weightDecay, bc1, bc2);
     }
 }
