@@ -228,7 +228,8 @@ public final class Conv2d {
         int xImg = s.inC() * s.inH() * s.inW(), yImg = outC * npix, wLen = outC * ckk;
         int groups = (s.batch() + IMAGES_PER_GROUP - 1) / IMAGES_PER_GROUP;
         boolean dots = ckk < ROW_DOTS_MAX_TAPS && npix >= ROW_DOTS_MIN_PIXELS;
-        if (!dots && !pointwise(s) && ckk >= TAP_GRADIENT_MIN_TAPS && npix <= TAP_GRADIENT_MAX_PIXELS) {
+        if (!pointwise(s) && (ckk <= TAP_GRADIENT_DIRECT_MAX_TAPS
+                || !dots && ckk >= TAP_GRADIENT_MIN_TAPS && npix <= TAP_GRADIENT_MAX_PIXELS)) {
             gradientByPlanes(k, s, x, gy, gw);
             return;
         }
@@ -279,6 +280,13 @@ public final class Conv2d {
      * fills the tiles better.
      */
     static final int TAP_GRADIENT_MIN_TAPS = 32;
+
+    /**
+     * ... and at or below this many (a one-channel 3×3 or 4×4 layer), where the gradient is taken
+     * straight from gy and the planes as long dot products summed over the whole group of images
+     * (the vector backend's {@code TapGradientDirect}).
+     */
+    static final int TAP_GRADIENT_DIRECT_MAX_TAPS = 16;
 
     /**
      * ... and up to this many output pixels per image: that is where per-image products are short

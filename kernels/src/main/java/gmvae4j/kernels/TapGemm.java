@@ -20,6 +20,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>{@code gradient}: gw = gy · planesᵀ over all pixels of the group, k = images × pixels, the
  * taps' runs copied side by side and packed with 16×16 register transposes ({@link Transpose16}).
  *
+ * <p>A gradient with few taps (a one-channel layer's weights) goes to {@link TapGradientDirect}.
+ *
  * <p>Both run on the calling thread and add each sum in a fixed order, so results do not depend
  * on the caller's threads. The scalar twins are the defaults in {@link Kernels}.
  */
@@ -230,6 +232,10 @@ final class TapGemm {
     static void gradient(int m, int taps, int images, int npix, float[] gy, int gyOff, int gyImg, float[] planes,
                          int imgStride, int[] tapOff, float[] gw, int gwOff, int ldw) {
         if (m <= 0 || taps <= 0 || images <= 0 || npix <= 0) return;
+        if (taps <= TapGradientDirect.MAX_TAPS) {
+            TapGradientDirect.gradient(m, taps, images, npix, gy, gyOff, gyImg, planes, imgStride, tapOff, gw, gwOff, ldw);
+            return;
+        }
         Scratch sc = SCRATCH.get();
         int k = images * npix, mPad = (m + MR - 1) / MR * MR, ks = Sgemm.kStep(k);
         if (sc.a.length < mPad * ks) sc.a = new float[mPad * ks];
