@@ -192,6 +192,11 @@ public final class Conv2d {
             byPhases(k, s, gy, w, null, gx, false);
             return;
         }
+        if (oneChannel(s)) {
+            k.parallelFor(s.batch(), b -> k.inputGradOneChannel(s.inH(), s.inW(), s.outC(), s.kH(), s.kW(), s.stride(), s.pad(),
+                    oh, ow, gy, b * yImg, w, gx, b * xImg));
+            return;
+        }
         k.parallelFor(s.batch(), b -> {
             if (pointwise(s)) {
                 k.sgemm(true, false, ckk, npix, s.outC(), 1f, w, 0, ckk, gy, b * yImg, npix, 1f, gx, b * xImg, npix);
@@ -273,6 +278,17 @@ public final class Conv2d {
     }
 
     static final int PHASED_MIN_CHANNELS = 8;
+
+    /**
+     * True when the backward-input pass goes image by image to {@link Kernels#inputGradOneChannel}:
+     * one input channel, a 3×3 or 4×4 kernel (9 or 16 taps), stride 1 or 2. The tap gradients
+     * wᵀ·gy come from a register tile of all taps × 2 vectors of pixels and col2im runs in registers,
+     * where im2col + sgemm kept 9 of 16 tile rows busy and col2im scattered its adds.
+     */
+    static boolean oneChannel(ConvShape s) {
+        int kk = s.kH() * s.kW();
+        return s.inC() == 1 && !pointwise(s) && (kk == 9 || kk == 16) && s.stride() <= 2;
+    }
 
     /**
      * The weight gradient goes over tap planes from this many taps (inC·kH·kW) on: below, a
