@@ -120,6 +120,26 @@ class Conv2dTest {
         checkTransposed(new ConvShape(batch, inC, inH, inW, outC, kH, kW, stride, pad), seed);
     }
 
+    /**
+     * One input channel with a 3×3 or 4×4 kernel, stride 1 or 2: the backward-input pass goes to
+     * Kernels.inputGradOneChannel (Conv2d.oneChannel), the weight gradient to the direct tap
+     * gradient; odd sizes, images wider than two vectors, every pad up to the kernel's, and the
+     * transposed convolution back to one channel (the decoder's last layer).
+     */
+    @Property(tries = 40)
+    void randomOneChannelConvolutions(@ForAll @IntRange(min = 1, max = 3) int batch, @ForAll @IntRange(min = 1, max = 20) int inH,
+                                      @ForAll @IntRange(min = 1, max = 37) int inW, @ForAll @IntRange(min = 1, max = 9) int outC,
+                                      @ForAll boolean four, @ForAll @IntRange(min = 1, max = 2) int stride,
+                                      @ForAll @IntRange(min = 0, max = 3) int pad, @ForAll long seed) {
+        int k = four ? 4 : 3;
+        if (inH + 2 * pad < k || inW + 2 * pad < k) return;
+        ConvShape s = new ConvShape(batch, 1, inH, inW, outC, k, k, stride, pad);
+        if (!Conv2d.oneChannel(s)) throw new AssertionError("not routed to the one-channel kernel: " + s);
+        checkAll(s, seed);
+        ConvShape t = new ConvShape(batch, outC, inH, inW, 1, k, k, stride, pad);
+        if (t.transposedOutH() >= 1 && t.transposedOutW() >= 1) checkTransposed(t, seed);
+    }
+
     /** From 8 input channels the backward-input pass runs by phases (Conv2d.phased): odd sizes, every stride and pad. */
     @Property(tries = 25)
     void randomDeepConvolutions(@ForAll @IntRange(min = 1, max = 3) int batch, @ForAll @IntRange(min = 8, max = 9) int inC,
