@@ -193,19 +193,24 @@ class Conv2dTest {
 
     @Example
     void sameBitsForOneAndTwoThreads() {
-        ConvShape s = new ConvShape(20, 3, 12, 12, 6, 3, 3, 1, 1);
-        Random r = new Random(9);
-        float[] x = rand(r, 20 * 3 * 144), w = rand(r, 6 * 27), gy = rand(r, 20 * 6 * 144);
-        float[][] gw = new float[2][6 * 27], y = new float[2][20 * 6 * 144], gx = new float[2][20 * 3 * 144];
-        for (int t = 0; t < 2; t++) {
-            Kernels k = BACKENDS[t];
-            Conv2d.forward(k, s, x, w, null, y[t]);
-            Conv2d.backwardWeight(k, s, x, gy, gw[t], null);
-            Conv2d.backwardInput(k, s, gy, w, gx[t]);
+        // three channels (planes, phases), and one channel with either kernel (the one-channel routes)
+        for (ConvShape s : new ConvShape[] {new ConvShape(20, 3, 12, 12, 6, 3, 3, 1, 1), new ConvShape(20, 1, 12, 12, 6, 3, 3, 1, 1),
+                new ConvShape(20, 1, 12, 12, 6, 4, 4, 2, 1)}) {
+            int xLen = s.batch() * s.inC() * s.inH() * s.inW(), wLen = s.outC() * s.inC() * s.kH() * s.kW();
+            int yLen = s.batch() * s.outC() * s.outH() * s.outW();
+            Random r = new Random(9);
+            float[] x = rand(r, xLen), w = rand(r, wLen), gy = rand(r, yLen);
+            float[][] gw = new float[2][wLen], y = new float[2][yLen], gx = new float[2][xLen];
+            for (int t = 0; t < 2; t++) {
+                Kernels k = BACKENDS[t];
+                Conv2d.forward(k, s, x, w, null, y[t]);
+                Conv2d.backwardWeight(k, s, x, gy, gw[t], null);
+                Conv2d.backwardInput(k, s, gy, w, gx[t]);
+            }
+            assertArrayEquals(y[0], y[1], s.toString());
+            assertArrayEquals(gw[0], gw[1], s.toString());
+            assertArrayEquals(gx[0], gx[1], s.toString());
         }
-        assertArrayEquals(y[0], y[1]);
-        assertArrayEquals(gw[0], gw[1]);
-        assertArrayEquals(gx[0], gx[1]);
     }
 
     @Example
