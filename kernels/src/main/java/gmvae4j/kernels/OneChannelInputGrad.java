@@ -11,7 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>1. The tap gradients G[t][p] = Σ_o w[o][t]·gy[o][p] (taps × output pixels), with a register
  * tile of all the taps of a group (9 for a 3×3 kernel, else 8 at a time) × 2 vectors of pixels:
  * per output channel 2 loads of gy and 8 or 9 broadcast weights feed 16 or 18 FMAs, and gy is read
- * where it lies, once per group, never copied. The last pixels go one vector at a time, masked.
+ * where it lies, once per group, never copied (8 channels at a time when it is larger than L1,
+ * {@link #CHANNEL_BLOCK}). The last pixels go one vector at a time, masked.
  * im2col + sgemm computed the same product with 9 of a 16-row register tile busy (a 3×3 kernel),
  * after packing gy.
  *
@@ -63,26 +64,56 @@ final class OneChannelInputGrad {
     // ---------------------------------------------------------------- 1. G = wᵀ·gy
 
     private static void tapGradients(int kk, int outC, int npix, float[] gy, int gyOff, float[] wt, float[] g, int g0) {
-        int full = npix / (2 * L) * (2 * L);
-        for (int t0 = 0; t0 < kk; t0 += kk == 9 ? 9 : 8) {
-            int p = 0;
-            for (; p < full; p += 2 * L) {
-                if (kk == 9) tile9(outC, npix, gy, gyOff + p, wt, g, g0 + p);
-                else tile8(kk, t0, outC, npix, gy, gyOff + p, wt, g, g0 + t0 * npix + p);
-            }
-            for (; p < npix; p += L) {
-                VectorMask<Float> m = S.indexInRange(p, npix);
-                column(kk, t0, kk == 9 ? 9 : 8, outC, npix, gy, gyOff + p, m, wt, g, g0 + t0 * npix + p);
+        int full = npix / (2 * L) * (2 * L), group = kk == 9 ? 9 : 8;
+        // a gy image larger than L1 is read 8 channels (8 streams of pixels) at a time; see CHANNEL_BLOCK
+        int block = outC * npix > L1_FLOATS ? CHANNEL_BLOCK : outC;
+        for (int c0 = 0; c0 < outC; c0 += block) {
+            int cn = Math.min(block, outC - c0), y0 = gyOff + c0 * npix, w0 = c0 * kk;
+            boolean add = c0 > 0;
+            for (int t0 = 0; t0 < kk; t0 += group) {
+                int p = 0;
+                for (; p < full; p += 2 * L) {
+                    if (kk == 9) tile9(cn, npix, gy, y0 + p, wt, w0, add, g, g0 + p);
+                    else tile8(kk, cn, npix, gy, y0 + p, wt, w0 + t0, add, g, g0 + t0 * npix + p);
+                }
+                for (; p < npix; p += L)
+                    column(kk, group, cn, npix, gy, y0 + p, S.indexInRange(p, npix), wt, w0 + t0, add, g, g0 + t0 * npix + p);
             }
         }
     }
 
+    /**
+     * Output channels summed per pass over the pixels when an image's gy does not fit in L1
+     * ({@link #L1_FLOATS}): the 2 vectors of each of 32 channels per tile, 32 streams through
+     * memory, left the loads waiting (3×3, 1→32 on 28×28, batch 128, one thread, loaded machine,
+     * same process alternating: 18-22 → 41-49 GFLOP/s with blocks of 8; blocks of 16 varied from
+     * worse to better). The partial sums of G stay in L1 between blocks. A 14×14 output's gy
+     * (25 KB) fits and is read whole: blocking it only added the partial sums' traffic
+     * (4×4 stride 2: 57-62 → 31-52).
+     */
+    static final int CHANNEL_BLOCK = 8;
+
+    /** Floats of gy per image up to which it is read in one pass (32 KiB, within a 48 KiB L1). */
+    static final int L1_FLOATS = 8192;
+
     /** G[t][q..q+2L] for all 9 taps: 18 accumulators. */
-    private static void tile9(int outC, int npix, float[] gy, int y, float[] wt, float[] g, int q) {
+    private static void tile9(int cn, int npix, float[] gy, int y, float[] wt, int wo, boolean add, float[] g, int q) {
         FloatVector z = FloatVector.zero(S);
         FloatVector a0 = z, a1 = z, a2 = z, a3 = z, a4 = z, a5 = z, a6 = z, a7 = z, a8 = z;
         FloatVector b0 = z, b1 = z, b2 = z, b3 = z, b4 = z, b5 = z, b6 = z, b7 = z, b8 = z;
-        for (int o = 0, wo = 0; o < outC; o++, y += npix, wo += 9) {
+        if (add) {
+            int r = q;
+            a0 = FloatVector.fromArray(S, g, r); b0 = FloatVector.fromArray(S, g, r + L); r += npix;
+            a1 = FloatVector.fromArray(S, g, r); b1 = FloatVector.fromArray(S, g, r + L); r += npix;
+            a2 = FloatVector.fromArray(S, g, r); b2 = FloatVector.fromArray(S, g, r + L); r += npix;
+            a3 = FloatVector.fromArray(S, g, r); b3 = FloatVector.fromArray(S, g, r + L); r += npix;
+            a4 = FloatVector.fromArray(S, g, r); b4 = FloatVector.fromArray(S, g, r + L); r += npix;
+            a5 = FloatVector.fromArray(S, g, r); b5 = FloatVector.fromArray(S, g, r + L); r += npix;
+            a6 = FloatVector.fromArray(S, g, r); b6 = FloatVector.fromArray(S, g, r + L); r += npix;
+            a7 = FloatVector.fromArray(S, g, r); b7 = FloatVector.fromArray(S, g, r + L); r += npix;
+            a8 = FloatVector.fromArray(S, g, r); b8 = FloatVector.fromArray(S, g, r + L);
+        }
+        for (int o = 0; o < cn; o++, y += npix, wo += 9) {
             FloatVector u = FloatVector.fromArray(S, gy, y), v = FloatVector.fromArray(S, gy, y + L), c;
             c = FloatVector.broadcast(S, wt[wo]); a0 = u.fma(c, a0); b0 = v.fma(c, b0);
             c = FloatVector.broadcast(S, wt[wo + 1]); a1 = u.fma(c, a1); b1 = v.fma(c, b1);
@@ -106,11 +137,22 @@ final class OneChannelInputGrad {
     }
 
     /** G[t0 + t][q..q+2L] for the 8 taps t0 .. t0+7 (of kk per channel): 16 accumulators. */
-    private static void tile8(int kk, int t0, int outC, int npix, float[] gy, int y, float[] wt, float[] g, int q) {
+    private static void tile8(int kk, int cn, int npix, float[] gy, int y, float[] wt, int wo, boolean add, float[] g, int q) {
         FloatVector z = FloatVector.zero(S);
         FloatVector a0 = z, a1 = z, a2 = z, a3 = z, a4 = z, a5 = z, a6 = z, a7 = z;
         FloatVector b0 = z, b1 = z, b2 = z, b3 = z, b4 = z, b5 = z, b6 = z, b7 = z;
-        for (int o = 0, wo = t0; o < outC; o++, y += npix, wo += kk) {
+        if (add) {
+            int r = q;
+            a0 = FloatVector.fromArray(S, g, r); b0 = FloatVector.fromArray(S, g, r + L); r += npix;
+            a1 = FloatVector.fromArray(S, g, r); b1 = FloatVector.fromArray(S, g, r + L); r += npix;
+            a2 = FloatVector.fromArray(S, g, r); b2 = FloatVector.fromArray(S, g, r + L); r += npix;
+            a3 = FloatVector.fromArray(S, g, r); b3 = FloatVector.fromArray(S, g, r + L); r += npix;
+            a4 = FloatVector.fromArray(S, g, r); b4 = FloatVector.fromArray(S, g, r + L); r += npix;
+            a5 = FloatVector.fromArray(S, g, r); b5 = FloatVector.fromArray(S, g, r + L); r += npix;
+            a6 = FloatVector.fromArray(S, g, r); b6 = FloatVector.fromArray(S, g, r + L); r += npix;
+            a7 = FloatVector.fromArray(S, g, r); b7 = FloatVector.fromArray(S, g, r + L);
+        }
+        for (int o = 0; o < cn; o++, y += npix, wo += kk) {
             FloatVector u = FloatVector.fromArray(S, gy, y), v = FloatVector.fromArray(S, gy, y + L), c;
             c = FloatVector.broadcast(S, wt[wo]); a0 = u.fma(c, a0); b0 = v.fma(c, b0);
             c = FloatVector.broadcast(S, wt[wo + 1]); a1 = u.fma(c, a1); b1 = v.fma(c, b1);
@@ -135,12 +177,19 @@ final class OneChannelInputGrad {
      * One masked vector of pixels for n (8 or 9) taps from t0, one accumulator per tap (enough
      * independent chains to hide the FMA latency). Only the pixels inside the image are stored.
      */
-    private static void column(int kk, int t0, int n, int outC, int npix, float[] gy, int y, VectorMask<Float> m,
-                               float[] wt, float[] g, int q) {
+    private static void column(int kk, int n, int cn, int npix, float[] gy, int y, VectorMask<Float> m,
+                               float[] wt, int wo, boolean add, float[] g, int q) {
         FloatVector z = FloatVector.zero(S);
         FloatVector a0 = z, a1 = z, a2 = z, a3 = z, a4 = z, a5 = z, a6 = z, a7 = z, a8 = z;
         boolean nine = n == 9;
-        for (int o = 0, wo = t0; o < outC; o++, y += npix, wo += kk) {
+        if (add) {
+            a0 = FloatVector.fromArray(S, g, q, m); a1 = FloatVector.fromArray(S, g, q + npix, m);
+            a2 = FloatVector.fromArray(S, g, q + 2 * npix, m); a3 = FloatVector.fromArray(S, g, q + 3 * npix, m);
+            a4 = FloatVector.fromArray(S, g, q + 4 * npix, m); a5 = FloatVector.fromArray(S, g, q + 5 * npix, m);
+            a6 = FloatVector.fromArray(S, g, q + 6 * npix, m); a7 = FloatVector.fromArray(S, g, q + 7 * npix, m);
+            if (nine) a8 = FloatVector.fromArray(S, g, q + 8 * npix, m);
+        }
+        for (int o = 0; o < cn; o++, y += npix, wo += kk) {
             FloatVector u = FloatVector.fromArray(S, gy, y, m);
             a0 = u.fma(FloatVector.broadcast(S, wt[wo]), a0);
             a1 = u.fma(FloatVector.broadcast(S, wt[wo + 1]), a1);
