@@ -72,7 +72,13 @@ class LabelMapPropertyTest {
                 System.arraycopy(d, p, c, p + 1, d.length - p);
                 yield c;
             }
-            default -> { byte[] c = d.clone(); ByteBuffer.wrap(c).putInt(MAGIC.length + 4 * (m[1] % 4), m[2]); yield c; }
+            default -> {
+                int at = MAGIC.length + 4 * (m[1] % 4);
+                if (at + 4 > d.length - 8) yield d;     // a truncated map may end before that header int
+                byte[] c = d.clone();
+                ByteBuffer.wrap(c).putInt(at, m[2]);
+                yield c;
+            }
         };
     }
 
