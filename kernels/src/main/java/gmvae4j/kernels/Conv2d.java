@@ -45,23 +45,13 @@ import java.util.Arrays;
  * 4×4 stride 2, 1→32 on 28×28, forward 0.32 → 0.56; 3×3 "same", 32→64 on 14×14, forward
  * 0.84 → 1.02, backward-input 0.66 → 0.88.
  *
- * <p>One-channel layers (the first encoder layer; the decoder's last, transposed, layer) have
- * their own kernels for the passes where a product of depth 9 or 16 wastes most: the weight
- * gradient as direct dot products over the tap planes of a group ({@link #TAP_GRADIENT_DIRECT_MAX_TAPS},
- * the vector backend's {@code TapGradientDirect}), and the backward-input pass per image
- * ({@link #oneChannel}, {@link Kernels#inputGradOneChannel}). Measured (one thread, CPU time,
- * loaded 2-core machine, same process alternating with the previous routes, batch 128):
- * backward-input 4×4 stride 2, 1→32 on 28×28, 11-36 → 42-61 GFLOP/s; backward-weight 3×3 "same"
- * 1→32 on 28×28 30-44 → 37-49, 4×4 stride 2 20-24 → 35-42.
- *
  * <p>The per-image im2col + sgemm route (im2col unfolds an image into col [inC·kH·kW ×
  * outH·outW]; forward y_b = W·col, backward-input col2im(Wᵀ·gy_b), backward-weight gy_b·colᵀ)
  * remains where it was measured as fast or faster: 1×1 layers (col is the image), the
- * backward-input pass of layers with 2 to {@link #PHASED_MIN_CHANNELS} − 1 input channels (and
- * one-channel layers with other kernels than 3×3 and 4×4 or strides above 2), the weight
- * gradient with 17 to {@link #TAP_GRADIENT_MIN_TAPS} − 1 taps, and the shortcuts for few taps:
- * the forward pass of a "same" layer directly ({@link #direct}), the weight gradient as row dot
- * products ({@link #ROW_DOTS_MAX_TAPS}).
+ * backward-input pass of layers with fewer than {@link #PHASED_MIN_CHANNELS} input channels,
+ * the weight gradient with fewer than {@link #TAP_GRADIENT_MIN_TAPS} taps, and the shortcuts
+ * for few taps: the forward pass of a "same" layer directly ({@link #direct}), the weight
+ * gradient as row dot products ({@link #ROW_DOTS_MAX_TAPS}).
  */
 public final class Conv2d {
     private Conv2d() {}
@@ -202,11 +192,6 @@ public final class Conv2d {
             byPhases(k, s, gy, w, null, gx, false);
             return;
         }
-        if (oneChannel(s)) {
-            k.parallelFor(s.batch(), b -> k.inputGradOneChannel(s.inH(), s.inW(), s.outC(), s.kH(), s.kW(), s.stride(), s.pad(),
-                    oh, ow, gy, b * yImg, w, gx, b * xImg));
-            return;
-        }
         k.parallelFor(s.batch(), b -> {
             if (pointwise(s)) {
                 k.sgemm(true, false, ckk, npix, s.outC(), 1f, w, 0, ckk, gy, b * yImg, npix, 1f, gx, b * xImg, npix);
@@ -231,10 +216,7 @@ public final class Conv2d {
     /**
      * gw += Σ_b gy_b·col(x_b)ᵀ, summed per fixed group of images, groups added in order.
      *
-     * <p>Up to {@link #TAP_GRADIENT_DIRECT_MAX_TAPS} taps (a one-channel layer) and from
-     * {@link #TAP_GRADIENT_MIN_TAPS} taps on small outputs the gradient goes over tap planes
-     * ({@link #gradientByPlanes}). With a few more taps and many pixels (e.g. 18 taps of a 2-channel
-     * 3×3 layer over 784 pixels; see
+     * <p>With few taps and many pixels (e.g. 9 taps of a 1-channel 3×3 layer over 784 pixels; see
      * {@link #ROW_DOTS_MAX_TAPS}) each gradient entry is one long dot product (outC × taps of them,
      * over every output pixel), and {@link Kernels#rowDots} takes them straight from gy and col
      * into the group's sum, with no packing. Otherwise sgemm; with taps below a register tile's width it computes
@@ -246,8 +228,7 @@ public final class Conv2d {
         int xImg = s.inC() * s.inH() * s.inW(), yImg = outC * npix, wLen = outC * ckk;
         int groups = (s.batch() + IMAGES_PER_GROUP - 1) / IMAGES_PER_GROUP;
         boolean dots = ckk < ROW_DOTS_MAX_TAPS && npix >= ROW_DOTS_MIN_PIXELS;
-        if (!pointwise(s) && (ckk <= TAP_GRADIENT_DIRECT_MAX_TAPS
-                || !dots && ckk >= TAP_GRADIENT_MIN_TAPS && npix <= TAP_GRADIENT_MAX_PIXELS)) {
+        if (!dots && !pointwise(s) && ckk >= TAP_GRADIENT_MIN_TAPS && npix <= TAP_GRADIENT_MAX_PIXELS) {
             gradientByPlanes(k, s, x, gy, gw);
             return;
         }
@@ -283,8 +264,8 @@ public final class Conv2d {
     /**
      * True when the backward-input pass runs by phases ({@link #byPhases}): not for a 1×1 layer, and
      * not with fewer input channels than a register tile has rows (8), since each phase's product
-     * has inC rows: a one-channel layer would fill one row of eight (it has its own kernel,
-     * {@link #oneChannel}).
+     * has inC rows: a one-channel layer would fill one row of eight (the transposed convolution
+     * back to a one-channel image keeps im2col + sgemm + col2im, whose product is taps × pixels).
      */
     static boolean phased(ConvShape s) {
         return !pointwise(s) && s.inC() >= PHASED_MIN_CHANNELS;
@@ -293,29 +274,11 @@ public final class Conv2d {
     static final int PHASED_MIN_CHANNELS = 8;
 
     /**
-     * True when the backward-input pass goes image by image to {@link Kernels#inputGradOneChannel}:
-     * one input channel, a 3×3 or 4×4 kernel (9 or 16 taps), stride 1 or 2. The tap gradients
-     * wᵀ·gy come from a register tile of all taps × 2 vectors of pixels and col2im runs in registers,
-     * where im2col + sgemm kept 9 of 16 tile rows busy and col2im scattered its adds.
-     */
-    static boolean oneChannel(ConvShape s) {
-        int kk = s.kH() * s.kW();
-        return s.inC() == 1 && !pointwise(s) && (kk == 9 || kk == 16) && s.stride() <= 2;
-    }
-
-    /**
      * The weight gradient goes over tap planes from this many taps (inC·kH·kW) on: below, a
      * packed panel of 32 taps would be mostly padding, and the transposed sgemm (taps as rows)
      * fills the tiles better.
      */
     static final int TAP_GRADIENT_MIN_TAPS = 32;
-
-    /**
-     * ... and at or below this many (a one-channel 3×3 or 4×4 layer), where the gradient is taken
-     * straight from gy and the planes as long dot products summed over the whole group of images
-     * (the vector backend's {@code TapGradientDirect}).
-     */
-    static final int TAP_GRADIENT_DIRECT_MAX_TAPS = TapGradientDirect.MAX_TAPS;   // a compile-time constant: no Vector API class is loaded
 
     /**
      * ... and up to this many output pixels per image: that is where per-image products are short

@@ -144,35 +144,6 @@ public interface Kernels {
             }
     }
 
-    /**
-     * One image of the backward-input pass of a convolution with one input channel:
-     * <pre>
-     * gx[gxOff + a·w + b] += Σ_{o,i,j} wt[(o·kH + i)·kW + j] · gy[gyOff + o·oh·ow + r·ow + u]
-     * </pre>
-     * over a = stride·r + i − pad, b = stride·u + j − pad (r &lt; oh, u &lt; ow), for the h×w input
-     * gradient gx; wt is [outC][1][kH][kW]. The first encoder layer's pass, where im2col + sgemm
-     * fills one row in eight of its register tile ({@link Conv2d} picks it). Runs on the calling
-     * thread. This default is the scalar reference: each input pixel's sum in (o, i, j) order.
-     */
-    default void inputGradOneChannel(int h, int w, int outC, int kH, int kW, int stride, int pad, int oh, int ow,
-                                     float[] gy, int gyOff, float[] wt, float[] gx, int gxOff) {
-        for (int a = 0; a < h; a++)
-            for (int b = 0; b < w; b++) {
-                float s = 0f;
-                for (int o = 0; o < outC; o++)
-                    for (int i = 0; i < kH; i++) {
-                        int dr = a + pad - i, r = dr / stride;
-                        if (dr < 0 || dr % stride != 0 || r >= oh) continue;
-                        for (int j = 0; j < kW; j++) {
-                            int dc = b + pad - j, u = dc / stride;
-                            if (dc < 0 || dc % stride != 0 || u >= ow) continue;
-                            s += wt[(o * kH + i) * kW + j] * gy[gyOff + (o * oh + r) * ow + u];
-                        }
-                    }
-                gx[gxOff + a * w + b] += s;
-            }
-    }
-
     // ---------------------------------------------------------------- every row against every component
 
     /**

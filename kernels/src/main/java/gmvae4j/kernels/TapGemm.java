@@ -20,8 +20,6 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>{@code gradient}: gw = gy · planesᵀ over all pixels of the group, k = images × pixels, the
  * taps' runs copied side by side and packed with 16×16 register transposes ({@link Transpose16}).
  *
- * <p>A gradient with few taps (a one-channel layer's weights) goes to {@link TapGradientDirect}.
- *
  * <p>Both run on the calling thread and add each sum in a fixed order, so results do not depend
  * on the caller's threads. The scalar twins are the defaults in {@link Kernels}.
  */
@@ -98,15 +96,11 @@ final class TapGemm {
         int m4 = m / 4 * 4, p4 = npix / (4 * L) * (4 * L);
         for (int g = 0; g < images; g++) {
             int base = g * imgStride, out = cOff + g * cImg;
-            for (int o = 0; o < m4; o += 4) {
+            for (int o = 0; o < m4; o += 4)
                 for (int p = 0; p < p4; p += 4 * L)
                     ConvDirect.tile(taps, planes, tapOff, base + p, a, o, init, c, out + o * ldc + p, ldc);
-                // the last pixels 4 channels at a time: 4 independent chains of FMAs (one channel
-                // at a time, a single chain, took a third of a 4×4 stride-2 one-channel layer's time)
-                for (int p = p4; p < npix; p += L) column4(taps, planes, base, tapOff, p, npix, a, o, init, c, out + o * ldc, ldc);
-            }
-            for (int o = m4; o < m; o++)
-                for (int p = 0; p < npix; p += L) {
+            for (int o = 0; o < m; o++)
+                for (int p = o < m4 ? p4 : 0; p < npix; p += L) {
                     VectorMask<Float> in = S.indexInRange(p, npix);
                     FloatVector acc = FloatVector.broadcast(S, init == null ? 0f : init[o]);
                     for (int t = 0; t < taps; t++)
@@ -114,26 +108,6 @@ final class TapGemm {
                     acc.intoArray(c, out + o * ldc + p, in);
                 }
         }
-    }
-
-    /** Rows o .. o+3 (row0 + r·ldc) at pixels p .. p+L of one image, loads and stores masked to its npix pixels. */
-    private static void column4(int taps, float[] planes, int base, int[] tapOff, int p, int npix, float[] a, int o,
-                                float[] init, float[] c, int row0, int ldc) {
-        VectorMask<Float> in = S.indexInRange(p, npix);
-        FloatVector a0 = FloatVector.broadcast(S, init == null ? 0f : init[o]), a1 = FloatVector.broadcast(S, init == null ? 0f : init[o + 1]);
-        FloatVector a2 = FloatVector.broadcast(S, init == null ? 0f : init[o + 2]), a3 = FloatVector.broadcast(S, init == null ? 0f : init[o + 3]);
-        int w0 = o * taps, w1 = w0 + taps, w2 = w1 + taps, w3 = w2 + taps;
-        for (int t = 0; t < taps; t++) {
-            FloatVector v = FloatVector.fromArray(S, planes, base + tapOff[t] + p, in);
-            a0 = v.fma(FloatVector.broadcast(S, a[w0 + t]), a0);
-            a1 = v.fma(FloatVector.broadcast(S, a[w1 + t]), a1);
-            a2 = v.fma(FloatVector.broadcast(S, a[w2 + t]), a2);
-            a3 = v.fma(FloatVector.broadcast(S, a[w3 + t]), a3);
-        }
-        a0.intoArray(c, row0 + p, in);
-        a1.intoArray(c, row0 + ldc + p, in);
-        a2.intoArray(c, row0 + 2 * ldc + p, in);
-        a3.intoArray(c, row0 + 3 * ldc + p, in);
     }
 
     /** Cuts columns q0 .. q0+nr (pixel q of the group = image q / npix) into per-image runs; returns their count. */
@@ -256,10 +230,6 @@ final class TapGemm {
     static void gradient(int m, int taps, int images, int npix, float[] gy, int gyOff, int gyImg, float[] planes,
                          int imgStride, int[] tapOff, float[] gw, int gwOff, int ldw) {
         if (m <= 0 || taps <= 0 || images <= 0 || npix <= 0) return;
-        if (taps <= TapGradientDirect.MAX_TAPS) {
-            TapGradientDirect.gradient(m, taps, images, npix, gy, gyOff, gyImg, planes, imgStride, tapOff, gw, gwOff, ldw);
-            return;
-        }
         Scratch sc = SCRATCH.get();
         int k = images * npix, mPad = (m + MR - 1) / MR * MR, ks = Sgemm.kStep(k);
         if (sc.a.length < mPad * ks) sc.a = new float[mPad * ks];

@@ -86,14 +86,6 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void inputGradOneChannel(int h, int w, int outC, int kH, int kW, int stride, int pad, int oh, int ow,
-                                    float[] gy, int gyOff, float[] wt, float[] gx, int gxOff) {
-        if (OneChannelInputGrad.supports(kH * kW, stride))
-            OneChannelInputGrad.inputGrad(h, w, outC, kH, kW, stride, pad, oh, ow, gy, gyOff, wt, gx, gxOff);
-        else Kernels.super.inputGradOneChannel(h, w, outC, kH, kW, stride, pad, oh, ow, gy, gyOff, wt, gx, gxOff);
-    }
-
-    @Override
     public void convSame(int inC, int h, int w, int outC, int kH, int kW, float[] x, int xOff, float[] wt, float[] bias,
                          float[] y, int yOff) {
         ConvDirect.convSame(inC, h, w, outC, kH, kW, x, xOff, wt, bias, y, yOff);
