@@ -72,10 +72,21 @@ public final class KernelBench {
      * What to run: thread counts; quick = fewer cases and shorter timings; tiny = one small
      * shape, no conv, a few milliseconds (for tests of the plumbing, not of speed); childBest =
      * this process is the child that measures the peer at its best (sgemm rows only, no further
-     * child).
+     * child); kernel ("sgemm", "conv2d" or null for both) and shape (a piece of the shape
+     * column, e.g. "1x28x28" or "1024x", or null for all) keep only the rows that match, to
+     * measure one case before and after a change without the whole table.
      */
-    public record Options(int[] threads, boolean quick, boolean tiny, boolean childBest) {
+    public record Options(int[] threads, boolean quick, boolean tiny, boolean childBest, String kernel, String shape) {
         public Options(int[] threads, boolean quick) { this(threads, quick, false, false); }
+
+        public Options(int[] threads, boolean quick, boolean tiny, boolean childBest) {
+            this(threads, quick, tiny, childBest, null, null);
+        }
+
+        /** True when a row of this kernel and shape is to be measured. */
+        boolean wants(String rowKernel, String rowShape) {
+            return (kernel == null || kernel.equals(rowKernel)) && (shape == null || rowShape.contains(shape));
+        }
 
         /** The flags that make a child run the same cases. */
         List<String> childArgs() {
@@ -83,6 +94,8 @@ public final class KernelBench {
                     String.join(",", Arrays.stream(threads).mapToObj(Integer::toString).toList())));
             if (quick) a.add("--quick");
             if (tiny) a.add("--tiny");
+            if (kernel != null) a.addAll(List.of("--kernel", kernel));
+            if (shape != null) a.addAll(List.of("--shape", shape));
             return a;
         }
     }
@@ -136,7 +149,12 @@ public final class KernelBench {
         boolean blas = OpenBlas.isAvailable();
         if (!blas) progress.println("OpenBLAS: " + OpenBlas.unavailableReason());
         String here = blas ? OpenBlas.coreName() : null;
-        boolean both = blas && !opt.childBest && choice.differs();
+        List<int[]> shapes = new ArrayList<>(Arrays.asList(opt.tiny ? TINY_SHAPES : MAIN_SHAPES));
+        if (!opt.quick && !opt.tiny) shapes.addAll(Arrays.asList(EXTRA_SHAPES));
+        shapes.removeIf(s -> !opt.wants("sgemm", gemmName(s)));
+        List<ConvShape> convShapes = opt.tiny || opt.childBest ? List.of()
+                : Arrays.stream(CONVS).filter(c -> opt.wants("conv2d", convName(c))).toList();
+        boolean both = blas && !opt.childBest && choice.differs() && !shapes.isEmpty();
         String bestConfig = null;
         if (!opt.childBest) {
             if (blas) progress.println("OpenBLAS peer: " + OpenBlas.config() + " (" + choice.yoursLabel() + ")"
@@ -157,10 +175,7 @@ public final class KernelBench {
             warm(gemm(one, f.charAt(0) == 'T', f.charAt(1) == 'T', 128, 512, 256));
             warm(gemm(one, f.charAt(0) == 'T', f.charAt(1) == 'T', 37, 45, 9));
         }
-        boolean convs = !opt.tiny && !opt.childBest;
-        if (convs) for (ConvShape c : CONVS) for (String pass : CONV_PASSES) warm(conv(one, c, pass));
-        List<int[]> shapes = new ArrayList<>(Arrays.asList(opt.tiny ? TINY_SHAPES : MAIN_SHAPES));
-        if (!opt.quick && !opt.tiny) shapes.addAll(Arrays.asList(EXTRA_SHAPES));
+        for (ConvShape c : convShapes) for (String pass : CONV_PASSES) warm(conv(one, c, pass));
         for (int t : opt.threads) {
             VectorKernels ours = new VectorKernels(t);
             if (blas) OpenBlas.setThreads(t);
@@ -172,14 +187,13 @@ public final class KernelBench {
                     Runnable o = gemm(ours, ta, tb, s[0], s[2], s[1]);
                     Runnable p = blas ? gemm(null, ta, tb, s[0], s[2], s[1]) : null;
                     double[] g = measurePair(o, p, 2.0 * s[0] * s[1] * s[2], 2.0 * s[0] * s[1] * s[2]);
-                    Row r = new Row("sgemm", s[0] + "x" + s[1] + "x" + s[2], f, t, g[0], blas ? "openblas" : null,
+                    Row r = new Row("sgemm", gemmName(s), f, t, g[0], blas ? "openblas" : null,
                             blas ? g[1] : null, here, blas ? setting : null);
                     emit(r);
                     rows.add(r);
                 }
             }
-            if (!convs) continue;
-            for (ConvShape c : CONVS) {
+            for (ConvShape c : convShapes) {
                 int n = (int) Math.round(Math.cbrt(c.flops() / 2.0));
                 for (String pass : CONV_PASSES) {
                     double[] g = measurePair(conv(ours, c, pass), gemm(ours, false, false, n, n, n), c.flops(), 2.0 * n * n * n);
@@ -236,6 +250,10 @@ public final class KernelBench {
             Thread.currentThread().interrupt();
         }
         return new BestRun(rows, config[0]);
+    }
+
+    static String gemmName(int[] s) {
+        return s[0] + "x" + s[1] + "x" + s[2];
     }
 
     static String convName(ConvShape c) {
@@ -391,12 +409,14 @@ public final class KernelBench {
     }
 
     /**
-     * {@code java ... gmvae4j.benchmarks.KernelBench [--json] [--quick] [--threads 1,2]}; with
+     * {@code java ... gmvae4j.benchmarks.KernelBench [--json] [--quick] [--threads 1,2] [--kernel K]
+     * [--shape S]}; with
      * {@code --child-best} (how {@link #bestInChild} starts it) stdout gets only "config" and
      * "row" lines, the table goes to stderr.
      */
     public static void main(String[] args) {
         boolean json = false, quick = false, tiny = false, child = false;
+        String kernel = null, shape = null;
         int[] threads = {1, 2};
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -404,13 +424,15 @@ public final class KernelBench {
                 case "--quick" -> quick = true;
                 case "--tiny" -> tiny = true;
                 case "--child-best" -> child = true;
+                case "--kernel" -> kernel = args[++i];
+                case "--shape" -> shape = args[++i];
                 case "--threads" -> threads = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
         if (child) System.out.println("config\t" + (OpenBlas.isAvailable() ? OpenBlas.config() : ""));
         // the table streams to stdout as rows are measured; with --json (or in a child), to stderr
-        KernelBench b = new KernelBench(new Options(threads, quick, tiny, child), json || child ? System.err : System.out);
+        KernelBench b = new KernelBench(new Options(threads, quick, tiny, child, kernel, shape), json || child ? System.err : System.out);
         List<Row> rows = b.run();
         if (json) System.out.println(json(rows, new VectorKernels(1).name(), b.peerInfo()));
     }

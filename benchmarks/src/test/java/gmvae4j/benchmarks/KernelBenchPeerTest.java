@@ -32,6 +32,21 @@ class KernelBenchPeerTest {
     }
 
     @Test
+    void kernelAndShapeFiltersKeepOnlyTheRowsAskedForAndReachTheChild() {
+        KernelBench.Options o = new KernelBench.Options(new int[] {1}, false, false, false, "conv2d", "1x28x28");
+        assertTrue(o.wants("conv2d", "128x1x28x28->32,3x3,s1,p1"));
+        assertFalse(o.wants("conv2d", "128x32x14x14->64,3x3,s1,p1"));
+        assertFalse(o.wants("sgemm", "128x784x512"));
+        assertTrue(String.join(" ", o.childArgs()).contains("--kernel conv2d --shape 1x28x28"), o.childArgs().toString());
+        // no sgemm row matches: nothing is measured and no child is started for the best-kernel rows
+        KernelBench b = new KernelBench(new KernelBench.Options(new int[] {1}, false, true, false, "sgemm", "no-such-shape"),
+                new PrintStream(progress, true, StandardCharsets.UTF_8));
+        OpenBlasCore.Choice differs = new OpenBlasCore.Choice("Haswell", "SkylakeX", Map.of(OpenBlasCore.VAR, "SkylakeX"));
+        List<KernelBench.Row> rows = b.run(differs, c -> { throw new AssertionError("child started for no rows"); });
+        assertTrue(rows.isEmpty(), rows.toString());
+    }
+
+    @Test
     void rowsSurviveTheTripFromTheChild() {
         KernelBench.Row full = new KernelBench.Row("sgemm", "128x784x512", "NT", 2, 251.25, "openblas", 230.5, "SkylakeX", "best");
         assertEquals(full, KernelBench.Row.fromTsv(full.toTsv()));

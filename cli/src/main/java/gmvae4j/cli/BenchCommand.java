@@ -65,6 +65,8 @@ final class BenchCommand implements Command {
                          --json           print one JSON object {"rows":[...]} instead of the table
                          --threads LIST   thread counts to measure, e.g. 1,2 (default 1,2)
                          --quick          fewer cases, shorter timings (about 20 s)
+                         --kernel K       only the sgemm rows or only the conv2d rows (sgemm|conv2d)
+                         --shape S        only the rows whose shape contains S, e.g. 1x28x28 or 1024x
                     """;
         }
 
@@ -72,7 +74,9 @@ final class BenchCommand implements Command {
             boolean json = args.flag("json");
             boolean quick = args.flag("quick");
             int[] threads = args.intList("threads", new int[] {1, 2});
+            String kernel = args.choice("kernel", null, "sgemm", "conv2d"), shape = args.string("shape", null);
             args.finish();
+            if (shape != null && shape.isEmpty()) throw new UserError("--shape needs a piece of a shape, e.g. 1x28x28");
             if (args.positionals().size() > 1)
                 throw new UserError("bench kernels takes no further arguments, got '" + args.positionals().get(1) + "'");
             if (threads.length == 0) throw new UserError("--threads needs at least one count");
@@ -86,7 +90,7 @@ final class BenchCommand implements Command {
             progress.println("bench kernels: " + Backends.get().name() + "; GFLOP/s = 2·M·N·K / time, shape MxKxN, "
                     + "ratio = ours / peer (best of several alternating samples)");
             System.err.println("bench kernels: " + gmvae4j.kernels.cuda.CudaBackend.status(gmvae4j.kernels.cuda.CudaBackend.probe()));
-            KernelBench bench = new KernelBench(new KernelBench.Options(threads, quick), progress);
+            KernelBench bench = new KernelBench(new KernelBench.Options(threads, quick, false, false, kernel, shape), progress);
             List<KernelBench.Row> rows = bench.run();
             if (json) System.out.println(KernelBench.json(rows, Backends.get().name(), bench.peerInfo()));
             return 0;

@@ -37,6 +37,8 @@ class BenchCommandTest {
         assertTrue(stderrOf("bench", "kernels", "--threads", "0").contains("between 1 and 256"));
         assertTrue(stderrOf("bench", "kernels", "--threads", "a,b").contains("comma-separated integers"));
         assertTrue(stderrOf("bench", "kernels", "extra").contains("no further arguments"));
+        assertTrue(stderrOf("bench", "kernels", "--kernel", "gemm").contains("--kernel must be one of sgemm|conv2d"));
+        assertTrue(stderrOf("bench", "kernels", "--shape", "").contains("--shape"));
     }
 
     @Test

@@ -39,7 +39,7 @@ public final class Sgemm {
      * Block sizes, measured on the 2-core Zen 5 (48 KiB L1d, 1 MiB L2) at a quiet moment,
      * single thread, 128x784x512 / 128x512x512 / 512³ NN in GFLOP/s:
      *   KC 256: 221/228/245   KC 384: 224/226/239   KC 512: 232/241/254   (KC 784, 1024: no better)
-     *   NC 256: 214/220/236   NC 512: 232/228/251   NC 1024: 227/235/253
+     *   NC 256: 214/220/236   NC 512: 232/228/251   NC 1024: 227/235/253 (and 1024³: see NC)
      *   MC 64, 128, 256: no measurable difference
      */
     /**
@@ -49,8 +49,13 @@ public final class Sgemm {
     static final int KC = 512;
     /** Rows of a packed A block (MC×KC floats, 256 KiB): lives in L2. Multiple of MR. */
     static final int MC = 128;
-    /** Columns of a packed B block (KC×NC floats, 1 MiB): L2/L3. Multiple of NR. */
-    static final int NC = 512;
+    /**
+     * Columns of a packed B block (KC×NC floats, 2 MiB): L3, as in BLIS (the A block and one B
+     * micro-panel are what must stay in L2). Multiple of NR. NC 512 → 1024, single thread, CPU
+     * time, loaded 2-core machine, same process alternating: 1024³ 92.0-93.4 → 96.2-96.4 GFLOP/s,
+     * 128×512×784 (one block instead of 512 + 272 columns) 86.4-90.1 → 86.9-90.4, 512³ 97.7 → 99.0.
+     */
+    static final int NC = 1024;
     /**
      * Below this many multiply-adds (about 5 µs of work) a product runs on one thread. Measured
      * on the shared machine: 64³ and 128×10×512 ran slower on two threads, 128×64×128 (1 M)
