@@ -79,7 +79,7 @@ final class LabelCommand implements Command {
         // With a model, a folder's pictures are converted to its size; read after every other flag (the folder loads last).
         Gmvae given = modelFile == null ? null : Inputs.model(modelFile);
         int side = given == null ? 0 : (int) Math.round(Math.sqrt(given.inputDim()));
-        Thread warm = given instanceof MixtureGmvae mix ? warmUp(mix) : null;
+        WarmUp warm = given instanceof MixtureGmvae mix ? new WarmUp(mix) : null;
         Evaluation.Data data = Inputs.data(a, null, ExperimentCommand.GLYPHS_SIZE, false, side);
         a.finish();
         LabelImages images = images(data);
@@ -113,7 +113,7 @@ final class LabelCommand implements Command {
         if (model.inputDim() != images.dim())
             throw new UserError("the model takes " + model.inputDim() + " pixels per image, the images have " + images.dim());
         long tModel = System.nanoTime();
-        if (warm != null) warm.join();
+        if (warm != null) warm.stop();
         Encoded enc = view(model, images);
         double firstQuestionMs = server.ready(enc.view());
         System.out.printf(Locale.ROOT, "ready: page usable %.0f ms after the model was loaded (posteriors of %d images %.0f ms, first question %.0f ms)%n",
@@ -179,18 +179,35 @@ final class LabelCommand implements Command {
     /**
      * Noise images through the model's encoder on another thread while the real images load:
      * the first pass over them would otherwise run the kernels before the JIT has compiled them
-     * (measured, 60,000 MNIST images on 2 cores: 2.0 s for the first pass, 0.7-0.9 s for later ones),
-     * and the page is waiting for that pass.
+     * (measured, 70,000 MNIST images on 2 cores: 1.7-2.4 s for the first pass, 0.57-0.78 s for
+     * later ones; the JIT spends 1.6-2.2 s of CPU compiling that pass's code), and the page is
+     * waiting for that pass. Whole batches of the size the real pass uses: with smaller ones the
+     * first real batches were as slow as without a warm-up (the compiled code had only seen small
+     * products). One batch at a time, so that {@link WarmUp#stop} waits for one batch at most: the
+     * compilations it set off go on either way, and waiting for all the noise cost 470-730 ms.
      */
-    private static Thread warmUp(MixtureGmvae model) {
-        return Thread.ofPlatform().daemon().name("gmvae-warm-up").start(() -> {
-            byte[] noise = new byte[WARM_UP_IMAGES * model.inputDim()];
-            new java.util.Random(1).nextBytes(noise);
-            model.encodeAll(noise, WARM_UP_IMAGES);
-        });
+    static final class WarmUp {
+        private final Thread thread;
+        private volatile boolean stop;
+
+        WarmUp(MixtureGmvae model) {
+            thread = Thread.ofPlatform().daemon().name("gmvae-warm-up").start(() -> {
+                byte[] noise = new byte[WARM_UP_BATCH * model.inputDim()];
+                new java.util.Random(1).nextBytes(noise);
+                for (int done = 0; done < WARM_UP_IMAGES && !stop; done += WARM_UP_BATCH) model.encodeAll(noise, WARM_UP_BATCH);
+            });
+        }
+
+        /** Stops after the batch under way (the real images are loaded) and waits for it. */
+        void stop() throws InterruptedException {
+            stop = true;
+            thread.join();
+        }
     }
 
+    /** At most this many noise images (a folder of pictures loads for long: the warm-up must not take a core all that time). */
     static final int WARM_UP_IMAGES = 4000;
+    static final int WARM_UP_BATCH = 500;   // NoGradBatches.BATCH
 
     /** What the page reads from the model, and the latent means it came from (null for models without them). */
     record Encoded(ModelView view, float[] means) {}
