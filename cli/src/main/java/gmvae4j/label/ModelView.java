@@ -19,14 +19,10 @@ public record ModelView(float[] q, int k, int[] component, double[] centrality, 
         int[] size = new int[k];
         for (int c : comp) size[c]++;
         // One sort of all images by centrality (most central first), then each goes to its component in that order.
-        Integer[] order = new Integer[rows];
-        for (int i = 0; i < rows; i++) order[i] = i;
-        java.util.Arrays.sort(order, (a, b) -> centrality[a] != centrality[b] ? Double.compare(centrality[b], centrality[a]) : Integer.compare(a, b));
-        int[][] members = new int[k][];
-        for (int c = 0; c < k; c++) members[c] = new int[size[c]];
-        int[] fill = new int[k];
-        for (int i : order) members[comp[i]][fill[comp[i]]++] = i;
-        return new ModelView(q, k, comp, centrality, size, members, null);
+        int[] order = java.util.stream.IntStream.range(0, rows).boxed()
+                .sorted((a, b) -> centrality[a] != centrality[b] ? Double.compare(centrality[b], centrality[a]) : Integer.compare(a, b))
+                .mapToInt(Integer::intValue).toArray();
+        return new ModelView(q, k, comp, centrality, size, Rows.members(comp, k, order), null);
     }
 
     /** The same view whose decisions also use latent neighbours ({@link gmvae4j.engine.eval.LatentPropagation}). */

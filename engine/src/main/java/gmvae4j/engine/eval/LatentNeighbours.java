@@ -40,12 +40,7 @@ public final class LatentNeighbours {
     public static LatentNeighbours build(float[] z, int n, int d, float[] q, int k, int knn) {
         if ((long) n * d != z.length) throw new IllegalArgumentException(z.length + " latent values for " + n + " x " + d);
         Rows.checkShape(q, n, k);
-        int[] size = new int[k], own = Rows.argmaxAll(q, n, k);
-        for (int i = 0; i < n; i++) size[own[i]]++;
-        int[][] members = new int[k][];
-        for (int c = 0; c < k; c++) members[c] = new int[size[c]];
-        int[] fill = new int[k];
-        for (int i = 0; i < n; i++) members[own[i]][fill[own[i]]++] = i;
+        int[][] members = Rows.members(Rows.argmaxAll(q, n, k), k, null);
         int[] index = new int[n * knn];
         java.util.Arrays.fill(index, -1);
         float[] dist2 = new float[n * knn];

@@ -20,6 +20,23 @@ public final class Rows {
         return out;
     }
 
+    /**
+     * The images of each component: members[c] lists the i with component[i] = c, in the order
+     * they come in {@code order} (a permutation of 0..n-1; null = 0, 1, ..., n-1). One counting pass.
+     */
+    public static int[][] members(int[] component, int k, int[] order) {
+        int[] size = new int[k];
+        for (int c : component) size[c]++;
+        int[][] members = new int[k][];
+        for (int c = 0; c < k; c++) members[c] = new int[size[c]];
+        int[] fill = new int[k];
+        for (int t = 0; t < component.length; t++) {
+            int i = order == null ? t : order[t];
+            members[component[i]][fill[component[i]]++] = i;
+        }
+        return members;
+    }
+
     /** Throws if q cannot be an n × k matrix. */
     public static void checkShape(float[] q, int n, int k) {
         if (k <= 0 || n < 0 || (long) n * k != q.length)
