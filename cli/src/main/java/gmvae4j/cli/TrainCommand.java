@@ -38,7 +38,8 @@ final class TrainCommand implements Command {
                   --out FILE            the model file, written when training ends (checkpoints after every
                                         epoch go to FILE.partial beside it); an existing FILE needs --resume or --force
                   --resume              continue FILE (or the FILE.partial an interrupted run left) with its
-                                        optimizer state, up to --epochs in total; architecture flags must agree
+                                        optimizer state, up to --epochs in total, on the same images;
+                                        architecture flags must agree
                   --force               replace an existing FILE (and discard a FILE.partial) with a new model
                   --variant V           mixture (default) or marginal (the study's model)
                   --k K                 mixture components (default 100, at most 5000)
@@ -109,12 +110,13 @@ final class TrainCommand implements Command {
         if (resume && force) throw new UserError("--resume continues " + TerminalText.safe(out) + ", --force replaces it: choose one");
         Outputs.checkFile("out", out, resume || force);
         if (Files.isDirectory(partial)) throw new UserError("--out " + TerminalText.safe(out) + ": " + TerminalText.safe(partial) + " is a folder");
+        ModelFile.Contents resumed = null;
         if (resume) {
             // an interrupted run's checkpoint is newer than the model it started from
             o.resume = Files.isRegularFile(partial) ? partial : out;
             if (!Files.isRegularFile(o.resume))
                 throw new UserError("--resume: " + TerminalText.safe(out) + " does not exist (train without --resume first)");
-            checkSameArchitecture(args, o, o.resume);
+            resumed = checkSameArchitecture(args, o, o.resume);
         } else if (Files.exists(partial) && !force) {
             throw new UserError("--out " + TerminalText.safe(out) + ": " + TerminalText.safe(partial) + " is left from an interrupted run; "
                     + "--resume continues it, --force starts over");
@@ -122,6 +124,7 @@ final class TrainCommand implements Command {
         DataArgs.Picked picked = DataArgs.pick(args, dataset, "pool");
         Dataset data = picked.data();
         if (picked.images() != null) o.dataSource = picked.images().provenance();
+        if (resumed != null) checkSameData(resumed, data);
         args.finish();
         if (!args.positionals().isEmpty()) throw new UserError("unexpected argument '" + TerminalText.safe(args.positionals().getFirst()) + "'");
         if (o.resume != null && o.resume.equals(partial)) System.err.println("train: resuming from " + TerminalText.safe(partial) + " (left by an interrupted run)");
@@ -170,11 +173,13 @@ final class TrainCommand implements Command {
         return out.resolveSibling(out.getFileName() + ".partial");
     }
 
-    /** --resume continues a model: an architecture flag given with it must say what the model has. */
-    private static void checkSameArchitecture(Args args, TrainOptions o, Path file) throws java.io.IOException {
+    /** --resume continues a model: an architecture flag given with it must say what the model has. Returns the file's contents. */
+    private static ModelFile.Contents checkSameArchitecture(Args args, TrainOptions o, Path file) throws java.io.IOException {
+        ModelFile.Contents contents;
         GmvaeConfig c;
         try {
-            c = GmvaeConfig.fromContents(ModelFile.read(file));
+            contents = ModelFile.read(file);
+            c = GmvaeConfig.fromContents(contents);
         } catch (ModelFileException e) {
             throw new UserError(e.getMessage(), e);
         }
@@ -186,6 +191,21 @@ final class TrainCommand implements Command {
         if (o.decoderHidden != null) conflict(args, "decoder-hidden", join(o.decoderHidden), join(c.decoderHidden()), f);
         conflict(args, "arch", o.arch, c.arch(), f);
         conflict(args, "prior", o.learnPrior ? "learned" : "uniform", c.learnPrior() ? "learned" : "uniform", f);
+        return contents;
+    }
+
+    /**
+     * --resume continues the same run, so on the same images: the model file's progress names the
+     * data set and its image count (files from before that was recorded pass). Continuing on other
+     * images would mix two runs into one model whose saved epoch count and purity mean neither.
+     */
+    private static void checkSameData(ModelFile.Contents saved, Dataset data) {
+        String name = saved.progress().get("dataset"), images = saved.progress().get("images");
+        if (name == null || images == null) return;
+        if (!name.equals(data.name()) || !images.equals(Integer.toString(data.n())))
+            throw new UserError("--resume: " + TerminalText.safe(saved.file()) + " was trained on " + TerminalText.safe(name) + " (" + TerminalText.safe(images)
+                    + " images), the data now is " + TerminalText.safe(data.name()) + " (" + data.n() + " images); --resume continues a run on the "
+                    + "same images (train a new model, or --force to start this one over)");
     }
 
     private static void conflict(Args args, String flag, String asked, String saved, String file) {

@@ -136,6 +136,19 @@ class FlagsAndMismatchesTest {
                 "--prior uniform", "prior learned");
     }
 
+    @Test void resumeOnOtherImagesIsRefusedNamingBoth() throws Exception {
+        TrainableGmvae m = GmvaeIo.create(new GmvaeConfig("mixture", 4, 2, 28, 28, new int[] {8}, new int[] {8}, "mlp", "relu", true), 1);
+        Path p = tmp.resolve("r.gmvae");
+        GmvaeIo.save(p, m, null, Map.of("epoch", "1", "dataset", "glyphs", "images", "60"));
+        byte[] before = Files.readAllBytes(p);
+        oneLineExit2(CliRun.run("train", "--dataset", "glyphs:120", "--out", p.toString(), "--resume", "--epochs", "2"),
+                "was trained on glyphs (60 images), the data now is glyphs (120 images)");
+        assertArrayEquals(before, Files.readAllBytes(p), "the model is untouched");
+        // The same images continue.
+        CliRun ok = CliRun.run("train", "--dataset", "glyphs:60", "--out", p.toString(), "--resume", "--epochs", "2");
+        assertEquals(0, ok.code(), ok.err());
+    }
+
     /** Issue 12: a 26-letter map on MNIST printed wrong names and died with ArrayIndexOutOfBounds. */
     @Test void aLabelMapForOtherClassesIsRefusedNamingBothFiles() throws Exception {
         Path m = model("m.gmvae", 10);
