@@ -34,4 +34,7 @@ public record ModelView(float[] q, int k, int[] component, double[] centrality, 
 
     /** The members of component c, most central first. */
     public int[] members(int c) { return byCentrality[c]; }
+
+    /** Whether image i is the most central member of its component (what round 1 asks about). */
+    public boolean isMostCentral(int i) { return byCentrality[component[i]][0] == i; }
 }

@@ -18,13 +18,28 @@ class EstimateTest {
         ModelView soft = Fixture.model(images.truth(), images.truthNames().size(), 7);
         ModelView latent = withLatent(soft, images.truth(), 7);
         int[] human = answers(images.truth(), 60, 7);
+        for (int c = 0; c < soft.k(); c += 2) if (soft.members(c).length > 0) human[soft.members(c)[0]] = images.truth()[soft.members(c)[0]];
         Predictions.Answers a = Predictions.Answers.of(human);
+        boolean[] central = new boolean[a.idx().length];
+        int scored = 0;
+        for (int j = 0; j < central.length; j++) {
+            int i = a.idx()[j], c = soft.component()[i];
+            central[j] = soft.members(c)[0] == i;
+            if (central[j]) scored++;
+        }
+        assertTrue(scored >= 10 && scored < central.length, "the answers mix round-1 ones and others: " + scored + " of " + central.length);
         int nc = images.truthNames().size();
         double s = Predictions.estimate(soft, human, nc), l = Predictions.estimate(latent, human, nc);
-        assertEquals(LeaveOneOut.softDotAccuracy(soft.q(), soft.k(), a.idx(), a.labels(), nc), s, 1e-12);
-        assertEquals(LeaveOneOut.latentPropagationAccuracy(latent.q(), latent.k(), latent.neighbours(), a.idx(), a.labels(), nc), l, 1e-12);
+        assertEquals(LeaveOneOut.softDotAccuracy(soft.q(), soft.k(), a.idx(), a.labels(), nc, central), s, 1e-12);
+        assertEquals(LeaveOneOut.latentPropagationAccuracy(latent.q(), latent.k(), latent.neighbours(), a.idx(), a.labels(), nc, central), l, 1e-12);
         assertNotEquals(s, l, "on this fixture the two rules' estimates differ, so the test tells them apart");
+        assertNotEquals(LeaveOneOut.softDotAccuracy(soft.q(), soft.k(), a.idx(), a.labels(), nc), s,
+                "over every answer the estimate differs, so the test tells the scored ones apart");
         assertTrue(Double.isNaN(Predictions.estimate(latent, new int[images.n()], 0)));
+        // Answers about other images only: nothing to estimate from yet.
+        int[] others = answers(images.truth(), 60, 7);
+        for (int i = 0; i < others.length; i++) if (soft.isMostCentral(i)) others[i] = -1;
+        assertTrue(Double.isNaN(Predictions.estimate(soft, others, nc)));
     }
 
     /** The server plots the latent rule's estimate (computed off the answers' path) once it is done. */

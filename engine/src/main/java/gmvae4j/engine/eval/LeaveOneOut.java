@@ -25,8 +25,17 @@ public final class LeaveOneOut {
 
     /** The estimated accuracy, NaN when there is no label. */
     public static double softDotAccuracy(float[] q, int k, int[] labeledIdx, int[] labels, int numClasses) {
+        return softDotAccuracy(q, k, labeledIdx, labels, numClasses, null);
+    }
+
+    /**
+     * The same over the points with scored[j] only (null = all): each of them is decoded by the
+     * rule fitted to every other point, scored or not. NaN when none is scored.
+     */
+    public static double softDotAccuracy(float[] q, int k, int[] labeledIdx, int[] labels, int numClasses, boolean[] scored) {
         if (labeledIdx.length != labels.length) throw new IllegalArgumentException("indices and labels differ in length");
-        if (labeledIdx.length == 0) return Double.NaN;
+        checkScored(scored, labeledIdx.length);
+        if (scoredCount(scored, labeledIdx.length) == 0) return Double.NaN;
         double[][] sum = new double[numClasses][k];
         int[] count = new int[numClasses];
         for (int i = 0; i < labeledIdx.length; i++) {
@@ -37,6 +46,7 @@ public final class LeaveOneOut {
         }
         int right = 0;
         for (int i = 0; i < labeledIdx.length; i++) {
+            if (scored != null && !scored[i]) continue;
             int off = labeledIdx[i] * k, y = labels[i], best = -1;
             double bestScore = Double.NEGATIVE_INFINITY;
             for (int l = 0; l < numClasses; l++) {
@@ -52,7 +62,18 @@ public final class LeaveOneOut {
             }
             if (best == y) right++;
         }
-        return right / (double) labeledIdx.length;
+        return right / (double) scoredCount(scored, labeledIdx.length);
+    }
+
+    private static void checkScored(boolean[] scored, int m) {
+        if (scored != null && scored.length != m) throw new IllegalArgumentException(scored.length + " scored flags for " + m + " points");
+    }
+
+    private static int scoredCount(boolean[] scored, int m) {
+        if (scored == null) return m;
+        int c = 0;
+        for (boolean b : scored) if (b) c++;
+        return c;
     }
 
     /** Folds of {@link #latentPropagationAccuracy}: at most this many propagations per estimate. */
@@ -72,13 +93,25 @@ public final class LeaveOneOut {
      * soft-dot's estimate.
      */
     public static double latentPropagationAccuracy(float[] q, int k, LatentNeighbours graph, int[] labeledIdx, int[] labels, int numClasses) {
+        return latentPropagationAccuracy(q, k, graph, labeledIdx, labels, numClasses, null);
+    }
+
+    /**
+     * The same over the points with scored[j] only (null = all): only they are left out (in the
+     * folds above) and scored; the others are in every fit. NaN when none is scored.
+     */
+    public static double latentPropagationAccuracy(float[] q, int k, LatentNeighbours graph, int[] labeledIdx, int[] labels, int numClasses,
+                                                   boolean[] scored) {
         int m = labeledIdx.length;
         if (m != labels.length) throw new IllegalArgumentException("indices and labels differ in length");
-        if (m == 0) return Double.NaN;
+        checkScored(scored, m);
+        int total = scoredCount(scored, m);
+        if (total == 0) return Double.NaN;
         int[] fold = new int[m], perComponent = new int[k];
         int folds = 0;
         for (int j = 0; j < m; j++) {
             if (labels[j] < 0 || labels[j] >= numClasses) throw new IllegalArgumentException("label " + labels[j] + " outside [0," + numClasses + ")");
+            if (scored != null && !scored[j]) { fold[j] = -1; continue; }   // always in the fit
             int c = Rows.argmax(q, labeledIdx[j] * k, k);
             fold[j] = (perComponent[c]++ + c) % MAX_FOLDS;
             folds = Math.max(folds, fold[j] + 1);
@@ -95,6 +128,6 @@ public final class LeaveOneOut {
             for (int j = 0; j < m; j++)
                 if (fold[j] == f && map.classCount(labels[j]) > 0 && d.label()[labeledIdx[j]] == labels[j]) right++;
         }
-        return right / (double) m;
+        return right / (double) total;
     }
 }

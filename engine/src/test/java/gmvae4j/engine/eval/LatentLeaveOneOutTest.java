@@ -37,6 +37,11 @@ class LatentLeaveOneOutTest {
         int[] ix = idx.stream().mapToInt(Integer::intValue).toArray(), lb = lab.stream().mapToInt(Integer::intValue).toArray();
         LatentNeighbours g = LatentNeighbours.build(z, n, 1, q, k, 3);
         assertEquals(bruteForce(q, k, g, ix, lb, classes), LeaveOneOut.latentPropagationAccuracy(q, k, g, ix, lb, classes), 1e-12);
+        // Scoring some points only: each of them decoded by the rule fitted to all the others, scored or not.
+        boolean[] scored = new boolean[ix.length];
+        for (int j = 0; j < scored.length; j++) scored[j] = r.nextBoolean();
+        scored[r.nextInt(scored.length)] = true;
+        assertEquals(bruteForce(q, k, g, ix, lb, classes, scored), LeaveOneOut.latentPropagationAccuracy(q, k, g, ix, lb, classes, scored), 1e-12);
     }
 
     /**
@@ -103,8 +108,16 @@ class LatentLeaveOneOutTest {
 
     /** The definition: refit the rule without each labeled point and decode it. */
     static double bruteForce(float[] q, int k, LatentNeighbours g, int[] idx, int[] lab, int classes) {
-        int right = 0;
+        boolean[] all = new boolean[idx.length];
+        java.util.Arrays.fill(all, true);
+        return bruteForce(q, k, g, idx, lab, classes, all);
+    }
+
+    static double bruteForce(float[] q, int k, LatentNeighbours g, int[] idx, int[] lab, int classes, boolean[] scored) {
+        int right = 0, total = 0;
         for (int i = 0; i < idx.length; i++) {
+            if (!scored[i]) continue;
+            total++;
             int[] idx2 = new int[idx.length - 1], lab2 = new int[idx.length - 1];
             for (int j = 0, m = 0; j < idx.length; j++) if (j != i) { idx2[m] = idx[j]; lab2[m++] = lab[j]; }
             if (idx2.length == 0) continue;
@@ -112,6 +125,16 @@ class LatentLeaveOneOutTest {
             if (map.classCount(lab[i]) == 0) continue;
             if (LatentPropagation.decide(map, q, g, idx2, lab2).label()[idx[i]] == lab[i]) right++;
         }
-        return right / (double) idx.length;
+        return right / (double) total;
+    }
+
+    @Test void noScoredPointIsNaNAndAWrongLengthIsRefused() {
+        float[] q = {1, 0, 1, 0, 0, 1, 0, 1}, z = {0, 1, 100, 101};
+        LatentNeighbours g = LatentNeighbours.build(z, 4, 1, q, 2, 1);
+        int[] idx = {0, 1, 2, 3}, lab = {0, 0, 1, 1};
+        assertTrue(Double.isNaN(LeaveOneOut.latentPropagationAccuracy(q, 2, g, idx, lab, 2, new boolean[4])));
+        assertTrue(Double.isNaN(LeaveOneOut.softDotAccuracy(q, 2, idx, lab, 2, new boolean[4])));
+        assertThrows(IllegalArgumentException.class, () -> LeaveOneOut.latentPropagationAccuracy(q, 2, g, idx, lab, 2, new boolean[3]));
+        assertThrows(IllegalArgumentException.class, () -> LeaveOneOut.softDotAccuracy(q, 2, idx, lab, 2, new boolean[5]));
     }
 }

@@ -19,7 +19,10 @@ class LeaveOneOutTest {
         float[] q = randomPosteriors(r, rows, k);
         int[] idx = new int[labeled], lab = new int[labeled];
         for (int i = 0; i < labeled; i++) { idx[i] = i; lab[i] = r.nextInt(classes); }
-        int right = 0;
+        boolean[] scored = new boolean[labeled];
+        for (int i = 0; i < labeled; i++) scored[i] = r.nextInt(3) > 0;
+        scored[r.nextInt(labeled)] = true;
+        int right = 0, rightScored = 0, total = 0;
         SoftDecoder dot = new SoftDecoder(Similarity.DOT);
         for (int i = 0; i < labeled; i++) {
             int[] idx2 = new int[labeled - 1], lab2 = new int[labeled - 1];
@@ -27,9 +30,13 @@ class LeaveOneOutTest {
             LabelMap map = LabelMap.fit(q, k, idx2, lab2, classes);
             boolean any = false;
             for (int l = 0; l < classes; l++) any |= map.classCount(l) > 0;
-            if (any && map.classCount(lab[i]) > 0 && dot.predict(map, q, idx[i] * k) == lab[i]) right++;
+            boolean ok = any && map.classCount(lab[i]) > 0 && dot.predict(map, q, idx[i] * k) == lab[i];
+            if (ok) right++;
+            if (scored[i]) { total++; if (ok) rightScored++; }
         }
         assertEquals(right / (double) labeled, LeaveOneOut.softDotAccuracy(q, k, idx, lab, classes), 1e-12);
+        // Scoring some points only: each decoded by the map fitted to all the others, scored or not.
+        assertEquals(rightScored / (double) total, LeaveOneOut.softDotAccuracy(q, k, idx, lab, classes, scored), 1e-12);
     }
 
     @Test void perfectlySeparatedClassesScoreOneAndNoLabelsIsNaN() {
