@@ -185,13 +185,14 @@ public final class GmvaeTraining {
             double t0 = elapsed();
             int z = model.config().z(), k = model.k();
             float[] latent = model.latentMeans(data.pixels(), n);
-            KMeans.Result km = KMeans.fit(latent, n, z, k, o.kmeansIterations, o.seed);
+            KMeans.Result km = KMeans.fitBest(latent, n, z, k, o.kmeansIterations, o.seed, o.kmeansRestarts);
             DiagonalGmm.Fit gmm = DiagonalGmm.fit(latent, n, z, km, o.emSteps, DiagonalGmm.defaultFloor(latent, n, z));
             model.setPrior(gmm.means(), gmm.variances(), gmm.weights());
             double[] ll = gmm.logLikelihood();
             out.message(String.format(java.util.Locale.ROOT,
-                    "init: k-means++ (%d Lloyd iterations) then %d EM steps, GMM log-likelihood %.3f -> %.3f per point (%.1fs)",
-                    km.iterations(), o.emSteps, ll[0], ll[ll.length - 1], elapsed() - t0));
+                    "init: k-means++ (%d Lloyd iterations%s) then %d EM steps, GMM log-likelihood %.3f -> %.3f per point (%.1fs)",
+                    km.iterations(), o.kmeansRestarts > 1 ? ", the tightest of " + o.kmeansRestarts + " starts" : "",
+                    o.emSteps, ll[0], ll[ll.length - 1], elapsed() - t0));
             if (model instanceof MarginalGmvae m) MarginalStart.carry(m, data, latent, gmm, o, kernels, out);
             Purity p = evaluate();
             out.message("after init: nonempty " + p.nonEmpty() + (data.labels() == null ? ""

@@ -23,6 +23,20 @@ public final class KMeans {
      */
     public record Result(float[] centers, int[] assign, int k, int d, double inertia, int iterations) {}
 
+    /**
+     * The tightest (least inertia) of {@code starts} fits seeded seed, seed+1, ...: k-means++ ends
+     * in a different local optimum from each start, and the choice needs no labels.
+     */
+    public static Result fitBest(float[] x, int n, int d, int k, int maxIter, long seed, int starts) {
+        if (starts < 1) throw new IllegalArgumentException("k-means needs at least one start, got " + starts);
+        Result best = fit(x, n, d, k, maxIter, seed);
+        for (int r = 1; r < starts; r++) {
+            Result other = fit(x, n, d, k, maxIter, seed + r);
+            if (other.inertia() < best.inertia()) best = other;
+        }
+        return best;
+    }
+
     public static Result fit(float[] x, int n, int d, int k, int maxIter, long seed) {
         if (n < k) throw new IllegalArgumentException("k-means needs at least k=" + k + " points, got " + n);
         Random rng = new Random(seed);

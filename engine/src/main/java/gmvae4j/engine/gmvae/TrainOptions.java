@@ -72,6 +72,12 @@ public final class TrainOptions {
     public int pretrainEpochs = 10;
     /** k-means Lloyd iterations and diagonal-GMM EM steps of the initialisation. */
     public int kmeansIterations = 25;
+    /**
+     * k-means++ starts (seeds seed, seed+1, ...); the one with the least inertia (an unsupervised
+     * choice) initialises the mixture. Each costs about a second on 26,000 images (K = 100, z = 10).
+     */
+    public int kmeansRestarts = 1;
+    public static final int MAX_KMEANS_RESTARTS = 100;
     public int emSteps = 10;
     /** Re-seed components that lost all their members (at the end of each epoch). */
     public boolean reseedDead = true;
@@ -142,6 +148,8 @@ public final class TrainOptions {
         if (pretrainEpochs < 0 || pretrainEpochs > MAX_EPOCHS)
             throw new IllegalArgumentException("pretrain epochs must be in 0.." + MAX_EPOCHS + ", got " + pretrainEpochs);
         if (minutes < 0) throw new IllegalArgumentException("minutes must be ≥ 0");
+        if (kmeansRestarts < 1 || kmeansRestarts > MAX_KMEANS_RESTARTS)
+            throw new IllegalArgumentException("k-means restarts must be in 1.." + MAX_KMEANS_RESTARTS + ", got " + kmeansRestarts);
         MarginalStart.Level.parse(marginalStart);
         if (topComponents < 0) throw new IllegalArgumentException("top components must be ≥ 0, got " + topComponents);
         if (classifierEpochs < 0) throw new IllegalArgumentException("classifier epochs must be ≥ 0");

@@ -20,6 +20,25 @@ class KMeansTest {
         }
     }
 
+    /** Several starts keep the tightest one; one start is plain fit. Overlapping blobs, so starts end apart. */
+    @Test
+    void fitBestKeepsTheTightestStart() {
+        Blobs b = new Blobs(300, 2, 6, 3);
+        for (int i = 0; i < b.x.length; i++) b.x[i] *= 0.15f;          // blobs that overlap: several local optima
+        double min = Double.POSITIVE_INFINITY, first = 0;
+        java.util.Set<Double> seen = new java.util.HashSet<>();
+        for (int r = 0; r < 6; r++) {
+            double in = KMeans.fit(b.x, b.n, b.d, 9, 30, 40 + r).inertia();
+            if (r == 0) first = in;
+            min = Math.min(min, in);
+            seen.add(in);
+        }
+        assertTrue(seen.size() > 1, "the starts should end in different optima, or the test shows nothing");
+        assertEquals(min, KMeans.fitBest(b.x, b.n, b.d, 9, 30, 40, 6).inertia(), 0.0);
+        assertEquals(first, KMeans.fitBest(b.x, b.n, b.d, 9, 30, 40, 1).inertia(), 0.0);
+        assertThrows(IllegalArgumentException.class, () -> KMeans.fitBest(b.x, b.n, b.d, 9, 30, 40, 0));
+    }
+
     @Test
     void sameSeedSameResult() {
         Blobs b = new Blobs(100, 4, 6, 2);
