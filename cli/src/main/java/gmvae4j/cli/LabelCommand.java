@@ -207,7 +207,7 @@ final class LabelCommand implements Command {
 
     /** At most this many noise images (a folder of pictures loads for long: the warm-up must not take a core all that time). */
     static final int WARM_UP_IMAGES = 4000;
-    static final int WARM_UP_BATCH = 500;   // NoGradBatches.BATCH
+    static final int WARM_UP_BATCH = MixtureGmvae.ENCODE_BATCH;
 
     /** What the page reads from the model, and the latent means it came from (null for models without them). */
     record Encoded(ModelView view, float[] means) {}

@@ -16,13 +16,12 @@ public record ModelView(float[] q, int k, int[] component, double[] centrality, 
     public static ModelView of(float[] q, int rows, int k, double[] centrality) {
         int[] comp = Rows.argmaxAll(q, rows, k);
         if (centrality.length != rows) throw new IllegalArgumentException(centrality.length + " centrality scores for " + rows + " images");
-        int[] size = new int[k];
-        for (int c : comp) size[c]++;
         // One sort of all images by centrality (most central first), then each goes to its component in that order.
         int[] order = java.util.stream.IntStream.range(0, rows).boxed()
                 .sorted((a, b) -> centrality[a] != centrality[b] ? Double.compare(centrality[b], centrality[a]) : Integer.compare(a, b))
                 .mapToInt(Integer::intValue).toArray();
-        return new ModelView(q, k, comp, centrality, size, Rows.members(comp, k, order), null);
+        int[][] members = Rows.members(comp, k, order);
+        return new ModelView(q, k, comp, centrality, java.util.Arrays.stream(members).mapToInt(m -> m.length).toArray(), members, null);
     }
 
     /** The same view whose decisions also use latent neighbours ({@link gmvae4j.engine.eval.LatentPropagation}). */

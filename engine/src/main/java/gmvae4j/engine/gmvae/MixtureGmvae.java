@@ -144,6 +144,9 @@ public final class MixtureGmvae implements TrainableGmvae {
     /** q(c|x) (n × K) and μ(x) (n × z) of the same images. */
     public record Encoding(float[] posterior, float[] means) {}
 
+    /** Images per batch of {@link #encodeAll} (and every pass without gradients): a warm-up that wants the same code compiled uses this size. */
+    public static final int ENCODE_BATCH = NoGradBatches.BATCH;
+
     /**
      * {@link #posterior} and {@link #latentMeans} from one encoder pass: the labeling page needs
      * both for every image before its first question, and the encoder is most of the cost.
