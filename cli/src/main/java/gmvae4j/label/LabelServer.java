@@ -83,10 +83,19 @@ public final class LabelServer implements AutoCloseable {
     /** What the page shows while there is no model yet. */
     public void progress(String line) { this.progress = line; }
 
-    /** The model is ready: questions can start. Returns the milliseconds until the first question was chosen. */
+    /**
+     * The model is ready: questions can start. Returns the milliseconds until the first question
+     * was chosen. A view of a sample of the images ({@link ModelView#ofSample}) starts round 1
+     * while the encoder reads the rest, and then this is called again with the complete view; a
+     * sample's view with no round-1 question left (a resumed session) is not shown, and -1 returned.
+     */
     public double ready(ModelView m) {
         long t0 = System.nanoTime();
-        QueryPolicy p = new QueryPolicy(m, batchSize, true);
+        ModelView before = model;
+        QueryPolicy old = policy;
+        int[] asking = before != null && !before.complete() && old != null ? old.pending(session.settled()) : new int[0];
+        QueryPolicy p = new QueryPolicy(m, batchSize, true, asking.length > 0 ? asking[0] : -1);
+        if (!m.complete() && p.next(session.settled(), session.humanLabels(), null) < 0) return -1;
         this.model = m;
         synchronized (this) { fit = null; }
         p.next(session.settled(), session.humanLabels(), this::currentFit);
@@ -181,14 +190,14 @@ public final class LabelServer implements AutoCloseable {
         } else if (path.equals("/api/state")) {
             sendJson(ex, state());
         } else if (path.equals("/api/cluster")) {
-            needModel();
+            needAllImages();
             Map<String, String> q = form(ex.getRequestURI().getRawQuery());
             sendJson(ex, cluster(integer(q, "c"), q.containsKey("page") ? integer(q, "page") : 0));
         } else if (path.equals("/api/review")) {
-            needModel();
+            needAllImages();
             sendJson(ex, review(form(ex.getRequestURI().getRawQuery()).getOrDefault("kind", "uncertain")));
         } else if (path.startsWith("/export/")) {
-            needModel();
+            needAllImages();
             String name = path.substring(8);
             Predictions.Fit f = currentFit();
             Exports.writeAll(session.folder(), images, model, f);
@@ -210,8 +219,9 @@ public final class LabelServer implements AutoCloseable {
             case "/api/answer" -> session.answer(image(f, "image"), required(f, "label"));
             case "/api/skip" -> session.skip(image(f, "image"));
             case "/api/undo" -> session.undo();
-            case "/api/cluster" -> labelCluster(f);
+            case "/api/cluster" -> { needAllImages(); labelCluster(f); }
             case "/api/export" -> {
+                needAllImages();
                 List<Path> written = Exports.writeAll(session.folder(), images, model, currentFit());
                 Json j = new Json().beginObject().key("written").beginArray();
                 for (Path p : written) j.value(p.getFileName().toString());
@@ -277,20 +287,20 @@ public final class LabelServer implements AutoCloseable {
         ModelView m = model;
         QueryPolicy p = policy;
         j.field("ready", m != null && p != null).field("progress", progress).field("name", images.name())
-                .field("images", images.n()).field("version", session.version());
+                .field("images", images.n()).field("read", m == null ? 0 : m.read()).field("version", session.version());
         j.key("classes").beginArray();
         for (String c : session.classes()) j.value(c);
         j.endArray();
         if (m == null || p == null) return j.endObject();
         int[] human = session.humanLabels();
         boolean[] named = new boolean[m.k()];
-        for (int i = 0; i < human.length; i++) if (human[i] >= 0) named[m.component()[i]] = true;
-        int byPerson = 0, unnamed = 0;
+        for (int i = 0; i < human.length; i++) if (human[i] >= 0 && m.component()[i] >= 0) named[m.component()[i]] = true;
+        int byPerson = 0, predicted = 0, unnamed = 0;   // images the view does not cover yet are in neither of the last two
         for (int i = 0; i < human.length; i++) {
             if (human[i] >= 0) byPerson++;
-            else if (!named[m.component()[i]]) unnamed++;
+            else if (m.component()[i] >= 0) { if (named[m.component()[i]]) predicted++; else unnamed++; }
         }
-        j.field("labeled", byPerson).field("predicted", human.length - byPerson - unnamed).field("unnamed", unnamed)
+        j.field("labeled", byPerson).field("predicted", predicted).field("unnamed", unnamed)
                 .field("answers", session.answersSpent()).field("canUndo", session.canUndo()).field("k", m.k());
         j.key("curve").beginArray();
         synchronized (accuracyCurve) {
@@ -359,6 +369,15 @@ public final class LabelServer implements AutoCloseable {
 
     private void needModel() {
         if (model == null || policy == null) throw new IllegalArgumentException("the model is not ready yet");
+    }
+
+    /** Grids, review queues and exports need every image's decision, not a sample's. */
+    private void needAllImages() {
+        needModel();
+        ModelView m = model;
+        if (!m.complete())
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT,
+                    "the model has read %,d of %,d images so far: try again in a moment", m.read(), m.n()));
     }
 
     private int imageIndex(String s) {

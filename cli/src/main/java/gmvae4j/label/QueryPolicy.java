@@ -18,6 +18,7 @@ import java.util.List;
  *       weighted by how crowded each image's neighbourhood is
  *       ({@link UncertainQueries#densityWeighted}).</li>
  * </ul>
+ * From a view of a sample of the images ({@link ModelView#ofSample}) only round 1 is asked.
  * A batch is fixed when it starts; an image answered or skipped meanwhile (another tab, a
  * cluster action) is passed over. The next batch needs the predictions refitted over every
  * image (about a second for 70,000 images on a loaded machine): it is prepared in the
@@ -33,13 +34,25 @@ public final class QueryPolicy {
     private java.util.concurrent.CompletableFuture<int[]> prepared;
 
     private final boolean background;
+    /** An image to ask before round 1's own (-1: none). */
+    private final int askFirst;
 
     /** background: prepare the next batch on another thread (the server) or not (the simulation, which must be reproducible). */
     public QueryPolicy(ModelView model, int batchSize, boolean background) {
+        this(model, batchSize, background, -1);
+    }
+
+    /**
+     * ... taking over from a policy on a sample's view: askFirst, the image that one asks now (a
+     * person may be typing its name: the page must not swap it under them), opens round 1, and
+     * its component needs no other round-1 question.
+     */
+    public QueryPolicy(ModelView model, int batchSize, boolean background, int askFirst) {
         if (batchSize <= 0) throw new IllegalArgumentException("batch size must be positive");
         this.model = model;
         this.batchSize = batchSize;
         this.background = background;
+        this.askFirst = askFirst;
     }
 
     /** The current round, 1-based (0 before the first question). */
@@ -54,12 +67,13 @@ public final class QueryPolicy {
             while (pos < batch.length) {
                 int i = batch[pos];
                 if (!settled[i]) {
-                    if (background && pos == batch.length - 1 && prepared == null) prepare(settled, fresh);
+                    if (background && pos == batch.length - 1 && prepared == null && model.complete()) prepare(settled, fresh);
                     return i;
                 }
                 pos++;
             }
             int[] b = round == 0 ? firstRound(settled, human) : null;
+            if ((b == null || b.length == 0) && !model.complete()) return -1;   // later rounds weigh every image's decision
             if (b == null || b.length == 0) {
                 b = prepared != null ? prepared.join() : uncertain(settled, fresh);
                 prepared = null;
@@ -98,11 +112,15 @@ public final class QueryPolicy {
 
     private int[] firstRound(boolean[] settled, int[] human) {
         boolean[] named = new boolean[model.k()];
-        for (int i = 0; i < human.length; i++) if (human[i] >= 0) named[model.component()[i]] = true;
+        for (int i = 0; i < human.length; i++) if (human[i] >= 0 && model.component()[i] >= 0) named[model.component()[i]] = true;
+        List<Integer> out = new ArrayList<>();
+        if (askFirst >= 0 && !settled[askFirst]) {
+            out.add(askFirst);
+            if (model.component()[askFirst] >= 0) named[model.component()[askFirst]] = true;
+        }
         List<Integer> comps = new ArrayList<>();
         for (int c = 0; c < model.k(); c++) if (!named[c] && model.size()[c] > 0) comps.add(c);
         comps.sort(Comparator.comparingInt((Integer c) -> -model.size()[c]).thenComparingInt(c -> c));
-        List<Integer> out = new ArrayList<>();
         for (int c : comps)
             for (int i : model.members(c)) if (!settled[i]) { out.add(i); break; }
         return out.stream().mapToInt(Integer::intValue).toArray();

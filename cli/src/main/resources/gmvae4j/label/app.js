@@ -35,6 +35,7 @@ async function change(path, form, what) {
 }
 
 function show(s) {
+  const prev = state;
   state = s;
   $("training").hidden = s.ready;
   $("progress").textContent = s.progress;
@@ -49,6 +50,9 @@ function show(s) {
   $("n-round").textContent = s.round;
   $("undo").disabled = !s.canUndo;
   drawCurve(s.curve);
+  // The first questions can come from a sample while the model reads the other images (a second or two).
+  if (s.read < s.images) status("the model has read " + s.read.toLocaleString() + " of " + s.images.toLocaleString() + " images: round 1 can start, the rest follows");
+  else if (prev && prev.read < s.images) status("the model has read every image");
   showAsk();
 }
 
@@ -68,7 +72,8 @@ function showAsk() {
     return;
   }
   const n = s.next;
-  $("ask-info").textContent = (s.round === 1 ? "round 1: the most central image of cluster " : "least certain decision, cluster ") + n.component + " (" + n.size + " images)";
+  $("ask-info").textContent = (s.round === 1 ? "round 1: the most central image of cluster " : "least certain decision, cluster ") + n.component
+    + " (" + n.size + (s.read < s.images ? " of the images read so far)" : " images)");
   $("guess").textContent = n.guess ? "the model would say: " + n.guess : "";
   const orig = $("orig");
   orig.hidden = !n.path;
@@ -211,10 +216,10 @@ async function poll() {
   if (!busy) {
     try {
       const s = await api("/api/state");
-      if (!state || s.version !== state.version || s.ready !== state.ready || !s.ready) show(s);
+      if (!state || s.version !== state.version || s.ready !== state.ready || !s.ready || s.read !== state.read) show(s);
       if (!$("status").classList.contains("error") && $("status").textContent === "connecting") status("ready");
     } catch (e) { status("server unreachable: " + e.message, true); }
   }
-  setTimeout(poll, state && state.ready ? 3000 : 1000);
+  setTimeout(poll, state && state.ready && state.read === state.images ? 3000 : 1000);
 }
 poll();

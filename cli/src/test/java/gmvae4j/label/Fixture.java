@@ -49,4 +49,16 @@ final class Fixture {
         }
         return ModelView.of(q, n, k, central);
     }
+
+    /** The view of m a sample of its images would give (every step-th image): the first page's while the rest are read. */
+    static ModelView sampleOf(ModelView m, int step) {
+        int[] sample = java.util.stream.IntStream.range(0, (m.n() + step - 1) / step).map(j -> j * step).toArray();
+        float[] q = new float[sample.length * m.k()];
+        double[] central = new double[sample.length];
+        for (int j = 0; j < sample.length; j++) {
+            System.arraycopy(m.q(), sample[j] * m.k(), q, j * m.k(), m.k());
+            central[j] = m.centrality()[sample[j]];
+        }
+        return ModelView.ofSample(m.n(), sample, q, m.k(), central);
+    }
 }

@@ -39,6 +39,7 @@ class LabelPageBrowserTest {
     private LabelServer server;
     private WebDriver browser;
     private WebDriverWait wait;
+    private ModelView model;
 
     @BeforeEach void start() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(DRIVER), "needs chromium and chromium-driver (apt-get install chromium chromium-driver; .ci/run does)");
@@ -46,7 +47,7 @@ class LabelPageBrowserTest {
         session = Session.open(dir.resolve("session"), images);
         server = new LabelServer(images, session, Access.random(), "127.0.0.1", 0, 5);
         server.start();
-        server.ready(Fixture.model(images.truth(), images.truthNames().size(), 7));
+        model = Fixture.model(images.truth(), images.truthNames().size(), 7);
         System.setProperty("webdriver.chrome.driver", DRIVER.toString());
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).usingAnyFreePort().build();
         ChromeOptions o = new ChromeOptions();
@@ -91,6 +92,7 @@ class LabelPageBrowserTest {
     }
 
     @Test void labelWithTheKeyboardAClusterAtOnceUndoExportAndReload() throws Exception {
+        server.ready(model);
         browser.get(server.url("127.0.0.1"));
         assertFalse(browser.getCurrentUrl().contains("token"), "the token left the address bar");
         String first = askedImage();
@@ -186,5 +188,30 @@ class LabelPageBrowserTest {
         waitText("n-labeled", Integer.toString(labeled));
         assertEquals(Integer.toString(session.answersSpent()), text("n-answers"));
         askedImage();
+    }
+
+    /**
+     * The first page from a sample while the model reads the other images: the page says so, and
+     * when every image is read the question a person is typing an answer to stays on the page.
+     */
+    @Test void roundOneStartsFromASampleAndTheQuestionStaysWhenEveryImageIsRead() throws Exception {
+        assertTrue(server.ready(Fixture.sampleOf(model, 5)) >= 0);
+        browser.get(server.url("127.0.0.1"));
+        String first = askedImage();
+        wait.until(d -> d.findElement(By.id("status")).getText().contains("has read 100 of 500 images"));
+        String name = truth(Integer.parseInt(first));
+        el("label").sendKeys(name);   // typed, Enter not pressed yet
+        shot("label-sample");
+
+        assertTrue(server.ready(model) >= 0);
+        wait.until(d -> d.findElement(By.id("status")).getText().contains("read every image"));
+        assertEquals(first, askedImage(), "the image being answered did not change");
+        assertEquals(name, el("label").getAttribute("value"), "what the person typed is still there");
+        el("label").sendKeys(Keys.ENTER);
+        waitText("n-labeled", "1");
+        assertEquals(name, session.classes().get(session.humanLabel(Integer.parseInt(first))));
+        String second = askedImage();
+        assertNotEquals(first, second);
+        assertTrue(model.isMostCentral(Integer.parseInt(second)), "then round 1 asks from every image");
     }
 }
