@@ -96,10 +96,12 @@ public final class LabelServer implements AutoCloseable {
         int[] asking = before != null && !before.complete() && old != null ? old.pending(session.settled()) : new int[0];
         QueryPolicy p = new QueryPolicy(m, batchSize, true, asking.length > 0 ? asking[0] : -1);
         if (!m.complete() && p.next(session.settled(), session.humanLabels(), null) < 0) return -1;
-        this.model = m;
-        synchronized (this) { fit = null; }
+        synchronized (this) {   // together: a page must never get the new policy's image with the old view (a sample's covers only some)
+            this.model = m;
+            this.policy = p;
+            fit = null;
+        }
         p.next(session.settled(), session.humanLabels(), this::currentFit);
-        this.policy = p;
         recordAccuracy();
         return (System.nanoTime() - t0) / 1e6;
     }
@@ -284,8 +286,9 @@ public final class LabelServer implements AutoCloseable {
 
     private Json state() {
         Json j = new Json().beginObject();
-        ModelView m = model;
-        QueryPolicy p = policy;
+        ModelView m;
+        QueryPolicy p;
+        synchronized (this) { m = model; p = policy; }
         j.field("ready", m != null && p != null).field("progress", progress).field("name", images.name())
                 .field("images", images.n()).field("read", m == null ? 0 : m.read()).field("version", session.version());
         j.key("classes").beginArray();
