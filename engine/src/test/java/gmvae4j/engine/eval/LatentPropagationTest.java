@@ -65,4 +65,26 @@ class LatentPropagationTest {
         for (int t = 0; t < d; t++) { double e = z[i * d + t] - z[j * d + t]; s += e * e; }
         return s;
     }
+
+    /** The propagation split over threads gives, bit for bit, what one thread does (odd n: chunks of unequal size). */
+    @Test void propagationOnTwoThreadsEqualsOneThread() {
+        Random r = new Random(5);
+        int n = 1001, d = 2, k = 7, nc = 5;
+        float[] z = new float[n * d];
+        for (int i = 0; i < z.length; i++) z[i] = (float) r.nextGaussian();
+        float[] q = LeaveOneOutTest.randomPosteriors(r, n, k);
+        LatentNeighbours g = LatentNeighbours.build(z, n, d, q, k, 6);
+        LatentPropagation.Edges e = LatentPropagation.symmetricEdges(g, LatentPropagation.NEIGHBOURS);
+        float[] prior = new float[n * nc];
+        for (int i = 0; i < prior.length; i++) prior[i] = r.nextFloat();
+        boolean[] fixed = new boolean[n];
+        for (int i = 0; i < n; i += 17) fixed[i] = true;
+        float[] one = LatentPropagation.propagate(prior, fixed, nc, e, new gmvae4j.kernels.ScalarKernels());
+        float[] two = LatentPropagation.propagate(prior, fixed, nc, e, new gmvae4j.kernels.VectorKernels(2));
+        assertArrayEquals(one, two);
+        for (int i = 0; i < n; i += 17) for (int c = 0; c < nc; c++) assertEquals(prior[i * nc + c], one[i * nc + c], "a labeled row keeps its prior");
+        int moved = 0;
+        for (int i = 0; i < prior.length; i++) if (one[i] != prior[i]) moved++;
+        assertTrue(moved > prior.length / 2, "the other rows moved toward their neighbours: " + moved);
+    }
 }
