@@ -45,6 +45,8 @@ public final class XgboostClassifier implements PixelClassifier {
      */
     static final int ONE_THREAD_BELOW = 600;
 
+    @Override public boolean oneCore(int n) { return threads(n) == 1; }
+
     /** OpenMP threads for a fit on n images. */
     static int threads(int n) {
         return n < ONE_THREAD_BELOW ? 1 : Runtime.getRuntime().availableProcessors();

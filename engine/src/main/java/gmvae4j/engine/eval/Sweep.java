@@ -51,6 +51,22 @@ public final class Sweep {
 
         /** Predicted class of every item of evalIdx, having seen labels[i] for item labeledIdx[i]. */
         int[] predict(int[] labeledIdx, int[] labels, int[] evalIdx) throws Exception;
+
+        /**
+         * Whether this method's fits with n labels keep one core busy and no more (XGBoost's small
+         * fits): the sweep then runs its draws of a fraction side by side, on other threads while
+         * the other methods run, instead of leaving a core idle.
+         */
+        default boolean oneCore(int n) { return false; }
+
+        /**
+         * {@link #predict}, to be run later, possibly on another thread: whatever the call order
+         * decides (a seed) is decided here, in the sweep's order, so results do not depend on
+         * which call finished first.
+         */
+        default java.util.concurrent.Callable<int[]> prepare(int[] labeledIdx, int[] labels, int[] evalIdx) {
+            return () -> predict(labeledIdx, labels, evalIdx);
+        }
     }
 
     /** Progress: {@link #done} after every (method, fraction, draw) that ran, {@link #step} after every (draw, fraction). */
@@ -149,48 +165,78 @@ public final class Sweep {
         double refAccuracy = Double.NaN;            // the reference's mean at the target, once measured
         String[] passed = new String[methods.size()]; // why a stopping method is done, once it is
         int evaluated = 0;
-        for (int f = 0; f < fractions.length; f++) {
-            for (int s = 0; s < draws; s++) {
-                int[] labeled = java.util.Arrays.copyOf(LabelDraw.permutation(candidates, s), n[f]);
-                int[] labels = new int[labeled.length];
-                for (int i = 0; i < labeled.length; i++) labels[i] = truth[labeled[i]];
-                int[] eval = inductiveEval != null ? inductiveEval : complement(labeled, total);
-                evaluated = eval.length;
-                for (int m = 0; m < methods.size(); m++) {
-                    Method method = methods.get(m);
-                    String skip = passed[m] != null ? passed[m] : method.skipReason(n[f]);
-                    if (skip == null && f > refFraction && refFraction >= 0 && method.stopsOncePast()
-                            && reach.drawsAbove() > 0 && s >= reach.drawsAbove())
-                        skip = (reach.drawsAbove() == 1 ? "draw 1" : "draws 1-" + reach.drawsAbove()) + " of " + draws
-                                + " only, above the target's " + n[refFraction] + " labels";
-                    if (skip != null) {
-                        acc[m][f][s] = Double.NaN;
-                        String note = "n=" + n[f] + ": " + skip;
-                        if (!notes.get(m).contains(note)) notes.get(m).add(note);
-                        continue;
+        java.util.concurrent.ExecutorService side = null;
+        try {
+            for (int f = 0; f < fractions.length; f++) {
+                int[][] labeledOf = new int[draws][], labelsOf = new int[draws][], evalOf = new int[draws][];
+                String[][] skipOf = new String[methods.size()][draws];
+                for (int s = 0; s < draws; s++) {
+                    labeledOf[s] = java.util.Arrays.copyOf(LabelDraw.permutation(candidates, s), n[f]);
+                    labelsOf[s] = new int[labeledOf[s].length];
+                    for (int i = 0; i < labeledOf[s].length; i++) labelsOf[s][i] = truth[labeledOf[s][i]];
+                    evalOf[s] = inductiveEval != null ? inductiveEval : complement(labeledOf[s], total);
+                    for (int m = 0; m < methods.size(); m++) {
+                        Method method = methods.get(m);
+                        String skip = passed[m] != null ? passed[m] : method.skipReason(n[f]);
+                        if (skip == null && f > refFraction && refFraction >= 0 && method.stopsOncePast()
+                                && reach.drawsAbove() > 0 && s >= reach.drawsAbove())
+                            skip = (reach.drawsAbove() == 1 ? "draw 1" : "draws 1-" + reach.drawsAbove()) + " of " + draws
+                                    + " only, above the target's " + n[refFraction] + " labels";
+                        skipOf[m][s] = skip;
                     }
-                    long t0 = System.nanoTime();
-                    int[] pred = method.predict(labeled, labels, eval);
-                    double sec = (System.nanoTime() - t0) / 1e9;
-                    seconds[m] += sec;
-                    acc[m][f][s] = Rows.accuracy(pred, truth, eval);
-                    if (listener != null) listener.done(method.name(), fractions[f], s, n[f], acc[m][f][s], sec);
                 }
-                if (listener != null) listener.step(s, fractions[f], n[f]);
-            }
-            if (reach == null) continue;
-            if (f == refFraction) refAccuracy = Stats.of(acc[refMethod][f]).mean();
-            if (Double.isNaN(refAccuracy)) continue;   // the target is not measured yet: nothing can stop
-            for (int m = 0; m < methods.size(); m++) {
-                if (passed[m] != null || !methods.get(m).stopsOncePast()) continue;
-                // the first fraction where the mean reached the reference (this one, or one before the target)
-                for (int g = 0; g <= f && passed[m] == null; g++) {
-                    double mean = Stats.of(acc[m][g]).mean();
-                    if (mean >= refAccuracy) passed[m] = String.format(java.util.Locale.ROOT,
-                            "not run: already at %.1f%% with %d labels, past %s's %.1f%% with %d", 100 * mean, n[g],
-                            reach.reference(), 100 * refAccuracy, n[refFraction]);
+                // One-core methods: every draw of this fraction handed to side threads first, in the
+                // sweep's order (their seeds are fixed here), collected in the loop below.
+                @SuppressWarnings("unchecked")
+                java.util.concurrent.Future<Timed>[][] early = new java.util.concurrent.Future[methods.size()][draws];
+                for (int m = 0; m < methods.size(); m++) {
+                    if (!methods.get(m).oneCore(n[f])) continue;
+                    for (int s = 0; s < draws; s++) {
+                        if (skipOf[m][s] != null) continue;
+                        if (side == null) side = java.util.concurrent.Executors.newFixedThreadPool(
+                                Math.max(1, Runtime.getRuntime().availableProcessors()), r -> {
+                                    Thread t = new Thread(r, "gmvae-sweep-side");
+                                    t.setDaemon(true);
+                                    return t;
+                                });
+                        early[m][s] = side.submit(timed(methods.get(m).prepare(labeledOf[s], labelsOf[s], evalOf[s])));
+                    }
+                }
+                for (int s = 0; s < draws; s++) {
+                    evaluated = evalOf[s].length;
+                    for (int m = 0; m < methods.size(); m++) {
+                        Method method = methods.get(m);
+                        String skip = skipOf[m][s];
+                        if (skip != null) {
+                            acc[m][f][s] = Double.NaN;
+                            String note = "n=" + n[f] + ": " + skip;
+                            if (!notes.get(m).contains(note)) notes.get(m).add(note);
+                            continue;
+                        }
+                        Timed t = early[m][s] != null ? join(early[m][s])
+                                : timed(method.prepare(labeledOf[s], labelsOf[s], evalOf[s])).call();
+                        seconds[m] += t.seconds();
+                        acc[m][f][s] = Rows.accuracy(t.predicted(), truth, evalOf[s]);
+                        if (listener != null) listener.done(method.name(), fractions[f], s, n[f], acc[m][f][s], t.seconds());
+                    }
+                    if (listener != null) listener.step(s, fractions[f], n[f]);
+                }
+                if (reach == null) continue;
+                if (f == refFraction) refAccuracy = Stats.of(acc[refMethod][f]).mean();
+                if (Double.isNaN(refAccuracy)) continue;   // the target is not measured yet: nothing can stop
+                for (int m = 0; m < methods.size(); m++) {
+                    if (passed[m] != null || !methods.get(m).stopsOncePast()) continue;
+                    // the first fraction where the mean reached the reference (this one, or one before the target)
+                    for (int g = 0; g <= f && passed[m] == null; g++) {
+                        double mean = Stats.of(acc[m][g]).mean();
+                        if (mean >= refAccuracy) passed[m] = String.format(java.util.Locale.ROOT,
+                                "not run: already at %.1f%% with %d labels, past %s's %.1f%% with %d", 100 * mean, n[g],
+                                reach.reference(), 100 * refAccuracy, n[refFraction]);
+                    }
                 }
             }
+        } finally {
+            if (side != null) side.shutdownNow();
         }
         List<MethodResult> results = new ArrayList<>();
         for (int m = 0; m < methods.size(); m++) {
@@ -199,6 +245,26 @@ public final class Sweep {
             results.add(new MethodResult(methods.get(m).name(), acc[m], st, seconds[m], List.copyOf(notes.get(m))));
         }
         return new Result(protocol, fractions.clone(), n, draws, candidates, evaluated, List.copyOf(results));
+    }
+
+    /** A method's predictions and the seconds they took (fit and predict; on a side thread, while other work shared the cores). */
+    private record Timed(int[] predicted, double seconds) {}
+
+    private static java.util.concurrent.Callable<Timed> timed(java.util.concurrent.Callable<int[]> work) {
+        return () -> {
+            long t0 = System.nanoTime();
+            int[] p = work.call();
+            return new Timed(p, (System.nanoTime() - t0) / 1e9);
+        };
+    }
+
+    private static Timed join(java.util.concurrent.Future<Timed> f) throws Exception {
+        try {
+            return f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof Exception ex) throw ex;
+            throw e;
+        }
     }
 
     /** 0..total-1 without the given indices, in increasing order. */

@@ -160,4 +160,47 @@ class SweepTest {
         int[] p = m.predict(DecodersTest.LABELED, DecodersTest.LABELS, new int[] {4, 5, 6});
         assertArrayEquals(new int[] {2, 1, 0}, p);
     }
+
+    /**
+     * A method whose fits use one core runs a fraction's draws side by side on other threads,
+     * and gives what it gives one draw after another: the seed each call gets is fixed when the
+     * sweep prepares it, in the sweep's order, though the fits finish in another order.
+     */
+    @Test void oneCoreDrawsRunSideBySideWithTheResultsOfOneAfterAnother() throws Exception {
+        int[] truth = new int[600];
+        for (int i = 0; i < truth.length; i++) truth[i] = i % 5;
+        Seeded side = new Seeded(truth, true), inline = new Seeded(truth, false);
+        double[] fractions = {0.01, 0.05, 0.2};
+        Sweep.Result a = Sweep.run(Sweep.Protocol.TRANSDUCTIVE, truth, 600, fractions, 4, List.of(side), null);
+        Sweep.Result b = Sweep.run(Sweep.Protocol.TRANSDUCTIVE, truth, 600, fractions, 4, List.of(inline), null);
+        for (int f = 0; f < fractions.length; f++) assertArrayEquals(b.method("seeded").acc()[f], a.method("seeded").acc()[f]);
+        assertTrue(side.threads.stream().allMatch(t -> t.startsWith("gmvae-sweep-side")), side.threads.toString());
+        assertTrue(side.threads.size() >= 1 && !side.finishOrder.equals(java.util.stream.IntStream.range(0, 12).boxed().toList()),
+                "the fits finished out of order (later seeds sleep less): " + side.finishOrder);
+        assertTrue(inline.threads.stream().noneMatch(t -> t.startsWith("gmvae-sweep-side")));
+    }
+
+    /** Predicts right on a share of eval that depends on its seed (the count of calls prepared before). */
+    static final class Seeded implements Sweep.Method {
+        final int[] truth;
+        final boolean oneCore;
+        int prepared;
+        final Set<String> threads = java.util.Collections.synchronizedSet(new HashSet<>());
+        final List<Integer> finishOrder = java.util.Collections.synchronizedList(new ArrayList<>());
+        Seeded(int[] truth, boolean oneCore) { this.truth = truth; this.oneCore = oneCore; }
+        @Override public String name() { return "seeded"; }
+        @Override public boolean oneCore(int n) { return oneCore; }
+        @Override public int[] predict(int[] labeled, int[] labels, int[] eval) throws Exception { return prepare(labeled, labels, eval).call(); }
+        @Override public java.util.concurrent.Callable<int[]> prepare(int[] labeled, int[] labels, int[] eval) {
+            int seed = prepared++;
+            return () -> {
+                threads.add(Thread.currentThread().getName());
+                Thread.sleep(oneCore ? 5L * (4 - seed % 4) : 0);
+                int[] p = new int[eval.length];
+                for (int i = 0; i < p.length; i++) p[i] = i % 12 <= seed ? truth[eval[i]] : -1;
+                finishOrder.add(seed);
+                return p;
+            };
+        }
+    }
 }

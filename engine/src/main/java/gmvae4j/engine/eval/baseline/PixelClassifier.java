@@ -15,6 +15,9 @@ public interface PixelClassifier extends AutoCloseable {
     /** The predicted class of each of n rows. */
     int[] predict(float[] x, int n) throws Exception;
 
+    /** Whether a fit on n images keeps one core busy and no more (a sweep then runs such fits side by side). */
+    default boolean oneCore(int n) { return false; }
+
     /** Frees what the fitted model holds outside the Java heap (XGBoost's booster). */
     @Override default void close() {}
 }

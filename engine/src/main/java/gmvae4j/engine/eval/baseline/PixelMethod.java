@@ -15,6 +15,8 @@ public final class PixelMethod implements Sweep.Method {
 
     private final String name;
     private final Supplier<PixelClassifier> factory;
+    /** An unfitted instance, asked for its name and how many cores its fits use. */
+    private final PixelClassifier probe;
     private final byte[] pixels;
     private final int dim, numClasses, maxN;
     private final boolean standardize;
@@ -23,7 +25,8 @@ public final class PixelMethod implements Sweep.Method {
     public PixelMethod(Supplier<PixelClassifier> factory, byte[] pixels, int dim, int numClasses, int maxN,
                        boolean standardize) {
         this.factory = factory;
-        this.name = factory.get().name();
+        this.probe = factory.get();
+        this.name = probe.name();
         this.pixels = pixels;
         this.dim = dim;
         this.numClasses = numClasses;
@@ -40,12 +43,24 @@ public final class PixelMethod implements Sweep.Method {
     /** A baseline is read up to where it reaches the GMVAE's accuracy ({@link Sweep.Reach}); past that its fits say nothing new. */
     @Override public boolean stopsOncePast() { return true; }
 
+    @Override public boolean oneCore(int n) { return probe.oneCore(n); }
+
     @Override public int[] predict(int[] labeledIdx, int[] labels, int[] evalIdx) throws Exception {
+        return prepare(labeledIdx, labels, evalIdx).call();
+    }
+
+    /** The fit's seed is the count of fits prepared before it: fixed in the sweep's order, whichever thread runs the fit. */
+    @Override public java.util.concurrent.Callable<int[]> prepare(int[] labeledIdx, int[] labels, int[] evalIdx) {
+        long seed = 1000L + fits++;
+        return () -> fitAndPredict(labeledIdx, labels, evalIdx, seed);
+    }
+
+    private int[] fitAndPredict(int[] labeledIdx, int[] labels, int[] evalIdx, long seed) throws Exception {
         Standardizer st = standardize ? Standardizer.fit(pixels, dim, labeledIdx) : null;
         float[] x = st != null ? st.transform(pixels, dim, labeledIdx, 0, labeledIdx.length)
                 : Standardizer.raw(pixels, dim, labeledIdx, 0, labeledIdx.length);
         try (PixelClassifier c = factory.get()) {
-            c.fit(x, labeledIdx.length, dim, labels, numClasses, 1000L + fits++);
+            c.fit(x, labeledIdx.length, dim, labels, numClasses, seed);
             int[] out = new int[evalIdx.length];
             for (int from = 0; from < evalIdx.length; from += CHUNK) {
                 int to = Math.min(evalIdx.length, from + CHUNK);
