@@ -92,6 +92,9 @@ public final class Evaluation {
         if (xgbMissing != null) {
             notes.add(xgbMissing + "; the xgboost row is left out.");
             log.println("note: " + xgbMissing + "; continuing without the xgboost baseline");
+        } else if (opt.baselines()) {
+            notes.add("XGBoost's fits on fewer than " + XgboostClassifier.ONE_THREAD_BELOW + " labels use one core each: a label count's draws of "
+                    + "them run side by side, one per core, while the other methods run, so the seconds listed for xgboost are summed over fits.");
         }
         notes.add("soft-dot+T is soft-dot on tempered posteriors q^(1/T): T is chosen per draw from "
                 + Arrays.toString(Tempering.GRID)
