@@ -50,6 +50,13 @@ final class ExperimentCommand implements Command {
      * 8 (after the init 75.61 and 75.64%: the better start shows later, in what the GMVAE phase makes of it).
      */
     static final int GLYPHS_KMEANS_RESTARTS = 8;
+    /**
+     * The demo's purity pass every this many epochs (the report reads the last one only). The
+     * pass over 26,000 glyphs took about 0.25 s, against about 2.2 s for an epoch; no component
+     * of the demo's model empties, so nothing is re-seeded and the model is the same either way
+     * (purity 79.52% at epoch 65, evaluated every epoch or every 5).
+     */
+    static final int GLYPHS_EVALUATE_EVERY = 5;
     static final int[] GLYPHS_PER_CLASS = {1, 2, 4, 8, 16, 32, 64};
     static final int GLYPHS_TARGET_PER_CLASS = 4;
     /**
@@ -121,6 +128,8 @@ final class ExperimentCommand implements Command {
                   --epochs E            GMVAE epochs (default %d; glyphs %d)
                   --pretrain-epochs P   autoencoder epochs before the mixture init (default 10; glyphs %d)
                   --kmeans-restarts R   k-means++ starts of that init, the tightest kept (default 1; glyphs %d)
+                  --evaluate-every N    purity pass over every image (empty components re-seeded) after every N
+                                        epochs and the last (default 1; glyphs %d; 0: the last only)
                   --minutes M           wall-clock budget per training run (default none)
                   --variant V           mixture|marginal (default mixture)
                   --arch A              mlp (default) or conv: 2 conv layers (32, 64 channels) + MLP, mirrored
@@ -130,7 +139,7 @@ final class ExperimentCommand implements Command {
                   --inductive-model FILE  skip training the inductive model: load it
                 """).formatted(GLYPHS_SIZE, "both; glyphs transductive", DEFAULT_BASELINE_MAX_N, GLYPHS_BASELINE_MAX_N,
                 GLYPHS_XGBOOST_MAX_N, DEFAULT_EPOCHS, GLYPHS_EPOCHS,
-                GLYPHS_PRETRAIN, GLYPHS_KMEANS_RESTARTS);
+                GLYPHS_PRETRAIN, GLYPHS_KMEANS_RESTARTS, GLYPHS_EVALUATE_EVERY);
         return ("""
                 usage: ./gmvae evaluate --model FILE [flags]
 
@@ -172,6 +181,7 @@ final class ExperimentCommand implements Command {
             to.epochs = a.intIn("epochs", glyphs ? GLYPHS_EPOCHS : DEFAULT_EPOCHS, 0, TrainOptions.MAX_EPOCHS);
             to.pretrainEpochs = a.intIn("pretrain-epochs", glyphs ? GLYPHS_PRETRAIN : to.pretrainEpochs, 0, TrainOptions.MAX_EPOCHS);
             to.kmeansRestarts = a.intIn("kmeans-restarts", glyphs ? GLYPHS_KMEANS_RESTARTS : to.kmeansRestarts, 1, TrainOptions.MAX_KMEANS_RESTARTS);
+            to.evaluateEvery = a.intIn("evaluate-every", glyphs ? GLYPHS_EVALUATE_EVERY : to.evaluateEvery, 0, TrainOptions.MAX_EPOCHS);
             to.minutes = a.number("minutes", 0);
             to.variant = a.choice("variant", "mixture", "mixture", "marginal");
             to.arch = a.choice("arch", "mlp", "mlp", "conv");
@@ -285,9 +295,10 @@ final class ExperimentCommand implements Command {
                 TrainResult r = trained.get(p);
                 m = r.model();
                 settings.put("model (" + p.id() + ")", String.format(Locale.ROOT,
-                        "%s, %d pretrain + %d epochs%s (init: best of %d k-means++ starts), %.0f images/s, %d non-empty components; trained on %s",
+                        "%s, %d pretrain + %d epochs%s (init: best of %d k-means++ starts; purity pass %s), %.0f images/s, %d non-empty components; trained on %s",
                         m.config(), to.pretrainEpochs, r.epochs(),
                         r.stoppedByBudget() ? " (stopped by --minutes)" : "", to.kmeansRestarts,
+                        to.evaluateEvery == 0 ? "at the end" : to.evaluateEvery == 1 ? "every epoch" : "every " + to.evaluateEvery + " epochs",
                         r.imagesPerSecond(), r.nonEmpty(), p == Sweep.Protocol.TRANSDUCTIVE ? "train+test" : "train only"));
                 String file = "model-" + p.id() + ".gmvae";
                 Map<String, String> source = data.images() == null ? Map.of() : data.images().provenance();

@@ -53,6 +53,8 @@ final class TrainCommand implements Command {
                   --epochs E            GMVAE epochs after pretraining (default 50)
                   --pretrain-epochs P   autoencoder epochs before the k-means/GMM init (default 10)
                   --kmeans-restarts R   k-means++ starts of that init; the tightest one is kept (default 1)
+                  --evaluate-every N    purity and non-empty components (an encoder pass over every image; empty
+                                        components re-seeded) after every N epochs and the last (default 1; 0: last only)
                   --marginal-start S    how marginal starts: full (default: pretraining, GMM prior, q(c|x) head
                                         fitted to the GMM, every mean head at the pretrained encoder mean),
                                         classifier (no mean heads), prior (pretraining + GMM prior only),
@@ -86,6 +88,7 @@ final class TrainCommand implements Command {
         o.epochs = args.intIn("epochs", o.epochs, 0, TrainOptions.MAX_EPOCHS);
         o.pretrainEpochs = args.intIn("pretrain-epochs", o.pretrainEpochs, 0, TrainOptions.MAX_EPOCHS);
         o.kmeansRestarts = args.intIn("kmeans-restarts", o.kmeansRestarts, 1, TrainOptions.MAX_KMEANS_RESTARTS);
+        o.evaluateEvery = args.intIn("evaluate-every", o.evaluateEvery, 0, TrainOptions.MAX_EPOCHS);
         o.marginalStart = args.choice("marginal-start", o.marginalStart, "full", "classifier", "prior", "none");
         o.topComponents = args.intIn("top-components", o.topComponents, 0, TrainOptions.MAX_K);
         o.minutes = args.number("minutes", 0);

@@ -114,6 +114,7 @@ public final class GmvaeTraining {
                     out.message("the ELBO sums over each image's " + o.topComponents + " most probable components (of " + m.k() + ")");
             }
             int epoch = firstEpoch;
+            int evaluatedAt = last != null ? epoch : -1;   // the epoch `last` was computed after
             while (epoch < o.epochs && !budgetHit) {
                 if (overBudget()) { budgetHit = true; break; }
                 double lr = o.lrAt(epoch);
@@ -127,20 +128,23 @@ public final class GmvaeTraining {
                     if (s.images() == 0) break;
                 }
                 epoch++;
-                Purity before = last;
-                last = o.evaluateEachEpoch ? evaluate() : null;
-                if (before != null && last != null && last.nonEmpty() < before.nonEmpty())
-                    out.message(String.format(java.util.Locale.ROOT, "warning: %d component(s) lost all their images in epoch %d (non-empty %d -> %d of %d)%s",
-                            before.nonEmpty() - last.nonEmpty(), epoch, before.nonEmpty(), last.nonEmpty(), model.k(),
-                            last.nonEmpty() * 2 < model.k() ? "; the clustering is collapsing" : ""));
-                if (last != null && o.reseedDead) reseedDead(last);
+                Purity now = o.evaluateEvery > 0 && (epoch % o.evaluateEvery == 0 || epoch == o.epochs) ? evaluate() : null;
+                if (now != null) {
+                    if (last != null && now.nonEmpty() < last.nonEmpty())
+                        out.message(String.format(java.util.Locale.ROOT, "warning: %d component(s) lost all their images by epoch %d (non-empty %d -> %d of %d)%s",
+                                last.nonEmpty() - now.nonEmpty(), epoch, last.nonEmpty(), now.nonEmpty(), model.k(),
+                                now.nonEmpty() * 2 < model.k() ? "; the clustering is collapsing" : ""));
+                    if (o.reseedDead) reseedDead(now);
+                    last = now;
+                    evaluatedAt = epoch;
+                }
                 double perEpoch = elapsedGmvaePerEpoch(epoch - firstEpoch);
                 double eta = (o.epochs - epoch) * perEpoch;
                 if (o.minutes > 0) eta = Math.min(eta, Math.max(0, o.minutes * 60 - elapsed()));
-                report("train", epoch, o.epochs, s.meanTerms(), last, lr, s.images() / s.seconds(), eta);
+                report("train", epoch, o.epochs, s.meanTerms(), now, lr, s.images() / s.seconds(), eta);
                 if (o.out != null) save(epoch, lr);
             }
-            if (last == null) last = evaluate();   // evaluation off, or no epoch ran
+            if (last == null || evaluatedAt != epoch) last = evaluate();   // the result's purity is the final model's
             if (o.out != null) save(epoch, o.lrAt(Math.max(0, epoch - 1)));
             // throughput of the GMVAE epochs; of pretraining when the budget ended the run before any
             double ips = gmvaeImages > 0 ? gmvaeImages / gmvaeSeconds : pretrainImages > 0 ? pretrainImages / pretrainSeconds : 0;

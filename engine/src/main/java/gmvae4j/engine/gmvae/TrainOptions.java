@@ -83,8 +83,13 @@ public final class TrainOptions {
     public boolean reseedDead = true;
     /** Seeds everything: weights, shuffling, noise, k-means. */
     public long seed = 1;
-    /** Compute the posterior over the whole data set after every epoch (purity, exact non-empty count). */
-    public boolean evaluateEachEpoch = true;
+    /**
+     * Compute the posterior over the whole data set (purity, exact non-empty count; empty
+     * components re-seeded) after every this many epochs and after the last; 0: after the last
+     * only. A pass costs about a tenth of an epoch (an encoder pass against the step's encoder,
+     * decoder and backward), and the report reads only the last one.
+     */
+    public int evaluateEvery = 1;
 
     /**
      * Kernels the training steps run on; null = the process-wide {@link gmvae4j.kernels.Backends#get()}.
