@@ -10,8 +10,7 @@ import ml.dmlc.xgboost4j.java.XGBoost;
 /**
  * The XGBoost baseline on raw pixels through XGBoost4J (the study's strongest baseline):
  * 200 rounds, depth 6, eta 0.1, subsample 0.9, colsample_bytree 0.9, tree_method hist,
- * multi:softprob; one thread per core from {@value #ONE_THREAD_BELOW} training images up, one
- * thread below (see {@link #threads}). It lives in the CLI because it is the one baseline that
+ * multi:softprob; one thread per fit, fits side by side in a sweep (see {@link #oneCore}). It lives in the CLI because it is the one baseline that
  * needs an outside library (and a native one): {@link #unavailableReason()} says why it cannot
  * run on this machine, so the report can leave its row out with one line instead of failing.
  */
@@ -36,21 +35,16 @@ public final class XgboostClassifier implements PixelClassifier {
     }
 
     /**
-     * Below this many training images one thread fits faster than all of them. hist's cost per
-     * tree node is a histogram over every feature's bins, nearly independent of the row count, and
-     * with few rows its per-node OpenMP work is too small to share: measured on 2 cores (glyphs,
-     * 784 pixels, 26 classes, one fit each, the same trees and the same predictions either way):
-     * 52 images 1.05 s on one thread against 2.11 s on two, 104 images 1.81 s against 3.12 s,
-     * 416 images 10.2 s against 11.3 s, 832 images 22.1 s against 20.4 s.
+     * Every fit runs on one thread, and a sweep runs fits side by side (a label count's draws, or
+     * a fit beside the other methods): hist's per-node work shares poorly between threads.
+     * Measured on 2 cores (one fit each, the same trees and predictions either way, see
+     * XgboostThreadsTest), glyphs, 26 classes: 52 images 1.05 s on one thread against 2.11 s on
+     * two, 104 images 1.81 s against 3.12 s, 416 images 10.2 s against 11.3 s, 832 images 22.1 s
+     * against 20.4 s; MNIST, 10 classes, one thread / two threads / two one-thread fits side by
+     * side (per fit): 832 images 9.5 / 8.1 / 4.3 s, 2,000 images 23.1 / 17.8 / 12.2 s, 5,000
+     * images 51.7 / 38.5 / 27.0 s. Side by side, one thread each gets 1.4-1.9x the fits done.
      */
-    public static final int ONE_THREAD_BELOW = 600;
-
-    @Override public boolean oneCore(int n) { return threads(n) == 1; }
-
-    /** OpenMP threads for a fit on n images. */
-    static int threads(int n) {
-        return n < ONE_THREAD_BELOW ? 1 : Runtime.getRuntime().availableProcessors();
-    }
+    @Override public boolean oneCore(int n) { return true; }
 
     static Map<String, Object> params(int numClasses, long seed, int threads) {
         Map<String, Object> p = new HashMap<>();
@@ -68,7 +62,7 @@ public final class XgboostClassifier implements PixelClassifier {
     }
 
     @Override public void fit(float[] x, int n, int dim, int[] y, int numClasses, long seed) throws Exception {
-        fit(x, n, dim, y, numClasses, seed, threads(n));
+        fit(x, n, dim, y, numClasses, seed, 1);
     }
 
     /** {@link #fit} on a given number of threads. */

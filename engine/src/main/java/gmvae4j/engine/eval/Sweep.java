@@ -69,7 +69,11 @@ public final class Sweep {
         }
     }
 
-    /** Progress: {@link #done} after every (method, fraction, draw) that ran, {@link #step} after every (draw, fraction). */
+    /**
+     * Progress: {@link #done} after every (method, fraction, draw) that ran, {@link #step} after
+     * every (draw, fraction); the one-core methods' results come after the fraction's other draws,
+     * each draw's with a step of its own.
+     */
     public interface Listener {
         void done(String method, double fraction, int draw, int n, double accuracy, double seconds);
 
@@ -186,7 +190,7 @@ public final class Sweep {
                     }
                 }
                 // One-core methods: every draw of this fraction handed to side threads first, in the
-                // sweep's order (their seeds are fixed here), collected in the loop below.
+                // sweep's order (their seeds are fixed here), collected after the other methods' draws.
                 @SuppressWarnings("unchecked")
                 java.util.concurrent.Future<Timed>[][] early = new java.util.concurrent.Future[methods.size()][draws];
                 for (int m = 0; m < methods.size(); m++) {
@@ -213,13 +217,25 @@ public final class Sweep {
                             if (!notes.get(m).contains(note)) notes.get(m).add(note);
                             continue;
                         }
-                        Timed t = early[m][s] != null ? join(early[m][s])
-                                : timed(method.prepare(labeledOf[s], labelsOf[s], evalOf[s])).call();
+                        if (early[m][s] != null) continue;
+                        Timed t = timed(method.prepare(labeledOf[s], labelsOf[s], evalOf[s])).call();
                         seconds[m] += t.seconds();
                         acc[m][f][s] = Rows.accuracy(t.predicted(), truth, evalOf[s]);
                         if (listener != null) listener.done(method.name(), fractions[f], s, n[f], acc[m][f][s], t.seconds());
                     }
                     if (listener != null) listener.step(s, fractions[f], n[f]);
+                }
+                for (int s = 0; s < draws; s++) {
+                    boolean any = false;
+                    for (int m = 0; m < methods.size(); m++) {
+                        if (early[m][s] == null) continue;
+                        Timed t = join(early[m][s]);
+                        seconds[m] += t.seconds();
+                        acc[m][f][s] = Rows.accuracy(t.predicted(), truth, evalOf[s]);
+                        if (listener != null) listener.done(methods.get(m).name(), fractions[f], s, n[f], acc[m][f][s], t.seconds());
+                        any = true;
+                    }
+                    if (any && listener != null) listener.step(s, fractions[f], n[f]);
                 }
                 if (reach == null) continue;
                 if (f == refFraction) refAccuracy = Stats.of(acc[refMethod][f]).mean();
