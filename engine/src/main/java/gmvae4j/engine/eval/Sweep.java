@@ -24,6 +24,11 @@ import java.util.List;
  * "not run"). The label-efficiency ratio needs exactly the measured points up to that crossing
  * (it interpolates between the last one below and the first one above); past it a baseline's
  * fits, the slow part of a sweep, would only say what is already known.
+ *
+ * <p>Everything runs on the calling thread except the draws of a method whose fits use one core
+ * ({@link Method#oneCore}: XGBoost's): those of a fraction start on side threads, one per core,
+ * before the fraction's other work, and are collected after it. Each such call's seed is fixed
+ * when it is prepared, in the order above, so the results are those of the one-thread order.
  */
 public final class Sweep {
 
@@ -197,12 +202,7 @@ public final class Sweep {
                     if (!methods.get(m).oneCore(n[f])) continue;
                     for (int s = 0; s < draws; s++) {
                         if (skipOf[m][s] != null) continue;
-                        if (side == null) side = java.util.concurrent.Executors.newFixedThreadPool(
-                                Math.max(1, Runtime.getRuntime().availableProcessors()), r -> {
-                                    Thread t = new Thread(r, "gmvae-sweep-side");
-                                    t.setDaemon(true);
-                                    return t;
-                                });
+                        if (side == null) side = sideThreads();
                         early[m][s] = side.submit(timed(methods.get(m).prepare(labeledOf[s], labelsOf[s], evalOf[s])));
                     }
                 }
@@ -272,6 +272,15 @@ public final class Sweep {
             int[] p = work.call();
             return new Timed(p, (System.nanoTime() - t0) / 1e9);
         };
+    }
+
+    /** One thread per core for the one-core methods' fits (the sweep's own thread runs the others meanwhile). */
+    private static java.util.concurrent.ExecutorService sideThreads() {
+        return java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()), r -> {
+            Thread t = new Thread(r, "gmvae-sweep-side");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     private static Timed join(java.util.concurrent.Future<Timed> f) throws Exception {
