@@ -19,11 +19,20 @@ public interface Decoder {
     /** The class of the image whose posterior is q[off .. off+k). */
     int predict(LabelMap map, float[] q, int off);
 
-    /** Classes of the given rows of an n × k posterior matrix. */
+    /**
+     * Classes of the given rows of an n × k posterior matrix. The rows are independent: they are
+     * split over the kernels' threads, each decoded as on one thread, so the result does not
+     * depend on the split (a decoder and its label map hold no mutable state).
+     */
     default int[] predict(LabelMap map, float[] q, int[] rows) {
         int k = map.k();
         int[] out = new int[rows.length];
-        for (int i = 0; i < rows.length; i++) out[i] = predict(map, q, rows[i] * k);
+        gmvae4j.kernels.Kernels kern = gmvae4j.kernels.Backends.get();
+        int chunks = Math.min(rows.length / 256 + 1, 8 * kern.threads());
+        kern.parallelFor(chunks, chunk -> {
+            for (int i = (int) ((long) chunk * rows.length / chunks), end = (int) ((long) (chunk + 1) * rows.length / chunks); i < end; i++)
+                out[i] = predict(map, q, rows[i] * k);
+        });
         return out;
     }
 

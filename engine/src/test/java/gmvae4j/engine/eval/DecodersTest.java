@@ -110,4 +110,25 @@ class DecodersTest {
         assertThrows(IllegalArgumentException.class, () -> LabelMap.fit(Q, K, new int[] {0}, new int[] {3}, 3));
         assertThrows(IllegalArgumentException.class, () -> LabelMap.fit(Q, K, new int[] {0, 1}, new int[] {1}, 3));
     }
+
+    /** Many rows at once (split over the kernels' threads) give what each row gives alone, for every decoder. */
+    @Test void decodingManyRowsEqualsOneRowAtATime() {
+        java.util.Random r = new java.util.Random(9);
+        int n = 5003, k = 12, nc = 5;
+        float[] q = LeaveOneOutTest.randomPosteriors(r, n, k);
+        int[] labeled = new int[60], labels = new int[60];
+        for (int j = 0; j < labeled.length; j++) { labeled[j] = j * 80; labels[j] = r.nextInt(nc); }
+        int[] rows = new int[n - 7];
+        for (int i = 0; i < rows.length; i++) rows[i] = (i * 31 + 7) % n;   // not in order
+        for (Decoder d : Decoder.all(ClusterGraph.of(q, n, k))) {
+            LabelMap map = d.fit(q, k, labeled, labels, nc);
+            int[] many = d.predict(map, q, rows);
+            int differ = 0;
+            for (int i = 0; i < rows.length; i++) {
+                assertEquals(d.predict(map, q, rows[i] * k), many[i], d.name() + " row " + rows[i]);
+                if (many[i] != many[0]) differ++;
+            }
+            assertTrue(differ > 0, d.name() + " decodes more than one class here");
+        }
+    }
 }
