@@ -50,10 +50,7 @@ public record ModelView(float[] q, int k, int[] component, double[] centrality, 
         int[] order = java.util.Arrays.stream(covered).boxed()
                 .sorted((a, b) -> centrality[a] != centrality[b] ? Double.compare(centrality[b], centrality[a]) : Integer.compare(a, b))
                 .mapToInt(Integer::intValue).toArray();
-        int[] compOfOrder = new int[order.length];
-        for (int t = 0; t < order.length; t++) compOfOrder[t] = comp[order[t]];
-        int[][] members = Rows.members(compOfOrder, k, null);
-        for (int[] m : members) for (int s = 0; s < m.length; s++) m[s] = order[m[s]];
+        int[][] members = Rows.members(comp, k, order);
         return new ModelView(q, k, comp, centrality, java.util.Arrays.stream(members).mapToInt(m -> m.length).toArray(), members,
                 covered.length, null);
     }

@@ -31,6 +31,22 @@ public interface Kernels {
         for (int i = 0; i < tasks; i++) task.accept(i);
     }
 
+    /**
+     * Runs {@code body.accept(i)} for every i in [0, n), in contiguous chunks of at least
+     * {@value #RANGE_GRAIN} spread over {@link #parallelFor} (a few chunks per thread, so an
+     * uneven one does not hold the others up). For loops whose iterations write disjoint
+     * outputs: the result is then the same however the range was split.
+     */
+    default void parallelRange(int n, java.util.function.IntConsumer body) {
+        int chunks = Math.max(1, Math.min(8 * threads(), Math.ceilDiv(n, RANGE_GRAIN)));
+        parallelFor(chunks, chunk -> {
+            for (int i = (int) ((long) chunk * n / chunks), end = (int) ((long) (chunk + 1) * n / chunks); i < end; i++) body.accept(i);
+        });
+    }
+
+    /** The fewest iterations {@link #parallelRange} gives a chunk. */
+    int RANGE_GRAIN = 256;
+
     // ---------------------------------------------------------------- matrix multiply
 
     /**

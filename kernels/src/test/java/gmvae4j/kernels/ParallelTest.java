@@ -51,4 +51,16 @@ class ParallelTest {
     void rejectsZeroThreads() {
         assertThrows(IllegalArgumentException.class, () -> new Parallel(0));
     }
+
+    /** parallelRange visits every index of [0, n) exactly once, on one thread or two, whatever n (odd, below one chunk, zero). */
+    @Test
+    void aRangeIsVisitedExactlyOnce() {
+        for (Kernels k : new Kernels[] {new ScalarKernels(), new VectorKernels(2)}) {
+            for (int n : new int[] {0, 1, 255, 256, 257, 1001, 4096 + 17, 70_003}) {
+                AtomicIntegerArray hits = new AtomicIntegerArray(n);
+                k.parallelRange(n, hits::incrementAndGet);
+                for (int i = 0; i < n; i++) assertEquals(1, hits.get(i), k.name() + " n=" + n + " i=" + i);
+            }
+        }
+    }
 }

@@ -27,12 +27,7 @@ public interface Decoder {
     default int[] predict(LabelMap map, float[] q, int[] rows) {
         int k = map.k();
         int[] out = new int[rows.length];
-        gmvae4j.kernels.Kernels kern = gmvae4j.kernels.Backends.get();
-        int chunks = Math.min(rows.length / 256 + 1, 8 * kern.threads());
-        kern.parallelFor(chunks, chunk -> {
-            for (int i = (int) ((long) chunk * rows.length / chunks), end = (int) ((long) (chunk + 1) * rows.length / chunks); i < end; i++)
-                out[i] = predict(map, q, rows[i] * k);
-        });
+        gmvae4j.kernels.Backends.get().parallelRange(rows.length, i -> out[i] = predict(map, q, rows[i] * k));
         return out;
     }
 

@@ -98,14 +98,11 @@ public final class LatentPropagation {
      * edges × 26 classes took about 0.6 s a call on one thread).
      */
     static float[] propagate(float[] prior, boolean[] fixed, int nc, Edges e, gmvae4j.kernels.Kernels kern) {
-        int n = fixed.length, chunks = Math.max(1, Math.min(n, 8 * kern.threads()));
+        int n = fixed.length;
         float[] f = prior.clone(), next = new float[n * nc];
         for (int s = 0; s < STEPS; s++) {
             float[] from = f, to = next;
-            kern.parallelFor(chunks, chunk -> {
-                for (int i = (int) ((long) chunk * n / chunks), end = (int) ((long) (chunk + 1) * n / chunks); i < end; i++)
-                    step(i, nc, fixed[i], prior, from, to, e);
-            });
+            kern.parallelRange(n, i -> step(i, nc, fixed[i], prior, from, to, e));
             f = to; next = from;
         }
         return f;

@@ -21,16 +21,19 @@ public final class Rows {
     }
 
     /**
-     * The images of each component: members[c] lists the i with component[i] = c, in the order
-     * they come in {@code order} (a permutation of 0..n-1; null = 0, 1, ..., n-1). One counting pass.
+     * The images of each component: members[c] lists the i of {@code order} with component[i] = c,
+     * in the order they come there (order: distinct images, all of them or some; null = 0, 1, ...,
+     * n-1). An image not in order is nobody's member, and its component is never read. One
+     * counting pass.
      */
     public static int[][] members(int[] component, int k, int[] order) {
+        int placed = order == null ? component.length : order.length;
         int[] size = new int[k];
-        for (int c : component) size[c]++;
+        for (int t = 0; t < placed; t++) size[component[order == null ? t : order[t]]]++;
         int[][] members = new int[k][];
         for (int c = 0; c < k; c++) members[c] = new int[size[c]];
         int[] fill = new int[k];
-        for (int t = 0; t < component.length; t++) {
+        for (int t = 0; t < placed; t++) {
             int i = order == null ? t : order[t];
             members[component[i]][fill[component[i]]++] = i;
         }

@@ -144,7 +144,7 @@ public final class GmvaeTraining {
                 report("train", epoch, o.epochs, s.meanTerms(), now, lr, s.images() / s.seconds(), eta);
                 if (o.out != null) save(epoch, lr);
             }
-            if (last == null || evaluatedAt != epoch) last = evaluate();   // the result's purity is the final model's
+            if (evaluatedAt != epoch) last = evaluate();   // the result's purity is the final model's
             if (o.out != null) save(epoch, o.lrAt(Math.max(0, epoch - 1)));
             // throughput of the GMVAE epochs; of pretraining when the budget ended the run before any
             double ips = gmvaeImages > 0 ? gmvaeImages / gmvaeSeconds : pretrainImages > 0 ? pretrainImages / pretrainSeconds : 0;
