@@ -50,14 +50,15 @@ public record Decisions(int[] label, float[] score, float[] margin) {
         float[][] profileByCluster = new float[k][nc];
         for (int l = 0; l < nc; l++) for (int c = 0; c < k; c++) profileByCluster[c][l] = map.profile(l, c);
         double[] s = new double[rows * nc];
-        for (int i = 0; i < rows; i++) {
+        // rows are independent: split over the kernels' threads, each summed as on one thread
+        gmvae4j.kernels.Backends.get().parallelRange(rows, i -> {
             for (int c = 0, o = i * k; c < k; c++) {
                 float v = q[o + c];
                 if (v <= 1e-7f) continue;
                 float[] m = profileByCluster[c];
                 for (int l = 0; l < nc; l++) s[i * nc + l] += v * m[l];
             }
-        }
+        });
         return s;
     }
 

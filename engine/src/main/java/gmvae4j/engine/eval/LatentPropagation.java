@@ -60,9 +60,8 @@ public final class LatentPropagation {
             for (int c = 0, o = labeledIdx[j] * k; c < k; c++) { vote[c][labels[j]] += q[o + c]; mass[c] += q[o + c]; }
         double[] raw = Decisions.softDotScores(map, q, n);
         float[] prior = new float[n * nc];
-        double[] p = new double[nc];
-        for (int i = 0; i < n; i++) {
-            java.util.Arrays.fill(p, 0);
+        gmvae4j.kernels.Backends.get().parallelRange(n, i -> {   // rows independent, each as on one thread
+            double[] p = new double[nc];
             double covered = 0;
             for (int c = 0, o = i * k; c < k; c++) {
                 if (mass[c] < 0.5 || q[o + c] <= 1e-7f) continue;       // a cluster speaks once it holds half an answer
@@ -73,7 +72,7 @@ public final class LatentPropagation {
             if (covered > 1e-3) { for (int l = 0; l < nc; l++) total += p[l]; }
             else { for (int l = 0; l < nc; l++) { p[l] = raw[i * nc + l]; total += p[l]; } }   // no answered cluster: soft-dot
             if (total > 0) for (int l = 0; l < nc; l++) prior[i * nc + l] = (float) (p[l] / total);
-        }
+        });
         boolean[] fixed = new boolean[n];
         for (int j = 0; j < labeledIdx.length; j++) {
             int i = labeledIdx[j];

@@ -69,4 +69,22 @@ class DecisionsTest {
         assertArrayEquals(new int[] {5}, UncertainQueries.next(margin, comp, none, 3), "by margin alone the loner comes first");
         assertThrows(IllegalArgumentException.class, () -> UncertainQueries.densityWeighted(margin, comp, g, 2));
     }
+
+    /** softDotScores over many rows (split over the kernels' threads) equals the sum written out row by row. */
+    @Test void softDotScoresOfManyRowsEqualTheSumRowByRow() {
+        java.util.Random r = new java.util.Random(4);
+        int n = 3001, k = 9, nc = 4;
+        float[] q = LeaveOneOutTest.randomPosteriors(r, n, k);
+        for (int i = 0; i < n; i += 7) q[i * k + 2] = 0f;   // some entries skipped as ≈ 0
+        int[] idx = new int[50], lab = new int[50];
+        for (int j = 0; j < idx.length; j++) { idx[j] = j * 60; lab[j] = j % nc; }
+        LabelMap map = LabelMap.fit(q, k, idx, lab, nc);
+        double[] s = Decisions.softDotScores(map, q, n);
+        for (int i = 0; i < n; i++)
+            for (int l = 0; l < nc; l++) {
+                double want = 0;
+                for (int c = 0; c < k; c++) if (q[i * k + c] > 1e-7f) want += q[i * k + c] * map.profile(l, c);
+                assertEquals(want, s[i * nc + l], 0.0, "row " + i + " class " + l);
+            }
+    }
 }
