@@ -65,6 +65,7 @@ final class TrainCommand implements Command {
                   --minutes M           wall-clock budget for the whole run (stops cleanly, saves)
                   --batch B             mini-batch size (default 128, at most 8192)
                   --lr LR               Adam learning rate (default 2e-3; ×0.9 every 10 epochs, floor 2e-4)
+                  --lr-decay-every E    epochs between the ×0.9 steps of the learning rate (default 10)
                   --marginal-lr LR      marginal: the GMVAE phase's learning rate (default 5e-4; pretraining uses --lr)
                   --seed S              seed of weights, shuffling, noise, k-means (default 1)
                   --json                last stdout line: {"purity":..,"nonempty":..,"epochs":..,"seconds":..,"images_per_s":..}
@@ -96,6 +97,7 @@ final class TrainCommand implements Command {
         o.batch = args.intIn("batch", o.batch, 1, TrainOptions.MAX_BATCH);
         o.lr = args.number("lr", o.lr);
         if (!(o.lr > 0)) throw new UserError("--lr must be positive, got " + o.lr);
+        o.lrDecayEvery = args.intIn("lr-decay-every", o.lrDecayEvery, 1, TrainOptions.MAX_EPOCHS);
         o.marginalLr = args.number("marginal-lr", o.marginalLr);
         if (!(o.marginalLr > 0)) throw new UserError("--marginal-lr must be positive, got " + o.marginalLr);
         o.seed = args.seed("seed", o.seed);

@@ -14,12 +14,15 @@ package gmvae4j.kernels;
  *           micro-kernel: C[ic+ir.., jc+jr..] (+)= Ap[ir] · Bp[jr]
  * </pre>
  *
- * The first pc block applies beta, later ones add, so C is read and written once per KC.
- * An untransposed B block only a few rows deep (k ≤ {@link #IN_PLACE_MAX_K}) is read where it
- * lies instead of being packed.
+ * The first pc block applies beta, later ones add, so C is read and written once per KC; a
+ * tile that adds to C (beta = 1, or a later pc block) adds its register sum to C at the end
+ * ({@link SgemmMicroKernel#multiply}). An untransposed B block only a few rows deep (k ≤
+ * {@link #IN_PLACE_MAX_K}) and a transposed A ({@link ABlock}) are read where they lie instead of
+ * being packed.
  *
  * <p>Threads. Wide C (the usual case: a batch times a layer): op(A) is packed once, whole, into
- * a buffer every thread reads (a first parallel region packs its blocks), then C is cut into
+ * a buffer every thread reads (a first parallel region packs its blocks; a transposed A needs
+ * none), then C is cut into
  * column chunks of a few micro-panels, several per thread, handed out first come first served;
  * a chunk packs its own slice of op(B) and runs the loops above against the shared A. Many small
  * chunks keep both cores busy even when one of them is also serving someone else. Narrow C
@@ -74,7 +77,10 @@ public final class Sgemm {
         final float[] acc = new float[MR * NR];
         /** The row bias of the product in progress, padded to whole tiles. */
         float[] bias = new float[0];
+        final ABlock aBlock = new ABlock();
         final BBlock bBlock = new BBlock();
+        /** The last, partial A micro-panel of a transposed A read in place by a column chunk. */
+        final float[] aEdge = new float[MR * KC];
         /** All of op(A), packed, while this thread runs a multi-threaded product. */
         float[] wholeA = new float[0];
     }
@@ -146,26 +152,36 @@ public final class Sgemm {
                                   float[] b, int bOff, int ldb,
                                   float beta, float[] c, int cOff, int ldc, float[] rowInit) {
         int mPad = (m + MR - 1) / MR * MR;
-        Buffers own = BUFFERS.get();
-        if (own.wholeA.length < mPad * k) own.wholeA = new float[mPad * k];
-        float[] pa = own.wholeA;
-        // the block (pc, ic) of packed A starts at pc·mPad + ic·kc
         int ks = kStep(k), kBlocks = (k + ks - 1) / ks, mBlocks = (m + MC - 1) / MC;
-        par.run(kBlocks * mBlocks, t -> {
-            int pc = t / mBlocks * ks, ic = t % mBlocks * MC;
-            int kc = Math.min(ks, k - pc);
-            SgemmPacking.packA(transA, a, aOff, lda, ic, Math.min(MC, m - ic), pc, kc, pa, pc * mPad + ic * kc);
-        });
+        float[] pa = null;
+        if (!transA) {      // a transposed A is read where it lies (see ABlock)
+            Buffers own = BUFFERS.get();
+            if (own.wholeA.length < mPad * k) own.wholeA = new float[mPad * k];
+            float[] whole = own.wholeA;
+            // the block (pc, ic) of packed A starts at pc·mPad + ic·kc
+            par.run(kBlocks * mBlocks, t -> {
+                int pc = t / mBlocks * ks, ic = t % mBlocks * MC;
+                int kc = Math.min(ks, k - pc);
+                SgemmPacking.packA(false, a, aOff, lda, ic, Math.min(MC, m - ic), pc, kc, whole, pc * mPad + ic * kc);
+            });
+            pa = whole;
+        }
+        float[] packedA = pa;
         int nPanels = (n + NR - 1) / NR;
         int chunk = Math.min(NC, NR * Math.max(1, nPanels / (par.threads() * CHUNKS_PER_THREAD)));
         par.run((n + chunk - 1) / chunk, t -> {
             int j0 = t * chunk;
-            columnChunk(transB, m, Math.min(chunk, n - j0), k, alpha, pa, mPad, b, bOff, ldb, j0, beta, c, cOff, ldc, rowInit);
+            columnChunk(transA, transB, m, Math.min(chunk, n - j0), k, alpha, a, aOff, lda, packedA, mPad, b, bOff, ldb, j0,
+                    beta, c, cOff, ldc, rowInit);
         });
     }
 
-    /** Columns j0 .. j0+nc of C (nc ≤ NC) against the shared packed A. */
-    private static void columnChunk(boolean transB, int m, int nc, int k, float alpha, float[] pa, int mPad,
+    /**
+     * Columns j0 .. j0+nc of C (nc ≤ NC) against the shared packed A (pa), or against A itself when it
+     * is stored transposed (pa null).
+     */
+    private static void columnChunk(boolean transA, boolean transB, int m, int nc, int k, float alpha,
+                                    float[] a, int aOff, int lda, float[] pa, int mPad,
                                     float[] b, int bOff, int ldb, int j0,
                                     float beta, float[] c, int cOff, int ldc, float[] rowInit) {
         Buffers buf = BUFFERS.get();
@@ -178,36 +194,91 @@ public final class Sgemm {
             BBlock bb = buf.bBlock.of(transB, b, bOff, ldb, pc, kc, j0, nc, bp);
             for (int ic = 0; ic < m; ic += MC) {
                 int mc = Math.min(MC, m - ic);
-                bb.tiles(kc, mc, nc, pa, pc * mPad + ic * kc, bp, c, cOff + ic * ldc + j0, ldc, alpha, betaNow, direct,
-                        init, ic, acc);
+                ABlock ab = transA ? buf.aBlock.of(true, a, aOff, lda, ic, mc, pc, kc, buf.aEdge, 0)
+                        : buf.aBlock.packed(pa, pc * mPad + ic * kc, mc, kc);
+                tiles(ab, bb, kc, mc, nc, c, cOff + ic * ldc + j0, ldc, alpha, betaNow, direct, init, ic, acc);
             }
         }
     }
 
     /**
-     * The two innermost loops: every MR×NR tile of one packed A block times one B block. B
-     * panel jr starts at {@code b0 + (jr/NR)·bPanel} and steps {@code bStride} per k: a packed
-     * block has bPanel = kc·NR, bStride = NR.
+     * The two innermost loops: every MR×NR tile of rows 0 .. mc of one A block times columns 0 .. nc
+     * of one B block. A panel ir starts at {@code a0 + (ir/MR)·aPanel} and steps {@code aStride} per
+     * k (packed: aPanel = MR·kc, aStride = MR); B panel jr starts at {@code b0 + (jr/NR)·bPanel} and
+     * steps {@code bStride} per k (packed: bPanel = kc·NR, bStride = NR).
      */
-    private static void tiles(int kc, int mc, int nc, float[] ap, int a0,
+    private static void tiles(int kc, int mc, int nc, float[] ap, int a0, int aPanel, int aStride,
                               float[] bp, int b0, int bPanel, int bStride,
                               float[] c, int c0, int ldc, float alpha, float beta, boolean direct,
                               float[] rowInit, int i0, float[] acc) {
         float[] init = rowInit == null ? SgemmMicroKernel.ZEROS : rowInit;
+        boolean add = alpha == 1f && beta == 1f;
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int bj = b0 + jr / NR * bPanel;
             for (int ir = 0; ir < mc; ir += MR) {
                 int mr = Math.min(MR, mc - ir);
-                int ci = c0 + ir * ldc + jr;
+                int ci = c0 + ir * ldc + jr, ai = a0 + ir / MR * aPanel;
                 int io = rowInit == null ? 0 : i0 + ir;
-                if (direct && mr == MR && nr == NR) {
-                    SgemmMicroKernel.multiply(kc, ap, a0 + ir * kc, bp, bj, bStride, init, io, c, ci, ldc);
+                if ((direct || add) && mr == MR && nr == NR) {
+                    SgemmMicroKernel.multiply(kc, ap, ai, aStride, bp, bj, bStride, init, io, c, ci, ldc, add);
                 } else {
-                    SgemmMicroKernel.multiply(kc, ap, a0 + ir * kc, bp, bj, bStride, init, io, acc, 0, NR);
+                    SgemmMicroKernel.multiply(kc, ap, ai, aStride, bp, bj, bStride, init, io, acc, 0, NR, false);
                     SgemmMicroKernel.writeBack(acc, c, ci, ldc, mr, nr, alpha, beta);
                 }
             }
+        }
+    }
+
+    /**
+     * Every tile of one A block times one B block: up to four calls of {@link #tiles}, for the
+     * blocks' parts read in place and their packed last panels.
+     */
+    private static void tiles(ABlock A, BBlock B, int kc, int mc, int nc, float[] c, int c0, int ldc, float alpha,
+                              float beta, boolean direct, float[] rowInit, int i0, float[] acc) {
+        for (int part = 0; part < 2; part++) {
+            int r0 = part == 0 ? 0 : A.full, rows = part == 0 ? A.full : mc - A.full;
+            if (rows == 0) continue;
+            float[] as = part == 0 ? A.src : A.edge;
+            int a0 = part == 0 ? A.a0 : A.edgeOff, aPanel = part == 0 ? A.panel : MR * kc, aStride = part == 0 ? A.stride : MR;
+            tiles(kc, rows, B.full, as, a0, aPanel, aStride, B.src, B.b0, B.panel, B.stride,
+                    c, c0 + r0 * ldc, ldc, alpha, beta, direct, rowInit, i0 + r0, acc);
+            if (B.full < nc)
+                tiles(kc, rows, nc - B.full, as, a0, aPanel, aStride, B.edge, 0, kc * NR, NR,
+                        c, c0 + r0 * ldc + B.full, ldc, alpha, beta, direct, rowInit, i0 + r0, acc);
+        }
+    }
+
+    /**
+     * How one block of op(A) reaches the micro-kernel: packed, or, when A is stored transposed
+     * (k×m: the MR values the kernel broadcasts for one k are already adjacent), read where it
+     * lies, the kernel stepping lda per k. That is every weight gradient, dW = xᵀ·dy: packing x
+     * there cost about 3% of a training step on one thread and a parallel region of its own on
+     * two. Only a last, partial panel is still packed (it needs zero rows).
+     */
+    private static final class ABlock {
+        float[] src, edge;
+        int a0, panel, stride, full, edgeOff;
+
+        /** Rows ic .. ic+mc, depth pc .. pc+kc; ap from apOff: where packing goes. */
+        ABlock of(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap, int apOff) {
+            if (!transA) {
+                SgemmPacking.packA(false, a, aOff, lda, ic, mc, pc, kc, ap, apOff);
+                return packed(ap, apOff, mc, kc);
+            }
+            full = mc / MR * MR;
+            if (full < mc) SgemmPacking.packA(true, a, aOff, lda, ic + full, mc - full, pc, kc, ap, apOff);
+            src = a; a0 = aOff + pc * lda + ic; panel = MR; stride = lda;
+            edge = ap; edgeOff = apOff;
+            return this;
+        }
+
+        /** A block already packed at ap[apOff ..]. */
+        ABlock packed(float[] ap, int apOff, int mc, int kc) {
+            full = mc;
+            src = ap; a0 = apOff; panel = MR * kc; stride = MR;
+            edge = ap; edgeOff = apOff;
+            return this;
         }
     }
 
@@ -218,11 +289,12 @@ public final class Sgemm {
      * FMAs that use them. Only the last, partial panel is still packed (it needs zero padding).
      */
     private static final class BBlock {
-        float[] src;
+        float[] src, edge;
         int b0, panel, stride, full;
 
         /** Prepares columns j0 .. j0+nc, depth pc .. pc+kc; bp is the pack buffer. */
         BBlock of(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int j0, int nc, float[] bp) {
+            edge = bp;
             if (!transB && kc <= IN_PLACE_MAX_K) {
                 full = nc / NR * NR;
                 if (full < nc) SgemmPacking.packB(false, b, bOff, ldb, pc, kc, j0 + full, nc - full, bp);
@@ -233,16 +305,6 @@ public final class Sgemm {
                 src = bp; b0 = 0; panel = kc * NR; stride = NR;
             }
             return this;
-        }
-
-        /** Runs the tiles of rows ic .. ic+mc of C against this block. */
-        void tiles(int kc, int mc, int nc, float[] ap, int a0, float[] bp,
-                   float[] c, int c0, int ldc, float alpha, float beta, boolean direct,
-                   float[] rowInit, int i0, float[] acc) {
-            Sgemm.tiles(kc, mc, full, ap, a0, src, b0, panel, stride, c, c0, ldc, alpha, beta, direct, rowInit, i0, acc);
-            if (full < nc)
-                Sgemm.tiles(kc, mc, nc - full, ap, a0, bp, 0, kc * NR, NR, c, c0 + full, ldc, alpha, beta, direct,
-                        rowInit, i0, acc);
         }
     }
 
@@ -264,8 +326,8 @@ public final class Sgemm {
                 BBlock bb = buf.bBlock.of(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
                 for (int ic = 0; ic < m; ic += MC) {
                     int mc = Math.min(MC, m - ic);
-                    SgemmPacking.packA(transA, a, aOff, lda, ic, mc, pc, kc, ap, 0);
-                    bb.tiles(kc, mc, nc, ap, 0, bp, c, cOff + ic * ldc + jc, ldc, alpha, betaNow, direct, init, i0 + ic, acc);
+                    ABlock ab = buf.aBlock.of(transA, a, aOff, lda, ic, mc, pc, kc, ap, 0);
+                    tiles(ab, bb, kc, mc, nc, c, cOff + ic * ldc + jc, ldc, alpha, betaNow, direct, init, i0 + ic, acc);
                 }
             }
         }

@@ -48,11 +48,24 @@ final class SgemmMicroKernel {
      */
     static void multiply(int kc, float[] ap, int a, float[] bp, int b, int bStride, float[] init, int io,
                          float[] out, int o, int ld) {
+        multiply(kc, ap, a, MR, bp, b, bStride, init, io, out, o, ld, false);
+    }
+
+    /**
+     * The same tile, with two more choices. {@code aStride} is the distance between consecutive k
+     * steps of the A panel: MR when packed, lda when a transposed A (stored k×m, whose MR values
+     * for one k are adjacent) is read where it lies. {@code add}: out += tile instead of out =
+     * tile, the sum kept in registers to the end and added to out once, as {@link #writeBack} does
+     * with alpha = beta = 1 (the same floats: C + Σ, Σ summed from init in k order) without the
+     * scratch tile's store and reload. That is every weight gradient (W.grad += xᵀ·dy).
+     */
+    static void multiply(int kc, float[] ap, int a, int aStride, float[] bp, int b, int bStride, float[] init, int io,
+                         float[] out, int o, int ld, boolean add) {
         FloatVector c00 = FloatVector.broadcast(S, init[io]), c01 = c00, c10 = FloatVector.broadcast(S, init[io + 1]), c11 = c10;
         FloatVector c20 = FloatVector.broadcast(S, init[io + 2]), c21 = c20, c30 = FloatVector.broadcast(S, init[io + 3]), c31 = c30;
         FloatVector c40 = FloatVector.broadcast(S, init[io + 4]), c41 = c40, c50 = FloatVector.broadcast(S, init[io + 5]), c51 = c50;
         FloatVector c60 = FloatVector.broadcast(S, init[io + 6]), c61 = c60, c70 = FloatVector.broadcast(S, init[io + 7]), c71 = c70;
-        for (int p = 0; p < kc; p++, a += MR, b += bStride) {
+        for (int p = 0; p < kc; p++, a += aStride, b += bStride) {
             FloatVector b0 = FloatVector.fromArray(S, bp, b);
             FloatVector b1 = FloatVector.fromArray(S, bp, b + L);
             FloatVector x;
@@ -64,6 +77,17 @@ final class SgemmMicroKernel {
             x = FloatVector.broadcast(S, ap[a + 5]); c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
             x = FloatVector.broadcast(S, ap[a + 6]); c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
             x = FloatVector.broadcast(S, ap[a + 7]); c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
+        }
+        if (add) {
+            int q = o;
+            c00 = c00.add(FloatVector.fromArray(S, out, q)); c01 = c01.add(FloatVector.fromArray(S, out, q + L)); q += ld;
+            c10 = c10.add(FloatVector.fromArray(S, out, q)); c11 = c11.add(FloatVector.fromArray(S, out, q + L)); q += ld;
+            c20 = c20.add(FloatVector.fromArray(S, out, q)); c21 = c21.add(FloatVector.fromArray(S, out, q + L)); q += ld;
+            c30 = c30.add(FloatVector.fromArray(S, out, q)); c31 = c31.add(FloatVector.fromArray(S, out, q + L)); q += ld;
+            c40 = c40.add(FloatVector.fromArray(S, out, q)); c41 = c41.add(FloatVector.fromArray(S, out, q + L)); q += ld;
+            c50 = c50.add(FloatVector.fromArray(S, out, q)); c51 = c51.add(FloatVector.fromArray(S, out, q + L)); q += ld;
+            c60 = c60.add(FloatVector.fromArray(S, out, q)); c61 = c61.add(FloatVector.fromArray(S, out, q + L)); q += ld;
+            c70 = c70.add(FloatVector.fromArray(S, out, q)); c71 = c71.add(FloatVector.fromArray(S, out, q + L));
         }
         c00.intoArray(out, o); c01.intoArray(out, o + L); o += ld;
         c10.intoArray(out, o); c11.intoArray(out, o + L); o += ld;

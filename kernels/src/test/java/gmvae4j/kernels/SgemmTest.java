@@ -139,6 +139,50 @@ class SgemmTest {
     }
 
     /**
+     * A stored transposed (TN, TT: every weight gradient) is read where it lies, whole MR-row
+     * panels straight from A, a last partial panel packed: arrays sized exactly, so any over-read
+     * throws; m a multiple of MR, one more, one less; k deeper than a block (KC); one and two
+     * threads (the two-thread column chunks read A in place too).
+     */
+    @Example
+    void transposedAInPlaceExactArrays() {
+        Random r = new Random(5);
+        for (int[] s : new int[][] {{784, 512, 128}, {512, 784, 128}, {8, 64, 3}, {17, 70, 600}, {15, 33, 1030}, {100, 10, 128}, {10, 512, 128}})
+            for (boolean tb : new boolean[] {false, true}) {
+                int m = s[0], n = s[1], k = s[2];
+                float[] a = fill(r, k * m), b = fill(r, k * n), c = fill(r, m * n);
+                checkAll(new Problem(true, tb, m, n, k, 1f, 1f, a, 0, m, b, 0, tb ? k : n, c, 0, n));
+                checkAll(new Problem(true, tb, m, n, k, 1f, 0f, a, 0, m, b, 0, tb ? k : n, c, 0, n));
+            }
+    }
+
+    /**
+     * C += A·B (alpha = beta = 1: gradients accumulating) keeps the sum in registers and adds it to C
+     * at the end: the same floats as computing the product alone and adding it to C afterwards,
+     * for depths within one k block (deeper ones add each block's sum to C in turn).
+     */
+    @Example
+    void accumulatingIsTheProductAddedToC() {
+        Random r = new Random(6);
+        for (int form = 0; form < 4; form++)
+            for (int[] s : new int[][] {{128, 512, 128}, {784, 512, 128}, {33, 70, 300}, {128, 20, 512}}) {
+                boolean ta = (form & 1) != 0, tb = (form & 2) != 0;
+                Problem acc = Problem.random(r, ta, tb, s[0], s[1], s[2], 1f, 1f);
+                Problem alone = new Problem(ta, tb, acc.m(), acc.n(), acc.k(), 1f, 0f, acc.a(), acc.aOff(), acc.lda(), acc.b(),
+                        acc.bOff(), acc.ldb(), acc.c(), acc.cOff(), acc.ldc());
+                for (Kernels kern : new Kernels[] {ONE, TWO}) {
+                    float[] sum = acc.run(kern), product = alone.run(kern);
+                    for (int i = 0; i < acc.m(); i++)
+                        for (int j = 0; j < acc.n(); j++) {
+                            int ci = acc.cOff() + i * acc.ldc() + j;
+                            assertEquals(Float.floatToRawIntBits(acc.c()[ci] + product[ci]), Float.floatToRawIntBits(sum[ci]),
+                                    kern.name() + " " + acc + " at " + i + "," + j);
+                        }
+                }
+            }
+    }
+
+    /**
      * C = A·B + bias·1ᵀ: the vector backend (the bias as the tiles' starting value) against the
      * double oracle and the interface default (fill, then accumulate), on edge sizes, shallow k
      * (B read in place), k deeper than one block (the bias must enter once), NaN in C (overwritten).
