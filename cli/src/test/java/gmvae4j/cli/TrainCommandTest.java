@@ -39,6 +39,7 @@ class TrainCommandTest {
                 {"train", "--dataset", "glyphs"},
                 {"train", "--dataset", "glyphs", "--out", out, "--resume"},
                 {"train", "--dataset", "glyphs", "--out", out, "--arch", "conv", "--variant", "marginal"},
+                {"train", "--dataset", "glyphs", "--out", out, "--lr-decay-every", "0"},
                 {"sample", "--model", tmp.resolve("none.gmvae").toString(), "--png", tmp.resolve("x.png").toString()},
         };
         for (String[] c : cases) {
@@ -46,6 +47,17 @@ class TrainCommandTest {
             assertEquals("2", r[0], String.join(" ", c) + " -> " + r[2]);
             assertEquals(1, r[2].strip().lines().count(), r[2]);
         }
+    }
+
+    @Test
+    void lrDecayEveryShortensTheSchedule() throws Exception {
+        String[] r = run("train", "--dataset", "glyphs", "--limit", "400", "--k", "8", "--z", "4", "--hidden", "32",
+                "--pretrain-epochs", "1", "--epochs", "3", "--batch", "64", "--lr-decay-every", "1",
+                "--out", tmp.resolve("d.gmvae").toString());
+        assertEquals("0", r[0], r[2]);
+        // ×0.9 after every epoch: 2e-3, 1.8e-3, 1.62e-3
+        assertTrue(r[1].contains("train 1/3 ") && r[1].lines().anyMatch(l -> l.startsWith("train 2/3 ") && l.contains("lr 1.80e-03"))
+                && r[1].lines().anyMatch(l -> l.startsWith("train 3/3 ") && l.contains("lr 1.62e-03")), r[1]);
     }
 
     @Test
@@ -59,6 +71,7 @@ class TrainCommandTest {
         assertTrue(json.startsWith("{\"purity\":0.") && json.contains("\"epochs\":2") && json.contains("\"nonempty\":")
                 && json.contains("\"images_per_s\":") && json.contains("\"seconds\":"), json);
         assertTrue(r[1].contains("train 2/2 rec "), r[1]);
+        assertTrue(r[1].contains("lr 2.00e-03"), "epoch 2 of 2 still at the base rate (×0.9 every 10): " + r[1]);
         TrainableGmvae m = GmvaeIo.load(model);
         assertEquals(8, m.k());
 
