@@ -242,15 +242,8 @@ final class TapGemm {
             for (int t0 = 0; t0 < taps; t0 += NR) {
                 int nt = Math.min(NR, taps - t0);
                 packTaps(planes, imgStride, npix, tapOff, t0, nt, k0, kc, rows, bp);
-                for (int ir = 0; ir < m; ir += MR) {
-                    if (ir + MR <= m && nt == NR) {   // a whole tile: its sum added to gw from the registers
-                        SgemmMicroKernel.multiply(kc, pa, ir * kc, MR, bp, 0, NR, SgemmMicroKernel.ZEROS, 0,
-                                gw, gwOff + ir * ldw + t0, ldw, true);
-                        continue;
-                    }
-                    SgemmMicroKernel.multiply(kc, pa, ir * kc, bp, 0, NR, SgemmMicroKernel.ZEROS, 0, acc, 0, NR);
-                    SgemmMicroKernel.writeBack(acc, gw, gwOff + ir * ldw + t0, ldw, Math.min(MR, m - ir), nt, 1f, 1f);
-                }
+                // gw[.., t0 .. t0+nt] += the packed gy times this panel: sgemm's own tile loop
+                Sgemm.tiles(kc, m, nt, pa, 0, MR * kc, MR, bp, 0, kc * NR, NR, gw, gwOff + t0, ldw, 1f, 1f, false, null, 0, acc);
             }
         }
     }
