@@ -17,8 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
  * per call. Full tiles inside one image go from registers straight to the output; tiles that
  * straddle two images go through a scratch tile.
  *
- * <p>{@code gradient}: gw = gy · planesᵀ over all pixels of the group, k = images × pixels, the
- * taps' runs copied side by side and packed with 16×16 register transposes ({@link Transpose16}).
+ * <p>{@code gradient}: gw = gy · planesᵀ over all pixels of the group, k = images × pixels,
+ * computed transposed so that the taps are read where they lie and only gy is packed.
  *
  * <p>Both run on the calling thread and add each sum in a fixed order, so results do not depend
  * on the caller's threads. The scalar twins are the defaults in {@link Kernels}.
@@ -30,12 +30,14 @@ final class TapGemm {
     private static final int L = SgemmMicroKernel.L, MR = SgemmMicroKernel.MR, NR = SgemmMicroKernel.NR;
 
     private static final class Scratch {
-        float[] a = new float[0], b = new float[0], init = new float[0], rows = new float[0];
+        float[] a = new float[0], b = new float[0], init = new float[0];
         final float[] acc = new float[MR * NR];
-        /** The runs of the current column panel: image, first pixel, length, first column. */
         /** The smallest and largest tap offset of the product in progress. */
         int minOff, maxOff;
+        /** The runs of the current column panel: image, first pixel, length, first column. */
         final int[] runG = new int[NR], runP = new int[NR], runLen = new int[NR], runCol = new int[NR];
+        /** The gradient's current eight taps: their offsets in the planes. */
+        final int[] tapRows = new int[MR];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -227,70 +229,92 @@ final class TapGemm {
 
     // ---------------------------------------------------------------- the weight gradient
 
+    /**
+     * gw += gy · planesᵀ, computed as its transpose: gwᵀ[t][o] = Σ_κ planes[tapOff[t] + pixel κ] ·
+     * gy[o][κ], κ = g·npix + p over the group's images and pixels. The taps are the micro-tile's
+     * rows and are read where they lie in the planes ({@link #gatheredTile}: eight broadcasts per
+     * step, one from each tap's run, exactly as many loads as from a packed panel); only gy is
+     * packed, as B panels of 32 output channels ({@link #packGyT}), 8 times less data than the taps'
+     * panels it replaces, which were copied out of the planes and transposed before every multiply.
+     * Each entry is summed from 0 in κ order per k block and then added to gw once.
+     */
     static void gradient(int m, int taps, int images, int npix, float[] gy, int gyOff, int gyImg, float[] planes,
                          int imgStride, int[] tapOff, float[] gw, int gwOff, int ldw) {
         if (m <= 0 || taps <= 0 || images <= 0 || npix <= 0) return;
         Scratch sc = SCRATCH.get();
-        int k = images * npix, mPad = (m + MR - 1) / MR * MR, ks = Sgemm.kStep(k);
-        if (sc.a.length < mPad * ks) sc.a = new float[mPad * ks];
-        if (sc.b.length < ks * NR) sc.b = new float[ks * NR];
-        if (sc.rows.length < NR * ks) sc.rows = new float[NR * ks];
-        float[] pa = sc.a, bp = sc.b, rows = sc.rows, acc = sc.acc;
+        int k = images * npix, ks = Sgemm.kStep(k), panels = (m + NR - 1) / NR;
+        if (sc.b.length < panels * ks * NR) sc.b = new float[panels * ks * NR];
+        float[] bp = sc.b, acc = sc.acc;
+        int[] rows = sc.tapRows;
         for (int k0 = 0; k0 < k; k0 += ks) {
             int kc = Math.min(ks, k - k0);
-            packGy(m, mPad, npix, gy, gyOff, gyImg, k0, kc, pa);
-            for (int t0 = 0; t0 < taps; t0 += NR) {
-                int nt = Math.min(NR, taps - t0);
-                packTaps(planes, imgStride, npix, tapOff, t0, nt, k0, kc, rows, bp);
-                // gw[.., t0 .. t0+nt] += the packed gy times this panel: sgemm's own tile loop
-                Sgemm.tiles(kc, m, nt, pa, 0, MR * kc, MR, bp, 0, kc * NR, NR, gw, gwOff + t0, ldw, 1f, 1f, false, null, 0, acc);
+            packGyT(m, panels, npix, gy, gyOff, gyImg, k0, kc, bp);
+            for (int t0 = 0; t0 < taps; t0 += MR) {
+                int nt = Math.min(MR, taps - t0);
+                // rows past the last tap repeat it: their sums are computed and dropped
+                for (int i = 0; i < MR; i++) rows[i] = tapOff[t0 + Math.min(i, nt - 1)];
+                for (int j = 0; j < panels; j++) {
+                    gatheredTile(kc, k0, npix, planes, imgStride, rows, bp, j * kc * NR, acc);
+                    int cols = Math.min(NR, m - j * NR), w0 = gwOff + j * NR * ldw + t0;
+                    for (int col = 0; col < cols; col++)
+                        for (int r = 0; r < nt; r++) gw[w0 + col * ldw + r] += acc[r * NR + col];
+                }
             }
         }
     }
 
     /**
-     * Packs gy as the MR-row panels of A (m × kc, rows padded to mPad with zeros): A[i][κ] =
-     * gy[image g][row i][pixel p] for κ = g·npix + p, from k0 on.
+     * out[r·NR + j] = Σ_κ a[rows[r] + pixel κ] · bp[b + κ·NR + j] over the k block κ = k0 .. k0+kc
+     * (pixel κ = g·imgStride + p for κ = g·npix + p): the 8×32 register tile of
+     * {@link SgemmMicroKernel#multiply} with its eight A values broadcast from eight tap runs
+     * instead of a packed panel. Within one image each run advances one float per step.
      */
-    private static void packGy(int m, int mPad, int npix, float[] gy, int gyOff, int gyImg, int k0, int kc, float[] pa) {
-        if (m < mPad) java.util.Arrays.fill(pa, (m / MR) * MR * kc, mPad * kc, 0f);
-        for (int i = 0; i < m; i++) {
-            int d = (i / MR) * MR * kc + i % MR;
-            for (int kk = 0; kk < kc; ) {
-                int q = k0 + kk, g = q / npix, p = q - g * npix, len = Math.min(kc - kk, npix - p);
-                int s = gyOff + g * gyImg + i * npix + p;
-                for (int j = 0; j < len; j++) pa[d + (kk + j) * MR] = gy[s + j];
-                kk += len;
+    private static void gatheredTile(int kc, int k0, int npix, float[] a, int imgStride, int[] rows, float[] bp, int b,
+                                     float[] out) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+        FloatVector c40 = c00, c41 = c00, c50 = c00, c51 = c00, c60 = c00, c61 = c00, c70 = c00, c71 = c00;
+        int r0 = rows[0], r1 = rows[1], r2 = rows[2], r3 = rows[3], r4 = rows[4], r5 = rows[5], r6 = rows[6], r7 = rows[7];
+        for (int kk = 0; kk < kc; ) {
+            int q = k0 + kk, g = q / npix, p = q - g * npix, len = Math.min(kc - kk, npix - p), base = g * imgStride + p;
+            for (int u = base, e = base + len; u < e; u++, b += NR) {
+                FloatVector b0 = FloatVector.fromArray(S, bp, b);
+                FloatVector b1 = FloatVector.fromArray(S, bp, b + L);
+                FloatVector x;
+                x = FloatVector.broadcast(S, a[r0 + u]); c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+                x = FloatVector.broadcast(S, a[r1 + u]); c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+                x = FloatVector.broadcast(S, a[r2 + u]); c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+                x = FloatVector.broadcast(S, a[r3 + u]); c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+                x = FloatVector.broadcast(S, a[r4 + u]); c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+                x = FloatVector.broadcast(S, a[r5 + u]); c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+                x = FloatVector.broadcast(S, a[r6 + u]); c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
+                x = FloatVector.broadcast(S, a[r7 + u]); c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
             }
+            kk += len;
         }
+        c00.intoArray(out, 0); c01.intoArray(out, L);
+        c10.intoArray(out, NR); c11.intoArray(out, NR + L);
+        c20.intoArray(out, 2 * NR); c21.intoArray(out, 2 * NR + L);
+        c30.intoArray(out, 3 * NR); c31.intoArray(out, 3 * NR + L);
+        c40.intoArray(out, 4 * NR); c41.intoArray(out, 4 * NR + L);
+        c50.intoArray(out, 5 * NR); c51.intoArray(out, 5 * NR + L);
+        c60.intoArray(out, 6 * NR); c61.intoArray(out, 6 * NR + L);
+        c70.intoArray(out, 7 * NR); c71.intoArray(out, 7 * NR + L);
     }
 
     /**
-     * Packs taps t0 .. t0+nt as one B panel (kc × NR): bp[κ·NR + col] = the tap's value at pixel
-     * κ = g·npix + p (from k0 on), zero for col ≥ nt. Each tap's runs (one per image) are first
-     * copied side by side (rows, kc apart), then transposed 16×16 at a time. Only the images'
-     * pixels are packed, not the planes' padding rows between them (two of nine rows on a 7×7 output).
+     * Packs gyᵀ as B panels of NR output channels (columns zero past m): panel j holds, for each
+     * κ = k0 .. k0+kc, bp[(j·kc + κ − k0)·NR + col] = gy[image g][channel j·NR + col][pixel p].
      */
-    private static void packTaps(float[] planes, int imgStride, int npix, int[] tapOff, int t0, int nt, int k0, int kc,
-                                 float[] rows, float[] bp) {
-        for (int col = 0; col < NR; col++) {
-            if (col >= nt) {
-                java.util.Arrays.fill(rows, col * kc, (col + 1) * kc, 0f);
-                continue;
-            }
+    private static void packGyT(int m, int panels, int npix, float[] gy, int gyOff, int gyImg, int k0, int kc, float[] bp) {
+        if (m < panels * NR) java.util.Arrays.fill(bp, 0, panels * kc * NR, 0f);
+        for (int o = 0; o < m; o++) {
+            int d = (o / NR) * kc * NR + o % NR;
             for (int kk = 0; kk < kc; ) {
                 int q = k0 + kk, g = q / npix, p = q - g * npix, len = Math.min(kc - kk, npix - p);
-                System.arraycopy(planes, tapOff[t0 + col] + g * imgStride + p, rows, col * kc + kk, len);
+                int s = gyOff + g * gyImg + o * npix + p;
+                for (int j = 0; j < len; j++) bp[d + (kk + j) * NR] = gy[s + j];
                 kk += len;
             }
         }
-        int p = 0;
-        if (Transpose16.USABLE && NR == 32)
-            for (; p + 16 <= kc; p += 16) {
-                Transpose16.transpose(rows, p, kc, bp, p * NR, NR);
-                Transpose16.transpose(rows, 16 * kc + p, kc, bp, p * NR + 16, NR);
-            }
-        for (int col = 0; col < NR; col++)
-            for (int q = p; q < kc; q++) bp[q * NR + col] = rows[col * kc + q];
     }
 }

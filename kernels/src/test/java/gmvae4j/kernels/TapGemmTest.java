@@ -11,7 +11,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * {@link Kernels#tapGemm} and {@link Kernels#tapGradient}: the Vector API kernels ({@link TapGemm}:
  * panels inside one image, straddling two or more, edge rows and columns, the direct store and the
- * scratch tile, accumulate and overwrite; the gradient's k blocks and transposed packing) against
+ * scratch tile, accumulate and overwrite; the gradient's k blocks, its last eight taps and its
+ * second panel of 32 output channels, both partial) against
  * the scalar twins (the interface's defaults), and both against a double-precision sum, on odd
  * sizes, random tap offsets and image strides wider than the pixel count.
  */
@@ -56,7 +57,7 @@ class TapGemmTest {
     }
 
     @Property(tries = 150)
-    void gradientMatchesTheScalarTwinAndTheExactSum(@ForAll @IntRange(min = 1, max = 19) int m, @ForAll @IntRange(min = 1, max = 70) int taps,
+    void gradientMatchesTheScalarTwinAndTheExactSum(@ForAll @IntRange(min = 1, max = 70) int m, @ForAll @IntRange(min = 1, max = 70) int taps,
                                                     @ForAll @IntRange(min = 1, max = 9) int images, @ForAll @IntRange(min = 0, max = 8) int pixPick,
                                                     @ForAll @IntRange(min = 0, max = 9) int extra, @ForAll long seed) {
         int npix = PIXELS[pixPick], imgStride = npix + extra, ldw = taps + extra % 4, gwOff = extra, gyImg = m * npix + extra;
