@@ -228,7 +228,7 @@ public final class Conv2d {
         int xImg = s.inC() * s.inH() * s.inW(), yImg = outC * npix, wLen = outC * ckk;
         int groups = (s.batch() + IMAGES_PER_GROUP - 1) / IMAGES_PER_GROUP;
         boolean dots = ckk < ROW_DOTS_MAX_TAPS && npix >= ROW_DOTS_MIN_PIXELS;
-        if (!dots && !pointwise(s) && ckk >= TAP_GRADIENT_MIN_TAPS && npix <= TAP_GRADIENT_MAX_PIXELS) {
+        if (!dots && !pointwise(s) && ckk >= TAP_GRADIENT_MIN_TAPS) {
             gradientByPlanes(k, s, x, gy, gw);
             return;
         }
@@ -274,20 +274,13 @@ public final class Conv2d {
     static final int PHASED_MIN_CHANNELS = 8;
 
     /**
-     * The weight gradient goes over tap planes from this many taps (inC·kH·kW) on: below, a
-     * packed panel of 32 taps would be mostly padding, and the transposed sgemm (taps as rows)
-     * fills the tiles better.
+     * The weight gradient goes over tap planes ({@link #gradientByPlanes}) from this many taps
+     * (inC·kH·kW) on; below, the per-image route with its row dots or transposed sgemm. Measured
+     * (one thread, best of a few hundred calls in a loop, the second core busy), per-image route →
+     * planes: 3×3 "same" 32→64 on 14×14 (288 taps) 76 → 81 GFLOP/s, 4×4 stride 2 1→32 on 28×28
+     * (16 taps) 28.8 → 31.0; but 3×3 1→32 on 28×28 (9 taps, row dots) 55 → 16.
      */
-    static final int TAP_GRADIENT_MIN_TAPS = 32;
-
-    /**
-     * ... and up to this many output pixels per image: that is where per-image products are short
-     * (k = 49 for a 7×7 output) and their packing and write-back dominate. Measured (one thread,
-     * CPU time, loaded machine, fraction of sgemm): 4×4 stride 2, 32→64 on 14×14 (49 pixels)
-     * 0.53 → 0.67; 3×3 "same", 32→64 on 14×14 (196 pixels) 0.89 per image, 0.87 over planes: no gain,
-     * so the per-image route stays there.
-     */
-    static final int TAP_GRADIENT_MAX_PIXELS = 128;
+    static final int TAP_GRADIENT_MIN_TAPS = 16;
 
     /** Images per group of a product over tap planes: at least 512 output columns, so that edge tiles are rare. */
     private static int planeGroup(int npix) {
