@@ -276,19 +276,22 @@ final class TapGemm {
         int r0 = rows[0], r1 = rows[1], r2 = rows[2], r3 = rows[3], r4 = rows[4], r5 = rows[5], r6 = rows[6], r7 = rows[7];
         for (int kk = 0; kk < kc; ) {
             int q = k0 + kk, g = q / npix, p = q - g * npix, len = Math.min(kc - kk, npix - p), base = g * imgStride + p;
-            for (int u = base, e = base + len; u < e; u++, b += NR) {
-                FloatVector b0 = FloatVector.fromArray(S, bp, b);
-                FloatVector b1 = FloatVector.fromArray(S, bp, b + L);
+            int a0 = r0 + base, a1 = r1 + base, a2 = r2 + base, a3 = r3 + base, a4 = r4 + base, a5 = r5 + base, a6 = r6 + base, a7 = r7 + base;
+            for (int u = 0; u < len; u++) {
+                int bu = b + u * NR;
+                FloatVector b0 = FloatVector.fromArray(S, bp, bu);
+                FloatVector b1 = FloatVector.fromArray(S, bp, bu + L);
                 FloatVector x;
-                x = FloatVector.broadcast(S, a[r0 + u]); c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
-                x = FloatVector.broadcast(S, a[r1 + u]); c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
-                x = FloatVector.broadcast(S, a[r2 + u]); c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
-                x = FloatVector.broadcast(S, a[r3 + u]); c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
-                x = FloatVector.broadcast(S, a[r4 + u]); c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
-                x = FloatVector.broadcast(S, a[r5 + u]); c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
-                x = FloatVector.broadcast(S, a[r6 + u]); c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
-                x = FloatVector.broadcast(S, a[r7 + u]); c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
+                x = FloatVector.broadcast(S, a[a0 + u]); c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+                x = FloatVector.broadcast(S, a[a1 + u]); c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+                x = FloatVector.broadcast(S, a[a2 + u]); c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+                x = FloatVector.broadcast(S, a[a3 + u]); c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+                x = FloatVector.broadcast(S, a[a4 + u]); c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+                x = FloatVector.broadcast(S, a[a5 + u]); c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+                x = FloatVector.broadcast(S, a[a6 + u]); c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
+                x = FloatVector.broadcast(S, a[a7 + u]); c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
             }
+            b += len * NR;
             kk += len;
         }
         c00.intoArray(out, 0); c01.intoArray(out, L);
