@@ -7,13 +7,16 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code --arch conv} is a first-class choice of the main job: it trains, and the report says so. */
+/**
+ * {@code --arch conv} is a first-class choice of the main job, and {@code --preset quality} picks
+ * it: it trains, and the report says so.
+ */
 class ConvExperimentTest {
     @TempDir Path dir;
 
-    @Test void experimentTrainsTheConvModelAndTheReportNamesIt() throws Exception {
+    @Test void qualityPresetTrainsTheConvModelAndTheReportNamesIt() throws Exception {
         Path out = dir.resolve("report");
-        CliRun r = CliRun.run("experiment", "--arch", "conv", "--size", "600", "--k", "8", "--epochs", "1",
+        CliRun r = CliRun.run("experiment", "--preset", "quality", "--size", "600", "--k", "8", "--epochs", "1",
                 "--pretrain-epochs", "1", "--protocol", "transductive", "--draws", "1", "--labels-per-class", "2",
                 "--no-baselines", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
@@ -31,5 +34,9 @@ class ConvExperimentTest {
                 "--out", dir.resolve("x").toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--arch conv is only available for --variant mixture"), r.err());
+        r = CliRun.run("experiment", "--preset", "quality", "--variant", "marginal", "--size", "600",
+                "--out", dir.resolve("y").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--preset quality (the conv model) is only available for --variant mixture"), r.err());
     }
 }

@@ -40,6 +40,8 @@ class TrainCommandTest {
                 {"train", "--dataset", "glyphs", "--out", out, "--resume"},
                 {"train", "--dataset", "glyphs", "--out", out, "--arch", "conv", "--variant", "marginal"},
                 {"train", "--dataset", "glyphs", "--out", out, "--lr-decay-every", "0"},
+                {"train", "--dataset", "glyphs", "--out", out, "--preset", "fast"},
+                {"train", "--dataset", "glyphs", "--out", out, "--preset", "quality", "--variant", "marginal"},
                 {"sample", "--model", tmp.resolve("none.gmvae").toString(), "--png", tmp.resolve("x.png").toString()},
         };
         for (String[] c : cases) {
@@ -58,6 +60,31 @@ class TrainCommandTest {
         // ×0.9 after every epoch: 2e-3, 1.8e-3, 1.62e-3
         assertTrue(r[1].contains("train 1/3 ") && r[1].lines().anyMatch(l -> l.startsWith("train 2/3 ") && l.contains("lr 1.80e-03"))
                 && r[1].lines().anyMatch(l -> l.startsWith("train 3/3 ") && l.contains("lr 1.62e-03")), r[1]);
+    }
+
+    @Test
+    void qualityPresetTrainsTheConvModelAndGivenFlagsWin() throws Exception {
+        String[] tiny = {"--dataset", "glyphs", "--limit", "400", "--k", "8", "--z", "4", "--hidden", "32", "--pretrain-epochs", "1",
+                "--batch", "64"};
+        // the preset's architecture (its epochs and minutes: PresetTest); --minutes given wins, so it ends in seconds
+        String[] r = run(concat(new String[]{"train", "--preset", "quality", "--minutes", "0.03", "--out", tmp.resolve("q.gmvae").toString()}, tiny));
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].lines().anyMatch(l -> l.startsWith("model: ") && l.contains(" conv enc ")), r[1]);
+        assertTrue(r[1].contains("stopped by the --minutes budget"), r[1]);
+        // --arch and --epochs given explicitly win over it
+        r = run(concat(new String[]{"train", "--preset", "quality", "--arch", "mlp", "--epochs", "2", "--out", tmp.resolve("m.gmvae").toString()}, tiny));
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].lines().anyMatch(l -> l.startsWith("model: ") && l.contains(" mlp enc ")), r[1]);
+        assertTrue(r[1].lines().anyMatch(l -> l.startsWith("train 2/2 ")), r[1]);
+        // the refusal names the flag the user gave
+        r = run("train", "--dataset", "glyphs", "--out", tmp.resolve("x.gmvae").toString(), "--preset", "quality", "--variant", "marginal");
+        assertTrue(r[2].contains("--preset quality"), r[2]);
+    }
+
+    static String[] concat(String[] a, String[] b) {
+        String[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
     }
 
     @Test

@@ -1,0 +1,28 @@
+package gmvae4j.cli;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import org.junit.jupiter.api.Test;
+
+/** {@link Preset}: what {@code --preset} sets, and that nothing is set without it. */
+class PresetTest {
+
+    @Test
+    void qualityIsTheConvModelWithinAnHour() {
+        Preset p = Preset.of(new Args("train", new String[]{"--preset", "quality"}));
+        assertEquals("conv", Preset.arch(p));
+        assertEquals(500, Preset.epochs(p, 50));
+        assertEquals(60.0, Preset.minutes(p));
+    }
+
+    @Test
+    void defaultKeepsTheCommandsOwnDefaults() {
+        for (String[] argv : new String[][]{{}, {"--preset", "default"}}) {
+            Preset p = Preset.of(new Args("train", argv));
+            assertNull(p);
+            assertEquals("mlp", Preset.arch(p));
+            assertEquals(200, Preset.epochs(p, 200));
+            assertEquals(0.0, Preset.minutes(p));
+        }
+    }
+}
