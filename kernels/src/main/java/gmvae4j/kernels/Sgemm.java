@@ -205,10 +205,9 @@ public final class Sgemm {
      * The two innermost loops: every MR×NR tile of rows 0 .. mc of one A block times columns 0 .. nc
      * of one B block. A panel ir starts at {@code a0 + (ir/MR)·aPanel} and steps {@code aStride} per
      * k (packed: aPanel = MR·kc, aStride = MR); B panel jr starts at {@code b0 + (jr/NR)·bPanel} and
-     * steps {@code bStride} per k (packed: bPanel = kc·NR, bStride = NR). Also the conv weight
-     * gradient's loop over its packed panels ({@link TapGemm}).
+     * steps {@code bStride} per k (packed: bPanel = kc·NR, bStride = NR).
      */
-    static void tiles(int kc, int mc, int nc, float[] ap, int a0, int aPanel, int aStride,
+    private static void tiles(int kc, int mc, int nc, float[] ap, int a0, int aPanel, int aStride,
                               float[] bp, int b0, int bPanel, int bStride,
                               float[] c, int c0, int ldc, float alpha, float beta, boolean direct,
                               float[] rowInit, int i0, float[] acc) {
