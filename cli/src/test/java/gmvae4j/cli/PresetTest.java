@@ -11,6 +11,7 @@ class PresetTest {
     void qualityIsTheConvModelWithinAnHour() {
         Preset p = Preset.of(new Args("train", new String[]{"--preset", "quality"}));
         assertEquals("conv", Preset.arch(p));
+        assertEquals(8, Preset.z(p, 10));
         assertEquals(500, Preset.epochs(p, 50));
         assertEquals(60.0, Preset.minutes(p));
     }
@@ -21,6 +22,7 @@ class PresetTest {
             Preset p = Preset.of(new Args("train", argv));
             assertNull(p);
             assertEquals("mlp", Preset.arch(p));
+            assertEquals(10, Preset.z(p, 10));
             assertEquals(200, Preset.epochs(p, 200));
             assertEquals(0.0, Preset.minutes(p));
         }
