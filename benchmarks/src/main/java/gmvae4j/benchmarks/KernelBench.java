@@ -76,11 +76,21 @@ public final class KernelBench {
      * column, e.g. "1x28x28" or "1024x", or null for all) keep only the rows that match, to
      * measure one case before and after a change without the whole table.
      */
-    public record Options(int[] threads, boolean quick, boolean tiny, boolean childBest, String kernel, String shape) {
+    /**
+     * {@code samples}: timed samples per case, each side (0 = the default: 5, 3 with {@code quick},
+     * 1 with {@code tiny}). The best of more samples is steadier on a busy machine: the conv rows of
+     * a default run moved by ±0.1 of sgemm between runs of the same build.
+     */
+    public record Options(int[] threads, boolean quick, boolean tiny, boolean childBest, String kernel, String shape,
+                          int samples) {
         public Options(int[] threads, boolean quick) { this(threads, quick, false, false); }
 
         public Options(int[] threads, boolean quick, boolean tiny, boolean childBest) {
-            this(threads, quick, tiny, childBest, null, null);
+            this(threads, quick, tiny, childBest, null, null, 0);
+        }
+
+        public Options(int[] threads, boolean quick, boolean tiny, boolean childBest, String kernel, String shape) {
+            this(threads, quick, tiny, childBest, kernel, shape, 0);
         }
 
         /** True when a row of this kernel and shape is to be measured. */
@@ -96,6 +106,7 @@ public final class KernelBench {
             if (tiny) a.add("--tiny");
             if (kernel != null) a.addAll(List.of("--kernel", kernel));
             if (shape != null) a.addAll(List.of("--shape", shape));
+            if (samples > 0) a.addAll(List.of("--samples", Integer.toString(samples)));
             return a;
         }
     }
@@ -128,7 +139,7 @@ public final class KernelBench {
         this.progress = progress;
         this.warmSec = opt.tiny ? 0.002 : opt.quick ? 0.1 : 0.25;
         this.sampleSec = opt.tiny ? 0.001 : opt.quick ? 0.03 : 0.06;
-        this.samples = opt.tiny ? 1 : opt.quick ? 3 : 5;
+        this.samples = opt.samples > 0 ? opt.samples : opt.tiny ? 1 : opt.quick ? 3 : 5;
     }
 
     /** The OpenBLAS settings of the last {@link #run} (null before it). */
@@ -410,7 +421,7 @@ public final class KernelBench {
 
     /**
      * {@code java ... gmvae4j.benchmarks.KernelBench [--json] [--quick] [--threads 1,2] [--kernel K]
-     * [--shape S]}; with
+     * [--shape S] [--samples N]}; with
      * {@code --child-best} (how {@link #bestInChild} starts it) stdout gets only "config" and
      * "row" lines, the table goes to stderr.
      */
@@ -418,6 +429,7 @@ public final class KernelBench {
         boolean json = false, quick = false, tiny = false, child = false;
         String kernel = null, shape = null;
         int[] threads = {1, 2};
+        int samples = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--json" -> json = true;
@@ -426,13 +438,14 @@ public final class KernelBench {
                 case "--child-best" -> child = true;
                 case "--kernel" -> kernel = args[++i];
                 case "--shape" -> shape = args[++i];
+                case "--samples" -> samples = Integer.parseInt(args[++i]);
                 case "--threads" -> threads = Arrays.stream(args[++i].split(",")).mapToInt(Integer::parseInt).toArray();
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
         if (child) System.out.println("config\t" + (OpenBlas.isAvailable() ? OpenBlas.config() : ""));
         // the table streams to stdout as rows are measured; with --json (or in a child), to stderr
-        KernelBench b = new KernelBench(new Options(threads, quick, tiny, child, kernel, shape), json || child ? System.err : System.out);
+        KernelBench b = new KernelBench(new Options(threads, quick, tiny, child, kernel, shape, samples), json || child ? System.err : System.out);
         List<Row> rows = b.run();
         if (json) System.out.println(json(rows, new VectorKernels(1).name(), b.peerInfo()));
     }

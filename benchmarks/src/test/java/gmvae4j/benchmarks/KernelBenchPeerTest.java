@@ -38,6 +38,9 @@ class KernelBenchPeerTest {
         assertFalse(o.wants("conv2d", "128x32x14x14->64,3x3,s1,p1"));
         assertFalse(o.wants("sgemm", "128x784x512"));
         assertTrue(String.join(" ", o.childArgs()).contains("--kernel conv2d --shape 1x28x28"), o.childArgs().toString());
+        assertFalse(o.childArgs().contains("--samples"), "the default count is the child's own default");
+        KernelBench.Options more = new KernelBench.Options(new int[] {1}, false, false, false, null, null, 12);
+        assertTrue(String.join(" ", more.childArgs()).endsWith("--samples 12"), more.childArgs().toString());
         // no sgemm row matches: nothing is measured and no child is started for the best-kernel rows
         KernelBench b = new KernelBench(new KernelBench.Options(new int[] {1}, false, true, false, "sgemm", "no-such-shape"),
                 new PrintStream(progress, true, StandardCharsets.UTF_8));

@@ -67,6 +67,8 @@ final class BenchCommand implements Command {
                          --quick          fewer cases, shorter timings (about 20 s)
                          --kernel K       only the sgemm rows or only the conv2d rows (sgemm|conv2d)
                          --shape S        only the rows whose shape contains S, e.g. 1x28x28 or 1024x
+                         --samples N      timed samples per case and side, the best one counts (default 5;
+                                          --quick 3); more gives steadier rows on a busy machine
                     """;
         }
 
@@ -75,6 +77,7 @@ final class BenchCommand implements Command {
             boolean quick = args.flag("quick");
             int[] threads = args.intList("threads", new int[] {1, 2});
             String kernel = args.choice("kernel", null, "sgemm", "conv2d"), shape = args.string("shape", null);
+            int samples = args.has("samples") ? args.intIn("samples", 0, 1, 1000) : 0;   // 0: the default count
             args.finish();
             if (shape != null && shape.isEmpty()) throw new UserError("--shape needs a piece of a shape, e.g. 1x28x28");
             if (args.positionals().size() > 1)
@@ -90,7 +93,7 @@ final class BenchCommand implements Command {
             progress.println("bench kernels: " + Backends.get().name() + "; GFLOP/s = 2·M·N·K / time, shape MxKxN, "
                     + "ratio = ours / peer (best of several alternating samples)");
             System.err.println("bench kernels: " + gmvae4j.kernels.cuda.CudaBackend.status(gmvae4j.kernels.cuda.CudaBackend.probe()));
-            KernelBench bench = new KernelBench(new KernelBench.Options(threads, quick, false, false, kernel, shape), progress);
+            KernelBench bench = new KernelBench(new KernelBench.Options(threads, quick, false, false, kernel, shape, samples), progress);
             List<KernelBench.Row> rows = bench.run();
             if (json) System.out.println(KernelBench.json(rows, Backends.get().name(), bench.peerInfo()));
             return 0;

@@ -39,6 +39,7 @@ class BenchCommandTest {
         assertTrue(stderrOf("bench", "kernels", "extra").contains("no further arguments"));
         assertTrue(stderrOf("bench", "kernels", "--kernel", "gemm").contains("--kernel must be one of sgemm|conv2d"));
         assertTrue(stderrOf("bench", "kernels", "--shape", "").contains("--shape"));
+        assertTrue(stderrOf("bench", "kernels", "--samples", "0").contains("--samples must be in 1..1000, got 0"));
     }
 
     @Test
