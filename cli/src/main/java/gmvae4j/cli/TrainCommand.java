@@ -55,6 +55,8 @@ final class TrainCommand implements Command {
                   --epochs E            GMVAE epochs after pretraining (default 50)
                   --pretrain-epochs P   autoencoder epochs before the k-means/GMM init (default 10)
                   --kmeans-restarts R   k-means++ starts of that init; the tightest one is kept (default 1)
+                  --beta B              weight of the prior terms against reconstruction in the GMVAE epochs
+                                        (mixture; default 1, the ELBO; above 1 tighter clusters)
                   --evaluate-every N    purity and non-empty components (an encoder pass over every image; empty
                                         components re-seeded) after every N epochs and the last (default 1; 0: last only)
                   --marginal-start S    how marginal starts: full (default: pretraining, GMM prior, q(c|x) head
@@ -92,6 +94,9 @@ final class TrainCommand implements Command {
         o.epochs = args.intIn("epochs", Preset.epochs(preset, o.epochs), 0, TrainOptions.MAX_EPOCHS);
         o.pretrainEpochs = args.intIn("pretrain-epochs", o.pretrainEpochs, 0, TrainOptions.MAX_EPOCHS);
         o.kmeansRestarts = args.intIn("kmeans-restarts", o.kmeansRestarts, 1, TrainOptions.MAX_KMEANS_RESTARTS);
+        o.beta = args.number("beta", o.beta);
+        if (!(o.beta > 0 && o.beta <= TrainOptions.MAX_BETA)) throw new UserError("--beta must be in (0, " + (int) TrainOptions.MAX_BETA + "], got " + args.string("beta", null));
+        if (o.beta != 1 && o.variant.equals("marginal")) throw new UserError("--beta is only available for --variant mixture");
         o.evaluateEvery = args.intIn("evaluate-every", o.evaluateEvery, 0, TrainOptions.MAX_EPOCHS);
         o.marginalStart = args.choice("marginal-start", o.marginalStart, "full", "classifier", "prior", "none");
         o.topComponents = args.intIn("top-components", o.topComponents, 0, TrainOptions.MAX_K);

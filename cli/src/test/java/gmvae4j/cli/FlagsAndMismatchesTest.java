@@ -103,6 +103,10 @@ class FlagsAndMismatchesTest {
                 "--hidden widths must be in 1..16384");
         oneLineExit2(CliRun.run("train", "--dataset", "glyphs", "--out", tmp.resolve("m.gmvae").toString(), "--k", "100000000"),
                 "--k must be in 1..5000");
+        oneLineExit2(CliRun.run("train", "--dataset", "glyphs", "--out", tmp.resolve("m.gmvae").toString(), "--beta", "0"),
+                "--beta must be in (0, 100], got 0");
+        oneLineExit2(CliRun.run("train", "--dataset", "glyphs", "--out", tmp.resolve("m.gmvae").toString(), "--beta", "2",
+                "--variant", "marginal"), "--beta is only available for --variant mixture");
         oneLineExit2(CliRun.run("train", "--dataset", "glyphs:2147483647", "--out", tmp.resolve("m.gmvae").toString()),
                 "glyphs:N needs N in 1..300000");
         oneLineExit2(CliRun.run("explain", "--model", model("m.gmvae", 4).toString(), "--dataset", "glyphs", "--size", "2147483647",

@@ -108,6 +108,7 @@ public final class GmvaeTraining {
                 adam = new Adam(model.params(), (float) o.lrAt(0), kernels);   // fresh moments for the GMVAE phase
             }
 
+            if (model instanceof MixtureGmvae mg) mg.klWeight((float) o.beta);
             if (model instanceof MarginalGmvae m) {
                 m.sumOverTop(o.topComponents);
                 if (o.topComponents > 0 && o.topComponents < m.k())
@@ -334,6 +335,7 @@ public final class GmvaeTraining {
             progress.put("lr", Double.toString(lr));
             progress.put("seed", Long.toString(o.seed));
             progress.put("batch", Integer.toString(o.batch));
+            if (o.beta != 1) progress.put("beta", Double.toString(o.beta));
             progress.put("dataset", data.name());
             progress.put("images", Integer.toString(n));
             progress.putAll(o.dataSource);

@@ -107,6 +107,10 @@ public final class MixtureGmvae implements TrainableGmvae {
 
     private Tensor logPi(Tape t) { return t.logSoftmax(priorAlpha); }
 
+    /** β of {@link TrainOptions#beta}: set by the training run, 1 (the ELBO) otherwise. */
+    private float klWeight = 1f;
+    void klWeight(float beta) { klWeight = beta; }
+
     @Override
     public Loss loss(Tape t, Tensor x, float[] eps) {
         int b = x.rows();
@@ -122,6 +126,8 @@ public final class MixtureGmvae implements TrainableGmvae {
         m.put("cat", t.mean(terms.categorical()));
         Tensor total = null;
         for (Tensor v : m.values()) total = total == null ? v : t.add(total, v);
+        // rec + β·(z_prior + entropy + cat); the terms are reported unweighted, total is what is minimised
+        if (klWeight != 1f) total = t.add(m.get("rec"), t.mul(t.sub(total, m.get("rec")), klWeight));
         return new Loss(total, m);
     }
 

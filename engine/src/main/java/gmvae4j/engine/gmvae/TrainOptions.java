@@ -68,6 +68,13 @@ public final class TrainOptions {
     /** Passes and Adam learning rate of the q(c|x) head's fit to the GMM responsibilities (marginal). */
     public int classifierEpochs = 2;
     public double classifierLr = 5e-3;
+    /**
+     * β, the weight of the prior terms (z-prior, entropy, categorical: KL(q(z,c|x) ‖ p(z,c))) against
+     * the reconstruction in the GMVAE epochs of the mixture variant; 1 = the ELBO itself. Above 1
+     * the encoder is pushed harder to put images where the mixture expects them (β-VAE).
+     */
+    public double beta = 1;
+    public static final double MAX_BETA = 100;
     /** Plain autoencoder epochs before the mixture is initialised. */
     public int pretrainEpochs = 10;
     /** k-means Lloyd iterations and diagonal-GMM EM steps of the initialisation. */
@@ -152,6 +159,9 @@ public final class TrainOptions {
         if (!(marginalLr > 0)) throw new IllegalArgumentException("marginal lr must be positive, got " + marginalLr);
         if (pretrainEpochs < 0 || pretrainEpochs > MAX_EPOCHS)
             throw new IllegalArgumentException("pretrain epochs must be in 0.." + MAX_EPOCHS + ", got " + pretrainEpochs);
+        if (!(beta > 0 && beta <= MAX_BETA)) throw new IllegalArgumentException("beta must be in (0, " + (int) MAX_BETA + "], got " + beta);
+        if (beta != 1 && !variant.equals("mixture"))
+            throw new IllegalArgumentException("beta is only available for the mixture variant");
         if (minutes < 0) throw new IllegalArgumentException("minutes must be ≥ 0");
         if (kmeansRestarts < 1 || kmeansRestarts > MAX_KMEANS_RESTARTS)
             throw new IllegalArgumentException("k-means restarts must be in 1.." + MAX_KMEANS_RESTARTS + ", got " + kmeansRestarts);
