@@ -12,6 +12,7 @@ class PresetTest {
         Preset p = Preset.of(new Args("train", new String[]{"--preset", "quality"}));
         assertEquals("conv", Preset.arch(p));
         assertEquals(8, Preset.z(p, 10));
+        assertEquals(2.0, Preset.beta(p, 1));
         assertEquals(500, Preset.epochs(p, 50));
         assertEquals(60.0, Preset.minutes(p));
     }
@@ -23,6 +24,7 @@ class PresetTest {
             assertNull(p);
             assertEquals("mlp", Preset.arch(p));
             assertEquals(10, Preset.z(p, 10));
+            assertEquals(1.0, Preset.beta(p, 1));
             assertEquals(200, Preset.epochs(p, 200));
             assertEquals(0.0, Preset.minutes(p));
         }

@@ -97,6 +97,9 @@ public final class GmvaeTraining {
                 adam = new Adam(model.params(), (float) o.lr, kernels);
                 if (!GmvaeIo.restoreOptimizer(loaded, adam)) out.message("no optimizer state in " + o.resume + ": Adam starts fresh");
                 firstEpoch = (int) loaded.contents().progressLong("epoch", 0, TrainOptions.MAX_EPOCHS, 0);
+                double beforeBeta = savedBeta(loaded.contents().progress().get("beta"));
+                if (beforeBeta != o.beta)   // a resumed run takes --beta as given: say so when it changed
+                    out.message("note: the epochs so far ran with beta " + beforeBeta + ", these run with beta " + o.beta);
                 out.message("resuming " + model.config() + " after epoch " + firstEpoch);
             } else {
                 model = GmvaeIo.create(GmvaeConfig.from(o, data.rows(), data.cols()), o.seed);
@@ -108,7 +111,10 @@ public final class GmvaeTraining {
                 adam = new Adam(model.params(), (float) o.lrAt(0), kernels);   // fresh moments for the GMVAE phase
             }
 
-            if (model instanceof MixtureGmvae mg) mg.klWeight((float) o.beta);
+            if (model instanceof MixtureGmvae mg) {
+                mg.klWeight((float) o.beta);
+                if (o.beta != 1) out.message("beta " + o.beta + ": the loss is rec + " + o.beta + " x (z_prior + entropy + cat)");
+            }
             if (model instanceof MarginalGmvae m) {
                 m.sumOverTop(o.topComponents);
                 if (o.topComponents > 0 && o.topComponents < m.k())
@@ -341,6 +347,12 @@ public final class GmvaeTraining {
             progress.putAll(o.dataSource);
             GmvaeIo.save(o.out, model, adam, progress);
         }
+    }
+
+    /** The β a checkpoint recorded (absent: 1, the ELBO; unreadable: NaN, which differs from any β). */
+    static double savedBeta(String v) {
+        if (v == null) return 1;
+        try { return Double.parseDouble(v); } catch (NumberFormatException e) { return Double.NaN; }
     }
 
     /** A permutation of 0..n-1 (Fisher–Yates). */

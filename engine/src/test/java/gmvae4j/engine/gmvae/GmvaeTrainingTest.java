@@ -107,6 +107,19 @@ class GmvaeTrainingTest {
             double want = m.get("rec") + 2.5 * (m.get("z_prior") + m.get("entropy") + m.get("cat"));
             assertEquals(want, m.get("loss"), 1e-4 * Math.abs(want), "epoch " + e.epoch());
         }
+        // a resumed run takes β as given, and says so when it differs from the checkpoint's
+        TrainOptions first = deterministic("mixture");
+        first.beta = 2.5;
+        first.epochs = 1;
+        first.out = dir.resolve("beta.gmvae");
+        GmvaeTraining.train(TestImages.of(DATA), first, ProgressListener.NONE);
+        java.util.List<String> notes = new java.util.ArrayList<>();
+        TrainOptions rest = deterministic("mixture");
+        rest.resume = first.out;
+        GmvaeTraining.train(TestImages.of(DATA), rest, new ProgressListener() {
+            @Override public void message(String line) { notes.add(line); }
+        });
+        assertTrue(notes.contains("note: the epochs so far ran with beta 2.5, these run with beta 1.0"), notes.toString());
         TrainOptions m = tiny("marginal");
         m.beta = 2;
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GmvaeTraining.train(TestImages.of(DATA), m, ProgressListener.NONE));
