@@ -89,10 +89,6 @@ public final class KernelBench {
             this(threads, quick, tiny, childBest, null, null, 0);
         }
 
-        public Options(int[] threads, boolean quick, boolean tiny, boolean childBest, String kernel, String shape) {
-            this(threads, quick, tiny, childBest, kernel, shape, 0);
-        }
-
         /** True when a row of this kernel and shape is to be measured. */
         boolean wants(String rowKernel, String rowShape) {
             return (kernel == null || kernel.equals(rowKernel)) && (shape == null || rowShape.contains(shape));

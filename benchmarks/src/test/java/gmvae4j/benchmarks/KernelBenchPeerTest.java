@@ -33,7 +33,7 @@ class KernelBenchPeerTest {
 
     @Test
     void kernelAndShapeFiltersKeepOnlyTheRowsAskedForAndReachTheChild() {
-        KernelBench.Options o = new KernelBench.Options(new int[] {1}, false, false, false, "conv2d", "1x28x28");
+        KernelBench.Options o = new KernelBench.Options(new int[] {1}, false, false, false, "conv2d", "1x28x28", 0);
         assertTrue(o.wants("conv2d", "128x1x28x28->32,3x3,s1,p1"));
         assertFalse(o.wants("conv2d", "128x32x14x14->64,3x3,s1,p1"));
         assertFalse(o.wants("sgemm", "128x784x512"));
@@ -42,7 +42,7 @@ class KernelBenchPeerTest {
         KernelBench.Options more = new KernelBench.Options(new int[] {1}, false, false, false, null, null, 12);
         assertTrue(String.join(" ", more.childArgs()).endsWith("--samples 12"), more.childArgs().toString());
         // no sgemm row matches: nothing is measured and no child is started for the best-kernel rows
-        KernelBench b = new KernelBench(new KernelBench.Options(new int[] {1}, false, true, false, "sgemm", "no-such-shape"),
+        KernelBench b = new KernelBench(new KernelBench.Options(new int[] {1}, false, true, false, "sgemm", "no-such-shape", 0),
                 new PrintStream(progress, true, StandardCharsets.UTF_8));
         OpenBlasCore.Choice differs = new OpenBlasCore.Choice("Haswell", "SkylakeX", Map.of(OpenBlasCore.VAR, "SkylakeX"));
         List<KernelBench.Row> rows = b.run(differs, c -> { throw new AssertionError("child started for no rows"); });

@@ -197,10 +197,8 @@ final class ExperimentCommand implements Command {
             to.minutes = a.number("minutes", Preset.minutes(preset));
             to.variant = a.choice("variant", "mixture", "mixture", "marginal");
             to.arch = a.choice("arch", Preset.arch(preset), "mlp", "conv");
-            if (to.arch.equals("conv") && to.variant.equals("marginal"))
-                throw new UserError(Preset.convFlag(a) + " is only available for --variant mixture");
             to.beta = Preset.beta(preset, to.beta);
-            if (to.beta != 1 && to.variant.equals("marginal")) throw new UserError(Preset.betaFlag(a) + " is only available for --variant mixture");
+            Preset.refuseForMarginal(a, to);
             to.learnPrior = a.choice("prior", "learned", "learned", "uniform").equals("learned");
             to.seed = seed;
             try { to.validate(); } catch (IllegalArgumentException e) { throw new UserError(e.getMessage()); }

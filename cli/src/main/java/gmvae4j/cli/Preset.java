@@ -34,9 +34,15 @@ record Preset(String arch, int z, double beta, int epochs, double minutes) {
 
     static double minutes(Preset p) { return p == null ? 0 : p.minutes; }
 
-    /** The flag to name when the conv architecture is refused: the one the user gave. */
-    static String convFlag(Args a) { return a.has("arch") ? "--arch conv" : "--preset quality (the conv model)"; }
-
-    /** The flag to name when β ≠ 1 is refused: the one the user gave. */
-    static String betaFlag(Args a) { return a.has("beta") ? "--beta" : "--preset quality (β = 2)"; }
+    /**
+     * The conv architecture and β ≠ 1 are for the mixture variant only: refuses either with the
+     * marginal one, naming the flag the user gave, or the preset when it set them.
+     */
+    static void refuseForMarginal(Args a, gmvae4j.engine.gmvae.TrainOptions o) {
+        if (!o.variant.equals("marginal")) return;
+        if (o.arch.equals("conv"))
+            throw new UserError((a.has("arch") ? "--arch conv" : "--preset quality (the conv model)") + " is only available for --variant mixture");
+        if (o.beta != 1)
+            throw new UserError((a.has("beta") ? "--beta" : "--preset quality (β = 2)") + " is only available for --variant mixture");
+    }
 }

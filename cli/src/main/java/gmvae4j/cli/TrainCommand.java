@@ -89,14 +89,13 @@ final class TrainCommand implements Command {
         o.hidden = widths(args, "hidden", o.hidden);
         o.decoderHidden = widths(args, "decoder-hidden", null);
         o.arch = args.choice("arch", Preset.arch(preset), "mlp", "conv");
-        if (o.arch.equals("conv") && o.variant.equals("marginal")) throw new UserError(Preset.convFlag(args) + " is only available for --variant mixture");
         o.learnPrior = args.choice("prior", "learned", "learned", "uniform").equals("learned");
         o.epochs = args.intIn("epochs", Preset.epochs(preset, o.epochs), 0, TrainOptions.MAX_EPOCHS);
         o.pretrainEpochs = args.intIn("pretrain-epochs", o.pretrainEpochs, 0, TrainOptions.MAX_EPOCHS);
         o.kmeansRestarts = args.intIn("kmeans-restarts", o.kmeansRestarts, 1, TrainOptions.MAX_KMEANS_RESTARTS);
         o.beta = args.number("beta", Preset.beta(preset, o.beta));
         if (!(o.beta > 0 && o.beta <= TrainOptions.MAX_BETA)) throw new UserError("--beta must be in (0, " + (int) TrainOptions.MAX_BETA + "], got " + args.string("beta", null));
-        if (o.beta != 1 && o.variant.equals("marginal")) throw new UserError(Preset.betaFlag(args) + " is only available for --variant mixture");
+        Preset.refuseForMarginal(args, o);
         o.evaluateEvery = args.intIn("evaluate-every", o.evaluateEvery, 0, TrainOptions.MAX_EPOCHS);
         o.marginalStart = args.choice("marginal-start", o.marginalStart, "full", "classifier", "prior", "none");
         o.topComponents = args.intIn("top-components", o.topComponents, 0, TrainOptions.MAX_K);

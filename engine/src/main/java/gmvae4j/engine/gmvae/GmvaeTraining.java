@@ -112,7 +112,7 @@ public final class GmvaeTraining {
             }
 
             if (model instanceof MixtureGmvae mg) {
-                mg.klWeight((float) o.beta);
+                mg.beta((float) o.beta);
                 if (o.beta != 1) out.message("beta " + o.beta + ": the loss is rec + " + o.beta + " x (z_prior + entropy + cat)");
             }
             if (model instanceof MarginalGmvae m) {

@@ -108,8 +108,8 @@ public final class MixtureGmvae implements TrainableGmvae {
     private Tensor logPi(Tape t) { return t.logSoftmax(priorAlpha); }
 
     /** β of {@link TrainOptions#beta}: set by the training run, 1 (the ELBO) otherwise. */
-    private float klWeight = 1f;
-    void klWeight(float beta) { klWeight = beta; }
+    private float beta = 1f;
+    void beta(float beta) { this.beta = beta; }
 
     @Override
     public Loss loss(Tape t, Tensor x, float[] eps) {
@@ -127,7 +127,7 @@ public final class MixtureGmvae implements TrainableGmvae {
         Tensor total = null;
         for (Tensor v : m.values()) total = total == null ? v : t.add(total, v);
         // rec + β·(z_prior + entropy + cat); the terms are reported unweighted, total is what is minimised
-        if (klWeight != 1f) total = t.add(m.get("rec"), t.mul(t.sub(total, m.get("rec")), klWeight));
+        if (beta != 1f) total = t.add(m.get("rec"), t.mul(t.sub(total, m.get("rec")), beta));
         return new Loss(total, m);
     }
 
