@@ -145,6 +145,7 @@ final class ExperimentCommand implements Command {
                                         per training run (purer clusters on MNIST in three times the time);
                                         flags given explicitly win
                   --prior P             learned (default) or uniform (the study's) mixing weights π
+                  --covariance C        diag (default) or full: components as ellipsoids at any angle (mixture only)
                   --model FILE          skip training the transductive model: load it
                   --inductive-model FILE  skip training the inductive model: load it
                 """).formatted(GLYPHS_SIZE, "both; glyphs transductive", DEFAULT_BASELINE_MAX_N, GLYPHS_BASELINE_MAX_N,
@@ -198,6 +199,7 @@ final class ExperimentCommand implements Command {
             to.variant = a.choice("variant", "mixture", "mixture", "marginal");
             to.arch = a.choice("arch", Preset.arch(preset), "mlp", "conv");
             to.beta = Preset.beta(preset, to.beta);
+            to.covariance = a.choice("covariance", to.covariance, "diag", "full");
             Preset.refuseForMarginal(a, to);
             to.learnPrior = a.choice("prior", "learned", "learned", "uniform").equals("learned");
             to.seed = seed;

@@ -35,7 +35,7 @@ record Preset(String arch, int z, double beta, int epochs, double minutes) {
     static double minutes(Preset p) { return p == null ? 0 : p.minutes; }
 
     /**
-     * The conv architecture and β ≠ 1 are for the mixture variant only: refuses either with the
+     * The conv architecture, β ≠ 1 and full covariances are for the mixture variant only: refuses either with the
      * marginal one, naming the flag the user gave, or the preset when it set them.
      */
     static void refuseForMarginal(Args a, gmvae4j.engine.gmvae.TrainOptions o) {
@@ -44,5 +44,6 @@ record Preset(String arch, int z, double beta, int epochs, double minutes) {
             throw new UserError((a.has("arch") ? "--arch conv" : "--preset quality (the conv model)") + " is only available for --variant mixture");
         if (o.beta != 1)
             throw new UserError((a.has("beta") ? "--beta" : "--preset quality (β = 2)") + " is only available for --variant mixture");
+        if (o.covariance.equals("full")) throw new UserError("--covariance full is only available for --variant mixture");
     }
 }

@@ -57,6 +57,8 @@ final class TrainCommand implements Command {
                   --kmeans-restarts R   k-means++ starts of that init; the tightest one is kept (default 1)
                   --beta B              weight of the prior terms against reconstruction in the GMVAE epochs
                                         (mixture; default 1, the ELBO; above 1 tighter clusters)
+                  --covariance C        diag (default) or full: each component's precision learned as a Cholesky
+                                        factor, ellipsoids at any angle (mixture; z² values per component)
                   --evaluate-every N    purity and non-empty components (an encoder pass over every image; empty
                                         components re-seeded) after every N epochs and the last (default 1; 0: last only)
                   --marginal-start S    how marginal starts: full (default: pretraining, GMM prior, q(c|x) head
@@ -95,6 +97,7 @@ final class TrainCommand implements Command {
         o.kmeansRestarts = args.intIn("kmeans-restarts", o.kmeansRestarts, 1, TrainOptions.MAX_KMEANS_RESTARTS);
         o.beta = args.number("beta", Preset.beta(preset, o.beta));
         if (!(o.beta > 0 && o.beta <= TrainOptions.MAX_BETA)) throw new UserError("--beta must be in (0, " + (int) TrainOptions.MAX_BETA + "], got " + args.string("beta", null));
+        o.covariance = args.choice("covariance", o.covariance, "diag", "full");
         Preset.refuseForMarginal(args, o);
         o.evaluateEvery = args.intIn("evaluate-every", o.evaluateEvery, 0, TrainOptions.MAX_EPOCHS);
         o.marginalStart = args.choice("marginal-start", o.marginalStart, "full", "classifier", "prior", "none");
@@ -205,6 +208,7 @@ final class TrainCommand implements Command {
         if (o.decoderHidden != null) conflict(args, "decoder-hidden", join(o.decoderHidden), join(c.decoderHidden()), f);
         conflict(args, "arch", o.arch, c.arch(), f);
         conflict(args, "prior", o.learnPrior ? "learned" : "uniform", c.learnPrior() ? "learned" : "uniform", f);
+        conflict(args, "covariance", o.covariance, c.covariance(), f);
         return contents;
     }
 

@@ -107,6 +107,10 @@ class FlagsAndMismatchesTest {
                 "--beta must be in (0, 100], got 0");
         oneLineExit2(CliRun.run("train", "--dataset", "glyphs", "--out", tmp.resolve("m.gmvae").toString(), "--beta", "2",
                 "--variant", "marginal"), "--beta is only available for --variant mixture");
+        oneLineExit2(CliRun.run("train", "--dataset", "glyphs", "--out", tmp.resolve("m.gmvae").toString(), "--covariance", "full",
+                "--variant", "marginal"), "--covariance full is only available for --variant mixture");
+        oneLineExit2(CliRun.run("train", "--dataset", "glyphs", "--out", tmp.resolve("m.gmvae").toString(), "--covariance", "spherical"),
+                "--covariance");
         oneLineExit2(CliRun.run("train", "--dataset", "glyphs:2147483647", "--out", tmp.resolve("m.gmvae").toString()),
                 "glyphs:N needs N in 1..300000");
         oneLineExit2(CliRun.run("explain", "--model", model("m.gmvae", 4).toString(), "--dataset", "glyphs", "--size", "2147483647",
@@ -138,6 +142,8 @@ class FlagsAndMismatchesTest {
         oneLineExit2(CliRun.run("train", "--dataset", "glyphs", "--out", m.toString(), "--resume", "--hidden", "16"), "--hidden 16", "hidden 8");
         oneLineExit2(CliRun.run("train", "--dataset", "glyphs", "--out", m.toString(), "--resume", "--prior", "uniform"),
                 "--prior uniform", "prior learned");
+        oneLineExit2(CliRun.run("train", "--dataset", "glyphs", "--out", m.toString(), "--resume", "--covariance", "full"),
+                "--covariance full", "covariance diag");
     }
 
     @Test void resumeOnOtherImagesIsRefusedNamingBoth() throws Exception {

@@ -3,6 +3,7 @@ package gmvae4j.engine;
 import gmvae4j.engine.ops.Binary;
 import gmvae4j.engine.ops.Convolution;
 import gmvae4j.engine.ops.Gaussian;
+import gmvae4j.engine.ops.GaussianFull;
 import gmvae4j.engine.ops.Losses;
 import gmvae4j.engine.ops.MatMul;
 import gmvae4j.engine.ops.Reduce;
@@ -235,6 +236,13 @@ public final class Tape {
     }
     /** log N(z_b; μ_k, diag exp(lv_k)) for every row b of z [B,D] and k of μ, lv [K,D]: shape [B,K]. */
     public Tensor gaussianLogDensityPairs(Tensor z, Tensor mu, Tensor logVar) { return Gaussian.logDensityPairs(this, z, mu, logVar); }
+    /**
+     * log N(z_b; μ_k, (L_k L_kᵀ)⁻¹) for every row b of z [B,D] and component k: a full covariance given
+     * by the lower Cholesky factor of its precision, stored raw [K, D·D] (see {@code GaussianFullPairs}). [B,K]
+     */
+    public Tensor gaussianFullLogDensityPairs(Tensor z, Tensor mu, Tensor cholesky) { return GaussianFull.logDensityPairs(this, z, mu, cholesky); }
+    /** The diagonal of every component's precision L_k L_kᵀ from the raw factors [K, D·D]: [K, D]. */
+    public Tensor precisionDiagonal(Tensor cholesky, int d) { return GaussianFull.precisionDiagonal(this, cholesky, d); }
     /**
      * E_{z~N(μ_b, e^lv_b)} log N(z; μK_k, e^lvK_k) for every row b of μ, lv [B,D] and k of μK, lvK [K,D]:
      * shape [B,K]. Closed form, no sampling.

@@ -85,6 +85,54 @@ class ForwardValuesTest {
         return r;
     }
 
+    /**
+     * The full-covariance pairs against the density written out: P = L Lᵀ built entry by entry,
+     * (z − μ)ᵀ P (z − μ) and log det P = 2 Σ log L_ii; and, with L diagonal (L_ii = σ_i⁻¹), the
+     * diagonal op's value. The precision diagonal against Σ_j L_ij².
+     */
+    @Property(tries = 30)
+    void fullGaussianPairsMatchTheWrittenOutDensity(@ForAll @IntRange(min = 1, max = 4) int rows, @ForAll @IntRange(min = 1, max = 3) int k,
+                                                     @ForAll @IntRange(min = 1, max = 5) int d, @ForAll long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Tensor z = leaf(rng, rows, d), mu = leaf(rng, k, d), a = OpGradientProperties.cholesky(rng, k, d);
+        Tape t = new Tape();
+        Tensor y = t.gaussianFullLogDensityPairs(z, mu, a);
+        Tensor pd = t.precisionDiagonal(a, d);
+        for (int c = 0; c < k; c++) {
+            double[][] l = new double[d][d];
+            double logDet = 0;
+            for (int i = 0; i < d; i++) for (int j = 0; j <= i; j++) {
+                float v = a.get(c * d * d + i * d + j);
+                l[i][j] = j < i ? v : Math.exp(v);
+                if (i == j) logDet += 2 * v;
+            }
+            for (int i = 0; i < d; i++) {
+                double p = 0;
+                for (int j = 0; j < d; j++) p += l[i][j] * l[i][j];
+                assertEquals(p, pd.get(c, i), 1e-5 * Math.max(1, p));
+            }
+            for (int b = 0; b < rows; b++) {
+                double q = 0;
+                for (int i = 0; i < d; i++) for (int j = 0; j < d; j++) {
+                    double pij = 0;
+                    for (int m = 0; m < d; m++) pij += l[i][m] * l[j][m];
+                    q += (z.get(b, i) - mu.get(c, i)) * pij * (z.get(b, j) - mu.get(c, j));
+                }
+                double direct = -0.5 * d * Math.log(2 * Math.PI) + 0.5 * logDet - 0.5 * q;
+                assertEquals(direct, y.get(b, c), 1e-4 * Math.max(1, Math.abs(direct)));
+            }
+        }
+        // L diagonal: the diagonal model with log σ²_i = −2 a_i
+        Tensor diag = Tensor.zeros(k, d * d), lv = Tensor.zeros(k, d);
+        for (int c = 0; c < k; c++) for (int i = 0; i < d; i++) {
+            float ai = a.get(c * d * d + i * d + i);
+            diag.set(c * d * d + i * d + i, ai);
+            lv.set(c * d + i, -2 * ai);
+        }
+        Tensor full = t.gaussianFullLogDensityPairs(z, mu, diag), pairs = t.gaussianLogDensityPairs(z, mu, lv);
+        for (int i = 0; i < full.size(); i++) assertEquals(pairs.get(i), full.get(i), 1e-4 * Math.max(1, Math.abs(pairs.get(i))));
+    }
+
     @Property(tries = 30)
     void gaussianTermsAgreeWithEachOther(@ForAll @IntRange(min = 1, max = 4) int rows, @ForAll @IntRange(min = 1, max = 3) int k,
                                          @ForAll @IntRange(min = 1, max = 5) int d, @ForAll long seed) {

@@ -246,6 +246,28 @@ class OpGradientProperties {
         GradCheck.check(t -> t.gaussianLogDensityPairs(z, mu, lv), List.of(z, mu, lv));
     }
 
+    /** Raw precision factors [k, d·d]: every entry drawn (the upper triangle too: it must get no gradient), diagonal logs in ±0.7. */
+    static Tensor cholesky(SplittableRandom rng, int k, int d) {
+        Tensor a = uniform(rng, -0.8, 0.8, k, d * d);
+        for (int c = 0; c < k; c++) for (int i = 0; i < d; i++) a.set(c * d * d + i * d + i, (float) (-0.7 + 1.4 * rng.nextDouble()));
+        return a;
+    }
+
+    @Property(tries = 40)
+    void gaussianFullLogDensityPairs(@ForAll @IntRange(min = 1, max = 4) int rows, @ForAll @IntRange(min = 1, max = 4) int k,
+                                     @ForAll @IntRange(min = 1, max = 4) int d, @ForAll long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Tensor z = leaf(rng, rows, d), mu = leaf(rng, k, d), a = cholesky(rng, k, d);
+        GradCheck.check(t -> t.gaussianFullLogDensityPairs(z, mu, a), List.of(z, mu, a));
+    }
+
+    @Property(tries = 40)
+    void precisionDiagonal(@ForAll @IntRange(min = 1, max = 4) int k, @ForAll @IntRange(min = 1, max = 4) int d, @ForAll long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        Tensor a = cholesky(rng, k, d);
+        GradCheck.check(t -> t.precisionDiagonal(a, d), List.of(a));
+    }
+
     @Property(tries = 30)
     void gaussianExpectedLogDensityPairs(@ForAll @IntRange(min = 1, max = 4) int rows, @ForAll @IntRange(min = 1, max = 4) int k,
                                          @ForAll @IntRange(min = 1, max = 4) int d, @ForAll long seed) {

@@ -19,20 +19,31 @@ import java.util.stream.Collectors;
  * @param arch          {@code mlp} (or {@code conv})
  * @param activation    hidden nonlinearity: {@code relu} (default) or {@code tanh} (smooth, for gradient checks)
  * @param learnPrior    whether π = softmax(α) is learned (else uniform)
+ * @param covariance    the components' covariance: {@code diag} (default) or {@code full} ({@code mixture} only);
+ *                      written to the file only when full, so a diagonal model's file is what it always was
  */
 public record GmvaeConfig(String variant, int k, int z, int rows, int cols, int[] hidden, int[] decoderHidden,
-                          String arch, String activation, boolean learnPrior) {
+                          String arch, String activation, boolean learnPrior, String covariance) {
 
     public GmvaeConfig {
         hidden = hidden.clone();
         decoderHidden = decoderHidden.clone();
+        if (!covariance.equals("diag") && !covariance.equals("full"))
+            throw new IllegalArgumentException("unknown covariance '" + covariance + "' (diag or full)");
+    }
+
+    /** A model with diagonal covariances. */
+    public GmvaeConfig(String variant, int k, int z, int rows, int cols, int[] hidden, int[] decoderHidden,
+                       String arch, String activation, boolean learnPrior) {
+        this(variant, k, z, rows, cols, hidden, decoderHidden, arch, activation, learnPrior, "diag");
     }
 
     public int inputDim() { return rows * cols; }
 
     /** The architecture the training options ask for, for images of rows×cols. */
     public static GmvaeConfig from(TrainOptions o, int rows, int cols) {
-        return new GmvaeConfig(o.variant, o.k, o.z, rows, cols, o.hidden, o.decoderWidths(), o.arch, "relu", o.learnPrior);
+        return new GmvaeConfig(o.variant, o.k, o.z, rows, cols, o.hidden, o.decoderWidths(), o.arch, "relu", o.learnPrior,
+                o.covariance);
     }
 
     public Map<String, String> toMap() {
@@ -47,14 +58,18 @@ public record GmvaeConfig(String variant, int k, int z, int rows, int cols, int[
         m.put("arch", arch);
         m.put("activation", activation);
         m.put("learn_prior", Boolean.toString(learnPrior));
+        if (!covariance.equals("diag")) m.put("covariance", covariance);
         return m;
     }
 
     public static GmvaeConfig fromContents(ModelFile.Contents c) throws ModelFileException {
+        String covariance = c.config().getOrDefault("covariance", "diag");
+        if (!covariance.equals("diag") && !covariance.equals("full"))
+            throw new ModelFileException(c.file(), "config 'covariance' is '" + covariance + "', not diag or full");
         try {
             return new GmvaeConfig(c.config("variant"), c.configInt("k"), c.configInt("z"), c.configInt("rows"),
                     c.configInt("cols"), split(c.config("hidden")), split(c.config("decoder_hidden")), c.config("arch"),
-                    c.config("activation"), Boolean.parseBoolean(c.config("learn_prior")));
+                    c.config("activation"), Boolean.parseBoolean(c.config("learn_prior")), covariance);
         } catch (NumberFormatException e) {
             throw new ModelFileException(c.file(), "config has a malformed width list (" + e.getMessage() + ")");
         }
@@ -77,6 +92,6 @@ public record GmvaeConfig(String variant, int k, int z, int rows, int cols, int[
             dec = z + "-" + join(decoderHidden).replace(',', '-') + "-" + inputDim();
         }
         return variant + " K=" + k + " z=" + z + " " + arch + " enc " + enc + " dec " + dec
-                + (learnPrior ? " learned π" : " uniform π");
+                + (learnPrior ? " learned π" : " uniform π") + (covariance.equals("full") ? " full covariance" : "");
     }
 }

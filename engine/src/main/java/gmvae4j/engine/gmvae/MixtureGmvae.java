@@ -23,6 +23,12 @@ import java.util.SplittableRandom;
  * Bernoulli logits), {@code prior.mu} [K,z], {@code prior.logvar} [K,z], {@code prior.alpha}
  * [1,K] (π = softmax(α); frozen at 0, i.e. uniform, unless π is learned).
  *
+ * <p>Covariance {@code diag} (default) or {@code full}: with {@code full}, {@code prior.cholesky}
+ * [K, z·z] replaces {@code prior.logvar}: the lower Cholesky factor of each component's precision,
+ * its diagonal stored as logs ({@code GaussianFull}), so that p(z|c) can be an ellipsoid at any
+ * angle rather than one aligned with the latent axes. It starts as the diagonal GMM's
+ * (L_c = diag σ_c⁻¹) and learns its off-diagonal part in the GMVAE epochs.
+ *
  * <p>Log-variances, of the encoder and of the prior, are clamped to [{@value #LOGVAR_MIN},
  * {@value #LOGVAR_MAX}] (σ from 0.0067 to 148): wide enough never to bind in a healthy run, narrow
  * enough that exp(±logσ²) stays far from float overflow when a run goes wrong.
@@ -34,7 +40,8 @@ public final class MixtureGmvae implements TrainableGmvae {
     private final GmvaeConfig cfg;
     private final Params params;
     private final Layer encoder, decoder;   // an Mlp each, or the ConvNets pair
-    private final Tensor priorMu, priorLogVar, priorAlpha;
+    private final Tensor priorMu, priorLogVar, priorAlpha;   // priorLogVar null with full covariance
+    private final Tensor priorCholesky;                      // null with diagonal covariance
     private final int k, zDim, dim;
 
     /** A fresh model with weights drawn from {@code seed}. */
@@ -65,7 +72,13 @@ public final class MixtureGmvae implements TrainableGmvae {
         }
         priorMu = params.add("prior.mu", k, zDim);
         Init.normal(priorMu, 1.0, rng);          // replaced by the k-means/GMM initialisation
-        priorLogVar = params.add("prior.logvar", k, zDim);
+        if (cfg.covariance().equals("full")) {
+            priorLogVar = null;
+            priorCholesky = params.add("prior.cholesky", k, zDim * zDim);
+        } else {
+            priorLogVar = params.add("prior.logvar", k, zDim);
+            priorCholesky = null;
+        }
         priorAlpha = params.add("prior.alpha", 1, k);
         if (!cfg.learnPrior()) params.setTrainable("prior.alpha", false);
     }
@@ -105,6 +118,11 @@ public final class MixtureGmvae implements TrainableGmvae {
 
     private Tensor priorLogVar(Tape t) { return Clamp.apply(t, priorLogVar, LOGVAR_MIN, LOGVAR_MAX); }
 
+    /** p(z|c) for the ELBO and the responsibilities: diagonal or full. */
+    private MixtureElbo.Components components(Tape t) {
+        return priorCholesky != null ? new MixtureElbo.Full(priorMu, priorCholesky) : new MixtureElbo.Diagonal(priorMu, priorLogVar(t));
+    }
+
     private Tensor logPi(Tape t) { return t.logSoftmax(priorAlpha); }
 
     /** β of {@link TrainOptions#beta}: set by the training run, 1 (the ELBO) otherwise. */
@@ -118,7 +136,7 @@ public final class MixtureGmvae implements TrainableGmvae {
         // z = μ + σ ⊙ ε, σ = exp(½ log σ²)
         Tensor z = t.add(e.mu(), t.mul(t.exp(t.mul(e.logVar(), 0.5f)), t.input(eps, 0, b, zDim)));
         Tensor logits = decoder.forward(t, z);
-        MixtureElbo.Terms terms = MixtureElbo.terms(t, x, logits, e.mu(), e.logVar(), z, priorMu, priorLogVar(t), logPi(t));
+        MixtureElbo.Terms terms = MixtureElbo.terms(t, x, logits, e.mu(), e.logVar(), z, components(t), logPi(t));
         Map<String, Tensor> m = new LinkedHashMap<>();
         m.put("rec", t.mean(terms.reconstruction()));
         m.put("z_prior", t.mean(terms.zPrior()));
@@ -139,7 +157,7 @@ public final class MixtureGmvae implements TrainableGmvae {
     @Override
     public float[] posterior(byte[] pixels, int n) {
         return NoGradBatches.rows(pixels, n, dim, k,
-                (t, x) -> MixtureElbo.responsibilities(t, encode(t, x).mu(), priorMu, priorLogVar(t), logPi(t)));
+                (t, x) -> MixtureElbo.responsibilities(t, encode(t, x).mu(), components(t), logPi(t)));
     }
 
     @Override
@@ -160,7 +178,7 @@ public final class MixtureGmvae implements TrainableGmvae {
     public Encoding encodeAll(byte[] pixels, int n) {
         float[] both = NoGradBatches.rows(pixels, n, dim, zDim + k, (t, x) -> {
             Tensor mu = encode(t, x).mu();
-            return t.concatCols(java.util.List.of(mu, MixtureElbo.responsibilities(t, mu, priorMu, priorLogVar(t), logPi(t))));
+            return t.concatCols(java.util.List.of(mu, MixtureElbo.responsibilities(t, mu, components(t), logPi(t))));
         });
         float[] q = new float[n * k], mu = new float[n * zDim];
         for (int i = 0, w = zDim + k; i < n; i++) {
@@ -186,6 +204,15 @@ public final class MixtureGmvae implements TrainableGmvae {
         for (int i = 0; i < n; i++) {
             int c = component[i];
             double s = 0;
+            if (priorCholesky != null) {   // log det P_c / 2 − ½ ‖L_cᵀ (μ − μ_c)‖²
+                for (int j = 0; j < zDim; j++) {
+                    double v = 0;
+                    for (int r = j; r < zDim; r++) v += factor(c, r, j) * (mu[i * zDim + r] - priorMu.get(c * zDim + r));
+                    s += Math.log(factor(c, j, j)) - 0.5 * v * v;
+                }
+                out[i] = s;
+                continue;
+            }
             for (int j = 0; j < zDim; j++) {
                 double lv = Math.min(LOGVAR_MAX, Math.max(LOGVAR_MIN, priorLogVar.get(c * zDim + j)));
                 double d = mu[i * zDim + j] - priorMu.get(c * zDim + j);
@@ -196,16 +223,49 @@ public final class MixtureGmvae implements TrainableGmvae {
         return out;
     }
 
+    /** L_c's entry (r, j): the stored value below the diagonal, exp of it (clamped) on it, 0 above. */
+    private double factor(int c, int r, int j) {
+        float v = priorCholesky.get(c * zDim * zDim + r * zDim + j);
+        return j < r ? v : j == r ? gmvae4j.engine.ops.GaussianFull.diag(v) : 0;
+    }
+
     @Override
     public float[] sample(int component, int n, long seed) {
-        return NoGradBatches.sampleComponent(priorMu, priorLogVar, zDim, k, decoder, component, n, seed);
+        if (priorCholesky == null) return NoGradBatches.sampleComponent(priorMu, priorLogVar, zDim, k, decoder, component, n, seed);
+        return NoGradBatches.decode(decoder, drawLatent(component, n, seed), n, zDim);
+    }
+
+    /** n latent points z ~ N(μ_c, (L_c L_cᵀ)⁻¹) of a full-covariance model (n × z). */
+    float[] drawLatent(int component, int n, long seed) {
+        if (component < 0 || component >= k) throw new IllegalArgumentException("component " + component + " is not in 0.." + (k - 1));
+        // z = μ_c + w with L_cᵀ w = ε, ε ~ N(0, I): Cov(w) = (L_c L_cᵀ)⁻¹ = Σ_c. Lᵀ is upper triangular:
+        // back substitution from the last coordinate.
+        SplittableRandom rng = new SplittableRandom(seed);
+        float[] z = new float[n * zDim];
+        double[] w = new double[zDim];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < zDim; j++) w[j] = rng.nextGaussian();
+            for (int r = zDim - 1; r >= 0; r--) {
+                double s = w[r];
+                for (int j = r + 1; j < zDim; j++) s -= factor(component, j, r) * w[j];
+                w[r] = s / factor(component, r, r);
+            }
+            for (int j = 0; j < zDim; j++) z[i * zDim + j] = priorMu.get(component * zDim + j) + (float) w[j];
+        }
+        return z;
     }
 
     @Override
     public void setPrior(float[] means, float[] variances, double[] weights) {
         priorMu.copyFrom(means, 0);
-        for (int i = 0; i < k * zDim; i++)
-            priorLogVar.set(i, Math.min(LOGVAR_MAX, Math.max(LOGVAR_MIN, (float) Math.log(variances[i]))));
+        for (int i = 0; i < k * zDim; i++) {
+            float lv = Math.min(LOGVAR_MAX, Math.max(LOGVAR_MIN, (float) Math.log(variances[i])));
+            if (priorCholesky == null) priorLogVar.set(i, lv);
+            else {   // L_c = diag(σ_c⁻¹): the stored diagonal is log σ⁻¹ = −½ log σ², nothing off it
+                int c = i / zDim, j = i % zDim;
+                for (int r = 0; r < zDim; r++) priorCholesky.set(c * zDim * zDim + j * zDim + r, r == j ? -0.5f * lv : 0f);
+            }
+        }
         for (int c = 0; c < k; c++) priorAlpha.set(c, cfg.learnPrior() ? (float) Math.log(weights[c]) : 0f);
     }
 
@@ -213,8 +273,10 @@ public final class MixtureGmvae implements TrainableGmvae {
     public void moveComponent(int c, float[] mean, int like) {
         for (int j = 0; j < zDim; j++) {
             priorMu.set(c * zDim + j, mean[j]);
-            priorLogVar.set(c * zDim + j, priorLogVar.get(like * zDim + j));
+            if (priorLogVar != null) priorLogVar.set(c * zDim + j, priorLogVar.get(like * zDim + j));
         }
+        if (priorCholesky != null)
+            for (int j = 0; j < zDim * zDim; j++) priorCholesky.set(c * zDim * zDim + j, priorCholesky.get(like * zDim * zDim + j));
         if (cfg.learnPrior()) priorAlpha.set(c, priorAlpha.get(like));
     }
 }

@@ -68,6 +68,11 @@ final class NoGradBatches {
                 z[i * zDim + j] = priorMu.get(cj) + (float) (Math.exp(0.5 * lv) * rng.nextGaussian());
             }
         }
+        return decode(decoder, z, n, zDim);
+    }
+
+    /** Bernoulli means of n latent points z (n × zDim). */
+    static float[] decode(Layer decoder, float[] z, int n, int zDim) {
         Tape t = new Tape();
         try (var g = t.noGrad()) {
             return t.sigmoid(decoder.forward(t, t.input(z, 0, n, zDim))).toArray();

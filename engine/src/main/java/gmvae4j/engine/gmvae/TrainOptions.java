@@ -74,6 +74,12 @@ public final class TrainOptions {
      * the encoder is pushed harder to put images where the mixture expects them (β-VAE).
      */
     public double beta = 1;
+    /**
+     * The mixture components' covariance: {@code diag} (N(μ_c, diag σ²_c), the study's) or
+     * {@code full} (the Cholesky factor of each precision is learned: ellipsoids at any angle;
+     * mixture variant only). Initialised from the same diagonal GMM either way.
+     */
+    public String covariance = "diag";
     public static final double MAX_BETA = 100;
     /** Plain autoencoder epochs before the mixture is initialised. */
     public int pretrainEpochs = 10;
@@ -162,6 +168,10 @@ public final class TrainOptions {
         if (!(beta > 0 && beta <= MAX_BETA)) throw new IllegalArgumentException("beta must be in (0, " + (int) MAX_BETA + "], got " + beta);
         if (beta != 1 && !variant.equals("mixture"))
             throw new IllegalArgumentException("beta is only available for the mixture variant");
+        if (!covariance.equals("diag") && !covariance.equals("full"))
+            throw new IllegalArgumentException("covariance must be diag or full, got '" + covariance + "'");
+        if (covariance.equals("full") && !variant.equals("mixture"))
+            throw new IllegalArgumentException("full covariance is only available for the mixture variant");
         if (minutes < 0) throw new IllegalArgumentException("minutes must be ≥ 0");
         if (kmeansRestarts < 1 || kmeansRestarts > MAX_KMEANS_RESTARTS)
             throw new IllegalArgumentException("k-means restarts must be in 1.." + MAX_KMEANS_RESTARTS + ", got " + kmeansRestarts);
