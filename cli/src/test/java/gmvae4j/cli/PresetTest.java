@@ -12,7 +12,8 @@ class PresetTest {
         Preset p = Preset.of(new Args("train", new String[]{"--preset", "quality"}));
         assertEquals("conv", Preset.arch(p));
         assertEquals(8, Preset.z(p, 10));
-        assertEquals(2.0, Preset.beta(p, 1));
+        assertEquals(3.0, Preset.beta(p, 1));
+        assertEquals("full", Preset.covariance(p, "diag"));
         assertEquals(500, Preset.epochs(p, 50));
         assertEquals(60.0, Preset.minutes(p));
     }
@@ -25,6 +26,7 @@ class PresetTest {
             assertEquals("mlp", Preset.arch(p));
             assertEquals(10, Preset.z(p, 10));
             assertEquals(1.0, Preset.beta(p, 1));
+            assertEquals("diag", Preset.covariance(p, "diag"));
             assertEquals(200, Preset.epochs(p, 200));
             assertEquals(0.0, Preset.minutes(p));
         }

@@ -71,19 +71,25 @@ class TrainCommandTest {
         assertEquals("0", r[0], r[2]);
         assertTrue(r[1].lines().anyMatch(l -> l.startsWith("model: ") && l.contains(" conv enc ")), r[1]);
         assertTrue(r[1].contains("stopped by the --minutes budget"), r[1]);
-        assertTrue(r[1].contains("beta 2.0: the loss is rec + 2.0 x (z_prior + entropy + cat)"), r[1]);
-        // --arch, --epochs and --beta given explicitly win over it
-        r = run(concat(new String[]{"train", "--preset", "quality", "--arch", "mlp", "--epochs", "2", "--beta", "1", "--out", tmp.resolve("m.gmvae").toString()}, tiny));
+        assertTrue(r[1].contains("beta 3.0: the loss is rec + 3.0 x (z_prior + entropy + cat)"), r[1]);
+        assertTrue(r[1].lines().anyMatch(l -> l.startsWith("model: ") && l.contains(" learned π full covariance, ")), r[1]);
+        // --arch, --epochs, --beta and --covariance given explicitly win over it
+        r = run(concat(new String[]{"train", "--preset", "quality", "--arch", "mlp", "--epochs", "2", "--beta", "1", "--covariance", "diag",
+                "--out", tmp.resolve("m.gmvae").toString()}, tiny));
         assertEquals("0", r[0], r[2]);
         assertFalse(r[1].contains("beta "), r[1]);
-        assertTrue(r[1].lines().anyMatch(l -> l.startsWith("model: ") && l.contains(" mlp enc ")), r[1]);
+        assertTrue(r[1].lines().anyMatch(l -> l.startsWith("model: ") && l.contains(" mlp enc ") && !l.contains("covariance")), r[1]);
         assertTrue(r[1].lines().anyMatch(l -> l.startsWith("train 2/2 ")), r[1]);
         // the refusal names the flag the user gave
         r = run("train", "--dataset", "glyphs", "--out", tmp.resolve("x.gmvae").toString(), "--preset", "quality", "--variant", "marginal");
         assertTrue(r[2].contains("--preset quality"), r[2]);
         r = run("train", "--dataset", "glyphs", "--out", tmp.resolve("x.gmvae").toString(), "--preset", "quality", "--arch", "mlp", "--variant", "marginal");
         assertEquals("2", r[0], r[2]);
-        assertTrue(r[2].contains("--preset quality (β = 2) is only available for --variant mixture"), r[2]);
+        assertTrue(r[2].contains("--preset quality (β = 3) is only available for --variant mixture"), r[2]);
+        r = run("train", "--dataset", "glyphs", "--out", tmp.resolve("x.gmvae").toString(), "--preset", "quality", "--arch", "mlp", "--beta", "1",
+                "--variant", "marginal");
+        assertEquals("2", r[0], r[2]);
+        assertTrue(r[2].contains("--preset quality (full covariance) is only available for --variant mixture"), r[2]);
     }
 
     static String[] concat(String[] a, String[] b) {
