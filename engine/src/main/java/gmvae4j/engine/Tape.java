@@ -238,7 +238,7 @@ public final class Tape {
     public Tensor gaussianLogDensityPairs(Tensor z, Tensor mu, Tensor logVar) { return Gaussian.logDensityPairs(this, z, mu, logVar); }
     /**
      * log N(z_b; μ_k, (L_k L_kᵀ)⁻¹) for every row b of z [B,D] and component k: a full covariance given
-     * by the lower Cholesky factor of its precision, stored raw [K, D·D] (see {@code GaussianFullPairs}). [B,K]
+     * by the lower Cholesky factor of its precision, stored raw [K, D·D] (see {@code GaussianFull}). [B,K]
      */
     public Tensor gaussianFullLogDensityPairs(Tensor z, Tensor mu, Tensor cholesky) { return GaussianFull.logDensityPairs(this, z, mu, cholesky); }
     /** The diagonal of every component's precision L_k L_kᵀ from the raw factors [K, D·D]: [K, D]. */

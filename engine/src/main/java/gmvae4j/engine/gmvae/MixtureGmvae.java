@@ -223,10 +223,9 @@ public final class MixtureGmvae implements TrainableGmvae {
         return out;
     }
 
-    /** L_c's entry (r, j): the stored value below the diagonal, exp of it (clamped) on it, 0 above. */
+    /** L_c's entry (r, j), by {@link gmvae4j.engine.ops.GaussianFull#factor}'s rule. */
     private double factor(int c, int r, int j) {
-        float v = priorCholesky.get(c * zDim * zDim + r * zDim + j);
-        return j < r ? v : j == r ? gmvae4j.engine.ops.GaussianFull.diag(v) : 0;
+        return gmvae4j.engine.ops.GaussianFull.factor(priorCholesky.get(c * zDim * zDim + r * zDim + j), r, j);
     }
 
     @Override

@@ -29,6 +29,9 @@ public final class GaussianFull {
     public static float diag(float a) { return (float) Math.exp(Math.min(A_MAX, Math.max(A_MIN, a))); }
     static boolean inside(float a) { return a >= A_MIN && a <= A_MAX; }
 
+    /** L's entry (i, j) from its stored value: as stored below the diagonal, {@link #diag} on it, 0 above. */
+    public static float factor(float stored, int i, int j) { return j < i ? stored : j == i ? diag(stored) : 0f; }
+
     /** L of every component, [K, d·d] (zeros above the diagonal). */
     private static void factors(Tensor a, int d, Tensor l) {
         int kk = a.rows();
@@ -36,8 +39,7 @@ public final class GaussianFull {
             for (int i = 0; i < d; i++)
                 for (int j = 0; j < d; j++) {
                     int o = k * d * d + i * d + j;
-                    float v = a.data[a.off + o];
-                    l.data[l.off + o] = j < i ? v : j == i ? diag(v) : 0f;
+                    l.data[l.off + o] = factor(a.data[a.off + o], i, j);
                 }
     }
 
@@ -132,8 +134,7 @@ public final class GaussianFull {
             for (int i = 0; i < d; i++) {
                 double s = 0;
                 for (int j = 0; j <= i; j++) {
-                    float v = a.data[a.off + k * d * d + i * d + j];
-                    double lij = j < i ? v : diag(v);
+                    double lij = factor(a.data[a.off + k * d * d + i * d + j], i, j);
                     s += lij * lij;
                 }
                 y.data[y.off + k * d + i] = (float) s;
