@@ -38,7 +38,7 @@ final class TrainCommand implements Command {
                   --out FILE            the model file, written when training ends (checkpoints after every
                                         epoch go to FILE.partial beside it); an existing FILE needs --resume or --force
                   --resume              continue FILE (or the FILE.partial an interrupted run left) with its
-                                        optimizer state, up to --epochs in total, on the same images;
+                                        optimizer state and β, up to --epochs in total, on the same images;
                                         architecture flags must agree
                   --force               replace an existing FILE (and discard a FILE.partial) with a new model
                   --variant V           mixture (default) or marginal (the study's model)
@@ -56,9 +56,10 @@ final class TrainCommand implements Command {
                   --pretrain-epochs P   autoencoder epochs before the k-means/GMM init (default 10)
                   --kmeans-restarts R   k-means++ starts of that init; the tightest one is kept (default 1)
                   --beta B              weight of the prior terms against reconstruction in the GMVAE epochs
-                                        (mixture; default 1, the ELBO; above 1 tighter clusters)
-                  --covariance C        diag (default) or full: each component's precision learned as a Cholesky
-                                        factor, ellipsoids at any angle (mixture; z² values per component)
+                                        (mixture; default 2: tighter clusters; 1 is the ELBO, the study's;
+                                        --resume: the model's own)
+                  --covariance C        full (default) or diag (the study's): each component's precision learned
+                                        as a Cholesky factor, ellipsoids at any angle (mixture; z² values per component)
                   --evaluate-every N    purity and non-empty components (an encoder pass over every image; empty
                                         components re-seeded) after every N epochs and the last (default 1; 0: last only)
                   --marginal-start S    how marginal starts: full (default: pretraining, GMM prior, q(c|x) head
@@ -95,9 +96,8 @@ final class TrainCommand implements Command {
         o.epochs = args.intIn("epochs", Preset.epochs(preset, o.epochs), 0, TrainOptions.MAX_EPOCHS);
         o.pretrainEpochs = args.intIn("pretrain-epochs", o.pretrainEpochs, 0, TrainOptions.MAX_EPOCHS);
         o.kmeansRestarts = args.intIn("kmeans-restarts", o.kmeansRestarts, 1, TrainOptions.MAX_KMEANS_RESTARTS);
-        o.beta = args.number("beta", Preset.beta(preset, o.beta));
-        if (!(o.beta > 0 && o.beta <= TrainOptions.MAX_BETA)) throw new UserError("--beta must be in (0, " + (int) TrainOptions.MAX_BETA + "], got " + args.string("beta", null));
-        o.covariance = args.choice("covariance", Preset.covariance(preset, o.covariance), "diag", "full");
+        o.beta = Preset.beta(args, preset, o.variant);
+        o.covariance = Preset.covariance(args, preset, o.variant);
         Preset.refuseForMarginal(args, o);
         o.evaluateEvery = args.intIn("evaluate-every", o.evaluateEvery, 0, TrainOptions.MAX_EPOCHS);
         o.marginalStart = args.choice("marginal-start", o.marginalStart, "full", "classifier", "prior", "none");
@@ -134,6 +134,7 @@ final class TrainCommand implements Command {
             if (!Files.isRegularFile(o.resume))
                 throw new UserError("--resume: " + TerminalText.safe(out) + " does not exist (train without --resume first)");
             resumed = checkSameArchitecture(args, o, o.resume);
+            if (!args.has("beta")) o.beta = savedBeta(resumed, o.beta);   // the run goes on as it began
         } else if (Files.exists(partial) && !force) {
             throw new UserError("--out " + TerminalText.safe(out) + ": " + TerminalText.safe(partial) + " is left from an interrupted run; "
                     + "--resume continues it, --force starts over");
@@ -183,6 +184,18 @@ final class TrainCommand implements Command {
                     new gmvae4j.cli.report.Json().value(out.toString()).toString().strip()));   // escaped: control characters too
         }
         return 0;
+    }
+
+    /** The β a model file's epochs ran with (none recorded: 1, the ELBO); otherwise if the record is unreadable. */
+    private static double savedBeta(ModelFile.Contents saved, double otherwise) {
+        String v = saved.progress().get("beta");
+        if (v == null) return 1;
+        try {
+            double b = Double.parseDouble(v);
+            return b > 0 && b <= TrainOptions.MAX_BETA ? b : otherwise;
+        } catch (NumberFormatException e) {
+            return otherwise;
+        }
     }
 
     /** Where training checkpoints go: beside the target, which is replaced only when training ends. */

@@ -92,6 +92,36 @@ class TrainCommandTest {
         assertTrue(r[2].contains("--preset quality (full covariance) is only available for --variant mixture"), r[2]);
     }
 
+    @Test
+    void theMixtureDefaultIsFullCovariancesAtBetaTwoAndResumeKeepsTheModelsBeta() throws Exception {
+        String[] tiny = {"train", "--dataset", "glyphs", "--limit", "400", "--k", "8", "--z", "4", "--hidden", "32", "--pretrain-epochs", "1",
+                "--batch", "64"};
+        Path m = tmp.resolve("d.gmvae");
+        String[] r = run(concat(tiny, new String[]{"--epochs", "1", "--out", m.toString()}));
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].lines().anyMatch(l -> l.startsWith("model: ") && l.contains(" learned π full covariance, ")), r[1]);
+        assertTrue(r[1].contains("beta 2.0: the loss is rec + 2.0 x (z_prior + entropy + cat)"), r[1]);
+        // the study's model, asked for; resumed without --beta it goes on at its own β = 1, not the default 2
+        Path s = tmp.resolve("s.gmvae");
+        r = run(concat(tiny, new String[]{"--epochs", "1", "--beta", "1", "--covariance", "diag", "--out", s.toString()}));
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].lines().anyMatch(l -> l.startsWith("model: ") && !l.contains("covariance")) && !r[1].contains("beta "), r[1]);
+        r = run(concat(tiny, new String[]{"--epochs", "2", "--resume", "--out", s.toString()}));
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("train 2/2 ") && !r[1].contains("beta "), r[1]);
+        // and a β = 2 model resumed goes on at 2, saying nothing; --beta given is taken, with a note
+        r = run(concat(tiny, new String[]{"--epochs", "2", "--resume", "--out", m.toString()}));
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("beta 2.0: the loss") && !r[1].contains("note: the epochs so far"), r[1]);
+        r = run(concat(tiny, new String[]{"--epochs", "3", "--resume", "--beta", "1", "--out", m.toString()}));
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("note: the epochs so far ran with beta 2.0, these run with beta 1.0"), r[1]);
+        // the marginal variant has neither, so it trains without either flag
+        r = run(concat(tiny, new String[]{"--epochs", "1", "--variant", "marginal", "--out", tmp.resolve("v.gmvae").toString()}));
+        assertEquals("0", r[0], r[2]);
+        assertFalse(r[1].contains("beta ") || r[1].contains("full covariance"), r[1]);
+    }
+
     static String[] concat(String[] a, String[] b) {
         String[] c = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, c, a.length, b.length);
