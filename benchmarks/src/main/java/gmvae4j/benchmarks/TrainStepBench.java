@@ -107,7 +107,8 @@ public final class TrainStepBench {
         long until = System.nanoTime() + minWarmupNanos;
         for (int i = 0; i < warmup || System.nanoTime() < until; i++) ours.steps(1, null);
         sgemm.samples(2, null);
-        boolean both = choice != null && choice.differs();
+        boolean withPeer = peer != null && peer.available();
+        boolean both = withPeer && choice != null && choice.differs();   // without a peer, one row: there is no second setting to show
         List<Double> mine = new ArrayList<>(), sgemmRates = new ArrayList<>();
         List<TorchPeer.Result> user = new ArrayList<>(), best = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
@@ -116,7 +117,7 @@ public final class TrainStepBench {
                 ours.steps(1, mine);
                 sgemm.samples(1, sgemmRates);
             }
-            if (peer == null || !peer.available()) continue;
+            if (!withPeer) continue;
             peer.run(c.variant(), c.k(), c.z(), c.hidden(), batch, threads, steps, warmup, null, progress).ifPresent(user::add);
             if (both)
                 peer.run(c.variant(), c.k(), c.z(), c.hidden(), batch, threads, steps, warmup, choice.bestEnv(), progress)

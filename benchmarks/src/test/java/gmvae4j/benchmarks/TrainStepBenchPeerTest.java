@@ -69,4 +69,16 @@ class TrainStepBenchPeerTest {
         assertEquals("user", rows.get(0).peerSetting());
         assertEquals("UserCore", rows.get(0).peerKernel());
     }
+
+    @Test
+    void oneRowWithoutAPeerEvenWhereTheSettingsDiffer() {
+        Map<String, String> bestEnv = new HashMap<>(System.getenv());
+        TrainStepBench b = new TrainStepBench(new ScalarKernels(), 4, 2, 1, 2, null,
+                new OpenBlasCore.Choice("Haswell", "SkylakeX", bestEnv), new PrintStream(new ByteArrayOutputStream()), 0L,
+                new int[] {4, 8, 16});
+        List<TrainStepBench.Row> rows = b.run(TINY);
+        assertEquals(1, rows.size(), "no peer ran, so no second setting to show: " + rows);
+        assertEquals(null, rows.get(0).peerMs());
+        assertTrue(rows.get(0).ms() > 0, rows.toString());
+    }
 }
