@@ -95,7 +95,7 @@ final class ExperimentCommand implements Command {
      * Preset#MIXTURE_COVARIANCE}): on MNIST 97.32% purity after 50, latent-prop 96.6 / 97.3 / 97.6%
      * at 0.1 / 0.2 / 1% against 96.9 / 97.3 / 97.6 after the old 200, soft-dot 95.4 / 96.7 / 97.3
      * against 93.2 / 95.0 / 96.7; after 60, 70 and 80 epochs latent-prop at 0.1% reads 96.7, 96.8
-     * and 96.8 (README, "The main job in 15 minutes").
+     * and 96.8 (README, "The main job in 13 minutes").
      */
     static final int DEFAULT_EPOCHS = 50;
 

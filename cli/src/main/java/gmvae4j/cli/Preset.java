@@ -7,7 +7,7 @@ import gmvae4j.engine.gmvae.TrainOptions;
  * a flag given explicitly still wins.
  *
  * <ul>
- * <li>{@code default}: the {@code mlp} model, trained for the command's epochs, no time budget.</li>
+ * <li>{@code default}: the {@code mlp} model with full-covariance components and β = 2 ({@link #MIXTURE_COVARIANCE}), trained for the command's epochs, no time budget.</li>
  * <li>{@code quality}: the {@code conv} model with an 8-dimensional latent, full-covariance
  *     components and β = 3 (the prior terms weighted three times against reconstruction), up to 500
  *     epochs within 60 minutes per training run. On MNIST it ends purer than {@code mlp} and names
@@ -29,7 +29,7 @@ record Preset(String arch, int z, double beta, String covariance, int epochs, do
      * reaches 97.32% after 50, where latent-prop names as many digits from 140 labels (97.3%) and
      * soft-dot more (96.7% against 95.0%); β = 2 against 1 with full components: 97.48% against 97.28%
      * after 85 epochs. The glyph demo: purity 88.6% against 80.0%, latent-prop 78.5% against 72.1% from
-     * 104 labels (β = 1 with full components: 89.6% and 78.6%). README, "Full covariances and β = 2".
+     * 104 labels (β = 1 with full components: 89.6% and 78.6%). README, "The main job in 13 minutes".
      * The marginal variant has neither, so it keeps diag and 1.
      */
     static final String MIXTURE_COVARIANCE = "full";
