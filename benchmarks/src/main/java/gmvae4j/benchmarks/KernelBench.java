@@ -175,11 +175,15 @@ public final class KernelBench {
             bestConfig = b.config();
         }
         String setting = opt.childBest ? "best" : "user";
-        // JIT warm-up of every path (packing forms, edge tiles, short k, conv) before anything is
-        // timed: a branch first taken mid-measurement costs a deoptimisation and a recompile
+        // JIT warm-up of every path (packing forms, edge tiles, short k, a second k block that adds
+        // to C, conv) before anything is timed: a branch first taken mid-measurement costs a
+        // deoptimisation and a recompile. Without the deep product (k = 1000: two blocks) the first
+        // two-block case, 128x784x512 NN, measured 89-129 GFLOP/s on one thread where NT, TN, TT and a
+        // plain loop of the same NN product did 140-175.
         VectorKernels one = new VectorKernels(1);
         for (String f : FORMS) {
             warm(gemm(one, f.charAt(0) == 'T', f.charAt(1) == 'T', 128, 512, 256));
+            warm(gemm(one, f.charAt(0) == 'T', f.charAt(1) == 'T', 64, 128, 1000));
             warm(gemm(one, f.charAt(0) == 'T', f.charAt(1) == 'T', 37, 45, 9));
         }
         for (ConvShape c : convShapes) for (String pass : CONV_PASSES) warm(conv(one, c, pass));
