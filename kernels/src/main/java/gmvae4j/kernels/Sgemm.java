@@ -334,8 +334,9 @@ public final class Sgemm {
     }
 
     /**
-     * Depth of the k blocks: k cut into equal parts of at most KC (784 → 4 × 196, not
-     * 3 × 256 + 16), so no block is a sliver whose tiles are all write-back and no compute.
+     * Depth of the k blocks: k cut into equal parts of at most KC (784 → 2 × 392, not
+     * 512 + 272; 1040 → 3 × 347, not 2 × 512 + 16), so no block is a sliver whose tiles are all
+     * write-back and no compute.
      */
     static int kStep(int k) {
         int blocks = (k + KC - 1) / KC;
