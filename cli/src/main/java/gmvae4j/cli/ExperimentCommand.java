@@ -299,9 +299,9 @@ final class ExperimentCommand implements Command {
         if (toTrain.size() == 2 && Runtime.getRuntime().availableProcessors() >= 2) {
             Sweep.Protocol bg = toTrain.get(1);
             java.util.concurrent.CompletableFuture<TrainResult> other = java.util.concurrent.CompletableFuture.supplyAsync(
-                    () -> trainProtocol(bg, pool, finalData, to, timings, prefixed("[" + bg.id() + "] ")),
+                    () -> trainProtocol(bg, pool, finalData, to, timings, prefixed(tag(bg)), ""),
                     r -> { Thread t = new Thread(r, "train-" + bg.id()); t.setDaemon(true); t.start(); });
-            trained.put(toTrain.get(0), trainProtocol(toTrain.get(0), pool, data, to, timings, ConsoleProgress.standard()));
+            trained.put(toTrain.get(0), trainProtocol(toTrain.get(0), pool, data, to, timings, ConsoleProgress.standard(), tag(toTrain.get(0))));
             try {
                 trained.put(bg, other.join());
             } catch (java.util.concurrent.CompletionException e) {
@@ -310,7 +310,7 @@ final class ExperimentCommand implements Command {
             }
             timings.put("training (both, side by side)", Evaluation.secs(tTrain));
         } else {
-            for (Sweep.Protocol p : toTrain) trained.put(p, trainProtocol(p, pool, data, to, timings, ConsoleProgress.standard()));
+            for (Sweep.Protocol p : toTrain) trained.put(p, trainProtocol(p, pool, data, to, timings, ConsoleProgress.standard(), tag(p)));
         }
         for (Sweep.Protocol p : protocols) {
             Path loaded = p == Sweep.Protocol.TRANSDUCTIVE ? modelFile : (train ? inductiveModel : modelFile);
@@ -388,12 +388,18 @@ final class ExperimentCommand implements Command {
         return new Dataset(d.name(), d.split(), d.pixels(), null, d.n(), d.rows(), d.cols(), d.classNames());
     }
 
-    /** Trains the model of one protocol (the pool, or the train split for the inductive one). */
+    /** How a protocol's lines start: "[transductive] ". */
+    private static String tag(Sweep.Protocol p) { return "[" + p.id() + "] "; }
+
+    /**
+     * Trains the model of one protocol (the pool, or the train split for the inductive one). tag
+     * starts its first line: {@link #tag}, or "" where progress prefixes every line already.
+     */
     private static TrainResult trainProtocol(Sweep.Protocol p, Dataset pool, Evaluation.Data data, TrainOptions to,
-                                             Map<String, Double> timings, ProgressListener progress) {
+                                             Map<String, Double> timings, ProgressListener progress, String tag) {
         Dataset trainOn = p == Sweep.Protocol.TRANSDUCTIVE ? pool : pool.slice(0, data.trainCount());
-        progress.message(String.format(Locale.ROOT, "[%s] training a %s GMVAE (K=%d) on %,d images, labels unused...",
-                p.id(), to.variant, to.k, trainOn.n()));
+        progress.message(String.format(Locale.ROOT, "%straining a %s GMVAE (K=%d) on %,d images, labels unused...",
+                tag, to.variant, to.k, trainOn.n()));
         long t0 = System.nanoTime();
         try {
             TrainResult r = GmvaeTraining.train(Inputs.forTraining(unlabeled(trainOn)), to, progress);
@@ -407,9 +413,7 @@ final class ExperimentCommand implements Command {
     /** Epoch lines and messages with a prefix, no progress bar: for the model trained alongside. */
     private static ProgressListener prefixed(String prefix) {
         return new ProgressListener() {
-            @Override public void message(String line) {   // trainProtocol's first line names its protocol already
-                System.out.println(line.startsWith(prefix) ? line : prefix + line);
-            }
+            @Override public void message(String line) { System.out.println(prefix + line); }
             @Override public void epoch(EpochReport r) { System.out.println(prefix + r.line()); }
         };
     }

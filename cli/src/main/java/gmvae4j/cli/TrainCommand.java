@@ -186,16 +186,10 @@ final class TrainCommand implements Command {
         return 0;
     }
 
-    /** The β a model file's epochs ran with (none recorded: 1, the ELBO); otherwise if the record is unreadable. */
+    /** The β a model file's epochs ran with ({@link GmvaeTraining#savedBeta}); otherwise if that is unreadable or out of bounds. */
     private static double savedBeta(ModelFile.Contents saved, double otherwise) {
-        String v = saved.progress().get("beta");
-        if (v == null) return 1;
-        try {
-            double b = Double.parseDouble(v);
-            return b > 0 && b <= TrainOptions.MAX_BETA ? b : otherwise;
-        } catch (NumberFormatException e) {
-            return otherwise;
-        }
+        double b = GmvaeTraining.savedBeta(saved.progress().get("beta"));
+        return b > 0 && b <= TrainOptions.MAX_BETA ? b : otherwise;   // NaN (unreadable) fails too
     }
 
     /** Where training checkpoints go: beside the target, which is replaced only when training ends. */

@@ -350,7 +350,7 @@ public final class GmvaeTraining {
     }
 
     /** The β a checkpoint recorded (absent: 1, the ELBO; unreadable: NaN, which differs from any β). */
-    static double savedBeta(String v) {
+    public static double savedBeta(String v) {
         if (v == null) return 1;
         try { return Double.parseDouble(v); } catch (NumberFormatException e) { return Double.NaN; }
     }

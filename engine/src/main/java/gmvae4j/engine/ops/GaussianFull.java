@@ -86,17 +86,17 @@ public final class GaussianFull {
         // taken in the forward pass so that the tape's arena hands out the same tensors every step
         Tensor g = t.scratch(rows, kd), gw = t.scratch(d, kd), gc = t.scratch(1, kd), colSum = t.scratch(1, kk);
         t.record(() -> {
-            java.util.Arrays.fill(gc.data, gc.off, gc.off + kd, 0f);
-            java.util.Arrays.fill(colSum.data, colSum.off, colSum.off + kk, 0f);
             for (int b = 0; b < rows; b++) {
                 int vo = v.off + b * kd, go = g.off + b * kd;
                 for (int k = 0; k < kk; k++) {
                     float gy = y.grad[y.gradOff + b * kk + k];
-                    colSum.data[colSum.off + k] += gy;
                     for (int j = 0; j < d; j++) g.data[go + k * d + j] = -gy * v.data[vo + k * d + j];
                 }
-                K.sub(kd, gc.data, gc.off, g.data, go, gc.data, gc.off);            // ∂c = −Σ_b G
             }
+            java.util.Arrays.fill(gc.data, gc.off, gc.off + kd, 0f);
+            K.colSumsAcc(rows, kd, g.data, g.off, gc.data, gc.off);                // Σ_b G = −∂c
+            java.util.Arrays.fill(colSum.data, colSum.off, colSum.off + kk, 0f);
+            K.colSumsAcc(rows, kk, y.grad, y.gradOff, colSum.data, colSum.off);     // Σ_b g_bk (the log det)
             if (z.requiresGrad())                                                  // ∂Z += G·Wᵀ
                 K.sgemm(false, true, rows, d, kd, 1f, g.data, g.off, kd, w.data, w.off, kd, 1f, z.grad, z.gradOff, d);
             if (!mu.requiresGrad() && !a.requiresGrad()) return;
@@ -106,7 +106,7 @@ public final class GaussianFull {
                     float m = mu.data[mu.off + k * d + i];
                     double gm = 0;
                     for (int j = 0; j <= i; j++) {
-                        float dc = gc.data[gc.off + k * d + j];
+                        float dc = -gc.data[gc.off + k * d + j];                   // ∂c_kj
                         gm += (double) w.data[w.off + i * kd + k * d + j] * dc;
                         gw.data[gw.off + i * kd + k * d + j] += m * dc;
                     }
