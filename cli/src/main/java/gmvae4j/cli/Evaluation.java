@@ -20,6 +20,7 @@ import gmvae4j.engine.eval.baseline.LogisticRegression;
 import gmvae4j.engine.eval.baseline.MlpClassifier;
 import gmvae4j.engine.eval.baseline.PixelMethod;
 import gmvae4j.engine.gmvae.Gmvae;
+import gmvae4j.engine.gmvae.MixtureGmvae;
 import gmvae4j.engine.gmvae.TrainableGmvae;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -145,7 +146,7 @@ public final class Evaluation {
             if (protocol == Sweep.Protocol.TRANSDUCTIVE && model instanceof TrainableGmvae tm) {
                 long tz = System.nanoTime();
                 float[] z = tm.latentMeans(pool.pixels(), pool.n());
-                methods.add(LatentPropagationMethod.of(q, k, nc, z, pool.n()));
+                methods.add(LatentPropagationMethod.of(q, k, nc, z, pool.n(), tm instanceof MixtureGmvae mg ? mg.precisionFactors() : null));
                 timings.put("latent neighbours (" + protocol.id() + ")", secs(tz));
             }
             String reference = methods.stream().anyMatch(m -> m.name().equals(LatentPropagationMethod.NAME))

@@ -251,7 +251,8 @@ final class LabelCommand implements Command {
     }
 
     /** What the page reads from the model, and the latent means it came from (null for models without them). */
-    record Encoded(ModelView view, float[] means) {}
+    /** means and metric: null for models without latent means (see {@link LatentNeighbours#build}'s metric). */
+    record Encoded(ModelView view, float[] means, float[] metric) {}
 
     /**
      * q(c|x) of every image and how central each is in its own component; for mixture models from
@@ -261,13 +262,13 @@ final class LabelCommand implements Command {
         int n = images.n(), k = model.k();
         if (model instanceof MixtureGmvae mix) {
             Read r = read(mix, images.pixels(), n);
-            return new Encoded(ModelView.of(r.e().posterior(), n, k, r.centrality()), r.e().means());
+            return new Encoded(ModelView.of(r.e().posterior(), n, k, r.centrality()), r.e().means(), mix.precisionFactors());
         }
         float[] q = model.posterior(images.pixels(), n);
         int[] arg = Rows.argmaxAll(q, n, k);
         double[] centrality = new double[n];
         for (int i = 0; i < n; i++) centrality[i] = q[i * k + arg[i]];
-        return new Encoded(ModelView.of(q, n, k, centrality), null);
+        return new Encoded(ModelView.of(q, n, k, centrality), null, null);
     }
 
     /** The view with the latent neighbour graph, for mixture models (others have no latent means to search). */
@@ -275,7 +276,8 @@ final class LabelCommand implements Command {
         ModelView v = e.view();
         if (e.means() == null) return v;
         long t0 = System.nanoTime();
-        v = v.withNeighbours(LatentNeighbours.build(e.means(), v.n(), e.means().length / v.n(), v.q(), v.k(), LatentPropagation.GRAPH_NEIGHBOURS));
+        v = v.withNeighbours(LatentNeighbours.build(e.means(), v.n(), e.means().length / v.n(), v.q(), v.k(), LatentPropagation.GRAPH_NEIGHBOURS,
+                e.metric()));
         System.err.printf(Locale.ROOT, "latent neighbour graph of %d images: %.1f s%n", v.n(), (System.nanoTime() - t0) / 1e9);
         return v;
     }

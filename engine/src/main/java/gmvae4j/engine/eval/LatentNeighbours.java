@@ -1,8 +1,9 @@
 package gmvae4j.engine.eval;
 
 /**
- * Each image's nearest neighbours in the model's latent space (Euclidean distance between the
- * encoder means μ(x)), searched only among the members of its {@value #SEARCHED} most likely
+ * Each image's nearest neighbours in the model's latent space (distance between the encoder means
+ * μ(x), Euclidean or in the frame of the image's component: see {@link #build(float[], int, int,
+ * float[], int, int, float[])}), searched only among the members of its {@value #SEARCHED} most likely
  * components.
  *
  * <p>Why: a cluster is named by its majority, so the images of an impure cluster that belong
@@ -32,34 +33,57 @@ public final class LatentNeighbours {
         this.dist2 = dist2;
     }
 
-    /**
-     * @param z   latent means, n × d, row-major
-     * @param q   posteriors, n × k (for each image's most likely components)
-     * @param knn neighbours per image (fewer when its components hold fewer images)
-     */
+    /** Euclidean distances: {@link #build(float[], int, int, float[], int, int, float[])} without a metric. */
     public static LatentNeighbours build(float[] z, int n, int d, float[] q, int k, int knn) {
+        return build(z, n, d, q, k, knn, null);
+    }
+
+    /**
+     * @param z      latent means, n × d, row-major
+     * @param q      posteriors, n × k (for each image's most likely components)
+     * @param knn    neighbours per image (fewer when its components hold fewer images)
+     * @param metric null for Euclidean distances, or every component's precision factor L_c
+     *               (k × d × d, row-major, lower triangular, P_c = L_c L_cᵀ = Σ_c⁻¹): image i then
+     *               measures d²(i, j) = ‖L_cᵀ (z_i − z_j)‖² in the frame of its most likely
+     *               component c, where that component's ellipsoid is a sphere. Why: with
+     *               full-covariance components (the default), a component is long along some
+     *               directions and thin along others, and a Euclidean ball around an image reaches
+     *               across the thin direction, out of its own kind, before it has covered the long
+     *               one. Measured on the MNIST pool (50 epochs, full covariances, β = 2, purity
+     *               97.3%), latent-prop over 5 draws of 35 / 70 / 140 / 350 / 700 labels: Euclidean
+     *               94.5 / 96.5 / 97.3 / 97.3 / 97.6%, whitened 95.0 / 96.8 / 97.6 / 97.4 / 97.7%,
+     *               higher on 24 of the 25 draws.
+     */
+    public static LatentNeighbours build(float[] z, int n, int d, float[] q, int k, int knn, float[] metric) {
         if ((long) n * d != z.length) throw new IllegalArgumentException(z.length + " latent values for " + n + " x " + d);
         Rows.checkShape(q, n, k);
+        if (metric != null && metric.length != (long) k * d * d)
+            throw new IllegalArgumentException(metric.length + " metric values for " + k + " components of " + d + " x " + d);
         int[][] members = Rows.members(Rows.argmaxAll(q, n, k), k, null);
         int[] index = new int[n * knn];
         java.util.Arrays.fill(index, -1);
         float[] dist2 = new float[n * knn];
         int searched = Math.min(SEARCHED, k);
-        // Images are independent: chunks of them run in parallel, each writing only its own rows.
-        int chunk = 256;
-        java.util.stream.IntStream.range(0, (n + chunk - 1) / chunk).parallel().forEach(ch -> {
+        // Images are independent: the components' members run in parallel, each image writing only its own rows.
+        java.util.stream.IntStream.range(0, k).parallel().forEach(c -> {
+            if (members[c].length == 0) return;
+            int[][] tops = new int[members[c].length][];
+            for (int m = 0; m < tops.length; m++) {
+                int[] top = new int[searched];
+                tops[m] = java.util.Arrays.copyOf(top, mostLikely(q, members[c][m] * k, k, top));
+            }
+            float[] w = metric == null ? z : whiten(z, d, metric, c, members, tops);
             float[] bestD = new float[knn];
             int[] bestI = new int[knn];
-            int[] top = new int[searched];
-            for (int i = ch * chunk, end = Math.min(n, i + chunk); i < end; i++) {
+            for (int m = 0; m < tops.length; m++) {
+                int i = members[c][m];
                 java.util.Arrays.fill(bestD, Float.POSITIVE_INFINITY);
                 java.util.Arrays.fill(bestI, -1);
-                int m = mostLikely(q, i * k, k, top);
-                for (int s = 0; s < m; s++) {
-                    for (int j : members[top[s]]) {
+                for (int s : tops[m]) {
+                    for (int j : members[s]) {
                         if (j == i) continue;
                         float dist = 0;
-                        for (int t = 0, oi = i * d, oj = j * d; t < d; t++) { float e = z[oi + t] - z[oj + t]; dist += e * e; }
+                        for (int t = 0, oi = i * d, oj = j * d; t < d; t++) { float e = w[oi + t] - w[oj + t]; dist += e * e; }
                         if (dist >= bestD[knn - 1]) continue;
                         int p = knn - 1;                       // insertion into the sorted list of the best so far
                         while (p > 0 && bestD[p - 1] > dist) { bestD[p] = bestD[p - 1]; bestI[p] = bestI[p - 1]; p--; }
@@ -72,6 +96,28 @@ public final class LatentNeighbours {
             }
         });
         return new LatentNeighbours(n, knn, index, dist2);
+    }
+
+    /**
+     * L_cᵀ z_j for component c's members and every image j they search (the members of their most
+     * likely components, tops), at j's row of an n × d array; other rows stay 0.
+     */
+    private static float[] whiten(float[] z, int d, float[] metric, int c, int[][] members, int[][] tops) {
+        float[] w = new float[z.length];
+        boolean[] done = new boolean[members.length];
+        int[] own = {c};   // c's members themselves, whatever their lists say
+        for (int m = -1; m < tops.length; m++)
+            for (int s : m < 0 ? own : tops[m]) {
+                if (done[s]) continue;
+                done[s] = true;
+                for (int j : members[s])
+                    for (int col = 0, o = c * d * d; col < d; col++) {
+                        float v = 0;
+                        for (int r = col; r < d; r++) v += metric[o + r * d + col] * z[j * d + r];   // (L_cᵀ z)_col = Σ_r L_c[r][col] z_r
+                        w[j * d + col] = v;
+                    }
+            }
+        return w;
     }
 
     /**

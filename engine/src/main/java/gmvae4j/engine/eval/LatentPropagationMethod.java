@@ -37,9 +37,15 @@ public final class LatentPropagationMethod implements Sweep.Method {
         this.graph = graph;
     }
 
-    /** The method over the latent means z (n × d) of the images whose posteriors are q. */
+    /** The method over the latent means z (n × d) of the images whose posteriors are q, Euclidean neighbours. */
     public static LatentPropagationMethod of(float[] q, int k, int numClasses, float[] z, int n) {
-        return new LatentPropagationMethod(q, k, numClasses, LatentNeighbours.build(z, n, z.length / n, q, k, LatentPropagation.GRAPH_NEIGHBOURS));
+        return of(q, k, numClasses, z, n, null);
+    }
+
+    /** The same with neighbours in each image's component frame ({@link LatentNeighbours#build}'s metric; null: Euclidean). */
+    public static LatentPropagationMethod of(float[] q, int k, int numClasses, float[] z, int n, float[] metric) {
+        return new LatentPropagationMethod(q, k, numClasses,
+                LatentNeighbours.build(z, n, z.length / n, q, k, LatentPropagation.GRAPH_NEIGHBOURS, metric));
     }
 
     @Override public String name() { return NAME; }

@@ -223,6 +223,23 @@ public final class MixtureGmvae implements TrainableGmvae {
         return out;
     }
 
+    /**
+     * Every component's precision factor L_c (P_c = L_c L_cᵀ = Σ_c⁻¹), K × z × z, row-major, lower
+     * triangular: for diagonal components L_c = diag(σ_c⁻¹).
+     */
+    public float[] precisionFactors() {
+        float[] out = new float[k * zDim * zDim];
+        for (int c = 0; c < k; c++)
+            for (int r = 0; r < zDim; r++)
+                for (int j = 0; j <= r; j++) {
+                    double v;
+                    if (priorCholesky != null) v = factor(c, r, j);
+                    else v = r != j ? 0 : Math.exp(-0.5 * Math.min(LOGVAR_MAX, Math.max(LOGVAR_MIN, priorLogVar.get(c * zDim + j))));
+                    out[(c * zDim + r) * zDim + j] = (float) v;
+                }
+        return out;
+    }
+
     /** L_c's entry (r, j), by {@link gmvae4j.engine.ops.GaussianFull#factor}'s rule. */
     private double factor(int c, int r, int j) {
         return gmvae4j.engine.ops.GaussianFull.factor(priorCholesky.get(c * zDim * zDim + r * zDim + j), r, j);

@@ -50,6 +50,18 @@ class FullCovarianceTest {
         int[] comp = {0, 1, 2, 0, 1, 2, 0, 1};
         assertArrayEquals(diag.latentLogDensity(mu, n, comp), full.latentLogDensity(mu, n, comp), 1e-5);
         assertArrayEquals(diag.sample(1, 5, 9), full.sample(1, 5, 9), 1e-5f);
+        // the latent graph's metric: L_c = diag(σ_c⁻¹) either way, nothing off the diagonal
+        float[] expected = new float[K * Z * Z];
+        for (int c = 0; c < K; c++)
+            for (int j = 0; j < Z; j++) expected[(c * Z + j) * Z + j] = (float) (1 / Math.sqrt(VARS[c * Z + j]));
+        assertArrayEquals(expected, diag.precisionFactors(), 1e-5f);
+        assertArrayEquals(expected, full.precisionFactors(), 1e-5f);
+        full.params().get("prior.cholesky").set(1 * Z * Z + 2 * Z + 0, 0.25f);   // L_1[2][0], below the diagonal: kept as stored
+        assertEquals(0.25f, full.precisionFactors()[(1 * Z + 2) * Z], 0f);
+        full.params().get("prior.cholesky").set(1 * Z * Z + 0 * Z + 2, 0.5f);    // above it: not part of L
+        assertEquals(0f, full.precisionFactors()[(1 * Z + 0) * Z + 2], 0f);
+        full.params().get("prior.cholesky").set(1 * Z * Z + 0 * Z + 2, 0f);
+        full.params().get("prior.cholesky").set(1 * Z * Z + 2 * Z + 0, 0f);
         float[] x = new float[n * D], eps = new float[n * Z];
         for (int i = 0; i < x.length; i++) x[i] = (px[i] & 0xff) / 255f;
         SplittableRandom rng = new SplittableRandom(1);
