@@ -9,7 +9,8 @@ package gmvae4j.engine.eval;
  *   P(x)    = one-hot(label)                                      for a labeled image
  *           ∝ Σ_c q(c|x) · v(c, ·)   over clusters holding at least half an answer
  *           = soft-dot shares                                     where no such cluster holds any of x's mass
- *   w(x, x')= exp(−|μ(x) − μ(x')|² / (σ_x σ_x'))                σ_x: distance to x's {@value #NEIGHBOURS}th neighbour
+ *   w(x, x')= exp(−d²(x, x') / (σ_x σ_x'))                     σ_x: distance to x's {@value #NEIGHBOURS}th neighbour
+ *                                                             (d: the graph's, in x's component frame or Euclidean)
  *   W(x, x')= w(x, x')·[x' ∈ N(x)] + w(x', x)·[x ∈ N(x')]          symmetric: an edge counts from both ends
  *   F ← (1 − α)·P + α · Σ_x' W(x, x') F(x') / Σ_x' W(x, x')      {@value #STEPS} steps, labeled rows kept at P
  *   ŷ(x) = argmax_ℓ F(x)_ℓ
