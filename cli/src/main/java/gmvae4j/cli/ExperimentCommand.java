@@ -105,6 +105,23 @@ final class ExperimentCommand implements Command {
 
     @Override public String name() { return train ? "experiment" : "evaluate"; }
 
+    /**
+     * evaluate without --dataset takes the glyph demo's images: a model trained on MNIST (the same
+     * 784 pixels) would be evaluated on letters and print accuracies near chance without a word.
+     * Where the model file names another catalogue data set, say which flag to give instead.
+     */
+    private static void refuseTheDemoForAnotherDataSet(Path modelFile) {
+        String trainedOn;
+        try {
+            trainedOn = gmvae4j.engine.gmvae.GmvaeIo.loadAll(modelFile).contents().progress().get("dataset");
+        } catch (java.io.IOException | RuntimeException e) {
+            return;   // an unreadable file is reported, in one line, where the model is loaded
+        }
+        if (trainedOn != null && !trainedOn.equals("glyphs") && gmvae4j.datasets.Catalog.NAMES.contains(trainedOn))
+            throw new UserError("--model " + TerminalText.safe(modelFile) + " was trained on " + trainedOn + "; evaluate it with --dataset "
+                    + trainedOn + " (without --dataset, evaluate uses the glyph demo's images)");
+    }
+
     @Override public String summary() {
         return train ? "train + label-efficiency sweep + baselines + report (the main job)"
                 : "label-efficiency sweep and report for a saved model (no training)";
@@ -182,6 +199,7 @@ final class ExperimentCommand implements Command {
         String protocolFlag = a.choice("protocol", train && !glyphs ? "both" : "transductive", "transductive", "inductive", "both");
         Path modelFile = a.path("model", null);
         if (!train && modelFile == null) throw new UserError("missing required flag --model");
+        if (!train && !images && !a.has("dataset")) refuseTheDemoForAnotherDataSet(modelFile);
         Path inductiveModel = train ? a.path("inductive-model", null) : null;
         if (a.has("fractions") && a.has("labels-per-class"))
             throw new UserError("give either --fractions or --labels-per-class, not both");

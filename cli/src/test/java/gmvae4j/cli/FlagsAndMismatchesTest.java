@@ -159,6 +159,24 @@ class FlagsAndMismatchesTest {
         assertEquals(0, ok.code(), ok.err());
     }
 
+    /** evaluate's default data set is the glyph demo's: a model trained on MNIST is not evaluated on letters. */
+    @Test void evaluateWithoutADataSetRefusesAModelTrainedOnAnother() throws Exception {
+        TrainableGmvae m = GmvaeIo.create(new GmvaeConfig("mixture", 4, 2, 28, 28, new int[] {8}, new int[] {8}, "mlp", "relu", true), 1);
+        Path p = tmp.resolve("mnist.gmvae");
+        GmvaeIo.save(p, m, null, Map.of("epoch", "1", "dataset", "mnist", "images", "70000"));
+        oneLineExit2(CliRun.run("evaluate", "--model", p.toString(), "--no-baselines", "--draws", "1"),
+                "was trained on mnist; evaluate it with --dataset mnist");
+        // a glyph model, and a model without the record, still take the default
+        Path g = tmp.resolve("glyphs.gmvae");
+        GmvaeIo.save(g, m, null, Map.of("epoch", "1", "dataset", "glyphs", "images", "60"));
+        Path none = model("none.gmvae", 4);
+        for (Path ok : new Path[] {g, none}) {
+            CliRun r = CliRun.run("evaluate", "--model", ok.toString(), "--size", "520", "--no-baselines", "--draws", "1",
+                    "--labels-per-class", "2", "--out", tmp.resolve("rep-" + ok.getFileName()).toString());
+            assertFalse(r.err().contains("was trained on"), r.err());
+        }
+    }
+
     /** Issue 12: a 26-letter map on MNIST printed wrong names and died with ArrayIndexOutOfBounds. */
     @Test void aLabelMapForOtherClassesIsRefusedNamingBothFiles() throws Exception {
         Path m = model("m.gmvae", 10);
