@@ -346,7 +346,10 @@ final class ExperimentCommand implements Command {
                         to.evaluateEvery == 0 ? "at the end" : to.evaluateEvery == 1 ? "every epoch" : "every " + to.evaluateEvery + " epochs",
                         r.imagesPerSecond(), r.nonEmpty(), p == Sweep.Protocol.TRANSDUCTIVE ? "train+test" : "train only"));
                 String file = "model-" + p.id() + ".gmvae";
-                Map<String, String> source = data.images() == null ? Map.of() : data.images().provenance();
+                // what it was trained on: an image folder's provenance, or the catalogue set's name and image
+                // count (as `train` records them; evaluate's default and train --resume read them)
+                Map<String, String> source = data.images() != null ? data.images().provenance() : Map.of("dataset", data.pool().name(),
+                        "images", Integer.toString(p == Sweep.Protocol.TRANSDUCTIVE ? data.pool().n() : data.trainCount()));
                 extra.add(new ReportDirectory.Artifact(file, f -> GmvaeIo.save(f, m, null, source)));
                 settings.put("model file (" + p.id() + ")", file);
             }

@@ -24,6 +24,10 @@ class ConvExperimentTest {
         assertTrue(md.contains("mixture K=8 z=8 conv enc 28x28 conv32-conv64-3136-"), md);   // the preset's latent size
         assertTrue(md.contains("1 pretrain + 1 epochs with beta 3.0 "), md);                  // and its β
         assertTrue(md.contains("learned π full covariance"), md);                            // and its components
+        // the saved model names what it was trained on, as `train` records it
+        var progress = gmvae4j.engine.gmvae.GmvaeIo.loadAll(out.resolve("model-transductive.gmvae")).contents().progress();
+        assertEquals("glyphs", progress.get("dataset"));
+        assertEquals("600", progress.get("images"));
         // the saved model is the conv one: evaluate reads the architecture from the file
         CliRun e = CliRun.run("evaluate", "--model", out.resolve("model-transductive.gmvae").toString(), "--size", "600",
                 "--draws", "1", "--labels-per-class", "2", "--no-baselines", "--out", dir.resolve("eval").toString());
