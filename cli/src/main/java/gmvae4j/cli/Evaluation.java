@@ -134,7 +134,12 @@ public final class Evaluation {
                 throw new UserError("the model expects " + model.inputDim() + " pixels per image, " + pool.name() + " has " + pool.dim());
             long t0 = System.nanoTime();
             log.printf(Locale.ROOT, "[%s] posteriors of %,d images...%n", protocol.id(), pool.n());
-            float[] q = model.posterior(pool.pixels(), pool.n());
+            float[] q, z = null;
+            if (protocol == Sweep.Protocol.TRANSDUCTIVE && model instanceof MixtureGmvae mg) {
+                MixtureGmvae.Encoding both = mg.encodeAll(pool.pixels(), pool.n());   // q(c|x) and latent-prop's μ(x): one encoder pass
+                q = both.posterior();
+                z = both.means();
+            } else q = model.posterior(pool.pixels(), pool.n());
             timings.put("posteriors (" + protocol.id() + ")", secs(t0));
             if (qForClusters == null || protocol == Sweep.Protocol.TRANSDUCTIVE) qForClusters = q;
 
@@ -145,7 +150,7 @@ public final class Evaluation {
             for (Decoder d : Decoder.all(graph)) methods.add(Sweep.decoderMethod(d, q, k, nc));
             if (protocol == Sweep.Protocol.TRANSDUCTIVE && model instanceof TrainableGmvae tm) {
                 long tz = System.nanoTime();
-                float[] z = tm.latentMeans(pool.pixels(), pool.n());
+                if (z == null) z = tm.latentMeans(pool.pixels(), pool.n());
                 methods.add(LatentPropagationMethod.of(q, k, nc, z, pool.n(), tm instanceof MixtureGmvae mg ? mg.precisionFactors() : null));
                 timings.put("latent neighbours (" + protocol.id() + ")", secs(tz));
             }

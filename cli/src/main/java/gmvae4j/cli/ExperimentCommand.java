@@ -113,7 +113,7 @@ final class ExperimentCommand implements Command {
     private static void refuseTheDemoForAnotherDataSet(Path modelFile) {
         String trainedOn;
         try {
-            trainedOn = gmvae4j.engine.gmvae.GmvaeIo.loadAll(modelFile).contents().progress().get("dataset");
+            trainedOn = gmvae4j.engine.gmvae.ModelFile.read(modelFile).progress().get("dataset");   // the record only, no model built
         } catch (java.io.IOException | RuntimeException e) {
             return;   // an unreadable file is reported, in one line, where the model is loaded
         }

@@ -103,20 +103,19 @@ public final class LatentNeighbours {
      * likely components, tops), at j's row of an n × d array; other rows stay 0.
      */
     private static float[] whiten(float[] z, int d, float[] metric, int c, int[][] members, int[][] tops) {
+        boolean[] searched = new boolean[members.length];
+        searched[c] = true;   // c's members themselves, whatever their lists say
+        for (int[] top : tops) for (int s : top) searched[s] = true;
         float[] w = new float[z.length];
-        boolean[] done = new boolean[members.length];
-        int[] own = {c};   // c's members themselves, whatever their lists say
-        for (int m = -1; m < tops.length; m++)
-            for (int s : m < 0 ? own : tops[m]) {
-                if (done[s]) continue;
-                done[s] = true;
-                for (int j : members[s])
-                    for (int col = 0, o = c * d * d; col < d; col++) {
-                        float v = 0;
-                        for (int r = col; r < d; r++) v += metric[o + r * d + col] * z[j * d + r];   // (L_cᵀ z)_col = Σ_r L_c[r][col] z_r
-                        w[j * d + col] = v;
-                    }
-            }
+        for (int s = 0; s < members.length; s++) {
+            if (!searched[s]) continue;
+            for (int j : members[s])
+                for (int col = 0, o = c * d * d; col < d; col++) {
+                    float v = 0;
+                    for (int r = col; r < d; r++) v += metric[o + r * d + col] * z[j * d + r];   // (L_cᵀ z)_col = Σ_r L_c[r][col] z_r
+                    w[j * d + col] = v;
+                }
+        }
         return w;
     }
 

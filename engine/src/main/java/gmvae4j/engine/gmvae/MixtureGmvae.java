@@ -214,7 +214,7 @@ public final class MixtureGmvae implements TrainableGmvae {
                 continue;
             }
             for (int j = 0; j < zDim; j++) {
-                double lv = Math.min(LOGVAR_MAX, Math.max(LOGVAR_MIN, priorLogVar.get(c * zDim + j)));
+                double lv = priorLogVar(c, j);
                 double d = mu[i * zDim + j] - priorMu.get(c * zDim + j);
                 s -= 0.5 * (lv + d * d / Math.exp(lv));
             }
@@ -234,10 +234,15 @@ public final class MixtureGmvae implements TrainableGmvae {
                 for (int j = 0; j <= r; j++) {
                     double v;
                     if (priorCholesky != null) v = factor(c, r, j);
-                    else v = r != j ? 0 : Math.exp(-0.5 * Math.min(LOGVAR_MAX, Math.max(LOGVAR_MIN, priorLogVar.get(c * zDim + j))));
+                    else v = r != j ? 0 : Math.exp(-0.5 * priorLogVar(c, j));
                     out[(c * zDim + r) * zDim + j] = (float) v;
                 }
         return out;
+    }
+
+    /** The clamped log σ²_c of coordinate j (diagonal components): {@link #priorLogVar(Tape)}'s value, outside a tape. */
+    private double priorLogVar(int c, int j) {
+        return Math.min(LOGVAR_MAX, Math.max(LOGVAR_MIN, priorLogVar.get(c * zDim + j)));
     }
 
     /** L_c's entry (r, j), by {@link gmvae4j.engine.ops.GaussianFull#factor}'s rule. */
