@@ -2,6 +2,7 @@ package gmvae4j.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -241,6 +242,10 @@ final class TapGemm {
     static void gradient(int m, int taps, int images, int npix, float[] gy, int gyOff, int gyImg, float[] planes,
                          int imgStride, int[] tapOff, float[] gw, int gwOff, int ldw) {
         if (m <= 0 || taps <= 0 || images <= 0 || npix <= 0) return;
+        if (taps <= DIRECT_GRADIENT_MAX_TAPS) {
+            directGradient(m, taps, images, npix, gy, gyOff, gyImg, planes, imgStride, tapOff, gw, gwOff, ldw);
+            return;
+        }
         Scratch sc = SCRATCH.get();
         int k = images * npix, ks = Sgemm.kStep(k), panels = (m + NR - 1) / NR;
         if (sc.b.length < panels * ks * NR) sc.b = new float[panels * ks * NR];
@@ -261,6 +266,98 @@ final class TapGemm {
                 }
             }
         }
+    }
+
+    /**
+     * Gradients this shallow (a one-channel layer: 9 or 16 taps) are summed directly, lanes over
+     * pixels ({@link #directGradient}): the transposed product above would pack all of gy, one
+     * scalar store per value, for only two tiles of eight taps to reuse, and that copy cost twice
+     * its multiply-adds.
+     */
+    static final int DIRECT_GRADIENT_MAX_TAPS = 16;
+
+    /**
+     * gw[o][t] += Σ_g Σ_p gy[g][o][p] · planes[tapOff[t] + g·imgStride + p], with no packing: a
+     * register tile of 4 channels × 4 taps holds 16 vectors of per-lane partial sums (lanes over
+     * pixels); each step loads 4 vectors of gy and 4 of the taps' runs for 16 FMAs, and each sum's
+     * lanes are added together once, at the end of the group. Pixels past the last whole vector
+     * of an image are read masked. Channels and taps outside whole tiles go one pair at a time.
+     */
+    private static void directGradient(int m, int taps, int images, int npix, float[] gy, int gyOff, int gyImg, float[] planes,
+                                       int imgStride, int[] tapOff, float[] gw, int gwOff, int ldw) {
+        int m4 = npix >= L ? m / 4 * 4 : 0, t4 = taps / 4 * 4;
+        for (int o = 0; o < m4; o += 4)
+            for (int t = 0; t < t4; t += 4) gradientTile(o, t, images, npix, gy, gyOff, gyImg, planes, imgStride, tapOff, gw, gwOff, ldw);
+        int full = npix / L * L;
+        FloatVector zero = FloatVector.zero(S);
+        for (int o = 0; o < m; o++)
+            for (int t = o < m4 ? t4 : 0; t < taps; t++) {
+                FloatVector acc = zero;
+                for (int g = 0; g < images; g++) {
+                    int y = gyOff + g * gyImg + o * npix, x = g * imgStride + tapOff[t];
+                    for (int p = 0; p < full; p += L)
+                        acc = FloatVector.fromArray(S, gy, y + p).fma(FloatVector.fromArray(S, planes, x + p), acc);
+                    if (full < npix) {
+                        VectorMask<Float> in = S.indexInRange(full, npix);
+                        acc = FloatVector.fromArray(S, gy, y + full, in).fma(FloatVector.fromArray(S, planes, x + full, in), acc);
+                    }
+                }
+                gw[gwOff + o * ldw + t] += acc.reduceLanes(VectorOperators.ADD);
+            }
+    }
+
+    /** Channels o .. o+3 × taps t .. t+3 of {@link #directGradient}. */
+    private static void gradientTile(int o, int t, int images, int npix, float[] gy, int gyOff, int gyImg, float[] planes,
+                                     int imgStride, int[] tapOff, float[] gw, int gwOff, int ldw) {
+        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
+        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00, c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+        int full = npix / L * L;
+        FloatVector zero = FloatVector.zero(S);
+        VectorMask<Float> fresh = S.indexInRange(0, L).andNot(S.indexInRange(0, L - (npix - full)));   // lanes L-rem .. L-1
+        for (int g = 0; g < images; g++) {
+            int y0 = gyOff + g * gyImg + o * npix, y1 = y0 + npix, y2 = y1 + npix, y3 = y2 + npix, base = g * imgStride;
+            int x0 = base + tapOff[t], x1 = base + tapOff[t + 1], x2 = base + tapOff[t + 2], x3 = base + tapOff[t + 3];
+            for (int p = 0; p < full; p += L) {
+                FloatVector a0 = FloatVector.fromArray(S, gy, y0 + p), a1 = FloatVector.fromArray(S, gy, y1 + p);
+                FloatVector a2 = FloatVector.fromArray(S, gy, y2 + p), a3 = FloatVector.fromArray(S, gy, y3 + p);
+                FloatVector v = FloatVector.fromArray(S, planes, x0 + p);
+                c00 = v.fma(a0, c00); c10 = v.fma(a1, c10); c20 = v.fma(a2, c20); c30 = v.fma(a3, c30);
+                v = FloatVector.fromArray(S, planes, x1 + p);
+                c01 = v.fma(a0, c01); c11 = v.fma(a1, c11); c21 = v.fma(a2, c21); c31 = v.fma(a3, c31);
+                v = FloatVector.fromArray(S, planes, x2 + p);
+                c02 = v.fma(a0, c02); c12 = v.fma(a1, c12); c22 = v.fma(a2, c22); c32 = v.fma(a3, c32);
+                v = FloatVector.fromArray(S, planes, x3 + p);
+                c03 = v.fma(a0, c03); c13 = v.fma(a1, c13); c23 = v.fma(a2, c23); c33 = v.fma(a3, c33);
+            }
+            if (full < npix) {
+                // the image's last pixels: the vector ending at npix, its lanes already summed above zeroed in gy
+                int p = npix - L;
+                FloatVector a0 = zero.blend(FloatVector.fromArray(S, gy, y0 + p), fresh);
+                FloatVector a1 = zero.blend(FloatVector.fromArray(S, gy, y1 + p), fresh);
+                FloatVector a2 = zero.blend(FloatVector.fromArray(S, gy, y2 + p), fresh);
+                FloatVector a3 = zero.blend(FloatVector.fromArray(S, gy, y3 + p), fresh);
+                FloatVector v = FloatVector.fromArray(S, planes, x0 + p);
+                c00 = v.fma(a0, c00); c10 = v.fma(a1, c10); c20 = v.fma(a2, c20); c30 = v.fma(a3, c30);
+                v = FloatVector.fromArray(S, planes, x1 + p);
+                c01 = v.fma(a0, c01); c11 = v.fma(a1, c11); c21 = v.fma(a2, c21); c31 = v.fma(a3, c31);
+                v = FloatVector.fromArray(S, planes, x2 + p);
+                c02 = v.fma(a0, c02); c12 = v.fma(a1, c12); c22 = v.fma(a2, c22); c32 = v.fma(a3, c32);
+                v = FloatVector.fromArray(S, planes, x3 + p);
+                c03 = v.fma(a0, c03); c13 = v.fma(a1, c13); c23 = v.fma(a2, c23); c33 = v.fma(a3, c33);
+            }
+        }
+        int w = gwOff + o * ldw + t;
+        gw[w] += c00.reduceLanes(VectorOperators.ADD); gw[w + 1] += c01.reduceLanes(VectorOperators.ADD);
+        gw[w + 2] += c02.reduceLanes(VectorOperators.ADD); gw[w + 3] += c03.reduceLanes(VectorOperators.ADD);
+        w += ldw;
+        gw[w] += c10.reduceLanes(VectorOperators.ADD); gw[w + 1] += c11.reduceLanes(VectorOperators.ADD);
+        gw[w + 2] += c12.reduceLanes(VectorOperators.ADD); gw[w + 3] += c13.reduceLanes(VectorOperators.ADD);
+        w += ldw;
+        gw[w] += c20.reduceLanes(VectorOperators.ADD); gw[w + 1] += c21.reduceLanes(VectorOperators.ADD);
+        gw[w + 2] += c22.reduceLanes(VectorOperators.ADD); gw[w + 3] += c23.reduceLanes(VectorOperators.ADD);
+        w += ldw;
+        gw[w] += c30.reduceLanes(VectorOperators.ADD); gw[w + 1] += c31.reduceLanes(VectorOperators.ADD);
+        gw[w + 2] += c32.reduceLanes(VectorOperators.ADD); gw[w + 3] += c33.reduceLanes(VectorOperators.ADD);
     }
 
     /**
