@@ -2,7 +2,6 @@ package gmvae4j.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -341,7 +340,7 @@ final class TapGemm {
                         acc = FloatVector.fromArray(S, gy, y + full, in).fma(FloatVector.fromArray(S, planes, x + full, in), acc);
                     }
                 }
-                gw[gwOff + o * ldw + t] += acc.reduceLanes(VectorOperators.ADD);
+                gw[gwOff + o * ldw + t] += VectorKernels.sumLanes(acc);
             }
     }
 
@@ -386,17 +385,17 @@ final class TapGemm {
             }
         }
         int w = gwOff + o * ldw + t;
-        gw[w] += c00.reduceLanes(VectorOperators.ADD); gw[w + 1] += c01.reduceLanes(VectorOperators.ADD);
-        gw[w + 2] += c02.reduceLanes(VectorOperators.ADD); gw[w + 3] += c03.reduceLanes(VectorOperators.ADD);
+        gw[w] += VectorKernels.sumLanes(c00); gw[w + 1] += VectorKernels.sumLanes(c01);
+        gw[w + 2] += VectorKernels.sumLanes(c02); gw[w + 3] += VectorKernels.sumLanes(c03);
         w += ldw;
-        gw[w] += c10.reduceLanes(VectorOperators.ADD); gw[w + 1] += c11.reduceLanes(VectorOperators.ADD);
-        gw[w + 2] += c12.reduceLanes(VectorOperators.ADD); gw[w + 3] += c13.reduceLanes(VectorOperators.ADD);
+        gw[w] += VectorKernels.sumLanes(c10); gw[w + 1] += VectorKernels.sumLanes(c11);
+        gw[w + 2] += VectorKernels.sumLanes(c12); gw[w + 3] += VectorKernels.sumLanes(c13);
         w += ldw;
-        gw[w] += c20.reduceLanes(VectorOperators.ADD); gw[w + 1] += c21.reduceLanes(VectorOperators.ADD);
-        gw[w + 2] += c22.reduceLanes(VectorOperators.ADD); gw[w + 3] += c23.reduceLanes(VectorOperators.ADD);
+        gw[w] += VectorKernels.sumLanes(c20); gw[w + 1] += VectorKernels.sumLanes(c21);
+        gw[w + 2] += VectorKernels.sumLanes(c22); gw[w + 3] += VectorKernels.sumLanes(c23);
         w += ldw;
-        gw[w] += c30.reduceLanes(VectorOperators.ADD); gw[w + 1] += c31.reduceLanes(VectorOperators.ADD);
-        gw[w + 2] += c32.reduceLanes(VectorOperators.ADD); gw[w + 3] += c33.reduceLanes(VectorOperators.ADD);
+        gw[w] += VectorKernels.sumLanes(c30); gw[w + 1] += VectorKernels.sumLanes(c31);
+        gw[w + 2] += VectorKernels.sumLanes(c32); gw[w + 3] += VectorKernels.sumLanes(c33);
     }
 
     /**

@@ -17,7 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * API's Java fallback) or C2-compiled (intrinsics): a child JVM with {@code -Xint} computes every
  * kernel on fixed inputs, this JVM computes them after a warm-up that gets them compiled, and the
  * fingerprints of the outputs must be equal. This failed for lanewise(EXP/LOG/LOG1P/TANH) (Math
- * per lane vs SVML) and for reduceLanes(ADD) (sequential vs the intrinsic's order).
+ * per lane vs SVML) and for reduceLanes(ADD) (sequential vs the intrinsic's order), the latter
+ * again in the one-channel conv weight gradient's lane sums (a training run's model changed from
+ * run to run).
  */
 class ColdWarmDeterminismTest {
 
@@ -74,6 +76,20 @@ class ColdWarmDeterminismTest {
         float[] c = new float[m * nn];
         k.sgemm(false, false, m, nn, kd, 1f, p, 0, kd, x, 0, nn, 0f, c, 0, nn);
         out.put("sgemm", hash(c));
+        // convolution products over tap planes: a shallow one (direct tiles, the image's last vector
+        // overlapping) and a deep one (packed panels), and their weight gradients (direct lane sums
+        // for few taps, the transposed product for many); 21 pixels leave a partial vector
+        int images = 2, npix = 21, imgStride = 24, outC = 5;
+        int[] off = new int[20];
+        for (int i = 0; i < off.length; i++) off[i] = (i * 7) % 40;
+        for (int taps : new int[] {9, 20}) {
+            float[] yc = new float[images * outC * npix];
+            k.tapGemm(outC, taps, images, npix, p, x, x, imgStride, off, 0f, yc, 0, outC * npix, npix);
+            out.put("tapGemm" + taps, hash(yc));
+            float[] gwt = new float[outC * taps];
+            k.tapGradient(outC, taps, images, npix, t, 0, outC * npix, x, imgStride, off, gwt, 0, taps);
+            out.put("tapGradient" + taps, hash(gwt));
+        }
         return out;
     }
 
