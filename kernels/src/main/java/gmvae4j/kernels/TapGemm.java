@@ -74,8 +74,10 @@ final class TapGemm {
             int g0 = sc.runG[0], p0 = sc.runP[0];
             for (int ir = 0; ir < m; ir += MR) {
                 int mr = Math.min(MR, m - ir);
-                if (oneImage && mr == MR && beta == 0f) {
-                    SgemmMicroKernel.multiply(taps, pa, ir * taps, panel, 0, NR, rowInit, ir, c, cOff + g0 * cImg + ir * ldc + p0, ldc);
+                if (oneImage && mr == MR) {
+                    // a whole tile inside one image: from registers straight to c, added (beta 1) or stored (beta 0)
+                    SgemmMicroKernel.multiply(taps, pa, ir * taps, MR, panel, 0, NR, rowInit, ir, c,
+                            cOff + g0 * cImg + ir * ldc + p0, ldc, beta == 1f);
                 } else {
                     SgemmMicroKernel.multiply(taps, pa, ir * taps, panel, 0, NR, rowInit, ir, acc, 0, NR);
                     scatter(sc, runs, acc, mr, beta, c, cOff + ir * ldc, cImg, ldc);
