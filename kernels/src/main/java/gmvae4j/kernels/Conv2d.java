@@ -325,27 +325,53 @@ public final class Conv2d {
             for (int c = 0; c < inC; c++)
                 for (int t = 0; t < wi.length; t++) a[ph][c * wi.length + t] = w[(wi[t] / kk * inC + c) * kk + wi[t] % kk];
         }
+        int inH = s.inH(), inW = s.inW();
         k.parallelFor(Math.ceilDiv(s.batch(), group), gi -> {
-            int b0 = gi * group, n = Math.min(group, s.batch() - b0);
-            float[] planes = scratch(PLANES, tp.length()), out = scratch(PHASE_OUT, n * inC * gpix);
+            int b0 = gi * group, n = Math.min(group, s.batch() - b0), len = n * inC * gpix;
+            // the st column phases of one row phase side by side, so that each row of gx is then written in order
+            float[] planes = scratch(PLANES, tp.length()), out = scratch(PHASE_OUT, st * len);
             for (int g = 0; g < n; g++) tp.fill(gy, (b0 + g) * yImg, s.outH(), s.outW(), g, planes);
-            for (int pa = 0; pa < st; pa++)
-                for (int pb = 0; pb < st; pb++) {
+            for (int pa = 0; pa < st; pa++) {
+                int rows = Math.ceilDiv(inH - pa, st);
+                if (rows <= 0) continue;
+                for (int pb = 0; pb < st && pb < inW; pb++) {
                     int ph = pa * st + pb, taps = tp.phaseWeights[ph].length;
-                    int rows = Math.ceilDiv(s.inH() - pa, st), cols = Math.ceilDiv(s.inW() - pb, st);
-                    if (rows <= 0 || cols <= 0) continue;
-                    if (taps == 0) Arrays.fill(out, 0, n * inC * gpix, 0f);
-                    else k.tapGemm(inC, taps, n, gpix, a[ph], null, planes, tp.image, tp.phaseTaps[ph], 0f, out, 0, inC * gpix, gpix);
-                    for (int g = 0; g < n; g++)
-                        for (int c = 0; c < inC; c++) {
-                            int src = (g * inC + c) * gpix, dst = (b0 + g) * xImg + c * s.inH() * s.inW() + pa * s.inW() + pb;
-                            float add = bias == null ? 0f : bias[c];
-                            for (int r = 0; r < rows; r++, src += gwid, dst += st * s.inW()) {
-                                if (overwrite) for (int u = 0; u < cols; u++) gx[dst + u * st] = out[src + u] + add;
-                                else for (int u = 0; u < cols; u++) gx[dst + u * st] += out[src + u];
+                    if (taps == 0) Arrays.fill(out, pb * len, (pb + 1) * len, 0f);
+                    else k.tapGemm(inC, taps, n, gpix, a[ph], null, planes, tp.image, tp.phaseTaps[ph], 0f, out, pb * len, inC * gpix, gpix);
+                }
+                // gx row pa + st·r, column st·u + pb, takes phase pb's value at (r, u); every pixel of gx belongs to one phase
+                for (int g = 0; g < n; g++)
+                    for (int c = 0; c < inC; c++) {
+                        float add = bias == null ? 0f : bias[c];
+                        int src = (g * inC + c) * gpix, dst = (b0 + g) * xImg + (c * inH + pa) * inW;
+                        for (int r = 0; r < rows; r++, src += gwid, dst += st * inW) {
+                            if (st == 2) {      // the two column phases interleaved: the row written in order
+                                int s1 = src + len, half = inW / 2;
+                                if (overwrite) {
+                                    for (int u = 0; u < half; u++) {
+                                        gx[dst + 2 * u] = out[src + u] + add;
+                                        gx[dst + 2 * u + 1] = out[s1 + u] + add;
+                                    }
+                                } else {
+                                    for (int u = 0; u < half; u++) {
+                                        gx[dst + 2 * u] += out[src + u];
+                                        gx[dst + 2 * u + 1] += out[s1 + u];
+                                    }
+                                }
+                                if (inW % 2 != 0) {
+                                    if (overwrite) gx[dst + inW - 1] = out[src + half] + add;
+                                    else gx[dst + inW - 1] += out[src + half];
+                                }
+                                continue;
+                            }
+                            for (int pb = 0; pb < st && pb < inW; pb++) {
+                                int from = pb * len + src, cols = Math.ceilDiv(inW - pb, st);
+                                if (overwrite) for (int u = 0; u < cols; u++) gx[dst + pb + u * st] = out[from + u] + add;
+                                else for (int u = 0; u < cols; u++) gx[dst + pb + u * st] += out[from + u];
                             }
                         }
-                }
+                    }
+            }
         });
     }
 
