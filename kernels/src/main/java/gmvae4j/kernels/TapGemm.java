@@ -357,32 +357,21 @@ final class TapGemm {
         for (int g = 0; g < images; g++) {
             int y0 = gyOff + g * gyImg + o * npix, y1 = y0 + npix, y2 = y1 + npix, y3 = y2 + npix, base = g * imgStride;
             int x0 = base + tapOff[t], x1 = base + tapOff[t + 1], x2 = base + tapOff[t + 2], x3 = base + tapOff[t + 3];
-            for (int p = 0; p < full; p += L) {
-                FloatVector a0 = FloatVector.fromArray(S, gy, y0 + p), a1 = FloatVector.fromArray(S, gy, y1 + p);
-                FloatVector a2 = FloatVector.fromArray(S, gy, y2 + p), a3 = FloatVector.fromArray(S, gy, y3 + p);
-                FloatVector v = FloatVector.fromArray(S, planes, x0 + p);
+            for (int p = 0; p < npix; p += L) {
+                // the image's last vector ends at npix: the lanes it shares with the one before are zeroed in gy
+                int q = Math.min(p, npix - L);
+                FloatVector a0 = FloatVector.fromArray(S, gy, y0 + q), a1 = FloatVector.fromArray(S, gy, y1 + q);
+                FloatVector a2 = FloatVector.fromArray(S, gy, y2 + q), a3 = FloatVector.fromArray(S, gy, y3 + q);
+                if (q != p) {
+                    a0 = zero.blend(a0, fresh); a1 = zero.blend(a1, fresh); a2 = zero.blend(a2, fresh); a3 = zero.blend(a3, fresh);
+                }
+                FloatVector v = FloatVector.fromArray(S, planes, x0 + q);
                 c00 = v.fma(a0, c00); c10 = v.fma(a1, c10); c20 = v.fma(a2, c20); c30 = v.fma(a3, c30);
-                v = FloatVector.fromArray(S, planes, x1 + p);
+                v = FloatVector.fromArray(S, planes, x1 + q);
                 c01 = v.fma(a0, c01); c11 = v.fma(a1, c11); c21 = v.fma(a2, c21); c31 = v.fma(a3, c31);
-                v = FloatVector.fromArray(S, planes, x2 + p);
+                v = FloatVector.fromArray(S, planes, x2 + q);
                 c02 = v.fma(a0, c02); c12 = v.fma(a1, c12); c22 = v.fma(a2, c22); c32 = v.fma(a3, c32);
-                v = FloatVector.fromArray(S, planes, x3 + p);
-                c03 = v.fma(a0, c03); c13 = v.fma(a1, c13); c23 = v.fma(a2, c23); c33 = v.fma(a3, c33);
-            }
-            if (full < npix) {
-                // the image's last pixels: the vector ending at npix, its lanes already summed above zeroed in gy
-                int p = npix - L;
-                FloatVector a0 = zero.blend(FloatVector.fromArray(S, gy, y0 + p), fresh);
-                FloatVector a1 = zero.blend(FloatVector.fromArray(S, gy, y1 + p), fresh);
-                FloatVector a2 = zero.blend(FloatVector.fromArray(S, gy, y2 + p), fresh);
-                FloatVector a3 = zero.blend(FloatVector.fromArray(S, gy, y3 + p), fresh);
-                FloatVector v = FloatVector.fromArray(S, planes, x0 + p);
-                c00 = v.fma(a0, c00); c10 = v.fma(a1, c10); c20 = v.fma(a2, c20); c30 = v.fma(a3, c30);
-                v = FloatVector.fromArray(S, planes, x1 + p);
-                c01 = v.fma(a0, c01); c11 = v.fma(a1, c11); c21 = v.fma(a2, c21); c31 = v.fma(a3, c31);
-                v = FloatVector.fromArray(S, planes, x2 + p);
-                c02 = v.fma(a0, c02); c12 = v.fma(a1, c12); c22 = v.fma(a2, c22); c32 = v.fma(a3, c32);
-                v = FloatVector.fromArray(S, planes, x3 + p);
+                v = FloatVector.fromArray(S, planes, x3 + q);
                 c03 = v.fma(a0, c03); c13 = v.fma(a1, c13); c23 = v.fma(a2, c23); c33 = v.fma(a3, c33);
             }
         }
