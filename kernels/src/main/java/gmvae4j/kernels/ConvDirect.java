@@ -54,18 +54,38 @@ final class ConvDirect {
         for (int c = 0, t = 0; c < inC; c++)
             for (int i = 0; i < kH; i++)
                 for (int j = 0; j < kW; j++, t++) off[t] = (c * kW + j) * plane + i * w;
-        int o = 0;
-        for (; o + 4 <= outC; o += 4) {
-            int p = 0;
-            for (; p + 4 * L <= n; p += 4 * L) tile(taps, buf, off, p, wt, o, bias, y, yOff + o * n + p, n);
-            for (; p < n; p += L) column(taps, buf, off, p, n, wt, o, bias, y, yOff + o * n);
-        }
-        for (; o < outC; o++)
-            for (int p = 0; p < n; p += L) {
-                FloatVector a = FloatVector.broadcast(S, bias == null ? 0f : bias[o]);
+        product(taps, buf, off, 0, n, wt, outC, bias, y, yOff, n);
+    }
+
+    /**
+     * y[yo + o·ldc + p] = init[o] + Σ_t wt[o·taps + t] · buf[base + off[t] + p] for every channel
+     * o &lt; m and pixel p &lt; npix (init null for zeros): {@link #tile}s of 4 channels × 4 vectors,
+     * then the pixels past the last whole tile four channels at a time, one vector each
+     * ({@link #column}). The last vector is the one that ends at pixel npix: it overlaps lanes
+     * already written and writes them again with the same values (the same FMAs in the same
+     * order), so no load or store needs a mask (a masked load ran the Vector API's slow path).
+     * Fewer pixels than one vector go one channel at a time, masked. Loads may reach up to one
+     * vector past a run's last pixel. Also {@link TapGemm}'s kernel for shallow products.
+     */
+    static void product(int taps, float[] buf, int[] off, int base, int npix, float[] wt, int m, float[] init,
+                        float[] y, int yo, int ldc) {
+        if (npix < L) {
+            VectorMask<Float> in = S.indexInRange(0, npix);
+            for (int o = 0; o < m; o++) {
+                FloatVector acc = FloatVector.broadcast(S, init == null ? 0f : init[o]);
                 for (int t = 0; t < taps; t++)
-                    a = FloatVector.fromArray(S, buf, off[t] + p).fma(FloatVector.broadcast(S, wt[o * taps + t]), a);
-                a.intoArray(y, yOff + o * n + p, S.indexInRange(p, n));
+                    acc = FloatVector.fromArray(S, buf, base + off[t], in).fma(FloatVector.broadcast(S, wt[o * taps + t]), acc);
+                acc.intoArray(y, yo + o * ldc, in);
+            }
+            return;
+        }
+        int m4 = m / 4 * 4, p4 = npix / (4 * L) * (4 * L);
+        for (int o = 0; o < m4; o += 4)
+            for (int p = 0; p < p4; p += 4 * L) tile(taps, buf, off, base + p, wt, o, init, y, yo + o * ldc + p, ldc);
+        for (int o = 0; o < m; o += 4)
+            for (int p = o < m4 ? p4 : 0; p < npix; p += L) {
+                int at = Math.min(p, npix - L);
+                column(taps, buf, off, base + at, wt, o, Math.min(4, m - o), init, y, yo + o * ldc + at, ldc);
             }
     }
 
@@ -99,8 +119,7 @@ final class ConvDirect {
 
     /**
      * The 4 channels × 4 vectors tile at pixel p (all 4·L pixels inside the image): channel o + r
-     * at pixel p + v·L + e is written to y[yo + r·n + v·L + e]. Also {@link TapGemm}'s kernel for
-     * shallow products.
+     * at pixel p + v·L + e is written to y[yo + r·n + v·L + e].
      */
     static void tile(int taps, float[] buf, int[] off, int p, float[] wt, int o, float[] bias, float[] y, int yo, int n) {
         FloatVector a00 = FloatVector.broadcast(S, bias == null ? 0f : bias[o]), a01 = a00, a02 = a00, a03 = a00;
@@ -124,21 +143,27 @@ final class ConvDirect {
         a30.intoArray(y, yo); a31.intoArray(y, yo + L); a32.intoArray(y, yo + 2 * L); a33.intoArray(y, yo + 3 * L);
     }
 
-    /** 4 channels × one vector at pixel p, the last one masked to the image (rows y0.. of stride n). */
-    private static void column(int taps, float[] buf, int[] off, int p, int n, float[] wt, int o, float[] bias, float[] y, int y0) {
-        FloatVector a0 = FloatVector.broadcast(S, bias == null ? 0f : bias[o]), a1 = FloatVector.broadcast(S, bias == null ? 0f : bias[o + 1]);
-        FloatVector a2 = FloatVector.broadcast(S, bias == null ? 0f : bias[o + 2]), a3 = FloatVector.broadcast(S, bias == null ? 0f : bias[o + 3]);
+    /**
+     * Channels o .. o+rows−1 (rows ≤ 4) × one vector of pixels: the loads at buf[off[t] + q], the
+     * outputs at y[yo + r·ldc]. Each channel's sum starts from its init and adds the taps in order,
+     * as {@link #tile} does. Missing rows repeat the last one and are not stored.
+     */
+    private static void column(int taps, float[] buf, int[] off, int q, float[] wt, int o, int rows, float[] init,
+                               float[] y, int yo, int ldc) {
+        int o1 = o + Math.min(1, rows - 1), o2 = o + Math.min(2, rows - 1), o3 = o + Math.min(3, rows - 1);
+        FloatVector a0 = FloatVector.broadcast(S, init == null ? 0f : init[o]), a1 = FloatVector.broadcast(S, init == null ? 0f : init[o1]);
+        FloatVector a2 = FloatVector.broadcast(S, init == null ? 0f : init[o2]), a3 = FloatVector.broadcast(S, init == null ? 0f : init[o3]);
+        int w0 = o * taps, w1 = o1 * taps, w2 = o2 * taps, w3 = o3 * taps;
         for (int t = 0; t < taps; t++) {
-            FloatVector v = FloatVector.fromArray(S, buf, off[t] + p);
-            a0 = v.fma(FloatVector.broadcast(S, wt[o * taps + t]), a0);
-            a1 = v.fma(FloatVector.broadcast(S, wt[(o + 1) * taps + t]), a1);
-            a2 = v.fma(FloatVector.broadcast(S, wt[(o + 2) * taps + t]), a2);
-            a3 = v.fma(FloatVector.broadcast(S, wt[(o + 3) * taps + t]), a3);
+            FloatVector v = FloatVector.fromArray(S, buf, off[t] + q);
+            a0 = v.fma(FloatVector.broadcast(S, wt[w0 + t]), a0);
+            a1 = v.fma(FloatVector.broadcast(S, wt[w1 + t]), a1);
+            a2 = v.fma(FloatVector.broadcast(S, wt[w2 + t]), a2);
+            a3 = v.fma(FloatVector.broadcast(S, wt[w3 + t]), a3);
         }
-        VectorMask<Float> m = S.indexInRange(p, n);
-        a0.intoArray(y, y0 + p, m);
-        a1.intoArray(y, y0 + n + p, m);
-        a2.intoArray(y, y0 + 2 * n + p, m);
-        a3.intoArray(y, y0 + 3 * n + p, m);
+        a0.intoArray(y, yo);
+        if (rows > 1) a1.intoArray(y, yo + ldc);
+        if (rows > 2) a2.intoArray(y, yo + 2 * ldc);
+        if (rows > 3) a3.intoArray(y, yo + 3 * ldc);
     }
 }

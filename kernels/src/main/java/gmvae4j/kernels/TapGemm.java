@@ -94,63 +94,11 @@ final class TapGemm {
      */
     static final int DIRECT_MAX_TAPS = 16;
 
-    /**
-     * The overwrite product tile by tile from the planes; the pixels past the last whole tile four
-     * channels at a time, one vector each ({@link #column}). An image's last vector is the one that
-     * ends at its last pixel: it overlaps lanes already written and writes them again with the
-     * same values (same FMAs in the same order), so no load or store needs a mask; a masked
-     * load here ran the Vector API's slow path. Images smaller than one vector go masked.
-     */
+    /** The overwrite product image by image, straight from the planes ({@link ConvDirect#product}). */
     private static void direct(int m, int taps, int images, int npix, float[] a, float[] init, float[] planes, int imgStride,
                                int[] tapOff, float[] c, int cOff, int cImg, int ldc) {
-        int m4 = m / 4 * 4, p4 = npix / (4 * L) * (4 * L);
-        for (int g = 0; g < images; g++) {
-            int base = g * imgStride, out = cOff + g * cImg;
-            for (int o = 0; o < m4; o += 4)
-                for (int p = 0; p < p4; p += 4 * L)
-                    ConvDirect.tile(taps, planes, tapOff, base + p, a, o, init, c, out + o * ldc + p, ldc);
-            if (npix < L) {
-                for (int o = 0; o < m; o++) {
-                    VectorMask<Float> in = S.indexInRange(0, npix);
-                    FloatVector acc = FloatVector.broadcast(S, init == null ? 0f : init[o]);
-                    for (int t = 0; t < taps; t++)
-                        acc = FloatVector.fromArray(S, planes, base + tapOff[t], in).fma(FloatVector.broadcast(S, a[o * taps + t]), acc);
-                    acc.intoArray(c, out + o * ldc, in);
-                }
-                continue;
-            }
-            for (int o = 0; o < m; o += 4) {
-                int rows = Math.min(4, m - o);
-                for (int p = o < m4 ? p4 : 0; p < npix; p += L) {
-                    int at = Math.min(p, npix - L);
-                    column(taps, planes, tapOff, base + at, a, o, rows, init, c, out + o * ldc + at, ldc);
-                }
-            }
-        }
-    }
-
-    /**
-     * Channels o .. o+rows−1 (rows ≤ 4) × one vector of pixels: the loads at planes[tapOff[t] + q],
-     * the outputs at c[out + r·ldc]. Each channel's sum starts from its init and adds the taps in
-     * order, as {@link ConvDirect#tile} does. Missing rows repeat the last one and are not stored.
-     */
-    private static void column(int taps, float[] planes, int[] tapOff, int q, float[] a, int o, int rows, float[] init,
-                               float[] c, int out, int ldc) {
-        int o1 = o + Math.min(1, rows - 1), o2 = o + Math.min(2, rows - 1), o3 = o + Math.min(3, rows - 1);
-        FloatVector a0 = FloatVector.broadcast(S, init == null ? 0f : init[o]), a1 = FloatVector.broadcast(S, init == null ? 0f : init[o1]);
-        FloatVector a2 = FloatVector.broadcast(S, init == null ? 0f : init[o2]), a3 = FloatVector.broadcast(S, init == null ? 0f : init[o3]);
-        int w0 = o * taps, w1 = o1 * taps, w2 = o2 * taps, w3 = o3 * taps;
-        for (int t = 0; t < taps; t++) {
-            FloatVector v = FloatVector.fromArray(S, planes, tapOff[t] + q);
-            a0 = v.fma(FloatVector.broadcast(S, a[w0 + t]), a0);
-            a1 = v.fma(FloatVector.broadcast(S, a[w1 + t]), a1);
-            a2 = v.fma(FloatVector.broadcast(S, a[w2 + t]), a2);
-            a3 = v.fma(FloatVector.broadcast(S, a[w3 + t]), a3);
-        }
-        a0.intoArray(c, out);
-        if (rows > 1) a1.intoArray(c, out + ldc);
-        if (rows > 2) a2.intoArray(c, out + 2 * ldc);
-        if (rows > 3) a3.intoArray(c, out + 3 * ldc);
+        for (int g = 0; g < images; g++)
+            ConvDirect.product(taps, planes, tapOff, g * imgStride, npix, a, m, init, c, cOff + g * cImg, ldc);
     }
 
     /** Cuts columns q0 .. q0+nr (pixel q of the group = image q / npix) into per-image runs; returns their count. */
@@ -320,8 +268,9 @@ final class TapGemm {
      * gw[o][t] += Σ_g Σ_p gy[g][o][p] · planes[tapOff[t] + g·imgStride + p], with no packing: a
      * register tile of 4 channels × 4 taps holds 16 vectors of per-lane partial sums (lanes over
      * pixels); each step loads 4 vectors of gy and 4 of the taps' runs for 16 FMAs, and each sum's
-     * lanes are added together once, at the end of the group. Pixels past the last whole vector
-     * of an image are read masked. Channels and taps outside whole tiles go one pair at a time.
+     * lanes are added together once, at the end of the group. An image's last vector ends at its
+     * last pixel, its lanes shared with the one before zeroed in gy. Channels and taps outside
+     * whole tiles go one pair at a time, the partial vector masked.
      */
     private static void directGradient(int m, int taps, int images, int npix, float[] gy, int gyOff, int gyImg, float[] planes,
                                        int imgStride, int[] tapOff, float[] gw, int gwOff, int ldw) {
