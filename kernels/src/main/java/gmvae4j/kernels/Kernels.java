@@ -141,6 +141,17 @@ public interface Kernels {
     }
 
     /**
+     * dst[d + i] = in[i] ? src[so + idx[i]] : 0 for i &lt; n: a copy through an index map, zero where
+     * the map says so ({@code idx[i]} must be a valid index even there). {@link TapPlanes} fills its
+     * subsampled planes with it (a stride-2 plane of a 14×14 image is 8 rows of 7 values, every
+     * other one of its source row: a loop per row spends more on its bounds than on the copy).
+     * Runs on the calling thread. This default is the scalar reference.
+     */
+    default void gather(int n, float[] src, int so, int[] idx, boolean[] in, float[] dst, int d) {
+        for (int i = 0; i < n; i++) dst[d + i] = in[i] ? src[so + idx[i]] : 0f;
+    }
+
+    /**
      * The weight gradient over tap planes, accumulated:
      * <pre>
      * gw[gwOff + i·ldw + t] += Σ_{g &lt; images} Σ_{p &lt; npix} gy[gyOff + g·gyImg + i·npix + p] · planes[g·imgStride + tapOff[t] + p]

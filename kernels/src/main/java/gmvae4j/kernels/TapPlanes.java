@@ -34,6 +34,16 @@ final class TapPlanes {
     /** Per plane: an earlier plane of the same rows one source step to the left (filled first), or −1. */
     private final int[] leftOf;
     private final int step;
+    /**
+     * Subsampled planes (step &gt; 1) not copied from a neighbour are gathered through an index map
+     * ({@link Kernels#gather}): per plane the map it uses, or −1; per map the source offset of each
+     * plane value within its channel and whether it lies inside the source. Planes that differ only
+     * in their channel share a map. Built for a source of {@code mapH × mapW}.
+     */
+    private int[] mapOf;
+    private int[][] mapIdx;
+    private boolean[][] mapIn;
+    private int mapH, mapW;
 
     private TapPlanes(int planes, int rows, int width, int group, int step) {
         this.planes = planes;
@@ -85,6 +95,7 @@ final class TapPlanes {
                     off[t] = tp.planeOffset(q) + (Math.floorDiv(i - s.pad(), st) - diMin) * tp.width;
                 }
         tp.forwardTaps = off;
+        if (st > 1) tp.buildMaps(s.inH(), s.inW());
         return tp;
     }
 
@@ -154,14 +165,48 @@ final class TapPlanes {
      * Fills image slot g of the group from one source image (channels × h × w at srcOff): every
      * plane of it, zeros where a plane reads outside the source.
      */
-    void fill(float[] src, int srcOff, int h, int w, int g, float[] dst) {
+    void fill(Kernels k, float[] src, int srcOff, int h, int w, int g, float[] dst) {
+        if (mapOf != null && (h != mapH || w != mapW))
+            throw new IllegalArgumentException("planes built for a " + mapH + "×" + mapW + " source, filled from " + h + "×" + w);
         for (int q = 0; q < planes; q++) {
             int so = srcOff + channel[q] * h * w, d = planeOffset(q) + g * image;
             if (leftOf[q] >= 0)
                 nextColumn(src, so, h, w, rowStart[q], colStart[q], dst, planeOffset(leftOf[q]) + g * image, d);
+            else if (mapOf != null)
+                k.gather(image, src, so, mapIdx[mapOf[q]], mapIn[mapOf[q]], dst, d);
             else
                 plane(src, so, h, w, rowStart[q], colStart[q], dst, d);
         }
+    }
+
+    /** The index maps of the planes that {@link #fill} gathers (see {@link #mapOf}). */
+    private void buildMaps(int h, int w) {
+        mapH = h;
+        mapW = w;
+        mapOf = new int[planes];
+        java.util.List<int[]> idx = new java.util.ArrayList<>();
+        java.util.List<boolean[]> in = new java.util.ArrayList<>();
+        java.util.Map<Long, Integer> byStart = new java.util.HashMap<>();
+        for (int q = 0; q < planes; q++) {
+            mapOf[q] = -1;
+            if (leftOf[q] >= 0) continue;
+            int r0 = rowStart[q], c0 = colStart[q];
+            mapOf[q] = byStart.computeIfAbsent(((long) r0 << 32) ^ (c0 & 0xffffffffL), key -> {
+                int[] m = new int[image];
+                boolean[] inside = new boolean[image];
+                for (int r = 0; r < rows; r++)
+                    for (int u = 0; u < width; u++) {
+                        int iy = r0 + r * step, ix = c0 + u * step;
+                        inside[r * width + u] = iy >= 0 && iy < h && ix >= 0 && ix < w;
+                        m[r * width + u] = inside[r * width + u] ? iy * w + ix : 0;
+                    }
+                idx.add(m);
+                in.add(inside);
+                return idx.size() - 1;
+            });
+        }
+        mapIdx = idx.toArray(new int[0][]);
+        mapIn = in.toArray(new boolean[0][]);
     }
 
     /**
@@ -178,23 +223,22 @@ final class TapPlanes {
         }
     }
 
-    /** dst[d + ρ·width + u] = src[so + (r0 + ρ·step)·w + c0 + u·step], 0 outside h × w. */
+    /** A stride-1 plane: dst[d + ρ·width + u] = src[so + (r0 + ρ)·w + c0 + u], 0 outside h × w (strided ones: {@link #mapOf}). */
     private void plane(float[] src, int so, int h, int w, int r0, int c0, float[] dst, int d) {
-        int lo = Math.max(0, Math.ceilDiv(-c0, step)), hi = Math.min(width, Math.ceilDiv(w - c0, step));
-        if (step == 1 && width == w) {
+        int lo = Math.max(0, -c0), hi = Math.min(width, w - c0);
+        if (width == w) {
             shiftedPlane(src, so, h, w, r0, c0, lo, hi, dst, d);
             return;
         }
         for (int r = 0; r < rows; r++, d += width) {
-            int iy = r0 + r * step;
+            int iy = r0 + r;
             if (iy < 0 || iy >= h || lo >= hi) {
                 java.util.Arrays.fill(dst, d, d + width, 0f);
                 continue;
             }
             int s = so + iy * w + c0;
             for (int u = 0; u < lo; u++) dst[d + u] = 0f;
-            if (step == 1) System.arraycopy(src, s + lo, dst, d + lo, hi - lo);
-            else for (int u = lo; u < hi; u++) dst[d + u] = src[s + u * step];
+            System.arraycopy(src, s + lo, dst, d + lo, hi - lo);
             for (int u = hi; u < width; u++) dst[d + u] = 0f;
         }
     }

