@@ -93,7 +93,7 @@ public final class Conv2d {
     public static void backwardWeight(Kernels k, ConvShape s, float[] x, float[] gy, float[] gw, float[] gb) {
         check(s, x, gw, gy, s.inC() * s.inH() * s.inW(), s.outC() * s.inC() * s.kH() * s.kW(), s.outC() * s.outH() * s.outW());
         convBackwardWeight(k, s, x, gy, gw);
-        if (gb != null) biasGrad(s.batch(), s.outC(), s.outH() * s.outW(), gy, gb);
+        if (gb != null) biasGrad(k, s.batch(), s.outC(), s.outH() * s.outW(), gy, gb);
     }
 
     // ---------------------------------------------------------------- transposed convolution
@@ -123,7 +123,7 @@ public final class Conv2d {
         ConvShape c = s.transposedAsConv();
         check(c, gy, gw, x, c.inC() * c.inH() * c.inW(), c.outC() * c.inC() * c.kH() * c.kW(), c.outC() * c.outH() * c.outW());
         convBackwardWeight(k, c, gy, x, gw);
-        if (gb != null) biasGrad(s.batch(), s.outC(), c.inH() * c.inW(), gy, gb);
+        if (gb != null) biasGrad(k, s.batch(), s.outC(), c.inH() * c.inW(), gy, gb);
     }
 
     // ---------------------------------------------------------------- the passes: direct, or im2col + gemm
@@ -411,15 +411,18 @@ public final class Conv2d {
             }
     }
 
-    private static void biasGrad(int batch, int channels, int npix, float[] gy, float[] gb) {
+    /**
+     * gb[c] += Σ_b Σ_p gy[b][c][p]: each image's sum per channel by {@link Kernels#rowSums} (a float
+     * loop here was one add per value in a chain: 0.54 ms per call for 128 images of 32×14×14, as
+     * long as the weight gradient of a one-channel layer it came with), then the images in order,
+     * in double.
+     */
+    private static void biasGrad(Kernels k, int batch, int channels, int npix, float[] gy, float[] gb) {
+        float[] sums = new float[batch * channels];
+        k.rowSums(batch * channels, npix, gy, 0, sums, 0);
         for (int c = 0; c < channels; c++) {
             double acc = 0;
-            for (int b = 0; b < batch; b++) {
-                int o = (b * channels + c) * npix;
-                float sum = 0f;
-                for (int i = 0; i < npix; i++) sum += gy[o + i];
-                acc += sum;
-            }
+            for (int b = 0; b < batch; b++) acc += sums[b * channels + c];
             gb[c] += (float) acc;
         }
     }
