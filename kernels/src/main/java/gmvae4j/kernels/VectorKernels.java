@@ -650,7 +650,8 @@ public final class VectorKernels implements Kernels {
     public void pairSqDist(int rows, int d, int kk, float[] x, int xo, float[] cT, int co, float[] wT, int wo,
                            float[] out, int oo) {
         int e = S.loopBound(kk);
-        for (int b = 0; b < rows; b++) {
+        // rows are independent: split over the threads by rows
+        split2(rows, (long) rows * d * kk, b -> {
             int xr = xo + b * d, orow = oo + b * kk;
             int k = 0;
             for (; k < e; k += L) {     // one vector of components, all of d, kept in a register
@@ -669,18 +670,21 @@ public final class VectorKernels implements Kernels {
                 }
                 out[orow + k] = q;
             }
-        }
+        });
     }
 
     @Override
     public void pairSqDistBackward(int rows, int d, int kk, float[] x, int xo, float[] cT, int co, float[] wT, int wo,
                                    float[] g, int go, float[] gx, int gxo, float[] gcT, int gco, float[] gwT, int gwo) {
         int e = S.loopBound(kk);
-        for (int b = 0; b < rows; b++) {
-            int gr = go + b * kk;
-            for (int j = 0; j < d; j++) {
+        // split over the threads by latent coordinate j: row j of gcT and gwT and column j of gx are
+        // written by one task, each still summed over the rows b in order (the same floats for any
+        // thread count, and as before)
+        split2(d, (long) rows * d * kk, j -> {
+            int r = j * kk;
+            for (int b = 0; b < rows; b++) {
+                int gr = go + b * kk;
                 float xj = x[xo + b * d + j];
-                int r = j * kk;
                 FloatVector sx = FloatVector.zero(S);
                 int k = 0;
                 for (; k < e; k += L) {
@@ -702,6 +706,6 @@ public final class VectorKernels implements Kernels {
                 }
                 gx[gxo + b * d + j] += s;
             }
-        }
+        });
     }
 }

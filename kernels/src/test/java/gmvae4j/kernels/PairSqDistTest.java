@@ -51,4 +51,38 @@ class PairSqDistTest {
                 }
             }
     }
+    /**
+     * At a training step's size (batch 128, K = 100 and an odd K, z = 32) the kernels split over
+     * threads (forward by rows, backward by latent coordinate): two threads must give one thread's
+     * floats exactly, and both the scalar reference's within rounding.
+     */
+    @Test
+    void threadsSplitTheWorkWithoutChangingABit() {
+        for (int kk : new int[] {100, 131}) {
+            int rows = 128, d = 32, o = 1;
+            float[] x = rand(o + rows * d), c = rand(o + d * kk), w = positive(o + d * kk), g = rand(o + rows * kk);
+            float[] gx0 = rand(o + rows * d), gc0 = rand(o + d * kk), gw0 = rand(o + d * kk);
+            float[] out = new float[o + rows * kk], gx = gx0.clone(), gc = gc0.clone(), gw = gw0.clone();
+            S.pairSqDist(rows, d, kk, x, o, c, o, w, o, out, o);
+            S.pairSqDistBackward(rows, d, kk, x, o, c, o, w, o, g, o, gx, o, gc, o, gw, o);
+            float[][] got = new float[VS.length][], hx = new float[VS.length][], hc = new float[VS.length][], hw = new float[VS.length][];
+            for (int i = 0; i < VS.length; i++) {
+                got[i] = new float[out.length];
+                hx[i] = gx0.clone();
+                hc[i] = gc0.clone();
+                hw[i] = gw0.clone();
+                VS[i].pairSqDist(rows, d, kk, x, o, c, o, w, o, got[i], o);
+                VS[i].pairSqDistBackward(rows, d, kk, x, o, c, o, w, o, g, o, hx[i], o, hc[i], o, hw[i], o);
+                String what = "K=" + kk + " " + VS[i].threads() + " thread(s)";
+                VectorKernelsTest.close(out, got[i], 1e-5, 1e-5, "pairSqDist " + what);
+                VectorKernelsTest.close(gx, hx[i], 1e-4, 1e-4, "pairSqDistBackward gx " + what);
+                VectorKernelsTest.close(gc, hc[i], 1e-4, 1e-3, "pairSqDistBackward gc " + what);
+                VectorKernelsTest.close(gw, hw[i], 1e-4, 1e-3, "pairSqDistBackward gw " + what);
+            }
+            VectorKernelsTest.exact(got[0], got[1], "pairSqDist 1 vs 2 threads K=" + kk);
+            VectorKernelsTest.exact(hx[0], hx[1], "pairSqDistBackward gx 1 vs 2 threads K=" + kk);
+            VectorKernelsTest.exact(hc[0], hc[1], "pairSqDistBackward gc 1 vs 2 threads K=" + kk);
+            VectorKernelsTest.exact(hw[0], hw[1], "pairSqDistBackward gw 1 vs 2 threads K=" + kk);
+        }
+    }
 }
