@@ -300,7 +300,7 @@ public final class Conv2d {
         k.parallelFor(Math.ceilDiv(s.batch(), group), gi -> {
             int b0 = gi * group, n = Math.min(group, s.batch() - b0);
             float[] planes = scratch(PLANES, tp.length());
-            for (int g = 0; g < n; g++) tp.fill(k, x, (b0 + g) * xImg, s.inH(), s.inW(), g, planes);
+            for (int g = 0; g < n; g++) tp.fill(k, x, (b0 + g) * xImg, g, planes);
             k.tapGemm(s.outC(), ckk, n, npix, w, bias, planes, tp.image, tp.forwardTaps, beta, y, b0 * yImg, yImg, npix);
         });
     }
@@ -330,7 +330,7 @@ public final class Conv2d {
             int b0 = gi * group, n = Math.min(group, s.batch() - b0), len = n * inC * gpix;
             // the st column phases of one row phase side by side, so that each row of gx is then written in order
             float[] planes = scratch(PLANES, tp.length()), out = scratch(PHASE_OUT, st * len);
-            for (int g = 0; g < n; g++) tp.fill(k, gy, (b0 + g) * yImg, s.outH(), s.outW(), g, planes);
+            for (int g = 0; g < n; g++) tp.fill(k, gy, (b0 + g) * yImg, g, planes);
             for (int pa = 0; pa < st; pa++) {
                 int rows = Math.ceilDiv(inH - pa, st);
                 if (rows <= 0) continue;
@@ -388,7 +388,7 @@ public final class Conv2d {
         k.parallelFor(groups, gi -> {
             int b0 = gi * IMAGES_PER_GROUP, n = Math.min(IMAGES_PER_GROUP, s.batch() - b0);
             float[] planes = scratch(PLANES, tp.length());
-            for (int g = 0; g < n; g++) tp.fill(k, x, (b0 + g) * xImg, s.inH(), s.inW(), g, planes);
+            for (int g = 0; g < n; g++) tp.fill(k, x, (b0 + g) * xImg, g, planes);
             k.tapGradient(outC, ckk, n, npix, gy, b0 * yImg, yImg, planes, tp.image, tp.forwardTaps, partial, gi * wLen, ckk);
         });
         for (int g = 0; g < groups; g++) k.add(wLen, gw, 0, partial, g * wLen, gw, 0);

@@ -27,6 +27,8 @@ package gmvae4j.kernels;
 final class TapPlanes {
     /** Planes per image, their grid, and the images of a group. */
     final int planes, rows, width, group;
+    /** The source image's height and width (the convolution's input, or its output gradient for {@link #phases}). */
+    private final int h, w;
     /** Floats of one image's plane: rows × width. */
     final int image;
     /** Source row of plane row 0, per plane; the source column of plane column 0, per plane; the subsampling step. */
@@ -38,15 +40,16 @@ final class TapPlanes {
      * Subsampled planes (step &gt; 1) not copied from a neighbour are gathered through an index map
      * ({@link Kernels#gather}): per plane the map it uses, or −1; per map the source offset of each
      * plane value within its channel and whether it lies inside the source. Planes that differ only
-     * in their channel share a map. Built for a source of {@code mapH × mapW}.
+     * in their channel share a map.
      */
     private int[] mapOf;
     private int[][] mapIdx;
     private boolean[][] mapIn;
-    private int mapH, mapW;
 
-    private TapPlanes(int planes, int rows, int width, int group, int step) {
+    private TapPlanes(int planes, int rows, int width, int group, int step, int h, int w) {
         this.planes = planes;
+        this.h = h;
+        this.w = w;
         this.rows = rows;
         this.width = width;
         this.group = group;
@@ -77,7 +80,7 @@ final class TapPlanes {
      */
     static TapPlanes forward(ConvShape s, int group) {
         int st = s.stride(), diMin = Math.floorDiv(-s.pad(), st), diMax = Math.floorDiv(s.kH() - 1 - s.pad(), st);
-        TapPlanes tp = new TapPlanes(s.inC() * s.kW() * st, s.outH() + diMax - diMin, s.outW(), group, st);
+        TapPlanes tp = new TapPlanes(s.inC() * s.kW() * st, s.outH() + diMax - diMin, s.outW(), group, st, s.inH(), s.inW());
         for (int c = 0; c < s.inC(); c++)
             for (int j = 0; j < s.kW(); j++)
                 for (int a = 0; a < st; a++) {
@@ -95,7 +98,7 @@ final class TapPlanes {
                     off[t] = tp.planeOffset(q) + (Math.floorDiv(i - s.pad(), st) - diMin) * tp.width;
                 }
         tp.forwardTaps = off;
-        if (st > 1) tp.buildMaps(s.inH(), s.inW());
+        if (st > 1) tp.buildMaps();
         return tp;
     }
 
@@ -125,7 +128,7 @@ final class TapPlanes {
             dxMax = Math.max(dxMax, dx);
         }
         int nDx = dxMax - dxMin + 1, gh = Math.ceilDiv(s.inH(), st), gw = Math.ceilDiv(s.inW(), st);
-        TapPlanes tp = new TapPlanes(s.outC() * nDx, gh + dyMax - dyMin, gw, group, 1);
+        TapPlanes tp = new TapPlanes(s.outC() * nDx, gh + dyMax - dyMin, gw, group, 1, s.outH(), s.outW());
         for (int o = 0; o < s.outC(); o++)
             for (int d = 0; d < nDx; d++) {
                 int q = o * nDx + d;
@@ -165,45 +168,47 @@ final class TapPlanes {
      * Fills image slot g of the group from one source image (channels × h × w at srcOff): every
      * plane of it, zeros where a plane reads outside the source.
      */
-    void fill(Kernels k, float[] src, int srcOff, int h, int w, int g, float[] dst) {
-        if (mapOf != null && (h != mapH || w != mapW))
-            throw new IllegalArgumentException("planes built for a " + mapH + "×" + mapW + " source, filled from " + h + "×" + w);
+    void fill(Kernels k, float[] src, int srcOff, int g, float[] dst) {
         for (int q = 0; q < planes; q++) {
             int so = srcOff + channel[q] * h * w, d = planeOffset(q) + g * image;
             if (leftOf[q] >= 0)
-                nextColumn(src, so, h, w, rowStart[q], colStart[q], dst, planeOffset(leftOf[q]) + g * image, d);
+                nextColumn(src, so, rowStart[q], colStart[q], dst, planeOffset(leftOf[q]) + g * image, d);
             else if (mapOf != null)
                 k.gather(image, src, so, mapIdx[mapOf[q]], mapIn[mapOf[q]], dst, d);
             else
-                plane(src, so, h, w, rowStart[q], colStart[q], dst, d);
+                plane(src, so, rowStart[q], colStart[q], dst, d);
         }
     }
 
-    /** The index maps of the planes that {@link #fill} gathers (see {@link #mapOf}). */
-    private void buildMaps(int h, int w) {
-        mapH = h;
-        mapW = w;
+    /**
+     * The index maps of the planes that {@link #fill} gathers (see {@link #mapOf}): one per
+     * distinct (rowStart, colStart), found by a look through the planes mapped so far (a few:
+     * kernel columns × stride).
+     */
+    private void buildMaps() {
         mapOf = new int[planes];
         java.util.List<int[]> idx = new java.util.ArrayList<>();
         java.util.List<boolean[]> in = new java.util.ArrayList<>();
-        java.util.Map<Long, Integer> byStart = new java.util.HashMap<>();
+        java.util.List<Integer> first = new java.util.ArrayList<>();   // per map, the first plane that uses it
         for (int q = 0; q < planes; q++) {
             mapOf[q] = -1;
             if (leftOf[q] >= 0) continue;
             int r0 = rowStart[q], c0 = colStart[q];
-            mapOf[q] = byStart.computeIfAbsent(((long) r0 << 32) ^ (c0 & 0xffffffffL), key -> {
-                int[] m = new int[image];
-                boolean[] inside = new boolean[image];
-                for (int r = 0; r < rows; r++)
-                    for (int u = 0; u < width; u++) {
-                        int iy = r0 + r * step, ix = c0 + u * step;
-                        inside[r * width + u] = iy >= 0 && iy < h && ix >= 0 && ix < w;
-                        m[r * width + u] = inside[r * width + u] ? iy * w + ix : 0;
-                    }
-                idx.add(m);
-                in.add(inside);
-                return idx.size() - 1;
-            });
+            for (int m = 0; m < first.size() && mapOf[q] < 0; m++)
+                if (rowStart[first.get(m)] == r0 && colStart[first.get(m)] == c0) mapOf[q] = m;
+            if (mapOf[q] >= 0) continue;
+            int[] map = new int[image];
+            boolean[] inside = new boolean[image];
+            for (int r = 0; r < rows; r++)
+                for (int u = 0; u < width; u++) {
+                    int iy = r0 + r * step, ix = c0 + u * step;
+                    inside[r * width + u] = iy >= 0 && iy < h && ix >= 0 && ix < w;
+                    map[r * width + u] = inside[r * width + u] ? iy * w + ix : 0;
+                }
+            mapOf[q] = idx.size();
+            idx.add(map);
+            in.add(inside);
+            first.add(q);
         }
         mapIdx = idx.toArray(new int[0][]);
         mapIn = in.toArray(new boolean[0][]);
@@ -214,7 +219,7 @@ final class TapPlanes {
      * next to j): the same values one column to the left, so all but each row's last column come
      * over in one copy instead of a strided gather per value (half the gathers of a 4×4 stride-2 layer).
      */
-    private void nextColumn(float[] src, int so, int h, int w, int r0, int c0, float[] dst, int from, int d) {
+    private void nextColumn(float[] src, int so, int r0, int c0, float[] dst, int from, int d) {
         System.arraycopy(dst, from + 1, dst, d, image - 1);
         int u = width - 1, ix = c0 + u * step;
         for (int r = 0; r < rows; r++) {
@@ -224,10 +229,10 @@ final class TapPlanes {
     }
 
     /** A stride-1 plane: dst[d + ρ·width + u] = src[so + (r0 + ρ)·w + c0 + u], 0 outside h × w (strided ones: {@link #mapOf}). */
-    private void plane(float[] src, int so, int h, int w, int r0, int c0, float[] dst, int d) {
+    private void plane(float[] src, int so, int r0, int c0, float[] dst, int d) {
         int lo = Math.max(0, -c0), hi = Math.min(width, w - c0);
         if (width == w) {
-            shiftedPlane(src, so, h, w, r0, c0, lo, hi, dst, d);
+            shiftedPlane(src, so, r0, c0, lo, hi, dst, d);
             return;
         }
         for (int r = 0; r < rows; r++, d += width) {
@@ -248,7 +253,7 @@ final class TapPlanes {
      * then the columns that wrapped in from the neighbouring row are zeroed (rows of 7 or 14
      * floats are too short for a copy per row to be cheap).
      */
-    private void shiftedPlane(float[] src, int so, int h, int w, int r0, int c0, int lo, int hi, float[] dst, int d) {
+    private void shiftedPlane(float[] src, int so, int r0, int c0, int lo, int hi, float[] dst, int d) {
         int rLo = Math.max(0, -r0), rHi = Math.min(rows, h - r0);
         if (rHi <= rLo || lo >= hi) {
             java.util.Arrays.fill(dst, d, d + image, 0f);
