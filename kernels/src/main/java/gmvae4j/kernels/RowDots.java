@@ -24,6 +24,9 @@ final class RowDots {
     private static final int L = S.length();
     static final int MB = 4, NB = 3;
 
+    /** Per thread: a tile's twelve sums, then their lane sums. */
+    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[12 * L + 12]);
+
     static void rowDots(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                         float[] c, int cOff, int ldc) {
         int i = 0;
@@ -53,11 +56,16 @@ final class RowDots {
             x = FloatVector.fromArray(S, a, a2 + p); s20 = x.fma(y0, s20); s21 = x.fma(y1, s21); s22 = x.fma(y2, s22);
             x = FloatVector.fromArray(S, a, a3 + p); s30 = x.fma(y0, s30); s31 = x.fma(y1, s31); s32 = x.fma(y2, s32);
         }
-        // lanes summed here, not in a helper taking the vectors: a call C2 does not inline would box all twelve
-        float t00 = VectorKernels.sumLanes(s00), t01 = VectorKernels.sumLanes(s01), t02 = VectorKernels.sumLanes(s02);
-        float t10 = VectorKernels.sumLanes(s10), t11 = VectorKernels.sumLanes(s11), t12 = VectorKernels.sumLanes(s12);
-        float t20 = VectorKernels.sumLanes(s20), t21 = VectorKernels.sumLanes(s21), t22 = VectorKernels.sumLanes(s22);
-        float t30 = VectorKernels.sumLanes(s30), t31 = VectorKernels.sumLanes(s31), t32 = VectorKernels.sumLanes(s32);
+        // the twelve sums stored, then their lanes summed by one call (VectorKernels.sumLanes(float[], ...)):
+        // neither a helper taking the vectors nor twelve sums inline here (C2 inlines the first few)
+        // escape boxing them
+        float[] ln = LANES.get();
+        s00.intoArray(ln, 0); s01.intoArray(ln, L); s02.intoArray(ln, 2 * L); s10.intoArray(ln, 3 * L);
+        s11.intoArray(ln, 4 * L); s12.intoArray(ln, 5 * L); s20.intoArray(ln, 6 * L); s21.intoArray(ln, 7 * L);
+        s22.intoArray(ln, 8 * L); s30.intoArray(ln, 9 * L); s31.intoArray(ln, 10 * L); s32.intoArray(ln, 11 * L);
+        VectorKernels.sumLanes(ln, 12, ln, 12 * L);
+        float t00 = ln[12 * L], t01 = ln[12 * L + 1], t02 = ln[12 * L + 2], t10 = ln[12 * L + 3], t11 = ln[12 * L + 4], t12 = ln[12 * L + 5];
+        float t20 = ln[12 * L + 6], t21 = ln[12 * L + 7], t22 = ln[12 * L + 8], t30 = ln[12 * L + 9], t31 = ln[12 * L + 10], t32 = ln[12 * L + 11];
         for (; p < k; p++) {
             float y0 = b[b0 + p], y1 = b[b1 + p], y2 = b[b2 + p], x;
             x = a[a0 + p]; t00 += x * y0; t01 += x * y1; t02 += x * y2;

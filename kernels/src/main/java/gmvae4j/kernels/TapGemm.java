@@ -38,6 +38,8 @@ final class TapGemm {
         final int[] runG = new int[NR], runP = new int[NR], runLen = new int[NR], runCol = new int[NR];
         /** The gradient's current eight taps: their offsets in the planes. */
         final int[] tapRows = new int[MR];
+        /** A gradient tile's 16 sums, stored for {@link VectorKernels#sumLanes(float[], int, float[], int)}, then their lane sums. */
+        final float[] lanes = new float[16 * L + 16];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -324,18 +326,14 @@ final class TapGemm {
                 c03 = v.fma(a0, c03); c13 = v.fma(a1, c13); c23 = v.fma(a2, c23); c33 = v.fma(a3, c33);
             }
         }
-        int w = gwOff + o * ldw + t;
-        gw[w] += VectorKernels.sumLanes(c00); gw[w + 1] += VectorKernels.sumLanes(c01);
-        gw[w + 2] += VectorKernels.sumLanes(c02); gw[w + 3] += VectorKernels.sumLanes(c03);
-        w += ldw;
-        gw[w] += VectorKernels.sumLanes(c10); gw[w + 1] += VectorKernels.sumLanes(c11);
-        gw[w + 2] += VectorKernels.sumLanes(c12); gw[w + 3] += VectorKernels.sumLanes(c13);
-        w += ldw;
-        gw[w] += VectorKernels.sumLanes(c20); gw[w + 1] += VectorKernels.sumLanes(c21);
-        gw[w + 2] += VectorKernels.sumLanes(c22); gw[w + 3] += VectorKernels.sumLanes(c23);
-        w += ldw;
-        gw[w] += VectorKernels.sumLanes(c30); gw[w + 1] += VectorKernels.sumLanes(c31);
-        gw[w + 2] += VectorKernels.sumLanes(c32); gw[w + 3] += VectorKernels.sumLanes(c33);
+        float[] t16 = SCRATCH.get().lanes;
+        c00.intoArray(t16, 0); c01.intoArray(t16, L); c02.intoArray(t16, 2 * L); c03.intoArray(t16, 3 * L);
+        c10.intoArray(t16, 4 * L); c11.intoArray(t16, 5 * L); c12.intoArray(t16, 6 * L); c13.intoArray(t16, 7 * L);
+        c20.intoArray(t16, 8 * L); c21.intoArray(t16, 9 * L); c22.intoArray(t16, 10 * L); c23.intoArray(t16, 11 * L);
+        c30.intoArray(t16, 12 * L); c31.intoArray(t16, 13 * L); c32.intoArray(t16, 14 * L); c33.intoArray(t16, 15 * L);
+        VectorKernels.sumLanes(t16, 16, t16, 16 * L);
+        for (int r = 0; r < 4; r++)
+            for (int c = 0; c < 4; c++) gw[gwOff + (o + r) * ldw + t + c] += t16[16 * L + 4 * r + c];
     }
 
     /**

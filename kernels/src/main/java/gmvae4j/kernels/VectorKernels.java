@@ -356,6 +356,18 @@ public final class VectorKernels implements Kernels {
         return v.lane(0);
     }
 
+    /**
+     * out[oo + i] = {@link #sumLanes} of the vector at lanes[i·L ..], for i &lt; n: for a register
+     * tile's sums, which the caller stores to lanes first. Summed inline in a big tile method, the
+     * sums past the first few were compiled as calls (C2 had spent its inlining budget on the
+     * tile's loads and FMAs), each boxing its vector: a 4×4 gradient tile allocated 13 vectors and
+     * made 13 calls, as long as 60 of its pixel steps. Passing the vectors to a helper would box
+     * them too; an array does not.
+     */
+    static void sumLanes(float[] lanes, int n, float[] out, int oo) {
+        for (int i = 0; i < n; i++) out[oo + i] = sumLanes(FloatVector.fromArray(S, lanes, i * L));
+    }
+
     /** Lane i takes lane (i + w) mod L, for w = 8, 4, 2, 1 (only those up to L/2 are used). */
     private static final VectorShuffle<Float> HALF_16 = rotate(8), HALF_8 = rotate(4), HALF_4 = rotate(2), HALF_2 = rotate(1);
 
