@@ -362,10 +362,20 @@ public final class VectorKernels implements Kernels {
      * sums past the first few were compiled as calls (C2 had spent its inlining budget on the
      * tile's loads and FMAs), each boxing its vector: a 4×4 gradient tile allocated 13 vectors and
      * made 13 calls, as long as 60 of its pixel steps. Passing the vectors to a helper would box
-     * them too; an array does not.
+     * them too; an array does not. The tree is written out here rather than calling
+     * {@link #sumLanes(FloatVector)}, so that no vector crosses a call that C2 might not inline
+     * (in one {@code bench kernels} process that call was not inlined here, and the 3×3 weight
+     * gradient allocated 3.4 MB per call).
      */
     static void sumLanes(float[] lanes, int n, float[] out, int oo) {
-        for (int i = 0; i < n; i++) out[oo + i] = sumLanes(FloatVector.fromArray(S, lanes, i * L));
+        for (int i = 0; i < n; i++) {
+            FloatVector v = FloatVector.fromArray(S, lanes, i * L);
+            if (L >= 16) v = v.add(v.rearrange(HALF_16));
+            if (L >= 8) v = v.add(v.rearrange(HALF_8));
+            if (L >= 4) v = v.add(v.rearrange(HALF_4));
+            if (L >= 2) v = v.add(v.rearrange(HALF_2));
+            out[oo + i] = v.lane(0);
+        }
     }
 
     /** Lane i takes lane (i + w) mod L, for w = 8, 4, 2, 1 (only those up to L/2 are used). */
