@@ -32,6 +32,11 @@ import java.util.function.Function;
  * ("best"), each against our sgemm in its own process. Every row names the kernel the peer ran
  * ({@code openblas_get_corename}).
  *
+ * <p>Each row also gives the heap our side allocated per call in its timed samples, all threads
+ * counted ({@code alloc_bytes_per_call}): a kernel in steady state should allocate next to
+ * nothing, and one that boxes its vectors (C2 compiling a Vector API call it did not inline)
+ * shows here first, as hundreds of KB per call, before its time moves beyond the noise.
+ *
  * <p>Shapes are written M×K×N: op(A) is M×K, op(B) is K×N (128×784×512 is a batch of 128
  * through a 784→512 layer). Forms: NN = C = A·B, NT = A·Bᵀ, TN = Aᵀ·B, TT = Aᵀ·Bᵀ. For conv2d
  * the peer is our own sgemm on a cube with the same FLOP count, so the ratio says what the
@@ -44,24 +49,27 @@ public final class KernelBench {
      * One measured line. peer* are null when there is no peer (no OpenBLAS); peerKernel is the
      * OpenBLAS core that ran (null for conv, whose peer is ours); peerSetting is "user" (the
      * environment's OPENBLAS_CORETYPE, or OpenBLAS's own detection when unset) or "best" (the
-     * child run on the CPU's core type).
+     * child run on the CPU's core type). allocPerCall: bytes of heap our side allocated per call
+     * in its timed samples, all threads (null where the JVM cannot tell).
      */
     public record Row(String kernel, String shape, String trans, int threads, double gflops,
-                      String peer, Double peerGflops, String peerKernel, String peerSetting) {
+                      String peer, Double peerGflops, String peerKernel, String peerSetting, Long allocPerCall) {
         public Double ratio() { return peerGflops == null ? null : gflops / peerGflops; }
 
         /** One tab-separated line, how a child hands its rows to the parent. */
         String toTsv() {
             return String.join("\t", "row", kernel, shape, trans, "" + threads, Double.toString(gflops), nz(peer),
-                    peerGflops == null ? "" : Double.toString(peerGflops), nz(peerKernel), nz(peerSetting));
+                    peerGflops == null ? "" : Double.toString(peerGflops), nz(peerKernel), nz(peerSetting),
+                    allocPerCall == null ? "" : Long.toString(allocPerCall));
         }
 
         /** The inverse of {@link #toTsv}. */
         static Row fromTsv(String line) {
             String[] f = line.split("\t", -1);
-            if (f.length != 10 || !f[0].equals("row")) throw new IllegalArgumentException("not a row line: " + line);
+            if (f.length != 11 || !f[0].equals("row")) throw new IllegalArgumentException("not a row line: " + line);
             return new Row(f[1], f[2], f[3], Integer.parseInt(f[4]), Double.parseDouble(f[5]), nul(f[6]),
-                    f[7].isEmpty() ? null : Double.parseDouble(f[7]), nul(f[8]), nul(f[9]));
+                    f[7].isEmpty() ? null : Double.parseDouble(f[7]), nul(f[8]), nul(f[9]),
+                    f[10].isEmpty() ? null : Long.parseLong(f[10]));
         }
 
         private static String nz(String s) { return s == null ? "" : s; }
@@ -199,7 +207,7 @@ public final class KernelBench {
                     Runnable p = blas ? gemm(null, ta, tb, s[0], s[2], s[1]) : null;
                     double[] g = measurePair(o, p, 2.0 * s[0] * s[1] * s[2], 2.0 * s[0] * s[1] * s[2]);
                     Row r = new Row("sgemm", gemmName(s), f, t, g[0], blas ? "openblas" : null,
-                            blas ? g[1] : null, here, blas ? setting : null);
+                            blas ? g[1] : null, here, blas ? setting : null, alloc(g[2]));
                     emit(r);
                     rows.add(r);
                 }
@@ -209,7 +217,7 @@ public final class KernelBench {
                 for (String pass : CONV_PASSES) {
                     double[] g = measurePair(conv(ours, c, pass), gemm(ours, false, false, n, n, n), c.flops(), 2.0 * n * n * n);
                     Row r = new Row("conv2d", convName(c), pass, t, g[0], "sgemm " + n + "^3 (ours, same FLOPs)", g[1],
-                            null, null);
+                            null, null, alloc(g[2]));
                     emit(r);
                     rows.add(r);
                 }
@@ -303,16 +311,44 @@ public final class KernelBench {
     /**
      * GFLOP/s of a and of b (b may be null): both warmed up, then timed in alternating samples
      * (a, b, a, b, ...) so that a busy spell on a shared machine hits both; the best sample of
-     * each is reported, since noise only ever slows a run down.
+     * each is reported, since noise only ever slows a run down. Third: the heap a allocated per
+     * call over its samples (NaN where the JVM cannot tell).
      */
     private double[] measurePair(Runnable a, Runnable b, double flopsA, double flopsB) {
         int innerA = warm(a), innerB = b == null ? 0 : warm(b);
         double bestA = 0, bestB = 0;
+        long bytes = 0;
         for (int i = 0; i < samples; i++) {
+            long before = allocatedBytes();
             bestA = Math.max(bestA, sample(a, innerA, flopsA));
+            bytes += allocatedBytes() - before;
             if (b != null) bestB = Math.max(bestB, sample(b, innerB, flopsB));
         }
-        return new double[] {bestA, b == null ? Double.NaN : bestB};
+        double perCall = allocatedBytes() < 0 ? Double.NaN : (double) bytes / ((long) innerA * samples);
+        return new double[] {bestA, b == null ? Double.NaN : bestB, perCall};
+    }
+
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /**
+     * Heap allocated so far by all threads (the kernels' helper threads too), or −1 where the JVM
+     * does not count it. Samples are tens of milliseconds, so the counter's cost does not matter.
+     */
+    static long allocatedBytes() {
+        return THREADS instanceof com.sun.management.ThreadMXBean t && t.isThreadAllocatedMemorySupported()
+                && t.isThreadAllocatedMemoryEnabled() ? t.getTotalThreadAllocatedBytes() : -1;
+    }
+
+    /** Heap allocated per call of op over calls calls (NaN where the JVM cannot tell). */
+    static double allocatedPerCall(Runnable op, int calls) {
+        long before = allocatedBytes();
+        for (int i = 0; i < calls; i++) op.run();
+        long after = allocatedBytes();
+        return before < 0 || after < 0 ? Double.NaN : (double) (after - before) / calls;
+    }
+
+    private static Long alloc(double perCall) {
+        return Double.isNaN(perCall) ? null : Math.round(perCall);
     }
 
     /** Runs op for the warm-up time; returns how many calls make one sample. */
@@ -344,9 +380,16 @@ public final class KernelBench {
     static String line(Row r) {
         String who = r.peer() == null ? "" : r.peerKernel() == null ? r.peer()
                 : r.peer() + " " + r.peerKernel() + ", " + r.peerSetting();
-        return String.format(Locale.ROOT, "%-7s %-26s %-10s %2d   %7.1f   %s", r.kernel(), r.shape(), r.trans(), r.threads(),
+        return String.format(Locale.ROOT, "%-7s %-26s %-10s %2d   %7.1f   %s%s", r.kernel(), r.shape(), r.trans(), r.threads(),
                 r.gflops(), r.peer() == null ? "-" : String.format(Locale.ROOT, "%7.1f  %5.2f  (%s)",
-                        r.peerGflops(), r.ratio(), who));
+                        r.peerGflops(), r.ratio(), who),
+                r.allocPerCall() == null ? "" : "  ours allocates " + bytes(r.allocPerCall()) + "/call");
+    }
+
+    /** 512 B, 38.2 KB, 2.1 MB. */
+    static String bytes(long b) {
+        return b < 1024 ? b + " B" : b < 1024 * 1024 ? String.format(Locale.ROOT, "%.1f KB", b / 1024.0)
+                : String.format(Locale.ROOT, "%.1f MB", b / (1024.0 * 1024));
     }
 
     static String header() {
@@ -392,6 +435,7 @@ public final class KernelBench {
               .append(",\"peer_kernel\":").append(strOrNull(r.peerKernel()))
               .append(",\"peer_setting\":").append(strOrNull(r.peerSetting()))
               .append(",\"ratio\":").append(r.ratio() == null ? "null" : String.format(Locale.ROOT, "%.3f", r.ratio()))
+              .append(",\"alloc_bytes_per_call\":").append(r.allocPerCall() == null ? "null" : r.allocPerCall().toString())
               .append('}');
         }
         return sb.append("]}").toString();

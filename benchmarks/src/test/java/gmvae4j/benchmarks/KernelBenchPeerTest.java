@@ -51,9 +51,9 @@ class KernelBenchPeerTest {
 
     @Test
     void rowsSurviveTheTripFromTheChild() {
-        KernelBench.Row full = new KernelBench.Row("sgemm", "128x784x512", "NT", 2, 251.25, "openblas", 230.5, "SkylakeX", "best");
+        KernelBench.Row full = new KernelBench.Row("sgemm", "128x784x512", "NT", 2, 251.25, "openblas", 230.5, "SkylakeX", "best", 4096L);
         assertEquals(full, KernelBench.Row.fromTsv(full.toTsv()));
-        KernelBench.Row bare = new KernelBench.Row("sgemm", "16x24x32", "NN", 1, 3.5, null, null, null, null);
+        KernelBench.Row bare = new KernelBench.Row("sgemm", "16x24x32", "NN", 1, 3.5, null, null, null, null, null);
         assertEquals(bare, KernelBench.Row.fromTsv(bare.toTsv()));
     }
 
@@ -63,7 +63,7 @@ class KernelBenchPeerTest {
         String here = OpenBlas.coreName();
         assertFalse(here.isBlank() || here.equals("?"), "openblas_get_corename: " + here);
         OpenBlasCore.Choice differs = new OpenBlasCore.Choice("Haswell", "SkylakeX", Map.of(OpenBlasCore.VAR, "SkylakeX"));
-        KernelBench.Row fromChild = new KernelBench.Row("sgemm", "16x24x32", "NN", 1, 10, "openblas", 9.0, "SkylakeX", "best");
+        KernelBench.Row fromChild = new KernelBench.Row("sgemm", "16x24x32", "NN", 1, 10, "openblas", 9.0, "SkylakeX", "best", 0L);
         OpenBlasCore.Choice[] asked = {null};
         KernelBench b = tiny();
         List<KernelBench.Row> rows = b.run(differs, c -> {
