@@ -30,9 +30,10 @@ final class RowDots {
     static void rowDots(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                         float[] c, int cOff, int ldc) {
         int i = 0;
+        float[] ln = LANES.get();
         for (; i + MB <= m; i += MB) {
             int j = 0;
-            for (; j + NB <= n; j += NB) block(k, a, aOff + i * lda, lda, b, bOff + j * ldb, ldb, c, cOff + i * ldc + j, ldc);
+            for (; j + NB <= n; j += NB) block(k, a, aOff + i * lda, lda, b, bOff + j * ldb, ldb, c, cOff + i * ldc + j, ldc, ln);
             for (; j < n; j++)
                 for (int r = i; r < i + MB; r++) c[cOff + r * ldc + j] += dot(k, a, aOff + r * lda, b, bOff + j * ldb);
         }
@@ -40,8 +41,9 @@ final class RowDots {
             for (int j = 0; j < n; j++) c[cOff + i * ldc + j] += dot(k, a, aOff + i * lda, b, bOff + j * ldb);
     }
 
-    /** The 4×3 tile: rows a0..a0+3·lda of A against rows b0..b0+2·ldb of B, added to C at c0. */
-    private static void block(int k, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int c0, int ldc) {
+    /** The 4×3 tile: rows a0..a0+3·lda of A against rows b0..b0+2·ldb of B, added to C at c0; ln: the caller's {@link #LANES}. */
+    private static void block(int k, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int c0, int ldc,
+                              float[] ln) {
         FloatVector s00 = FloatVector.zero(S), s01 = s00, s02 = s00, s10 = s00, s11 = s00, s12 = s00;
         FloatVector s20 = s00, s21 = s00, s22 = s00, s30 = s00, s31 = s00, s32 = s00;
         int a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda, b1 = b0 + ldb, b2 = b1 + ldb;
@@ -59,7 +61,6 @@ final class RowDots {
         // the twelve sums stored, then their lanes summed by one call (VectorKernels.sumLanes(float[], ...)):
         // neither a helper taking the vectors nor twelve sums inline here (C2 inlines the first few)
         // escape boxing them
-        float[] ln = LANES.get();
         s00.intoArray(ln, 0); s01.intoArray(ln, L); s02.intoArray(ln, 2 * L); s10.intoArray(ln, 3 * L);
         s11.intoArray(ln, 4 * L); s12.intoArray(ln, 5 * L); s20.intoArray(ln, 6 * L); s21.intoArray(ln, 7 * L);
         s22.intoArray(ln, 8 * L); s30.intoArray(ln, 9 * L); s31.intoArray(ln, 10 * L); s32.intoArray(ln, 11 * L);

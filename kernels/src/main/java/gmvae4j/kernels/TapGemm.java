@@ -277,8 +277,10 @@ final class TapGemm {
     private static void directGradient(int m, int taps, int images, int npix, float[] gy, int gyOff, int gyImg, float[] planes,
                                        int imgStride, int[] tapOff, float[] gw, int gwOff, int ldw) {
         int m4 = npix >= L ? m / 4 * 4 : 0, t4 = taps / 4 * 4;
+        float[] lanes = SCRATCH.get().lanes;
         for (int o = 0; o < m4; o += 4)
-            for (int t = 0; t < t4; t += 4) gradientTile(o, t, images, npix, gy, gyOff, gyImg, planes, imgStride, tapOff, gw, gwOff, ldw);
+            for (int t = 0; t < t4; t += 4)
+                gradientTile(o, t, images, npix, gy, gyOff, gyImg, planes, imgStride, tapOff, gw, gwOff, ldw, lanes);
         int full = npix / L * L;
         FloatVector zero = FloatVector.zero(S);
         for (int o = 0; o < m; o++)
@@ -297,9 +299,9 @@ final class TapGemm {
             }
     }
 
-    /** Channels o .. o+3 × taps t .. t+3 of {@link #directGradient}. */
+    /** Channels o .. o+3 × taps t .. t+3 of {@link #directGradient}; t16: the caller's {@link Scratch#lanes}. */
     private static void gradientTile(int o, int t, int images, int npix, float[] gy, int gyOff, int gyImg, float[] planes,
-                                     int imgStride, int[] tapOff, float[] gw, int gwOff, int ldw) {
+                                     int imgStride, int[] tapOff, float[] gw, int gwOff, int ldw, float[] t16) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00, c30 = c00, c31 = c00, c32 = c00, c33 = c00;
         int full = npix / L * L;
@@ -326,7 +328,6 @@ final class TapGemm {
                 c03 = v.fma(a0, c03); c13 = v.fma(a1, c13); c23 = v.fma(a2, c23); c33 = v.fma(a3, c33);
             }
         }
-        float[] t16 = SCRATCH.get().lanes;
         c00.intoArray(t16, 0); c01.intoArray(t16, L); c02.intoArray(t16, 2 * L); c03.intoArray(t16, 3 * L);
         c10.intoArray(t16, 4 * L); c11.intoArray(t16, 5 * L); c12.intoArray(t16, 6 * L); c13.intoArray(t16, 7 * L);
         c20.intoArray(t16, 8 * L); c21.intoArray(t16, 9 * L); c22.intoArray(t16, 10 * L); c23.intoArray(t16, 11 * L);
