@@ -317,14 +317,16 @@ public final class KernelBench {
     private double[] measurePair(Runnable a, Runnable b, double flopsA, double flopsB) {
         int innerA = warm(a), innerB = b == null ? 0 : warm(b);
         double bestA = 0, bestB = 0;
+        boolean counted = allocatedBytes() >= 0;
         long bytes = 0;
         for (int i = 0; i < samples; i++) {
+            // the counter is read around a's samples only: b's (the peer's) allocations are not ours
             long before = allocatedBytes();
             bestA = Math.max(bestA, sample(a, innerA, flopsA));
             bytes += allocatedBytes() - before;
             if (b != null) bestB = Math.max(bestB, sample(b, innerB, flopsB));
         }
-        double perCall = allocatedBytes() < 0 ? Double.NaN : (double) bytes / ((long) innerA * samples);
+        double perCall = counted ? (double) bytes / ((long) innerA * samples) : Double.NaN;
         return new double[] {bestA, b == null ? Double.NaN : bestB, perCall};
     }
 

@@ -29,7 +29,8 @@ import java.util.List;
  * <p><b>Memory.</b> A training loop calls {@link #reset()} at the start of every step. The tape then
  * hands out, op by op, the same tensors (arrays included) it handed out in the previous step, as
  * long as the shapes repeat; so after the first step a training step allocates only the small
- * closure objects. A tape result is therefore valid only until the next {@code reset()}: copy out what
+ * closure objects. A smaller shape (an epoch's last batch) gets the same arrays under a new tensor
+ * object; only a larger one allocates. A tape result is therefore valid only until the next {@code reset()}: copy out what
  * must outlive the step.
  *
  * <p><b>No-gradient mode.</b> Inside {@code try (var g = tape.noGrad()) { ... }} nothing is recorded
@@ -126,7 +127,16 @@ public final class Tape {
                 : t.rank() == 2 && t.dim(0) == rows && t.dim(1) == cols);
         if (!fits) {
             int[] s = shape != null ? shape.clone() : new int[]{rows, cols};
-            t = new Tensor(new float[Tensor.count(s)], 0, s);
+            int n = Tensor.count(s);
+            if (t != null && t.data.length >= n) {
+                // a new shape that fits in the arrays already here keeps them: an epoch's last, smaller
+                // batch, then the next epoch's full ones, would otherwise reallocate every tensor twice
+                float[] g = t.grad;
+                t = new Tensor(t.data, 0, s);
+                if (g != null && g.length >= n) t.grad = g;
+            } else {
+                t = new Tensor(new float[n], 0, s);
+            }
             if (cursor < arena.size()) arena.set(cursor, t); else arena.add(t);
         }
         cursor++;

@@ -43,9 +43,46 @@ class TapeTest {
         Tensor second = mlp.forward(t, randomInput(t, 2, 5, 2));
         assertSame(first, second);
         t.reset();
-        Tensor third = mlp.forward(t, randomInput(t, 3, 5, 2));   // new batch size: new buffers
+        Tensor third = mlp.forward(t, randomInput(t, 3, 5, 2));   // a larger batch: new buffers
         assertNotSame(second, third);
+        assertNotSame(second.data, third.data);
         assertEquals(3, third.rows());
+        t.reset();
+        Tensor fourth = mlp.forward(t, randomInput(t, 1, 5, 2));  // a smaller one fits in them
+        assertEquals(1, fourth.rows());
+        assertEquals(3, fourth.size());
+        assertSame(third.data, fourth.data, "a smaller batch keeps the arrays");
+        t.reset();
+        assertSame(third.data, mlp.forward(t, randomInput(t, 3, 5, 2)).data, "and the full batch after it too");
+    }
+
+    /**
+     * An epoch's last, smaller batch and the full ones after it run in arrays sized for the full
+     * batch, with values and gradients left over from it past the smaller tensors' ends: the
+     * smaller batch's loss and gradients must be those of a fresh tape, and the full batch's after
+     * it those of the first full step.
+     */
+    @Test
+    void aSmallerBatchInLargerArraysGivesTheSameValuesAndGradients() {
+        Params p = new Params();
+        Mlp mlp = Mlp.builder("m").sizes(6, 8, 4).hidden(Activation.TANH).build(p, new SplittableRandom(3));
+        java.util.function.BiFunction<Tape, Integer, float[]> step = (t, rows) -> {
+            t.reset();
+            p.zeroGrad();
+            Tensor x = randomInput(t, rows, 6, 4 + rows);
+            Tensor loss = t.mean(t.bceWithLogits(t.reshape(mlp.forward(t, x), rows, 4), t.sigmoid(t.sliceCols(x, 0, 4))));
+            t.backward(loss);
+            float[] out = java.util.Arrays.copyOf(p.grad(), p.size() + 1);
+            out[p.size()] = loss.item();
+            return out;
+        };
+        Tape reused = new Tape();
+        float[] full = step.apply(reused, 5);
+        float[] small = step.apply(reused, 2);
+        float[] fullAgain = step.apply(reused, 5);
+        assertArrayEquals(step.apply(new Tape(), 2), small, "the smaller batch, in the full batch's arrays");
+        assertArrayEquals(full, fullAgain, "the full batch after the smaller one");
+        assertNotEquals(0f, small[0]);
     }
 
     @Test

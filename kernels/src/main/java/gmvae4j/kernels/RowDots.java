@@ -24,13 +24,10 @@ final class RowDots {
     private static final int L = S.length();
     static final int MB = 4, NB = 3;
 
-    /** Per thread: a tile's twelve sums, then their lane sums. */
-    private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[12 * L + 12]);
-
     static void rowDots(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                         float[] c, int cOff, int ldc) {
         int i = 0;
-        float[] ln = LANES.get();
+        float[] ln = VectorKernels.laneSums();
         for (; i + MB <= m; i += MB) {
             int j = 0;
             for (; j + NB <= n; j += NB) block(k, a, aOff + i * lda, lda, b, bOff + j * ldb, ldb, c, cOff + i * ldc + j, ldc, ln);
@@ -41,7 +38,7 @@ final class RowDots {
             for (int j = 0; j < n; j++) c[cOff + i * ldc + j] += dot(k, a, aOff + i * lda, b, bOff + j * ldb);
     }
 
-    /** The 4×3 tile: rows a0..a0+3·lda of A against rows b0..b0+2·ldb of B, added to C at c0; ln: the caller's {@link #LANES}. */
+    /** The 4×3 tile: rows a0..a0+3·lda of A against rows b0..b0+2·ldb of B, added to C at c0; ln: the caller's {@link VectorKernels#laneSums()}. */
     private static void block(int k, float[] a, int a0, int lda, float[] b, int b0, int ldb, float[] c, int c0, int ldc,
                               float[] ln) {
         FloatVector s00 = FloatVector.zero(S), s01 = s00, s02 = s00, s10 = s00, s11 = s00, s12 = s00;

@@ -38,8 +38,6 @@ final class TapGemm {
         final int[] runG = new int[NR], runP = new int[NR], runLen = new int[NR], runCol = new int[NR];
         /** The gradient's current eight taps: their offsets in the planes. */
         final int[] tapRows = new int[MR];
-        /** A gradient tile's 16 sums, stored for {@link VectorKernels#sumLanes(float[], int, float[], int)}, then their lane sums. */
-        final float[] lanes = new float[16 * L + 16];
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -277,7 +275,7 @@ final class TapGemm {
     private static void directGradient(int m, int taps, int images, int npix, float[] gy, int gyOff, int gyImg, float[] planes,
                                        int imgStride, int[] tapOff, float[] gw, int gwOff, int ldw) {
         int m4 = npix >= L ? m / 4 * 4 : 0, t4 = taps / 4 * 4;
-        float[] lanes = SCRATCH.get().lanes;
+        float[] lanes = VectorKernels.laneSums();
         for (int o = 0; o < m4; o += 4)
             for (int t = 0; t < t4; t += 4)
                 gradientTile(o, t, images, npix, gy, gyOff, gyImg, planes, imgStride, tapOff, gw, gwOff, ldw, lanes);

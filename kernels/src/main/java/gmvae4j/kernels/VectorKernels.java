@@ -378,6 +378,19 @@ public final class VectorKernels implements Kernels {
         }
     }
 
+    /** The most sums one register tile stores for {@link #sumLanes(float[], int, float[], int)} (a 4×4 tile). */
+    static final int MAX_TILE_SUMS = 16;
+
+    private static final ThreadLocal<float[]> LANE_SUMS = ThreadLocal.withInitial(() -> new float[MAX_TILE_SUMS * (L + 1)]);
+
+    /**
+     * This thread's buffer for a register tile's sums: up to {@link #MAX_TILE_SUMS} vectors stored at
+     * i·L, then their lane sums after them. One per thread for every tile kernel that sums lanes this
+     * way (the row dots' 4×3 tile, the tap gradient's 4×4): a thread runs one tile at a time. Fetch it
+     * once per call, not per tile (a ThreadLocal look-up per tile showed in the 3×3 weight gradient).
+     */
+    static float[] laneSums() { return LANE_SUMS.get(); }
+
     /** Lane i takes lane (i + w) mod L, for w = 8, 4, 2, 1 (only those up to L/2 are used). */
     private static final VectorShuffle<Float> HALF_16 = rotate(8), HALF_8 = rotate(4), HALF_4 = rotate(2), HALF_2 = rotate(1);
 
