@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -23,17 +24,23 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class TrainStepBenchPeerTest {
 
+    /** What the last {@link #run} printed to its progress stream. */
+    private String progress = "";
+
     private static final TrainStepBench.Case TINY = new TrainStepBench.Case("mixture", 3, 2, new int[] {8});
 
-    private List<TrainStepBench.Row> run(OpenBlasCore.Choice choice) throws Exception {
+    private List<TrainStepBench.Row> run(OpenBlasCore.Choice choice) throws Exception { return run(choice, null); }
+
+    private List<TrainStepBench.Row> run(OpenBlasCore.Choice choice, Map<String, String> atenEnv) throws Exception {
         Path python = Path.of("/usr/bin/python3");
         assumeTrue(Files.isExecutable(python), "needs /usr/bin/python3 for the stand-in peer");
         Path script = Path.of(getClass().getResource("/fake_peer.py").toURI());
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         TrainStepBench b = new TrainStepBench(new ScalarKernels(), 4, 2, 1, 2, TorchPeer.of(python.toString(), script),
-                choice, new PrintStream(err, true, StandardCharsets.UTF_8), 0L, new int[] {4, 8, 16});
+                choice, atenEnv, new PrintStream(err, true, StandardCharsets.UTF_8), 0L, new int[] {4, 8, 16});
         List<TrainStepBench.Row> rows = b.run(TINY);
-        assertEquals("", err.toString(StandardCharsets.UTF_8), "the peer runs succeeded");
+        progress = err.toString(StandardCharsets.UTF_8);
+        assertFalse(progress.contains("peer failed"), progress);
         return rows;
     }
 
@@ -60,6 +67,46 @@ class TrainStepBenchPeerTest {
         assertEquals(best.productGflop() / (best.ms() / 1e3) / best.sgemmGflops(), best.sgemmFraction(), 1e-12);
         assertTrue(json.contains("\"sgemm_fraction\":"), json);
         assertTrue(TrainStepBench.line(best).contains(" of sgemm's "), TrainStepBench.line(best));
+        assertTrue(progress.contains("OpenBLAS UserCore, ATen AVX2: 5.00 ms; OpenBLAS BestCore, ATen AVX2: 2.50 ms"), progress);
+    }
+
+    /** ATen's AVX-512 kernels are tried on top of the best OpenBLAS core, and kept where faster. */
+    @Test
+    void atensAvx512KernelsAreKeptWhereFaster() throws Exception {
+        Map<String, String> bestEnv = new HashMap<>(System.getenv());
+        bestEnv.put("GMVAE_FAKE_CORE", "BestCore");
+        OpenBlasCore.Choice choice = new OpenBlasCore.Choice("Haswell", "SkylakeX", bestEnv);
+        Map<String, String> aten = new HashMap<>(bestEnv);
+        aten.put(AtenCapability.VAR, "avx512");
+        aten.put("GMVAE_FAKE_ATEN_MS", "1.5");
+        List<TrainStepBench.Row> rows = run(choice, aten);
+        assertEquals(2, rows.size(), rows.toString());
+        assertEquals("best", rows.get(0).peerSetting());
+        assertEquals(1.5, rows.get(0).peerMs());
+        assertEquals("AVX512", rows.get(0).peerCapability());
+        assertEquals("BestCore", rows.get(0).peerKernel());
+        assertEquals(5.0, rows.get(1).peerMs());
+        assertTrue(progress.contains("OpenBLAS BestCore, ATen AVX512: 1.50 ms"), progress);
+
+        aten.put("GMVAE_FAKE_ATEN_MS", "4.0");   // slower than AVX2 on the best core: not kept
+        rows = run(choice, aten);
+        assertEquals(2.5, rows.get(0).peerMs());
+        assertEquals("AVX2", rows.get(0).peerCapability());
+        assertTrue(progress.contains("OpenBLAS BestCore, ATen AVX512: 4.00 ms"), progress);
+    }
+
+    /** With OpenBLAS already on its best core, the ATen alternative alone makes the second row; the user's setting may win it. */
+    @Test
+    void theUsersOwnSettingCanBeTheBest() throws Exception {
+        Map<String, String> aten = new HashMap<>(System.getenv());
+        aten.put(AtenCapability.VAR, "avx512");
+        aten.put("GMVAE_FAKE_ATEN_MS", "6.0");
+        List<TrainStepBench.Row> rows = run(new OpenBlasCore.Choice(null, "SkylakeX", null), aten);
+        assertEquals(2, rows.size(), rows.toString());
+        assertEquals("best", rows.get(0).peerSetting());
+        assertEquals(5.0, rows.get(0).peerMs(), "AVX-512 was slower: the best is the user's own setting");
+        assertEquals("AVX2", rows.get(0).peerCapability());
+        assertEquals("user", rows.get(1).peerSetting());
     }
 
     @Test
@@ -74,7 +121,7 @@ class TrainStepBenchPeerTest {
     void oneRowWithoutAPeerEvenWhereTheSettingsDiffer() {
         Map<String, String> bestEnv = new HashMap<>(System.getenv());
         TrainStepBench b = new TrainStepBench(new ScalarKernels(), 4, 2, 1, 2, null,
-                new OpenBlasCore.Choice("Haswell", "SkylakeX", bestEnv), new PrintStream(new ByteArrayOutputStream()), 0L,
+                new OpenBlasCore.Choice("Haswell", "SkylakeX", bestEnv), bestEnv, new PrintStream(new ByteArrayOutputStream()), 0L,
                 new int[] {4, 8, 16});
         List<TrainStepBench.Row> rows = b.run(TINY);
         assertEquals(1, rows.size(), "no peer ran, so no second setting to show: " + rows);

@@ -1,5 +1,6 @@
 package gmvae4j.cli;
 
+import gmvae4j.benchmarks.AtenCapability;
 import gmvae4j.benchmarks.EpochBench;
 import gmvae4j.benchmarks.HeapPeak;
 import gmvae4j.benchmarks.OpenBlasCore;
@@ -86,11 +87,14 @@ final class TrainTarget implements BenchCommand.Target {
         // PyTorch's products run on OpenBLAS, which the python child loads: the environment decides its kernel
         OpenBlasCore.Choice choice = OpenBlasCore.forThisMachine(null);
         boolean withPeer = peer != null && peer.available();
+        // and ATen's own elementwise kernels: where the CPU has AVX-512, that set is tried too and kept if faster
+        boolean atenTried = withPeer && TrainStepBench.atenAlternative(choice) != null;
         progress.println("bench train: " + kernels.name() + ", " + threads + " thread(s), batch " + BATCH
                 + ", median ms per step (forward + backward + Adam)"
                 + (withPeer ? "; peer: PyTorch via " + peer.python() + " (" + choice.yoursLabel() + ")"
-                + (choice.differs() ? "; also with " + OpenBlasCore.VAR + "=" + choice.best()
-                + ", this CPU's best OpenBLAS core (rows marked best)" : "") : ""));
+                + (choice.differs() ? "; also with " + OpenBlasCore.VAR + "=" + choice.best() + ", this CPU's best OpenBLAS core" : "")
+                + (atenTried ? "; also with " + AtenCapability.VAR + "=avx512" : "")
+                + (choice.differs() || atenTried ? " (rows marked best: the fastest setting tried)" : "") : ""));
         System.err.println("bench train: " + gmvae4j.kernels.cuda.CudaBackend.status(gmvae4j.kernels.cuda.CudaBackend.probe()));
 
         List<TrainStepBench.Case> cases = new ArrayList<>();
@@ -138,7 +142,8 @@ final class TrainTarget implements BenchCommand.Target {
             System.out.println("{\"backend\":\"" + kernels.name() + "\",\"rows\":" + TrainStepBench.jsonRows(rows)
                     + ",\"epoch\":" + epochJson + String.format(Locale.ROOT, ",\"peak_heap_mib\":%.1f", HeapPeak.bytes() / 1048576.0)
                     + ",\"peer\":" + (withPeer ? "\"" + peer.python() + "\"" : "null")
-                    + ",\"openblas_coretype\":" + choice.json(withPeer && choice.differs()) + "}");
+                    + ",\"openblas_coretype\":" + choice.json(withPeer && choice.differs())
+                    + ",\"aten_avx512_tried\":" + atenTried + "}");
         }
         return 0;
     }
