@@ -30,8 +30,8 @@ import java.util.List;
  * hands out, op by op, the same tensors (arrays included) it handed out in the previous step, as
  * long as the shapes repeat; so after the first step a training step allocates only the small
  * closure objects. A smaller shape (an epoch's last batch) gets the same arrays under a new tensor
- * object; only a larger one allocates. A tape result is therefore valid only until the next {@code reset()}: copy out what
- * must outlive the step.
+ * object; only a larger one allocates. A tape result is therefore valid only until the next
+ * {@code reset()}: copy out what must outlive the step.
  *
  * <p><b>No-gradient mode.</b> Inside {@code try (var g = tape.noGrad()) { ... }} nothing is recorded
  * and no gradient buffers are touched: use it for evaluation and posteriors.
