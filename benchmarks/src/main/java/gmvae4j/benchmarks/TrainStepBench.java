@@ -78,10 +78,13 @@ public final class TrainStepBench {
     private final PrintStream progress;
     private final int[] reference;
 
-    /** {@code choice}: the peer's OpenBLAS settings ({@link OpenBlasCore#choose} with no loaded core). */
+    /**
+     * {@code choice}: the peer's OpenBLAS settings ({@link OpenBlasCore#choose} with no loaded core);
+     * {@code atenEnv}: {@link #atenAlternative} of it, or null for none.
+     */
     public TrainStepBench(Kernels kernels, int batch, int steps, int warmup, int rounds, TorchPeer peer,
-                          OpenBlasCore.Choice choice, PrintStream progress) {
-        this(kernels, batch, steps, warmup, rounds, peer, choice, atenAlternative(choice), progress, 4_000_000_000L, REFERENCE);
+                          OpenBlasCore.Choice choice, Map<String, String> atenEnv, PrintStream progress) {
+        this(kernels, batch, steps, warmup, rounds, peer, choice, atenEnv, progress, 4_000_000_000L, REFERENCE);
     }
 
     /**
@@ -93,10 +96,7 @@ public final class TrainStepBench {
         return AtenCapability.avx512Env(OpenBlasCore.cpuFlags(), System.getenv(), base);
     }
 
-    /**
-     * With the ATen alternative (or null), the minimum warm-up and the reference product given
-     * (tests of the plumbing: a marked environment, 0 and a small product).
-     */
+    /** With the minimum warm-up and the reference product given (tests of the plumbing: 0 and a small one). */
     TrainStepBench(Kernels kernels, int batch, int steps, int warmup, int rounds, TorchPeer peer,
                    OpenBlasCore.Choice choice, Map<String, String> atenEnv, PrintStream progress, long minWarmupNanos,
                    int[] reference) {

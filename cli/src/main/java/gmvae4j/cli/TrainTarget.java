@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * {@code bench train}: our GMVAE training step against PyTorch's on the same architecture, batch
@@ -88,7 +89,8 @@ final class TrainTarget implements BenchCommand.Target {
         OpenBlasCore.Choice choice = OpenBlasCore.forThisMachine(null);
         boolean withPeer = peer != null && peer.available();
         // and ATen's own elementwise kernels: where the CPU has AVX-512, that set is tried too and kept if faster
-        boolean atenTried = withPeer && TrainStepBench.atenAlternative(choice) != null;
+        Map<String, String> atenEnv = withPeer ? TrainStepBench.atenAlternative(choice) : null;
+        boolean atenTried = atenEnv != null;
         progress.println("bench train: " + kernels.name() + ", " + threads + " thread(s), batch " + BATCH
                 + ", median ms per step (forward + backward + Adam)"
                 + (withPeer ? "; peer: PyTorch via " + peer.python() + " (" + choice.yoursLabel() + ")"
@@ -108,7 +110,7 @@ final class TrainTarget implements BenchCommand.Target {
         for (TrainStepBench.Case c : cases) {
             boolean big = c.variant().equals("marginal");
             TrainStepBench b = new TrainStepBench(kernels, BATCH, big ? Math.min(steps, 6) : steps, big ? 2 : 30, rounds,
-                    peer, choice, System.err);
+                    peer, choice, atenEnv, System.err);
             for (TrainStepBench.Row r : b.run(c)) {
                 rows.add(r);
                 progress.println(TrainStepBench.line(r));

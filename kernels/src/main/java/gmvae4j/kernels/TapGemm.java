@@ -297,7 +297,7 @@ final class TapGemm {
             }
     }
 
-    /** Channels o .. o+3 × taps t .. t+3 of {@link #directGradient}; t16: the caller's {@link Scratch#lanes}. */
+    /** Channels o .. o+3 × taps t .. t+3 of {@link #directGradient}; t16: the caller's {@link VectorKernels#laneSums()}. */
     private static void gradientTile(int o, int t, int images, int npix, float[] gy, int gyOff, int gyImg, float[] planes,
                                      int imgStride, int[] tapOff, float[] gw, int gwOff, int ldw, float[] t16) {
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
