@@ -49,21 +49,47 @@ final class SgemmPacking {
     }
 
     /**
+     * The untransposed case of {@link #packB} (B row-major k×n, the NR values for one p already
+     * adjacent), row by row: each row's nc values are read once, front to back, and dealt out NR
+     * at a time to their micro-panels (kc·NR apart in dst). Why not panel by panel (NR values of
+     * every row, then the next NR): that walks down the block in steps of ldb, a stride the
+     * hardware prefetchers do not follow, and in a training step B is a weight matrix last
+     * touched by the optimizer, so every row is a cache miss. Measured in one process alternating
+     * the two, B pushed out to L3 before each call (Intel Xeon host, one thread, two runs):
+     * 512×512 packs in 145-195 µs instead of 220-500, a weight gradient's dy (128×784) in 63-92 µs
+     * instead of 105-231; with B already in cache the two are level or rows ahead.
+     */
+    private static void packRowMajorB(float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] dst) {
+        final int NR = SgemmMicroKernel.NR, L = SgemmMicroKernel.L;
+        final var S = SgemmMicroKernel.S;
+        int full = nc / NR * NR, edge = nc - full;
+        for (int p = 0; p < kc; p++) {
+            int s = bOff + (p0 + p) * ldb + j0, d = p * NR;
+            for (int jr = 0; jr < full; jr += NR, d += NR * kc) {
+                FloatVector.fromArray(S, b, s + jr).intoArray(dst, d);
+                FloatVector.fromArray(S, b, s + jr + L).intoArray(dst, d + L);
+            }
+            if (edge > 0) {     // the last panel, padded with zero columns
+                System.arraycopy(b, s + full, dst, d, edge);
+                java.util.Arrays.fill(dst, d + edge, d + NR, 0f);
+            }
+        }
+    }
+
+    /**
      * Packs op(B)[p0 .. p0+kc, j0 .. j0+nc] into {@code dst} (micro-panel {@code c} starts at
      * {@code c·NR·kc}).
      */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] dst) {
+        if (!transB) {
+            packRowMajorB(b, bOff, ldb, p0, kc, j0, nc, dst);
+            return;
+        }
         final int NR = SgemmMicroKernel.NR;
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
             int d = jr * kc;
-            if (!transB) {
-                // B row-major k×n: the NR values for one p are adjacent in memory
-                for (int p = 0; p < kc; p++) {
-                    int s = bOff + (p0 + p) * ldb + j0 + jr;
-                    System.arraycopy(b, s, dst, d + p * NR, nr);
-                }
-            } else if (nr == NR && NR == 32 && Transpose16.USABLE) {
+            if (nr == NR && NR == 32 && Transpose16.USABLE) {
                 // B stored n×k: a transpose, 16×16 blocks at a time in registers
                 int s0 = bOff + (j0 + jr) * ldb + p0, p = 0;
                 for (; p + 16 <= kc; p += 16) {
