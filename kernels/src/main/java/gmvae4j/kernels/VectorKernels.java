@@ -302,6 +302,19 @@ public final class VectorKernels implements Kernels {
         split2(rows, (long) rows * cols, body);
     }
 
+    /**
+     * {@link #rows} for a body that computes an exp or a log per element: each element is then
+     * worth about {@value #TRANSCENDENTAL_COST} plain ones against {@link #PARALLEL_MIN}, which
+     * was measured on adds. BCE's 128×784 logits of a training step stayed on one thread under
+     * the plain count (100,352 elements), at about 0.4 ms of a 15 ms two-thread step.
+     */
+    private void transcendentalRows(int rows, int cols, IntConsumer body) {
+        split2(rows, (long) rows * cols * TRANSCENDENTAL_COST, body);
+    }
+
+    /** Work of one exp/log element against one add, for {@link #transcendentalRows}. */
+    static final int TRANSCENDENTAL_COST = 8;
+
     private void split2(int rows, long elements, IntConsumer body) {
         int t = par.threads();
         if (t == 1 || elements < PARALLEL_MIN || rows < 2 || Parallel.insideRegion()) {
@@ -436,7 +449,7 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override public void rowLogSumExp(int rows, int cols, float[] x, int xo, float[] out, int oo) {
-        rows(rows, cols, i -> {
+        transcendentalRows(rows, cols, i -> {
             int r = xo + i * cols;
             float mx = rowMax(x, r, cols);
             out[oo + i] = mx == Float.NEGATIVE_INFINITY ? mx : mx + VectorMath.log(sumExpShifted(x, r, cols, mx));
@@ -444,7 +457,7 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override public void rowSoftmax(int rows, int cols, float[] x, int xo, float[] out, int oo) {
-        rows(rows, cols, i -> {
+        transcendentalRows(rows, cols, i -> {
             int r = xo + i * cols, w = oo + i * cols;
             float mx = rowMax(x, r, cols);
             FloatVector acc = FloatVector.zero(S);
@@ -498,7 +511,7 @@ public final class VectorKernels implements Kernels {
 
     @Override public void bceRows(int rows, int cols, float[] logits, int lo, float[] targets, int to, float[] loss, int lso,
                                   float[] d, int dOff) {
-        rows(rows, cols, i -> {
+        transcendentalRows(rows, cols, i -> {
             int o = i * cols;
             // two passes over the row (it stays in L1), like bceWithLogits' blocks and for the same
             // reason: all of it in one loop is more than C2 inlines, and vectors then get boxed

@@ -145,4 +145,27 @@ class FusedPassesTest {
             }
         }
     }
+
+    /**
+     * The exp/log row kernels go to two threads at an eighth of the plain elements' threshold
+     * (VectorKernels.transcendentalRows): a training step's BCE (128×784) now does. Each row is
+     * still computed whole by one thread, so the bits are those of one thread.
+     */
+    @Test
+    void expRowKernelsGiveTheSameBitsOnTwoThreads() {
+        int rows = 128, cols = 784, n = rows * cols;
+        float[] logits = rand(n, 6f), targets = new float[n];
+        for (int i = 0; i < n; i++) targets[i] = r.nextFloat();
+        float[][] loss = new float[2][rows], d = new float[2][n], soft = new float[2][n], lse = new float[2][rows];
+        for (int t = 0; t < 2; t++) {
+            VS[t].bceRows(rows, cols, logits, 0, targets, 0, loss[t], 0, d[t], 0);
+            VS[t].rowSoftmax(rows, cols, logits, 0, soft[t], 0);
+            VS[t].rowLogSumExp(rows, cols, logits, 0, lse[t], 0);
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(2, VS[1].threads());
+        exact(loss[0], loss[1], "bceRows loss");
+        exact(d[0], d[1], "bceRows gradient");
+        exact(soft[0], soft[1], "rowSoftmax");
+        exact(lse[0], lse[1], "rowLogSumExp");
+    }
 }
