@@ -144,7 +144,7 @@ public final class TrainStepBench {
             }
             if (!withPeer) continue;
             peer.run(c.variant(), c.k(), c.z(), c.hidden(), batch, threads, steps, warmup, null, progress).ifPresent(user::add);
-            for (int i = 0; both && i < candidates.size(); i++)
+            for (int i = 0; i < candidates.size(); i++)
                 peer.run(c.variant(), c.k(), c.z(), c.hidden(), batch, threads, steps, warmup, candidates.get(i), progress)
                         .ifPresent(tried.get(i)::add);
         }

@@ -315,9 +315,13 @@ public final class VectorKernels implements Kernels {
     /** Work of one exp/log element against one add, for {@link #transcendentalRows}. */
     static final int TRANSCENDENTAL_COST = 8;
 
-    private void split2(int rows, long elements, IntConsumer body) {
+    /**
+     * body(row) over rows, in per-thread slabs when {@code work} (the loop's cost in plain
+     * elementwise operations: its element count, more for costlier bodies) reaches {@link #PARALLEL_MIN}.
+     */
+    private void split2(int rows, long work, IntConsumer body) {
         int t = par.threads();
-        if (t == 1 || elements < PARALLEL_MIN || rows < 2 || Parallel.insideRegion()) {
+        if (t == 1 || work < PARALLEL_MIN || rows < 2 || Parallel.insideRegion()) {
             for (int i = 0; i < rows; i++) body.accept(i);
             return;
         }
