@@ -668,6 +668,11 @@ public final class VectorKernels implements Kernels {
         adam(n, p, po, g, go, m, mo, v, vo, lr, beta1, beta2, eps, weightDecay, bc1, bc2, true);
     }
 
+    /** {@link ScalarKernels#flushSubnormal} on every lane. */
+    private static FloatVector flushSubnormal(FloatVector x) {
+        return x.blend(0f, x.abs().lt(Float.MIN_NORMAL));
+    }
+
     /** One Adam pass; with {@code clear}, each gradient value is zeroed right after it is read. */
     private void adam(int n, float[] p, int po, float[] g, int go, float[] m, int mo, float[] v, int vo,
                       float lr, float beta1, float beta2, float eps, float weightDecay, float bc1, float bc2, boolean clear) {
@@ -678,8 +683,8 @@ public final class VectorKernels implements Kernels {
             for (int e = bound(lo, hi); i < e; i += L) {
                 FloatVector gi = FloatVector.fromArray(S, g, go + i);
                 if (clear) zero.intoArray(g, go + i);
-                FloatVector mi = FloatVector.fromArray(S, m, mo + i).mul(beta1).add(gi.mul(c1));
-                FloatVector vi = FloatVector.fromArray(S, v, vo + i).mul(beta2).add(gi.mul(gi).mul(c2));
+                FloatVector mi = flushSubnormal(FloatVector.fromArray(S, m, mo + i).mul(beta1).add(gi.mul(c1)));
+                FloatVector vi = flushSubnormal(FloatVector.fromArray(S, v, vo + i).mul(beta2).add(gi.mul(gi).mul(c2)));
                 mi.intoArray(m, mo + i);
                 vi.intoArray(v, vo + i);
                 FloatVector pi = FloatVector.fromArray(S, p, po + i);
@@ -689,8 +694,8 @@ public final class VectorKernels implements Kernels {
             for (; i < hi; i++) {
                 float gi = g[go + i];
                 if (clear) g[go + i] = 0f;
-                float mi = beta1 * m[mo + i] + c1 * gi;
-                float vi = beta2 * v[vo + i] + c2 * gi * gi;
+                float mi = ScalarKernels.flushSubnormal(beta1 * m[mo + i] + c1 * gi);
+                float vi = ScalarKernels.flushSubnormal(beta2 * v[vo + i] + c2 * gi * gi);
                 m[mo + i] = mi;
                 v[vo + i] = vi;
                 float update = (mi * inv1) / ((float) Math.sqrt(vi * inv2) + eps);

@@ -189,6 +189,50 @@ class VectorKernelsTest {
     }
 
     /**
+     * Adam stores a moment that comes out subnormal as 0, in every lane and in the scalar tail,
+     * and leaves the smallest normal moments and the parameters as the unflushed formula has them.
+     * Each value decays from just above or below where β·x crosses {@link Float#MIN_NORMAL}, with
+     * no gradient (a stopped parameter) or a tiny one (g² subnormal).
+     */
+    @Test
+    void adamFlushesSubnormalMomentsOnly() {
+        float b1 = 0.9f, b2 = 0.999f, bc1 = 0.5f, bc2 = 0.01f, lr = 2e-3f;
+        for (int n : new int[] {1, 17, 33, VectorKernels.PARALLEL_MIN + 33}) {
+            float[] g = new float[n + 2], m = new float[n + 3], v = new float[n + 4];
+            for (int i = 0; i < n; i++) {
+                boolean under = i % 2 == 0;   // β·x subnormal (flushed) or still normal (kept)
+                m[3 + i] = (under ? 1.05f : 1.2f) * Float.MIN_NORMAL * (i % 4 < 2 ? 1 : -1);
+                v[4 + i] = (under ? 1.0005f : 1.2f) * Float.MIN_NORMAL;
+                g[2 + i] = i % 3 == 0 ? 1e-22f : 0f;   // (1−β1)·g normal, (1−β2)·g² subnormal
+            }
+            float[] p = rand(n + 1, 1f);
+            for (Kernels k : new Kernels[] {S, VS[0], VS[1]}) {
+                float[] pk = p.clone(), mk = m.clone(), vk = v.clone();
+                k.adam(n, pk, 1, g, 2, mk, 3, vk, 4, lr, b1, b2, 1e-8f, 0f, bc1, bc2);
+                for (int i = 0; i < n; i++) {
+                    float gi = g[2 + i];
+                    float mi = b1 * m[3 + i] + (1f - b1) * gi, vi = b2 * v[4 + i] + (1f - b2) * gi * gi;
+                    String at = k.name() + " n=" + n + " i=" + i;
+                    assertEquals(Math.abs(mi) < Float.MIN_NORMAL ? 0f : mi, mk[3 + i], 0f, "m " + at);
+                    assertEquals(Math.abs(vi) < Float.MIN_NORMAL ? 0f : vi, vk[4 + i], 0f, "v " + at);
+                    assertTrue(mk[3 + i] == 0f || Math.abs(mk[3 + i]) >= Float.MIN_NORMAL, "m subnormal " + at);
+                    assertTrue(vk[4 + i] == 0f || vk[4 + i] >= Float.MIN_NORMAL, "v subnormal " + at);
+                    float update = (mi / bc1) / ((float) Math.sqrt(vi / bc2) + 1e-8f);
+                    assertEquals(p[1 + i] - lr * update, pk[1 + i], 0f, "p " + at);   // an update this small moves no parameter
+                }
+                assertTrue(countZero(vk, 4, n) >= n / 2, "v: too few flushed, " + k.name() + " n=" + n);   // every even i
+                assertTrue(countZero(mk, 3, n) >= n / 4, "m: too few flushed, " + k.name() + " n=" + n);   // even i without g
+            }
+        }
+    }
+
+    private static int countZero(float[] x, int off, int n) {
+        int z = 0;
+        for (int i = 0; i < n; i++) if (x[off + i] == 0f) z++;
+        return z;
+    }
+
+    /**
      * Softmax and logsumexp of logits far beyond float exp's range (±100): shifting by the row
      * maximum keeps them finite, in the scalar twin as in the vector kernels. Then both in place
      * on a matrix big enough to be split over threads (each row must be computed once).
