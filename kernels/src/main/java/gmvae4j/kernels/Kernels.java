@@ -286,7 +286,11 @@ public interface Kernels {
     /** out = alpha * x */
     void scale(int n, float alpha, float[] x, int xOff, float[] out, int outOff);
 
-    /** out = exp(x) */
+    /**
+     * out = exp(x), and 0 where that is subnormal (x below about −87.3): a mixture's responsibility
+     * for a far component is such a value, and everything computed from it would be too
+     * ({@link Subnormals}).
+     */
     void exp(int n, float[] x, int xOff, float[] out, int outOff);
 
     /** out = log(x) */
@@ -357,8 +361,8 @@ public interface Kernels {
      * m = β1·m + (1−β1)·g; v = β2·v + (1−β2)·g²;
      * p −= lr · ( (m/bc1) / (sqrt(v/bc2) + eps) + weightDecay·p ),
      * with bc1 = 1−β1^t, bc2 = 1−β2^t computed by the caller. Decoupled (AdamW-style)
-     * weight decay when weightDecay ≠ 0. A moment that comes out subnormal is stored as 0 (see
-     * {@code ScalarKernels.flushSubnormal}: such values cost a microcode assist per operation on x86).
+     * weight decay when weightDecay ≠ 0. A moment that comes out subnormal is stored as 0
+     * ({@link Subnormals}: such values cost a microcode assist per operation on x86).
      */
     void adam(int n, float[] p, int pOff, float[] g, int gOff, float[] m, int mOff, float[] v, int vOff,
               float lr, float beta1, float beta2, float eps, float weightDecay, float bc1, float bc2);

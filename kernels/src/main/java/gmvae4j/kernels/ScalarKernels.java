@@ -59,7 +59,7 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override public void exp(int n, float[] x, int xo, float[] out, int oo) {
-        for (int i = 0; i < n; i++) out[oo + i] = (float) Math.exp(x[xo + i]);
+        for (int i = 0; i < n; i++) out[oo + i] = Subnormals.exp(x[xo + i]);
     }
 
     @Override public void log(int n, float[] x, int xo, float[] out, int oo) {
@@ -190,28 +190,13 @@ public final class ScalarKernels implements Kernels {
                      float lr, float beta1, float beta2, float eps, float weightDecay, float bc1, float bc2) {
         for (int i = 0; i < n; i++) {
             float gi = g[go + i];
-            float mi = flushSubnormal(beta1 * m[mo + i] + (1f - beta1) * gi);
-            float vi = flushSubnormal(beta2 * v[vo + i] + (1f - beta2) * gi * gi);
+            float mi = Subnormals.flush(beta1 * m[mo + i] + (1f - beta1) * gi);
+            float vi = Subnormals.flush(beta2 * v[vo + i] + (1f - beta2) * gi * gi);
             m[mo + i] = mi;
             v[vo + i] = vi;
             float update = (mi / bc1) / ((float) Math.sqrt(vi / bc2) + eps);
             p[po + i] -= lr * (update + weightDecay * p[po + i]);
         }
-    }
-
-    /**
-     * x, or 0 where x is subnormal (|x| below {@link Float#MIN_NORMAL}, about 1.2e-38). Adam's
-     * moments go through this: a parameter whose gradient stops (a pixel that is blank in every
-     * image of a stretch of batches, a unit that went quiet) has its m shrink by β1 every step, and
-     * about 800 steps later m is subnormal, where it stays for another 150. An x86 core runs every
-     * arithmetic instruction that reads or writes a subnormal through a microcode assist: the
-     * vector Adam pass ran 8x slower on such values (16.3 against 2.0 ms per million, Intel Xeon,
-     * 2026-12-03), and after 4 MNIST epochs 17% of all m values were subnormal. C code sets the
-     * FTZ/DAZ flags of the FPU for this; Java cannot, so the moments are flushed by hand. A
-     * moment that small moves nothing: the update is lr·m/(√v + ε) with ε = 1e-8, at most lr·1e-30.
-     */
-    static float flushSubnormal(float x) {
-        return Math.abs(x) < Float.MIN_NORMAL ? 0f : x;
     }
 
     static float sigmoid(float x) {

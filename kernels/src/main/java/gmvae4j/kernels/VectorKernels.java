@@ -188,8 +188,8 @@ public final class VectorKernels implements Kernels {
         split(n, (lo, hi) -> {
             int i = lo;
             for (int e = bound(lo, hi); i < e; i += L)
-                VectorMath.exp(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i);
-            for (; i < hi; i++) out[oo + i] = VectorMath.exp(x[xo + i]);
+                expFlushed(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i);
+            for (; i < hi; i++) out[oo + i] = x[xo + i] < Subnormals.EXP_FLOOR ? 0f : Subnormals.flush(VectorMath.exp(x[xo + i]));
         });
     }
 
@@ -668,9 +668,15 @@ public final class VectorKernels implements Kernels {
         adam(n, p, po, g, go, m, mo, v, vo, lr, beta1, beta2, eps, weightDecay, bc1, bc2, true);
     }
 
-    /** {@link ScalarKernels#flushSubnormal} on every lane. */
+    /** {@link Subnormals#flush} on every lane. */
     private static FloatVector flushSubnormal(FloatVector x) {
         return x.blend(0f, x.abs().lt(Float.MIN_NORMAL));
+    }
+
+    /** {@link Subnormals#exp} on every lane: lanes below the floor go through exp as 0, then out as 0. */
+    private static FloatVector expFlushed(FloatVector x) {
+        VectorMask<Float> under = x.lt(Subnormals.EXP_FLOOR);
+        return flushSubnormal(VectorMath.exp(x.blend(0f, under))).blend(0f, under);
     }
 
     /** One Adam pass; with {@code clear}, each gradient value is zeroed right after it is read. */
@@ -694,8 +700,8 @@ public final class VectorKernels implements Kernels {
             for (; i < hi; i++) {
                 float gi = g[go + i];
                 if (clear) g[go + i] = 0f;
-                float mi = ScalarKernels.flushSubnormal(beta1 * m[mo + i] + c1 * gi);
-                float vi = ScalarKernels.flushSubnormal(beta2 * v[vo + i] + c2 * gi * gi);
+                float mi = Subnormals.flush(beta1 * m[mo + i] + c1 * gi);
+                float vi = Subnormals.flush(beta2 * v[vo + i] + c2 * gi * gi);
                 m[mo + i] = mi;
                 v[vo + i] = vi;
                 float update = (mi * inv1) / ((float) Math.sqrt(vi * inv2) + eps);

@@ -128,6 +128,40 @@ class VectorKernelsTest {
     @Test void scale() { unary("scale", (k, n, x, xo, o, oo) -> k.scale(n, 0.3f, x, xo, o, oo), 2f, false, 0, 0); }
     @Test void relu() { unary("relu", Kernels::relu, 2f, false, 0, 0); }
     @Test void exp() { unary("exp", Kernels::exp, 10f, false, 1e-5, 1e-30); }
+
+    /**
+     * exp stores 0 where e^x is subnormal ({@link Subnormals}) and is exp everywhere else: inputs
+     * from −110 to −80 by 0.001 (through the floor, ln MIN_NORMAL ≈ −87.34 and the float range's
+     * end near −103.3), then −∞ and NaN, at offsets, on every kernel and both thread counts.
+     */
+    @Test
+    void expStoresNoSubnormal() {
+        int n = 30_000;
+        float[] x = new float[n + 3];
+        for (int i = 0; i < n; i++) x[1 + i] = -110f + 0.001f * i;
+        x[n] = Float.NEGATIVE_INFINITY;
+        x[n + 1] = Float.NaN;
+        for (Kernels k : new Kernels[] {S, VS[0], VS[1]}) {
+            float[] out = new float[n + 5];
+            k.exp(n + 1, x, 1, out, 2);
+            for (int i = 0; i < n - 1; i++) {
+                float xi = x[1 + i], got = out[2 + i];
+                double want = Math.exp(xi);
+                String at = k.name() + " x=" + xi;
+                if (want < Float.MIN_NORMAL) assertEquals(0f, got, 0f, at);
+                else if (want > 1.001 * Float.MIN_NORMAL) assertEquals(want, got, 1e-5 * want, at);
+                else assertTrue(got == 0f || Math.abs(got - want) <= 1e-5 * want, at);   // the band at the edge
+            }
+            assertEquals(0f, out[2 + n - 1], 0f, "exp(-inf) " + k.name());
+            assertTrue(Float.isNaN(out[2 + n]), "exp(NaN) " + k.name());
+            assertEquals(0f, out[1], 0f);
+            assertEquals(0f, out[n + 3], 0f);   // nothing written outside
+        }
+        assertEquals(0f, Subnormals.exp(-87.4f), 0f);
+        assertEquals(Math.exp(-87f), Subnormals.exp(-87f), 1e-5 * Math.exp(-87f));
+        assertEquals(0f, Subnormals.flush(Float.MIN_NORMAL / 2), 0f);
+        assertEquals(-Float.MIN_NORMAL, Subnormals.flush(-Float.MIN_NORMAL), 0f);
+    }
     @Test void log() { unary("log", Kernels::log, 1f, true, 1e-5, 1e-6); }
     @Test void tanh() { unary("tanh", Kernels::tanh, 3f, false, 1e-5, 1e-6); }
     @Test void sigmoid() { unary("sigmoid", Kernels::sigmoid, 30f, false, 1e-5, 1e-7); }

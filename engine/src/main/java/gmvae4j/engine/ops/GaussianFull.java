@@ -3,6 +3,7 @@ package gmvae4j.engine.ops;
 import gmvae4j.engine.Tape;
 import gmvae4j.engine.Tensor;
 import gmvae4j.kernels.Kernels;
+import gmvae4j.kernels.Subnormals;
 
 /**
  * Gaussians with a full covariance, given by the Cholesky factor of their precision: for component
@@ -89,7 +90,9 @@ public final class GaussianFull {
             for (int b = 0; b < rows; b++) {
                 int vo = v.off + b * kd, go = g.off + b * kd;
                 for (int k = 0; k < kk; k++) {
-                    float gy = y.grad[y.gradOff + b * kk + k];
+                    // a pair far from its component can have a subnormal gradient: as 0 it moves
+                    // nothing, and the two products below read no subnormal (Subnormals)
+                    float gy = Subnormals.flush(y.grad[y.gradOff + b * kk + k]);
                     for (int j = 0; j < d; j++) g.data[go + k * d + j] = -gy * v.data[vo + k * d + j];
                 }
             }

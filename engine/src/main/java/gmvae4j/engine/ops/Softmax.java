@@ -3,6 +3,7 @@ package gmvae4j.engine.ops;
 import gmvae4j.engine.Tape;
 import gmvae4j.engine.Tensor;
 import gmvae4j.kernels.Kernels;
+import gmvae4j.kernels.Subnormals;
 
 /**
  * Row-wise log-sum-exp, softmax and log-softmax, all computed the stable way (row max subtracted
@@ -12,6 +13,8 @@ import gmvae4j.kernels.Kernels;
  *   <li>y = p:                 dx += y ⊙ (dy − Σ_j dy·y)</li>
  *   <li>y = x − lse (log p):   dx += dy − p · Σ_j dy</li>
  * </ul>
+ * The backward passes take p as {@link Subnormals#exp} (0 where it would be subnormal, as the
+ * responsibility of a component far from an image is) and store no subnormal gradient.
  */
 public final class Softmax {
     private Softmax() {}
@@ -25,7 +28,8 @@ public final class Softmax {
             for (int i = 0; i < rows; i++) {
                 float lse = y.data[y.off + i], g = y.grad[y.gradOff + i];
                 int xi = x.off + i * cols, gi = x.gradOff + i * cols;
-                for (int j = 0; j < cols; j++) x.grad[gi + j] += g * (float) Math.exp(x.data[xi + j] - lse);
+                for (int j = 0; j < cols; j++)
+                    x.grad[gi + j] = Subnormals.flush(x.grad[gi + j] + g * Subnormals.exp(x.data[xi + j] - lse));
             }
         });
         return y;
@@ -64,7 +68,7 @@ public final class Softmax {
                 double total = 0;
                 for (int j = 0; j < cols; j++) total += y.grad[gi + j];
                 for (int j = 0; j < cols; j++)
-                    x.grad[xi + j] += y.grad[gi + j] - (float) Math.exp(y.data[yi + j]) * (float) total;
+                    x.grad[xi + j] = Subnormals.flush(x.grad[xi + j] + (y.grad[gi + j] - Subnormals.exp(y.data[yi + j]) * (float) total));
             }
         });
         return y;
