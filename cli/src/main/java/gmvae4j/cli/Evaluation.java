@@ -94,7 +94,7 @@ public final class Evaluation {
             notes.add(xgbMissing + "; the xgboost row is left out.");
             log.println("note: " + xgbMissing + "; continuing without the xgboost baseline");
         } else if (opt.baselines()) {
-            notes.add("XGBoost fits on one core each: a label count's draws run side by side, one per core, while the other methods run "
+            notes.add("XGBoost fits on one core each: a label count's draws run side by side, one per core, while the other methods run, and the next count's fits start once those are done "
                     + "(1.4-1.9x the fits done against one fit on every core), so the seconds listed for xgboost are summed over fits.");
         }
         notes.add("soft-dot+T is soft-dot on tempered posteriors q^(1/T): T is chosen per draw from "

@@ -35,8 +35,9 @@ public final class XgboostClassifier implements PixelClassifier {
     }
 
     /**
-     * Every fit runs on one thread, and a sweep runs fits side by side (a label count's draws, or
-     * a fit beside the other methods): hist's per-node work shares poorly between threads.
+     * Every fit runs on one thread, and a sweep runs fits side by side (a label count's draws, a
+     * fit beside the other methods, or beside the next count's fit): hist's per-node work shares
+     * poorly between threads.
      * Measured on 2 cores (one fit each, the same trees and predictions either way, see
      * XgboostThreadsTest), glyphs, 26 classes: 52 images 1.05 s on one thread against 2.11 s on
      * two, 104 images 1.81 s against 3.12 s, 416 images 10.2 s against 11.3 s, 832 images 22.1 s

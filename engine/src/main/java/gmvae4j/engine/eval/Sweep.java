@@ -27,8 +27,10 @@ import java.util.List;
  *
  * <p>Everything runs on the calling thread except the draws of a method whose fits use one core
  * ({@link Method#oneCore}: XGBoost's): those of a fraction start on side threads, one per core,
- * before the fraction's other work, and are collected after it. Each such call's seed is fixed
- * when it is prepared, in the order above, so the results are those of the one-thread order.
+ * once the previous fraction's other work is done (one fraction ahead), and are collected after
+ * the fraction's own other work. Each such call's seed is fixed when it is prepared, in the order
+ * above, so the results are those of the one-thread order; fits started ahead for a method that
+ * then stops are dropped.
  */
 public final class Sweep {
 
@@ -175,37 +177,27 @@ public final class Sweep {
         String[] passed = new String[methods.size()]; // why a stopping method is done, once it is
         int evaluated = 0;
         java.util.concurrent.ExecutorService side = null;
+        // One-core methods run one fraction ahead: fraction f+1's draws go to the side threads as
+        // soon as f's other work is done, before f's own one-core results are collected. Above the
+        // target a baseline runs one draw per fraction, and a lone XGBoost fit of thousands of
+        // labels would otherwise leave the other core idle for minutes. Whether a stopping method
+        // runs f+1 at all is known only once f is collected: if f stops it, those fits are
+        // cancelled and never read (their seeds come after f's, so nothing else moves).
+        Draws next = null;
+        java.util.concurrent.Future<Timed>[][] ahead = null;
         try {
             for (int f = 0; f < fractions.length; f++) {
-                int[][] labeledOf = new int[draws][], labelsOf = new int[draws][], evalOf = new int[draws][];
-                String[][] skipOf = new String[methods.size()][draws];
-                for (int s = 0; s < draws; s++) {
-                    labeledOf[s] = java.util.Arrays.copyOf(LabelDraw.permutation(candidates, s), n[f]);
-                    labelsOf[s] = new int[labeledOf[s].length];
-                    for (int i = 0; i < labeledOf[s].length; i++) labelsOf[s][i] = truth[labeledOf[s][i]];
-                    evalOf[s] = inductiveEval != null ? inductiveEval : complement(labeledOf[s], total);
-                    for (int m = 0; m < methods.size(); m++) {
-                        Method method = methods.get(m);
-                        String skip = passed[m] != null ? passed[m] : method.skipReason(n[f]);
-                        if (skip == null && f > refFraction && refFraction >= 0 && method.stopsOncePast()
-                                && reach.drawsAbove() > 0 && s >= reach.drawsAbove())
-                            skip = (reach.drawsAbove() == 1 ? "draw 1" : "draws 1-" + reach.drawsAbove()) + " of " + draws
-                                    + " only, above the target's " + n[refFraction] + " labels";
-                        skipOf[m][s] = skip;
-                    }
+                Draws cur = next != null ? next : draws(f, n, candidates, draws, truth, total, inductiveEval, methods, passed, refFraction, reach);
+                int[][] labeledOf = cur.labeled(), labelsOf = cur.labels(), evalOf = cur.eval();
+                String[][] skipOf = cur.skip();
+                java.util.concurrent.Future<Timed>[][] early;
+                if (ahead != null) early = ahead;
+                else {
+                    if (side == null && anyOneCore(methods, n[f])) side = sideThreads();
+                    early = submitOneCore(side, cur, n[f], methods);
                 }
-                // One-core methods: every draw of this fraction handed to side threads first, in the
-                // sweep's order (their seeds are fixed here), collected after the other methods' draws.
-                @SuppressWarnings("unchecked")
-                java.util.concurrent.Future<Timed>[][] early = new java.util.concurrent.Future[methods.size()][draws];
-                for (int m = 0; m < methods.size(); m++) {
-                    if (!methods.get(m).oneCore(n[f])) continue;
-                    for (int s = 0; s < draws; s++) {
-                        if (skipOf[m][s] != null) continue;
-                        if (side == null) side = sideThreads();
-                        early[m][s] = side.submit(timed(methods.get(m).prepare(labeledOf[s], labelsOf[s], evalOf[s])));
-                    }
-                }
+                next = null;
+                ahead = null;
                 for (int s = 0; s < draws; s++) {
                     evaluated = evalOf[s].length;
                     for (int m = 0; m < methods.size(); m++) {
@@ -224,6 +216,11 @@ public final class Sweep {
                         if (listener != null) listener.done(method.name(), fractions[f], s, n[f], acc[m][f][s], t.seconds());
                     }
                     if (listener != null) listener.step(s, fractions[f], n[f]);
+                }
+                if (f + 1 < fractions.length) {
+                    next = draws(f + 1, n, candidates, draws, truth, total, inductiveEval, methods, passed, refFraction, reach);
+                    if (side == null && anyOneCore(methods, n[f + 1])) side = sideThreads();
+                    ahead = submitOneCore(side, next, n[f + 1], methods);
                 }
                 for (int s = 0; s < draws; s++) {
                     boolean any = false;
@@ -249,6 +246,12 @@ public final class Sweep {
                                 "not run: already at %.1f%% with %d labels, past %s's %.1f%% with %d", 100 * mean, n[g],
                                 reach.reference(), 100 * refAccuracy, n[refFraction]);
                     }
+                    if (passed[m] == null || next == null) continue;
+                    for (int s = 0; s < draws; s++) {   // stopped here: the next fraction's fits started ahead are dropped
+                        next.skip()[m][s] = passed[m];
+                        if (ahead[m][s] != null) ahead[m][s].cancel(true);
+                        ahead[m][s] = null;
+                    }
                 }
             }
         } finally {
@@ -261,6 +264,53 @@ public final class Sweep {
             results.add(new MethodResult(methods.get(m).name(), acc[m], st, seconds[m], List.copyOf(notes.get(m))));
         }
         return new Result(protocol, fractions.clone(), n, draws, candidates, evaluated, List.copyOf(results));
+    }
+
+    /** A fraction's labeled draws, what each draw evaluates on, and why a method skips a draw (null: it runs). */
+    private record Draws(int[][] labeled, int[][] labels, int[][] eval, String[][] skip) {}
+
+    private static Draws draws(int f, int[] n, int candidates, int draws, int[] truth, int total, int[] inductiveEval,
+                               List<? extends Method> methods, String[] passed, int refFraction, Reach reach) {
+        int[][] labeledOf = new int[draws][], labelsOf = new int[draws][], evalOf = new int[draws][];
+        String[][] skipOf = new String[methods.size()][draws];
+        for (int s = 0; s < draws; s++) {
+            labeledOf[s] = java.util.Arrays.copyOf(LabelDraw.permutation(candidates, s), n[f]);
+            labelsOf[s] = new int[labeledOf[s].length];
+            for (int i = 0; i < labeledOf[s].length; i++) labelsOf[s][i] = truth[labeledOf[s][i]];
+            evalOf[s] = inductiveEval != null ? inductiveEval : complement(labeledOf[s], total);
+            for (int m = 0; m < methods.size(); m++) {
+                Method method = methods.get(m);
+                String skip = passed[m] != null ? passed[m] : method.skipReason(n[f]);
+                if (skip == null && f > refFraction && refFraction >= 0 && method.stopsOncePast()
+                        && reach.drawsAbove() > 0 && s >= reach.drawsAbove())
+                    skip = (reach.drawsAbove() == 1 ? "draw 1" : "draws 1-" + reach.drawsAbove()) + " of " + draws
+                            + " only, above the target's " + n[refFraction] + " labels";
+                skipOf[m][s] = skip;
+            }
+        }
+        return new Draws(labeledOf, labelsOf, evalOf, skipOf);
+    }
+
+    private static boolean anyOneCore(List<? extends Method> methods, int n) {
+        for (Method m : methods) if (m.oneCore(n)) return true;
+        return false;
+    }
+
+    /**
+     * A fraction's one-core draws handed to the side threads, in the sweep's order (each call's
+     * seed is fixed here); null entries for the rest.
+     */
+    private static java.util.concurrent.Future<Timed>[][] submitOneCore(java.util.concurrent.ExecutorService side, Draws d, int n,
+                                                                         List<? extends Method> methods) {
+        @SuppressWarnings("unchecked")
+        java.util.concurrent.Future<Timed>[][] out = new java.util.concurrent.Future[methods.size()][d.labeled().length];
+        for (int m = 0; m < methods.size(); m++) {
+            if (!methods.get(m).oneCore(n)) continue;
+            for (int s = 0; s < d.labeled().length; s++)
+                if (d.skip()[m][s] == null)
+                    out[m][s] = side.submit(timed(methods.get(m).prepare(d.labeled()[s], d.labels()[s], d.eval()[s])));
+        }
+        return out;
     }
 
     /** A method's predictions and the seconds they took (fit and predict; on a side thread, while other work shared the cores). */

@@ -73,11 +73,16 @@ class SweepTest {
 
     /** Right on the first min(1, n/scale) share of the points it predicts: accuracy grows with the labels. */
     static Sweep.Method ramp(String name, int[] truth, double scale, boolean stops, List<Integer> ranAt) {
+        return ramp(name, truth, scale, stops, ranAt, false);
+    }
+
+    static Sweep.Method ramp(String name, int[] truth, double scale, boolean stops, List<Integer> ranAt, boolean oneCore) {
         return new Sweep.Method() {
             @Override public String name() { return name; }
             @Override public boolean stopsOncePast() { return stops; }
+            @Override public boolean oneCore(int n) { return oneCore; }
             @Override public int[] predict(int[] labeled, int[] labels, int[] eval) {
-                ranAt.add(labeled.length);
+                synchronized (ranAt) { ranAt.add(labeled.length); }
                 int right = (int) Math.round(eval.length * Math.min(1, labeled.length / scale));
                 int[] p = new int[eval.length];
                 for (int i = 0; i < p.length; i++) p[i] = i < right ? truth[eval[i]] : truth[eval[i]] + 1;
@@ -178,6 +183,61 @@ class SweepTest {
         assertTrue(side.threads.size() >= 1 && !side.finishOrder.equals(java.util.stream.IntStream.range(0, 12).boxed().toList()),
                 "the fits finished out of order (later seeds sleep less): " + side.finishOrder);
         assertTrue(inline.threads.stream().noneMatch(t -> t.startsWith("gmvae-sweep-side")));
+    }
+
+    /**
+     * One-core methods run a fraction ahead (their fits for the next fraction start before this
+     * one's are collected), and a stopping one-core method reads exactly what it reads when
+     * everything runs on the sweep's thread: the same accuracies, the same "not run" notes; the
+     * fits it started ahead of its stop are dropped.
+     */
+    @Test void oneCoreStoppingMethodsGiveWhatTheyGiveInline() throws Exception {
+        int[] truth = new int[1000];
+        for (int i = 0; i < truth.length; i++) truth[i] = i % 7;
+        double[] f = {0.01, 0.02, 0.04, 0.08, 0.16, 0.32};
+        Sweep.Result[] r = new Sweep.Result[2];
+        List<Integer> crossingSide = new ArrayList<>();
+        for (int k = 0; k < 2; k++) {
+            boolean side = k == 0;
+            List<Sweep.Method> methods = List.of(new Recorder("ref", truth),
+                    ramp("crossing", truth, 100, true, side ? crossingSide : new ArrayList<>(), side),
+                    ramp("never", truth, 1000, true, new ArrayList<>(), side),
+                    ramp("early", truth, 10, true, new ArrayList<>(), side));
+            r[k] = Sweep.run(Sweep.Protocol.TRANSDUCTIVE, truth, 1000, f, 2, methods, null, new Sweep.Reach("ref", 0.02, 1));
+        }
+        for (String m : List.of("crossing", "never", "early")) {
+            for (int i = 0; i < f.length; i++) assertArrayEquals(r[1].method(m).acc()[i], r[0].method(m).acc()[i], m + " at " + f[i]);
+            assertEquals(r[1].method(m).notes(), r[0].method(m).notes(), m);
+        }
+        assertTrue(Double.isNaN(r[0].method("crossing").stats()[4].mean()));
+        assertTrue(crossingSide.containsAll(List.of(10, 20, 40, 80)), crossingSide.toString());
+    }
+
+    /**
+     * The next fraction's one-core fit starts while this fraction's is still running: fraction
+     * 0's fit waits (at most 10 s) for fraction 1's to begin, which it cannot if fits are only
+     * handed out fraction by fraction.
+     */
+    @Test void oneCoreFitsRunAFractionAhead() throws Exception {
+        int[] truth = new int[400];
+        for (int i = 0; i < truth.length; i++) truth[i] = i % 4;
+        java.util.concurrent.CountDownLatch secondStarted = new java.util.concurrent.CountDownLatch(1);
+        boolean[] overlapped = new boolean[1];
+        Sweep.Method m = new Sweep.Method() {
+            @Override public String name() { return "ahead"; }
+            @Override public boolean oneCore(int n) { return true; }
+            @Override public int[] predict(int[] labeled, int[] labels, int[] eval) throws Exception {
+                if (labeled.length == 4) overlapped[0] = secondStarted.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                else secondStarted.countDown();
+                int[] p = new int[eval.length];
+                for (int i = 0; i < p.length; i++) p[i] = truth[eval[i]];
+                return p;
+            }
+        };
+        Sweep.Result r = Sweep.run(Sweep.Protocol.TRANSDUCTIVE, truth, 400, new double[] {0.01, 0.02}, 1, List.of(m), null);
+        assertTrue(overlapped[0], "fraction 1's fit had not started while fraction 0's ran");
+        assertEquals(1.0, r.method("ahead").stats()[0].mean(), 0);
+        assertEquals(1.0, r.method("ahead").stats()[1].mean(), 0);
     }
 
     /** Predicts right on a share of eval that depends on its seed (the count of calls prepared before). */
