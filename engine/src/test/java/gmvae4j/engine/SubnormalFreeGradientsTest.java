@@ -31,15 +31,21 @@ class SubnormalFreeGradientsTest {
         }
     }
 
-    @Test
-    void logSoftmaxBackward() {
+    /** {@link #farLogits} through op on a new tape, then backward from seed: {logits, op's output}. */
+    static Tensor[] backwardFrom(java.util.function.BiFunction<Tape, Tensor, Tensor> op, float[] seed) {
         Tensor x = farLogits();
         Tape t = new Tape();
-        Tensor y = t.logSoftmax(x);
+        Tensor y = op.apply(t, x);
+        t.backward(y, seed);
+        return new Tensor[] {x, y};
+    }
+
+    @Test
+    void logSoftmaxBackward() {
         float[] seed = new float[2 * COLS];
         seed[0] = 1f;                            // only the top logit's log-probability: dx_j = δ_0j − p_j
         seed[COLS] = -1f;
-        t.backward(y, seed);
+        Tensor x = backwardFrom(Tape::logSoftmax, seed)[0];
         assertNoSubnormal(x.grad, x.gradOff, 2 * COLS, "log-softmax");
         int zeros = 0;
         for (int r = 0; r < 2; r++) {
@@ -58,10 +64,7 @@ class SubnormalFreeGradientsTest {
 
     @Test
     void logSumExpBackward() {
-        Tensor x = farLogits();
-        Tape t = new Tape();
-        Tensor y = t.logSumExp(x);
-        t.backward(y, new float[] {1f, 0.5f});
+        Tensor x = backwardFrom(Tape::logSumExp, new float[] {1f, 0.5f})[0];
         assertNoSubnormal(x.grad, x.gradOff, 2 * COLS, "log-sum-exp");
         assertEquals(0f, x.grad[x.gradOff + COLS - 1], 0f);          // e^−120: far below the normal range
         double lse = -Math.log1p(-Math.exp(-0.5)) - Math.log1p(-Math.exp(-0.5 * COLS));   // Σ_j e^(−j/2), j < COLS
@@ -71,12 +74,10 @@ class SubnormalFreeGradientsTest {
 
     @Test
     void expOfFarLogitsIsZeroAndItsGradientToo() {
-        Tensor x = farLogits();
-        Tape t = new Tape();
-        Tensor p = t.exp(x);
         float[] seed = new float[2 * COLS];
         java.util.Arrays.fill(seed, 1f);
-        t.backward(p, seed);
+        Tensor[] xp = backwardFrom(Tape::exp, seed);
+        Tensor x = xp[0], p = xp[1];
         assertNoSubnormal(p.data, p.off, 2 * COLS, "exp");
         assertNoSubnormal(x.grad, x.gradOff, 2 * COLS, "exp's gradient");
         assertEquals(0f, p.get(COLS - 1), 0f);
