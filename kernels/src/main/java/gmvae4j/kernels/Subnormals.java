@@ -7,7 +7,7 @@ package gmvae4j.kernels;
  * core runs every instruction that reads or writes one through a microcode assist, a hundred
  * cycles and more. Measured on an Intel Xeon (2026-12-03, the Vector API, one thread): the vector
  * Adam pass took 16.3 ms per million values with subnormal moments against 2.0; an FMA loop whose
- * inputs were subnormal (its sums normal) ran 40x slower; a training step's two products with a
+ * inputs were subnormal (its sums normal) ran 36-40x slower; a training step's two products with a
  * 128x1000 gradient of which 5% was subnormal took 1.05 ms against 0.26 with those values at 0.
  * Training makes such values as it goes: a parameter whose gradient stops has its Adam moment
  * shrink by β1 every step until it is subnormal (17% of all m after four MNIST epochs), and a
