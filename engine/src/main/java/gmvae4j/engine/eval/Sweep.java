@@ -176,7 +176,9 @@ public final class Sweep {
         double refAccuracy = Double.NaN;            // the reference's mean at the target, once measured
         String[] passed = new String[methods.size()]; // why a stopping method is done, once it is
         int evaluated = 0;
-        java.util.concurrent.ExecutorService side = null;
+        boolean oneCore = false;
+        for (int f = 0; f < fractions.length; f++) oneCore |= anyOneCore(methods, n[f]);
+        java.util.concurrent.ExecutorService side = oneCore ? sideThreads() : null;
         // One-core methods run one fraction ahead: fraction f+1's draws go to the side threads as
         // soon as f's other work is done, before f's own one-core results are collected. Above the
         // target a baseline runs one draw per fraction, and a lone XGBoost fit of thousands of
@@ -186,16 +188,15 @@ public final class Sweep {
         Draws next = null;
         java.util.concurrent.Future<Timed>[][] ahead = null;
         try {
+            if (fractions.length > 0) {   // the first fraction's one-core fits have nothing to run ahead of
+                next = draws(0, n, candidates, draws, truth, total, inductiveEval, methods, passed, refFraction, reach);
+                ahead = submitOneCore(side, next, n[0], methods);
+            }
             for (int f = 0; f < fractions.length; f++) {
-                Draws cur = next != null ? next : draws(f, n, candidates, draws, truth, total, inductiveEval, methods, passed, refFraction, reach);
+                Draws cur = next;
                 int[][] labeledOf = cur.labeled(), labelsOf = cur.labels(), evalOf = cur.eval();
                 String[][] skipOf = cur.skip();
-                java.util.concurrent.Future<Timed>[][] early;
-                if (ahead != null) early = ahead;
-                else {
-                    if (side == null && anyOneCore(methods, n[f])) side = sideThreads();
-                    early = submitOneCore(side, cur, n[f], methods);
-                }
+                java.util.concurrent.Future<Timed>[][] early = ahead;
                 next = null;
                 ahead = null;
                 for (int s = 0; s < draws; s++) {
@@ -219,7 +220,6 @@ public final class Sweep {
                 }
                 if (f + 1 < fractions.length) {
                     next = draws(f + 1, n, candidates, draws, truth, total, inductiveEval, methods, passed, refFraction, reach);
-                    if (side == null && anyOneCore(methods, n[f + 1])) side = sideThreads();
                     ahead = submitOneCore(side, next, n[f + 1], methods);
                 }
                 for (int s = 0; s < draws; s++) {
