@@ -74,13 +74,114 @@ public final class Evaluation {
 
     /**
      * Evaluates the given model per protocol (the transductive one trained on the whole pool, the
-     * inductive one on train only) and returns the report. settings and timings are extended.
+     * inductive one on train only) and returns the report. settings and timings are extended. The
+     * protocols are evaluated side by side ({@link #start}).
      */
     public ExperimentReport run(Data data, Map<Sweep.Protocol, Gmvae> models, Map<String, String> settings,
                                 Map<String, Double> timings, List<String> notes) throws Exception {
+        Map<Sweep.Protocol, java.util.concurrent.Future<Part>> parts = new LinkedHashMap<>();
+        for (Map.Entry<Sweep.Protocol, Gmvae> e : models.entrySet()) parts.put(e.getKey(), start(data, e.getKey(), e.getValue()));
+        return finish(data, models, parts, settings, timings, notes);
+    }
+
+    /** One protocol's share of the report: its sweep, target and gap, the posteriors, its timings. */
+    public record Part(Sweep.Result sweep, ExperimentReport.Target target, ExperimentReport.Gap gap, float[] q,
+                       Map<String, Double> timings) {}
+
+    /**
+     * Starts one protocol's evaluation (posteriors, the sweep, its target and gap) on a thread of its
+     * own and returns at once; bad input (no labels, a model of another image size) is thrown here.
+     * Why a thread per protocol: a sweep ends on a lone one-core fit (above the target each label
+     * count fits XGBoost once, up to minutes at thousands of labels) and leaves the other core
+     * idle, and {@code experiment}'s inductive model is trained before the pool's model: started
+     * as soon as each model is ready, one protocol's work fills the other's idle core. The results
+     * are the same either way: every draw's seed is fixed and every kernel gives the same bits on
+     * any number of threads.
+     */
+    public java.util.concurrent.Future<Part> start(Data data, Sweep.Protocol protocol, Gmvae model) {
+        Dataset pool = data.pool();
+        if (data.truth() == null) throw new UserError(pool.name() + " has no labels: the evaluation needs them");
+        if (model.inputDim() != pool.dim())
+            throw new UserError("the model expects " + model.inputDim() + " pixels per image, " + pool.name() + " has " + pool.dim());
+        xgbMissing();   // once, before the threads: its note is logged first
+        java.util.concurrent.FutureTask<Part> task = new java.util.concurrent.FutureTask<>(() -> evaluate(data, protocol, model));
+        Thread t = new Thread(task, "evaluate-" + protocol.id());
+        t.setDaemon(true);
+        t.start();
+        return task;
+    }
+
+    /** Null when XGBoost runs here (or baselines are off), else why not; logged once. */
+    private synchronized String xgbMissing() {
+        if (xgbChecked) return xgbMissing;
+        xgbChecked = true;
+        xgbMissing = opt.baselines() ? XgboostClassifier.unavailableReason() : null;
+        if (xgbMissing != null) log.println("note: " + xgbMissing + "; continuing without the xgboost baseline");
+        return xgbMissing;
+    }
+
+    private boolean xgbChecked;
+    private String xgbMissing;
+
+    /** One protocol: posteriors of the pool, its decoders and baselines swept, the target and the gap. */
+    private Part evaluate(Data data, Sweep.Protocol protocol, Gmvae model) throws Exception {
         Dataset pool = data.pool();
         int[] truth = data.truth();
-        if (truth == null) throw new UserError(pool.name() + " has no labels: the evaluation needs them");
+        int nc = pool.numClasses();
+        int k = model.k();
+        Map<String, Double> timings = new LinkedHashMap<>();
+        long t0 = System.nanoTime();
+        log.printf(Locale.ROOT, "[%s] posteriors of %,d images...%n", protocol.id(), pool.n());
+        float[] q, z = null;
+        if (protocol == Sweep.Protocol.TRANSDUCTIVE && model instanceof MixtureGmvae mg) {
+            MixtureGmvae.Encoding both = mg.encodeAll(pool.pixels(), pool.n());   // q(c|x) and latent-prop's μ(x): one encoder pass
+            q = both.posterior();
+            z = both.means();
+        } else q = model.posterior(pool.pixels(), pool.n());
+        timings.put("posteriors (" + protocol.id() + ")", secs(t0));
+
+        List<Sweep.Method> methods = new ArrayList<>();
+        // the neighbourhood graph comes from the images labels are drawn from, never the test split
+        int candidates = protocol == Sweep.Protocol.TRANSDUCTIVE ? pool.n() : data.trainCount();
+        ClusterGraph graph = ClusterGraph.of(q, candidates, k);
+        for (Decoder d : Decoder.all(graph)) methods.add(Sweep.decoderMethod(d, q, k, nc));
+        if (protocol == Sweep.Protocol.TRANSDUCTIVE && model instanceof TrainableGmvae tm) {
+            long tz = System.nanoTime();
+            if (z == null) z = tm.latentMeans(pool.pixels(), pool.n());
+            methods.add(LatentPropagationMethod.of(q, k, nc, z, pool.n(), tm instanceof MixtureGmvae mg ? mg.precisionFactors() : null));
+            timings.put("latent neighbours (" + protocol.id() + ")", secs(tz));
+        }
+        String reference = methods.stream().anyMatch(m -> m.name().equals(LatentPropagationMethod.NAME))
+                ? LatentPropagationMethod.NAME : "soft-dot";
+        double tf = closest(opt.fractions(), opt.targetFraction());
+        if (opt.baselines()) {
+            methods.add(new PixelMethod(LogisticRegression::new, pool.pixels(), pool.dim(), nc, opt.baselineMaxN(), true));
+            methods.add(new PixelMethod(MlpClassifier::new, pool.pixels(), pool.dim(), nc, opt.baselineMaxN(), true));
+            if (xgbMissing() == null)
+                methods.add(new PixelMethod(XgboostClassifier::new, pool.pixels(), pool.dim(), nc,
+                        Math.min(opt.baselineMaxN(), opt.xgboostMaxN()), false));
+        }
+        t0 = System.nanoTime();
+        Sweep.Result r = Sweep.run(protocol, truth, data.trainCount(), opt.fractions(), opt.draws(), methods,
+                new ProgressLine(protocol, opt, log), new Sweep.Reach(reference, tf, opt.baselineDrawsAbove()));
+        timings.put("sweep (" + protocol.id() + ")", secs(t0));
+        for (Sweep.MethodResult m : r.methods())
+            timings.put("  " + m.name() + " (" + protocol.id() + ")", m.seconds());
+
+        Sweep.MethodResult ref = r.method(reference);
+        double target = LabelEfficiency.meanAt(r.fractions(), ref.means(), opt.targetFraction());
+        return new Part(r, new ExperimentReport.Target(protocol, reference, tf, target, LabelEfficiency.table(r, reference, target)),
+                gap(r, q, k, truth, nc, data, tf, pool.classNames()), q, timings);
+    }
+
+    /**
+     * The report from every protocol's part (waited for, in the order of {@code models}): the
+     * clusters of the transductive model where there is one, coverage bounds, the sample grid.
+     */
+    public ExperimentReport finish(Data data, Map<Sweep.Protocol, Gmvae> models, Map<Sweep.Protocol, java.util.concurrent.Future<Part>> started,
+                                   Map<String, String> settings, Map<String, Double> timings, List<String> notes) throws Exception {
+        Dataset pool = data.pool();
+        int[] truth = data.truth();
         int nc = pool.numClasses();
         List<Sweep.Result> sweeps = new ArrayList<>();
         List<ExperimentReport.Target> targets = new ArrayList<>();
@@ -88,38 +189,7 @@ public final class Evaluation {
         notes = new ArrayList<>(notes);
         settings = new LinkedHashMap<>(settings);
         timings = new LinkedHashMap<>(timings);
-
-        String xgbMissing = opt.baselines() ? XgboostClassifier.unavailableReason() : null;
-        if (xgbMissing != null) {
-            notes.add(xgbMissing + "; the xgboost row is left out.");
-            log.println("note: " + xgbMissing + "; continuing without the xgboost baseline");
-        } else if (opt.baselines()) {
-            notes.add("XGBoost fits on one core each: a label count's draws run side by side, one per core, while the other methods run, and the next count's fits start once those are done "
-                    + "(1.4-1.9x the fits done against one fit on every core), so the seconds listed for xgboost are summed over fits.");
-        }
-        notes.add("soft-dot+T is soft-dot on tempered posteriors q^(1/T): T is chosen per draw from "
-                + Arrays.toString(Tempering.GRID)
-                + " by leave-one-out accuracy on the labeled points only (ties to the smaller T). soft-dot is the study's rule, T = 1.");
-        notes.add("soft-prop is soft-dot with each class profile m(ℓ) propagated over the clusters' neighbourhood graph "
-                + "(shared posterior mass of the unlabeled images labels are drawn from; label propagation on K nodes, "
-                + "α per draw from " + Arrays.toString(ClusterGraph.ALPHAS) + " by leave-one-out accuracy on the labeled points "
-                + "only, ties to the smaller α; α = 0 is soft-dot): a labeled cluster also votes for the clusters next to it.");
-        notes.add("latent-prop (transductive only) is the decoder of `gmvae label`: each cluster votes with the class mix "
-                + "of the labels in it, and every label also spreads to its " + LatentPropagation.NEIGHBOURS
-                + " nearest neighbours in latent space (label propagation over the encoder means, nearer ones weighing more, α = "
-                + LatentPropagation.ALPHA + ", " + LatentPropagation.STEPS + " steps, "
-                + "labeled images kept at their label), so an impure cluster's images can take the class of the labeled "
-                + "images next to them. Where it ran, the label-efficiency target and the first line quote it.");
-        if (opt.baselines()) notes.add("Baselines are fitted on the labeled points only and run up to n = "
-                + opt.baselineMaxN() + " labels (--baseline-max-n), XGBoost up to " + Math.min(opt.baselineMaxN(), opt.xgboostMaxN())
-                + " (--xgboost-max-n); larger points are marked skipped. A baseline stops at the first label count where its "
-                + "mean reaches the target (the reference decoder's accuracy at the target count): the counts after it are "
-                + "marked not run, since the labels it needs lie between that point and the one before."
-                + (opt.baselineDrawsAbove() > 0 && opt.baselineDrawsAbove() < opt.draws()
-                        ? " Above the target count the baselines run only the first " + (opt.baselineDrawsAbove() == 1 ? "draw"
-                          : opt.baselineDrawsAbove() + " draws") + " of " + opt.draws() + " (--baseline-draws): there their draws "
-                          + "differ by about a point, against gaps of several to the GMVAE." : ""));
-        else notes.add("Baselines were not run (--no-baselines).");
+        notes.addAll(notes(xgbMissing()));
 
         int[] clusterSizes = null, clusterMajority = null;
         int[][] majorityCounts = null;
@@ -127,56 +197,13 @@ public final class Evaluation {
         float[] qForClusters = null;
         for (Map.Entry<Sweep.Protocol, Gmvae> e : models.entrySet()) {
             Sweep.Protocol protocol = e.getKey();
-            Gmvae model = e.getValue();
-            if (any == null || protocol == Sweep.Protocol.TRANSDUCTIVE) any = model;
-            int k = model.k();
-            if (model.inputDim() != pool.dim())
-                throw new UserError("the model expects " + model.inputDim() + " pixels per image, " + pool.name() + " has " + pool.dim());
-            long t0 = System.nanoTime();
-            log.printf(Locale.ROOT, "[%s] posteriors of %,d images...%n", protocol.id(), pool.n());
-            float[] q, z = null;
-            if (protocol == Sweep.Protocol.TRANSDUCTIVE && model instanceof MixtureGmvae mg) {
-                MixtureGmvae.Encoding both = mg.encodeAll(pool.pixels(), pool.n());   // q(c|x) and latent-prop's μ(x): one encoder pass
-                q = both.posterior();
-                z = both.means();
-            } else q = model.posterior(pool.pixels(), pool.n());
-            timings.put("posteriors (" + protocol.id() + ")", secs(t0));
-            if (qForClusters == null || protocol == Sweep.Protocol.TRANSDUCTIVE) qForClusters = q;
-
-            List<Sweep.Method> methods = new ArrayList<>();
-            // the neighbourhood graph comes from the images labels are drawn from, never the test split
-            int candidates = protocol == Sweep.Protocol.TRANSDUCTIVE ? pool.n() : data.trainCount();
-            ClusterGraph graph = ClusterGraph.of(q, candidates, k);
-            for (Decoder d : Decoder.all(graph)) methods.add(Sweep.decoderMethod(d, q, k, nc));
-            if (protocol == Sweep.Protocol.TRANSDUCTIVE && model instanceof TrainableGmvae tm) {
-                long tz = System.nanoTime();
-                if (z == null) z = tm.latentMeans(pool.pixels(), pool.n());
-                methods.add(LatentPropagationMethod.of(q, k, nc, z, pool.n(), tm instanceof MixtureGmvae mg ? mg.precisionFactors() : null));
-                timings.put("latent neighbours (" + protocol.id() + ")", secs(tz));
-            }
-            String reference = methods.stream().anyMatch(m -> m.name().equals(LatentPropagationMethod.NAME))
-                    ? LatentPropagationMethod.NAME : "soft-dot";
-            double tf = closest(opt.fractions(), opt.targetFraction());
-            if (opt.baselines()) {
-                methods.add(new PixelMethod(LogisticRegression::new, pool.pixels(), pool.dim(), nc, opt.baselineMaxN(), true));
-                methods.add(new PixelMethod(MlpClassifier::new, pool.pixels(), pool.dim(), nc, opt.baselineMaxN(), true));
-                if (xgbMissing == null)
-                    methods.add(new PixelMethod(XgboostClassifier::new, pool.pixels(), pool.dim(), nc,
-                            Math.min(opt.baselineMaxN(), opt.xgboostMaxN()), false));
-            }
-            t0 = System.nanoTime();
-            Sweep.Result r = Sweep.run(protocol, truth, data.trainCount(), opt.fractions(), opt.draws(), methods,
-                    new ProgressLine(protocol, opt, log), new Sweep.Reach(reference, tf, opt.baselineDrawsAbove()));
-            timings.put("sweep (" + protocol.id() + ")", secs(t0));
-            for (Sweep.MethodResult m : r.methods())
-                timings.put("  " + m.name() + " (" + protocol.id() + ")", m.seconds());
-            sweeps.add(r);
-
-            Sweep.MethodResult ref = r.method(reference);
-            double target = LabelEfficiency.meanAt(r.fractions(), ref.means(), opt.targetFraction());
-            targets.add(new ExperimentReport.Target(protocol, reference, tf, target,
-                    LabelEfficiency.table(r, reference, target)));
-            gaps.add(gap(r, q, k, truth, nc, data, tf, pool.classNames()));
+            Part part = join(started.get(protocol));
+            if (any == null || protocol == Sweep.Protocol.TRANSDUCTIVE) any = e.getValue();
+            if (qForClusters == null || protocol == Sweep.Protocol.TRANSDUCTIVE) qForClusters = part.q();
+            timings.putAll(part.timings());
+            sweeps.add(part.sweep());
+            targets.add(part.target());
+            gaps.add(part.gap());
         }
 
         if (qForClusters != null) {
@@ -223,6 +250,41 @@ public final class Evaluation {
         }
         return new ExperimentReport(pool.name(), nc, settings, sweeps, targets, equal, actual, clusterSizes, clusterMajority,
                 gaps, notes, timings, samples);
+    }
+
+    /** The report's notes on the methods (xgbMissing: why XGBoost does not run here, or null). */
+    private List<String> notes(String xgbMissing) {
+        List<String> notes = new ArrayList<>();
+        if (xgbMissing != null) notes.add(xgbMissing + "; the xgboost row is left out.");
+        else if (opt.baselines()) {
+            notes.add("XGBoost fits on one core each: a label count's draws run side by side, one per core, while the other methods run, and the next count's fits start once those are done "
+                    + "(1.4-1.9x the fits done against one fit on every core); the protocols' sweeps run side by side too. "
+                    + "So the seconds listed for xgboost are summed over fits, and a sweep's seconds overlap the other protocol's.");
+        }
+        notes.add("soft-dot+T is soft-dot on tempered posteriors q^(1/T): T is chosen per draw from "
+                + Arrays.toString(Tempering.GRID)
+                + " by leave-one-out accuracy on the labeled points only (ties to the smaller T). soft-dot is the study's rule, T = 1.");
+        notes.add("soft-prop is soft-dot with each class profile m(ℓ) propagated over the clusters' neighbourhood graph "
+                + "(shared posterior mass of the unlabeled images labels are drawn from; label propagation on K nodes, "
+                + "α per draw from " + Arrays.toString(ClusterGraph.ALPHAS) + " by leave-one-out accuracy on the labeled points "
+                + "only, ties to the smaller α; α = 0 is soft-dot): a labeled cluster also votes for the clusters next to it.");
+        notes.add("latent-prop (transductive only) is the decoder of `gmvae label`: each cluster votes with the class mix "
+                + "of the labels in it, and every label also spreads to its " + LatentPropagation.NEIGHBOURS
+                + " nearest neighbours in latent space (label propagation over the encoder means, nearer ones weighing more, α = "
+                + LatentPropagation.ALPHA + ", " + LatentPropagation.STEPS + " steps, "
+                + "labeled images kept at their label), so an impure cluster's images can take the class of the labeled "
+                + "images next to them. Where it ran, the label-efficiency target and the first line quote it.");
+        if (opt.baselines()) notes.add("Baselines are fitted on the labeled points only and run up to n = "
+                + opt.baselineMaxN() + " labels (--baseline-max-n), XGBoost up to " + Math.min(opt.baselineMaxN(), opt.xgboostMaxN())
+                + " (--xgboost-max-n); larger points are marked skipped. A baseline stops at the first label count where its "
+                + "mean reaches the target (the reference decoder's accuracy at the target count): the counts after it are "
+                + "marked not run, since the labels it needs lie between that point and the one before."
+                + (opt.baselineDrawsAbove() > 0 && opt.baselineDrawsAbove() < opt.draws()
+                        ? " Above the target count the baselines run only the first " + (opt.baselineDrawsAbove() == 1 ? "draw"
+                          : opt.baselineDrawsAbove() + " draws") + " of " + opt.draws() + " (--baseline-draws): there their draws "
+                          + "differ by about a point, against gaps of several to the GMVAE." : ""));
+        else notes.add("Baselines were not run (--no-baselines).");
+        return notes;
     }
 
     /** Soft vs hard at fraction f: means from the sweep, plus how many points sit in unreached clusters. */
@@ -279,6 +341,17 @@ public final class Evaluation {
         for (int i = 0; i < order.length; i++) order[i] = i;
         Arrays.sort(order, (a, b) -> sizes[b] - sizes[a]);
         return Arrays.stream(order).filter(c -> sizes[c] > 0).limit(m).mapToInt(Integer::intValue).toArray();
+    }
+
+    /** A started part's result; what its thread threw is thrown here as it was. */
+    private static Part join(java.util.concurrent.Future<Part> f) throws Exception {
+        try {
+            return f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof Exception ex) throw ex;
+            if (e.getCause() instanceof Error err) throw err;
+            throw e;
+        }
     }
 
     static double secs(long t0) { return (System.nanoTime() - t0) / 1e9; }

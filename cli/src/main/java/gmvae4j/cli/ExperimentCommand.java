@@ -313,11 +313,21 @@ final class ExperimentCommand implements Command {
         List<Sweep.Protocol> toTrain = new ArrayList<>();
         for (Sweep.Protocol p : protocols)
             if ((p == Sweep.Protocol.TRANSDUCTIVE ? modelFile : (train ? inductiveModel : modelFile)) == null) toTrain.add(p);
+        // Each protocol's evaluation starts as soon as its model is ready (Evaluation#start): the
+        // inductive model, trained on fewer images, is done first, and its sweep then shares the
+        // cores with the pool model's last epochs instead of waiting for them.
+        Evaluation evaluation = new Evaluation(new Evaluation.Options(fractions, draws, !noBaselines, maxN, xgbMaxN, target, delta,
+                seed, true, baselineDraws), System.err);
+        Map<Sweep.Protocol, java.util.concurrent.Future<Evaluation.Part>> evaluations = new java.util.concurrent.ConcurrentHashMap<>();
         long tTrain = System.nanoTime();
         if (toTrain.size() == 2 && Runtime.getRuntime().availableProcessors() >= 2) {
             Sweep.Protocol bg = toTrain.get(1);
             java.util.concurrent.CompletableFuture<TrainResult> other = java.util.concurrent.CompletableFuture.supplyAsync(
-                    () -> trainProtocol(bg, pool, finalData, to, timings, prefixed(tag(bg)), ""),
+                    () -> {
+                        TrainResult r = trainProtocol(bg, pool, finalData, to, timings, prefixed(tag(bg)), "");
+                        evaluations.put(bg, evaluation.start(finalData, bg, r.model()));
+                        return r;
+                    },
                     r -> { Thread t = new Thread(r, "train-" + bg.id()); t.setDaemon(true); t.start(); });
             trained.put(toTrain.get(0), trainProtocol(toTrain.get(0), pool, data, to, timings, ConsoleProgress.standard(), tag(toTrain.get(0))));
             try {
@@ -370,11 +380,11 @@ final class ExperimentCommand implements Command {
         settings.put("kernels", Backends.get().name() + ", " + Backends.get().threads() + " thread(s); "
                 + Runtime.getRuntime().availableProcessors() + " cores; java " + Runtime.version());
 
-        Evaluation.Options opt = new Evaluation.Options(fractions, draws, !noBaselines, maxN, xgbMaxN, target, delta, seed, true,
-                baselineDraws);
+        for (Sweep.Protocol p : protocols)   // what was not started as soon as its model was trained
+            if (!evaluations.containsKey(p)) evaluations.put(p, evaluation.start(data, p, models.get(p)));
         long t0 = System.nanoTime();
-        ExperimentReport report = new Evaluation(opt, System.err).run(data, new LinkedHashMap<>(models), settings, timings, List.of());
-        report.timings().put("evaluation total", Evaluation.secs(t0));
+        ExperimentReport report = evaluation.finish(data, new LinkedHashMap<>(models), evaluations, settings, timings, List.of());
+        report.timings().put("evaluation total (after training)", Evaluation.secs(t0));
 
         // a label map for classify: the first draw at the target fraction, on the first protocol's model
         Sweep.Protocol first = protocols.get(0);

@@ -64,6 +64,17 @@ class EndToEndTest {
                 for (String b : List.of("logreg", "mlp", "xgboost"))
                     assertTrue(mean.get(d + "@" + n) > mean.get(b + "@" + n),
                             d + " " + mean.get(d + "@" + n) + " vs " + b + " " + mean.get(b + "@" + n) + " with " + n + " labels");
+        // The experiment evaluated each protocol as soon as its model was trained, side by side with
+        // the other's training and sweep; each model evaluated alone, one after the other, gives the same rows.
+        for (String p : List.of("transductive", "inductive")) {
+            Path alone = dir.resolve("alone-" + p);
+            r = CliRun.run("evaluate", "--model", out.resolve("model-" + p + ".gmvae").toString(), "--protocol", p,
+                    "--size", SIZE, "--draws", "3", "--labels-per-class", "1,2,4", "--baseline-max-n", "60", "--out", alone.toString());
+            assertEquals(0, r.code(), r.err());
+            List<String> together = csv.stream().filter(l -> l.startsWith(p + ",")).toList();
+            assertTrue(together.size() > 10, together.toString());
+            assertEquals(together, Files.readAllLines(alone.resolve("results.csv")).stream().filter(l -> l.startsWith(p + ",")).toList());
+        }
         String model = out.resolve("model-transductive.gmvae").toString();
 
         r = CliRun.run("evaluate", "--model", model, "--size", SIZE, "--draws", "2", "--fractions", "0.05,0.2",
