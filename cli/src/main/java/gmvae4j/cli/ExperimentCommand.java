@@ -357,9 +357,15 @@ final class ExperimentCommand implements Command {
                         r.imagesPerSecond(), r.nonEmpty(), p == Sweep.Protocol.TRANSDUCTIVE ? "train+test" : "train only"));
                 String file = "model-" + p.id() + ".gmvae";
                 // what it was trained on: an image folder's provenance, or the catalogue set's name and image
-                // count (as `train` records them; evaluate's default and train --resume read them)
-                Map<String, String> source = data.images() != null ? data.images().provenance() : Map.of("dataset", data.pool().name(),
-                        "images", Integer.toString(p == Sweep.Protocol.TRANSDUCTIVE ? data.pool().n() : data.trainCount()));
+                // count (as `train` records them; evaluate's default and train --resume read them). In that
+                // order: a file lists a map's entries as the map iterates, and Map.of's order changes from
+                // one JVM to the next, so two runs wrote the same weights into files of different bytes.
+                Map<String, String> source = new LinkedHashMap<>();
+                if (data.images() != null) source.putAll(data.images().provenance());
+                else {
+                    source.put("dataset", data.pool().name());
+                    source.put("images", Integer.toString(p == Sweep.Protocol.TRANSDUCTIVE ? data.pool().n() : data.trainCount()));
+                }
                 extra.add(new ReportDirectory.Artifact(file, f -> GmvaeIo.save(f, m, null, source)));
                 settings.put("model file (" + p.id() + ")", file);
             }
