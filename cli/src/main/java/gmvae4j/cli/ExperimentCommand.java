@@ -315,7 +315,8 @@ final class ExperimentCommand implements Command {
             if ((p == Sweep.Protocol.TRANSDUCTIVE ? modelFile : (train ? inductiveModel : modelFile)) == null) toTrain.add(p);
         // Each protocol's evaluation starts as soon as its model is ready (Evaluation#start): the
         // inductive model, trained on fewer images, is done first, and its sweep then shares the
-        // cores with the pool model's last epochs instead of waiting for them.
+        // cores with the pool model's last epochs instead of waiting for them. Not under a time
+        // budget (--minutes): there a sweep beside training would take epochs from the other model.
         Evaluation evaluation = new Evaluation(new Evaluation.Options(fractions, draws, !noBaselines, maxN, xgbMaxN, target, delta,
                 seed, true, baselineDraws), System.err);
         Map<Sweep.Protocol, java.util.concurrent.Future<Evaluation.Part>> evaluations = new java.util.concurrent.ConcurrentHashMap<>();
@@ -325,7 +326,7 @@ final class ExperimentCommand implements Command {
             java.util.concurrent.CompletableFuture<TrainResult> other = java.util.concurrent.CompletableFuture.supplyAsync(
                     () -> {
                         TrainResult r = trainProtocol(bg, pool, finalData, to, timings, prefixed(tag(bg)), "");
-                        evaluations.put(bg, evaluation.start(finalData, bg, r.model()));
+                        if (to.minutes <= 0) evaluations.put(bg, evaluation.start(finalData, bg, r.model()));
                         return r;
                     },
                     r -> { Thread t = new Thread(r, "train-" + bg.id()); t.setDaemon(true); t.start(); });
