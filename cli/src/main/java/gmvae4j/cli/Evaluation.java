@@ -34,7 +34,9 @@ import java.util.Map;
  * The evaluation half of {@code experiment} and all of {@code evaluate}: posteriors of the pool,
  * the sweep of every decoder and baseline under each protocol, the label-efficiency table, the
  * soft-vs-hard gap, cluster purity, coverage bounds and the sample grid, gathered into an
- * {@link ExperimentReport}.
+ * {@link ExperimentReport}. Each protocol's part runs on a thread of its own from {@link #start}
+ * (the caller starts each as soon as its model is ready); {@link #finish} waits for them and
+ * gathers the report.
  */
 public final class Evaluation {
 
@@ -70,18 +72,6 @@ public final class Evaluation {
     public Evaluation(Options opt, PrintStream log) {
         this.opt = opt;
         this.log = log;
-    }
-
-    /**
-     * Evaluates the given model per protocol (the transductive one trained on the whole pool, the
-     * inductive one on train only) and returns the report. settings and timings are extended. The
-     * protocols are evaluated side by side ({@link #start}).
-     */
-    public ExperimentReport run(Data data, Map<Sweep.Protocol, Gmvae> models, Map<String, String> settings,
-                                Map<String, Double> timings, List<String> notes) throws Exception {
-        Map<Sweep.Protocol, java.util.concurrent.Future<Part>> parts = new LinkedHashMap<>();
-        for (Map.Entry<Sweep.Protocol, Gmvae> e : models.entrySet()) parts.put(e.getKey(), start(data, e.getKey(), e.getValue()));
-        return finish(data, models, parts, settings, timings, notes);
     }
 
     /** One protocol's share of the report: its sweep, target and gap, the posteriors, its timings. */
