@@ -69,9 +69,15 @@ public final class Evaluation {
     private final Options opt;
     private final PrintStream log;
 
+    /** Why XGBoost does not run here, or null (also when baselines are off). */
+    private final String xgbMissing;
+
+    /** Checks once whether XGBoost loads here, and says so now, before any training or sweep. */
     public Evaluation(Options opt, PrintStream log) {
         this.opt = opt;
         this.log = log;
+        this.xgbMissing = opt.baselines() ? XgboostClassifier.unavailableReason() : null;
+        if (xgbMissing != null) log.println("note: " + xgbMissing + "; continuing without the xgboost baseline");
     }
 
     /** One protocol's share of the report: its sweep, target and gap, the posteriors, its timings. */
@@ -93,25 +99,12 @@ public final class Evaluation {
         if (data.truth() == null) throw new UserError(pool.name() + " has no labels: the evaluation needs them");
         if (model.inputDim() != pool.dim())
             throw new UserError("the model expects " + model.inputDim() + " pixels per image, " + pool.name() + " has " + pool.dim());
-        xgbMissing();   // once, before the threads: its note is logged first
         java.util.concurrent.FutureTask<Part> task = new java.util.concurrent.FutureTask<>(() -> evaluate(data, protocol, model));
         Thread t = new Thread(task, "evaluate-" + protocol.id());
         t.setDaemon(true);
         t.start();
         return task;
     }
-
-    /** Null when XGBoost runs here (or baselines are off), else why not; logged once. */
-    private synchronized String xgbMissing() {
-        if (xgbChecked) return xgbMissing;
-        xgbChecked = true;
-        xgbMissing = opt.baselines() ? XgboostClassifier.unavailableReason() : null;
-        if (xgbMissing != null) log.println("note: " + xgbMissing + "; continuing without the xgboost baseline");
-        return xgbMissing;
-    }
-
-    private boolean xgbChecked;
-    private String xgbMissing;
 
     /** One protocol: posteriors of the pool, its decoders and baselines swept, the target and the gap. */
     private Part evaluate(Data data, Sweep.Protocol protocol, Gmvae model) throws Exception {
@@ -147,7 +140,7 @@ public final class Evaluation {
         if (opt.baselines()) {
             methods.add(new PixelMethod(LogisticRegression::new, pool.pixels(), pool.dim(), nc, opt.baselineMaxN(), true));
             methods.add(new PixelMethod(MlpClassifier::new, pool.pixels(), pool.dim(), nc, opt.baselineMaxN(), true));
-            if (xgbMissing() == null)
+            if (xgbMissing == null)
                 methods.add(new PixelMethod(XgboostClassifier::new, pool.pixels(), pool.dim(), nc,
                         Math.min(opt.baselineMaxN(), opt.xgboostMaxN()), false));
         }
@@ -179,7 +172,7 @@ public final class Evaluation {
         notes = new ArrayList<>(notes);
         settings = new LinkedHashMap<>(settings);
         timings = new LinkedHashMap<>(timings);
-        notes.addAll(notes(xgbMissing()));
+        notes.addAll(notes());
 
         int[] clusterSizes = null, clusterMajority = null;
         int[][] majorityCounts = null;
@@ -242,8 +235,8 @@ public final class Evaluation {
                 gaps, notes, timings, samples);
     }
 
-    /** The report's notes on the methods (xgbMissing: why XGBoost does not run here, or null). */
-    private List<String> notes(String xgbMissing) {
+    /** The report's notes on the methods. */
+    private List<String> notes() {
         List<String> notes = new ArrayList<>();
         if (xgbMissing != null) notes.add(xgbMissing + "; the xgboost row is left out.");
         else if (opt.baselines()) {
