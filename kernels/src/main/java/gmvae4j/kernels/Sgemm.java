@@ -17,12 +17,12 @@ package gmvae4j.kernels;
  * The first pc block applies beta, later ones add, so C is read and written once per KC; a
  * tile that adds to C (beta = 1, or a later pc block) adds its register sum to C at the end
  * ({@link SgemmMicroKernel#multiply}). An untransposed B block only a few rows deep (k ≤
- * {@link #IN_PLACE_MAX_K}) and a transposed A ({@link ABlock}) are read where they lie instead of
- * being packed.
+ * {@link #IN_PLACE_MAX_K}) and a transposed A with narrow rows ({@link ABlock},
+ * {@link #IN_PLACE_MAX_LDA}) are read where they lie instead of being packed.
  *
  * <p>Threads. Wide C (the usual case: a batch times a layer): op(A) is packed once, whole, into
- * a buffer every thread reads (a first parallel region packs its blocks; a transposed A needs
- * none), then C is cut into
+ * a buffer every thread reads (a first parallel region packs its blocks; an A read in place
+ * needs none), then C is cut into
  * column chunks of a few micro-panels, several per thread, handed out first come first served;
  * a chunk packs its own slice of op(B) and runs the loops above against the shared A. Many small
  * chunks keep both cores busy even when one of them is also serving someone else. Narrow C
@@ -68,6 +68,22 @@ public final class Sgemm {
 
     /** Untransposed B blocks at most this deep are read in place instead of packed. */
     static final int IN_PLACE_MAX_K = 32;
+    /**
+     * A transposed A whose stored rows are at most this many floats apart is read in place
+     * ({@link ABlock}); a wider one is packed like any other. Read in place, each k step of a
+     * micro-panel is a row of A lda floats further on: with lda ≤ 2·MC an A block is one stretch
+     * of memory (128×512×512 TN: lda = 128), with 512³ every step is a new cache line 2 KiB
+     * from the last, and on two threads each column chunk walked all of them again. Measured on
+     * the Intel Xeon host, `bench kernels --kernel sgemm`, in place / packed, two rounds
+     * alternating: 512³ TN on two threads 0.72-0.78 / 0.92-0.98 of OpenBLAS, TT 0.67 / 0.96-1.02;
+     * the weight gradients of a step (JMH, TN, 784×128×512 and 512×128×784, two threads)
+     * 115-124 / 142-166 GFLOP/s, one thread level within this host's noise.
+     */
+    static final int IN_PLACE_MAX_LDA = 2 * MC;
+
+    /** True when op(A)'s blocks are read where they lie instead of packed. */
+    static boolean aInPlace(boolean transA, int lda) { return transA && lda <= IN_PLACE_MAX_LDA; }
+
     /** Column chunks handed out per thread (load balance vs. per-chunk B packing). */
     static final int CHUNKS_PER_THREAD = 4;
 
@@ -154,7 +170,7 @@ public final class Sgemm {
         int mPad = (m + MR - 1) / MR * MR;
         int ks = kStep(k), kBlocks = (k + ks - 1) / ks, mBlocks = (m + MC - 1) / MC;
         float[] pa = null;
-        if (!transA) {      // a transposed A is read where it lies (see ABlock)
+        if (!aInPlace(transA, lda)) {      // else A is read where it lies (see ABlock)
             Buffers own = BUFFERS.get();
             if (own.wholeA.length < mPad * k) own.wholeA = new float[mPad * k];
             float[] whole = own.wholeA;
@@ -162,7 +178,7 @@ public final class Sgemm {
             par.run(kBlocks * mBlocks, t -> {
                 int pc = t / mBlocks * ks, ic = t % mBlocks * MC;
                 int kc = Math.min(ks, k - pc);
-                SgemmPacking.packA(false, a, aOff, lda, ic, Math.min(MC, m - ic), pc, kc, whole, pc * mPad + ic * kc);
+                SgemmPacking.packA(transA, a, aOff, lda, ic, Math.min(MC, m - ic), pc, kc, whole, pc * mPad + ic * kc);
             });
             pa = whole;
         }
@@ -194,7 +210,7 @@ public final class Sgemm {
             BBlock bb = buf.bBlock.of(transB, b, bOff, ldb, pc, kc, j0, nc, bp);
             for (int ic = 0; ic < m; ic += MC) {
                 int mc = Math.min(MC, m - ic);
-                ABlock ab = transA ? buf.aBlock.of(true, a, aOff, lda, ic, mc, pc, kc, buf.aEdge, 0)
+                ABlock ab = pa == null ? buf.aBlock.of(true, a, aOff, lda, ic, mc, pc, kc, buf.aEdge, 0)
                         : buf.aBlock.packed(pa, pc * mPad + ic * kc, mc, kc);
                 tiles(ab, bb, kc, mc, nc, c, cOff + ic * ldc + j0, ldc, alpha, betaNow, direct, init, ic, acc);
             }
@@ -252,9 +268,10 @@ public final class Sgemm {
     /**
      * How one block of op(A) reaches the micro-kernel: packed, or, when A is stored transposed
      * (k×m: the MR values the kernel broadcasts for one k are already adjacent), read where it
-     * lies, the kernel stepping lda per k. That is every weight gradient, dW = xᵀ·dy: packing x
-     * there cost about 3% of a training step on one thread and a parallel region of its own on
-     * two. Only a last, partial panel is still packed (it needs zero rows).
+     * lies, the kernel stepping lda per k, when those steps are short ({@link #aInPlace}): the
+     * weight gradients of narrow layers, dW = xᵀ·dy with x 128 × (10 or 32), and products whose
+     * A block is one stretch of memory. Only a last, partial panel is then packed (it needs zero
+     * rows).
      */
     private static final class ABlock {
         float[] src, edge;
@@ -262,8 +279,8 @@ public final class Sgemm {
 
         /** Rows ic .. ic+mc, depth pc .. pc+kc; ap from apOff: where packing goes. */
         ABlock of(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap, int apOff) {
-            if (!transA) {
-                SgemmPacking.packA(false, a, aOff, lda, ic, mc, pc, kc, ap, apOff);
+            if (!aInPlace(transA, lda)) {
+                SgemmPacking.packA(transA, a, aOff, lda, ic, mc, pc, kc, ap, apOff);
                 return packed(ap, apOff, mc, kc);
             }
             full = mc / MR * MR;
