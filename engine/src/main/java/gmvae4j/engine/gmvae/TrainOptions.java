@@ -8,7 +8,7 @@ import java.util.Arrays;
  * the {@code mixture} variant on MNIST (K = 100, 2 cores). Plain public fields: set what you need,
  * leave the rest.
  */
-public final class TrainOptions {
+public final class TrainOptions implements Cloneable {
 
     /** {@code mixture} (decoder once per image) or {@code marginal} (the study's model). */
     public String variant = "mixture";
@@ -136,7 +136,20 @@ public final class TrainOptions {
         return Math.max(Math.min(base, lrFloor), base * Math.pow(lrDecay, epoch / Math.max(1, lrDecayEvery)));
     }
 
-    /** Throws IllegalArgumentException with a one-line reason for an impossible setting. */
+    /**
+     * These options with other kernels: a copy (the arrays and the map are shared; nothing changes
+     * them once training starts), for a model trained beside another on a core of its own.
+     */
+    public TrainOptions withKernels(gmvae4j.kernels.Kernels k) {
+        try {
+            TrainOptions c = (TrainOptions) clone();
+            c.kernels = k;
+            return c;
+        } catch (CloneNotSupportedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     /**
      * Upper bounds on every size a flag sets. Beyond them an array size overflows (a batch of
      * 2^31 - 1 images) or the model cannot fit any heap; refusing them up front gives one clear
@@ -145,6 +158,7 @@ public final class TrainOptions {
     public static final int MAX_K = 5000, MAX_Z = 1024, MAX_WIDTH = 16384, MAX_LAYERS = 16, MAX_BATCH = 8192,
             MAX_EPOCHS = 1_000_000;
 
+    /** Throws IllegalArgumentException with a one-line reason for an impossible setting. */
     public void validate() {
         if (!variant.equals("mixture") && !variant.equals("marginal"))
             throw new IllegalArgumentException("variant must be mixture or marginal, got '" + variant + "'");

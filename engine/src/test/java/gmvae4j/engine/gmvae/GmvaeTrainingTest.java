@@ -74,6 +74,25 @@ class GmvaeTrainingTest {
         }
     }
 
+    /**
+     * experiment trains its two models side by side, each on kernels of its own on one thread
+     * ({@link TrainOptions#withKernels}): the model must be the one two threads give.
+     */
+    @Test
+    void oneThreadGivesTheModelTwoThreadsGive() throws Exception {
+        for (String variant : new String[] {"mixture", "marginal"}) {
+            TrainOptions two = tiny(variant);
+            two.hidden = new int[] {256, 256};     // products big enough to be split over two threads
+            two.kernels = new gmvae4j.kernels.VectorKernels(2);
+            TrainOptions one = two.withKernels(new gmvae4j.kernels.VectorKernels(1));
+            assertEquals(2, two.kernels.threads(), "withKernels changed the options it copied");
+            assertEquals(1, one.kernels.threads());
+            float[] a = GmvaeTraining.train(TestImages.of(DATA), two, ProgressListener.NONE).model().params().data();
+            float[] b = GmvaeTraining.train(TestImages.of(DATA), one, ProgressListener.NONE).model().params().data();
+            assertArrayEquals(a, b, variant);
+        }
+    }
+
     @Test
     void convArchitectureTrainsAndSavesEndToEnd() throws Exception {
         TrainOptions o = tiny("mixture");
