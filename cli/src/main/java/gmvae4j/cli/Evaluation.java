@@ -180,7 +180,7 @@ public final class Evaluation {
         float[] qForClusters = null;
         for (Map.Entry<Sweep.Protocol, Gmvae> e : models.entrySet()) {
             Sweep.Protocol protocol = e.getKey();
-            Part part = join(started.get(protocol));
+            Part part = gmvae4j.engine.eval.Futures.join(started.get(protocol));
             if (any == null || protocol == Sweep.Protocol.TRANSDUCTIVE) any = e.getValue();
             if (qForClusters == null || protocol == Sweep.Protocol.TRANSDUCTIVE) qForClusters = part.q();
             timings.putAll(part.timings());
@@ -324,17 +324,6 @@ public final class Evaluation {
         for (int i = 0; i < order.length; i++) order[i] = i;
         Arrays.sort(order, (a, b) -> sizes[b] - sizes[a]);
         return Arrays.stream(order).filter(c -> sizes[c] > 0).limit(m).mapToInt(Integer::intValue).toArray();
-    }
-
-    /** A started part's result; what its thread threw is thrown here as it was. */
-    private static Part join(java.util.concurrent.Future<Part> f) throws Exception {
-        try {
-            return f.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof Exception ex) throw ex;
-            if (e.getCause() instanceof Error err) throw err;
-            throw e;
-        }
     }
 
     static double secs(long t0) { return (System.nanoTime() - t0) / 1e9; }

@@ -333,12 +333,7 @@ final class ExperimentCommand implements Command {
                     },
                     r -> { Thread t = new Thread(r, "train-" + bg.id()); t.setDaemon(true); t.start(); });
             trained.put(toTrain.get(0), trainProtocol(toTrain.get(0), pool, data, oneCore(to), timings, ConsoleProgress.standard(), tag(toTrain.get(0))));
-            try {
-                trained.put(bg, other.join());
-            } catch (java.util.concurrent.CompletionException e) {
-                if (e.getCause() instanceof RuntimeException re) throw re;
-                throw e;
-            }
+            trained.put(bg, gmvae4j.engine.eval.Futures.join(other));
             timings.put("training (both, side by side)", Evaluation.secs(tTrain));
         } else {
             for (Sweep.Protocol p : toTrain) trained.put(p, trainProtocol(p, pool, data, to, timings, ConsoleProgress.standard(), tag(p)));

@@ -226,7 +226,7 @@ public final class Sweep {
                     boolean any = false;
                     for (int m = 0; m < methods.size(); m++) {
                         if (early[m][s] == null) continue;
-                        Timed t = join(early[m][s]);
+                        Timed t = Futures.join(early[m][s]);
                         seconds[m] += t.seconds();
                         acc[m][f][s] = Rows.accuracy(t.predicted(), truth, evalOf[s]);
                         if (listener != null) listener.done(methods.get(m).name(), fractions[f], s, n[f], acc[m][f][s], t.seconds());
@@ -331,15 +331,6 @@ public final class Sweep {
             t.setDaemon(true);
             return t;
         });
-    }
-
-    private static Timed join(java.util.concurrent.Future<Timed> f) throws Exception {
-        try {
-            return f.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof Exception ex) throw ex;
-            throw e;
-        }
     }
 
     /** 0..total-1 without the given indices, in increasing order. */
