@@ -69,20 +69,27 @@ public final class Sgemm {
     /** Untransposed B blocks at most this deep are read in place instead of packed. */
     static final int IN_PLACE_MAX_K = 32;
     /**
-     * A transposed A whose stored rows are at most this many floats apart is read in place
-     * ({@link ABlock}); a wider one is packed like any other. Read in place, each k step of a
-     * micro-panel is a row of A lda floats further on: with lda ≤ 2·MC an A block is one stretch
-     * of memory (128×512×512 TN: lda = 128), with 512³ every step is a new cache line 2 KiB
-     * from the last, and on two threads each column chunk walked all of them again. Measured on
-     * the Intel Xeon host, `bench kernels --kernel sgemm`, in place / packed, two rounds
-     * alternating: 512³ TN on two threads 0.72-0.78 / 0.92-0.98 of OpenBLAS, TT 0.67 / 0.96-1.02;
-     * the weight gradients of a step (JMH, TN, 784×128×512 and 512×128×784, two threads)
-     * 115-124 / 142-166 GFLOP/s, one thread level within this host's noise.
+     * A transposed A is read in place ({@link ABlock}) when its stored rows are at most this many
+     * floats apart, or when it is at most {@link #IN_PLACE_MAX_DEPTH} deep; otherwise it is packed
+     * like any other. Read in place, each k step of a micro-panel is a row of A lda floats further
+     * on. With lda ≤ 2·MC an A block is one stretch of memory (128×512×512 TN: lda = 128); a
+     * panel 128 steps deep touches 128 lines, which stay in L1 for the tiles that reuse it (every
+     * weight gradient of a training step, dW = xᵀ·dy: k is the batch). In 512³ TN every step was
+     * a new line 2 KiB from the last, 512 of them per panel, and on two threads each column chunk
+     * walked all of them again. Measured on the Intel Xeon host, `bench kernels --kernel sgemm`,
+     * in place / packed, two rounds alternating: 512³ TN on two threads 0.72-0.78 / 0.92-0.98 of
+     * OpenBLAS, TT 0.67 / 0.96-1.02, one thread level within the noise. Packing the step's weight
+     * gradients as well (any lda above 256) made `bench train --no-peer --variant mixture` 5-9%
+     * slower in three alternating rounds (z=10 16.4 → 17.2 ms, z=32 16.8 → 18.3 ms, medians of means).
      */
     static final int IN_PLACE_MAX_LDA = 2 * MC;
+    /** See {@link #IN_PLACE_MAX_LDA}. */
+    static final int IN_PLACE_MAX_DEPTH = 128;
 
     /** True when op(A)'s blocks are read where they lie instead of packed. */
-    static boolean aInPlace(boolean transA, int lda) { return transA && lda <= IN_PLACE_MAX_LDA; }
+    static boolean aInPlace(boolean transA, int lda, int k) {
+        return transA && (lda <= IN_PLACE_MAX_LDA || k <= IN_PLACE_MAX_DEPTH);
+    }
 
     /** Column chunks handed out per thread (load balance vs. per-chunk B packing). */
     static final int CHUNKS_PER_THREAD = 4;
@@ -170,7 +177,7 @@ public final class Sgemm {
         int mPad = (m + MR - 1) / MR * MR;
         int ks = kStep(k), kBlocks = (k + ks - 1) / ks, mBlocks = (m + MC - 1) / MC;
         float[] pa = null;
-        if (!aInPlace(transA, lda)) {      // else A is read where it lies (see ABlock)
+        if (!aInPlace(transA, lda, k)) {      // else A is read where it lies (see ABlock)
             Buffers own = BUFFERS.get();
             if (own.wholeA.length < mPad * k) own.wholeA = new float[mPad * k];
             float[] whole = own.wholeA;
@@ -268,9 +275,9 @@ public final class Sgemm {
     /**
      * How one block of op(A) reaches the micro-kernel: packed, or, when A is stored transposed
      * (k×m: the MR values the kernel broadcasts for one k are already adjacent), read where it
-     * lies, the kernel stepping lda per k, when those steps are short ({@link #aInPlace}): the
-     * weight gradients of narrow layers, dW = xᵀ·dy with x 128 × (10 or 32), and products whose
-     * A block is one stretch of memory. Only a last, partial panel is then packed (it needs zero
+     * lies, the kernel stepping lda per k, when those steps are short or few ({@link #aInPlace}):
+     * every weight gradient of a training step, dW = xᵀ·dy (k is the batch), and products whose A
+     * block is one stretch of memory. Only a last, partial panel is then packed (it needs zero
      * rows).
      */
     private static final class ABlock {
@@ -279,7 +286,7 @@ public final class Sgemm {
 
         /** Rows ic .. ic+mc, depth pc .. pc+kc; ap from apOff: where packing goes. */
         ABlock of(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap, int apOff) {
-            if (!aInPlace(transA, lda)) {
+            if (!aInPlace(transA, lda, kc)) {
                 SgemmPacking.packA(transA, a, aOff, lda, ic, mc, pc, kc, ap, apOff);
                 return packed(ap, apOff, mc, kc);
             }
