@@ -427,10 +427,6 @@ final class ExperimentCommand implements Command {
     private static String tag(Sweep.Protocol p) { return "[" + p.id() + "] "; }
 
     /**
-     * Trains the model of one protocol (the pool, or the train split for the inductive one). tag
-     * starts its first line: {@link #tag}, or "" where progress prefixes every line already.
-     */
-    /**
      * The options for one of two models trained side by side: on the CPU's vector kernels, its
      * own kernels on one thread. With one shared thread team, the model holding it ran a helper
      * thread beside the other model's thread, three threads on two cores. Short runs on MNIST
@@ -444,6 +440,10 @@ final class ExperimentCommand implements Command {
         return k instanceof VectorKernels && k.threads() > 1 ? to.withKernels(new VectorKernels(1)) : to;
     }
 
+    /**
+     * Trains the model of one protocol (the pool, or the train split for the inductive one). tag
+     * starts its first line: {@link #tag}, or "" where progress prefixes every line already.
+     */
     private static TrainResult trainProtocol(Sweep.Protocol p, Dataset pool, Evaluation.Data data, TrainOptions to,
                                              Map<String, Double> timings, ProgressListener progress, String tag) {
         Dataset trainOn = p == Sweep.Protocol.TRANSDUCTIVE ? pool : pool.slice(0, data.trainCount());

@@ -17,7 +17,7 @@ package gmvae4j.kernels;
  * The first pc block applies beta, later ones add, so C is read and written once per KC; a
  * tile that adds to C (beta = 1, or a later pc block) adds its register sum to C at the end
  * ({@link SgemmMicroKernel#multiply}). An untransposed B block only a few rows deep (k ≤
- * {@link #IN_PLACE_MAX_K}) and a transposed A with narrow rows ({@link ABlock},
+ * {@link #IN_PLACE_MAX_K}) and a transposed A with narrow rows or few of them ({@link ABlock},
  * {@link #IN_PLACE_MAX_LDA}) are read where they lie instead of being packed.
  *
  * <p>Threads. Wide C (the usual case: a batch times a layer): op(A) is packed once, whole, into
@@ -80,7 +80,7 @@ public final class Sgemm {
      * in place / packed, two rounds alternating: 512³ TN on two threads 0.72-0.78 / 0.92-0.98 of
      * OpenBLAS, TT 0.67 / 0.96-1.02, one thread level within the noise. Packing the step's weight
      * gradients as well (any lda above 256) made `bench train --no-peer --variant mixture` 5-9%
-     * slower in three alternating rounds (z=10 16.4 → 17.2 ms, z=32 16.8 → 18.3 ms, medians of means).
+     * slower in three alternating rounds (means of the rounds: z=10 16.4 → 17.2 ms, z=32 16.8 → 18.3 ms).
      */
     static final int IN_PLACE_MAX_LDA = 2 * MC;
     /** See {@link #IN_PLACE_MAX_LDA}. */
