@@ -7,6 +7,8 @@ package gmvae4j.kernels;
  * for jc in steps of NC            (columns of C: a block of op(B) that stays in L3/L2)
  *   for pc in steps of KC          (the shared dimension)
  *     pack op(B)[pc.., jc..]       -> Bp, KC×NC, cut into KC×NR micro-panels
+ *                                     (NB columns at a time, each just before the first A
+ *                                     block's tiles use it: {@link #kBlock})
  *     for ic in steps of MC        (rows of C: a block of op(A) that stays in L2)
  *       pack op(A)[ic.., pc..]     -> Ap, MC×KC, cut into MR×KC micro-panels
  *       for jr in steps of NR      (one B micro-panel, reused from L1/L2 by every ir below)
@@ -208,20 +210,63 @@ public final class Sgemm {
                                     float[] b, int bOff, int ldb, int j0,
                                     float beta, float[] c, int cOff, int ldc, float[] rowInit) {
         Buffers buf = BUFFERS.get();
+        for (int pc = 0, ks = kStep(k); pc < k; pc += ks)
+            kBlock(buf, transA, transB, m, nc, pc, Math.min(ks, k - pc), alpha, a, aOff, lda, pa, mPad, buf.aEdge,
+                    b, bOff, ldb, j0, pc == 0 ? beta : 1f, c, cOff, ldc, pc == 0 ? rowInit : null, 0);
+    }
+
+    /**
+     * Columns of a B piece packed just before the first A block's tiles use it: kc×NB floats (256
+     * KiB at kc = 512), still in L2 when they are read.
+     */
+    static final int NB = 4 * NR;
+
+    /**
+     * One k block (depth pc .. pc+kc) of rows 0 .. m, columns j0 .. j0+nc of C: every A block times
+     * the B block. A comes packed whole (pa, see {@link #byColumns}) or, pa null, block by block
+     * ({@link ABlock#of}: packed into the thread's buffer, or read in place with its last partial
+     * panel packed into aEdge).
+     *
+     * <p>A packed B block is packed piece by piece ({@link #NB} columns), each piece just before the
+     * first A block's tiles use it, as GotoBLAS does: packed whole first, a 512×784 block (1.6 MB)
+     * left L2 before the tiles read it back, and with m ≤ MC (every product of a training step,
+     * batch 128) there is no later A block to reuse it from L3. Later A blocks read the whole
+     * packed block.
+     */
+    private static void kBlock(Buffers buf, boolean transA, boolean transB, int m, int nc, int pc, int kc, float alpha,
+                               float[] a, int aOff, int lda, float[] pa, int mPad, float[] aEdge,
+                               float[] b, int bOff, int ldb, int j0,
+                               float beta, float[] c, int cOff, int ldc, float[] init, int i0) {
         float[] bp = buf.b, acc = buf.acc;
-        for (int pc = 0, ks = kStep(k); pc < k; pc += ks) {
-            int kc = Math.min(ks, k - pc);
-            float betaNow = pc == 0 ? beta : 1f;
-            boolean direct = betaNow == 0f && alpha == 1f;
-            float[] init = pc == 0 ? rowInit : null;
-            BBlock bb = buf.bBlock.of(transB, b, bOff, ldb, pc, kc, j0, nc, bp);
-            for (int ic = 0; ic < m; ic += MC) {
-                int mc = Math.min(MC, m - ic);
-                ABlock ab = pa == null ? buf.aBlock.of(true, a, aOff, lda, ic, mc, pc, kc, buf.aEdge, 0)
-                        : buf.aBlock.packed(pa, pc * mPad + ic * kc, mc, kc);
-                tiles(ab, bb, kc, mc, nc, c, cOff + ic * ldc + j0, ldc, alpha, betaNow, direct, init, ic, acc);
-            }
+        boolean direct = beta == 0f && alpha == 1f;    // C = A·B with nothing to fold in: full tiles go from registers straight to C
+        if (BBlock.inPlace(transB, kc)) {
+            BBlock bb = buf.bBlock.of(transB, b, bOff, ldb, pc, kc, j0, nc, bp, 0);
+            for (int ic = 0; ic < m; ic += MC)
+                tiles(aBlock(buf, transA, Math.min(MC, m - ic), ic, kc, a, aOff, lda, pa, mPad, aEdge, pc), bb, kc,
+                        Math.min(MC, m - ic), nc, c, cOff + ic * ldc + j0, ldc, alpha, beta, direct, init, i0 + ic, acc);
+            return;
         }
+        int mc0 = Math.min(MC, m);
+        ABlock first = aBlock(buf, transA, mc0, 0, kc, a, aOff, lda, pa, mPad, aEdge, pc);
+        for (int j = 0; j < nc; j += NB) {
+            int nb = Math.min(NB, nc - j);
+            BBlock piece = buf.bBlock.of(transB, b, bOff, ldb, pc, kc, j0 + j, nb, bp, j * kc);
+            tiles(first, piece, kc, mc0, nb, c, cOff + j0 + j, ldc, alpha, beta, direct, init, i0, acc);
+        }
+        if (m <= MC) return;
+        BBlock whole = buf.bBlock.packed(bp, 0, kc, nc);
+        for (int ic = MC; ic < m; ic += MC) {
+            int mc = Math.min(MC, m - ic);
+            tiles(aBlock(buf, transA, mc, ic, kc, a, aOff, lda, pa, mPad, aEdge, pc), whole, kc, mc, nc,
+                    c, cOff + ic * ldc + j0, ldc, alpha, beta, direct, init, i0 + ic, acc);
+        }
+    }
+
+    /** Rows ic .. ic+mc of op(A) at depth pc .. pc+kc: from the shared packed A, or {@link ABlock#of}. */
+    private static ABlock aBlock(Buffers buf, boolean transA, int mc, int ic, int kc, float[] a, int aOff, int lda,
+                                 float[] pa, int mPad, float[] aEdge, int pc) {
+        return pa == null ? buf.aBlock.of(transA, a, aOff, lda, ic, mc, pc, kc, aEdge, 0)
+                : buf.aBlock.packed(pa, pc * mPad + ic * kc, mc, kc);
     }
 
     /**
@@ -316,18 +361,29 @@ public final class Sgemm {
         float[] src, edge;
         int b0, panel, stride, full;
 
-        /** Prepares columns j0 .. j0+nc, depth pc .. pc+kc; bp is the pack buffer. */
-        BBlock of(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int j0, int nc, float[] bp) {
-            edge = bp;
-            if (!transB && kc <= IN_PLACE_MAX_K) {
+        /** True when a B block of this depth is read where it lies. */
+        static boolean inPlace(boolean transB, int kc) {
+            return !transB && kc <= IN_PLACE_MAX_K;
+        }
+
+        /** Prepares columns j0 .. j0+nc, depth pc .. pc+kc; bp from bpOff: where packing goes. */
+        BBlock of(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int j0, int nc, float[] bp, int bpOff) {
+            if (inPlace(transB, kc)) {
+                edge = bp;
                 full = nc / NR * NR;
-                if (full < nc) SgemmPacking.packB(false, b, bOff, ldb, pc, kc, j0 + full, nc - full, bp);
+                if (full < nc) SgemmPacking.packB(false, b, bOff, ldb, pc, kc, j0 + full, nc - full, bp, bpOff);
                 src = b; b0 = bOff + pc * ldb + j0; panel = NR; stride = ldb;
-            } else {
-                SgemmPacking.packB(transB, b, bOff, ldb, pc, kc, j0, nc, bp);
-                full = nc;
-                src = bp; b0 = 0; panel = kc * NR; stride = NR;
+                return this;
             }
+            SgemmPacking.packB(transB, b, bOff, ldb, pc, kc, j0, nc, bp, bpOff);
+            return packed(bp, bpOff, kc, nc);
+        }
+
+        /** A block of nc columns already packed at bp[bpOff ..]. */
+        BBlock packed(float[] bp, int bpOff, int kc, int nc) {
+            edge = bp;
+            full = nc;
+            src = bp; b0 = bpOff; panel = kc * NR; stride = NR;
             return this;
         }
     }
@@ -338,23 +394,10 @@ public final class Sgemm {
                         float[] b, int bOff, int ldb,
                         float beta, float[] c, int cOff, int ldc, float[] rowInit, int i0) {
         Buffers buf = BUFFERS.get();
-        float[] ap = buf.a, bp = buf.b, acc = buf.acc;
-        for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc);
-            for (int pc = 0, ks = kStep(k); pc < k; pc += ks) {
-                int kc = Math.min(ks, k - pc);
-                float betaNow = pc == 0 ? beta : 1f;
-                // C = A·B with nothing to fold in: full tiles go from registers straight to C
-                boolean direct = betaNow == 0f && alpha == 1f;
-                float[] init = pc == 0 ? rowInit : null;
-                BBlock bb = buf.bBlock.of(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
-                for (int ic = 0; ic < m; ic += MC) {
-                    int mc = Math.min(MC, m - ic);
-                    ABlock ab = buf.aBlock.of(transA, a, aOff, lda, ic, mc, pc, kc, ap, 0);
-                    tiles(ab, bb, kc, mc, nc, c, cOff + ic * ldc + jc, ldc, alpha, betaNow, direct, init, i0 + ic, acc);
-                }
-            }
-        }
+        for (int jc = 0; jc < n; jc += NC)
+            for (int pc = 0, ks = kStep(k); pc < k; pc += ks)
+                kBlock(buf, transA, transB, m, Math.min(NC, n - jc), pc, Math.min(ks, k - pc), alpha, a, aOff, lda, null, 0,
+                        buf.a, b, bOff, ldb, jc, pc == 0 ? beta : 1f, c, cOff, ldc, pc == 0 ? rowInit : null, i0);
     }
 
     /**

@@ -59,12 +59,12 @@ final class SgemmPacking {
      * 512×512 packs in 145-195 µs instead of 220-500, a weight gradient's dy (128×784) in 63-92 µs
      * instead of 105-231; with B already in cache the two are level or rows ahead.
      */
-    private static void packRowMajorB(float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] dst) {
+    private static void packRowMajorB(float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] dst, int d0) {
         final int NR = SgemmMicroKernel.NR, L = SgemmMicroKernel.L;
         final var S = SgemmMicroKernel.S;
         int full = nc / NR * NR, edge = nc - full;
         for (int p = 0; p < kc; p++) {
-            int s = bOff + (p0 + p) * ldb + j0, d = p * NR;
+            int s = bOff + (p0 + p) * ldb + j0, d = d0 + p * NR;
             for (int jr = 0; jr < full; jr += NR, d += NR * kc) {
                 FloatVector.fromArray(S, b, s + jr).intoArray(dst, d);
                 FloatVector.fromArray(S, b, s + jr + L).intoArray(dst, d + L);
@@ -81,14 +81,19 @@ final class SgemmPacking {
      * {@code c·NR·kc}).
      */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] dst) {
+        packB(transB, b, bOff, ldb, p0, kc, j0, nc, dst, 0);
+    }
+
+    /** {@link #packB} with micro-panel {@code c} at {@code d0 + c·NR·kc}. */
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] dst, int d0) {
         if (!transB) {
-            packRowMajorB(b, bOff, ldb, p0, kc, j0, nc, dst);
+            packRowMajorB(b, bOff, ldb, p0, kc, j0, nc, dst, d0);
             return;
         }
         final int NR = SgemmMicroKernel.NR;
         for (int jr = 0; jr < nc; jr += NR) {
             int nr = Math.min(NR, nc - jr);
-            int d = jr * kc;
+            int d = d0 + jr * kc;
             if (nr == NR && NR == 32 && Transpose16.USABLE) {
                 // B stored n×k: a transpose, 16×16 blocks at a time in registers
                 int s0 = bOff + (j0 + jr) * ldb + p0, p = 0;
