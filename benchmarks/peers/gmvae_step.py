@@ -12,8 +12,9 @@ loss of gmvae4j (DESIGN.md section 3):
             layer of width K*2z; decoder run on all B*K codes; exact sum over c.
 
 The peer is given its best settings, not its defaults: OMP_WAIT_POLICY=PASSIVE (set below, before
-torch is imported; on a 2-core machine it more than halves the step time at these sizes) and
-torch.set_num_threads equal to ours. Its products go through OpenBLAS, whose kernel is fixed when
+torch is imported; on a 2-core machine it more than halves the step time at these sizes), a
+malloc that keeps freed memory (below: best_allocator), and the thread count the Java side asks
+for (ours, and 1 where ours is more). Its products go through OpenBLAS, whose kernel is fixed when
 the library loads (OPENBLAS_CORETYPE, else the CPU): the Java side starts this script with the
 CPU's best core type when the environment pins an older one (see OpenBlasCore.java), and the
 JSON says which kernel ran ("blas_core", from openblas_get_corename) and which of ATen's own
@@ -30,6 +31,49 @@ import sys
 import time
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+# tcmalloc, then jemalloc, where installed (Debian: libtcmalloc-minimal4, libjemalloc2)
+MALLOCS = [("tcmalloc", "libtcmalloc_minimal.so.4"), ("tcmalloc", "libtcmalloc.so.4"), ("jemalloc", "libjemalloc.so.2")]
+LIB_DIRS = ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib", "/usr/local/lib"]
+
+
+def best_allocator():
+    """The malloc this process runs on; re-executes itself first to get the best one.
+
+    PyTorch allocates every intermediate tensor of a step afresh. glibc's malloc serves the large
+    ones (above 128 KiB) with mmap and returns them with munmap, so each step faults its memory
+    in again: on the 2-core Zen 5 VM the mixture step spent most of its time in the kernel
+    (median 13.0 ms on two threads, 11.7 on one). PyTorch's CPU tuning guide recommends tcmalloc
+    or jemalloc; with tcmalloc the same step took 9.8 and 7.6 ms, with glibc told to keep freed
+    memory (the fallback below, no install needed) 9.2 and 8.5. The library is preloaded, so the
+    script starts once more with it; GMVAE_PEER_ALLOCATOR says which ran, and set beforehand
+    (e.g. to "default") keeps the process as it is.
+    """
+    if "GMVAE_PEER_ALLOCATOR" in os.environ:
+        return os.environ["GMVAE_PEER_ALLOCATOR"]
+    env = dict(os.environ)
+    preload = env.get("LD_PRELOAD", "")
+    name = None
+    if "malloc" in preload:
+        name = "the user's LD_PRELOAD"
+    else:
+        for lib_name, lib in MALLOCS:
+            path = next((os.path.join(d, lib) for d in LIB_DIRS if os.path.exists(os.path.join(d, lib))), None)
+            if path:
+                name = lib_name
+                env["LD_PRELOAD"] = path + (":" + preload if preload else "")
+                break
+    if name is None:
+        name = "glibc, freed memory kept"
+        env.setdefault("MALLOC_MMAP_THRESHOLD_", str(1 << 30))
+        env.setdefault("MALLOC_TRIM_THRESHOLD_", str((1 << 31) - 1))
+        env.setdefault("MALLOC_TOP_PAD_", str(1 << 28))
+    env["GMVAE_PEER_ALLOCATOR"] = name
+    sys.stdout.flush()
+    os.execve(sys.executable, [sys.executable] + sys.argv, env)
+
+
+ALLOCATOR = best_allocator()
 
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
@@ -110,23 +154,29 @@ class Marginal(nn.Module):
 
 
 def openblas_info():
-    """(corename, config) of the OpenBLAS this process loaded (torch's BLAS), or (None, None)."""
+    """(corename, config, threads) of the OpenBLAS this process loaded (torch's BLAS), or Nones.
+
+    Its threads are its own: torch.set_num_threads sets ATen's (the elementwise kernels and
+    torch's other parallel loops), and a pthreads OpenBLAS keeps as many as the machine has cores
+    (OPENBLAS_NUM_THREADS aside) for the products.
+    """
     import ctypes
     try:
         with open("/proc/self/maps") as f:
             # e.g. .../openblas-pthread/libopenblasp-r0.3.21.so, which libblas.so.3 forwards to
             paths = sorted({line.split()[-1] for line in f if "/libopenblas" in line and ".so" in line})
     except OSError:
-        return None, None
+        return None, None, None
     for path in paths:
         try:
             lib = ctypes.CDLL(path)
             lib.openblas_get_corename.restype = ctypes.c_char_p
             lib.openblas_get_config.restype = ctypes.c_char_p
-            return lib.openblas_get_corename().decode().strip(), lib.openblas_get_config().decode().strip()
+            return (lib.openblas_get_corename().decode().strip(), lib.openblas_get_config().decode().strip(),
+                    lib.openblas_get_num_threads())
         except (OSError, AttributeError):
             continue
-    return None, None
+    return None, None, None
 
 
 def cpu_capability():
@@ -176,15 +226,15 @@ def main():
             print(json.dumps({"error": "loss became %r" % loss}))
             return 1
     times.sort()
-    core, config = openblas_info()
+    core, config, blas_threads = openblas_info()
     print(json.dumps({
         "variant": a.variant, "k": a.k, "z": a.z, "hidden": hidden, "batch": a.batch,
-        "threads": a.threads, "steps": a.steps,
+        "threads": a.threads, "blas_threads": blas_threads, "steps": a.steps,
         "ms_per_step": 1000 * times[len(times) // 2],
         "ms_min": 1000 * times[0],
         "torch": torch.__version__, "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
         "openblas_coretype": os.environ.get("OPENBLAS_CORETYPE"), "blas_core": core, "blas_config": config,
-        "cpu_capability": cpu_capability(),
+        "cpu_capability": cpu_capability(), "allocator": ALLOCATOR,
     }))
     return 0
 

@@ -66,9 +66,11 @@ public final class TorchPeer {
     /**
      * One run of the peer: its median ms per step, the OpenBLAS core its products ran on
      * ({@code openblas_get_corename} inside the child; null if torch's BLAS is not OpenBLAS) and
-     * ATen's own vector kernel set ("AVX2", "AVX512"; null if torch does not say).
+     * ATen's own vector kernel set ("AVX2", "AVX512"; null if torch does not say), the malloc it ran
+     * on (see the script's best_allocator; null if it does not say), the threads it was given
+     * (torch.set_num_threads: ATen's) and OpenBLAS's own threads (null if it does not say).
      */
-    public record Result(double ms, String blasCore, String cpuCapability) {}
+    public record Result(double ms, String blasCore, String cpuCapability, String allocator, int threads, Integer blasThreads) {}
 
     /**
      * Runs the peer once. {@code env} is the child's whole environment, or null for this
@@ -92,7 +94,8 @@ public final class TorchPeer {
             p.waitFor();
             Matcher m = Pattern.compile("\"ms_per_step\":\\s*([0-9.eE+-]+)").matcher(out);
             if (p.exitValue() == 0 && m.find())
-                return Optional.of(new Result(Double.parseDouble(m.group(1)), field(out, "blas_core"), field(out, "cpu_capability")));
+                return Optional.of(new Result(Double.parseDouble(m.group(1)), field(out, "blas_core"), field(out, "cpu_capability"),
+                        field(out, "allocator"), threads, intField(out, "blas_threads")));
             String[] lines = out.strip().split("\n");
             err.println("peer failed (exit " + p.exitValue() + "): " + (out.isBlank() ? "no output" : lines[lines.length - 1]));
         } catch (IOException e) {
@@ -107,6 +110,12 @@ public final class TorchPeer {
     static String field(String json, String name) {
         Matcher m = Pattern.compile("\"" + Pattern.quote(name) + "\":\\s*\"([^\"]*)\"").matcher(json);
         return m.find() ? m.group(1) : null;
+    }
+
+    /** The integer value of "name" in the peer's JSON, or null (absent or null). */
+    static Integer intField(String json, String name) {
+        Matcher m = Pattern.compile("\"" + Pattern.quote(name) + "\":\\s*(\\d+)").matcher(json);
+        return m.find() ? Integer.valueOf(m.group(1)) : null;
     }
 
     static String join(int[] a) {

@@ -28,9 +28,12 @@ import java.util.SplittableRandom;
  * environment pins OpenBLAS to a core below what the CPU can do ({@link OpenBlasCore}), each round
  * runs the peer with the CPU's core type too; and where the CPU has AVX-512 that ATen's own
  * elementwise kernels were not asked to use ({@link AtenCapability}), with those as well, since
- * which of ATen's sets is faster depends on the CPU. The case then gets two rows: the peer as the
- * environment has it ("user"), and the fastest of every setting measured ("best"). Every row
- * names the OpenBLAS core and ATen kernel set that ran.
+ * which of ATen's sets is faster depends on the CPU. Where ours runs on more than one thread, each
+ * of those settings runs the peer on one thread as well: PyTorch's step at batch 128 is often no
+ * faster on two (its small elementwise kernels pay for the hand-off), and a user would pick the
+ * faster. The case then gets two rows: the peer as the environment has it ("user"), and the
+ * fastest of every setting measured ("best"). Every row names the OpenBLAS core, ATen kernel set,
+ * malloc and thread count that ran.
  */
 public final class TrainStepBench {
 
@@ -45,13 +48,15 @@ public final class TrainStepBench {
 
     /**
      * One measured line: ours against one peer setting. peerKernel is the OpenBLAS core the peer's
-     * products ran on, peerCapability ATen's vector kernels, peerSetting "user" or "best" (all
+     * products ran on, peerCapability ATen's vector kernels, peerSetting "user" or "best",
+     * peerAllocator its malloc, peerThreads its ATen threads and peerBlasThreads OpenBLAS's (all
      * null, like peerMs, when there is no peer). productGflop is the FLOPs of the products in one
      * of our steps (counted, {@link ProductFlops}), sgemmGflops our sgemm's rate on the
      * {@link #REFERENCE reference product}, measured in the same rounds as the steps.
      */
     public record Row(Case c, int batch, int threads, double ms, Double peerMs, String peerKernel,
-                      String peerCapability, String peerSetting, double productGflop, double sgemmGflops) {
+                      String peerCapability, String peerSetting, String peerAllocator, Integer peerThreads,
+                      Integer peerBlasThreads, double productGflop, double sgemmGflops) {
         public Double ratio() { return peerMs == null ? null : ms / peerMs; }
 
         /** The step's product FLOPs per second, in GFLOP/s. */
@@ -73,8 +78,14 @@ public final class TrainStepBench {
     private final int threads, batch, steps, warmup, rounds;
     private final TorchPeer peer;
     private final OpenBlasCore.Choice choice;
-    /** The peer's best settings to try besides the user's: whole environments for its child. */
-    private final List<Map<String, String>> candidates;
+    /**
+     * One way to run the peer: a whole environment for its child (null: this process's) and its
+     * thread count.
+     */
+    record Setting(Map<String, String> env, int threads) {}
+
+    /** The peer's settings to try besides the user's. */
+    private final List<Setting> candidates;
     private final PrintStream progress;
     private final int[] reference;
 
@@ -110,9 +121,15 @@ public final class TrainStepBench {
         this.rounds = rounds;
         this.peer = peer;
         this.choice = choice;
-        List<Map<String, String>> cs = new ArrayList<>();
-        if (choice != null && choice.differs()) cs.add(choice.bestEnv());
-        if (atenEnv != null) cs.add(atenEnv);
+        List<Setting> cs = new ArrayList<>();
+        if (choice != null && choice.differs()) cs.add(new Setting(choice.bestEnv(), threads));
+        if (atenEnv != null) cs.add(new Setting(atenEnv, threads));
+        if (threads > 1) {      // each of those on one thread too (the user's own where there are none)
+            List<Setting> one = new ArrayList<>();
+            for (Setting st : cs) one.add(new Setting(st.env(), 1));
+            if (cs.isEmpty()) one.add(new Setting(null, 1));
+            cs.addAll(one);
+        }
         this.candidates = List.copyOf(cs);
         this.progress = progress;
     }
@@ -144,9 +161,11 @@ public final class TrainStepBench {
             }
             if (!withPeer) continue;
             peer.run(c.variant(), c.k(), c.z(), c.hidden(), batch, threads, steps, warmup, null, progress).ifPresent(user::add);
-            for (int i = 0; i < candidates.size(); i++)
-                peer.run(c.variant(), c.k(), c.z(), c.hidden(), batch, threads, steps, warmup, candidates.get(i), progress)
+            for (int i = 0; i < candidates.size(); i++) {
+                Setting st = candidates.get(i);
+                peer.run(c.variant(), c.k(), c.z(), c.hidden(), batch, st.threads(), steps, warmup, st.env(), progress)
                         .ifPresent(tried.get(i)::add);
+            }
         }
         double ms = median(mine), rate = median(sgemmRates);
         List<Row> rows = new ArrayList<>();
@@ -170,8 +189,9 @@ public final class TrainStepBench {
             if (runs.isEmpty()) continue;
             double m = median(runs.stream().map(TorchPeer.Result::ms).toList());
             TorchPeer.Result last = runs.getLast();
-            seen.append(seen.isEmpty() ? "" : "; ").append(String.format(Locale.ROOT, "OpenBLAS %s, ATen %s: %.2f ms",
-                    last.blasCore(), last.cpuCapability(), m));
+            seen.append(seen.isEmpty() ? "" : "; ").append(String.format(Locale.ROOT, "OpenBLAS %s, ATen %s%s: %.2f ms",
+                    last.blasCore(), last.cpuCapability(),
+                    last.threads() == threads ? "" : ", " + threads(last.threads(), last.blasThreads()), m));
             if (m < bestMs) {
                 bestMs = m;
                 best = runs;
@@ -183,10 +203,17 @@ public final class TrainStepBench {
 
     /** Ours against one peer setting; the peer reports a median per run, and over rounds the median of those. */
     private Row row(Case c, double ms, List<TorchPeer.Result> peerRuns, String setting, double gflop, double rate) {
-        if (peerRuns.isEmpty()) return new Row(c, batch, threads, ms, null, null, null, null, gflop, rate);
+        if (peerRuns.isEmpty()) return new Row(c, batch, threads, ms, null, null, null, null, null, null, null, gflop, rate);
         TorchPeer.Result last = peerRuns.getLast();
         return new Row(c, batch, threads, ms, median(peerRuns.stream().map(TorchPeer.Result::ms).toList()),
-                last.blasCore(), last.cpuCapability(), setting, gflop, rate);
+                last.blasCore(), last.cpuCapability(), setting, last.allocator(), last.threads(), last.blasThreads(), gflop, rate);
+    }
+
+    private static String threads(int n) { return n + (n == 1 ? " thread" : " threads"); }
+
+    /** "1 thread", or "1 thread (OpenBLAS 2)" where OpenBLAS kept threads of its own. */
+    private static String threads(int aten, Integer blas) {
+        return threads(aten) + (blas == null || blas == aten ? "" : " (OpenBLAS " + blas + ")");
     }
 
     /**
@@ -285,6 +312,7 @@ public final class TrainStepBench {
                 r.ratio() == null ? "n/a" : String.format(Locale.ROOT, "%.2fx", r.ratio()),
                 r.productGflop(), r.stepGflops(), r.sgemmFraction(), r.sgemmGflops(),
                 r.peerSetting() == null ? "" : "   (PyTorch on OpenBLAS " + r.peerKernel() + ", ATen " + r.peerCapability()
+                        + (r.peerAllocator() == null ? "" : ", " + r.peerAllocator()) + ", " + threads(r.peerThreads(), r.peerBlasThreads())
                         + ", " + r.peerSetting() + ")");
     }
 
@@ -297,12 +325,14 @@ public final class TrainStepBench {
             sb.append(String.format(Locale.ROOT,
                     "{\"variant\":\"%s\",\"k\":%d,\"z\":%d,\"hidden\":%s,\"batch\":%d,\"threads\":%d,\"ms_per_step\":%.3f,"
                             + "\"peer_ms_per_step\":%s,\"ratio\":%s,\"peer_kernel\":%s,\"peer_cpu_capability\":%s,"
-                            + "\"peer_setting\":%s,\"product_gflop\":%.4f,\"step_gflops\":%.1f,\"sgemm_gflops\":%.1f,"
+                            + "\"peer_setting\":%s,\"peer_allocator\":%s,\"peer_threads\":%s,\"peer_blas_threads\":%s,\"product_gflop\":%.4f,\"step_gflops\":%.1f,\"sgemm_gflops\":%.1f,"
                             + "\"sgemm_fraction\":%.3f}",
                     r.c().variant(), r.c().k(), r.c().z(), Arrays.toString(r.c().hidden()).replace(" ", ""), r.batch(),
                     r.threads(), r.ms(), r.peerMs() == null ? "null" : String.format(Locale.ROOT, "%.3f", r.peerMs()),
                     r.ratio() == null ? "null" : String.format(Locale.ROOT, "%.3f", r.ratio()),
                     jsonString(r.peerKernel()), jsonString(r.peerCapability()), jsonString(r.peerSetting()),
+                    jsonString(r.peerAllocator()), r.peerThreads() == null ? "null" : r.peerThreads().toString(),
+                    r.peerBlasThreads() == null ? "null" : r.peerBlasThreads().toString(),
                     r.productGflop(), r.stepGflops(), r.sgemmGflops(), r.sgemmFraction()));
         }
         return sb.append(']').toString();

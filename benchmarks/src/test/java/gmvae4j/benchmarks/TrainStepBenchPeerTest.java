@@ -1,6 +1,8 @@
 package gmvae4j.benchmarks;
 
+import gmvae4j.kernels.Kernels;
 import gmvae4j.kernels.ScalarKernels;
+import gmvae4j.kernels.VectorKernels;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -32,11 +34,15 @@ class TrainStepBenchPeerTest {
     private List<TrainStepBench.Row> run(OpenBlasCore.Choice choice) throws Exception { return run(choice, null); }
 
     private List<TrainStepBench.Row> run(OpenBlasCore.Choice choice, Map<String, String> atenEnv) throws Exception {
+        return run(new ScalarKernels(), choice, atenEnv);
+    }
+
+    private List<TrainStepBench.Row> run(Kernels kernels, OpenBlasCore.Choice choice, Map<String, String> atenEnv) throws Exception {
         Path python = Path.of("/usr/bin/python3");
         assumeTrue(Files.isExecutable(python), "needs /usr/bin/python3 for the stand-in peer");
         Path script = Path.of(getClass().getResource("/fake_peer.py").toURI());
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        TrainStepBench b = new TrainStepBench(new ScalarKernels(), 4, 2, 1, 2, TorchPeer.of(python.toString(), script),
+        TrainStepBench b = new TrainStepBench(kernels, 4, 2, 1, 2, TorchPeer.of(python.toString(), script),
                 choice, atenEnv, new PrintStream(err, true, StandardCharsets.UTF_8), 0L, new int[] {4, 8, 16});
         List<TrainStepBench.Row> rows = b.run(TINY);
         progress = err.toString(StandardCharsets.UTF_8);
@@ -62,7 +68,9 @@ class TrainStepBenchPeerTest {
         String json = TrainStepBench.jsonRows(rows);
         assertTrue(json.contains("\"peer_kernel\":\"BestCore\",\"peer_cpu_capability\":\"AVX2\",\"peer_setting\":\"best\""), json);
         assertTrue(json.contains("\"peer_kernel\":\"UserCore\",\"peer_cpu_capability\":\"AVX2\",\"peer_setting\":\"user\""), json);
-        assertTrue(TrainStepBench.line(best).contains("(PyTorch on OpenBLAS BestCore, ATen AVX2, best)"), TrainStepBench.line(best));
+        assertTrue(TrainStepBench.line(best).contains("(PyTorch on OpenBLAS BestCore, ATen AVX2, fake-malloc, 1 thread (OpenBLAS 2), best)"),
+                TrainStepBench.line(best));
+        assertTrue(json.contains("\"peer_allocator\":\"fake-malloc\",\"peer_threads\":1,\"peer_blas_threads\":2"), json);
         assertTrue(best.productGflop() > 0 && best.sgemmGflops() > 0, best.toString());
         assertEquals(best.productGflop() / (best.ms() / 1e3) / best.sgemmGflops(), best.sgemmFraction(), 1e-12);
         assertTrue(json.contains("\"sgemm_fraction\":"), json);
@@ -93,6 +101,26 @@ class TrainStepBenchPeerTest {
         assertEquals(2.5, rows.get(0).peerMs());
         assertEquals("AVX2", rows.get(0).peerCapability());
         assertTrue(progress.contains("OpenBLAS BestCore, ATen AVX512: 4.00 ms"), progress);
+    }
+
+    /** Where ours runs on two threads, every setting is also tried on one, and kept where faster. */
+    @Test
+    void thePeerOnOneThreadIsTriedAndKeptWhereFaster() throws Exception {
+        Map<String, String> bestEnv = new HashMap<>(System.getenv());
+        bestEnv.put("GMVAE_FAKE_CORE", "BestCore");
+        bestEnv.put("GMVAE_FAKE_ONE_THREAD_MS", "1.0");
+        List<TrainStepBench.Row> rows = run(new VectorKernels(2), new OpenBlasCore.Choice("Haswell", "SkylakeX", bestEnv), null);
+        assertEquals(2, rows.size(), rows.toString());
+        TrainStepBench.Row best = rows.get(0), user = rows.get(1);
+        assertEquals(1.0, best.peerMs());
+        assertEquals(1, best.peerThreads());
+        assertEquals(2, best.threads(), "ours on two threads");
+        assertEquals(5.0, user.peerMs());
+        assertEquals(2, user.peerThreads());
+        assertTrue(progress.contains("OpenBLAS UserCore, ATen AVX2: 5.00 ms; OpenBLAS BestCore, ATen AVX2: 2.50 ms; "
+                + "OpenBLAS BestCore, ATen AVX2, 1 thread (OpenBLAS 2): 1.00 ms"), progress);
+        assertTrue(TrainStepBench.line(best).contains("ATen AVX2, fake-malloc, 1 thread (OpenBLAS 2), best)"), TrainStepBench.line(best));
+        assertTrue(TrainStepBench.line(user).contains("ATen AVX2, fake-malloc, 2 threads, user)"), TrainStepBench.line(user));
     }
 
     /** With OpenBLAS already on its best core, the ATen alternative alone makes the second row; the user's setting may win it. */
