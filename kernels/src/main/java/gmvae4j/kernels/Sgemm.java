@@ -28,9 +28,10 @@ package gmvae4j.kernels;
  * column chunks of a few micro-panels, several per thread, handed out first come first served;
  * a chunk packs its own slice of op(B) and runs the loops above against the shared A. Many small
  * chunks keep both cores busy even when one of them is also serving someone else. Narrow C
- * (fewer column panels than 2 per thread) is cut into row slabs instead, each an independent
- * single-threaded product. Either way every element of C is computed by one task, in the same
- * k order as on one thread, so results are bit-identical for any thread count and any
+ * (fewer column panels than 2 per thread) and tall C ({@link #ROW_SLABS_MIN_ROWS}) are cut into
+ * row slabs instead, each an independent single-threaded product. Either way every element of C
+ * is computed by one task, in the same k order as on one thread, so results are bit-identical for
+ * any thread count and any
  * scheduling. Small products run on the calling thread: waking a helper costs microseconds.
  *
  * <p>Pack buffers are per thread and reused: no allocation per call after the first.
@@ -92,6 +93,21 @@ public final class Sgemm {
     static boolean aInPlace(boolean transA, int lda, int k) {
         return transA && (lda <= IN_PLACE_MAX_LDA || k <= IN_PLACE_MAX_DEPTH);
     }
+
+    /**
+     * From this many rows of C on, a multi-threaded product is cut into row slabs, one per thread,
+     * each a single-threaded {@link #blocked} product, even when C is wide. Column chunks share one
+     * packed op(A) (all of it: 26 MB for the marginal model's 12800×512 activations), and every
+     * chunk streams all of it again from memory; a row slab packs its own A blocks into L2 and
+     * each thread packs B once. JMH `SgemmBenchmark`, ours, two threads, Zen 5, columns → slabs:
+     * 12800×512×512 NN 246 / 253 → 378 / 377 GFLOP/s, 12800×512×784 NN 274 / 273 → 387 / 366,
+     * NT 248-278 → 340-388; 512³ NN 306 / 305 → 329 / 347, 1024³ 290 / 332 → 347 / 352, TN and TT
+     * 512³ and 1024³ 282-308 → 304-354; 1024³ NT 307 / 282 → 257 / 283 the one row not ahead. At
+     * 128-384 rows (every product of a mixture step) neither was ahead across rounds, so columns
+     * stay: they also hand out small chunks first come first served, which keeps both cores busy
+     * when one is serving someone else.
+     */
+    static final int ROW_SLABS_MIN_ROWS = 4 * MC;
 
     /** Column chunks handed out per thread (load balance vs. per-chunk B packing). */
     static final int CHUNKS_PER_THREAD = 4;
@@ -157,7 +173,7 @@ public final class Sgemm {
             return;
         }
         int nPanels = (n + NR - 1) / NR;
-        if (nPanels >= 2 * threads) {
+        if (nPanels >= 2 * threads && m < ROW_SLABS_MIN_ROWS) {
             byColumns(par, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, rowInit);
         } else {
             int mPanels = (m + MR - 1) / MR;

@@ -116,11 +116,15 @@ class SgemmTest {
                 }
     }
 
-    /** Larger than one KC/MC/NC block in every direction, so every blocking loop turns. */
+    /**
+     * Larger than one KC/MC/NC block in every direction, so every blocking loop turns; and tall
+     * enough (m ≥ {@link Sgemm#ROW_SLABS_MIN_ROWS}) that two threads cut C into row slabs.
+     */
     @Example
     void multiBlockShapes() {
         Random r = new Random(2);
-        int[][] shapes = {{128, 512, 784}, {129, 1025, 513}, {300, 70, 785}, {783, 33, 257}, {5, 1100, 40}};
+        int[][] shapes = {{128, 512, 784}, {129, 1025, 513}, {300, 70, 785}, {783, 33, 257}, {5, 1100, 40},
+                {600, 300, 70}, {530, 97, 600}};
         for (int form = 0; form < 4; form++)
             for (int[] s : shapes)
                 checkAll(Problem.random(r, (form & 1) != 0, (form & 2) != 0, s[0], s[1], s[2], 1f, form == 3 ? 1f : 0f));
