@@ -113,6 +113,7 @@ public final class Sgemm {
     static final int CHUNKS_PER_THREAD = 4;
 
     private static final class Buffers {
+        /** A packed A block, or the last partial panel of a transposed A read in place. */
         final float[] a = new float[MC * KC];
         final float[] b = new float[KC * NC];
         final float[] acc = new float[MR * NR];
@@ -120,8 +121,6 @@ public final class Sgemm {
         float[] bias = new float[0];
         final ABlock aBlock = new ABlock();
         final BBlock bBlock = new BBlock();
-        /** The last, partial A micro-panel of a transposed A read in place by a column chunk. */
-        final float[] aEdge = new float[MR * KC];
         /** All of op(A), packed, while this thread runs a multi-threaded product. */
         float[] wholeA = new float[0];
     }
@@ -227,7 +226,7 @@ public final class Sgemm {
                                     float beta, float[] c, int cOff, int ldc, float[] rowInit) {
         Buffers buf = BUFFERS.get();
         for (int pc = 0, ks = kStep(k); pc < k; pc += ks)
-            kBlock(buf, transA, transB, m, nc, pc, Math.min(ks, k - pc), alpha, a, aOff, lda, pa, mPad, buf.aEdge,
+            kBlock(buf, transA, transB, m, nc, pc, Math.min(ks, k - pc), alpha, a, aOff, lda, pa, mPad,
                     b, bOff, ldb, j0, pc == 0 ? beta : 1f, c, cOff, ldc, pc == 0 ? rowInit : null, 0);
     }
 
@@ -241,7 +240,7 @@ public final class Sgemm {
      * One k block (depth pc .. pc+kc) of rows 0 .. m, columns j0 .. j0+nc of C: every A block times
      * the B block. A comes packed whole (pa, see {@link #byColumns}) or, pa null, block by block
      * ({@link ABlock#of}: packed into the thread's buffer, or read in place with its last partial
-     * panel packed into aEdge).
+     * panel packed there).
      *
      * <p>A packed B block is packed piece by piece ({@link #NB} columns), each piece just before the
      * first A block's tiles use it, as GotoBLAS does: packed whole first, a 512×784 block (1.6 MB)
@@ -250,38 +249,37 @@ public final class Sgemm {
      * packed block.
      */
     private static void kBlock(Buffers buf, boolean transA, boolean transB, int m, int nc, int pc, int kc, float alpha,
-                               float[] a, int aOff, int lda, float[] pa, int mPad, float[] aEdge,
+                               float[] a, int aOff, int lda, float[] pa, int mPad,
                                float[] b, int bOff, int ldb, int j0,
                                float beta, float[] c, int cOff, int ldc, float[] init, int i0) {
         float[] bp = buf.b, acc = buf.acc;
         boolean direct = beta == 0f && alpha == 1f;    // C = A·B with nothing to fold in: full tiles go from registers straight to C
+        BBlock whole;
+        int ic0 = 0;        // the first A block the loop below starts from
         if (BBlock.inPlace(transB, kc)) {
-            BBlock bb = buf.bBlock.of(transB, b, bOff, ldb, pc, kc, j0, nc, bp, 0);
-            for (int ic = 0; ic < m; ic += MC)
-                tiles(aBlock(buf, transA, Math.min(MC, m - ic), ic, kc, a, aOff, lda, pa, mPad, aEdge, pc), bb, kc,
-                        Math.min(MC, m - ic), nc, c, cOff + ic * ldc + j0, ldc, alpha, beta, direct, init, i0 + ic, acc);
-            return;
+            whole = buf.bBlock.of(transB, b, bOff, ldb, pc, kc, j0, nc, bp, 0);
+        } else {
+            int mc0 = Math.min(MC, m);
+            ABlock first = aBlock(buf, transA, mc0, 0, kc, a, aOff, lda, pa, mPad, pc);
+            for (int j = 0; j < nc; j += NB) {
+                int nb = Math.min(NB, nc - j);
+                BBlock piece = buf.bBlock.of(transB, b, bOff, ldb, pc, kc, j0 + j, nb, bp, j * kc);
+                tiles(first, piece, kc, mc0, nb, c, cOff + j0 + j, ldc, alpha, beta, direct, init, i0, acc);
+            }
+            whole = buf.bBlock.packed(bp, 0, kc, nc);
+            ic0 = MC;
         }
-        int mc0 = Math.min(MC, m);
-        ABlock first = aBlock(buf, transA, mc0, 0, kc, a, aOff, lda, pa, mPad, aEdge, pc);
-        for (int j = 0; j < nc; j += NB) {
-            int nb = Math.min(NB, nc - j);
-            BBlock piece = buf.bBlock.of(transB, b, bOff, ldb, pc, kc, j0 + j, nb, bp, j * kc);
-            tiles(first, piece, kc, mc0, nb, c, cOff + j0 + j, ldc, alpha, beta, direct, init, i0, acc);
-        }
-        if (m <= MC) return;
-        BBlock whole = buf.bBlock.packed(bp, 0, kc, nc);
-        for (int ic = MC; ic < m; ic += MC) {
+        for (int ic = ic0; ic < m; ic += MC) {
             int mc = Math.min(MC, m - ic);
-            tiles(aBlock(buf, transA, mc, ic, kc, a, aOff, lda, pa, mPad, aEdge, pc), whole, kc, mc, nc,
+            tiles(aBlock(buf, transA, mc, ic, kc, a, aOff, lda, pa, mPad, pc), whole, kc, mc, nc,
                     c, cOff + ic * ldc + j0, ldc, alpha, beta, direct, init, i0 + ic, acc);
         }
     }
 
     /** Rows ic .. ic+mc of op(A) at depth pc .. pc+kc: from the shared packed A, or {@link ABlock#of}. */
     private static ABlock aBlock(Buffers buf, boolean transA, int mc, int ic, int kc, float[] a, int aOff, int lda,
-                                 float[] pa, int mPad, float[] aEdge, int pc) {
-        return pa == null ? buf.aBlock.of(transA, a, aOff, lda, ic, mc, pc, kc, aEdge, 0)
+                                 float[] pa, int mPad, int pc) {
+        return pa == null ? buf.aBlock.of(transA, a, aOff, lda, ic, mc, pc, kc, buf.a, 0)
                 : buf.aBlock.packed(pa, pc * mPad + ic * kc, mc, kc);
     }
 
@@ -413,7 +411,7 @@ public final class Sgemm {
         for (int jc = 0; jc < n; jc += NC)
             for (int pc = 0, ks = kStep(k); pc < k; pc += ks)
                 kBlock(buf, transA, transB, m, Math.min(NC, n - jc), pc, Math.min(ks, k - pc), alpha, a, aOff, lda, null, 0,
-                        buf.a, b, bOff, ldb, jc, pc == 0 ? beta : 1f, c, cOff, ldc, pc == 0 ? rowInit : null, i0);
+                        b, bOff, ldb, jc, pc == 0 ? beta : 1f, c, cOff, ldc, pc == 0 ? rowInit : null, i0);
     }
 
     /**

@@ -77,14 +77,9 @@ final class SgemmPacking {
     }
 
     /**
-     * Packs op(B)[p0 .. p0+kc, j0 .. j0+nc] into {@code dst} (micro-panel {@code c} starts at
-     * {@code c·NR·kc}).
+     * Packs op(B)[p0 .. p0+kc, j0 .. j0+nc] into {@code dst} from {@code d0} on (micro-panel
+     * {@code c} starts at {@code d0 + c·NR·kc}).
      */
-    static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] dst) {
-        packB(transB, b, bOff, ldb, p0, kc, j0, nc, dst, 0);
-    }
-
-    /** {@link #packB} with micro-panel {@code c} at {@code d0 + c·NR·kc}. */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] dst, int d0) {
         if (!transB) {
             packRowMajorB(b, bOff, ldb, p0, kc, j0, nc, dst, d0);

@@ -35,7 +35,7 @@ class SgemmPackingTest {
         int panels = (nc + NR - 1) / NR;
         float[] dst = new float[panels * NR * kc + 5];
         java.util.Arrays.fill(dst, UNTOUCHED);
-        SgemmPacking.packB(transB, b, bOff, ldb, p0, kc, j0, nc, dst);
+        SgemmPacking.packB(transB, b, bOff, ldb, p0, kc, j0, nc, dst, 0);
         for (int p = 0; p < kc; p++)
             for (int j = 0; j < panels * NR; j++) {
                 float want = j >= nc ? 0f : transB ? b[bOff + (j0 + j) * ldb + p0 + p] : b[bOff + (p0 + p) * ldb + j0 + j];
