@@ -141,14 +141,26 @@ public interface Kernels {
     }
 
     /**
-     * dst[d + i] = in[i] ? src[so + idx[i]] : 0 for i &lt; n: a copy through an index map, zero where
-     * the map says so ({@code idx[i]} must be a valid index even there). {@link TapPlanes} fills its
-     * subsampled planes with it (a stride-2 plane of a 14×14 image is 8 rows of 7 values, every
-     * other one of its source row: a loop per row spends more on its bounds than on the copy).
-     * Runs on the calling thread. This default is the scalar reference.
+     * Subsampled tap planes ({@link TapPlanes}), one per source image: for i &lt; count, plane i
+     * (rows × width at d + i·dstStride) of source image i (h × w at so + i·srcStride) is
+     * plane[ρ·width + u] = image[(r0 + ρ·step)·w + c0 + u·step] for ρ &lt; rows, u &lt; width, and 0
+     * where that pixel lies outside the image; nothing outside the planes is written. Runs on the
+     * calling thread. This default is the scalar reference.
      */
-    default void gather(int n, float[] src, int so, int[] idx, boolean[] in, float[] dst, int d) {
-        for (int i = 0; i < n; i++) dst[d + i] = in[i] ? src[so + idx[i]] : 0f;
+    default void subsampledPlanes(int count, float[] src, int so, int srcStride, int h, int w, int r0, int c0, int step,
+                                  int rows, int width, float[] dst, int d, int dstStride) {
+        for (int i = 0; i < count; i++)
+            scalarSubsampledPlane(src, so + i * srcStride, h, w, r0, c0, step, rows, width, dst, d + i * dstStride);
+    }
+
+    /** One plane of {@link #subsampledPlanes}, the scalar reference (also the vector backend's fallback). */
+    static void scalarSubsampledPlane(float[] src, int so, int h, int w, int r0, int c0, int step, int rows, int width,
+                                      float[] dst, int d) {
+        for (int r = 0; r < rows; r++)
+            for (int u = 0; u < width; u++) {
+                int iy = r0 + r * step, ix = c0 + u * step;
+                dst[d + r * width + u] = iy >= 0 && iy < h && ix >= 0 && ix < w ? src[so + iy * w + ix] : 0f;
+            }
     }
 
     /**

@@ -36,16 +36,8 @@ final class TapPlanes {
     /** Per plane: an earlier plane of the same rows one source step to the left (filled first), or −1. */
     private final int[] leftOf;
     private final int step;
-    /**
-     * Subsampled planes (step &gt; 1) not copied from a neighbour are gathered through an index map
-     * ({@link Kernels#gather}): per plane the map it uses, or −1; per map the source offset of each
-     * plane value within its channel and whether it lies inside the source. Planes that differ only
-     * in their channel share a map.
-     */
-    private int[] mapOf;
-    private int[][] mapIdx;
-    private boolean[][] mapIn;
-
+    /** Planes per channel of {@link #forward}'s strided planes, in the same order for every channel: kW · stride. */
+    private int perChannel;
     private TapPlanes(int planes, int rows, int width, int group, int step, int h, int w) {
         this.planes = planes;
         this.h = h;
@@ -98,7 +90,7 @@ final class TapPlanes {
                     off[t] = tp.planeOffset(q) + (Math.floorDiv(i - s.pad(), st) - diMin) * tp.width;
                 }
         tp.forwardTaps = off;
-        if (st > 1) tp.buildMaps();
+        tp.perChannel = s.kW() * st;
         return tp;
     }
 
@@ -169,55 +161,30 @@ final class TapPlanes {
      * plane of it, zeros where a plane reads outside the source.
      */
     void fill(Kernels k, float[] src, int srcOff, int g, float[] dst) {
+        if (step > 1) {
+            // a strided layer's planes: each (kernel column, row phase) for every channel at once
+            int channels = planes / perChannel, dStride = planeOffset(perChannel);
+            for (int q = 0; q < perChannel; q++) {
+                int d = planeOffset(q) + g * image;
+                if (leftOf[q] < 0) {
+                    k.subsampledPlanes(channels, src, srcOff, h * w, h, w, rowStart[q], colStart[q], step, rows, width, dst, d, dStride);
+                    continue;
+                }
+                for (int c = 0, from = planeOffset(leftOf[q]) + g * image; c < channels; c++)
+                    nextColumn(src, srcOff + c * h * w, rowStart[q], colStart[q], dst, from + c * dStride, d + c * dStride);
+            }
+            return;
+        }
         for (int q = 0; q < planes; q++) {
             int so = srcOff + channel[q] * h * w, d = planeOffset(q) + g * image;
-            if (leftOf[q] >= 0)
-                nextColumn(src, so, rowStart[q], colStart[q], dst, planeOffset(leftOf[q]) + g * image, d);
-            else if (mapOf != null)
-                k.gather(image, src, so, mapIdx[mapOf[q]], mapIn[mapOf[q]], dst, d);
-            else
-                plane(src, so, rowStart[q], colStart[q], dst, d);
+            plane(src, so, rowStart[q], colStart[q], dst, d);
         }
-    }
-
-    /**
-     * The index maps of the planes that {@link #fill} gathers (see {@link #mapOf}): one per
-     * distinct (rowStart, colStart), found by a look through the planes mapped so far (a few:
-     * kernel columns × stride).
-     */
-    private void buildMaps() {
-        mapOf = new int[planes];
-        java.util.List<int[]> idx = new java.util.ArrayList<>();
-        java.util.List<boolean[]> in = new java.util.ArrayList<>();
-        java.util.List<Integer> first = new java.util.ArrayList<>();   // per map, the first plane that uses it
-        for (int q = 0; q < planes; q++) {
-            mapOf[q] = -1;
-            if (leftOf[q] >= 0) continue;
-            int r0 = rowStart[q], c0 = colStart[q];
-            for (int m = 0; m < first.size() && mapOf[q] < 0; m++)
-                if (rowStart[first.get(m)] == r0 && colStart[first.get(m)] == c0) mapOf[q] = m;
-            if (mapOf[q] >= 0) continue;
-            int[] map = new int[image];
-            boolean[] inside = new boolean[image];
-            for (int r = 0; r < rows; r++)
-                for (int u = 0; u < width; u++) {
-                    int iy = r0 + r * step, ix = c0 + u * step;
-                    inside[r * width + u] = iy >= 0 && iy < h && ix >= 0 && ix < w;
-                    map[r * width + u] = inside[r * width + u] ? iy * w + ix : 0;
-                }
-            mapOf[q] = idx.size();
-            idx.add(map);
-            in.add(inside);
-            first.add(q);
-        }
-        mapIdx = idx.toArray(new int[0][]);
-        mapIn = in.toArray(new boolean[0][]);
     }
 
     /**
      * A subsampled plane one source step to the right of plane {@code from} (kernel column j + stride
      * next to j): the same values one column to the left, so all but each row's last column come
-     * over in one copy instead of a strided gather per value (half the gathers of a 4×4 stride-2 layer).
+     * over in one copy instead of a subsampled copy per row (half the subsampled planes of a 4×4 stride-2 layer).
      */
     private void nextColumn(float[] src, int so, int r0, int c0, float[] dst, int from, int d) {
         System.arraycopy(dst, from + 1, dst, d, image - 1);
@@ -228,7 +195,7 @@ final class TapPlanes {
         }
     }
 
-    /** A stride-1 plane: dst[d + ρ·width + u] = src[so + (r0 + ρ)·w + c0 + u], 0 outside h × w (strided ones: {@link #mapOf}). */
+    /** A stride-1 plane: dst[d + ρ·width + u] = src[so + (r0 + ρ)·w + c0 + u], 0 outside h × w (subsampled ones: {@link Kernels#subsampledPlanes}). */
     private void plane(float[] src, int so, int r0, int c0, float[] dst, int d) {
         int lo = Math.max(0, -c0), hi = Math.min(width, w - c0);
         if (width == w) {

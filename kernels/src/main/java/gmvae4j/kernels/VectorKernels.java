@@ -79,22 +79,12 @@ public final class VectorKernels implements Kernels {
         TapGemm.product(m, taps, images, npix, a, init, planes, imgStride, tapOff, beta, c, cOff, cImg, ldc);
     }
 
-    /**
-     * One masked gather (vgatherdps) per vector; the last vector ends at n, overlapping lanes
-     * already written with the same values, so no store needs a mask and nothing past n is written.
-     * Measured on a stride-2 layer's planes (32 channels, 14×14 → 8×7 planes, the rows' own loops
-     * before): 14 → 5.2 µs per image.
-     */
+    /** Stride 2 by lane permutes ({@link Subsample}); other steps by the scalar reference. */
     @Override
-    public void gather(int n, float[] src, int so, int[] idx, boolean[] in, float[] dst, int d) {
-        if (n < L) {
-            Kernels.super.gather(n, src, so, idx, in, dst, d);
-            return;
-        }
-        for (int i = 0; i < n; i += L) {
-            int at = Math.min(i, n - L);
-            FloatVector.fromArray(S, src, so, idx, at, VectorMask.fromArray(S, in, at)).intoArray(dst, d + at);
-        }
+    public void subsampledPlanes(int count, float[] src, int so, int srcStride, int h, int w, int r0, int c0, int step,
+                                 int rows, int width, float[] dst, int d, int dstStride) {
+        if (step == 2) Subsample.planes(count, src, so, srcStride, h, w, r0, c0, rows, width, dst, d, dstStride);
+        else Kernels.super.subsampledPlanes(count, src, so, srcStride, h, w, r0, c0, step, rows, width, dst, d, dstStride);
     }
 
     @Override

@@ -99,29 +99,39 @@ class VectorKernelsTest {
     @Test void softplusBackward() { binary("softplusBackward", Kernels::softplusBackward, 1e-5, 1e-6); }
 
     /**
-     * gather: every size, random maps into a larger source (some lanes outside: zero), an offset
-     * into the source and the destination; bit for bit, and nothing written outside [d, d + n).
+     * subsampledPlanes: planes of stride 1, 2 and 3 over images of every parity and size around a
+     * vector's width (7, 14 and 28 wide, as the conv layers have, and wider than two vectors),
+     * starting above, left of and inside the image, three images (the array's first, middle and
+     * last: the vector loads' fallback) into planes with gaps between them; bit for bit against the
+     * formula, and nothing written outside the planes.
      */
     @Test
-    void gather() {
-        for (int n : SIZES) {
-            int so = r.nextInt(5), d = r.nextInt(5), srcLen = 2 * n + 9;
-            float[] src = rand(so + srcLen, 3f);
-            int[] idx = new int[n];
-            boolean[] in = new boolean[n];
-            for (int i = 0; i < n; i++) {
-                idx[i] = r.nextInt(srcLen);
-                in[i] = r.nextInt(4) != 0;
-            }
-            float[] want = rand(d + n + 7, 1f), start = want.clone();
-            S.gather(n, src, so, idx, in, want, d);
-            for (int i = 0; i < n; i++) assertEquals(in[i] ? src[so + idx[i]] : 0f, want[d + i], "scalar gather n=" + n + " at " + i);
-            for (Kernels v : VS) {
-                float[] got = start.clone();
-                v.gather(n, src, so, idx, in, got, d);
-                exact(want, got, "gather n=" + n + " " + v.name() + "/" + v.threads());
-            }
-        }
+    void subsampledPlanes() {
+        int[] sides = {1, 2, 5, 7, 13, 14, 15, 28, 29, 33, 40, 70};
+        for (int step = 1; step <= 3; step++)
+            for (int h : sides)
+                for (int w : sides) {
+                    int rows = Math.ceilDiv(h, step) + 1 + r.nextInt(3), width = Math.max(1, Math.ceilDiv(w, step) + r.nextInt(2) - r.nextInt(2));
+                    int r0 = r.nextInt(4) - 2, c0 = r.nextInt(4) - 2, count = 3, d = r.nextInt(9), gap = r.nextInt(20);
+                    int dstStride = rows * width + gap;
+                    float[] src = rand(count * h * w, 3f);
+                    float[] want = rand(d + count * dstStride + 40, 1f), start = want.clone();
+                    for (int i = 0; i < count; i++)
+                        for (int a = 0; a < rows; a++)
+                            for (int u = 0; u < width; u++) {
+                                int iy = r0 + a * step, ix = c0 + u * step;
+                                want[d + i * dstStride + a * width + u] = iy >= 0 && iy < h && ix >= 0 && ix < w ? src[i * h * w + iy * w + ix] : 0f;
+                            }
+                    String what = "subsampledPlanes step " + step + " " + h + "x" + w + " from (" + r0 + "," + c0 + ") " + rows + "x" + width + " gap " + gap;
+                    float[] scalar = start.clone();
+                    S.subsampledPlanes(count, src, 0, h * w, h, w, r0, c0, step, rows, width, scalar, d, dstStride);
+                    exact(want, scalar, "scalar " + what);
+                    for (Kernels v : VS) {
+                        float[] got = start.clone();
+                        v.subsampledPlanes(count, src, 0, h * w, h, w, r0, c0, step, rows, width, got, d, dstStride);
+                        exact(want, got, what + " " + v.name());
+                    }
+                }
     }
 
     @Test void axpy() { unary("axpy", (k, n, x, xo, o, oo) -> k.axpy(n, -1.25f, x, xo, o, oo), 2f, false, 0, 0); }

@@ -1,0 +1,70 @@
+package gmvae4j.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * A stride-2 tap plane ({@link TapPlanes}) by lane permutes: each plane row is every other value of
+ * one source row, so one vector of it is the even lanes of two vectors loaded from that row
+ * ({@code selectFrom}, vpermt2ps on AVX-512), with the lanes whose source column lies outside the
+ * image zeroed by a blend. Rows are written in order and each row's vector may run past the row's
+ * end into the plane's next row, which then overwrites it; a vector that would run past the plane's
+ * end is stored masked, so nothing outside the plane is written.
+ *
+ * <p>Why not a gather through an index map (what {@link TapPlanes} did before): a masked
+ * vgatherdps fetches its 16 lanes one by one; here a row of 7 or 14 values is two loads, one
+ * permute, one blend and one store. {@link Kernels#subsampledPlanes} is the scalar twin.
+ */
+final class Subsample {
+    private Subsample() {}
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Lane e of {@code EVEN.selectFrom(v0, v1)} is lane 2e of the pair v0, v1 (v1's lanes numbered L..2L−1). */
+    private static final FloatVector EVEN;
+    static {
+        float[] idx = new float[L];
+        for (int e = 0; e < L; e++) idx[e] = 2 * e;
+        EVEN = FloatVector.fromArray(S, idx, 0);
+    }
+
+    /** See {@link Kernels#subsampledPlanes}, with step 2. */
+    static void planes(int count, float[] src, int so, int srcStride, int h, int w, int r0, int c0, int rows, int width,
+                       float[] dst, int d, int dstStride) {
+        if (count <= 0) return;
+        // the plane columns whose source column c0 + 2u lies inside the row, [lo, hi), and the
+        // plane rows whose source row r0 + 2ρ lies inside the image, [ra, rb): the same in every plane
+        int lo = Math.max(0, Math.ceilDiv(-c0, 2)), hi = Math.max(lo, Math.min(width, Math.ceilDiv(w - c0, 2)));
+        int ra = Math.min(rows, Math.max(0, Math.ceilDiv(-r0, 2))), rb = Math.max(ra, Math.min(rows, Math.ceilDiv(h - r0, 2)));
+        int first = so + (r0 + 2 * ra) * w + c0, last = first + (count - 1) * srcStride + (rb - 1 - ra) * 2 * w;   // lane 0's sources
+        if (width > L || lo >= hi || rb == ra || first < 0 || last + 2 * L > src.length) {
+            // wide planes, planes of zeros, and loads that would leave the array
+            for (int i = 0; i < count; i++)
+                Kernels.scalarSubsampledPlane(src, so + i * srcStride, h, w, r0, c0, 2, rows, width, dst, d + i * dstStride);
+            return;
+        }
+        VectorMask<Float> keep = lanes(lo, hi);
+        boolean blend = lo > 0 || hi < width;
+        FloatVector zero = FloatVector.zero(S);
+        for (int i = 0; i < count; i++) {
+            int at = d + i * dstStride, end = at + rows * width, s = first + i * srcStride;
+            for (int r = 0; r < rows; r++, at += width) {
+                FloatVector v = zero;                           // rows above and below the image
+                if (r >= ra && r < rb) {
+                    v = EVEN.selectFrom(FloatVector.fromArray(S, src, s), FloatVector.fromArray(S, src, s + L));
+                    if (blend) v = zero.blend(v, keep);
+                    s += 2 * w;
+                }
+                if (at + L <= end) v.intoArray(dst, at);        // runs into the plane's next row, which is written after it
+                else v.intoArray(dst, at, lanes(0, Math.min(L, end - at)));
+            }
+        }
+    }
+
+    /** The mask of lanes a .. b−1 (0 ≤ a ≤ b ≤ L). */
+    private static VectorMask<Float> lanes(int a, int b) {
+        long bits = b >= 64 ? -1L : (1L << b) - 1;
+        return VectorMask.fromLong(S, bits & -(1L << a));
+    }
+}
