@@ -37,11 +37,17 @@ final class Subsample {
         // plane rows whose source row r0 + 2ρ lies inside the image, [ra, rb): the same in every plane
         int lo = Math.max(0, Math.ceilDiv(-c0, 2)), hi = Math.max(lo, Math.min(width, Math.ceilDiv(w - c0, 2)));
         int ra = Math.min(rows, Math.max(0, Math.ceilDiv(-r0, 2))), rb = Math.max(ra, Math.min(rows, Math.ceilDiv(h - r0, 2)));
-        int first = so + (r0 + 2 * ra) * w + c0, last = first + (count - 1) * srcStride + (rb - 1 - ra) * 2 * w;   // lane 0's sources
-        if (width > L || lo >= hi || rb == ra || first < 0 || last + 2 * L > src.length) {
-            // wide planes, planes of zeros, and loads that would leave the array
+        int lastChunk = (width - 1) / L * L;
+        int first = so + (r0 + 2 * ra) * w + c0;        // lane 0's source in the first row, and the last vector's in the last
+        int last = first + (count - 1) * srcStride + (rb - 1 - ra) * 2 * w + 2 * lastChunk;
+        if (lo >= hi || rb == ra || first < 0 || last + 2 * L > src.length) {
+            // planes of zeros, and loads that would leave the array
             for (int i = 0; i < count; i++)
                 Kernels.scalarSubsampledPlane(src, so + i * srcStride, h, w, r0, c0, 2, rows, width, dst, d + i * dstStride);
+            return;
+        }
+        if (width > L) {
+            wide(count, src, first, srcStride, w, ra, rb, lo, hi, rows, width, dst, d, dstStride);
             return;
         }
         VectorMask<Float> keep = lanes(lo, hi);
@@ -62,8 +68,31 @@ final class Subsample {
         }
     }
 
-    /** The mask of lanes a .. b−1 (0 ≤ a ≤ b ≤ L). */
+    /**
+     * Planes wider than a vector (a stride-2 layer on images wider than 2L): each row in vectors,
+     * rows in order and a row's vectors left to right, so that a vector's run past the row's end is
+     * overwritten by the next row. first: lane 0's source in row ra of the first plane.
+     */
+    private static void wide(int count, float[] src, int first, int srcStride, int w, int ra, int rb, int lo, int hi, int rows,
+                             int width, float[] dst, int d, int dstStride) {
+        FloatVector zero = FloatVector.zero(S);
+        for (int i = 0; i < count; i++) {
+            int at = d + i * dstStride, end = at + rows * width;
+            java.util.Arrays.fill(dst, at, at + ra * width, 0f);
+            for (int r = ra, s = first + i * srcStride, o = at + ra * width; r < rb; r++, s += 2 * w, o += width)
+                for (int u0 = 0; u0 < width; u0 += L) {
+                    FloatVector v = EVEN.selectFrom(FloatVector.fromArray(S, src, s + 2 * u0), FloatVector.fromArray(S, src, s + 2 * u0 + L));
+                    v = zero.blend(v, lanes(Math.max(0, lo - u0), Math.max(0, Math.min(L, hi - u0))));
+                    if (o + u0 + L <= end) v.intoArray(dst, o + u0);
+                    else v.intoArray(dst, o + u0, lanes(0, end - o - u0));
+                }
+            java.util.Arrays.fill(dst, at + rb * width, end, 0f);
+        }
+    }
+
+    /** The mask of lanes a .. b−1 (0 ≤ a, b ≤ L; no lane when b ≤ a). */
     private static VectorMask<Float> lanes(int a, int b) {
+        if (b <= a) return VectorMask.fromLong(S, 0L);
         long bits = b >= 64 ? -1L : (1L << b) - 1;
         return VectorMask.fromLong(S, bits & -(1L << a));
     }
