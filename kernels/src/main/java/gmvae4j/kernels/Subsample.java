@@ -63,7 +63,7 @@ final class Subsample {
                     s += 2 * w;
                 }
                 if (at + L <= end) v.intoArray(dst, at);        // runs into the plane's next row, which is written after it
-                else v.intoArray(dst, at, lanes(0, Math.min(L, end - at)));
+                else v.intoArray(dst, at, lanes(0, end - at));
             }
         }
     }
@@ -71,7 +71,11 @@ final class Subsample {
     /**
      * Planes wider than a vector (a stride-2 layer on images wider than 2L): each row in vectors,
      * rows in order and a row's vectors left to right, so that a vector's run past the row's end is
-     * overwritten by the next row. first: lane 0's source in row ra of the first plane.
+     * overwritten by the next row. first: lane 0's source in row ra of the first plane. The
+     * one-vector loop in {@link #planes} stays apart from this one: with its mask hoisted out of
+     * the rows and the rows outside the image stored as zero vectors, it filled the 32→64 layer's
+     * planes in 4.5-4.8 µs per image, against 5.4 for a loop of this one's shape (mask per vector,
+     * zero rows by fill).
      */
     private static void wide(int count, float[] src, int first, int srcStride, int w, int ra, int rb, int lo, int hi, int rows,
                              int width, float[] dst, int d, int dstStride) {
@@ -82,7 +86,7 @@ final class Subsample {
             for (int r = ra, s = first + i * srcStride, o = at + ra * width; r < rb; r++, s += 2 * w, o += width)
                 for (int u0 = 0; u0 < width; u0 += L) {
                     FloatVector v = EVEN.selectFrom(FloatVector.fromArray(S, src, s + 2 * u0), FloatVector.fromArray(S, src, s + 2 * u0 + L));
-                    v = zero.blend(v, lanes(Math.max(0, lo - u0), Math.max(0, Math.min(L, hi - u0))));
+                    v = zero.blend(v, lanes(Math.max(0, lo - u0), Math.min(L, hi - u0)));
                     if (o + u0 + L <= end) v.intoArray(dst, o + u0);
                     else v.intoArray(dst, o + u0, lanes(0, end - o - u0));
                 }
