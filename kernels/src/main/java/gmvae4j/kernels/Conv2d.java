@@ -48,10 +48,12 @@ import java.util.Arrays;
  * <p>The per-image im2col + sgemm route (im2col unfolds an image into col [inC·kH·kW ×
  * outH·outW]; forward y_b = W·col, backward-input col2im(Wᵀ·gy_b), backward-weight gy_b·colᵀ)
  * remains where it was measured as fast or faster: 1×1 layers (col is the image), the
- * backward-input pass of layers with fewer than {@link #PHASED_MIN_CHANNELS} input channels,
- * the weight gradient with fewer than {@link #TAP_GRADIENT_MIN_TAPS} taps, and the shortcuts
- * for few taps: the forward pass of a "same" layer directly ({@link #direct}), the weight
- * gradient as row dot products ({@link #ROW_DOTS_MAX_TAPS}).
+ * backward-input pass of layers with fewer than {@link #PHASED_MIN_CHANNELS} input channels and
+ * a kernel {@link #directBackward} has no tile for, the weight gradient with fewer than
+ * {@link #TAP_GRADIENT_MIN_TAPS} taps, and the shortcuts for few taps and channels: the forward
+ * pass of a "same" layer directly ({@link #direct}), the weight gradient as row dot products
+ * ({@link #ROW_DOTS_MAX_TAPS}), the backward-input pass of a one-channel 3×3 or 4×4/2 layer
+ * directly ({@link #directBackward}).
  */
 public final class Conv2d {
     private Conv2d() {}
@@ -193,6 +195,11 @@ public final class Conv2d {
             byPhases(k, s, gy, w, null, gx, false);
             return;
         }
+        if (directBackward(s)) {
+            k.parallelFor(s.batch(), b -> k.convBackwardInputDirect(s.inC(), s.inH(), s.inW(), s.outC(), s.kH(), s.stride(), s.pad(),
+                    gy, b * yImg, w, gx, b * xImg));
+            return;
+        }
         k.parallelFor(s.batch(), b -> {
             if (pointwise(s)) {
                 k.sgemm(true, false, ckk, npix, s.outC(), 1f, w, 0, ckk, gy, b * yImg, npix, 1f, gx, b * xImg, npix);
@@ -265,14 +272,26 @@ public final class Conv2d {
     /**
      * True when the backward-input pass runs by phases ({@link #byPhases}): not for a 1×1 layer, and
      * not with fewer input channels than a register tile has rows (8), since each phase's product
-     * has inC rows: a one-channel layer would fill one row of eight (the transposed convolution
-     * back to a one-channel image keeps im2col + sgemm + col2im, whose product is taps × pixels).
+     * has inC rows: a one-channel layer would fill one row of eight (such a layer, and the
+     * transposed convolution back to a one-channel image, go by {@link #directBackward} or by
+     * im2col + sgemm + col2im, whose product is taps × pixels).
      */
     static boolean phased(ConvShape s) {
         return !pointwise(s) && s.inC() >= PHASED_MIN_CHANNELS;
     }
 
     static final int PHASED_MIN_CHANNELS = 8;
+
+    /**
+     * True when the backward-input pass of a layer with fewer input channels than {@link #phased}
+     * needs runs directly ({@link Kernels#convBackwardInputDirect}, {@link ConvDirectBackward}): 3×3
+     * stride 1 and 4×4 stride 2, padding 1. Measured (128 images of 28×28, 32 → 1 channel, one
+     * thread, GFLOP/s against our sgemm's at the same FLOPs), im2col + sgemm + col2im → direct:
+     * 4×4/2 0.32 → 0.63, 3×3 0.27 → 0.50.
+     */
+    static boolean directBackward(ConvShape s) {
+        return !phased(s) && s.kH() == s.kW() && ConvDirectBackward.handles(s.kH(), s.stride(), s.pad());
+    }
 
     /**
      * The weight gradient goes over tap planes ({@link #gradientByPlanes}) from this many taps

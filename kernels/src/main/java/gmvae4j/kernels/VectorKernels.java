@@ -99,6 +99,13 @@ public final class VectorKernels implements Kernels {
         ConvDirect.convSame(inC, h, w, outC, kH, kW, x, xOff, wt, bias, y, yOff);
     }
 
+    @Override
+    public void convBackwardInputDirect(int inC, int inH, int inW, int outC, int k, int stride, int pad, float[] gy, int gyOff,
+                                        float[] wt, float[] gx, int gxOff) {
+        if (ConvDirectBackward.handles(k, stride, pad)) ConvDirectBackward.backwardInput(inC, inH, inW, outC, k, stride, gy, gyOff, wt, gx, gxOff);
+        else Kernels.super.convBackwardInputDirect(inC, inH, inW, outC, k, stride, pad, gy, gyOff, wt, gx, gxOff);
+    }
+
     // ---------------------------------------------------------------- splitting big loops
 
     private interface Range { void apply(int lo, int hi); }
