@@ -37,7 +37,7 @@ import jdk.incubator.vector.VectorSpecies;
  * order {@link Kernels#convBackwardInputSum} defines, so this kernel and the scalar twin agree bit
  * for bit): with a single accumulator per pixel, each FMA waited on the one before (four cycles).
  * Measured on 128 images of 28×28 (one thread, GFLOP/s against our sgemm's at the same FLOPs): 4×4
- * stride 2, 32 → 1 channel, 57 → 112 (0.32 → 0.63); 3×3, 57 → 97 (0.27 → 0.50).
+ * stride 2, 32 → 1 channel, 57 → 112 (0.32 → 0.63); 3×3, 51 → 97 (0.27 → 0.50).
  */
 final class ConvDirectBackward {
     private ConvDirectBackward() {}
