@@ -60,8 +60,8 @@ final class ConvDirect {
     /**
      * y[yo + o·ldc + p] = init[o] + Σ_t wt[o·taps + t] · buf[base + off[t] + p] for every channel
      * o &lt; m and pixel p &lt; npix (init null for zeros): {@link #tile}s of 4 channels × 4 vectors,
-     * then the pixels past the last whole tile four channels at a time, one vector each
-     * ({@link #column}). The last vector is the one that ends at pixel npix: it overlaps lanes
+     * then the pixels past the last whole tile eight channels at a time (four for the rest), one vector each
+     * ({@link #column8}, {@link #column}). The last vector is the one that ends at pixel npix: it overlaps lanes
      * already written and writes them again with the same values (the same FMAs in the same
      * order), so no load or store needs a mask (a masked load ran the Vector API's slow path).
      * Fewer pixels than one vector go one channel at a time, masked. Loads may reach up to one
@@ -82,10 +82,12 @@ final class ConvDirect {
         int m4 = m / 4 * 4, p4 = npix / (4 * L) * (4 * L);
         for (int o = 0; o < m4; o += 4)
             for (int p = 0; p < p4; p += 4 * L) tile(taps, buf, off, base + p, wt, o, init, y, yo + o * ldc + p, ldc);
-        for (int o = 0; o < m; o += 4)
+        int m8 = m / 8 * 8;
+        for (int o = 0; o < m; o += o < m8 ? 8 : 4)
             for (int p = o < m4 ? p4 : 0; p < npix; p += L) {
                 int at = Math.min(p, npix - L);
-                column(taps, buf, off, base + at, wt, o, Math.min(4, m - o), init, y, yo + o * ldc + at, ldc);
+                if (o < m8) column8(taps, buf, off, base + at, wt, o, init, y, yo + o * ldc + at, ldc);
+                else column(taps, buf, off, base + at, wt, o, Math.min(4, m - o), init, y, yo + o * ldc + at, ldc);
             }
     }
 
@@ -141,6 +143,34 @@ final class ConvDirect {
         a10.intoArray(y, yo); a11.intoArray(y, yo + L); a12.intoArray(y, yo + 2 * L); a13.intoArray(y, yo + 3 * L); yo += n;
         a20.intoArray(y, yo); a21.intoArray(y, yo + L); a22.intoArray(y, yo + 2 * L); a23.intoArray(y, yo + 3 * L); yo += n;
         a30.intoArray(y, yo); a31.intoArray(y, yo + L); a32.intoArray(y, yo + 2 * L); a33.intoArray(y, yo + 3 * L);
+    }
+
+    /**
+     * Channels o .. o+7 × one vector of pixels, as {@link #column} does for four: the pixels past
+     * the last whole tile, eight chains of FMAs instead of four, so that each FMA has another
+     * seven to hide its latency behind (with four, these few pixels took a tenth of a one-channel
+     * 4×4/2 forward pass).
+     */
+    private static void column8(int taps, float[] buf, int[] off, int q, float[] wt, int o, float[] init, float[] y, int yo, int ldc) {
+        FloatVector a0 = FloatVector.broadcast(S, init == null ? 0f : init[o]), a1 = FloatVector.broadcast(S, init == null ? 0f : init[o + 1]);
+        FloatVector a2 = FloatVector.broadcast(S, init == null ? 0f : init[o + 2]), a3 = FloatVector.broadcast(S, init == null ? 0f : init[o + 3]);
+        FloatVector a4 = FloatVector.broadcast(S, init == null ? 0f : init[o + 4]), a5 = FloatVector.broadcast(S, init == null ? 0f : init[o + 5]);
+        FloatVector a6 = FloatVector.broadcast(S, init == null ? 0f : init[o + 6]), a7 = FloatVector.broadcast(S, init == null ? 0f : init[o + 7]);
+        int w0 = o * taps;
+        for (int t = 0; t < taps; t++) {
+            FloatVector v = FloatVector.fromArray(S, buf, off[t] + q);
+            int w = w0 + t;
+            a0 = v.fma(FloatVector.broadcast(S, wt[w]), a0);
+            a1 = v.fma(FloatVector.broadcast(S, wt[w + taps]), a1);
+            a2 = v.fma(FloatVector.broadcast(S, wt[w + 2 * taps]), a2);
+            a3 = v.fma(FloatVector.broadcast(S, wt[w + 3 * taps]), a3);
+            a4 = v.fma(FloatVector.broadcast(S, wt[w + 4 * taps]), a4);
+            a5 = v.fma(FloatVector.broadcast(S, wt[w + 5 * taps]), a5);
+            a6 = v.fma(FloatVector.broadcast(S, wt[w + 6 * taps]), a6);
+            a7 = v.fma(FloatVector.broadcast(S, wt[w + 7 * taps]), a7);
+        }
+        a0.intoArray(y, yo); a1.intoArray(y, yo + ldc); a2.intoArray(y, yo + 2 * ldc); a3.intoArray(y, yo + 3 * ldc);
+        a4.intoArray(y, yo + 4 * ldc); a5.intoArray(y, yo + 5 * ldc); a6.intoArray(y, yo + 6 * ldc); a7.intoArray(y, yo + 7 * ldc);
     }
 
     /**
