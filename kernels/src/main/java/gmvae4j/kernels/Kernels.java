@@ -122,9 +122,9 @@ public interface Kernels {
      * for one image: the backward-input pass of a convolution with a square k×k kernel, summed
      * over the taps with y + pad − i = stride·oy and x + pad − j = stride·ox inside gy (oh, ow:
      * the convolution's output size). Each pixel's sum ({@link #convBackwardInputSum}, in a fixed
-     * order) is added to gx. Runs on
-     * the calling thread. This default is the scalar reference; {@link Conv2d} calls it for layers
-     * with few input channels, which the phased products serve badly.
+     * order) is added to gx. Runs on the calling thread. This default is the scalar reference;
+     * {@link Conv2d} calls it for layers with few input channels, which the phased products serve
+     * badly.
      */
     default void convBackwardInputDirect(int inC, int inH, int inW, int outC, int k, int stride, int pad, float[] gy, int gyOff,
                                          float[] wt, float[] gx, int gxOff) {

@@ -84,6 +84,29 @@ public final class CudaKernels implements Kernels, AutoCloseable {
     }
 
     @Override
+    public void convBackwardInputDirect(int inC, int inH, int inW, int outC, int k, int stride, int pad, float[] gy, int gyOff,
+                                        float[] wt, float[] gx, int gxOff) {
+        cpu.convBackwardInputDirect(inC, inH, inW, outC, k, stride, pad, gy, gyOff, wt, gx, gxOff);   // one image: never worth a transfer
+    }
+
+    @Override
+    public void subsampledPlanes(int count, float[] src, int so, int srcStride, int h, int w, int r0, int c0, int step,
+                                 int rows, int width, float[] dst, int d, int dstStride) {
+        cpu.subsampledPlanes(count, src, so, srcStride, h, w, r0, c0, step, rows, width, dst, d, dstStride);   // a copy: CPU
+    }
+
+    @Override
+    public void pairSqDist(int rows, int d, int kk, float[] x, int xo, float[] cT, int co, float[] wT, int wo, float[] out, int oo) {
+        cpu.pairSqDist(rows, d, kk, x, xo, cT, co, wT, wo, out, oo);   // batch × K pair terms: CPU
+    }
+
+    @Override
+    public void pairSqDistBackward(int rows, int d, int kk, float[] x, int xo, float[] cT, int co, float[] wT, int wo,
+                                   float[] g, int go, float[] gx, int gxo, float[] gcT, int gco, float[] gwT, int gwo) {
+        cpu.pairSqDistBackward(rows, d, kk, x, xo, cT, co, wT, wo, g, go, gx, gxo, gcT, gco, gwT, gwo);
+    }
+
+    @Override
     public void tapGemm(int m, int taps, int images, int npix, float[] a, float[] init, float[] planes, int imgStride,
                         int[] tapOff, float beta, float[] c, int cOff, int cImg, int ldc) {
         cpu.tapGemm(m, taps, images, npix, a, init, planes, imgStride, tapOff, beta, c, cOff, cImg, ldc);   // a group of images: CPU
