@@ -224,7 +224,9 @@ final class ConvDirectBackward {
     /**
      * {@link #tile2} for rows shorter than a vector (u0 = 0, cols and ow below L): each gy row is
      * loaded once, its lanes from ow on zeroed, and read at columns u ∓ 1 by a lane permute
-     * ({@link #UP}, {@link #DOWN}) instead of two more loads: 3 loads per channel, not 9.
+     * ({@link #UP}, {@link #DOWN}) instead of two more loads: 3 loads per channel, not 9. Its
+     * sixteen FMAs are tile2's, written out again: one method with both ways of getting the
+     * vectors would be past what C2 inlines into a method (see {@link #tile2}).
      */
     private static void tile2Narrow(int py, int outC, float[] gy, int gyOff, int plane, int oh, int ow, int r0, long m0Bits,
                                     float[] wt, int w0, int wStep, float[] acc) {
