@@ -114,6 +114,8 @@ final class ConvDirectBackward {
         // very start or end of gy is first copied into scratch with that much room around it
         Scratch sc = SCRATCH.get();
         float[] src = gy, acc = sc.acc;
+        // masks go into the tiles as bits and are made there before the loop: a VectorMask argument
+        // was unboxed at every use inside it
         int so = gyOff, len = outC * plane;
         if (gyOff < 1 || gyOff + len + L + 1 > gy.length) {
             if (sc.image.length < len + L + 2) sc.image = new float[len + L + 2];
@@ -121,11 +123,11 @@ final class ConvDirectBackward {
             System.arraycopy(gy, gyOff, src, 1, len);
             so = 1;
         }
-        long all = -1L >>> (64 - L);
+        long all = VectorKernels.laneBits(0, L);
         for (int c = 0; c < inC; c++) {
             int w0 = c * k * k, wStep = inC * k * k, g = gxOff + c * inH * inW;
             if (stride == 1 && pair) {
-                long x1 = lanes(0, inW - L);                                       // the second vector's lanes inside the row
+                long x1 = VectorKernels.laneBits(0, inW - L);      // the second vector's lanes inside the row
                 for (int r0 = 0; r0 < rows; r0++, g += inW) {
                     tile1Pair(outC, src, so, plane, oh, ow, r0, x1, wt, w0, wStep, acc);
                     addRow(acc, 0, gx, g, all);
@@ -135,9 +137,10 @@ final class ConvDirectBackward {
             }
             for (int u0 = 0; u0 < cols; u0 += L) {
                 // the lanes whose column u0 + e + du lies inside gy's row, for du = −1, 0, +1
-                long mm = lanes(1 - u0, ow + 1 - u0), m0 = lanes(-u0, ow - u0), mp = lanes(-1 - u0, ow - 1 - u0);
+                long mm = VectorKernels.laneBits(1 - u0, ow + 1 - u0), m0 = VectorKernels.laneBits(-u0, ow - u0);
+                long mp = VectorKernels.laneBits(-1 - u0, ow - 1 - u0);
                 if (stride == 1) {
-                    long x0 = lanes(0, inW - u0);
+                    long x0 = VectorKernels.laneBits(0, inW - u0);
                     for (int r0 = 0; r0 < rows; r0 += 2) {
                         tile1(outC, src, so, plane, oh, ow, r0, u0, mm, mp, wt, w0, wStep, acc);
                         addRow(acc, 0, gx, g + r0 * inW + u0, x0);
@@ -145,7 +148,8 @@ final class ConvDirectBackward {
                     }
                     continue;
                 }
-                long xlo = lanes(0, inW - 2 * u0), xhi = lanes(0, inW - 2 * u0 - L);  // gx's lanes of the two interleaved vectors
+                // gx's lanes of the two interleaved vectors
+                long xlo = VectorKernels.laneBits(0, inW - 2 * u0), xhi = VectorKernels.laneBits(0, inW - 2 * u0 - L);
                 for (int r0 = 0; r0 < rows; r0 += 2)
                     for (int py = 0; py < 2 && 2 * r0 + py < inH; py++) {
                         int y0 = 2 * r0 + py;
@@ -156,19 +160,6 @@ final class ConvDirectBackward {
                     }
             }
         }
-    }
-
-    /**
-     * The bits of the mask of lanes a .. b−1, clipped to 0 .. L (none when b ≤ a). Masks travel
-     * into the tiles as bits and are made there before the loop: a VectorMask argument was unboxed
-     * at every use inside it.
-     */
-    private static long lanes(int a, int b) {
-        a = Math.max(a, 0);
-        b = Math.min(b, L);
-        if (b <= a) return 0L;
-        long bits = b >= 64 ? -1L : (1L << b) - 1;
-        return bits & -(1L << a);
     }
 
     /**

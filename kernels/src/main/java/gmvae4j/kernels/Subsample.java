@@ -86,7 +86,7 @@ final class Subsample {
             for (int r = ra, s = first + i * srcStride, o = at + ra * width; r < rb; r++, s += 2 * w, o += width)
                 for (int u0 = 0; u0 < width; u0 += L) {
                     FloatVector v = EVEN.selectFrom(FloatVector.fromArray(S, src, s + 2 * u0), FloatVector.fromArray(S, src, s + 2 * u0 + L));
-                    v = zero.blend(v, lanes(Math.max(0, lo - u0), Math.min(L, hi - u0)));
+                    v = zero.blend(v, lanes(lo - u0, hi - u0));
                     if (o + u0 + L <= end) v.intoArray(dst, o + u0);
                     else v.intoArray(dst, o + u0, lanes(0, end - o - u0));
                 }
@@ -94,10 +94,8 @@ final class Subsample {
         }
     }
 
-    /** The mask of lanes a .. b−1 (0 ≤ a, b ≤ L; no lane when b ≤ a). */
+    /** The mask of lanes a .. b−1, clipped to 0 .. L (no lane when b ≤ a). */
     private static VectorMask<Float> lanes(int a, int b) {
-        if (b <= a) return VectorMask.fromLong(S, 0L);
-        long bits = b >= 64 ? -1L : (1L << b) - 1;
-        return VectorMask.fromLong(S, bits & -(1L << a));
+        return VectorMask.fromLong(S, VectorKernels.laneBits(a, b));
     }
 }

@@ -348,6 +348,19 @@ public final class VectorKernels implements Kernels {
     }
 
     /**
+     * The bits of the lane mask a .. b−1, clipped to 0 .. L (none when b ≤ a): for
+     * {@code VectorMask.fromLong}. The kernels that mask a row's first or last lanes share it
+     * ({@link Subsample}, {@link ConvDirectBackward}, which passes masks into its tiles as these bits).
+     */
+    static long laneBits(int a, int b) {
+        a = Math.max(a, 0);
+        b = Math.min(b, L);
+        if (b <= a) return 0L;
+        long bits = b >= 64 ? -1L : (1L << b) - 1;
+        return bits & -(1L << a);
+    }
+
+    /**
      * The lanes of v added in a fixed order (a halving tree). Not reduceLanes(ADD): its order is
      * unspecified, and on x86 the C2 intrinsic adds in a different order than the Java fallback
      * that runs before C2 compiles the method, so sums changed in the last bit with JIT timing
