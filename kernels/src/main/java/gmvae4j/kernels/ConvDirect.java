@@ -60,8 +60,8 @@ final class ConvDirect {
     /**
      * y[yo + o·ldc + p] = init[o] + Σ_t wt[o·taps + t] · buf[base + off[t] + p] for every channel
      * o &lt; m and pixel p &lt; npix (init null for zeros): {@link #tile}s of 4 channels × 4 vectors,
-     * then the pixels past the last whole tile eight channels at a time (four for the rest), one vector each
-     * ({@link #column8}, {@link #column}). The last vector is the one that ends at pixel npix: it overlaps lanes
+     * then the pixels past the last whole tile up to eight channels at a time, one vector each
+     * ({@link #column}). The last vector is the one that ends at pixel npix: it overlaps lanes
      * already written and writes them again with the same values (the same FMAs in the same
      * order), so no load or store needs a mask (a masked load ran the Vector API's slow path).
      * Fewer pixels than one vector go one channel at a time, masked. Loads may reach up to one
@@ -82,13 +82,14 @@ final class ConvDirect {
         int m4 = m / 4 * 4, p4 = npix / (4 * L) * (4 * L);
         for (int o = 0; o < m4; o += 4)
             for (int p = 0; p < p4; p += 4 * L) tile(taps, buf, off, base + p, wt, o, init, y, yo + o * ldc + p, ldc);
-        int m8 = m / 8 * 8;
-        for (int o = 0; o < m; o += o < m8 ? 8 : 4)
+        // up to 8 channels a column; channels below m4 (their first p4 pixels done by tiles) apart from the rest
+        for (int o = 0, rows; o < m; o += rows) {
+            rows = Math.min(8, (o < m4 ? m4 : m) - o);
             for (int p = o < m4 ? p4 : 0; p < npix; p += L) {
                 int at = Math.min(p, npix - L);
-                if (o < m8) column8(taps, buf, off, base + at, wt, o, init, y, yo + o * ldc + at, ldc);
-                else column(taps, buf, off, base + at, wt, o, Math.min(4, m - o), init, y, yo + o * ldc + at, ldc);
+                column(taps, buf, off, base + at, wt, o, rows, init, y, yo + o * ldc + at, ldc);
             }
+        }
     }
 
     /**
@@ -146,54 +147,39 @@ final class ConvDirect {
     }
 
     /**
-     * Channels o .. o+7 × one vector of pixels, as {@link #column} does for four: the pixels past
-     * the last whole tile, eight chains of FMAs instead of four, so that each FMA has another
-     * seven to hide its latency behind (with four, these few pixels took a tenth of a one-channel
-     * 4×4/2 forward pass).
-     */
-    private static void column8(int taps, float[] buf, int[] off, int q, float[] wt, int o, float[] init, float[] y, int yo, int ldc) {
-        FloatVector a0 = FloatVector.broadcast(S, init == null ? 0f : init[o]), a1 = FloatVector.broadcast(S, init == null ? 0f : init[o + 1]);
-        FloatVector a2 = FloatVector.broadcast(S, init == null ? 0f : init[o + 2]), a3 = FloatVector.broadcast(S, init == null ? 0f : init[o + 3]);
-        FloatVector a4 = FloatVector.broadcast(S, init == null ? 0f : init[o + 4]), a5 = FloatVector.broadcast(S, init == null ? 0f : init[o + 5]);
-        FloatVector a6 = FloatVector.broadcast(S, init == null ? 0f : init[o + 6]), a7 = FloatVector.broadcast(S, init == null ? 0f : init[o + 7]);
-        int w0 = o * taps;
-        for (int t = 0; t < taps; t++) {
-            FloatVector v = FloatVector.fromArray(S, buf, off[t] + q);
-            int w = w0 + t;
-            a0 = v.fma(FloatVector.broadcast(S, wt[w]), a0);
-            a1 = v.fma(FloatVector.broadcast(S, wt[w + taps]), a1);
-            a2 = v.fma(FloatVector.broadcast(S, wt[w + 2 * taps]), a2);
-            a3 = v.fma(FloatVector.broadcast(S, wt[w + 3 * taps]), a3);
-            a4 = v.fma(FloatVector.broadcast(S, wt[w + 4 * taps]), a4);
-            a5 = v.fma(FloatVector.broadcast(S, wt[w + 5 * taps]), a5);
-            a6 = v.fma(FloatVector.broadcast(S, wt[w + 6 * taps]), a6);
-            a7 = v.fma(FloatVector.broadcast(S, wt[w + 7 * taps]), a7);
-        }
-        a0.intoArray(y, yo); a1.intoArray(y, yo + ldc); a2.intoArray(y, yo + 2 * ldc); a3.intoArray(y, yo + 3 * ldc);
-        a4.intoArray(y, yo + 4 * ldc); a5.intoArray(y, yo + 5 * ldc); a6.intoArray(y, yo + 6 * ldc); a7.intoArray(y, yo + 7 * ldc);
-    }
-
-    /**
-     * Channels o .. o+rows−1 (rows ≤ 4) × one vector of pixels: the loads at buf[off[t] + q], the
+     * Channels o .. o+rows−1 (rows ≤ 8) × one vector of pixels: the loads at buf[off[t] + q], the
      * outputs at y[yo + r·ldc]. Each channel's sum starts from its init and adds the taps in order,
-     * as {@link #tile} does. Missing rows repeat the last one and are not stored.
+     * as {@link #tile} does. Missing rows repeat the last one and are not stored. Eight chains of
+     * FMAs, not four, so that each FMA has seven others to hide its latency behind (with four, the
+     * pixels past the last whole tile took a tenth of a one-channel 4×4/2 forward pass).
      */
     private static void column(int taps, float[] buf, int[] off, int q, float[] wt, int o, int rows, float[] init,
                                float[] y, int yo, int ldc) {
-        int o1 = o + Math.min(1, rows - 1), o2 = o + Math.min(2, rows - 1), o3 = o + Math.min(3, rows - 1);
+        int l = rows - 1, o1 = o + Math.min(1, l), o2 = o + Math.min(2, l), o3 = o + Math.min(3, l);
+        int o4 = o + Math.min(4, l), o5 = o + Math.min(5, l), o6 = o + Math.min(6, l), o7 = o + Math.min(7, l);
         FloatVector a0 = FloatVector.broadcast(S, init == null ? 0f : init[o]), a1 = FloatVector.broadcast(S, init == null ? 0f : init[o1]);
         FloatVector a2 = FloatVector.broadcast(S, init == null ? 0f : init[o2]), a3 = FloatVector.broadcast(S, init == null ? 0f : init[o3]);
-        int w0 = o * taps, w1 = o1 * taps, w2 = o2 * taps, w3 = o3 * taps;
+        FloatVector a4 = FloatVector.broadcast(S, init == null ? 0f : init[o4]), a5 = FloatVector.broadcast(S, init == null ? 0f : init[o5]);
+        FloatVector a6 = FloatVector.broadcast(S, init == null ? 0f : init[o6]), a7 = FloatVector.broadcast(S, init == null ? 0f : init[o7]);
+        int w0 = o * taps, w1 = o1 * taps, w2 = o2 * taps, w3 = o3 * taps, w4 = o4 * taps, w5 = o5 * taps, w6 = o6 * taps, w7 = o7 * taps;
         for (int t = 0; t < taps; t++) {
             FloatVector v = FloatVector.fromArray(S, buf, off[t] + q);
             a0 = v.fma(FloatVector.broadcast(S, wt[w0 + t]), a0);
             a1 = v.fma(FloatVector.broadcast(S, wt[w1 + t]), a1);
             a2 = v.fma(FloatVector.broadcast(S, wt[w2 + t]), a2);
             a3 = v.fma(FloatVector.broadcast(S, wt[w3 + t]), a3);
+            a4 = v.fma(FloatVector.broadcast(S, wt[w4 + t]), a4);
+            a5 = v.fma(FloatVector.broadcast(S, wt[w5 + t]), a5);
+            a6 = v.fma(FloatVector.broadcast(S, wt[w6 + t]), a6);
+            a7 = v.fma(FloatVector.broadcast(S, wt[w7 + t]), a7);
         }
         a0.intoArray(y, yo);
         if (rows > 1) a1.intoArray(y, yo + ldc);
         if (rows > 2) a2.intoArray(y, yo + 2 * ldc);
         if (rows > 3) a3.intoArray(y, yo + 3 * ldc);
+        if (rows > 4) a4.intoArray(y, yo + 4 * ldc);
+        if (rows > 5) a5.intoArray(y, yo + 5 * ldc);
+        if (rows > 6) a6.intoArray(y, yo + 6 * ldc);
+        if (rows > 7) a7.intoArray(y, yo + 7 * ldc);
     }
 }
