@@ -27,7 +27,13 @@ final class SgemmPacking {
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
             int d = d0 + ir * kc;
-            if (!transA) {
+            if (!transA && mr == 8 && MR == 8 && Transpose16.USABLE) {
+                // A row-major m×k: 8 rows × 16 steps of p at a time, turned round in registers
+                int s = aOff + (i0 + ir) * lda + p0, p = 0;
+                for (; p + 16 <= kc; p += 16) Transpose16.transpose8x16(a, s + p, lda, dst, d + p * MR);
+                for (int r = 0; r < MR; r++)
+                    for (int q = p; q < kc; q++) dst[d + q * MR + r] = a[s + r * lda + q];
+            } else if (!transA) {
                 // A row-major m×k: each row is contiguous in p; write it down one column of the panel
                 for (int r = 0; r < mr; r++) {
                     int s = aOff + (i0 + ir + r) * lda + p0;

@@ -22,4 +22,19 @@ class Transpose16Test {
             }
         for (int i = 0; i < d; i++) assertEquals(-1f, dst[i]);
     }
+
+    @Test
+    void transposesEightRowsIntoAPanelAndLeavesTheRestAlone() {
+        Assumptions.assumeTrue(Transpose16.USABLE, "needs 16-lane float vectors");
+        int srcStride = 37, s = 5, d = 3;
+        float[] src = new float[s + 8 * srcStride], dst = new float[d + 128 + 9];
+        for (int i = 0; i < src.length; i++) src[i] = i;
+        java.util.Arrays.fill(dst, -1f);
+        Transpose16.transpose8x16(src, s, srcStride, dst, d);
+        for (int p = 0; p < 16; p++)
+            for (int r = 0; r < 8; r++)
+                assertEquals(src[s + r * srcStride + p], dst[d + p * 8 + r], "step " + p + " row " + r);
+        for (int i = 0; i < d; i++) assertEquals(-1f, dst[i]);
+        for (int i = d + 128; i < dst.length; i++) assertEquals(-1f, dst[i]);
+    }
 }
