@@ -24,7 +24,20 @@ final class SgemmPacking {
     static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc,
                       float[] dst, int d0) {
         final int MR = SgemmMicroKernel.MR;
-        for (int ir = 0; ir < mc; ir += MR) {
+        int ir = 0;
+        if (transA && MR == 8) {
+            // A stored k×m, two panels per pass: the 16 values of one p are one whole cache line
+            // (when aligned), read once; panel by panel, every line was fetched twice, half each time
+            for (; ir + 2 * MR <= mc; ir += 2 * MR) {
+                int d = d0 + ir * kc, d2 = d + MR * kc;
+                for (int p = 0; p < kc; p++) {
+                    int s = aOff + (p0 + p) * lda + i0 + ir;
+                    FloatVector.fromArray(FloatVector.SPECIES_256, a, s).intoArray(dst, d + p * MR);
+                    FloatVector.fromArray(FloatVector.SPECIES_256, a, s + MR).intoArray(dst, d2 + p * MR);
+                }
+            }
+        }
+        for (; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir);
             int d = d0 + ir * kc;
             if (!transA && mr == 8 && MR == 8 && Transpose16.USABLE) {
