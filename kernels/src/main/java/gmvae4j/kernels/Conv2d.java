@@ -364,6 +364,12 @@ public final class Conv2d {
                     for (int c = 0; c < inC; c++) {
                         float add = bias == null ? 0f : bias[c];
                         int src = (g * inC + c) * gpix, dst = (b0 + g) * xImg + (c * inH + pa) * inW;
+                        if (st == 1) {      // one phase: the plane is gx's plane, row for row; unit strides, which C2 vectorises
+                            int cnt = rows * inW;
+                            if (overwrite) for (int u = 0; u < cnt; u++) gx[dst + u] = out[src + u] + add;
+                            else for (int u = 0; u < cnt; u++) gx[dst + u] += out[src + u];
+                            continue;
+                        }
                         for (int r = 0; r < rows; r++, src += gwid, dst += st * inW) {
                             if (st == 2) {      // the two column phases interleaved: the row written in order
                                 int s1 = src + len, half = inW / 2;
