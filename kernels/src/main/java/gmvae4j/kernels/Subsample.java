@@ -94,6 +94,44 @@ final class Subsample {
         }
     }
 
+    /** Per thread: the lane masks of {@link #shifted}'s vectors, one long of bits per vector of a plane. */
+    private static final ThreadLocal<long[]> KEEP = ThreadLocal.withInitial(() -> new long[64]);
+
+    /**
+     * See {@link Kernels#subsampledPlanes}, with step 1 and planes as wide as the image (width = w,
+     * every "same" layer and every backward-input pass by phases). Such a plane is the image shifted
+     * by r0 rows and c0 columns: its value i is the source's value i + r0·w + c0, unless that pixel
+     * lies outside the image (rows above or below it, or a column that wrapped in from the next or
+     * the previous row). Which of a plane's values those are is the same for every plane, so it is
+     * worked out once, as one lane mask per vector; each plane is then one masked load and one
+     * store per 16 values (the last store masked at the plane's end), where the copy it replaces
+     * (one arraycopy, then two fills and a loop per row zeroing the wrapped columns) cost about as
+     * much per 7×7 plane as per 14×14 one.
+     */
+    static void shifted(int count, float[] src, int so, int srcStride, int h, int w, int r0, int c0, int rows,
+                        float[] dst, int d, int dstStride) {
+        int n = rows * w, vectors = (n + L - 1) / L;
+        if (count <= 0 || n == 0) return;
+        long[] keep = KEEP.get();
+        if (keep.length < vectors) KEEP.set(keep = new long[vectors]);
+        for (int v = 0; v < vectors; v++) {
+            long bits = 0;
+            for (int e = 0, i = v * L; e < L && i < n; e++, i++) {
+                int iy = r0 + i / w, ix = c0 + i % w;
+                if (iy >= 0 && iy < h && ix >= 0 && ix < w) bits |= 1L << e;
+            }
+            keep[v] = bits;
+        }
+        VectorMask<Float> end = lanes(0, n - (vectors - 1) * L);
+        int shift = r0 * w + c0, last = (vectors - 1) * L;
+        for (int i = 0; i < count; i++) {
+            int s = so + i * srcStride + shift, t = d + i * dstStride;
+            for (int o = 0, v = 0; o < last; o += L, v++)
+                FloatVector.fromArray(S, src, s + o, VectorMask.fromLong(S, keep[v])).intoArray(dst, t + o);
+            FloatVector.fromArray(S, src, s + last, VectorMask.fromLong(S, keep[vectors - 1])).intoArray(dst, t + last, end);
+        }
+    }
+
     /** The mask of lanes a .. b−1, clipped to 0 .. L (no lane when b ≤ a). */
     private static VectorMask<Float> lanes(int a, int b) {
         return VectorMask.fromLong(S, VectorKernels.laneBits(a, b));

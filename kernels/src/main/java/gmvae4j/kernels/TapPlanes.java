@@ -36,7 +36,10 @@ final class TapPlanes {
     /** Per plane: an earlier plane of the same rows one source step to the left (filled first), or −1. */
     private final int[] leftOf;
     private final int step;
-    /** Planes per channel of {@link #forward}'s strided planes, in the same order for every channel: kW · stride. */
+    /**
+     * Planes per channel, in the same order for every channel: kW · stride for {@link #forward}, the
+     * column shifts for {@link #phases}. Plane q of channel c is plane c · perChannel + q.
+     */
     private int perChannel;
     private TapPlanes(int planes, int rows, int width, int group, int step, int h, int w) {
         this.planes = planes;
@@ -128,6 +131,7 @@ final class TapPlanes {
                 tp.rowStart[q] = dyMin;
                 tp.colStart[q] = dxMin + d;
             }
+        tp.perChannel = nDx;
         tp.phaseTaps = new int[st * st][];
         tp.phaseWeights = new int[st * st][];
         for (int a = 0; a < st; a++)
@@ -161,8 +165,9 @@ final class TapPlanes {
      * plane of it, zeros where a plane reads outside the source.
      */
     void fill(Kernels k, float[] src, int srcOff, int g, float[] dst) {
-        if (step > 1) {
-            // a strided layer's planes: each (kernel column, row phase) for every channel at once
+        if (step > 1 || width == w) {
+            // each (kernel column, row phase), or each column shift of the phases' planes, for every
+            // channel at once (a stride-1 plane as wide as its image is the image shifted)
             int channels = planes / perChannel, dStride = planeOffset(perChannel);
             for (int q = 0; q < perChannel; q++) {
                 int d = planeOffset(q) + g * image;
@@ -195,13 +200,12 @@ final class TapPlanes {
         }
     }
 
-    /** A stride-1 plane: dst[d + ρ·width + u] = src[so + (r0 + ρ)·w + c0 + u], 0 outside h × w (subsampled ones: {@link Kernels#subsampledPlanes}). */
+    /**
+     * A stride-1 plane of another width than its image's ("valid" layers): dst[d + ρ·width + u] =
+     * src[so + (r0 + ρ)·w + c0 + u], 0 outside h × w (the others: {@link Kernels#subsampledPlanes}).
+     */
     private void plane(float[] src, int so, int r0, int c0, float[] dst, int d) {
         int lo = Math.max(0, -c0), hi = Math.min(width, w - c0);
-        if (width == w) {
-            shiftedPlane(src, so, r0, c0, lo, hi, dst, d);
-            return;
-        }
         for (int r = 0; r < rows; r++, d += width) {
             int iy = r0 + r;
             if (iy < 0 || iy >= h || lo >= hi) {
@@ -212,29 +216,6 @@ final class TapPlanes {
             for (int u = 0; u < lo; u++) dst[d + u] = 0f;
             System.arraycopy(src, s + lo, dst, d + lo, hi - lo);
             for (int u = hi; u < width; u++) dst[d + u] = 0f;
-        }
-    }
-
-    /**
-     * The stride-1 plane as wide as its source: all valid rows go over in one copy shifted by c0,
-     * then the columns that wrapped in from the neighbouring row are zeroed (rows of 7 or 14
-     * floats are too short for a copy per row to be cheap).
-     */
-    private void shiftedPlane(float[] src, int so, int r0, int c0, int lo, int hi, float[] dst, int d) {
-        int rLo = Math.max(0, -r0), rHi = Math.min(rows, h - r0);
-        if (rHi <= rLo || lo >= hi) {
-            java.util.Arrays.fill(dst, d, d + image, 0f);
-            return;
-        }
-        java.util.Arrays.fill(dst, d, d + rLo * w, 0f);
-        java.util.Arrays.fill(dst, d + rHi * w, d + image, 0f);
-        // source run of the valid rows, clipped to the source image (c0 ≠ 0 reaches one element past either end)
-        int s0 = so + (r0 + rLo) * w + c0, len = (rHi - rLo) * w, t0 = d + rLo * w;
-        int a = Math.max(s0, so), e = Math.min(s0 + len, so + h * w);
-        System.arraycopy(src, a, dst, t0 + (a - s0), e - a);
-        for (int r = rLo, row = t0; r < rHi; r++, row += w) {
-            for (int u = 0; u < lo; u++) dst[row + u] = 0f;
-            for (int u = hi; u < w; u++) dst[row + u] = 0f;
         }
     }
 }

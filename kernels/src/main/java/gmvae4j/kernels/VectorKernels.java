@@ -84,6 +84,7 @@ public final class VectorKernels implements Kernels {
     public void subsampledPlanes(int count, float[] src, int so, int srcStride, int h, int w, int r0, int c0, int step,
                                  int rows, int width, float[] dst, int d, int dstStride) {
         if (step == 2) Subsample.planes(count, src, so, srcStride, h, w, r0, c0, rows, width, dst, d, dstStride);
+        else if (step == 1 && width == w) Subsample.shifted(count, src, so, srcStride, h, w, r0, c0, rows, dst, d, dstStride);
         else Kernels.super.subsampledPlanes(count, src, so, srcStride, h, w, r0, c0, step, rows, width, dst, d, dstStride);
     }
 
