@@ -302,7 +302,14 @@ public final class Sgemm {
                 int mr = Math.min(MR, mc - ir);
                 int ci = c0 + ir * ldc + jr, ai = a0 + ir / MR * aPanel;
                 int io = rowInit == null ? 0 : i0 + ir;
-                if ((direct || add) && mr == MR && nr == NR) {
+                if (nr <= SgemmMicroKernel.L) {     // a last panel at most one vector wide: the half tile
+                    if ((direct || add) && mr == MR && nr == SgemmMicroKernel.L) {
+                        SgemmMicroKernel.multiplyHalf(kc, ap, ai, aStride, bp, bj, bStride, init, io, c, ci, ldc, add);
+                    } else {
+                        SgemmMicroKernel.multiplyHalf(kc, ap, ai, aStride, bp, bj, bStride, init, io, acc, 0, NR, false);
+                        SgemmMicroKernel.writeBack(acc, c, ci, ldc, mr, nr, alpha, beta);
+                    }
+                } else if ((direct || add) && mr == MR && nr == NR) {
                     SgemmMicroKernel.multiply(kc, ap, ai, aStride, bp, bj, bStride, init, io, c, ci, ldc, add);
                 } else {
                     SgemmMicroKernel.multiply(kc, ap, ai, aStride, bp, bj, bStride, init, io, acc, 0, NR, false);

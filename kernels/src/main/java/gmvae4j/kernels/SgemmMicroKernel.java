@@ -100,6 +100,44 @@ final class SgemmMicroKernel {
     }
 
     /**
+     * The left half of {@link #multiply}'s tile, for a last B panel at most one vector wide (N = 784
+     * = 24·32 + 16: every product onto a 28×28 image): MR rows × one vector, eight accumulators,
+     * one load of B and eight broadcasts per step. The full tile spent as many cycles on the
+     * padding's zero columns as on the real ones. The same sums in the same order as the full tile's
+     * left half, so the floats do not depend on which kernel ran.
+     */
+    static void multiplyHalf(int kc, float[] ap, int a, int aStride, float[] bp, int b, int bStride, float[] init, int io,
+                             float[] out, int o, int ld, boolean add) {
+        FloatVector c0 = FloatVector.broadcast(S, init[io]), c1 = FloatVector.broadcast(S, init[io + 1]);
+        FloatVector c2 = FloatVector.broadcast(S, init[io + 2]), c3 = FloatVector.broadcast(S, init[io + 3]);
+        FloatVector c4 = FloatVector.broadcast(S, init[io + 4]), c5 = FloatVector.broadcast(S, init[io + 5]);
+        FloatVector c6 = FloatVector.broadcast(S, init[io + 6]), c7 = FloatVector.broadcast(S, init[io + 7]);
+        for (int p = 0; p < kc; p++, a += aStride, b += bStride) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, b);
+            c0 = FloatVector.broadcast(S, ap[a]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, ap[a + 1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, ap[a + 2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, ap[a + 3]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, ap[a + 4]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, ap[a + 5]).fma(b0, c5);
+            c6 = FloatVector.broadcast(S, ap[a + 6]).fma(b0, c6);
+            c7 = FloatVector.broadcast(S, ap[a + 7]).fma(b0, c7);
+        }
+        if (add) {
+            c0 = c0.add(FloatVector.fromArray(S, out, o));
+            c1 = c1.add(FloatVector.fromArray(S, out, o + ld));
+            c2 = c2.add(FloatVector.fromArray(S, out, o + 2 * ld));
+            c3 = c3.add(FloatVector.fromArray(S, out, o + 3 * ld));
+            c4 = c4.add(FloatVector.fromArray(S, out, o + 4 * ld));
+            c5 = c5.add(FloatVector.fromArray(S, out, o + 5 * ld));
+            c6 = c6.add(FloatVector.fromArray(S, out, o + 6 * ld));
+            c7 = c7.add(FloatVector.fromArray(S, out, o + 7 * ld));
+        }
+        c0.intoArray(out, o); c1.intoArray(out, o + ld); c2.intoArray(out, o + 2 * ld); c3.intoArray(out, o + 3 * ld);
+        c4.intoArray(out, o + 4 * ld); c5.intoArray(out, o + 5 * ld); c6.intoArray(out, o + 6 * ld); c7.intoArray(out, o + 7 * ld);
+    }
+
+    /**
      * C[top-left mr×nr of the tile] = alpha·acc + beta·C; beta == 0 never reads C (NaNs there
      * do not propagate).
      */
