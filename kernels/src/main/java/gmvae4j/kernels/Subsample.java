@@ -15,6 +15,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Why not a gather through an index map (what {@link TapPlanes} did before): a masked
  * vgatherdps fetches its 16 lanes one by one; here a row of 7 or 14 values is two loads, one
  * permute, one blend and one store. {@link Kernels#subsampledPlanes} is the scalar twin.
+ *
+ * <p>Step 1 with planes as wide as the image ({@link #shifted}) needs no permute: the plane is the
+ * image shifted, one masked load and one store per vector.
  */
 final class Subsample {
     private Subsample() {}

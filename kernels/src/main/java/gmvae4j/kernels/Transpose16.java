@@ -4,9 +4,10 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * In-register transposes for packing sgemm's operands without a strided store per element: a
- * 16×16 float block for a transposed B (op(B) = Bᵀ), and an 8×16 block for an untransposed A
- * ({@link #transpose8x16}: eight rows into an 8-row micro-panel).
+ * In-register transposes, so that a product's operands are packed (and a transposed tile added
+ * back) without a strided store per element: a 16×16 float block (sgemm's transposed B, and gyᵀ
+ * in {@link TapGemm}'s weight gradient), and an 8×16 block ({@link #transpose8x16}: eight rows of
+ * an untransposed A into an 8-row micro-panel, and TapGemm's gradient tiles turned round).
  *
  * <p>Four stages swap blocks of 8, 4, 2 and 1 lanes between row pairs (r, r+b): after the
  * stage with block size b, bit b of the row index and bit b of the lane index have traded
