@@ -11,11 +11,14 @@ import jdk.incubator.vector.VectorSpecies;
  * im2col + sgemm is where the packed operand comes from.
  *
  * <p>{@code product}: the columns of every image of the group form one wide product (a 7×7
- * output per image would leave 15 of a tile's 32 columns empty), and each packed B panel (taps ×
- * 32 pixels) is copied straight from the planes, one contiguous run per tap and image, instead
- * of unfolding a column matrix and then packing it ("fused packing"). The weights are packed once
- * per call. Full tiles inside one image go from registers straight to the output; tiles that
- * straddle two images go through a scratch tile.
+ * output per image would leave 15 of a tile's 32 columns empty). A column panel inside one image
+ * needs no packing at all: each tap's 32 pixels are one contiguous run of the planes, which the
+ * register tile reads where it lies ({@link #tapTile}), and the tile goes from registers straight
+ * to the output. A panel that straddles two images (or ends early) is packed (taps × 32 pixels,
+ * copied straight from the planes, one run per tap and image) and its tiles go through a scratch
+ * tile. Either way no column matrix is unfolded ("fused packing"). The weights are packed once
+ * per call. Measured against packing every panel (3×3 "same" 32→64 on 14×14, one thread, one
+ * JVM alternating the two): forward 156.5 → 163.9 GFLOP/s, backward-input 131.3 → 138.1.
  *
  * <p>{@code gradient}: gw = gy · planesᵀ over all pixels of the group, k = images × pixels,
  * computed transposed so that the taps are read where they lie and only gy is packed.
@@ -71,14 +74,15 @@ final class TapGemm {
         for (int q0 = 0; q0 < n; q0 += NR) {
             int nr = Math.min(NR, n - q0);
             int runs = runs(sc, q0, nr, npix);
-            packPanel(taps, planes, imgStride, tapOff, sc, runs, nr, panel);
             boolean oneImage = runs == 1 && nr == NR;
             int g0 = sc.runG[0], p0 = sc.runP[0];
+            if (!oneImage || m % MR != 0) packPanel(taps, planes, imgStride, tapOff, sc, runs, nr, panel);
             for (int ir = 0; ir < m; ir += MR) {
                 int mr = Math.min(MR, m - ir);
                 if (oneImage && mr == MR) {
-                    // a whole tile inside one image: from registers straight to c, added (beta 1) or stored (beta 0)
-                    SgemmMicroKernel.multiply(taps, pa, ir * taps, MR, panel, 0, NR, rowInit, ir, c,
+                    // a whole tile inside one image: B read where it lies in the planes, and the tile
+                    // from registers straight to c, added (beta 1) or stored (beta 0)
+                    tapTile(taps, pa, ir * taps, planes, g0 * imgStride + p0, tapOff, rowInit, ir, c,
                             cOff + g0 * cImg + ir * ldc + p0, ldc, beta == 1f);
                 } else {
                     SgemmMicroKernel.multiply(taps, pa, ir * taps, panel, 0, NR, rowInit, ir, acc, 0, NR);
@@ -86,6 +90,53 @@ final class TapGemm {
                 }
             }
         }
+    }
+
+    /**
+     * out[o + r·ld + j] (=, or += when add) init[io + r] + Σ_t ap[a + t·MR + r] · planes[base + tapOff[t] + j]:
+     * {@link SgemmMicroKernel#multiply}'s 8×32 tile with its B rows read where they lie, each tap's
+     * 32 pixels one contiguous run of the planes, instead of from a packed panel. The same sums in
+     * the same order, so the floats do not depend on which ran.
+     */
+    private static void tapTile(int taps, float[] ap, int a, float[] planes, int base, int[] tapOff, float[] init, int io,
+                                float[] out, int o, int ld, boolean add) {
+        FloatVector c00 = FloatVector.broadcast(S, init[io]), c01 = c00, c10 = FloatVector.broadcast(S, init[io + 1]), c11 = c10;
+        FloatVector c20 = FloatVector.broadcast(S, init[io + 2]), c21 = c20, c30 = FloatVector.broadcast(S, init[io + 3]), c31 = c30;
+        FloatVector c40 = FloatVector.broadcast(S, init[io + 4]), c41 = c40, c50 = FloatVector.broadcast(S, init[io + 5]), c51 = c50;
+        FloatVector c60 = FloatVector.broadcast(S, init[io + 6]), c61 = c60, c70 = FloatVector.broadcast(S, init[io + 7]), c71 = c70;
+        for (int t = 0; t < taps; t++, a += MR) {
+            int b = base + tapOff[t];
+            FloatVector b0 = FloatVector.fromArray(S, planes, b);
+            FloatVector b1 = FloatVector.fromArray(S, planes, b + L);
+            FloatVector x;
+            x = FloatVector.broadcast(S, ap[a]);     c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, ap[a + 1]); c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, ap[a + 2]); c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, ap[a + 3]); c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, ap[a + 4]); c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, ap[a + 5]); c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, ap[a + 6]); c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, ap[a + 7]); c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
+        }
+        if (add) {
+            int q = o;
+            c00 = c00.add(FloatVector.fromArray(S, out, q)); c01 = c01.add(FloatVector.fromArray(S, out, q + L)); q += ld;
+            c10 = c10.add(FloatVector.fromArray(S, out, q)); c11 = c11.add(FloatVector.fromArray(S, out, q + L)); q += ld;
+            c20 = c20.add(FloatVector.fromArray(S, out, q)); c21 = c21.add(FloatVector.fromArray(S, out, q + L)); q += ld;
+            c30 = c30.add(FloatVector.fromArray(S, out, q)); c31 = c31.add(FloatVector.fromArray(S, out, q + L)); q += ld;
+            c40 = c40.add(FloatVector.fromArray(S, out, q)); c41 = c41.add(FloatVector.fromArray(S, out, q + L)); q += ld;
+            c50 = c50.add(FloatVector.fromArray(S, out, q)); c51 = c51.add(FloatVector.fromArray(S, out, q + L)); q += ld;
+            c60 = c60.add(FloatVector.fromArray(S, out, q)); c61 = c61.add(FloatVector.fromArray(S, out, q + L)); q += ld;
+            c70 = c70.add(FloatVector.fromArray(S, out, q)); c71 = c71.add(FloatVector.fromArray(S, out, q + L));
+        }
+        c00.intoArray(out, o); c01.intoArray(out, o + L); o += ld;
+        c10.intoArray(out, o); c11.intoArray(out, o + L); o += ld;
+        c20.intoArray(out, o); c21.intoArray(out, o + L); o += ld;
+        c30.intoArray(out, o); c31.intoArray(out, o + L); o += ld;
+        c40.intoArray(out, o); c41.intoArray(out, o + L); o += ld;
+        c50.intoArray(out, o); c51.intoArray(out, o + L); o += ld;
+        c60.intoArray(out, o); c61.intoArray(out, o + L); o += ld;
+        c70.intoArray(out, o); c71.intoArray(out, o + L);
     }
 
     /**
