@@ -15,8 +15,9 @@ import jdk.incubator.vector.VectorSpecies;
  * needs no packing at all: each tap's 32 pixels are one contiguous run of the planes, which the
  * register tile reads where it lies ({@link #tapTile}), and the tile goes from registers straight
  * to the output. A panel that straddles two images (or ends early) is packed (taps × 32 pixels,
- * copied straight from the planes, one run per tap and image) and its tiles go through a scratch
- * tile. Either way no column matrix is unfolded ("fused packing"). The weights are packed once
+ * copied straight from the planes, one run per tap and image), or, in a product of at most 32
+ * rows, read in place as well, each vector two loads blended ({@link #straddleTile}); its tiles go
+ * through a scratch tile. Either way no column matrix is unfolded ("fused packing"). The weights are packed once
  * per call. Measured against packing every panel (3×3 "same" 32→64 on 14×14, one thread, one
  * JVM alternating the two): forward 156.5 → 163.9 GFLOP/s, backward-input 131.3 → 138.1.
  *
@@ -43,6 +44,13 @@ final class TapGemm {
         final int[] runG = new int[NR], runP = new int[NR], runLen = new int[NR], runCol = new int[NR];
         /** The gradient's current eight taps: their offsets in the planes. */
         final int[] tapRows = new int[MR];
+        /**
+         * A straddling panel ({@link #straddleTile}): per vector h of its two, the load bases of the
+         * first and the second run it meets (lane 0 reads base + tapOff[t]; the same base twice when
+         * it meets one), and the lanes of the second run.
+         */
+        int sa0, sb0, sa1, sb1, imgStride;
+        long second0, second1;
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -64,6 +72,7 @@ final class TapGemm {
         float[] pa = sc.a, panel = sc.b, rowInit = sc.init, acc = sc.acc;
         if (taps > 0) SgemmPacking.packA(false, a, 0, taps, 0, m, 0, taps, pa, 0);
         for (int i = 0; i < mPad; i++) rowInit[i] = init != null && i < m ? init[i] : 0f;
+        sc.imgStride = imgStride;
         sc.minOff = Integer.MAX_VALUE;
         sc.maxOff = Integer.MIN_VALUE;
         for (int t = 0; t < taps; t++) {
@@ -75,8 +84,11 @@ final class TapGemm {
             int nr = Math.min(NR, n - q0);
             int runs = runs(sc, q0, nr, npix);
             boolean oneImage = runs == 1 && nr == NR;
+            boolean straddling = !oneImage && m <= STRADDLE_MAX_ROWS && twoRunsPerHalf(sc, runs)
+                    && loadsInRange(sc, runs, imgStride, planes.length);
             int g0 = sc.runG[0], p0 = sc.runP[0];
-            if (!oneImage || m % MR != 0) packPanel(taps, planes, imgStride, tapOff, sc, runs, nr, panel);
+            if (straddling) straddleBases(sc, runs);
+            if (!(oneImage || straddling) || m % MR != 0) packPanel(taps, planes, imgStride, tapOff, sc, runs, nr, panel);
             for (int ir = 0; ir < m; ir += MR) {
                 int mr = Math.min(MR, m - ir);
                 if (oneImage && mr == MR) {
@@ -84,6 +96,10 @@ final class TapGemm {
                     // from registers straight to c, added (beta 1) or stored (beta 0)
                     tapTile(taps, pa, ir * taps, planes, g0 * imgStride + p0, tapOff, rowInit, ir, c,
                             cOff + g0 * cImg + ir * ldc + p0, ldc, beta == 1f);
+                } else if (straddling && mr == MR) {
+                    // a whole tile across two images: B still read where it lies, two runs blended per vector
+                    straddleTile(taps, pa, ir * taps, planes, tapOff, sc, rowInit, ir, acc);
+                    scatter(sc, runs, acc, mr, beta, c, cOff + ir * ldc, cImg, ldc);
                 } else {
                     SgemmMicroKernel.multiply(taps, pa, ir * taps, panel, 0, NR, rowInit, ir, acc, 0, NR);
                     scatter(sc, runs, acc, mr, beta, c, cOff + ir * ldc, cImg, ldc);
@@ -137,6 +153,76 @@ final class TapGemm {
         c50.intoArray(out, o); c51.intoArray(out, o + L); o += ld;
         c60.intoArray(out, o); c61.intoArray(out, o + L); o += ld;
         c70.intoArray(out, o); c71.intoArray(out, o + L);
+    }
+
+    /**
+     * Straddling panels go through {@link #straddleTile} (no packing, a blend per B vector in every
+     * tile) up to this many rows, four tiles; with more, the packed panel is reused by enough tiles
+     * to pay for its copy. Measured (4×4 stride 2, 32→64 channels on 14×14, one thread, one JVM
+     * alternating): backward-input (32 rows) 106.9 → 111.7 GFLOP/s, but forward (64 rows)
+     * 123.7 → 120.4.
+     */
+    static final int STRADDLE_MAX_ROWS = 4 * MR;
+
+    /**
+     * The load bases and lanes of a straddling panel for {@link #straddleTile}, from its runs (at
+     * most two per vector: {@link #twoRunsPerHalf}). Lanes of neither run (past the panel's last
+     * column) read the first run's base: their sums are never stored.
+     */
+    private static void straddleBases(Scratch sc, int runs) {
+        int n0 = 0, n1 = 0;
+        sc.second0 = sc.second1 = 0;
+        for (int r = 0; r < runs; r++) {
+            int c0 = sc.runCol[r], c1 = c0 + sc.runLen[r], base = sc.runG[r] * sc.imgStride + sc.runP[r] - c0;
+            if (c0 < L && c1 > 0) {
+                if (n0++ == 0) sc.sa0 = sc.sb0 = base;
+                else { sc.sb0 = base; sc.second0 = VectorKernels.laneBits(c0, Math.min(c1, L)); }
+            }
+            if (c0 < 2 * L && c1 > L) {
+                if (n1++ == 0) sc.sa1 = sc.sb1 = base + L;
+                else { sc.sb1 = base + L; sc.second1 = VectorKernels.laneBits(Math.max(c0, L) - L, c1 - L); }
+            }
+        }
+        if (n1 == 0) sc.sa1 = sc.sb1 = sc.sa0 + L;
+    }
+
+    /**
+     * acc = init + Σ_t ap[a + t·MR + r] · (panel column j of tap t) for a panel whose columns
+     * straddle two images: {@link #tapTile}'s 8×32 tile, each B vector two plain loads (one at each
+     * run's base) blended by the second run's lanes, the same values {@link #packStraddling} would
+     * pack, in the same order: the same floats. A blend per vector costs about as much as a tenth
+     * of the FMAs, against a packed copy of the panel and its reload.
+     */
+    private static void straddleTile(int taps, float[] ap, int a, float[] planes, int[] tapOff, Scratch sc, float[] init, int io,
+                                     float[] out) {
+        FloatVector c00 = FloatVector.broadcast(S, init[io]), c01 = c00, c10 = FloatVector.broadcast(S, init[io + 1]), c11 = c10;
+        FloatVector c20 = FloatVector.broadcast(S, init[io + 2]), c21 = c20, c30 = FloatVector.broadcast(S, init[io + 3]), c31 = c30;
+        FloatVector c40 = FloatVector.broadcast(S, init[io + 4]), c41 = c40, c50 = FloatVector.broadcast(S, init[io + 5]), c51 = c50;
+        FloatVector c60 = FloatVector.broadcast(S, init[io + 6]), c61 = c60, c70 = FloatVector.broadcast(S, init[io + 7]), c71 = c70;
+        int sa0 = sc.sa0, sb0 = sc.sb0, sa1 = sc.sa1, sb1 = sc.sb1;
+        VectorMask<Float> m0 = VectorMask.fromLong(S, sc.second0), m1 = VectorMask.fromLong(S, sc.second1);
+        for (int t = 0; t < taps; t++, a += MR) {
+            int off = tapOff[t];
+            FloatVector b0 = FloatVector.fromArray(S, planes, sa0 + off).blend(FloatVector.fromArray(S, planes, sb0 + off), m0);
+            FloatVector b1 = FloatVector.fromArray(S, planes, sa1 + off).blend(FloatVector.fromArray(S, planes, sb1 + off), m1);
+            FloatVector x;
+            x = FloatVector.broadcast(S, ap[a]);     c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, ap[a + 1]); c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, ap[a + 2]); c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, ap[a + 3]); c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, ap[a + 4]); c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, ap[a + 5]); c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, ap[a + 6]); c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, ap[a + 7]); c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
+        }
+        c00.intoArray(out, 0); c01.intoArray(out, L);
+        c10.intoArray(out, NR); c11.intoArray(out, NR + L);
+        c20.intoArray(out, 2 * NR); c21.intoArray(out, 2 * NR + L);
+        c30.intoArray(out, 3 * NR); c31.intoArray(out, 3 * NR + L);
+        c40.intoArray(out, 4 * NR); c41.intoArray(out, 4 * NR + L);
+        c50.intoArray(out, 5 * NR); c51.intoArray(out, 5 * NR + L);
+        c60.intoArray(out, 6 * NR); c61.intoArray(out, 6 * NR + L);
+        c70.intoArray(out, 7 * NR); c71.intoArray(out, 7 * NR + L);
     }
 
     /**
