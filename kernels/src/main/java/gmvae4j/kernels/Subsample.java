@@ -14,7 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Why not a gather through an index map (what {@link TapPlanes} did before): a masked
  * vgatherdps fetches its 16 lanes one by one; here a row of 7 or 14 values is two loads, one
- * permute, one blend and one store. {@link Kernels#subsampledPlanes} is the scalar twin.
+ * permute, one blend and one store, and planes at most half a vector wide (7 values) take two
+ * rows per vector: one load from each source row, the same single permute, blend and store. {@link Kernels#subsampledPlanes} is the scalar twin.
  *
  * <p>Step 1 with planes as wide as the image ({@link #shifted}) needs no permute: the plane is the
  * image shifted, one masked load and one store per vector.
@@ -26,10 +27,13 @@ final class Subsample {
     private static final int L = S.length();
     /** Lane e of {@code EVEN.selectFrom(v0, v1)} is lane 2e of the pair v0, v1 (v1's lanes numbered L..2L−1). */
     private static final FloatVector EVEN;
+    /** 2e in lane e: with L − 2·width added from lane width on, lanes of two rows of a narrow plane (see {@link #planes}). */
+    private static final FloatVector PAIR_BASE;
     static {
         float[] idx = new float[L];
         for (int e = 0; e < L; e++) idx[e] = 2 * e;
         EVEN = FloatVector.fromArray(S, idx, 0);
+        PAIR_BASE = EVEN;
     }
 
     /** See {@link Kernels#subsampledPlanes}, with step 2. */
@@ -56,9 +60,24 @@ final class Subsample {
         VectorMask<Float> keep = lanes(lo, hi);
         boolean blend = lo > 0 || hi < width;
         FloatVector zero = FloatVector.zero(S);
+        // planes at most half a vector wide whose rows each come from one load (2·(width − 1) < L: a
+        // 7-wide plane of a 14-wide image): two plane rows per vector, each from its own source row,
+        // lanes 0 .. width−1 from the first load's even lanes, width .. 2·width−1 from the second's
+        boolean pairs = 2 * width <= L && 2 * (width - 1) < L;
+        FloatVector pair = PAIR_BASE.add((float) (L - 2 * width), S.indexInRange(0, width).not());
+        VectorMask<Float> keep2 = lanes(lo, hi).or(lanes(width + lo, width + hi));
         for (int i = 0; i < count; i++) {
             int at = d + i * dstStride, end = at + rows * width, s = first + i * srcStride;
             for (int r = 0; r < rows; r++, at += width) {
+                if (pairs && r >= ra && r + 1 < rb && at + L <= end) {
+                    FloatVector v = pair.selectFrom(FloatVector.fromArray(S, src, s), FloatVector.fromArray(S, src, s + 2 * w));
+                    if (blend) v = zero.blend(v, keep2);
+                    v.intoArray(dst, at);                       // runs into the row after the pair, which is written after it
+                    s += 4 * w;
+                    r++;
+                    at += width;
+                    continue;
+                }
                 FloatVector v = zero;                           // rows above and below the image
                 if (r >= ra && r < rb) {
                     v = EVEN.selectFrom(FloatVector.fromArray(S, src, s), FloatVector.fromArray(S, src, s + L));
