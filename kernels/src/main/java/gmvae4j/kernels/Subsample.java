@@ -63,9 +63,10 @@ final class Subsample {
         // planes at most half a vector wide whose rows each come from one load (2·(width − 1) < L: a
         // 7-wide plane of a 14-wide image): two plane rows per vector, each from its own source row,
         // lanes 0 .. width−1 from the first load's even lanes, width .. 2·width−1 from the second's
+        // (the masks from bits: VectorMask.or and not ran as calls here, not as instructions)
         boolean pairs = 2 * width <= L && 2 * (width - 1) < L;
-        FloatVector pair = PAIR_BASE.add((float) (L - 2 * width), S.indexInRange(0, width).not());
-        VectorMask<Float> keep2 = lanes(lo, hi).or(lanes(width + lo, width + hi));
+        FloatVector pair = pairs ? PAIR_BASE.add((float) (L - 2 * width), lanes(width, L)) : PAIR_BASE;
+        VectorMask<Float> keep2 = VectorMask.fromLong(S, VectorKernels.laneBits(lo, hi) | VectorKernels.laneBits(width + lo, width + hi));
         for (int i = 0; i < count; i++) {
             int at = d + i * dstStride, end = at + rows * width, s = first + i * srcStride;
             for (int r = 0; r < rows; r++, at += width) {
