@@ -336,16 +336,15 @@ public final class Conv2d {
      */
     private static void byPhases(Kernels k, ConvShape s, float[] gy, float[] w, float[] bias, float[] gx, boolean overwrite) {
         int st = s.stride(), gh = Math.ceilDiv(s.inH(), st), gwid = Math.ceilDiv(s.inW(), st), gpix = gh * gwid;
-        int group = planeGroup(gpix), kk = s.kH() * s.kW(), inC = s.inC();
+        int group = planeGroup(gpix), inC = s.inC();
         int xImg = inC * s.inH() * s.inW(), yImg = s.outC() * s.outH() * s.outW();
         TapPlanes tp = TapPlanes.phases(s, group);
         // each phase's weights as a matrix [inC][its taps], in the order of its tap offsets
         float[][] a = new float[st * st][];
         for (int ph = 0; ph < st * st; ph++) {
-            int[] wi = tp.phaseWeights[ph];
-            a[ph] = scratch(PHASE_WEIGHTS + ph, inC * wi.length);   // the caller's: written before the group tasks start, only read by them
-            for (int c = 0; c < inC; c++)
-                for (int t = 0; t < wi.length; t++) a[ph][c * wi.length + t] = w[(wi[t] / kk * inC + c) * kk + wi[t] % kk];
+            int[] places = tp.phaseWeightPlaces[ph];
+            a[ph] = scratch(PHASE_WEIGHTS + ph, places.length);   // the caller's: written before the group tasks start, only read by them
+            for (int i = 0; i < places.length; i++) a[ph][i] = w[places[i]];
         }
         int inH = s.inH(), inW = s.inW();
         k.parallelFor(Math.ceilDiv(s.batch(), group), gi -> {
