@@ -349,7 +349,6 @@ public final class Conv2d {
         int inH = s.inH(), inW = s.inW();
         k.parallelFor(Math.ceilDiv(s.batch(), group), gi -> {
             int b0 = gi * group, n = Math.min(group, s.batch() - b0), len = n * inC * gpix;
-            // the st column phases of one row phase side by side, so that each row of gx is then written in order
             float[] planes = scratch(PLANES, tp.length());
             for (int g = 0; g < n; g++) tp.fill(k, gy, (b0 + g) * yImg, g, planes);
             if (st == 1 && !overwrite) {
@@ -360,6 +359,7 @@ public final class Conv2d {
                 if (taps > 0) k.tapGemm(inC, taps, n, gpix, a[0], null, planes, tp.image, tp.phaseTaps[0], 1f, gx, b0 * xImg, xImg, gpix);
                 return;
             }
+            // the st column phases of one row phase side by side, so that each row of gx is then written in order
             float[] out = scratch(PHASE_OUT, st * len);
             for (int pa = 0; pa < st; pa++) {
                 int rows = Math.ceilDiv(inH - pa, st);

@@ -16,10 +16,11 @@ import jdk.incubator.vector.VectorSpecies;
  * register tile reads where it lies ({@link #tapTile}), and the tile goes from registers straight
  * to the output. A panel that straddles two images (or ends early) is packed (taps × 32 pixels,
  * copied straight from the planes, one run per tap and image), or, in a product of at most 32
- * rows, read in place as well, each vector two loads blended ({@link #straddleTile}); its tiles go
- * through a scratch tile. Either way no column matrix is unfolded ("fused packing"). The weights are packed once
- * per call. Measured against packing every panel (3×3 "same" 32→64 on 14×14, one thread, one
- * JVM alternating the two): forward 156.5 → 163.9 GFLOP/s, backward-input 131.3 → 138.1.
+ * rows, read in place as well, each vector two loads blended ({@link #straddleTile}); its tiles
+ * go through a scratch tile. Either way no column matrix is unfolded ("fused packing"). The
+ * weights are packed once per call. Measured against packing every panel (3×3 "same" 32→64 on
+ * 14×14, one thread, one JVM alternating the two): forward 156.5 → 163.9 GFLOP/s,
+ * backward-input 131.3 → 138.1.
  *
  * <p>{@code gradient}: gw = gy · planesᵀ over all pixels of the group, k = images × pixels,
  * computed transposed so that the taps are read where they lie and only gy is packed.
@@ -97,7 +98,8 @@ final class TapGemm {
                     tapTile(taps, pa, ir * taps, planes, g0 * imgStride + p0, tapOff, rowInit, ir, c,
                             cOff + g0 * cImg + ir * ldc + p0, ldc, beta == 1f);
                 } else if (straddling && mr == MR) {
-                    // a whole tile across two images: B still read where it lies, two runs blended per vector
+                    // a whole tile across two images (or a panel ending early): B still read where it
+                    // lies, two runs blended per vector
                     straddleTile(taps, pa, ir * taps, planes, tapOff, sc, rowInit, ir, acc);
                     scatter(sc, runs, acc, mr, beta, c, cOff + ir * ldc, cImg, ldc);
                 } else {
