@@ -366,7 +366,8 @@ final class TapGemm {
      * step, one from each tap's run, exactly as many loads as from a packed panel); only gy is
      * packed, as B panels of 32 output channels ({@link #packGyT}), 8 times less data than the taps'
      * panels it replaces, which were copied out of the planes and transposed before every multiply.
-     * Each entry is summed from 0 in κ order per k block and then added to gw once.
+     * Each entry is summed from 0 in κ order per k block ({@link #GRADIENT_KC}) and then added to gw
+     * once.
      */
     static void gradient(int m, int taps, int images, int npix, float[] gy, int gyOff, int gyImg, float[] planes,
                          int imgStride, int[] tapOff, float[] gw, int gwOff, int ldw) {
@@ -376,7 +377,7 @@ final class TapGemm {
             return;
         }
         Scratch sc = SCRATCH.get();
-        int k = images * npix, ks = Sgemm.kStep(k), panels = (m + NR - 1) / NR;
+        int k = images * npix, ks = Math.ceilDiv(k, Math.ceilDiv(k, GRADIENT_KC)), panels = (m + NR - 1) / NR;
         if (sc.b.length < panels * ks * NR) sc.b = new float[panels * ks * NR];
         float[] bp = sc.b, acc = sc.acc;
         int[] rows = sc.tapRows;
@@ -398,6 +399,16 @@ final class TapGemm {
             }
         }
     }
+
+    /**
+     * Depth of the gradient's k blocks (images × pixels), cut into equal parts of at most this: a
+     * group of eight 14×14 images (k = 1568) is one block. With sgemm's KC (512: four blocks of
+     * 392) every tile was summed, turned round and added to gw four times, and gy packed in four
+     * pieces; one block measured 3×3 32→64 weight gradient 149.4 → 158.8 GFLOP/s on one thread and
+     * 252.9 → 308.9 on two (one JVM, alternating); blocks of 256 or 192 were slower still (4×4/2
+     * 32→64: 92.9 → 88.1, 128.0 → 114.5). The packed gy is then up to 2048 × 32 floats a panel.
+     */
+    static final int GRADIENT_KC = 2048;
 
     /**
      * gw[w0 + col·ldw + r] += acc[r·32 + col] for a whole 8×32 tile: the tile turned round in

@@ -1,5 +1,6 @@
 package gmvae4j.kernels;
 
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -60,6 +61,18 @@ class TapGemmTest {
     void gradientMatchesTheScalarTwinAndTheExactSum(@ForAll @IntRange(min = 1, max = 70) int m, @ForAll @IntRange(min = 1, max = 70) int taps,
                                                     @ForAll @IntRange(min = 1, max = 9) int images, @ForAll @IntRange(min = 0, max = 8) int pixPick,
                                                     @ForAll @IntRange(min = 0, max = 9) int extra, @ForAll long seed) {
+        checkGradient(m, taps, images, pixPick, extra, seed);
+    }
+
+    /** More pixels than one k block ({@link TapGemm#GRADIENT_KC}): 12 images of 196 pixels, two blocks, two panels of channels. */
+    @Example
+    void gradientOverSeveralKBlocks() {
+        if (12 * PIXELS[8] <= TapGemm.GRADIENT_KC) fail("the example no longer spans two k blocks");
+        checkGradient(40, 20, 12, 8, 3, 7L);
+        checkGradient(33, 71, 12, 8, 0, 8L);
+    }
+
+    private static void checkGradient(int m, int taps, int images, int pixPick, int extra, long seed) {
         int npix = PIXELS[pixPick], imgStride = npix + extra, ldw = taps + extra % 4, gwOff = extra, gyImg = m * npix + extra;
         Random r = new Random(seed);
         int maxOff = 2 * imgStride + 40;
