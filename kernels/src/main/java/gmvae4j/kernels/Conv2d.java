@@ -355,7 +355,7 @@ public final class Conv2d {
                 // one phase, whose grid is gx's own (inC planes of inH × inW per image): the product adds
                 // straight into gx, with no scratch grid to write back (that copy was 7% of a 3×3 32→64
                 // layer's backward-input pass); the same floats, gx + Σ
-                int taps = tp.phaseWeights[0].length;
+                int taps = tp.phaseTaps[0].length;
                 if (taps > 0) k.tapGemm(inC, taps, n, gpix, a[0], null, planes, tp.image, tp.phaseTaps[0], 1f, gx, b0 * xImg, xImg, gpix);
                 return;
             }
@@ -365,7 +365,7 @@ public final class Conv2d {
                 int rows = Math.ceilDiv(inH - pa, st);
                 if (rows <= 0) continue;
                 for (int pb = 0; pb < st && pb < inW; pb++) {
-                    int ph = pa * st + pb, taps = tp.phaseWeights[ph].length;
+                    int ph = pa * st + pb, taps = tp.phaseTaps[ph].length;
                     if (taps == 0) Arrays.fill(out, pb * len, (pb + 1) * len, 0f);
                     else k.tapGemm(inC, taps, n, gpix, a[ph], null, planes, tp.image, tp.phaseTaps[ph], 0f, out, pb * len, inC * gpix, gpix);
                 }

@@ -427,7 +427,12 @@ public final class Sgemm {
      * write-back and no compute.
      */
     static int kStep(int k) {
-        int blocks = (k + KC - 1) / KC;
+        return kStep(k, KC);
+    }
+
+    /** k cut into equal parts of at most kc, as {@link #kStep(int)} does with KC. */
+    static int kStep(int k, int kc) {
+        int blocks = (k + kc - 1) / kc;
         return (k + blocks - 1) / blocks;
     }
 

@@ -15,10 +15,11 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Why not a gather through an index map (what {@link TapPlanes} did before): a masked
  * vgatherdps fetches its 16 lanes one by one; here a row of 7 or 14 values is two loads, one
  * permute, one blend and one store, and planes at most half a vector wide (7 values) take two
- * rows per vector: one load from each source row, the same single permute, blend and store. {@link Kernels#subsampledPlanes} is the scalar twin.
+ * rows per vector: one load from each source row, the same single permute, blend and store.
+ * {@link Kernels#subsampledPlanes} is the scalar twin.
  *
  * <p>Step 1 with planes as wide as the image ({@link #shifted}) needs no permute: the plane is the
- * image shifted, one masked load and one store per vector.
+ * image shifted, one load, one blend and one store per vector.
  */
 final class Subsample {
     private Subsample() {}
@@ -27,13 +28,10 @@ final class Subsample {
     private static final int L = S.length();
     /** Lane e of {@code EVEN.selectFrom(v0, v1)} is lane 2e of the pair v0, v1 (v1's lanes numbered L..2L−1). */
     private static final FloatVector EVEN;
-    /** 2e in lane e: with L − 2·width added from lane width on, lanes of two rows of a narrow plane (see {@link #planes}). */
-    private static final FloatVector PAIR_BASE;
     static {
         float[] idx = new float[L];
         for (int e = 0; e < L; e++) idx[e] = 2 * e;
         EVEN = FloatVector.fromArray(S, idx, 0);
-        PAIR_BASE = EVEN;
     }
 
     /** See {@link Kernels#subsampledPlanes}, with step 2. */
@@ -64,9 +62,10 @@ final class Subsample {
         // 7-wide plane of a 14-wide image): two plane rows per vector, each from its own source row,
         // lanes 0 .. width−1 from the first load's even lanes, width .. 2·width−1 from the second's
         // (the masks from bits: VectorMask.or and not ran as calls here, not as instructions)
+        // (EVEN with L − 2·width added from lane width on picks both rows' even lanes)
         boolean pairs = 2 * width <= L && 2 * (width - 1) < L;
-        FloatVector pair = pairs ? PAIR_BASE.add((float) (L - 2 * width), lanes(width, L)) : PAIR_BASE;
-        VectorMask<Float> keep2 = VectorMask.fromLong(S, VectorKernels.laneBits(lo, hi) | VectorKernels.laneBits(width + lo, width + hi));
+        FloatVector pair = pairs ? EVEN.add((float) (L - 2 * width), lanes(width, L)) : EVEN;
+        VectorMask<Float> keep2 = pairs ? VectorMask.fromLong(S, VectorKernels.laneBits(lo, hi) | VectorKernels.laneBits(width + lo, width + hi)) : keep;
         for (int i = 0; i < count; i++) {
             int at = d + i * dstStride, end = at + rows * width, s = first + i * srcStride;
             for (int r = 0; r < rows; r++, at += width) {

@@ -377,7 +377,7 @@ final class TapGemm {
             return;
         }
         Scratch sc = SCRATCH.get();
-        int k = images * npix, ks = Math.ceilDiv(k, Math.ceilDiv(k, GRADIENT_KC)), panels = (m + NR - 1) / NR;
+        int k = images * npix, ks = Sgemm.kStep(k, GRADIENT_KC), panels = (m + NR - 1) / NR;
         if (sc.b.length < panels * ks * NR) sc.b = new float[panels * ks * NR];
         float[] bp = sc.b, acc = sc.acc;
         int[] rows = sc.tapRows;

@@ -118,8 +118,8 @@ final class TapPlanes {
 
     // ---------------------------------------------------------------- the backward-input pass, by phases
 
-    /** Per phase (a·stride + b): its taps' offsets, and each tap's (o, i, j) as o·kH·kW + i·kW + j. */
-    int[][] phaseTaps, phaseWeights;
+    /** Per phase (a·stride + b): its taps' offsets. */
+    int[][] phaseTaps;
     /**
      * Per phase: the phase's weight matrix [inC][its taps] as places in the weight array
      * [outC][inC][kH][kW]: entry c·taps + t is w's index of tap t's weight for input channel c.
@@ -161,7 +161,6 @@ final class TapPlanes {
             }
         tp.perChannel = nDx;
         tp.phaseTaps = new int[st * st][];
-        tp.phaseWeights = new int[st * st][];
         tp.phaseWeightPlaces = new int[st * st][];
         for (int a = 0; a < st; a++)
             for (int b = 0; b < st; b++) {
@@ -182,7 +181,7 @@ final class TapPlanes {
                         }
                     }
                 tp.phaseTaps[a * st + b] = off;
-                tp.phaseWeights[a * st + b] = wi;
+                // wi[t]: tap t's (o, i, j) as o·kH·kW + i·kW + j
                 int kk = kH * kW, inC = s.inC();
                 int[] places = new int[inC * wi.length];
                 for (int c = 0; c < inC; c++)
