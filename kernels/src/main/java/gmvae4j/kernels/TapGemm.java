@@ -46,12 +46,12 @@ final class TapGemm {
         /** The gradient's current eight taps: their offsets in the planes. */
         final int[] tapRows = new int[MR];
         /**
-         * A straddling panel ({@link #straddleTile}): per vector h of its two, the load bases of the
+         * A straddling panel ({@link #straddleBases}): per vector h of its two, the load bases of the
          * first and the second run it meets (lane 0 reads base + tapOff[t]; the same base twice when
-         * it meets one), and the lanes of the second run.
+         * it meets one), and the lanes of each (none for a run it does not meet).
          */
-        int sa0, sb0, sa1, sb1, imgStride;
-        long second0, second1;
+        int sa0, sb0, sa1, sb1;
+        long first0, second0, first1, second1;
     }
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -73,7 +73,6 @@ final class TapGemm {
         float[] pa = sc.a, panel = sc.b, rowInit = sc.init, acc = sc.acc;
         if (taps > 0) SgemmPacking.packA(false, a, 0, taps, 0, m, 0, taps, pa, 0);
         for (int i = 0; i < mPad; i++) rowInit[i] = init != null && i < m ? init[i] : 0f;
-        sc.imgStride = imgStride;
         sc.minOff = Integer.MAX_VALUE;
         sc.maxOff = Integer.MIN_VALUE;
         for (int t = 0; t < taps; t++) {
@@ -88,7 +87,7 @@ final class TapGemm {
             boolean straddling = !oneImage && m <= STRADDLE_MAX_ROWS && twoRunsPerHalf(sc, runs)
                     && loadsInRange(sc, runs, imgStride, planes.length);
             int g0 = sc.runG[0], p0 = sc.runP[0];
-            if (straddling) straddleBases(sc, runs);
+            if (straddling) straddleBases(sc, runs, imgStride);
             if (!(oneImage || straddling) || m % MR != 0) packPanel(taps, planes, imgStride, tapOff, sc, runs, nr, panel);
             for (int ir = 0; ir < m; ir += MR) {
                 int mr = Math.min(MR, m - ir);
@@ -167,22 +166,25 @@ final class TapGemm {
     static final int STRADDLE_MAX_ROWS = 4 * MR;
 
     /**
-     * The load bases and lanes of a straddling panel for {@link #straddleTile}, from its runs (at
-     * most two per vector: {@link #twoRunsPerHalf}). Lanes of neither run (past the panel's last
-     * column) read the first run's base: their sums are never stored.
+     * The load bases and lanes of a straddling panel, for {@link #straddleTile} and
+     * {@link #packStraddling}, from its runs (at most two per vector: {@link #twoRunsPerHalf}).
+     * Lanes of neither run (past the panel's last column) are in neither run's bits; a vector that
+     * meets no run reads from its first base with no lanes set.
      */
-    private static void straddleBases(Scratch sc, int runs) {
+    private static void straddleBases(Scratch sc, int runs, int imgStride) {
         int n0 = 0, n1 = 0;
-        sc.second0 = sc.second1 = 0;
+        sc.first0 = sc.second0 = sc.first1 = sc.second1 = 0;
         for (int r = 0; r < runs; r++) {
-            int c0 = sc.runCol[r], c1 = c0 + sc.runLen[r], base = sc.runG[r] * sc.imgStride + sc.runP[r] - c0;
+            int c0 = sc.runCol[r], c1 = c0 + sc.runLen[r], base = sc.runG[r] * imgStride + sc.runP[r] - c0;
             if (c0 < L && c1 > 0) {
-                if (n0++ == 0) sc.sa0 = sc.sb0 = base;
-                else { sc.sb0 = base; sc.second0 = VectorKernels.laneBits(c0, Math.min(c1, L)); }
+                long bits = VectorKernels.laneBits(c0, Math.min(c1, L));
+                if (n0++ == 0) { sc.sa0 = sc.sb0 = base; sc.first0 = bits; }
+                else { sc.sb0 = base; sc.second0 = bits; }
             }
             if (c0 < 2 * L && c1 > L) {
-                if (n1++ == 0) sc.sa1 = sc.sb1 = base + L;
-                else { sc.sb1 = base + L; sc.second1 = VectorKernels.laneBits(Math.max(c0, L) - L, c1 - L); }
+                long bits = VectorKernels.laneBits(Math.max(c0, L) - L, c1 - L);
+                if (n1++ == 0) { sc.sa1 = sc.sb1 = base + L; sc.first1 = bits; }
+                else { sc.sb1 = base + L; sc.second1 = bits; }
             }
         }
         if (n1 == 0) sc.sa1 = sc.sb1 = sc.sa0 + L;
@@ -311,40 +313,21 @@ final class TapGemm {
      */
     private static void packStraddling(int taps, float[] planes, int imgStride, int[] tapOff, Scratch sc, int runs, int nr,
                                        float[] panel) {
-        // for vector h: up to two runs, each a load base (lane 0 of the vector reads base + tapOff[t]) and a lane interval
-        int b0 = 0, b1 = 0, b2 = 0, b3 = 0;
-        int lo0 = 0, hi0 = 0, lo1 = 0, hi1 = 0, lo2 = 0, hi2 = 0, lo3 = 0, hi3 = 0;
-        int n0 = 0, n1 = 0;
-        for (int r = 0; r < runs; r++) {
-            int c0 = sc.runCol[r], c1 = c0 + sc.runLen[r], base = sc.runG[r] * imgStride + sc.runP[r] - c0;
-            if (c0 < L && c1 > 0) {
-                if (n0++ == 0) { b0 = base; lo0 = c0; hi0 = Math.min(c1, L); }
-                else { b1 = base; lo1 = c0; hi1 = Math.min(c1, L); }
-            }
-            if (c0 < 2 * L && c1 > L) {
-                if (n1++ == 0) { b2 = base + L; lo2 = Math.max(c0, L) - L; hi2 = c1 - L; }
-                else { b3 = base + L; lo3 = Math.max(c0, L) - L; hi3 = c1 - L; }
-            }
-        }
-        VectorMask<Float> m0 = lanes(lo0, hi0), m1 = lanes(lo1, hi1), m2 = lanes(lo2, hi2), m3 = lanes(lo3, hi3);
+        straddleBases(sc, runs, imgStride);
+        int b0 = sc.sa0, b1 = sc.sb0, b2 = sc.sa1, b3 = sc.sb1;
+        boolean any0 = sc.first0 != 0, two0 = sc.second0 != 0, any1 = sc.first1 != 0, two1 = sc.second1 != 0;
+        VectorMask<Float> m0 = VectorMask.fromLong(S, sc.first0), m1 = VectorMask.fromLong(S, sc.second0);
+        VectorMask<Float> m2 = VectorMask.fromLong(S, sc.first1), m3 = VectorMask.fromLong(S, sc.second1);
         FloatVector zero = FloatVector.zero(S);
         for (int t = 0; t < taps; t++) {
             int o = tapOff[t], d = t * NR;
-            FloatVector v = n0 == 0 ? zero : FloatVector.fromArray(S, planes, b0 + o, m0);
-            if (n0 > 1) v = v.blend(FloatVector.fromArray(S, planes, b1 + o, m1), m1);
+            FloatVector v = any0 ? FloatVector.fromArray(S, planes, b0 + o, m0) : zero;
+            if (two0) v = v.blend(FloatVector.fromArray(S, planes, b1 + o, m1), m1);
             v.intoArray(panel, d);
-            v = n1 == 0 ? zero : FloatVector.fromArray(S, planes, b2 + o, m2);
-            if (n1 > 1) v = v.blend(FloatVector.fromArray(S, planes, b3 + o, m3), m3);
+            v = any1 ? FloatVector.fromArray(S, planes, b2 + o, m2) : zero;
+            if (two1) v = v.blend(FloatVector.fromArray(S, planes, b3 + o, m3), m3);
             v.intoArray(panel, d + L);
         }
-    }
-
-    /**
-     * Lanes lo .. hi−1. Built from two masks of lanes below a limit: indexInRange with a negative
-     * offset takes the Vector API's unintrinsified path.
-     */
-    private static VectorMask<Float> lanes(int lo, int hi) {
-        return S.indexInRange(0, hi).andNot(S.indexInRange(0, lo));
     }
 
     /** c rows (mr of them, ldc apart) at the runs' pixels = acc (beta 0) or += acc (beta 1). */
