@@ -21,7 +21,7 @@ JSON says which kernel ran ("blas_core", from openblas_get_corename) and which o
 vector kernels torch chose ("cpu_capability"). Prints one JSON object on stdout.
 
 usage: gmvae_step.py --variant mixture|marginal --k 100 --z 32 --hidden 512,512 --batch 128 \
-                     --threads 2 [--steps 50] [--warmup 10]
+                     --threads 2 [--steps 50] [--warmup 10] [--device cpu|cuda]
 """
 import argparse
 import json
@@ -198,14 +198,16 @@ def main():
     ap.add_argument("--steps", type=int, default=50)
     ap.add_argument("--warmup", type=int, default=10)
     ap.add_argument("--lr", type=float, default=2e-3)
+    # cuda: the same step on a GPU (the peer of `bench train --backend cuda`); loss.item() waits for the device
+    ap.add_argument("--device", default="cpu")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     hidden = [int(h) for h in a.hidden.split(",")]
-    model = (Mixture if a.variant == "mixture" else Marginal)(a.k, a.z, hidden)
+    model = (Mixture if a.variant == "mixture" else Marginal)(a.k, a.z, hidden).to(a.device)
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
     # pixels in [0,1], like x/255 of real images (the step time does not depend on the values)
-    data = torch.randint(0, 256, (a.batch * 8, 784), dtype=torch.uint8).float() / 255.0
+    data = (torch.randint(0, 256, (a.batch * 8, 784), dtype=torch.uint8).float() / 255.0).to(a.device)
 
     def step(i):
         x = data[(i % 8) * a.batch:((i % 8) + 1) * a.batch]
@@ -229,7 +231,7 @@ def main():
     core, config, blas_threads = openblas_info()
     print(json.dumps({
         "variant": a.variant, "k": a.k, "z": a.z, "hidden": hidden, "batch": a.batch,
-        "threads": a.threads, "blas_threads": blas_threads, "steps": a.steps,
+        "threads": a.threads, "device": str(data.device), "blas_threads": blas_threads, "steps": a.steps,
         "ms_per_step": 1000 * times[len(times) // 2],
         "ms_min": 1000 * times[0],
         "torch": torch.__version__, "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),

@@ -1,5 +1,6 @@
 package gmvae4j.cli;
 
+import gmvae4j.benchmarks.CudaSgemmBench;
 import gmvae4j.benchmarks.KernelBench;
 import gmvae4j.kernels.Backends;
 
@@ -69,6 +70,7 @@ final class BenchCommand implements Command {
                          --shape S        only the rows whose shape contains S, e.g. 1x28x28 or 1024x
                          --samples N      timed samples per case and side, the best one counts (default 5;
                                           --quick 3); more gives steadier rows on a busy machine
+                         --backend cuda   then also cuBLAS (4096^3 and the model's products), resident and copied
                     """;
         }
 
@@ -96,6 +98,8 @@ final class BenchCommand implements Command {
             KernelBench bench = new KernelBench(new KernelBench.Options(threads, quick, false, false, kernel, shape, samples), progress);
             List<KernelBench.Row> rows = bench.run();
             if (json) System.out.println(KernelBench.json(rows, Backends.get().name(), bench.peerInfo()));
+            // --backend cuda: cuBLAS too, operands resident on the device and through the backend's copy path
+            if ("cuda".equals(System.getProperty("gmvae.backend"))) return CudaSgemmBench.run(progress, System.err);
             return 0;
         }
     }

@@ -10,9 +10,11 @@ import gmvae4j.datasets.DataException;
 import gmvae4j.datasets.Dataset;
 import gmvae4j.datasets.Datasets;
 import gmvae4j.datasets.Split;
+import gmvae4j.engine.gmvae.TrainOptions;
 import gmvae4j.kernels.Backends;
 import gmvae4j.kernels.Kernels;
 import gmvae4j.kernels.VectorKernels;
+import gmvae4j.kernels.cuda.CudaBackend;
 
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -48,6 +50,8 @@ final class TrainTarget implements BenchCommand.Target {
                          --steps N        timed steps per round, after at least 4 s of warm-up (default 30; marginal: at most 6)
                          --rounds N       alternate ours and the peer N times (default 1)
                          --variant V      mixture, marginal or all (default all)
+                         --z N            latent size for every variant (default: mixture 10 and 32, marginal 32)
+                         --backend cuda   our step with the cuda backend (big products on the GPU); the peer stays on the CPU
                          --no-peer        do not run PyTorch
                          --peer PATH      the peer script (default benchmarks/peers/gmvae_step.py of this checkout)
                          --epoch          also time one GMVAE epoch on --dataset (default mnist) and report peak heap
@@ -62,6 +66,7 @@ final class TrainTarget implements BenchCommand.Target {
         int steps = args.intIn("steps", 30, 1, 100_000);
         int rounds = args.intIn("rounds", 1, 1, 1000);
         String variant = args.choice("variant", "all", "mixture", "marginal", "all");
+        int z = args.has("z") ? args.intIn("z", 0, 1, TrainOptions.MAX_Z) : 0;   // 0: each variant's own sizes
         boolean noPeer = args.flag("no-peer");
         Path peerPath = args.path("peer", null);
         boolean epoch = args.flag("epoch");
@@ -79,7 +84,10 @@ final class TrainTarget implements BenchCommand.Target {
                     + "--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -jar ...");
 
         PrintStream progress = json ? System.err : System.out;
-        Kernels kernels = new VectorKernels(threads);
+        // the CPU kernels unless --backend cuda asked for the GPU's products (auto stays on the CPU here,
+        // so that a bench on a GPU machine measures what it says unless told otherwise)
+        Kernels kernels = "cuda".equals(System.getProperty("gmvae.backend"))
+                ? CudaBackend.kernels(new VectorKernels(threads)) : new VectorKernels(threads);
         TorchPeer peer = null;
         if (!noPeer) {
             peer = TorchPeer.locate(peerPath != null ? peerPath : defaultScript());
@@ -97,14 +105,9 @@ final class TrainTarget implements BenchCommand.Target {
                 + (choice.differs() ? "; also with " + OpenBlasCore.VAR + "=" + choice.best() + ", this CPU's best OpenBLAS core" : "")
                 + (atenTried ? "; also with " + AtenCapability.VAR + "=avx512" : "")
                 + (choice.differs() || atenTried ? " (rows marked best: the fastest setting tried)" : "") : ""));
-        System.err.println("bench train: " + gmvae4j.kernels.cuda.CudaBackend.status(gmvae4j.kernels.cuda.CudaBackend.probe()));
+        System.err.println("bench train: " + CudaBackend.status(CudaBackend.probe()));
 
-        List<TrainStepBench.Case> cases = new ArrayList<>();
-        if (!variant.equals("marginal")) {
-            cases.add(new TrainStepBench.Case("mixture", 100, 10, new int[] {512, 512}));
-            cases.add(new TrainStepBench.Case("mixture", 100, 32, new int[] {512, 512}));
-        }
-        if (!variant.equals("mixture")) cases.add(new TrainStepBench.Case("marginal", 100, 32, new int[] {512, 512}));
+        List<TrainStepBench.Case> cases = cases(variant, z);
 
         List<TrainStepBench.Row> rows = new ArrayList<>();
         for (TrainStepBench.Case c : cases) {
@@ -148,6 +151,20 @@ final class TrainTarget implements BenchCommand.Target {
                     + ",\"aten_avx512_tried\":" + atenTried + "}");
         }
         return 0;
+    }
+
+    /**
+     * The configurations measured: mixture at z = 10 and 32 and marginal at z = 32 (K = 100, 512-512),
+     * or every variant at the one latent size {@code z} when it is above 0.
+     */
+    static List<TrainStepBench.Case> cases(String variant, int z) {
+        List<TrainStepBench.Case> cases = new ArrayList<>();
+        if (!variant.equals("marginal"))
+            for (int zz : z > 0 ? new int[] {z} : new int[] {10, 32})
+                cases.add(new TrainStepBench.Case("mixture", 100, zz, new int[] {512, 512}));
+        if (!variant.equals("mixture"))
+            cases.add(new TrainStepBench.Case("marginal", 100, z > 0 ? z : 32, new int[] {512, 512}));
+        return cases;
     }
 
     /** benchmarks/peers/gmvae_step.py next to the jar's checkout (cli/target/gmvae.jar), else under the working directory. */

@@ -52,13 +52,38 @@ class BenchCommandTest {
                 {"bench", "train", "--json", "--variant", "both"},
                 {"bench", "train", "--json", "--peer", "/no/such/peer.py"},
                 {"bench", "train", "--json", "extra"},
+                {"bench", "train", "--json", "--z", "0"},
+                {"bench", "train", "--json", "--z", "2000"},
         };
         String[] expected = {"unknown flag --trheads", "between 1 and 256", "--steps", "--rounds", "both",
-                "no such file", "no further arguments"};
+                "no such file", "no further arguments", "--z must be in 1..1024, got 0", "--z must be in 1..1024, got 2000"};
         for (int i = 0; i < cases.length; i++) {
             String err = stderrOf(cases[i]);
             assertTrue(err.contains(expected[i]), String.join(" ", cases[i]) + " -> " + err);
             assertEquals(1, err.strip().lines().count(), "one line for " + String.join(" ", cases[i]) + ": " + err);
+        }
+    }
+
+    @Test
+    void trainMeasuresEachVariantAtItsOwnLatentSizeUnlessZIsGiven() {
+        assertEquals("mixture z=10, mixture z=32, marginal z=32", describe(TrainTarget.cases("all", 0)));
+        assertEquals("marginal z=100", describe(TrainTarget.cases("marginal", 100)));
+        assertEquals("mixture z=7, marginal z=7", describe(TrainTarget.cases("all", 7)));
+        assertEquals("mixture z=10, mixture z=32", describe(TrainTarget.cases("mixture", 0)));
+    }
+
+    private static String describe(java.util.List<gmvae4j.benchmarks.TrainStepBench.Case> cases) {
+        return String.join(", ", cases.stream().map(c -> c.variant() + " z=" + c.z()).toList());
+    }
+
+    @Test
+    void cudaWhereItCannotLoadIsOneLineForBothTargets() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(gmvae4j.kernels.cuda.CudaBackend.probe().available(),
+                "CUDA is available here; this covers machines without it");
+        for (String target : new String[] {"kernels", "train"}) {
+            String err = stderrOf("bench", target, "--backend", "cuda", "--json");
+            assertTrue(err.contains("backend 'cuda' is unavailable"), err);
+            assertEquals(1, err.strip().lines().count(), err);
         }
     }
 
@@ -68,5 +93,6 @@ class BenchCommandTest {
         String usage = new BenchCommand().usage();
         assertTrue(usage.contains("kernels") && usage.contains("--json") && usage.contains("--threads"), usage);
         assertTrue(usage.contains("train") && usage.contains("--no-peer") && usage.contains("--epoch"), usage);
+        assertTrue(usage.contains("--z N") && usage.contains("--backend cuda"), usage);
     }
 }

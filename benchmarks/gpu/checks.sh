@@ -1,0 +1,39 @@
+#!/bin/bash
+# The GPU checks, on a machine with an NVIDIA GPU, from the checkout's root, after
+# benchmarks/gpu/prepare.sh has filled .device/ (on a machine with Java and Maven):
+#   1. the cuda package's tests, CudaGpuTest among them (cuBLAS and our PTX kernels against the
+#      scalar kernels);
+#   2. cuBLAS sgemm at 4096^3 and the model's shapes, operands resident and through the copy path;
+#   3. a marginal training step at K=100, z=100: ours with --backend cuda, ours on the CPU, and
+#      PyTorch on the CPU (bench train's peer) and on the GPU.
+# Logs go to $OUT (default ./gpu-checks).
+set -u
+OUT=${OUT:-gpu-checks}; mkdir -p "$OUT"
+T0=$(date +%s)
+t() { echo "== $1 (t=$(( $(date +%s) - T0 )) s)"; }
+mkdir -p /tmp/gmvae-jre && tar -xJf .device/jre.tar.xz -C /tmp/gmvae-jre
+J=/tmp/gmvae-jre/jre/bin/java
+JO="--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC"
+# NVIDIA's Python wheels (PyTorch's) are one more place to find libcudart and libcublas
+SP=$(python3 -c "import site;print(':'.join(site.getsitepackages()))" 2>/dev/null || true)
+[ -n "$SP" ] && JO="$JO -Dgmvae.cuda.sitePackages=$SP"
+quiet() { grep -v '^WARNING: Using incubator'; }
+t host
+nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv
+echo "$(nproc) cores: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2)"
+python3 -c "import torch;print('torch',torch.__version__,'cuda',torch.version.cuda,torch.cuda.is_available())" || true
+$J $JO -jar .device/gmvae.jar version 2>&1 | quiet
+t tests
+timeout 180 $J $JO -jar .device/junit.jar execute --class-path .device/kernels-tests:.device/gmvae.jar \
+  --select-package gmvae4j.kernels.cuda --details=tree --disable-ansi-colors --disable-banner > "$OUT/gpu-tests.txt" 2>&1
+echo "rc=$?"; grep -E "CudaGpuTest|✘|■|tests (successful|failed|aborted|found)" "$OUT/gpu-tests.txt"
+t cublas
+timeout 120 $J $JO -jar .device/gmvae.jar bench kernels --backend cuda --kernel sgemm --shape 4096x 2>&1 | quiet | tee "$OUT/cublas.txt"
+t marginal
+timeout 150 $J $JO -jar .device/gmvae.jar bench train --backend cuda --variant marginal --z 100 --threads 2 --json \
+  > "$OUT/train-cuda.json" 2> >(quiet > "$OUT/train-cuda.err")
+echo "rc=$?"; sleep 1; cat "$OUT/train-cuda.err" "$OUT/train-cuda.json"
+timeout 60 $J $JO -jar .device/gmvae.jar bench train --backend cpu --variant marginal --z 100 --threads 2 --no-peer 2>&1 | quiet
+timeout 90 python3 benchmarks/peers/gmvae_step.py --variant marginal --k 100 --z 100 --threads 2 --steps 20 --warmup 5 \
+  --device cuda | tee "$OUT/torch-cuda.json"
+t done
