@@ -24,15 +24,28 @@ public final class TorchPeer {
     private final Path script;
     private final String python;
     private final String why;
+    private final String device;
 
-    private TorchPeer(Path script, String python, String why) {
+    private TorchPeer(Path script, String python, String why, String device) {
         this.script = script;
         this.python = python;
         this.why = why;
+        this.device = device;
     }
+
+    private TorchPeer(Path script, String python, String why) { this(script, python, why, "cpu"); }
 
     /** A peer run by {@code python} as given, unchecked (tests use a stand-in script). */
     static TorchPeer of(String python, Path script) { return new TorchPeer(script, python, null); }
+
+    /**
+     * The same peer with its step on {@code device} (torch's name: "cuda"): the peer of our step
+     * when ours runs its products on a GPU, since PyTorch's best on such a machine is its GPU.
+     */
+    public TorchPeer onDevice(String device) { return new TorchPeer(script, python, why, device); }
+
+    /** The torch device the peer's step runs on ("cpu" unless {@link #onDevice}). */
+    public String device() { return device; }
 
     /** Finds python with torch and the script; check {@link #available()}. */
     public static TorchPeer locate(Path script) {
@@ -68,9 +81,11 @@ public final class TorchPeer {
      * ({@code openblas_get_corename} inside the child; null if torch's BLAS is not OpenBLAS) and
      * ATen's own vector kernel set ("AVX2", "AVX512"; null if torch does not say), the malloc it ran
      * on (see the script's best_allocator; null if it does not say), the threads it was given
-     * (torch.set_num_threads: ATen's) and OpenBLAS's own threads (null if it does not say).
+     * (torch.set_num_threads: ATen's), OpenBLAS's own threads (null if it does not say) and the
+     * torch device of the step ("cpu", "cuda:0"; null if the script does not say).
      */
-    public record Result(double ms, String blasCore, String cpuCapability, String allocator, int threads, Integer blasThreads) {}
+    public record Result(double ms, String blasCore, String cpuCapability, String allocator, int threads, Integer blasThreads,
+                         String device) {}
 
     /**
      * Runs the peer once. {@code env} is the child's whole environment, or null for this
@@ -82,6 +97,7 @@ public final class TorchPeer {
         List<String> cmd = new ArrayList<>(List.of(python, script.toString(), "--variant", variant, "--k", "" + k,
                 "--z", "" + z, "--hidden", join(hidden), "--batch", "" + batch, "--threads", "" + threads,
                 "--steps", "" + steps, "--warmup", "" + warmup));
+        if (!device.equals("cpu")) cmd.addAll(List.of("--device", device));
         try {
             // stderr joins stdout: on failure its last line (the Python exception) is the reason shown
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
@@ -95,7 +111,7 @@ public final class TorchPeer {
             Matcher m = Pattern.compile("\"ms_per_step\":\\s*([0-9.eE+-]+)").matcher(out);
             if (p.exitValue() == 0 && m.find())
                 return Optional.of(new Result(Double.parseDouble(m.group(1)), field(out, "blas_core"), field(out, "cpu_capability"),
-                        field(out, "allocator"), threads, intField(out, "blas_threads")));
+                        field(out, "allocator"), threads, intField(out, "blas_threads"), field(out, "device")));
             String[] lines = out.strip().split("\n");
             err.println("peer failed (exit " + p.exitValue() + "): " + (out.isBlank() ? "no output" : lines[lines.length - 1]));
         } catch (IOException e) {

@@ -50,13 +50,14 @@ public final class TrainStepBench {
      * One measured line: ours against one peer setting. peerKernel is the OpenBLAS core the peer's
      * products ran on, peerCapability ATen's vector kernels, peerSetting "user" or "best",
      * peerAllocator its malloc, peerThreads its ATen threads and peerBlasThreads OpenBLAS's (all
-     * null, like peerMs, when there is no peer). productGflop is the FLOPs of the products in one
+     * null, like peerMs, when there is no peer), peerDevice the torch device its step ran on ("cpu",
+     * "cuda:0"; null where it did not say). productGflop is the FLOPs of the products in one
      * of our steps (counted, {@link ProductFlops}), sgemmGflops our sgemm's rate on the
      * {@link #REFERENCE reference product}, measured in the same rounds as the steps.
      */
     public record Row(Case c, int batch, int threads, double ms, Double peerMs, String peerKernel,
                       String peerCapability, String peerSetting, String peerAllocator, Integer peerThreads,
-                      Integer peerBlasThreads, double productGflop, double sgemmGflops) {
+                      Integer peerBlasThreads, String peerDevice, double productGflop, double sgemmGflops) {
         public Double ratio() { return peerMs == null ? null : ms / peerMs; }
 
         /** The step's product FLOPs per second, in GFLOP/s. */
@@ -189,8 +190,8 @@ public final class TrainStepBench {
             if (runs.isEmpty()) continue;
             double m = median(runs.stream().map(TorchPeer.Result::ms).toList());
             TorchPeer.Result last = runs.getLast();
-            seen.append(seen.isEmpty() ? "" : "; ").append(String.format(Locale.ROOT, "OpenBLAS %s, ATen %s%s: %.2f ms",
-                    last.blasCore(), last.cpuCapability(),
+            seen.append(seen.isEmpty() ? "" : "; ").append(String.format(Locale.ROOT, "%s, ATen %s%s: %.2f ms",
+                    blas(last.blasCore()), last.cpuCapability(),
                     last.threads() == threads ? "" : ", " + threads(last.threads(), last.blasThreads()), m));
             if (m < bestMs) {
                 bestMs = m;
@@ -203,10 +204,16 @@ public final class TrainStepBench {
 
     /** Ours against one peer setting; the peer reports a median per run, and over rounds the median of those. */
     private Row row(Case c, double ms, List<TorchPeer.Result> peerRuns, String setting, double gflop, double rate) {
-        if (peerRuns.isEmpty()) return new Row(c, batch, threads, ms, null, null, null, null, null, null, null, gflop, rate);
+        if (peerRuns.isEmpty()) return new Row(c, batch, threads, ms, null, null, null, null, null, null, null, null, gflop, rate);
         TorchPeer.Result last = peerRuns.getLast();
         return new Row(c, batch, threads, ms, median(peerRuns.stream().map(TorchPeer.Result::ms).toList()),
-                last.blasCore(), last.cpuCapability(), setting, last.allocator(), last.threads(), last.blasThreads(), gflop, rate);
+                last.blasCore(), last.cpuCapability(), setting, last.allocator(), last.threads(), last.blasThreads(), last.device(),
+                gflop, rate);
+    }
+
+    /** "OpenBLAS SkylakeX", or what a torch without OpenBLAS (MKL's wheels) is labelled with. */
+    private static String blas(String openblasCore) {
+        return openblasCore == null ? "a BLAS other than OpenBLAS" : "OpenBLAS " + openblasCore;
     }
 
     private static String threads(int n) { return n + (n == 1 ? " thread" : " threads"); }
@@ -311,7 +318,8 @@ public final class TrainStepBench {
                 r.peerMs() == null ? "     n/a" : String.format(Locale.ROOT, "%8.2f ms", r.peerMs()),
                 r.ratio() == null ? "n/a" : String.format(Locale.ROOT, "%.2fx", r.ratio()),
                 r.productGflop(), r.stepGflops(), r.sgemmFraction(), r.sgemmGflops(),
-                r.peerSetting() == null ? "" : "   (PyTorch on OpenBLAS " + r.peerKernel() + ", ATen " + r.peerCapability()
+                r.peerSetting() == null ? "" : "   (PyTorch on " + (r.peerDevice() == null || r.peerDevice().equals("cpu") ? ""
+                        : r.peerDevice() + " (GPU), ") + blas(r.peerKernel()) + ", ATen " + r.peerCapability()
                         + (r.peerAllocator() == null ? "" : ", " + r.peerAllocator()) + ", " + threads(r.peerThreads(), r.peerBlasThreads())
                         + ", " + r.peerSetting() + ")");
     }
@@ -325,14 +333,14 @@ public final class TrainStepBench {
             sb.append(String.format(Locale.ROOT,
                     "{\"variant\":\"%s\",\"k\":%d,\"z\":%d,\"hidden\":%s,\"batch\":%d,\"threads\":%d,\"ms_per_step\":%.3f,"
                             + "\"peer_ms_per_step\":%s,\"ratio\":%s,\"peer_kernel\":%s,\"peer_cpu_capability\":%s,"
-                            + "\"peer_setting\":%s,\"peer_allocator\":%s,\"peer_threads\":%s,\"peer_blas_threads\":%s,\"product_gflop\":%.4f,\"step_gflops\":%.1f,\"sgemm_gflops\":%.1f,"
+                            + "\"peer_setting\":%s,\"peer_allocator\":%s,\"peer_threads\":%s,\"peer_blas_threads\":%s,\"peer_device\":%s,\"product_gflop\":%.4f,\"step_gflops\":%.1f,\"sgemm_gflops\":%.1f,"
                             + "\"sgemm_fraction\":%.3f}",
                     r.c().variant(), r.c().k(), r.c().z(), Arrays.toString(r.c().hidden()).replace(" ", ""), r.batch(),
                     r.threads(), r.ms(), r.peerMs() == null ? "null" : String.format(Locale.ROOT, "%.3f", r.peerMs()),
                     r.ratio() == null ? "null" : String.format(Locale.ROOT, "%.3f", r.ratio()),
                     jsonString(r.peerKernel()), jsonString(r.peerCapability()), jsonString(r.peerSetting()),
                     jsonString(r.peerAllocator()), r.peerThreads() == null ? "null" : r.peerThreads().toString(),
-                    r.peerBlasThreads() == null ? "null" : r.peerBlasThreads().toString(),
+                    r.peerBlasThreads() == null ? "null" : r.peerBlasThreads().toString(), jsonString(r.peerDevice()),
                     r.productGflop(), r.stepGflops(), r.sgemmGflops(), r.sgemmFraction()));
         }
         return sb.append(']').toString();

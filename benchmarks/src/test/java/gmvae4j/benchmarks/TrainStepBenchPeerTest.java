@@ -38,11 +38,16 @@ class TrainStepBenchPeerTest {
     }
 
     private List<TrainStepBench.Row> run(Kernels kernels, OpenBlasCore.Choice choice, Map<String, String> atenEnv) throws Exception {
+        return run(kernels, choice, atenEnv, "cpu");
+    }
+
+    private List<TrainStepBench.Row> run(Kernels kernels, OpenBlasCore.Choice choice, Map<String, String> atenEnv, String device)
+            throws Exception {
         Path python = Path.of("/usr/bin/python3");
         assumeTrue(Files.isExecutable(python), "needs /usr/bin/python3 for the stand-in peer");
         Path script = Path.of(getClass().getResource("/fake_peer.py").toURI());
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        TrainStepBench b = new TrainStepBench(kernels, 4, 2, 1, 2, TorchPeer.of(python.toString(), script),
+        TrainStepBench b = new TrainStepBench(kernels, 4, 2, 1, 2, TorchPeer.of(python.toString(), script).onDevice(device),
                 choice, atenEnv, new PrintStream(err, true, StandardCharsets.UTF_8), 0L, new int[] {4, 8, 16});
         List<TrainStepBench.Row> rows = b.run(TINY);
         progress = err.toString(StandardCharsets.UTF_8);
@@ -76,6 +81,18 @@ class TrainStepBenchPeerTest {
         assertTrue(json.contains("\"sgemm_fraction\":"), json);
         assertTrue(TrainStepBench.line(best).contains(" of sgemm's "), TrainStepBench.line(best));
         assertTrue(progress.contains("OpenBLAS UserCore, ATen AVX2: 5.00 ms; OpenBLAS BestCore, ATen AVX2: 2.50 ms"), progress);
+    }
+
+    /** With our products on a GPU, the peer's step goes there too (--device), and the rows say where it ran. */
+    @Test
+    void thePeerRunsOnTheDeviceItIsGiven() throws Exception {
+        List<TrainStepBench.Row> rows = run(new ScalarKernels(), new OpenBlasCore.Choice("Haswell", "Haswell", null), null, "cuda");
+        assertEquals("cuda:0", rows.getLast().peerDevice());
+        assertTrue(TrainStepBench.line(rows.getLast()).contains("(PyTorch on cuda:0 (GPU), "), TrainStepBench.line(rows.getLast()));
+        assertTrue(TrainStepBench.jsonRows(rows).contains("\"peer_device\":\"cuda:0\""), TrainStepBench.jsonRows(rows));
+        rows = run(new ScalarKernels(), new OpenBlasCore.Choice("Haswell", "Haswell", null), null, "cpu");
+        assertEquals("cpu", rows.getLast().peerDevice());
+        assertFalse(TrainStepBench.line(rows.getLast()).contains("GPU"), TrainStepBench.line(rows.getLast()));
     }
 
     /** ATen's AVX-512 kernels are tried on top of the best OpenBLAS core, and kept where faster. */

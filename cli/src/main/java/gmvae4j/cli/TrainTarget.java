@@ -51,7 +51,7 @@ final class TrainTarget implements BenchCommand.Target {
                          --rounds N       alternate ours and the peer N times (default 1)
                          --variant V      mixture, marginal or all (default all)
                          --z N            latent size for every variant (default: mixture 10 and 32, marginal 32)
-                         --backend cuda   our step with the cuda backend (big products on the GPU); the peer stays on the CPU
+                         --backend cuda   our step with the cuda backend (big products on the GPU), PyTorch's on the GPU
                          --no-peer        do not run PyTorch
                          --peer PATH      the peer script (default benchmarks/peers/gmvae_step.py of this checkout)
                          --epoch          also time one GMVAE epoch on --dataset (default mnist) and report peak heap
@@ -85,13 +85,15 @@ final class TrainTarget implements BenchCommand.Target {
 
         PrintStream progress = json ? System.err : System.out;
         // the CPU kernels unless --backend cuda asked for the GPU's products (auto stays on the CPU here,
-        // so that a bench on a GPU machine measures what it says unless told otherwise)
-        Kernels kernels = "cuda".equals(System.getProperty("gmvae.backend"))
-                ? CudaBackend.kernels(new VectorKernels(threads)) : new VectorKernels(threads);
+        // so that a bench on a GPU machine measures what it says unless told otherwise); then the
+        // peer runs its step on the GPU too, its best there
+        boolean cuda = "cuda".equals(System.getProperty("gmvae.backend"));
+        Kernels kernels = cuda ? CudaBackend.kernels(new VectorKernels(threads)) : new VectorKernels(threads);
         TorchPeer peer = null;
         if (!noPeer) {
             peer = TorchPeer.locate(peerPath != null ? peerPath : defaultScript());
             if (!peer.available()) System.err.println("bench train: no peer: " + peer.why());
+            if (cuda) peer = peer.onDevice("cuda");
         }
         // PyTorch's products run on OpenBLAS, which the python child loads: the environment decides its kernel
         OpenBlasCore.Choice choice = OpenBlasCore.forThisMachine(null);
@@ -101,7 +103,7 @@ final class TrainTarget implements BenchCommand.Target {
         boolean atenTried = atenEnv != null;
         progress.println("bench train: " + kernels.name() + ", " + threads + " thread(s), batch " + BATCH
                 + ", median ms per step (forward + backward + Adam)"
-                + (withPeer ? "; peer: PyTorch via " + peer.python() + " (" + choice.yoursLabel() + ")"
+                + (withPeer ? "; peer: PyTorch via " + peer.python() + " on " + peer.device() + " (" + choice.yoursLabel() + ")"
                 + (choice.differs() ? "; also with " + OpenBlasCore.VAR + "=" + choice.best() + ", this CPU's best OpenBLAS core" : "")
                 + (atenTried ? "; also with " + AtenCapability.VAR + "=avx512" : "")
                 + (choice.differs() || atenTried ? " (rows marked best: the fastest setting tried)" : "") : ""));
