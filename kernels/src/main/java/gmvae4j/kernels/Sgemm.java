@@ -115,7 +115,8 @@ public final class Sgemm {
     private static final class Buffers {
         /** A packed A block, or the last partial panel of a transposed A read in place. */
         final float[] a = new float[MC * KC];
-        final float[] b = new float[KC * NC];
+        /** Packed B panels, from a 64-byte line ({@link CacheLines}): hence the 15 floats of slack. */
+        final float[] b = new float[KC * NC + CacheLines.FLOATS - 1];
         final float[] acc = new float[MR * NR];
         /** The row bias of the product in progress, padded to whole tiles. */
         float[] bias = new float[0];
@@ -253,20 +254,21 @@ public final class Sgemm {
                                float[] b, int bOff, int ldb, int j0,
                                float beta, float[] c, int cOff, int ldc, float[] init, int i0) {
         float[] bp = buf.b, acc = buf.acc;
+        int b0 = CacheLines.start(bp);    // the panels start on a cache line (Intel's loads that straddle two cost two)
         boolean direct = beta == 0f && alpha == 1f;    // C = A·B with nothing to fold in: full tiles go from registers straight to C
         BBlock whole;
         int ic0 = 0;        // the first A block the loop below starts from
         if (BBlock.inPlace(transB, kc)) {
-            whole = buf.bBlock.of(transB, b, bOff, ldb, pc, kc, j0, nc, bp, 0);
+            whole = buf.bBlock.of(transB, b, bOff, ldb, pc, kc, j0, nc, bp, b0);
         } else {
             int mc0 = Math.min(MC, m);
             ABlock first = aBlock(buf, transA, mc0, 0, kc, a, aOff, lda, pa, mPad, pc);
             for (int j = 0; j < nc; j += NB) {
                 int nb = Math.min(NB, nc - j);
-                BBlock piece = buf.bBlock.of(transB, b, bOff, ldb, pc, kc, j0 + j, nb, bp, j * kc);
+                BBlock piece = buf.bBlock.of(transB, b, bOff, ldb, pc, kc, j0 + j, nb, bp, b0 + j * kc);
                 tiles(first, piece, kc, mc0, nb, c, cOff + j0 + j, ldc, alpha, beta, direct, init, i0, acc);
             }
-            whole = buf.bBlock.packed(bp, 0, kc, nc);
+            whole = buf.bBlock.packed(bp, b0, kc, nc);
             ic0 = MC;
         }
         for (int ic = ic0; ic < m; ic += MC) {
@@ -333,7 +335,7 @@ public final class Sgemm {
             tiles(kc, rows, B.full, as, a0, aPanel, aStride, B.src, B.b0, B.panel, B.stride,
                     c, c0 + r0 * ldc, ldc, alpha, beta, direct, rowInit, i0 + r0, acc);
             if (B.full < nc)
-                tiles(kc, rows, nc - B.full, as, a0, aPanel, aStride, B.edge, 0, kc * NR, NR,
+                tiles(kc, rows, nc - B.full, as, a0, aPanel, aStride, B.edge, B.edgeOff, kc * NR, NR,
                         c, c0 + r0 * ldc + B.full, ldc, alpha, beta, direct, rowInit, i0 + r0, acc);
         }
     }
@@ -380,7 +382,7 @@ public final class Sgemm {
      */
     private static final class BBlock {
         float[] src, edge;
-        int b0, panel, stride, full;
+        int b0, panel, stride, full, edgeOff;
 
         /** True when a B block of this depth is read where it lies. */
         static boolean inPlace(boolean transB, int kc) {
@@ -390,7 +392,7 @@ public final class Sgemm {
         /** Prepares columns j0 .. j0+nc, depth pc .. pc+kc; bp from bpOff: where packing goes. */
         BBlock of(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int j0, int nc, float[] bp, int bpOff) {
             if (inPlace(transB, kc)) {
-                edge = bp;
+                edge = bp; edgeOff = bpOff;
                 full = nc / NR * NR;
                 if (full < nc) SgemmPacking.packB(false, b, bOff, ldb, pc, kc, j0 + full, nc - full, bp, bpOff);
                 src = b; b0 = bOff + pc * ldb + j0; panel = NR; stride = ldb;
@@ -402,7 +404,7 @@ public final class Sgemm {
 
         /** A block of nc columns already packed at bp[bpOff ..]. */
         BBlock packed(float[] bp, int bpOff, int kc, int nc) {
-            edge = bp;
+            edge = bp; edgeOff = bpOff;
             full = nc;
             src = bp; b0 = bpOff; panel = kc * NR; stride = NR;
             return this;

@@ -1,0 +1,35 @@
+package gmvae4j.kernels;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@link CacheLines}: the index it gives is where an array's values cross a 64-byte line. */
+class CacheLinesTest {
+
+    @Test
+    void theTestsRunWithNativeAccessSoTheAlignedPathIsTheOneTested() {
+        assertTrue(CacheLines.known(), "surefire starts the JVM with --enable-native-access; without it panels are not aligned");
+    }
+
+    @Test
+    void startIsTheFirstIndexOnALineBoundary() {
+        for (int len : new int[] {1, 5, 16, 17, 1000, 4097, 1 << 20}) {
+            float[] a = new float[len];
+            long p = CacheLines.address(a);
+            int s = CacheLines.start(a);
+            assertTrue(s >= 0 && s < CacheLines.FLOATS, "start " + s);
+            assertEquals(0, (p + 4L * s) % 64, "a[" + s + "] at " + Long.toHexString(p + 4L * s) + ", length " + len);
+            assertTrue(s == 0 || (p + 4L * (s - 1)) % 64 != 0, "an earlier index was already on a line");
+        }
+    }
+
+    @Test
+    void consecutiveArraysGiveConsecutiveAddresses() {
+        float[] a = new float[64];
+        long p = CacheLines.address(a);
+        assertTrue(p > 0 && p % 4 == 0, Long.toHexString(p));
+        assertEquals(p, CacheLines.address(a), "no GC between two questions in a row here: the same answer");
+    }
+}
