@@ -13,10 +13,10 @@ import java.lang.invoke.MethodHandle;
  * <p>Why: the JVM places a heap array on an 8-byte boundary only (its values start 16 bytes into
  * the object), so a panel packed from index 0 starts anywhere within a line, and each 16-float
  * load of it straddles two lines three times in four. Zen 5 takes such loads in its stride
- * (sgemm one thread, panels aligned or not: level). Intel's cores pay twice for them: on the
- * GPU machine's Xeon (Emerald Rapids), with every array forced onto a 64-byte boundary and the
- * panels started on a line, our one-thread sgemm ran 10-68% faster in each of six pairs
- * (128×512×512 104.8 → 122.5 and 68.2 → 80.7 GFLOP/s, 1024³ 80.1 → 134.6 and 71.3 → 81.6).
+ * (one JVM, the two layouts alternating, one and two threads: level, −1.4% to +1.9%). Intel's
+ * cores pay for them: on the GPU machine's Xeon (Emerald Rapids), one JVM alternating 8 rounds,
+ * one thread, medians 128×512×512 110.6 → 128.2 GFLOP/s, 128×784×512 116.6 → 130.0, 512³
+ * 133.9 → 150.4, 1024³ 127.3 → 146.9.
  *
  * <p>How: the JDK gives no array's address, but a <em>critical</em> downcall may pass a heap array
  * to C (the GC waits for it to return), and libc's {@code memset(p, 0, 0)} writes nothing and
