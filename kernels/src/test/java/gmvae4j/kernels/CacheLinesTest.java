@@ -26,7 +26,7 @@ class CacheLinesTest {
     }
 
     @Test
-    void consecutiveArraysGiveConsecutiveAddresses() {
+    void anArrayAskedTwiceInARowGivesOneAddress() {
         float[] a = new float[64];
         long p = CacheLines.address(a);
         assertTrue(p > 0 && p % 4 == 0, Long.toHexString(p));
