@@ -3,6 +3,7 @@ package gmvae4j.cli;
 import gmvae4j.benchmarks.CudaSgemmBench;
 import gmvae4j.benchmarks.KernelBench;
 import gmvae4j.kernels.Backends;
+import gmvae4j.kernels.cuda.CudaBackend;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,6 +54,18 @@ final class BenchCommand implements Command {
         return t.run(args);
     }
 
+    /**
+     * True when {@code --backend cuda} was given (Main hands it over as the gmvae.backend
+     * property): then CUDA must load, or the bench stops here, before any measuring, with the
+     * reason (exit 2).
+     */
+    static boolean cudaRequested() {
+        if (!"cuda".equals(System.getProperty("gmvae.backend"))) return false;
+        CudaBackend.Probe p = CudaBackend.probe();
+        if (!p.available()) throw new UserError("backend 'cuda' is unavailable: " + p.reason());
+        return true;
+    }
+
     /** {@code bench kernels}: our sgemm and conv2d against OpenBLAS, as a table or one JSON object. */
     static final class KernelsTarget implements Target {
         @Override public String name() { return "kernels"; }
@@ -87,6 +100,7 @@ final class BenchCommand implements Command {
             if (threads.length == 0) throw new UserError("--threads needs at least one count");
             for (int t : threads)
                 if (t < 1 || t > 256) throw new UserError("--threads counts must be between 1 and 256, got " + t);
+            boolean cuda = cudaRequested();
             if (!Backends.vectorApiPresent())
                 throw new UserError("bench kernels measures the Vector API kernels: run it with ./gmvae, or java "
                         + "--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -jar ...");
@@ -94,12 +108,12 @@ final class BenchCommand implements Command {
             java.io.PrintStream progress = json ? System.err : System.out;
             progress.println("bench kernels: " + Backends.get().name() + "; GFLOP/s = 2·M·N·K / time, shape MxKxN, "
                     + "ratio = ours / peer (best of several alternating samples)");
-            System.err.println("bench kernels: " + gmvae4j.kernels.cuda.CudaBackend.status(gmvae4j.kernels.cuda.CudaBackend.probe()));
+            System.err.println("bench kernels: " + CudaBackend.status(CudaBackend.probe()));
             KernelBench bench = new KernelBench(new KernelBench.Options(threads, quick, false, false, kernel, shape, samples), progress);
             List<KernelBench.Row> rows = bench.run();
             if (json) System.out.println(KernelBench.json(rows, Backends.get().name(), bench.peerInfo()));
             // --backend cuda: cuBLAS too, operands resident on the device and through the backend's copy path
-            if ("cuda".equals(System.getProperty("gmvae.backend"))) return CudaSgemmBench.run(progress, System.err);
+            if (cuda) return CudaSgemmBench.run(progress, System.err);
             return 0;
         }
     }

@@ -87,7 +87,7 @@ final class TrainTarget implements BenchCommand.Target {
         // the CPU kernels unless --backend cuda asked for the GPU's products (auto stays on the CPU here,
         // so that a bench on a GPU machine measures what it says unless told otherwise); then the
         // peer runs its step on the GPU too, its best there
-        boolean cuda = "cuda".equals(System.getProperty("gmvae.backend"));
+        boolean cuda = BenchCommand.cudaRequested();
         Kernels kernels = cuda ? CudaBackend.kernels(new VectorKernels(threads)) : new VectorKernels(threads);
         TorchPeer peer = null;
         if (!noPeer) {
