@@ -5,7 +5,8 @@
 #      scalar kernels);
 #   2. cuBLAS sgemm at 4096^3 and the model's shapes, operands resident and through the copy path;
 #   3. a marginal training step at K=100, z=100: ours with --backend cuda against PyTorch on the
-#      GPU, and ours on the CPU against PyTorch on the CPU (bench train and its peer).
+#      GPU, and ours on the CPU against PyTorch on the CPU (bench train and its peer);
+#   4. our sgemm on that machine's CPU against its OpenBLAS, if one is found (bench kernels).
 # Logs go to $OUT (default ./gpu-checks).
 set -u
 OUT=${OUT:-gpu-checks}; mkdir -p "$OUT"
@@ -36,4 +37,8 @@ for backend in cuda cpu; do
     > "$OUT/train-$backend.json" 2> "$OUT/train-$backend.err"
   echo "rc=$?"; quiet < "$OUT/train-$backend.err"; cat "$OUT/train-$backend.json"
 done
+t cpu-sgemm
+timeout 200 $J $JO -jar .device/gmvae.jar bench kernels --kernel sgemm --threads 1,2 --json \
+  > "$OUT/cpu-sgemm.json" 2> "$OUT/cpu-sgemm.err"
+echo "rc=$?"; grep -E "^sgemm|OpenBLAS peer" "$OUT/cpu-sgemm.err"
 t done
