@@ -55,12 +55,12 @@ final class BenchCommand implements Command {
     }
 
     /**
-     * True when {@code --backend cuda} was given (Main hands it over as the gmvae.backend
-     * property): then CUDA must load, or the bench stops here, before any measuring, with the
-     * reason (exit 2).
+     * True when {@code --backend cuda} was given: then CUDA must load, or the bench stops here,
+     * before any measuring, with the reason (exit 2). Main's own check of the flag is not enough
+     * where the process-wide backend was chosen before (a test suite's JVM).
      */
     static boolean cudaRequested() {
-        if (!"cuda".equals(System.getProperty("gmvae.backend"))) return false;
+        if (!Backends.requested().equals("cuda")) return false;
         CudaBackend.Probe p = CudaBackend.probe();
         if (!p.available()) throw new UserError("backend 'cuda' is unavailable: " + p.reason());
         return true;

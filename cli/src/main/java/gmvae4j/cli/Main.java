@@ -101,7 +101,7 @@ public final class Main {
             seen = true;
             if (!java.util.Set.of("cpu", "cuda", "auto", "vector", "scalar").contains(value))
                 throw new UserError("--backend must be cpu, cuda or auto, got '" + TerminalText.safe(value) + "'");
-            System.setProperty("gmvae.backend", value);
+            System.setProperty(Backends.PROPERTY, value);
             try {
                 Backends.get();
             } catch (IllegalArgumentException e) {

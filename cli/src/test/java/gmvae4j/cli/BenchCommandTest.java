@@ -83,7 +83,7 @@ class BenchCommandTest {
         // the targets check for themselves: in this JVM the process-wide backend is already chosen,
         // so Main's own check of --backend finds nothing to refuse
         gmvae4j.kernels.Backends.get();   // as the suite leaves it, whichever test runs first
-        String before = System.getProperty("gmvae.backend");
+        String before = System.getProperty(gmvae4j.kernels.Backends.PROPERTY);
         try {
             for (String target : new String[] {"kernels", "train"}) {
                 String err = stderrOf("bench", target, "--backend", "cuda", "--json");
@@ -91,8 +91,8 @@ class BenchCommandTest {
                 assertEquals(1, err.strip().lines().count(), err);
             }
         } finally {
-            if (before == null) System.clearProperty("gmvae.backend");
-            else System.setProperty("gmvae.backend", before);
+            if (before == null) System.clearProperty(gmvae4j.kernels.Backends.PROPERTY);
+            else System.setProperty(gmvae4j.kernels.Backends.PROPERTY, before);
         }
     }
 

@@ -38,9 +38,17 @@ public final class Backends {
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     }
 
+    /** The system property that names the backend (the CLI's {@code --backend} sets it). */
+    public static final String PROPERTY = "gmvae.backend";
+
+    /** The backend's name as asked for ({@link #PROPERTY}; "auto" when unset), whether or not {@link #get()} has run. */
+    public static String requested() {
+        return System.getProperty(PROPERTY, "auto");
+    }
+
     /** The backend {@code -Dgmvae.backend} asks for (uncached; {@link #get()} caches it). */
     static Kernels fromSystemProperty() {
-        return choose(System.getProperty("gmvae.backend", "auto"));
+        return choose(requested());
     }
 
     /** Builds a backend by name; throws IllegalArgumentException with a one-line reason. */
