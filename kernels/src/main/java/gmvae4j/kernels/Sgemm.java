@@ -254,7 +254,9 @@ public final class Sgemm {
                                float[] b, int bOff, int ldb, int j0,
                                float beta, float[] c, int cOff, int ldc, float[] init, int i0) {
         float[] bp = buf.b, acc = buf.acc;
-        int b0 = CacheLines.start(bp);    // the panels start on a cache line (Intel's loads that straddle two cost two)
+        // the panels start on a cache line (Intel's loads that straddle two cost two); a block read
+        // in place with no partial panel packs nothing, so there is nothing to ask
+        int b0 = BBlock.inPlace(transB, kc) && nc % NR == 0 ? 0 : CacheLines.start(bp);
         boolean direct = beta == 0f && alpha == 1f;    // C = A·B with nothing to fold in: full tiles go from registers straight to C
         BBlock whole;
         int ic0 = 0;        // the first A block the loop below starts from
