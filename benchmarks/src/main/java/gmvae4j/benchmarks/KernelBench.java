@@ -136,6 +136,8 @@ public final class KernelBench {
     private final double warmSec, sampleSec;
     private final int samples;
     private PeerInfo peerInfo;
+    /** The FMA peak by thread count ({@link FmaPeak}), measured by {@link #run} before each count's rows. */
+    private final java.util.TreeMap<Integer, Double> fmaPeak = new java.util.TreeMap<>();
 
     /** {@code progress} gets the table header and each row as soon as it is measured. */
     public KernelBench(Options opt, PrintStream progress) {
@@ -145,6 +147,12 @@ public final class KernelBench {
         this.sampleSec = opt.tiny ? 0.001 : opt.quick ? 0.03 : 0.06;
         this.samples = opt.samples > 0 ? opt.samples : opt.tiny ? 1 : opt.quick ? 3 : 5;
     }
+
+    /**
+     * GFLOP/s of the FMA peak ({@link FmaPeak}) by thread count, as the last {@link #run} measured
+     * it (empty in a best-kernel child, which measures only the peer's rows).
+     */
+    public java.util.SortedMap<Integer, Double> fmaPeak() { return java.util.Collections.unmodifiableSortedMap(fmaPeak); }
 
     /** The OpenBLAS settings of the last {@link #run} (null before it). */
     public PeerInfo peerInfo() { return peerInfo; }
@@ -198,6 +206,12 @@ public final class KernelBench {
         for (int t : opt.threads) {
             VectorKernels ours = new VectorKernels(t);
             if (blas) OpenBlas.setThreads(t);
+            if (!opt.childBest && (!shapes.isEmpty() || !convShapes.isEmpty())) {
+                double peak = FmaPeak.gflops(t, samples, warmSec, 2 * sampleSec);
+                fmaPeak.put(t, peak);
+                progress.printf(Locale.ROOT, "%-7s %-26s %-10s %2d   %7.1f   (FMAs on registers only: no kernel can be faster)%n",
+                        "peak", "fma, " + FmaPeak.ACCUMULATORS + " accumulators", "-", t, peak);
+            }
             for (int[] s : shapes) {
                 boolean main = opt.tiny || Arrays.stream(MAIN_SHAPES).anyMatch(x -> Arrays.equals(x, s));
                 String[] forms = main ? (opt.quick ? new String[] {"NN", "NT", "TN"} : FORMS) : new String[] {"NN"};
@@ -410,6 +424,15 @@ public final class KernelBench {
      * "rows":[{...}, ...]}; {@code peer} is {@link #peerInfo()} of the run (may be null).
      */
     public static String json(List<Row> rows, String backend, PeerInfo peer) {
+        return json(rows, backend, peer, java.util.Collections.emptySortedMap());
+    }
+
+    /**
+     * {@link #json(List, String, PeerInfo)} with the FMA peak ({@link #fmaPeak()}): a header field
+     * "fma_peak_gflops" {"threads": GFLOP/s}, and in each row of a measured thread count the
+     * fractions of it that ours and the peer reached ("of_peak", "peer_of_peak").
+     */
+    public static String json(List<Row> rows, String backend, PeerInfo peer, java.util.SortedMap<Integer, Double> fmaPeak) {
         StringBuilder sb = new StringBuilder();
         sb.append("{\"backend\":").append(str(backend))
           .append(",\"java\":").append(str(Runtime.version().toString()))
@@ -423,6 +446,13 @@ public final class KernelBench {
               .append(",\"both_measured\":").append(peer.bothMeasured())
               .append(",\"user_config\":").append(strOrNull(peer.userConfig()))
               .append(",\"best_config\":").append(strOrNull(peer.bestConfig())).append('}');
+        sb.append(",\"fma_peak_gflops\":{");
+        String sep = "";
+        for (var e : fmaPeak.entrySet()) {
+            sb.append(sep).append('"').append(e.getKey()).append("\":").append(num(e.getValue()));
+            sep = ",";
+        }
+        sb.append('}');
         sb.append(",\"rows\":[");
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
@@ -437,8 +467,12 @@ public final class KernelBench {
               .append(",\"peer_kernel\":").append(strOrNull(r.peerKernel()))
               .append(",\"peer_setting\":").append(strOrNull(r.peerSetting()))
               .append(",\"ratio\":").append(r.ratio() == null ? "null" : String.format(Locale.ROOT, "%.3f", r.ratio()))
-              .append(",\"alloc_bytes_per_call\":").append(r.allocPerCall() == null ? "null" : r.allocPerCall().toString())
-              .append('}');
+              .append(",\"alloc_bytes_per_call\":").append(r.allocPerCall() == null ? "null" : r.allocPerCall().toString());
+            Double peak = fmaPeak.get(r.threads());
+            if (peak != null)
+                sb.append(",\"of_peak\":").append(String.format(Locale.ROOT, "%.3f", r.gflops() / peak))
+                  .append(",\"peer_of_peak\":").append(r.peerGflops() == null ? "null" : String.format(Locale.ROOT, "%.3f", r.peerGflops() / peak));
+            sb.append('}');
         }
         return sb.append("]}").toString();
     }
@@ -493,6 +527,6 @@ public final class KernelBench {
         // the table streams to stdout as rows are measured; with --json (or in a child), to stderr
         KernelBench b = new KernelBench(new Options(threads, quick, tiny, child, kernel, shape, samples), json || child ? System.err : System.out);
         List<Row> rows = b.run();
-        if (json) System.out.println(json(rows, new VectorKernels(1).name(), b.peerInfo()));
+        if (json) System.out.println(json(rows, new VectorKernels(1).name(), b.peerInfo(), b.fmaPeak()));
     }
 }
