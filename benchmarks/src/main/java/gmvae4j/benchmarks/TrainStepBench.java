@@ -65,6 +65,12 @@ public final class TrainStepBench {
 
         /** How close the whole step runs to the machine's limit: its product rate over sgemm's rate. */
         public double sgemmFraction() { return stepGflops() / sgemmGflops; }
+
+        /**
+         * The step's floor: its products alone at {@code fmaPeakGflops} ({@link FmaPeak}), in ms. No
+         * step with these products can be faster, whatever else it does and however well it packs.
+         */
+        public double floorMs(double fmaPeakGflops) { return productGflop / fmaPeakGflops * 1e3; }
     }
 
     /**
@@ -324,8 +330,27 @@ public final class TrainStepBench {
                         + ", " + r.peerSetting() + ")");
     }
 
+    /**
+     * The step's floor at the FMA peak ({@link Row#floorMs}), for the end of {@link #line}: "; floor
+     * F ms at the FMA peak (0.5x the peer: H ms)"; empty without a peak.
+     */
+    public static String floor(Row r, double fmaPeakGflops) {
+        if (!(fmaPeakGflops > 0)) return "";
+        return String.format(Locale.ROOT, "   floor %.2f ms (its products at the FMA peak, %.0f GFLOP/s)%s", r.floorMs(fmaPeakGflops),
+                fmaPeakGflops, r.peerMs() == null ? "" : String.format(Locale.ROOT, " = %.2f of the peer's time", r.floorMs(fmaPeakGflops) / r.peerMs()));
+    }
+
     /** The rows as JSON array elements. */
     public static String jsonRows(List<Row> rows) {
+        return jsonRows(rows, Double.NaN);
+    }
+
+    /**
+     * The rows as JSON array elements; with an FMA peak ({@link FmaPeak}, GFLOP/s) each also has
+     * "floor_ms" ({@link Row#floorMs}) and "floor_ratio", the floor over the peer's time (null
+     * without a peer): the lowest ratio to the peer any step with these products could reach.
+     */
+    public static String jsonRows(List<Row> rows, double fmaPeakGflops) {
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
@@ -342,6 +367,11 @@ public final class TrainStepBench {
                     jsonString(r.peerAllocator()), r.peerThreads() == null ? "null" : r.peerThreads().toString(),
                     r.peerBlasThreads() == null ? "null" : r.peerBlasThreads().toString(), jsonString(r.peerDevice()),
                     r.productGflop(), r.stepGflops(), r.sgemmGflops(), r.sgemmFraction()));
+            if (fmaPeakGflops > 0) {
+                sb.setLength(sb.length() - 1);
+                sb.append(String.format(Locale.ROOT, ",\"floor_ms\":%.3f,\"floor_ratio\":%s}", r.floorMs(fmaPeakGflops),
+                        r.peerMs() == null ? "null" : String.format(Locale.ROOT, "%.3f", r.floorMs(fmaPeakGflops) / r.peerMs())));
+            }
         }
         return sb.append(']').toString();
     }

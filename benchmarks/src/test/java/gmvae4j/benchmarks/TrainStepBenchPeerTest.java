@@ -81,6 +81,15 @@ class TrainStepBenchPeerTest {
         assertTrue(json.contains("\"sgemm_fraction\":"), json);
         assertTrue(TrainStepBench.line(best).contains(" of sgemm's "), TrainStepBench.line(best));
         assertTrue(progress.contains("OpenBLAS UserCore, ATen AVX2: 5.00 ms; OpenBLAS BestCore, ATen AVX2: 2.50 ms"), progress);
+        // the floor: the products at a given FMA peak, and its ratio to each peer's time
+        double peak = 100.0, floor = best.productGflop() / peak * 1e3;
+        assertEquals(floor, best.floorMs(peak), 1e-12);
+        String withPeak = TrainStepBench.jsonRows(rows, peak);
+        assertTrue(withPeak.contains(String.format(java.util.Locale.ROOT, "\"floor_ms\":%.3f,\"floor_ratio\":%.3f}", floor, floor / 2.5)), withPeak);
+        assertTrue(withPeak.contains(String.format(java.util.Locale.ROOT, "\"floor_ratio\":%.3f}", floor / 5.0)), withPeak);
+        assertFalse(json.contains("floor"), "no floor without a peak: " + json);
+        assertTrue(TrainStepBench.floor(best, peak).contains(String.format(java.util.Locale.ROOT, "floor %.2f ms", floor)), TrainStepBench.floor(best, peak));
+        assertEquals("", TrainStepBench.floor(best, Double.NaN));
     }
 
     /** With our products on a GPU, the peer's step goes there too (--device), and the rows say where it ran. */

@@ -5,6 +5,7 @@ import gmvae4j.benchmarks.EpochBench;
 import gmvae4j.benchmarks.HeapPeak;
 import gmvae4j.benchmarks.OpenBlasCore;
 import gmvae4j.benchmarks.TorchPeer;
+import gmvae4j.benchmarks.FmaPeak;
 import gmvae4j.benchmarks.TrainStepBench;
 import gmvae4j.datasets.DataException;
 import gmvae4j.datasets.Dataset;
@@ -110,6 +111,11 @@ final class TrainTarget implements BenchCommand.Target {
         System.err.println("bench train: " + CudaBackend.status(CudaBackend.probe()));
 
         List<TrainStepBench.Case> cases = cases(variant, z);
+        // the CPU's FMA peak at this thread count: each row's floor (its products at that rate); with
+        // --backend cuda the big products run on the GPU, so a CPU floor would say nothing there
+        double peak = cuda ? Double.NaN : FmaPeak.measure(threads);
+        if (!cuda) progress.printf(Locale.ROOT, "bench train: FMA peak of this CPU at %d thread(s): %.1f GFLOP/s (FMAs on registers only); "
+                + "a row's floor is its product FLOPs at that rate%n", threads, peak);
 
         List<TrainStepBench.Row> rows = new ArrayList<>();
         for (TrainStepBench.Case c : cases) {
@@ -118,7 +124,7 @@ final class TrainTarget implements BenchCommand.Target {
                     peer, choice, atenEnv, System.err);
             for (TrainStepBench.Row r : b.run(c)) {
                 rows.add(r);
-                progress.println(TrainStepBench.line(r));
+                progress.println(TrainStepBench.line(r) + TrainStepBench.floor(r, peak));
             }
         }
 
@@ -146,7 +152,8 @@ final class TrainTarget implements BenchCommand.Target {
             }
         }
         if (json) {
-            System.out.println("{\"backend\":\"" + kernels.name() + "\",\"rows\":" + TrainStepBench.jsonRows(rows)
+            System.out.println("{\"backend\":\"" + kernels.name() + "\",\"rows\":" + TrainStepBench.jsonRows(rows, peak)
+                    + ",\"fma_peak_gflops\":" + (peak > 0 ? String.format(Locale.ROOT, "%.1f", peak) : "null")
                     + ",\"epoch\":" + epochJson + String.format(Locale.ROOT, ",\"peak_heap_mib\":%.1f", HeapPeak.bytes() / 1048576.0)
                     + ",\"peer\":" + (withPeer ? "\"" + peer.python() + "\"" : "null")
                     + ",\"openblas_coretype\":" + choice.json(withPeer && choice.differs())
