@@ -85,6 +85,34 @@ class TapeTest {
         assertNotEquals(0f, small[0]);
     }
 
+    /**
+     * The BCE's backward pass spreads its rows over the threads (from Kernels.RANGE_GRAIN rows on):
+     * every row is its own output, so the gradients are the same floats on one thread and on two.
+     */
+    @Test
+    void bceGradientOverManyRowsIsTheSameOnOneAndTwoThreads() {
+        float[][] grads = new float[2][];
+        for (int threads = 1; threads <= 2; threads++) {
+            Params p = new Params();
+            Mlp mlp = Mlp.builder("m").sizes(6, 20).build(p, new SplittableRandom(5));
+            Tape t = new Tape(new gmvae4j.kernels.VectorKernels(threads));
+            Tensor x = randomInput(t, 1000, 6, 9);
+            Tensor target = randomInput(t, 1000, 20, 10);
+            Tensor logits = mlp.forward(t, x);
+            t.backward(t.mean(t.bceWithLogits(logits, target)));
+            grads[threads - 1] = p.grad().clone();
+            // d mean/d bias_j = (1/rows) Σ_i (σ(l_ij) − t_ij): every row's share arrived
+            float[] bias = p.get("m.0.bias").gradToArray();
+            for (int j = 0; j < 20; j++) {
+                double want = 0;
+                for (int i = 0; i < 1000; i++) want += 1 / (1 + Math.exp(-logits.get(i, j))) - target.get(i, j);
+                assertEquals(want / 1000, bias[j], 1e-5, "bias " + j);
+            }
+        }
+        assertArrayEquals(grads[0], grads[1]);
+        assertNotEquals(0f, grads[0][0]);
+    }
+
     @Test
     void repeatedStepsGiveTheSameGradients() {
         Params p = new Params();

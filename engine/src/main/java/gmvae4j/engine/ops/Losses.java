@@ -16,7 +16,7 @@ public final class Losses {
      * max(l,0) − l·t + log(1 + e^−|l|) of −t·log σ(l) − (1−t)·log(1−σ(l)), the same formula as
      * {@link Kernels#bceWithLogits}. d loss/d l = σ(l) − t is computed in the same pass
      * ({@link Kernels#bceRows}: e^−|l| once for both) into a saved buffer, so backward is one axpy
-     * per row. Targets get no gradient.
+     * per row, the rows spread over the threads. Targets get no gradient.
      *
      * <p>History: one {@code Kernels.bceWithLogits} call per row made this op 3 ms of a 13 ms MLP
      * step (its vector loop works in 1024-element blocks and never ran on 784-element rows); six
@@ -33,10 +33,10 @@ public final class Losses {
         Kernels K = t.k;
         K.bceRows(rows, cols, logits.data, logits.off, targets.data, targets.off, y.data, y.off,
                 rg ? d.data : null, rg ? d.off : 0);
-        if (rg) t.record(() -> {
-            for (int i = 0; i < rows; i++)
-                K.axpy(cols, y.grad[y.gradOff + i], d.data, d.off + i * cols, logits.grad, logits.gradOff + i * cols);
-        });
+        // rows over the threads (each row its own output: the same floats for any split): the
+        // marginal model's 12,800 rows of 784 a step, alone, 2.4 ms in order against 1.45 on two threads
+        if (rg) t.record(() -> K.parallelRange(rows,
+                i -> K.axpy(cols, y.grad[y.gradOff + i], d.data, d.off + i * cols, logits.grad, logits.gradOff + i * cols)));
         return y;
     }
 
