@@ -209,7 +209,7 @@ public final class KernelBench {
             if (!opt.childBest && (!shapes.isEmpty() || !convShapes.isEmpty())) {
                 double peak = FmaPeak.gflops(t, samples, warmSec, 2 * sampleSec);
                 fmaPeak.put(t, peak);
-                progress.printf(Locale.ROOT, "%-7s %-26s %-10s %2d   %7.1f   (FMAs on registers only: no kernel can be faster)%n",
+                progress.printf(Locale.ROOT, "%-7s %-26s %-10s %2d   %7.1f   (FMAs on registers only: the ceiling of every row at this thread count)%n",
                         "peak", "fma, " + FmaPeak.ACCUMULATORS + " accumulators", "-", t, peak);
             }
             for (int[] s : shapes) {
