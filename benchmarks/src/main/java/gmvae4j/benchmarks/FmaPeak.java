@@ -53,10 +53,10 @@ public final class FmaPeak {
 
     /**
      * Spins until the loop runs at its compiled speed: at least {@code warmSec}, and until the
-     * fastest call has not improved for 20 calls (at most 20·warmSec, and 0.2 s: 5 s in a full run). A fixed warm-up was not enough:
-     * right after the kernels' own warm-up the JIT's queue is long, and the first measurement ran
-     * in profiled code at 115-165 GFLOP/s on one thread where the compiled loop does 210-225.
-     * Returns the seconds per iteration of the fastest call.
+     * fastest call has not improved for 20 calls, for at most 20·warmSec (and 0.2 s; 5 s in a full
+     * run). A fixed warm-up was not enough: right after the kernels' own warm-up the JIT's queue is
+     * long, and the first measurement ran in profiled code at 115-165 GFLOP/s on one thread where
+     * the compiled loop does 210-225. Returns the seconds per iteration of the fastest call.
      */
     private static double warmUp(double warmSec) {
         int iters = 20_000;
@@ -98,8 +98,7 @@ public final class FmaPeak {
                     return best;
                 }
             }
-            double sec = (System.nanoTime() - start) / 1e9;
-            if (Float.isNaN(sink[0])) throw new AssertionError("unreachable: keeps the sums alive");
+            double sec = (System.nanoTime() - start) / 1e9;      // the sums go to sink: the JIT cannot drop the loops
             best = Math.max(best, threads * flops(n) / sec / 1e9);
         }
         return best;

@@ -331,8 +331,9 @@ public final class TrainStepBench {
     }
 
     /**
-     * The step's floor at the FMA peak ({@link Row#floorMs}), for the end of {@link #line}: "; floor
-     * F ms at the FMA peak (0.5x the peer: H ms)"; empty without a peak.
+     * The step's floor at the FMA peak ({@link Row#floorMs}), for the end of {@link #line}: "floor
+     * F ms (its products at the FMA peak, P GFLOP/s) = R of the peer's time" (R only with a peer);
+     * empty without a peak.
      */
     public static String floor(Row r, double fmaPeakGflops) {
         if (!(fmaPeakGflops > 0)) return "";

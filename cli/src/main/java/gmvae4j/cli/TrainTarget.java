@@ -2,10 +2,10 @@ package gmvae4j.cli;
 
 import gmvae4j.benchmarks.AtenCapability;
 import gmvae4j.benchmarks.EpochBench;
+import gmvae4j.benchmarks.FmaPeak;
 import gmvae4j.benchmarks.HeapPeak;
 import gmvae4j.benchmarks.OpenBlasCore;
 import gmvae4j.benchmarks.TorchPeer;
-import gmvae4j.benchmarks.FmaPeak;
 import gmvae4j.benchmarks.TrainStepBench;
 import gmvae4j.datasets.DataException;
 import gmvae4j.datasets.Dataset;
