@@ -195,6 +195,18 @@ public interface Kernels {
             scalarSubsampledPlane(src, so + i * srcStride, h, w, r0, c0, step, rows, width, dst, d + i * dstStride);
     }
 
+    /**
+     * {@link #subsampledPlanes} for {@code cols} sets of planes whose source columns start at c0,
+     * c0 + 1, ..., c0 + cols − 1 (a stride-2 layer's kernel columns of one row phase), set k at
+     * d + k·colStride: the planes of all kernel columns from one pass over the source rows. This
+     * default is one {@link #subsampledPlanes} call per column.
+     */
+    default void subsampledPlaneColumns(int cols, int colStride, int count, float[] src, int so, int srcStride, int h, int w,
+                                        int r0, int c0, int step, int rows, int width, float[] dst, int d, int dstStride) {
+        for (int k = 0; k < cols; k++)
+            subsampledPlanes(count, src, so, srcStride, h, w, r0, c0 + k, step, rows, width, dst, d + k * colStride, dstStride);
+    }
+
     /** One plane of {@link #subsampledPlanes}, the scalar reference (also the vector backend's fallback). */
     static void scalarSubsampledPlane(float[] src, int so, int h, int w, int r0, int c0, int step, int rows, int width,
                                       float[] dst, int d) {

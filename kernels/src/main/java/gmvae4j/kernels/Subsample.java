@@ -91,6 +91,86 @@ final class Subsample {
     }
 
     /**
+     * {@link #planes} for the four sets of planes whose source columns start at c0 .. c0 + 3 (a
+     * 4×4 stride-2 layer's kernel columns, one row phase), set k at d + k·colStride. Planes at most
+     * half a vector wide whose rows, for all four columns, come from one load: each pair of source
+     * rows is loaded once for all four (two loads, then a permute, a blend and a store per plane,
+     * where a call of {@link #planes} per column loads the same rows four times). Returns false,
+     * having written nothing, where the planes are wider, a plane would be all zeros, or a load
+     * would leave the array: the caller then goes column by column.
+     */
+    static boolean fourColumns(int count, float[] src, int so, int srcStride, int h, int w, int r0, int c0, int rows, int width,
+                               float[] dst, int d, int dstStride, int colStride) {
+        if (count <= 0 || 2 * width > L || 2 * (width - 1) + 3 >= L) return false;
+        int ra = Math.min(rows, Math.max(0, Math.ceilDiv(-r0, 2))), rb = Math.max(ra, Math.min(rows, Math.ceilDiv(h - r0, 2)));
+        int first = so + (r0 + 2 * ra) * w + c0;          // column c0 of the first row inside the image, first image
+        int last = first + (count - 1) * srcStride + (rb - 1 - ra) * 2 * w;
+        if (rb == ra || first < 0 || last + L > src.length) return false;
+        // per column k: the plane columns [lo, hi) whose source column c0 + k + 2u lies in the row,
+        // as lane bits (none: an all-zero plane, left to the column-by-column route)
+        long k0 = inside(c0, width, w), k1 = inside(c0 + 1, width, w), k2 = inside(c0 + 2, width, w), k3 = inside(c0 + 3, width, w);
+        if (k0 == 0 || k1 == 0 || k2 == 0 || k3 == 0) return false;
+        // the index vectors: column k's values are lanes 2u + k of a row's load (and, two rows a
+        // vector, from lane width on lanes 2u + k of the second load, L further; indices wrap at 2L);
+        // held in locals with the masks, so that they stay in registers
+        FloatVector pair = EVEN.add((float) (L - 2 * width), lanes(width, L));
+        FloatVector p0 = pair, p1 = pair.add(1f), p2 = pair.add(2f), p3 = pair.add(3f);
+        FloatVector o0 = EVEN, o1 = EVEN.add(1f), o2 = EVEN.add(2f), o3 = EVEN.add(3f);
+        VectorMask<Float> m0 = VectorMask.fromLong(S, k0 | k0 << width), m1 = VectorMask.fromLong(S, k1 | k1 << width);
+        VectorMask<Float> m2 = VectorMask.fromLong(S, k2 | k2 << width), m3 = VectorMask.fromLong(S, k3 | k3 << width);
+        VectorMask<Float> n0 = VectorMask.fromLong(S, k0), n1 = VectorMask.fromLong(S, k1);
+        VectorMask<Float> n2 = VectorMask.fromLong(S, k2), n3 = VectorMask.fromLong(S, k3);
+        FloatVector zero = FloatVector.zero(S);
+        int c1 = colStride, c2 = 2 * colStride, c3 = 3 * colStride;
+        for (int i = 0; i < count; i++) {
+            int at = d + i * dstStride, end = at + rows * width, s = first + i * srcStride;
+            for (int r = 0; r < rows; r++, at += width) {
+                if (r >= ra && r + 1 < rb && at + L <= end) {
+                    // two plane rows a vector, from source rows r and r + 1 (2·w apart); the two
+                    // lanes past them run into the next plane row, written after
+                    FloatVector a = FloatVector.fromArray(S, src, s), b = FloatVector.fromArray(S, src, s + 2 * w);
+                    zero.blend(p0.selectFrom(a, b), m0).intoArray(dst, at);
+                    zero.blend(p1.selectFrom(a, b), m1).intoArray(dst, at + c1);
+                    zero.blend(p2.selectFrom(a, b), m2).intoArray(dst, at + c2);
+                    zero.blend(p3.selectFrom(a, b), m3).intoArray(dst, at + c3);
+                    s += 4 * w;
+                    r++;
+                    at += width;
+                    continue;
+                }
+                FloatVector v0 = zero, v1 = zero, v2 = zero, v3 = zero;       // rows above and below the image
+                if (r >= ra && r < rb) {
+                    FloatVector a = FloatVector.fromArray(S, src, s);
+                    v0 = zero.blend(o0.selectFrom(a, a), n0);
+                    v1 = zero.blend(o1.selectFrom(a, a), n1);
+                    v2 = zero.blend(o2.selectFrom(a, a), n2);
+                    v3 = zero.blend(o3.selectFrom(a, a), n3);
+                    s += 2 * w;
+                }
+                if (at + L <= end) {
+                    v0.intoArray(dst, at);
+                    v1.intoArray(dst, at + c1);
+                    v2.intoArray(dst, at + c2);
+                    v3.intoArray(dst, at + c3);
+                } else {
+                    VectorMask<Float> tail = lanes(0, end - at);
+                    v0.intoArray(dst, at, tail);
+                    v1.intoArray(dst, at + c1, tail);
+                    v2.intoArray(dst, at + c2, tail);
+                    v3.intoArray(dst, at + c3, tail);
+                }
+            }
+        }
+        return true;
+    }
+
+    /** The lanes u &lt; width of a plane whose source column c + 2u lies in a row of w, as bits. */
+    private static long inside(int c, int width, int w) {
+        int lo = Math.max(0, Math.ceilDiv(-c, 2)), hi = Math.max(lo, Math.min(width, Math.ceilDiv(w - c, 2)));
+        return VectorKernels.laneBits(lo, hi);
+    }
+
+    /**
      * Planes wider than a vector (a stride-2 layer on images wider than 2L): each row in vectors,
      * rows in order and a row's vectors left to right, so that a vector's run past the row's end is
      * overwritten by the next row. first: lane 0's source in row ra of the first plane. The

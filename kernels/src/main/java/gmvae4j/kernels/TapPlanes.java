@@ -41,6 +41,12 @@ final class TapPlanes {
      * column shifts for {@link #phases}. Plane q of channel c is plane c · perChannel + q.
      */
     private int perChannel;
+    /**
+     * Kernel columns of a stride-2 layer whose planes are all made directly (none from its left
+     * neighbour, {@link #NEXT_COLUMN_MIN_WIDTH}): {@link #fill} then makes the columns of one row
+     * phase in one call ({@link Kernels#subsampledPlaneColumns}); 0 otherwise.
+     */
+    private int columns;
     private TapPlanes(int planes, int rows, int width, int group, int step, int h, int w) {
         this.planes = planes;
         this.h = h;
@@ -113,6 +119,7 @@ final class TapPlanes {
                 }
         tp.forwardTaps = off;
         tp.perChannel = s.kW() * st;
+        if (st > 1 && s.outW() < NEXT_COLUMN_MIN_WIDTH) tp.columns = s.kW();
         return tp;
     }
 
@@ -202,6 +209,14 @@ final class TapPlanes {
             // each (kernel column, row phase), or each column shift of the phases' planes, for every
             // channel at once (a stride-1 plane as wide as its image is the image shifted)
             int channels = planes / perChannel, dStride = planeOffset(perChannel);
+            if (columns > 1) {
+                // plane q = j·step + a: the kernel columns j of row phase a are planes step apart, their
+                // source columns one apart, so each pair of source rows is read once for all of them
+                for (int a = 0; a < step; a++)
+                    k.subsampledPlaneColumns(columns, planeOffset(step), channels, src, srcOff, h * w, h, w, rowStart[a], colStart[a],
+                            step, rows, width, dst, planeOffset(a) + g * image, dStride);
+                return;
+            }
             for (int q = 0; q < perChannel; q++) {
                 int d = planeOffset(q) + g * image;
                 if (leftOf[q] < 0) {

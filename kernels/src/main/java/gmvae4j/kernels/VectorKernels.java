@@ -89,6 +89,14 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void subsampledPlaneColumns(int cols, int colStride, int count, float[] src, int so, int srcStride, int h, int w,
+                                       int r0, int c0, int step, int rows, int width, float[] dst, int d, int dstStride) {
+        if (step == 2 && cols == 4
+                && Subsample.fourColumns(count, src, so, srcStride, h, w, r0, c0, rows, width, dst, d, dstStride, colStride)) return;
+        Kernels.super.subsampledPlaneColumns(cols, colStride, count, src, so, srcStride, h, w, r0, c0, step, rows, width, dst, d, dstStride);
+    }
+
+    @Override
     public void tapGradient(int m, int taps, int images, int npix, float[] gy, int gyOff, int gyImg, float[] planes,
                             int imgStride, int[] tapOff, float[] gw, int gwOff, int ldw) {
         TapGemm.gradient(m, taps, images, npix, gy, gyOff, gyImg, planes, imgStride, tapOff, gw, gwOff, ldw);

@@ -134,6 +134,46 @@ class VectorKernelsTest {
                 }
     }
 
+    /**
+     * subsampledPlaneColumns: the planes of 4 (the vector backend's one-pass route) and 3 kernel
+     * columns at once, step 2 (and 1 and 3, the per-column route), over images of every parity and
+     * size around a vector's width, starting above, left of and inside the image, three images
+     * (the array's first, middle and last) into planes with gaps between them and between the
+     * columns' sets; bit for bit against the formula, and nothing written outside the planes.
+     */
+    @Test
+    void subsampledPlaneColumns() {
+        int[] sides = {1, 2, 5, 7, 8, 13, 14, 15, 16, 28, 29, 33};
+        for (int step = 1; step <= 3; step++)
+            for (int cols = 3; cols <= 4; cols++)
+                for (int h : sides)
+                    for (int w : sides) {
+                        int rows = Math.ceilDiv(h, step) + 1 + r.nextInt(3), width = Math.max(1, Math.ceilDiv(w, step) + r.nextInt(2) - r.nextInt(2));
+                        int r0 = r.nextInt(4) - 2, c0 = r.nextInt(4) - 2, count = 3, d = r.nextInt(9), gap = r.nextInt(20);
+                        int dstStride = rows * width + gap, colStride = count * dstStride + r.nextInt(5);
+                        float[] src = rand(count * h * w, 3f);
+                        float[] want = rand(d + cols * colStride + 40, 1f), start = want.clone();
+                        for (int k = 0; k < cols; k++)
+                            for (int i = 0; i < count; i++)
+                                for (int a = 0; a < rows; a++)
+                                    for (int u = 0; u < width; u++) {
+                                        int iy = r0 + a * step, ix = c0 + k + u * step;
+                                        want[d + k * colStride + i * dstStride + a * width + u] =
+                                                iy >= 0 && iy < h && ix >= 0 && ix < w ? src[i * h * w + iy * w + ix] : 0f;
+                                    }
+                        String what = "subsampledPlaneColumns " + cols + " step " + step + " " + h + "x" + w + " from (" + r0 + "," + c0
+                                + ") " + rows + "x" + width + " gap " + gap;
+                        float[] scalar = start.clone();
+                        S.subsampledPlaneColumns(cols, colStride, count, src, 0, h * w, h, w, r0, c0, step, rows, width, scalar, d, dstStride);
+                        exact(want, scalar, "scalar " + what);
+                        for (Kernels v : VS) {
+                            float[] got = start.clone();
+                            v.subsampledPlaneColumns(cols, colStride, count, src, 0, h * w, h, w, r0, c0, step, rows, width, got, d, dstStride);
+                            exact(want, got, what + " " + v.name());
+                        }
+                    }
+    }
+
     @Test void axpy() { unary("axpy", (k, n, x, xo, o, oo) -> k.axpy(n, -1.25f, x, xo, o, oo), 2f, false, 0, 0); }
     @Test void scale() { unary("scale", (k, n, x, xo, o, oo) -> k.scale(n, 0.3f, x, xo, o, oo), 2f, false, 0, 0); }
     @Test void relu() { unary("relu", Kernels::relu, 2f, false, 0, 0); }

@@ -96,6 +96,12 @@ public final class CudaKernels implements Kernels, AutoCloseable {
     }
 
     @Override
+    public void subsampledPlaneColumns(int cols, int colStride, int count, float[] src, int so, int srcStride, int h, int w,
+                                       int r0, int c0, int step, int rows, int width, float[] dst, int d, int dstStride) {
+        cpu.subsampledPlaneColumns(cols, colStride, count, src, so, srcStride, h, w, r0, c0, step, rows, width, dst, d, dstStride);   // a copy: CPU
+    }
+
+    @Override
     public void pairSqDist(int rows, int d, int kk, float[] x, int xo, float[] cT, int co, float[] wT, int wo, float[] out, int oo) {
         cpu.pairSqDist(rows, d, kk, x, xo, cT, co, wT, wo, out, oo);   // batch × K pair terms: CPU
     }
