@@ -360,7 +360,7 @@ public final class TrainStepBench {
                     "{\"variant\":\"%s\",\"k\":%d,\"z\":%d,\"hidden\":%s,\"batch\":%d,\"threads\":%d,\"ms_per_step\":%.3f,"
                             + "\"peer_ms_per_step\":%s,\"ratio\":%s,\"peer_kernel\":%s,\"peer_cpu_capability\":%s,"
                             + "\"peer_setting\":%s,\"peer_allocator\":%s,\"peer_threads\":%s,\"peer_blas_threads\":%s,\"peer_device\":%s,\"product_gflop\":%.4f,\"step_gflops\":%.1f,\"sgemm_gflops\":%.1f,"
-                            + "\"sgemm_fraction\":%.3f}",
+                            + "\"sgemm_fraction\":%.3f",
                     r.c().variant(), r.c().k(), r.c().z(), Arrays.toString(r.c().hidden()).replace(" ", ""), r.batch(),
                     r.threads(), r.ms(), r.peerMs() == null ? "null" : String.format(Locale.ROOT, "%.3f", r.peerMs()),
                     r.ratio() == null ? "null" : String.format(Locale.ROOT, "%.3f", r.ratio()),
@@ -368,11 +368,10 @@ public final class TrainStepBench {
                     jsonString(r.peerAllocator()), r.peerThreads() == null ? "null" : r.peerThreads().toString(),
                     r.peerBlasThreads() == null ? "null" : r.peerBlasThreads().toString(), jsonString(r.peerDevice()),
                     r.productGflop(), r.stepGflops(), r.sgemmGflops(), r.sgemmFraction()));
-            if (fmaPeakGflops > 0) {
-                sb.setLength(sb.length() - 1);
-                sb.append(String.format(Locale.ROOT, ",\"floor_ms\":%.3f,\"floor_ratio\":%s}", r.floorMs(fmaPeakGflops),
+            if (fmaPeakGflops > 0)
+                sb.append(String.format(Locale.ROOT, ",\"floor_ms\":%.3f,\"floor_ratio\":%s", r.floorMs(fmaPeakGflops),
                         r.peerMs() == null ? "null" : String.format(Locale.ROOT, "%.3f", r.floorMs(fmaPeakGflops) / r.peerMs())));
-            }
+            sb.append('}');
         }
         return sb.append(']').toString();
     }

@@ -101,7 +101,7 @@ final class Subsample {
      */
     static boolean fourColumns(int count, float[] src, int so, int srcStride, int h, int w, int r0, int c0, int rows, int width,
                                float[] dst, int d, int dstStride, int colStride) {
-        if (count <= 0 || 2 * width > L || 2 * (width - 1) + 3 >= L) return false;
+        if (count <= 0 || 2 * (width - 1) + 3 >= L) return false;      // (then also 2·width < L: two rows fit a vector)
         int ra = Math.min(rows, Math.max(0, Math.ceilDiv(-r0, 2))), rb = Math.max(ra, Math.min(rows, Math.ceilDiv(h - r0, 2)));
         int first = so + (r0 + 2 * ra) * w + c0;          // column c0 of the first row inside the image, first image
         int last = first + (count - 1) * srcStride + (rb - 1 - ra) * 2 * w;
@@ -126,7 +126,7 @@ final class Subsample {
             int at = d + i * dstStride, end = at + rows * width, s = first + i * srcStride;
             for (int r = 0; r < rows; r++, at += width) {
                 if (r >= ra && r + 1 < rb && at + L <= end) {
-                    // two plane rows a vector, from source rows r and r + 1 (2·w apart); the two
+                    // plane rows r and r + 1 in one vector, from source rows 2·w apart; the
                     // lanes past them run into the next plane row, written after
                     FloatVector a = FloatVector.fromArray(S, src, s), b = FloatVector.fromArray(S, src, s + 2 * w);
                     zero.blend(p0.selectFrom(a, b), m0).intoArray(dst, at);
