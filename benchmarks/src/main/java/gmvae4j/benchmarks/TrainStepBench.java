@@ -1,10 +1,10 @@
 package gmvae4j.benchmarks;
 
 import gmvae4j.engine.Adam;
-import gmvae4j.engine.Tape;
-import gmvae4j.engine.Tensor;
+import gmvae4j.engine.gmvae.BatchShards;
 import gmvae4j.engine.gmvae.GmvaeConfig;
 import gmvae4j.engine.gmvae.GmvaeIo;
+import gmvae4j.engine.gmvae.TrainOptions;
 import gmvae4j.engine.gmvae.TrainableGmvae;
 import gmvae4j.kernels.Kernels;
 
@@ -267,11 +267,11 @@ public final class TrainStepBench {
         }
     }
 
-    /** Our model, optimiser, tape and batch, set up once and stepped repeatedly. */
+    /** Our model, optimiser, batch shards and batch, set up once and stepped repeatedly. */
     static final class Ours {
         final TrainableGmvae model;
         final Adam adam;
-        final Tape tape;
+        final BatchShards shards;
         final float[] x, eps;
         final int batch, dim;
         final SplittableRandom noise = new SplittableRandom(2);
@@ -279,7 +279,8 @@ public final class TrainStepBench {
         Ours(GmvaeConfig cfg, Kernels kernels, int batch) {
             this.model = GmvaeIo.create(cfg, 1);
             this.adam = new Adam(model.params(), 2e-3f, kernels);
-            this.tape = new Tape(kernels);
+            // the shards training cuts its batches into (TrainOptions' default), so this is the step `train` takes
+            this.shards = new BatchShards(model, kernels, batch, new TrainOptions().shards);
             this.batch = batch;
             this.dim = cfg.inputDim();
             // pixels in [0,1] like x/255 of real images (the step time does not depend on the values)
@@ -300,13 +301,9 @@ public final class TrainStepBench {
 
         /** One step as GmvaeTraining takes it: the gradients start at zero (left so by the previous step's Adam). */
         float step() {
-            tape.reset();
             for (int i = 0; i < eps.length; i++) eps[i] = (float) noise.nextGaussian();
-            Tensor xt = tape.input(x, 0, batch, dim);
-            Tensor loss = model.loss(tape, xt, eps).total();
-            float v = loss.item();
+            float v = (float) shards.gmvae(x, batch, eps).total();
             if (!Float.isFinite(v)) throw new IllegalStateException("loss became " + v + " during the benchmark");
-            tape.backward(loss);
             adam.stepAndZeroGrad();
             return v;
         }

@@ -101,6 +101,28 @@ public final class Params {
 
     /** Copies values from another Params with the same names, shapes and order (e.g. a loaded model). */
     public void copyFrom(Params other) {
+        checkSameLayout(other);
+        System.arraycopy(other.data, 0, data, 0, data.length);
+    }
+
+    /**
+     * Makes {@code other}'s values this set's own: afterwards every parameter here reads and writes
+     * other's flat array (an update to one set is seen by the other, with no copy), while the
+     * gradients stay this set's. Frozen parameters follow other's. For a second copy of a model that
+     * backpropagates part of a batch into gradients of its own ({@code BatchShards}). Add no
+     * parameters to either set afterwards: growing re-allocates the arrays and ends the sharing.
+     */
+    public void shareValues(Params other) {
+        checkSameLayout(other);
+        data = other.data;
+        for (int i = 0; i < list.size(); i++) {
+            Tensor t = list.get(i).tensor();
+            t.data = other.data;
+            t.requiresGrad = other.list.get(i).tensor().requiresGrad;
+        }
+    }
+
+    private void checkSameLayout(Params other) {
         if (other.list.size() != list.size()) throw new IllegalArgumentException("parameter lists differ in length");
         for (int i = 0; i < list.size(); i++) {
             NamedParam a = list.get(i), b = other.list.get(i);
@@ -108,6 +130,5 @@ public final class Params {
                 throw new IllegalArgumentException("parameter " + i + " is " + a.name() + Arrays.toString(a.shape())
                         + " here but " + b.name() + Arrays.toString(b.shape()) + " there");
         }
-        System.arraycopy(other.data, 0, data, 0, data.length);
     }
 }

@@ -47,6 +47,14 @@ public interface Kernels {
     /** The fewest iterations {@link #parallelRange} gives a chunk. */
     int RANGE_GRAIN = 256;
 
+    /**
+     * Whether the tasks of one {@link #parallelFor} may each call kernels of this backend at the
+     * same time (the engine's batch shards do: a whole forward and backward pass per task). True
+     * for the CPU backends, whose kernels keep their scratch per thread; the cuda backend drives one
+     * device and says no, and its callers then run such tasks one after another.
+     */
+    default boolean concurrentCallers() { return true; }
+
     // ---------------------------------------------------------------- matrix multiply
 
     /**

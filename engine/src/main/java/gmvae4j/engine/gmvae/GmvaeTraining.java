@@ -75,8 +75,6 @@ public final class GmvaeTraining {
             this.n = data.n();
             this.dim = data.dim();
             this.kernels = o.kernels != null ? o.kernels : Backends.get();
-            this.tapeFull = new Tape(kernels);
-            this.tapeRest = new Tape(kernels);
         }
 
         double elapsed() { return (System.nanoTime() - startNanos) / 1e9; }
@@ -219,8 +217,7 @@ public final class GmvaeTraining {
             SplittableRandom noiseRng = new SplittableRandom(mix(o.seed, pre ? 1 : 2, epoch, 1));
             int[] order = permutation(n, shuffleRng);
             Params params = model.params();
-            // two tapes: full batches and the one smaller final batch keep their own reusable buffers
-            Tape full = tapeFull, rest = tapeRest;
+            BatchShards shards = shards(phase);
             float[] xbuf = new float[b * dim];
             float[] eps = pre ? null : new float[model.noiseSize(b)];
             Map<String, Double> sums = new LinkedHashMap<>();
@@ -230,27 +227,22 @@ public final class GmvaeTraining {
             params.zeroGrad();   // once: each step leaves the gradients at zero (Adam.stepAndZeroGrad)
             for (int from = 0; from < n; from += b, batchIndex++) {
                 int count = Math.min(b, n - from);
-                Tape t = count == b ? full : rest;
-                t.reset();
                 Pixels.gather(data.pixels(), dim, order, from, count, xbuf);
-                Tensor x = t.input(xbuf, 0, count, dim);
-                Tensor total;
+                // forward and backward, the batch's gradient left in params.grad()
                 if (pre) {
-                    total = model.pretrainLoss(t, x);
-                    checkFinite("autoencoder reconstruction", total, phase, epoch, batchIndex);
-                    sums.merge("rec", (double) total.item() * count, Double::sum);
+                    double rec = shards.pretrain(xbuf, count);
+                    checkFinite("autoencoder reconstruction", rec, phase, epoch, batchIndex);
+                    sums.merge("rec", rec * count, Double::sum);
                 } else {
                     int ns = model.noiseSize(count);
                     for (int i = 0; i < ns; i++) eps[i] = (float) noiseRng.nextGaussian();
-                    TrainableGmvae.Loss loss = model.loss(t, x, eps);
-                    for (Map.Entry<String, Tensor> e : loss.terms().entrySet()) {
+                    BatchShards.Means loss = shards.gmvae(xbuf, count, eps);
+                    for (Map.Entry<String, Double> e : loss.terms().entrySet()) {
                         checkFinite(e.getKey(), e.getValue(), phase, epoch, batchIndex);
-                        sums.merge(e.getKey(), (double) e.getValue().item() * count, Double::sum);
+                        sums.merge(e.getKey(), e.getValue() * count, Double::sum);
                     }
-                    total = loss.total();
-                    sums.merge("loss", (double) total.item() * count, Double::sum);
+                    sums.merge("loss", loss.total() * count, Double::sum);
                 }
-                t.backward(total);
                 try {
                     adam.stepAndZeroGrad();
                 } catch (NonFiniteException e) {
@@ -268,11 +260,20 @@ public final class GmvaeTraining {
         }
 
         private final Kernels kernels;
-        private final Tape tapeFull, tapeRest;
+        /** The shards of the phase that made them (pretraining's, then the GMVAE's: its twins take β and the top-m setting). */
+        private BatchShards shards;
+        private String shardsPhase;
 
-        void checkFinite(String term, Tensor v, String phase, int epoch, int batch) {
-            float f = v.item();
-            if (!Float.isFinite(f))
+        BatchShards shards(String phase) {
+            if (!phase.equals(shardsPhase)) {
+                shards = new BatchShards(model, kernels, o.batch, o.shards);
+                shardsPhase = phase;
+            }
+            return shards;
+        }
+
+        void checkFinite(String term, double f, String phase, int epoch, int batch) {
+            if (!Double.isFinite(f))
                 throw new NonFiniteException("loss term '" + term + "' became " + f + " in " + phase + " epoch " + (epoch + 1)
                         + " batch " + (batch + 1) + " (lr " + adam.lr() + "); try a lower --lr");
         }

@@ -96,6 +96,14 @@ public final class MarginalGmvae implements TrainableGmvae {
     @Override public boolean pretrains() { return true; }
 
     @Override
+    public MarginalGmvae twin() {
+        MarginalGmvae t = new MarginalGmvae(cfg, 0);
+        t.params.shareValues(params);
+        t.top = top;
+        return t;
+    }
+
+    @Override
     public Loss loss(Tape t, Tensor x, float[] eps) {
         int b = x.rows();
         Tensor h = trunk.forward(t, x);

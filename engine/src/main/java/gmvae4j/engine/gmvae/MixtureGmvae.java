@@ -106,6 +106,14 @@ public final class MixtureGmvae implements TrainableGmvae {
     @Override public int noiseSize(int batch) { return batch * zDim; }
     @Override public boolean pretrains() { return true; }
 
+    @Override
+    public MixtureGmvae twin() {
+        MixtureGmvae t = new MixtureGmvae(cfg, 0);
+        t.params.shareValues(params);
+        t.beta = beta;
+        return t;
+    }
+
     /** μ(x) and the clamped log σ²(x). */
     private record Encoded(Tensor mu, Tensor logVar) {}
 

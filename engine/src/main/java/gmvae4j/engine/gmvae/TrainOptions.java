@@ -39,6 +39,13 @@ public final class TrainOptions implements Cloneable {
     /** Wall-clock budget in minutes for the whole run (pretraining included); 0 = none. */
     public double minutes = 0;
     public int batch = 128;
+    /**
+     * Pieces each batch is cut into, their forward and backward passes side by side on two cores
+     * ({@link BatchShards}); 1 is one pass over the whole batch. The model depends on it (the
+     * order of a gradient's sums), never on the thread count: two shards on one core give the bits
+     * they give on two.
+     */
+    public int shards = 2;
     /** Adam learning rate, multiplied by {@link #lrDecay} every {@link #lrDecayEvery} epochs, never below {@link #lrFloor}. */
     public double lr = 2e-3;
     public double lrDecay = 0.9;
@@ -156,7 +163,7 @@ public final class TrainOptions implements Cloneable {
      * line instead of NegativeArraySizeException or an out-of-memory after minutes of loading.
      */
     public static final int MAX_K = 5000, MAX_Z = 1024, MAX_WIDTH = 16384, MAX_LAYERS = 16, MAX_BATCH = 8192,
-            MAX_EPOCHS = 1_000_000;
+            MAX_EPOCHS = 1_000_000, MAX_SHARDS = 256;
 
     /** Throws IllegalArgumentException with a one-line reason for an impossible setting. */
     public void validate() {
@@ -175,6 +182,7 @@ public final class TrainOptions implements Cloneable {
             throw new IllegalArgumentException("decoder widths must be in 1.." + MAX_WIDTH + ": " + Arrays.toString(decoderWidths()));
         if (epochs < 0 || epochs > MAX_EPOCHS) throw new IllegalArgumentException("epochs must be in 0.." + MAX_EPOCHS + ", got " + epochs);
         if (batch < 1 || batch > MAX_BATCH) throw new IllegalArgumentException("batch must be in 1.." + MAX_BATCH + ", got " + batch);
+        if (shards < 1 || shards > MAX_SHARDS) throw new IllegalArgumentException("shards must be in 1.." + MAX_SHARDS + ", got " + shards);
         if (!(lr > 0)) throw new IllegalArgumentException("lr must be positive, got " + lr);
         if (!(marginalLr > 0)) throw new IllegalArgumentException("marginal lr must be positive, got " + marginalLr);
         if (pretrainEpochs < 0 || pretrainEpochs > MAX_EPOCHS)

@@ -23,6 +23,14 @@ public interface TrainableGmvae extends Gmvae {
     /** All trainable (and frozen) parameters, in one flat buffer. */
     Params params();
 
+    /**
+     * A second model built like this one whose parameter values are this model's own array
+     * ({@link Params#shareValues}: an update to either is seen by both) and whose gradients are its
+     * own, with this model's training settings (β, the components the ELBO sums over, frozen
+     * parameters) as they are now: what {@link BatchShards} runs a shard of a batch on.
+     */
+    TrainableGmvae twin();
+
     /** How many standard-normal noise values {@link #loss} needs for a batch of {@code batch} images. */
     int noiseSize(int batch);
 

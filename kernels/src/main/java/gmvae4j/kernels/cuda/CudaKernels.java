@@ -49,6 +49,8 @@ public final class CudaKernels implements Kernels, AutoCloseable {
     @Override public int threads() { return cpu.threads(); }
 
     @Override public void parallelFor(int tasks, java.util.function.IntConsumer task) { cpu.parallelFor(tasks, task); }
+    /** One device, one stream: whole passes run from two threads at once are not what it was built for. */
+    @Override public boolean concurrentCallers() { return false; }
 
     public CudaContext context() { return cuda; }
 

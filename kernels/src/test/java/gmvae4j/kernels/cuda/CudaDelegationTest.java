@@ -20,8 +20,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class CudaDelegationTest {
 
-    /** Defaults that are meant to be inherited: they are written in terms of the other kernels. */
-    static final Set<String> INHERITED = Set.of("parallelRange");
+    /**
+     * Defaults that are meant to be inherited: written in terms of the other kernels, or (not a
+     * kernel) a property of the backend that the CPU backends share.
+     */
+    static final Set<String> INHERITED = Set.of("parallelRange", "concurrentCallers");
 
     @Test
     void everyKernelWithAScalarDefaultIsOverridden() {

@@ -1,0 +1,165 @@
+package gmvae4j.engine.gmvae;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import gmvae4j.engine.Params;
+import gmvae4j.kernels.Backends;
+import gmvae4j.kernels.Kernels;
+import gmvae4j.kernels.VectorKernels;
+
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link BatchShards}: a batch cut into shards gives the gradient and the loss terms of one pass
+ * over it (to float rounding), the same bits whether the shards run side by side or one after
+ * another, and leaves the twins' gradients at zero for the next batch.
+ */
+class BatchShardsTest {
+
+    static TrainableGmvae model(String variant, boolean learnPrior) {
+        TrainOptions o = new TrainOptions();
+        o.variant = variant;
+        o.k = 5;
+        o.z = 3;
+        o.hidden = new int[] {24, 16};
+        o.learnPrior = learnPrior;
+        TrainableGmvae m = GmvaeIo.create(GmvaeConfig.from(o, 4, 5), 11);
+        if (m instanceof MarginalGmvae mg) mg.sumOverTop(3);   // a training setting the twins must copy
+        return m;
+    }
+
+    /** One batch: the gradient it leaves (copied) and its means. */
+    record Step(float[] grad, BatchShards.Means means) {}
+
+    static Step step(TrainableGmvae m, Kernels k, int batch, int shards, float[] x, int count, float[] eps) {
+        m.params().zeroGrad();
+        BatchShards.Means means = new BatchShards(m, k, batch, shards).gmvae(x, count, eps);
+        return new Step(m.params().grad().clone(), means);
+    }
+
+    static float[] uniform(SplittableRandom r, int n, double lo, double hi) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) v[i] = (float) (lo + (hi - lo) * r.nextDouble());
+        return v;
+    }
+
+    /**
+     * Shards weighted B_s/B add up to the whole batch's gradient: 2 and 3 shards of a batch of 12,
+     * and of a final batch of 7 (shards of 3 and 4 rows, weights 3/7 and 4/7). A seed of 1 instead
+     * of B_s/B would double the gradient; a twin's gradient left out would lose half of it.
+     */
+    @Test
+    void shardsGiveTheGradientAndTermsOfOnePass() {
+        Kernels scalar = Backends.choose("scalar");
+        for (String variant : new String[] {"mixture", "marginal"}) {
+            TrainableGmvae m = model(variant, true);
+            SplittableRandom r = new SplittableRandom(5);
+            float[] x = uniform(r, 12 * m.inputDim(), 0, 1), eps = uniform(r, m.noiseSize(12), -2, 2);
+            for (int count : new int[] {12, 7}) {
+                Step one = step(m, scalar, 12, 1, x, count, eps);
+                double scale = 0;
+                for (float g : one.grad()) scale = Math.max(scale, Math.abs(g));
+                assertTrue(scale > 1e-3, variant + ": no gradient to compare");
+                for (int shards : new int[] {2, 3}) {
+                    Step cut = step(m, scalar, 12, shards, x, count, eps);
+                    String what = variant + ", " + count + " rows in " + shards + " shards";
+                    for (int i = 0; i < one.grad().length; i++)
+                        assertEquals(one.grad()[i], cut.grad()[i], 1e-5 * scale + 1e-4 * Math.abs(one.grad()[i]), what + ": gradient " + i);
+                    assertEquals(one.means().total(), cut.means().total(), 1e-5 * Math.abs(one.means().total()), what + ": loss");
+                    assertEquals(one.means().terms().keySet(), cut.means().terms().keySet(), what);
+                    for (Map.Entry<String, Double> e : one.means().terms().entrySet())
+                        assertEquals(e.getValue(), cut.means().terms().get(e.getKey()), 1e-5 * Math.abs(e.getValue()) + 1e-6,
+                                what + ": term " + e.getKey());
+                }
+            }
+        }
+    }
+
+    /**
+     * The model depends on the shard count, never on the threads: two shards side by side on two
+     * threads, one after another on one, and one after another with every product on three
+     * threads give the same bits; and a second batch gives the first batch's gradient again
+     * (the twins' gradients were put back to zero).
+     */
+    @Test
+    void sideBySideGivesTheBitsOfOneAfterAnother() {
+        for (String variant : new String[] {"mixture", "marginal"}) {
+            TrainableGmvae m = model(variant, false);
+            SplittableRandom r = new SplittableRandom(9);
+            float[] x = uniform(r, 96 * m.inputDim(), 0, 1), eps = uniform(r, m.noiseSize(96), -2, 2);
+            Kernels two = new VectorKernels(2), one = new VectorKernels(1), three = new VectorKernels(3);
+            assertTrue(new BatchShards(m, two, 96, 2).sideBySide());
+            assertFalse(new BatchShards(m, one, 96, 2).sideBySide());
+            assertFalse(new BatchShards(m, three, 96, 2).sideBySide());
+            Step a = step(m, two, 96, 2, x, 96, eps), b = step(m, one, 96, 2, x, 96, eps), c = step(m, three, 96, 2, x, 96, eps);
+            assertArrayEquals(a.grad(), b.grad(), variant + ": one thread");
+            assertArrayEquals(a.grad(), c.grad(), variant + ": three threads");
+            assertEquals(a.means(), b.means(), variant);
+            BatchShards sh = new BatchShards(m, two, 96, 2);
+            m.params().zeroGrad();
+            sh.gmvae(x, 96, eps);
+            float[] first = m.params().grad().clone();
+            m.params().zeroGrad();
+            sh.gmvae(x, 96, eps);
+            assertArrayEquals(first, m.params().grad(), variant + ": the second batch's gradient");
+            assertArrayEquals(a.grad(), first, variant);
+        }
+    }
+
+    /** Pretraining's loss by shards: the same mean and, to rounding, the same gradient. */
+    @Test
+    void pretrainingByShards() {
+        TrainableGmvae m = model("mixture", true);
+        SplittableRandom r = new SplittableRandom(3);
+        float[] x = uniform(r, 10 * m.inputDim(), 0, 1);
+        Kernels scalar = Backends.choose("scalar");
+        m.params().zeroGrad();
+        double whole = new BatchShards(m, scalar, 10, 1).pretrain(x, 10);
+        float[] g1 = m.params().grad().clone();
+        m.params().zeroGrad();
+        double cut = new BatchShards(m, scalar, 10, 2).pretrain(x, 10);
+        float[] g2 = m.params().grad().clone();
+        assertEquals(whole, cut, 1e-6 * Math.abs(whole));
+        double scale = 0;
+        for (float g : g1) scale = Math.max(scale, Math.abs(g));
+        assertTrue(scale > 1e-3);
+        for (int i = 0; i < g1.length; i++) assertEquals(g1[i], g2[i], 1e-5 * scale, "gradient " + i);
+    }
+
+    /** A twin reads and writes the model's values, keeps its own gradients, and copies frozen parameters and settings. */
+    @Test
+    void twinSharesValuesNotGradients() {
+        for (String variant : new String[] {"mixture", "marginal"}) {
+            TrainableGmvae m = model(variant, false);
+            TrainableGmvae t = m.twin();
+            Params p = m.params(), q = t.params();
+            assertSame(p.data(), q.data(), variant);
+            assertNotSame(p.grad(), q.grad(), variant);
+            for (int i = 0; i < p.list().size(); i++) {
+                assertSame(p.data(), q.list().get(i).tensor().data, variant + ": " + q.list().get(i).name());
+                assertNotSame(p.grad(), q.list().get(i).tensor().grad, variant);
+            }
+            assertFalse(q.get("prior.alpha").requiresGrad(), variant + ": prior.alpha is frozen in the model");
+            assertTrue(q.get("prior.mu").requiresGrad(), variant);
+            p.data()[3] = 42f;
+            assertEquals(42f, q.data()[3], variant);
+            assertEquals(m.noiseSize(10), t.noiseSize(10), variant + ": the twin sums over the model's components");
+        }
+        Params a = model("mixture", true).params(), b = model("marginal", true).params();
+        assertThrows(IllegalArgumentException.class, () -> a.shareValues(b));
+    }
+
+    @Test
+    void refusesBadSizes() {
+        TrainableGmvae m = model("mixture", true);
+        Kernels scalar = Backends.choose("scalar");
+        assertThrows(IllegalArgumentException.class, () -> new BatchShards(m, scalar, 8, 0));
+        BatchShards sh = new BatchShards(m, scalar, 8, 2);
+        float[] x = new float[8 * m.inputDim()], eps = new float[m.noiseSize(8)];
+        assertThrows(IllegalArgumentException.class, () -> sh.gmvae(x, 9, eps));
+        assertThrows(IllegalArgumentException.class, () -> sh.gmvae(x, 0, eps));
+        assertEquals(1, new BatchShards(m, scalar, 1, 2).count(), "no more shards than rows");
+    }
+}
