@@ -97,8 +97,7 @@ public final class MarginalGmvae implements TrainableGmvae {
 
     @Override
     public MarginalGmvae twin() {
-        MarginalGmvae t = new MarginalGmvae(cfg, 0);
-        t.params.shareValues(params);
+        MarginalGmvae t = TrainableGmvae.sharingValues(new MarginalGmvae(cfg, 0), this);
         t.top = top;
         return t;
     }

@@ -108,8 +108,7 @@ public final class MixtureGmvae implements TrainableGmvae {
 
     @Override
     public MixtureGmvae twin() {
-        MixtureGmvae t = new MixtureGmvae(cfg, 0);
-        t.params.shareValues(params);
+        MixtureGmvae t = TrainableGmvae.sharingValues(new MixtureGmvae(cfg, 0), this);
         t.beta = beta;
         return t;
     }

@@ -31,6 +31,12 @@ public interface TrainableGmvae extends Gmvae {
      */
     TrainableGmvae twin();
 
+    /** {@code fresh}, a model built from {@code of}'s config, made to read and write of's values: the start of a {@link #twin}. */
+    static <T extends TrainableGmvae> T sharingValues(T fresh, TrainableGmvae of) {
+        fresh.params().shareValues(of.params());
+        return fresh;
+    }
+
     /** How many standard-normal noise values {@link #loss} needs for a batch of {@code batch} images. */
     int noiseSize(int batch);
 
