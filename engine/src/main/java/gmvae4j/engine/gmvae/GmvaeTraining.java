@@ -3,8 +3,6 @@ package gmvae4j.engine.gmvae;
 import gmvae4j.engine.Adam;
 import gmvae4j.engine.NonFiniteException;
 import gmvae4j.engine.Params;
-import gmvae4j.engine.Tape;
-import gmvae4j.engine.Tensor;
 import gmvae4j.kernels.Backends;
 import gmvae4j.kernels.Kernels;
 
