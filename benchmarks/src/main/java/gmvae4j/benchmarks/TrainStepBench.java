@@ -279,8 +279,8 @@ public final class TrainStepBench {
         Ours(GmvaeConfig cfg, Kernels kernels, int batch) {
             this.model = GmvaeIo.create(cfg, 1);
             this.adam = new Adam(model.params(), 2e-3f, kernels);
-            // the shards training cuts its batches into (TrainOptions' default), so this is the step `train` takes
-            this.shards = new BatchShards(model, kernels, batch, new TrainOptions().shards);
+            // the shards `train` cuts its batches into by default on these threads, so this is the step it takes
+            this.shards = new BatchShards(model, kernels, batch, BatchShards.defaultCount(kernels));
             this.batch = batch;
             this.dim = cfg.inputDim();
             // pixels in [0,1] like x/255 of real images (the step time does not depend on the values)

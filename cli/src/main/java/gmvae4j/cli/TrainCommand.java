@@ -72,7 +72,8 @@ final class TrainCommand implements Command {
                   --minutes M           wall-clock budget for the whole run (stops cleanly, saves)
                   --batch B             mini-batch size (default 128, at most 8192)
                   --shards S            pieces each batch is cut into, their passes side by side on two
-                                        cores (default 2; the model depends on S, not on the thread count)
+                                        cores (default: 2 on two threads, else 1); the model depends on S:
+                                        give it to train the same model on any machine
                   --lr LR               Adam learning rate (default 2e-3; ×0.9 every 10 epochs, floor 2e-4)
                   --lr-decay-every E    epochs between the ×0.9 steps of the learning rate (default 10)
                   --marginal-lr LR      marginal: the GMVAE phase's learning rate (default 5e-4; pretraining uses --lr)
@@ -107,7 +108,7 @@ final class TrainCommand implements Command {
         o.minutes = args.number("minutes", Preset.minutes(preset));
         if (o.minutes < 0) throw new UserError("--minutes must be ≥ 0");
         o.batch = args.intIn("batch", o.batch, 1, TrainOptions.MAX_BATCH);
-        o.shards = args.intIn("shards", o.shards, 1, TrainOptions.MAX_SHARDS);
+        o.shards = args.intIn("shards", o.shards, 0, TrainOptions.MAX_SHARDS);
         o.lr = args.number("lr", o.lr);
         if (!(o.lr > 0)) throw new UserError("--lr must be positive, got " + o.lr);
         o.lrDecayEvery = args.intIn("lr-decay-every", o.lrDecayEvery, 1, TrainOptions.MAX_EPOCHS);

@@ -99,8 +99,8 @@ class FlagsAndMismatchesTest {
     @Test void sizeFlagsHaveUpperBounds() throws Exception {
         oneLineExit2(CliRun.run("train", "--dataset", "glyphs", "--out", tmp.resolve("m.gmvae").toString(), "--batch", "2147483647"),
                 "--batch must be in 1..8192");
-        oneLineExit2(CliRun.run("train", "--dataset", "glyphs", "--out", tmp.resolve("m.gmvae").toString(), "--shards", "0"),
-                "--shards must be in 1..256");
+        oneLineExit2(CliRun.run("train", "--dataset", "glyphs", "--out", tmp.resolve("m.gmvae").toString(), "--shards", "-1"),
+                "--shards must be in 0..256");
         oneLineExit2(CliRun.run("train", "--dataset", "glyphs", "--out", tmp.resolve("m.gmvae").toString(), "--hidden", "2147483647"),
                 "--hidden widths must be in 1..16384");
         oneLineExit2(CliRun.run("train", "--dataset", "glyphs", "--out", tmp.resolve("m.gmvae").toString(), "--k", "100000000"),

@@ -38,14 +38,16 @@ import java.util.Map;
  * <p>Floats: a weight gradient's sum over the batch becomes one sum per shard and then their sum,
  * so a model depends on the number of shards, as on any other change of summation order. It
  * never depends on the threads or their scheduling: every shard computes the same bits side by
- * side or one after another, and the gradients are added in shard order. That is why the shard
- * count is a training setting ({@link TrainOptions#shards}) and not the thread count: a model
- * trained on one core (experiment trains its two models side by side, one core each) is the one
- * two cores give.
+ * side or one after another, and the gradients are added in shard order. So the shard count is
+ * a training setting ({@link TrainOptions#shards}, {@code train --shards}): given, it trains the
+ * same model on one core or two.
  *
  * <p>Shards run side by side when the kernels have at least two threads and no more than there are
  * shards (two on a 2-core machine), and the backend lets several threads call it at once
  * ({@link Kernels#concurrentCallers}); otherwise one after another, each product on every thread.
+ * One after another they cost more than one pass (one thread, full covariance z=10: 8.38 → 9.69
+ * and 10.82 → 12.90 ms a step), so the count not given is {@link #defaultCount}: two only where
+ * they run side by side on exactly two threads, the case measured; one pass elsewhere.
  */
 public final class BatchShards {
 
@@ -87,6 +89,16 @@ public final class BatchShards {
             noise[i] = new float[0];
         }
         this.sideBySide = s > 1 && kernels.concurrentCallers() && kernels.threads() > 1 && kernels.threads() <= s;
+    }
+
+    /**
+     * The shard count a training run uses when none is given: 2 on a backend with exactly two
+     * threads that takes concurrent callers (the shards then run side by side), else 1. On more
+     * threads a batch of 128 cut in two would leave cores idle, and one pass spreads each product
+     * over all of them; with more shards than two, each would be too few rows (not measured).
+     */
+    public static int defaultCount(Kernels kernels) {
+        return kernels.threads() == 2 && kernels.concurrentCallers() ? 2 : 1;
     }
 
     /** Number of shards (the batch's rows split as evenly as they go). */

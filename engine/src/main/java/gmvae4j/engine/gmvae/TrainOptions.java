@@ -41,11 +41,12 @@ public final class TrainOptions implements Cloneable {
     public int batch = 128;
     /**
      * Pieces each batch is cut into, their forward and backward passes side by side on two cores
-     * ({@link BatchShards}); 1 is one pass over the whole batch. The model depends on it (the
-     * order of a gradient's sums), never on the thread count: two shards on one core give the bits
-     * they give on two.
+     * ({@link BatchShards}); 1 is one pass over the whole batch; 0 (the default) picks
+     * {@link BatchShards#defaultCount}: 2 on exactly two threads, else 1. The model depends on the
+     * count (the order of a gradient's sums), never on the threads as such: two shards on one core
+     * give the bits they give on two. Set it to train the same model on machines of any size.
      */
-    public int shards = 2;
+    public int shards = 0;
     /** Adam learning rate, multiplied by {@link #lrDecay} every {@link #lrDecayEvery} epochs, never below {@link #lrFloor}. */
     public double lr = 2e-3;
     public double lrDecay = 0.9;
@@ -182,7 +183,7 @@ public final class TrainOptions implements Cloneable {
             throw new IllegalArgumentException("decoder widths must be in 1.." + MAX_WIDTH + ": " + Arrays.toString(decoderWidths()));
         if (epochs < 0 || epochs > MAX_EPOCHS) throw new IllegalArgumentException("epochs must be in 0.." + MAX_EPOCHS + ", got " + epochs);
         if (batch < 1 || batch > MAX_BATCH) throw new IllegalArgumentException("batch must be in 1.." + MAX_BATCH + ", got " + batch);
-        if (shards < 1 || shards > MAX_SHARDS) throw new IllegalArgumentException("shards must be in 1.." + MAX_SHARDS + ", got " + shards);
+        if (shards < 0 || shards > MAX_SHARDS) throw new IllegalArgumentException("shards must be in 0.." + MAX_SHARDS + ", got " + shards);
         if (!(lr > 0)) throw new IllegalArgumentException("lr must be positive, got " + lr);
         if (!(marginalLr > 0)) throw new IllegalArgumentException("marginal lr must be positive, got " + marginalLr);
         if (pretrainEpochs < 0 || pretrainEpochs > MAX_EPOCHS)

@@ -151,6 +151,20 @@ class BatchShardsTest {
         assertThrows(IllegalArgumentException.class, () -> a.shareValues(b));
     }
 
+    /** Two shards by default only where they run side by side on exactly two threads. */
+    @Test
+    void defaultCountIsTwoOnTwoThreadsOnly() {
+        assertEquals(2, BatchShards.defaultCount(new VectorKernels(2)));
+        assertEquals(1, BatchShards.defaultCount(new VectorKernels(1)));
+        assertEquals(1, BatchShards.defaultCount(new VectorKernels(3)));
+        assertEquals(1, BatchShards.defaultCount(Backends.choose("scalar")));
+        Kernels two = new VectorKernels(2);
+        // a two-thread backend that takes one caller at a time, as the cuda one
+        Kernels twoThreadsOneCaller = (Kernels) java.lang.reflect.Proxy.newProxyInstance(Kernels.class.getClassLoader(),
+                new Class<?>[] {Kernels.class}, (proxy, m, args) -> m.getName().equals("concurrentCallers") ? false : m.invoke(two, args));
+        assertEquals(1, BatchShards.defaultCount(twoThreadsOneCaller));
+    }
+
     @Test
     void refusesBadSizes() {
         TrainableGmvae m = model("mixture", true);

@@ -76,21 +76,24 @@ class GmvaeTrainingTest {
 
     /**
      * experiment trains its two models side by side, each on kernels of its own on one thread
-     * ({@link TrainOptions#withKernels}): the model must be the one two threads give.
+     * ({@link TrainOptions#withKernels}), with one shard: the model must be the one two threads
+     * give. The same for two shards (side by side on two threads, one after another on one).
      */
     @Test
     void oneThreadGivesTheModelTwoThreadsGive() throws Exception {
-        for (String variant : new String[] {"mixture", "marginal"}) {
-            TrainOptions two = tiny(variant);
-            two.hidden = new int[] {256, 256};     // products big enough to be split over two threads
-            two.kernels = new gmvae4j.kernels.VectorKernels(2);
-            TrainOptions one = two.withKernels(new gmvae4j.kernels.VectorKernels(1));
-            assertEquals(2, two.kernels.threads(), "withKernels changed the options it copied");
-            assertEquals(1, one.kernels.threads());
-            float[] a = GmvaeTraining.train(TestImages.of(DATA), two, ProgressListener.NONE).model().params().data();
-            float[] b = GmvaeTraining.train(TestImages.of(DATA), one, ProgressListener.NONE).model().params().data();
-            assertArrayEquals(a, b, variant);
-        }
+        for (String variant : new String[] {"mixture", "marginal"})
+            for (int shards : new int[] {1, 2}) {
+                TrainOptions two = tiny(variant);
+                two.hidden = new int[] {256, 256};     // products big enough to be split over two threads
+                two.shards = shards;
+                two.kernels = new gmvae4j.kernels.VectorKernels(2);
+                TrainOptions one = two.withKernels(new gmvae4j.kernels.VectorKernels(1));
+                assertEquals(2, two.kernels.threads(), "withKernels changed the options it copied");
+                assertEquals(1, one.kernels.threads());
+                float[] a = GmvaeTraining.train(TestImages.of(DATA), two, ProgressListener.NONE).model().params().data();
+                float[] b = GmvaeTraining.train(TestImages.of(DATA), one, ProgressListener.NONE).model().params().data();
+                assertArrayEquals(a, b, variant + ", " + shards + " shard(s)");
+            }
     }
 
     @Test
