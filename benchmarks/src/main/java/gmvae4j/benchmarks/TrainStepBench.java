@@ -280,7 +280,7 @@ public final class TrainStepBench {
             this.model = GmvaeIo.create(cfg, 1);
             this.adam = new Adam(model.params(), 2e-3f, kernels);
             // the shards `train` cuts its batches into by default on these threads, so this is the step it takes
-            this.shards = new BatchShards(model, kernels, batch, BatchShards.defaultCount(kernels));
+            this.shards = new BatchShards(model, kernels, batch, BatchShards.resolve(new TrainOptions().shards, kernels));
             this.batch = batch;
             this.dim = cfg.inputDim();
             // pixels in [0,1] like x/255 of real images (the step time does not depend on the values)

@@ -104,7 +104,7 @@ final class TrainTarget implements BenchCommand.Target {
         Map<String, String> atenEnv = withPeer ? TrainStepBench.atenAlternative(choice) : null;
         boolean atenTried = atenEnv != null;
         progress.println("bench train: " + kernels.name() + ", " + threads + " thread(s), batch " + BATCH
-                + ", median ms per step (forward + backward + Adam; ours in " + BatchShards.defaultCount(kernels)
+                + ", median ms per step (forward + backward + Adam; ours in " + BatchShards.resolve(new TrainOptions().shards, kernels)
                 + " batch shard(s), as train takes it)"
                 + (withPeer ? "; peer: PyTorch via " + peer.python() + " on " + peer.device() + " (" + choice.yoursLabel() + ")"
                 + (choice.differs() ? "; also with " + OpenBlasCore.VAR + "=" + choice.best() + ", this CPU's best OpenBLAS core" : "")

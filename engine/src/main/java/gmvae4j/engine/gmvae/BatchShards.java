@@ -101,6 +101,11 @@ public final class BatchShards {
         return kernels.threads() == 2 && kernels.concurrentCallers() ? 2 : 1;
     }
 
+    /** The shard count a run asks for ({@link TrainOptions#shards}): {@code requested}, or with 0 the {@link #defaultCount}. */
+    public static int resolve(int requested, Kernels kernels) {
+        return requested > 0 ? requested : defaultCount(kernels);
+    }
+
     /** Number of shards (the batch's rows split as evenly as they go). */
     public int count() { return models.length; }
 

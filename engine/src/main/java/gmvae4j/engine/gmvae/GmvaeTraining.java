@@ -264,7 +264,7 @@ public final class GmvaeTraining {
 
         BatchShards shards(String phase) {
             if (!phase.equals(shardsPhase)) {
-                shards = new BatchShards(model, kernels, o.batch, o.shards > 0 ? o.shards : BatchShards.defaultCount(kernels));
+                shards = new BatchShards(model, kernels, o.batch, BatchShards.resolve(o.shards, kernels));
                 shardsPhase = phase;
             }
             return shards;

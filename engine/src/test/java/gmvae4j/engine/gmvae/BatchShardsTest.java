@@ -163,6 +163,8 @@ class BatchShardsTest {
         Kernels twoThreadsOneCaller = (Kernels) java.lang.reflect.Proxy.newProxyInstance(Kernels.class.getClassLoader(),
                 new Class<?>[] {Kernels.class}, (proxy, m, args) -> m.getName().equals("concurrentCallers") ? false : m.invoke(two, args));
         assertEquals(1, BatchShards.defaultCount(twoThreadsOneCaller));
+        assertEquals(2, BatchShards.resolve(0, two), "0: the default");
+        assertEquals(3, BatchShards.resolve(3, new VectorKernels(1)), "a count given is kept");
     }
 
     @Test
