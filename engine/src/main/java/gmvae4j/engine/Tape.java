@@ -54,6 +54,7 @@ public final class Tape {
     private int cursor;
     private final ArrayList<Backward> nodes = new ArrayList<>();
     private boolean recording = true;
+    private WeightGradients deferred;
 
     public Tape() { this(Backends.get()); }
 
@@ -64,6 +65,16 @@ public final class Tape {
         cursor = 0;
         nodes.clear();
     }
+
+    /**
+     * Where this tape's linear layers record their weight gradients to be computed after the
+     * backward pass ({@link WeightGradients}: a batch's shards), or null (the default): they are
+     * computed during it.
+     */
+    public WeightGradients deferredWeightGradients() { return deferred; }
+
+    /** Sets {@link #deferredWeightGradients()} (null: none deferred). */
+    public void deferWeightGradients(WeightGradients to) { this.deferred = to; }
 
     /** True unless inside {@link #noGrad()}. */
     public boolean recording() { return recording; }

@@ -2,6 +2,7 @@ package gmvae4j.engine.ops;
 
 import gmvae4j.engine.Tape;
 import gmvae4j.engine.Tensor;
+import gmvae4j.engine.WeightGradients;
 import gmvae4j.kernels.Kernels;
 
 /**
@@ -78,7 +79,11 @@ public final class MatMul {
                     K.sgemm(true, false, in, out, batch, 1f, x.data, x.off, in, y.grad, y.gradOff, out, 1f, w.grad, w.gradOff, out);
             Runnable inputGrad = () ->
                     K.sgemm(false, true, batch, in, out, 1f, y.grad, y.gradOff, out, w.data, w.off, out, 1f, x.grad, x.gradOff, in);
-            if (w.requiresGrad() && x.requiresGrad() && K.threads() == 2) bothAtOnce(K, weightGrad, inputGrad);
+            WeightGradients later = t.deferredWeightGradients();
+            if (w.requiresGrad() && later != null) {       // a batch shard: dW after every shard's backward pass
+                later.record(x, y, w, batch, in, out);
+                if (x.requiresGrad()) inputGrad.run();
+            } else if (w.requiresGrad() && x.requiresGrad() && K.threads() == 2) bothAtOnce(K, weightGrad, inputGrad);
             else {
                 if (w.requiresGrad()) weightGrad.run();
                 if (x.requiresGrad()) inputGrad.run();

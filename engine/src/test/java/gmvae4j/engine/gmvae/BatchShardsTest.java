@@ -108,6 +108,47 @@ class BatchShardsTest {
         }
     }
 
+    /**
+     * The linear layers' weight gradients, computed after the shards' backward passes straight
+     * into the model's gradient ({@link gmvae4j.engine.WeightGradients}), are bit for bit the sum
+     * the twins' gradients gave: each shard's loss backpropagated on its own tape and model (the
+     * model, then a twin), the twin's gradient added to the model's. Two and three shards, a
+     * full batch, a final smaller one and one of a single row (one shard), one thread (one after
+     * another) and two (side by side).
+     * A weight's products run in another order, one lost or run twice, or a twin's bias gradient
+     * not added would change these bits.
+     */
+    @Test
+    void deferredWeightGradientsGiveTheTwinsSumBitForBit() {
+        for (String variant : new String[] {"mixture", "marginal"}) {
+            TrainableGmvae m = model(variant, true);
+            SplittableRandom r = new SplittableRandom(13);
+            float[] x = uniform(r, 24 * m.inputDim(), 0, 1), eps = uniform(r, m.noiseSize(24), -2, 2);
+            for (int threads : new int[] {1, 2})
+                for (int shards : new int[] {2, 3})
+                    for (int count : new int[] {24, 17, 1}) {
+                        Kernels k = new VectorKernels(threads);
+                        int used = Math.min(shards, count);     // a batch of one row is one shard
+                        // the reference: every shard on its own model (the model, then twins), its gradient added in shard order
+                        m.params().zeroGrad();
+                        float[] want = new float[m.params().size()];
+                        for (int s = 0; s < used; s++) {
+                            TrainableGmvae own = s == 0 ? m : m.twin();
+                            own.params().zeroGrad();
+                            int r0 = count * s / used, n = count * (s + 1) / used - r0;
+                            gmvae4j.engine.Tape t = new gmvae4j.engine.Tape(k);
+                            float[] noise = java.util.Arrays.copyOfRange(eps, m.noiseSize(r0), m.noiseSize(r0) + m.noiseSize(n));
+                            TrainableGmvae.Loss loss = own.loss(t, t.input(x, r0 * m.inputDim(), n, m.inputDim()), noise);
+                            t.backward(loss.total(), new float[] {(float) n / count});
+                            float[] g = own.params().grad();
+                            for (int i = 0; i < want.length; i++) want[i] = s == 0 ? g[i] : want[i] + g[i];
+                        }
+                        Step got = step(m, k, 24, shards, x, count, eps);
+                        assertArrayEquals(want, got.grad(), variant + ", " + count + " rows in " + shards + " shards, " + threads + " thread(s)");
+                    }
+        }
+    }
+
     /** Pretraining's loss by shards: the same mean and, to rounding, the same gradient. */
     @Test
     void pretrainingByShards() {
