@@ -32,7 +32,8 @@ import java.util.Map;
  * JVM, a step of each alternating (harness outside the repository, 1,250-1,320 steps each):
  * mixture z=10 6.82 → 6.58 and 6.69 → 6.44 ms, z=32 6.07 → 5.69, full covariance z=10
  * 6.24 → 5.85, the conv architecture 38.1 → 36.8 ms (a slow hour: the same steps took 5.1-5.5
- * ms in the measurements below), with the same bits; inside the step the optimizer's pass fell
+ * ms in the measurements below), with the same bits; the marginal model level (200.7 → 201.5 and
+ * 206.4 → 201.0 ms: its weights' products are uneven, one weight per thread); inside the step the optimizer's pass fell
  * from 0.96 to 0.61-0.63 ms (its arrays stay in cache more), the twins' sum from 0.33 to 0.01.
  * Measured on the 2-core Zen 5, one JVM, a step of one shard and a step of two alternating (each
  * with its Adam update, medians of 900-1,200 steps each): mixture z=10 5.48 → 5.13 ms and 5.42 →
