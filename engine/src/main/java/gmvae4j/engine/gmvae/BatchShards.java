@@ -218,7 +218,9 @@ public final class BatchShards {
         if (used < 2) return;
         float[] g = models[0].params().grad();
         int n = g.length;
-        // the ranges to add: [0, n) less the deferred ones, cut into pieces of at least 16 K floats
+        // the ranges to add: [0, n) less the deferred ones (the gaps between weights: biases, convolution
+        // kernels and the mixture's parameters, thousands of floats, not millions), a range longer than
+        // 16 K floats cut into pieces
         List<int[]> skip = new ArrayList<>(deferred);
         skip.sort(Comparator.comparingInt(r -> r[0]));
         List<int[]> pieces = new ArrayList<>();
