@@ -267,6 +267,15 @@ public final class TrainStepBench {
         }
     }
 
+    /**
+     * The batch shards our step runs in on these kernels: the count {@code train} takes by default
+     * ({@link TrainOptions#shards} resolved by {@link BatchShards#resolve}), so the step measured is
+     * the step it takes; the header says it from here too.
+     */
+    public static int shardCount(Kernels kernels) {
+        return BatchShards.resolve(new TrainOptions().shards, kernels);
+    }
+
     /** Our model, optimiser, batch shards and batch, set up once and stepped repeatedly. */
     static final class Ours {
         final TrainableGmvae model;
@@ -279,8 +288,7 @@ public final class TrainStepBench {
         Ours(GmvaeConfig cfg, Kernels kernels, int batch) {
             this.model = GmvaeIo.create(cfg, 1);
             this.adam = new Adam(model.params(), 2e-3f, kernels);
-            // the shards `train` cuts its batches into by default on these threads, so this is the step it takes
-            this.shards = new BatchShards(model, kernels, batch, BatchShards.resolve(new TrainOptions().shards, kernels));
+            this.shards = new BatchShards(model, kernels, batch, shardCount(kernels));
             this.batch = batch;
             this.dim = cfg.inputDim();
             // pixels in [0,1] like x/255 of real images (the step time does not depend on the values)

@@ -11,7 +11,6 @@ import gmvae4j.datasets.DataException;
 import gmvae4j.datasets.Dataset;
 import gmvae4j.datasets.Datasets;
 import gmvae4j.datasets.Split;
-import gmvae4j.engine.gmvae.BatchShards;
 import gmvae4j.engine.gmvae.TrainOptions;
 import gmvae4j.kernels.Backends;
 import gmvae4j.kernels.Kernels;
@@ -104,7 +103,7 @@ final class TrainTarget implements BenchCommand.Target {
         Map<String, String> atenEnv = withPeer ? TrainStepBench.atenAlternative(choice) : null;
         boolean atenTried = atenEnv != null;
         progress.println("bench train: " + kernels.name() + ", " + threads + " thread(s), batch " + BATCH
-                + ", median ms per step (forward + backward + Adam; ours in " + BatchShards.resolve(new TrainOptions().shards, kernels)
+                + ", median ms per step (forward + backward + Adam; ours in " + TrainStepBench.shardCount(kernels)
                 + " batch shard(s), as train takes it)"
                 + (withPeer ? "; peer: PyTorch via " + peer.python() + " on " + peer.device() + " (" + choice.yoursLabel() + ")"
                 + (choice.differs() ? "; also with " + OpenBlasCore.VAR + "=" + choice.best() + ", this CPU's best OpenBLAS core" : "")
