@@ -310,9 +310,8 @@ public final class TrainStepBench {
         /** One step as GmvaeTraining takes it: the gradients start at zero (left so by the previous step's Adam). */
         float step() {
             for (int i = 0; i < eps.length; i++) eps[i] = (float) noise.nextGaussian();
-            float v = (float) shards.gmvae(x, batch, eps).total();
+            float v = (float) shards.gmvaeStep(x, batch, eps, adam).total();
             if (!Float.isFinite(v)) throw new IllegalStateException("loss became " + v + " during the benchmark");
-            adam.stepAndZeroGrad();
             return v;
         }
     }

@@ -77,6 +77,38 @@ public final class Adam {
         return norm;
     }
 
+    /** True when {@link #clipNorm} is on: a step then needs the whole gradient's norm before it changes anything. */
+    public boolean clips() { return clipNorm > 0; }
+
+    /**
+     * One step taken range by range, each range's gradient left at zero, for a caller that
+     * completes the gradient a piece at a time and updates each piece while it is still in cache
+     * ({@code BatchShards}: a weight's gradient is final once its products have run). Every value
+     * is updated as {@link #stepAndZeroGrad} would update it (the same floats); the ranges must
+     * cover each parameter exactly once, and the caller must know the whole gradient is finite
+     * before the first {@link Pieces#update}, since nothing here can refuse the step afterwards.
+     * Not with clipping ({@link #clips}).
+     */
+    public Pieces pieces() {
+        if (clips()) throw new IllegalStateException("a clipped step needs the whole gradient's norm first");
+        if (params.size() != m.length)
+            throw new IllegalStateException("the model has " + params.size() + " parameters but this optimizer was built for " + m.length);
+        t++;
+        return new Pieces((float) (1 - Math.pow(beta1, t)), (float) (1 - Math.pow(beta2, t)));
+    }
+
+    /** One step's update of ranges of the parameters (see {@link #pieces}). */
+    public final class Pieces {
+        private final float bc1, bc2;
+
+        private Pieces(float bc1, float bc2) { this.bc1 = bc1; this.bc2 = bc2; }
+
+        /** Updates parameters [off, off + len) from their gradients, and zeroes those gradients. */
+        public void update(int off, int len) {
+            k.adamThenZeroGrad(len, params.data(), off, params.grad(), off, m, off, v, off, lr, beta1, beta2, eps, weightDecay, bc1, bc2);
+        }
+    }
+
     /** First moments (live array, same layout as {@link Params#data()}). */
     public float[] m() { return m; }
     /** Second moments (live array). */

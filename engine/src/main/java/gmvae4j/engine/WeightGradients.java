@@ -12,7 +12,9 @@ import java.util.Map;
  * The weight gradients of linear layers, dW += xᵀ·dy, recorded during a backward pass and computed
  * after it, for a batch cut into shards ({@code BatchShards}): each shard's tape records its
  * layers' products here instead of running them, and once every shard's backward pass is done,
- * {@link #run} adds each weight's products, shard after shard, straight into the model's gradient.
+ * {@link #weights} groups them by weight and {@link Weight#run} adds each weight's products, shard
+ * after shard, straight into the model's gradient (one task per weight, BatchShards spreading the
+ * weights over the threads; a training step then updates each weight right after its products).
  *
  * <p>Why: a shard runs on a twin of the model with a gradient array of its own, so that two
  * shards never write the same memory; the twins' gradients were then added to the model's and
@@ -35,38 +37,98 @@ public final class WeightGradients {
     private record Product(Tensor x, Tensor y, Tensor w, int rows, int in, int out) {}
 
     private final ArrayList<Product> products = new ArrayList<>();
+    private final Params params;
+
+    /** For a shard whose model's parameters are {@code params} (the model itself, or a twin). */
+    public WeightGradients(Params params) { this.params = params; }
 
     /**
-     * Records dW += xᵀ·dy for the linear layer y = x·W (+ b), x [rows, in], y [rows, out]: read when
-     * {@link #run} runs, so y's gradient dy must be final by then (the backward pass is over).
+     * True when W is one of the shard model's parameters, whose gradient can wait: not a tape
+     * result computed from one (a slice of a weight, as the marginal model's pretraining takes:
+     * the slice's gradient must be final when the slice's own backward step adds it into the
+     * weight's, long before the recorded products run).
+     */
+    public boolean takes(Tensor w) {
+        return w.grad == params.grad() && w.data == params.data();
+    }
+
+    /**
+     * Records dW += xᵀ·dy for the linear layer y = x·W (+ b), x [rows, in], y [rows, out], W a
+     * parameter ({@link #takes}): read when the product runs ({@link Weight#run}), so y's gradient
+     * dy must be final by then (the backward pass is over).
      */
     public void record(Tensor x, Tensor y, Tensor w, int rows, int in, int out) {
+        if (!takes(w)) throw new IllegalArgumentException("not a parameter of this shard's model: its gradient cannot wait");
         products.add(new Product(x, y, w, rows, in, out));
     }
 
     /** Forgets the recorded products (a new batch). */
     public void clear() { products.clear(); }
 
-    /**
-     * Adds every recorded product of the shards into {@code grad}, the model's gradient array (the
-     * twins' layout is the model's: a weight's gradient starts at the same offset in each), the
-     * products of one weight in shard order, weights spread over the kernels' threads (largest
-     * first). Returns the gradient ranges written, [offset, offset + size) per weight, in no
-     * particular order.
-     */
-    public static List<int[]> run(Kernels k, List<WeightGradients> shards, float[] grad) {
+    /** One weight's recorded products, every shard's, in shard order. */
+    public static final class Weight {
+        private final int off, size;
+        private final List<Product> products;
+
+        private Weight(List<Product> products) {
+            this.products = products;
+            this.off = products.get(0).w.gradOff;
+            this.size = products.get(0).in * products.get(0).out;
+        }
+
+        /** Where this weight's gradient starts in the flat gradient array. */
+        public int offset() { return off; }
+
+        /** Its number of values (in × out). */
+        public int size() { return size; }
+
+        /**
+         * True when a product reads parameter values as its x (a layer applied to a parameter): an
+         * optimizer update running beside it could then change what it reads.
+         */
+        public boolean readsParameters(float[] values) {
+            for (Product p : products) if (p.x.data == values) return true;
+            return false;
+        }
+
+        /**
+         * grad[W] += Σ_s x_sᵀ·dy_s, the shards' products in shard order; with {@code overwrite}
+         * the first product writes instead of adding (what grad held there is dropped: the same
+         * floats as adding to zeros, and one read of the gradient fewer).
+         */
+        public void run(Kernels k, float[] grad, boolean overwrite) {
+            boolean first = true;
+            for (Product p : products) {
+                k.sgemm(true, false, p.in, p.out, p.rows, 1f, p.x.data, p.x.off, p.in, p.y.grad, p.y.gradOff, p.out,
+                        overwrite && first ? 0f : 1f, grad, off, p.out);
+                first = false;
+            }
+        }
+
+        /**
+         * A bound on every value of Σ_s x_sᵀ·dy_s, from the operands alone: Σ_s ‖x_s‖·‖dy_s‖
+         * (Frobenius norms; Cauchy-Schwarz bounds each |Σ_r x_ri·dy_rj| by ‖x_:i‖·‖dy_:j‖, and
+         * the sum of the |x_ri·dy_rj| likewise, which bounds every partial sum in float too). Not
+         * finite when an operand holds a NaN or an infinity, or when its squares overflow. A
+         * finite bound far below Float.MAX_VALUE proves the products give finite values before
+         * they run.
+         */
+        public double bound(Kernels k) {
+            double b = 0;
+            for (Product p : products)
+                b += Math.sqrt(k.sumSquares(p.rows * p.in, p.x.data, p.x.off)) * Math.sqrt(k.sumSquares(p.rows * p.out, p.y.grad, p.y.gradOff));
+            return b;
+        }
+    }
+
+    /** The shards' recorded products grouped by weight (a weight's in shard order), the largest weight first. */
+    public static List<Weight> weights(List<WeightGradients> shards) {
         Map<Integer, List<Product>> byWeight = new LinkedHashMap<>();
         for (WeightGradients s : shards)
             for (Product p : s.products) byWeight.computeIfAbsent(p.w.gradOff, off -> new ArrayList<>()).add(p);
-        List<List<Product>> weights = new ArrayList<>(byWeight.values());
-        weights.sort(Comparator.comparingLong((List<Product> l) -> (long) l.get(0).in * l.get(0).out * l.size()).reversed());
-        k.parallelFor(weights.size(), i -> {
-            for (Product p : weights.get(i))
-                k.sgemm(true, false, p.in, p.out, p.rows, 1f, p.x.data, p.x.off, p.in, p.y.grad, p.y.gradOff, p.out,
-                        1f, grad, p.w.gradOff, p.out);
-        });
-        List<int[]> written = new ArrayList<>();
-        for (List<Product> l : weights) written.add(new int[] {l.get(0).w.gradOff, l.get(0).in * l.get(0).out});
-        return written;
+        List<Weight> weights = new ArrayList<>();
+        for (List<Product> l : byWeight.values()) weights.add(new Weight(l));
+        weights.sort(Comparator.comparingLong((Weight w) -> (long) w.size * w.products.size()).reversed());
+        return weights;
     }
 }

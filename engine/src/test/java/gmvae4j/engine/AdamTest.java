@@ -80,6 +80,49 @@ class AdamTest {
         assertArrayEquals(grad, p.grad(), "the gradients are kept for inspection");
     }
 
+    /**
+     * A step taken in pieces (any cut of the parameters, pieces at odd offsets and lengths, in any
+     * order) gives the bits of one stepAndZeroGrad: parameters, moments, step count, and the
+     * gradients left at zero. A tail computed in another order than the vector lanes (the scalar
+     * loop after a piece's whole vectors) would differ in the last bit of v for some values.
+     */
+    @Test
+    void aStepInPiecesIsOneStep() {
+        Params a = model(), b = model();
+        Adam adamA = new Adam(a, 1e-2f).weightDecay(1e-3f), adamB = new Adam(b, 1e-2f).weightDecay(1e-3f);
+        int n = a.size();
+        SplittableRandom cuts = new SplittableRandom(3);
+        for (int s = 0; s < 4; s++) {
+            fillGrad(a, s);
+            fillGrad(b, s);
+            adamA.stepAndZeroGrad();
+            java.util.List<int[]> pieces = new java.util.ArrayList<>();
+            for (int lo = 0; lo < n; ) {
+                int len = Math.min(n - lo, 1 + cuts.nextInt(37));
+                pieces.add(new int[] {lo, len});
+                lo += len;
+            }
+            java.util.Collections.shuffle(pieces, new java.util.Random(s));
+            Adam.Pieces step = adamB.pieces();
+            for (int[] piece : pieces) step.update(piece[0], piece[1]);
+            assertArrayEquals(a.data(), b.data(), "step " + s);
+            assertArrayEquals(adamA.m(), adamB.m(), "m, step " + s);
+            assertArrayEquals(adamA.v(), adamB.v(), "v, step " + s);
+            assertArrayEquals(new float[n], b.grad(), "gradients left at zero");
+            assertEquals(adamA.steps(), adamB.steps());
+        }
+    }
+
+    /** A clipped optimizer needs the whole gradient's norm before it changes anything: no pieces. */
+    @Test
+    void aClippedStepIsNotTakenInPieces() {
+        Adam adam = new Adam(model(), 1e-2f).clipNorm(1f);
+        assertTrue(adam.clips());
+        assertThrows(IllegalStateException.class, adam::pieces);
+        assertEquals(0, adam.steps(), "no step counted");
+        assertFalse(new Adam(model(), 1e-2f).clips());
+    }
+
     private static void fillGrad(Params p, int seed) {
         SplittableRandom rng = new SplittableRandom(seed);
         for (int i = 0; i < p.size(); i++) p.grad()[i] = (float) rng.nextGaussian();

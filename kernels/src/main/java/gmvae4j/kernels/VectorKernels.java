@@ -716,11 +716,13 @@ public final class VectorKernels implements Kernels {
                 FloatVector update = mi.mul(inv1).div(vi.mul(inv2).sqrt().add(eps));
                 pi.sub(update.add(pi.mul(weightDecay)).mul(lr)).intoArray(p, po + i);
             }
+            // the tail does each lane's operations in the lane's order ((g·g)·c2, not (c2·g)·g), so
+            // that an update split into ranges anywhere gives the bits of one call (Adam.Pieces)
             for (; i < hi; i++) {
                 float gi = g[go + i];
                 if (clear) g[go + i] = 0f;
                 float mi = Subnormals.flush(beta1 * m[mo + i] + c1 * gi);
-                float vi = Subnormals.flush(beta2 * v[vo + i] + c2 * gi * gi);
+                float vi = Subnormals.flush(beta2 * v[vo + i] + gi * gi * c2);
                 m[mo + i] = mi;
                 v[vo + i] = vi;
                 float update = (mi * inv1) / ((float) Math.sqrt(vi * inv2) + eps);

@@ -226,25 +226,29 @@ public final class GmvaeTraining {
             for (int from = 0; from < n; from += b, batchIndex++) {
                 int count = Math.min(b, n - from);
                 Pixels.gather(data.pixels(), dim, order, from, count, xbuf);
-                // forward and backward, the batch's gradient left in params.grad()
+                // forward, backward and the optimizer's step (a non-finite gradient refuses it; a
+                // non-finite loss is not stepped, and stops the run here)
+                double rec = 0;
+                BatchShards.Means loss = null;
+                if (!pre) {
+                    int ns = model.noiseSize(count);
+                    for (int i = 0; i < ns; i++) eps[i] = (float) noiseRng.nextGaussian();
+                }
+                try {
+                    if (pre) rec = shards.pretrainStep(xbuf, count, adam);
+                    else loss = shards.gmvaeStep(xbuf, count, eps, adam);
+                } catch (NonFiniteException e) {
+                    throw new NonFiniteException(phase + " epoch " + (epoch + 1) + " batch " + (batchIndex + 1) + ": " + e.getMessage());
+                }
                 if (pre) {
-                    double rec = shards.pretrain(xbuf, count);
                     checkFinite("autoencoder reconstruction", rec, phase, epoch, batchIndex);
                     sums.merge("rec", rec * count, Double::sum);
                 } else {
-                    int ns = model.noiseSize(count);
-                    for (int i = 0; i < ns; i++) eps[i] = (float) noiseRng.nextGaussian();
-                    BatchShards.Means loss = shards.gmvae(xbuf, count, eps);
                     for (Map.Entry<String, Double> e : loss.terms().entrySet()) {
                         checkFinite(e.getKey(), e.getValue(), phase, epoch, batchIndex);
                         sums.merge(e.getKey(), e.getValue() * count, Double::sum);
                     }
                     sums.merge("loss", loss.total() * count, Double::sum);
-                }
-                try {
-                    adam.stepAndZeroGrad();
-                } catch (NonFiniteException e) {
-                    throw new NonFiniteException(phase + " epoch " + (epoch + 1) + " batch " + (batchIndex + 1) + ": " + e.getMessage());
                 }
                 done += count;
                 double secs = (System.nanoTime() - t0) / 1e9;

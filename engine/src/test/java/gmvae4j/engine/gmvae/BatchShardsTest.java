@@ -2,7 +2,11 @@ package gmvae4j.engine.gmvae;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import gmvae4j.engine.Adam;
+import gmvae4j.engine.NamedParam;
+import gmvae4j.engine.NonFiniteException;
 import gmvae4j.engine.Params;
+import gmvae4j.engine.Tensor;
 import gmvae4j.kernels.Backends;
 import gmvae4j.kernels.Kernels;
 import gmvae4j.kernels.VectorKernels;
@@ -149,24 +153,147 @@ class BatchShardsTest {
         }
     }
 
-    /** Pretraining's loss by shards: the same mean and, to rounding, the same gradient. */
+    /**
+     * {@link BatchShards#gmvaeStep} (each weight updated right after its products) gives the bits of
+     * {@link BatchShards#gmvae} followed by {@link Adam#stepAndZeroGrad}: the parameters, both
+     * moments and the means, three steps in a row, for one, two and three shards, a full batch, a
+     * final one of 17 rows and one of a single row, on one thread and two; and leaves every
+     * gradient at zero. Likewise {@link BatchShards#pretrainStep}, and a clipped optimizer (which
+     * takes the whole update after the products). An update skipped, run twice, or run before a
+     * weight's last product would change these bits.
+     */
+    @Test
+    void aStepGivesTheBitsOfTheGradientThenAdam() {
+        for (String variant : new String[] {"mixture", "marginal"})
+            for (int threads : new int[] {1, 2})
+                for (int shards : new int[] {1, 2, 3})
+                    for (int count : new int[] {24, 17, 1})
+                        for (float clip : new float[] {0f, 0.5f}) {
+                            if (clip > 0 && (count != 24 || threads != 2)) continue;
+                            Kernels k = new VectorKernels(threads);
+                            TrainableGmvae a = model(variant, true), b = model(variant, true);
+                            Adam adamA = new Adam(a.params(), 1e-2f, k).weightDecay(1e-3f).clipNorm(clip);
+                            Adam adamB = new Adam(b.params(), 1e-2f, k).weightDecay(1e-3f).clipNorm(clip);
+                            BatchShards shA = new BatchShards(a, k, 24, shards), shB = new BatchShards(b, k, 24, shards);
+                            String what = variant + ", " + count + " rows in " + shards + " shard(s), " + threads + " thread(s), clip " + clip;
+                            SplittableRandom r = new SplittableRandom(17);
+                            a.params().zeroGrad();
+                            b.params().zeroGrad();
+                            for (int step = 0; step < 3; step++) {
+                                float[] x = uniform(r, 24 * a.inputDim(), 0, 1), eps = uniform(r, a.noiseSize(24), -2, 2);
+                                BatchShards.Means ma, mb;
+                                if (step == 1) {
+                                    ma = new BatchShards.Means(Map.of(), shA.pretrain(x, count));
+                                    adamA.stepAndZeroGrad();
+                                    mb = new BatchShards.Means(Map.of(), shB.pretrainStep(x, count, adamB));
+                                } else {
+                                    ma = shA.gmvae(x, count, eps);
+                                    adamA.stepAndZeroGrad();
+                                    mb = shB.gmvaeStep(x, count, eps, adamB);
+                                }
+                                assertEquals(ma, mb, what + ", step " + step);
+                                assertArrayEquals(a.params().data(), b.params().data(), what + ": parameters after step " + step);
+                                assertArrayEquals(adamA.m(), adamB.m(), what + ": m after step " + step);
+                                assertArrayEquals(adamA.v(), adamB.v(), what + ": v after step " + step);
+                                assertArrayEquals(new float[b.params().size()], b.params().grad(), what + ": gradients left at zero");
+                                assertEquals(step + 1, adamB.steps(), what);
+                            }
+                        }
+    }
+
+    /**
+     * A gradient that is not finite refuses the step with nothing changed, naming the parameter,
+     * as {@link Adam#stepAndZeroGrad} does: a NaN in a bias's gradient (found when the twins'
+     * gradients are added), and inputs so large that the first layer's weight gradient cannot be
+     * bounded before its products run (its weight zero, so the loss stays finite; the products
+     * then overflow). A loss that is not finite takes no step.
+     */
+    @Test
+    void aNonFiniteGradientChangesNothing() {
+        for (int shards : new int[] {1, 2}) {
+            // a NaN where the gradients are summed
+            TrainableGmvae m = model("mixture", false);
+            Kernels k = new VectorKernels(2);
+            Adam adam = new Adam(m.params(), 1e-2f, k);
+            SplittableRandom r = new SplittableRandom(21);
+            float[] x = uniform(r, 24 * m.inputDim(), 0, 1), eps = uniform(r, m.noiseSize(24), -2, 2);
+            Params p = m.params();
+            String bias = null;
+            for (NamedParam np : p.list()) if (np.name().endsWith("bias") && bias == null) bias = np.name();
+            assertNotNull(bias, "a bias to spoil");
+            p.zeroGrad();
+            p.grad()[p.get(bias).gradOff] = Float.NaN;
+            float[] before = p.data().clone();
+            String spoilt = bias;
+            NonFiniteException e = assertThrows(NonFiniteException.class, () -> new BatchShards(m, k, 24, shards).gmvaeStep(x, 24, eps, adam));
+            assertTrue(e.getMessage().contains(spoilt), e.getMessage());
+            assertArrayEquals(before, p.data(), shards + " shard(s): parameters");
+            assertArrayEquals(new float[p.size()], adam.m(), "m");
+            assertEquals(0, adam.steps());
+
+            // products that overflow with a finite loss: pixels of 1e38 against logits held at 0 (the
+            // decoder's last layer zero: BCE log 2 a pixel, its gradient 0.5 − 1e38), the hidden
+            // values before it above 10 (so its weight's gradient sums past Float.MAX_VALUE), the
+            // encoder's first weight zero (so the pixels reach nothing else)
+            TrainableGmvae big = model("mixture", false);
+            Params q = big.params();
+            for (String zero : new String[] {"encoder.0.weight", "decoder.2.weight", "decoder.2.bias"})
+                java.util.Arrays.fill(q.data(), q.get(zero).off, q.get(zero).off + q.get(zero).size(), 0f);
+            java.util.Arrays.fill(q.data(), q.get("decoder.1.bias").off, q.get("decoder.1.bias").off + q.get("decoder.1.bias").size(), 10f);
+            float[] huge = new float[24 * big.inputDim()];
+            java.util.Arrays.fill(huge, 1e38f);
+            q.zeroGrad();
+            BatchShards.Means loss = new BatchShards(big, k, 24, shards).gmvae(huge, 24, eps);
+            assertTrue(Double.isFinite(loss.total()), "the loss stays finite: " + loss.total());
+            boolean overflowed = false;
+            Tensor w2 = q.get("decoder.2.weight");
+            for (int i = 0; i < w2.size(); i++) overflowed |= !Float.isFinite(q.grad()[w2.gradOff + i]);
+            assertTrue(overflowed, "the decoder's last weight gradient overflows");
+            q.zeroGrad();
+            Adam adam2 = new Adam(q, 1e-2f, k);
+            float[] before2 = q.data().clone();
+            e = assertThrows(NonFiniteException.class, () -> new BatchShards(big, k, 24, shards).gmvaeStep(huge, 24, eps, adam2));
+            assertTrue(e.getMessage().contains("decoder.2.weight"), e.getMessage());
+            assertArrayEquals(before2, q.data(), shards + " shard(s): parameters after an overflow");
+            assertEquals(0, adam2.steps());
+
+            // a loss that is not finite: no step
+            float[] nan = x.clone();
+            nan[5] = Float.NaN;
+            q.zeroGrad();
+            BatchShards.Means bad = new BatchShards(big, k, 24, shards).gmvaeStep(nan, 24, eps, adam2);
+            assertFalse(Double.isFinite(bad.total()));
+            assertArrayEquals(before2, q.data(), shards + " shard(s): parameters after a NaN loss");
+            assertEquals(0, adam2.steps());
+        }
+    }
+
+    /**
+     * Pretraining's loss by shards: the same mean and, to rounding, the same gradient, for both
+     * variants (the marginal one trains a slice of its Gaussian head's weight here: a tape result,
+     * whose product must not be deferred like a parameter's).
+     */
     @Test
     void pretrainingByShards() {
-        TrainableGmvae m = model("mixture", true);
-        SplittableRandom r = new SplittableRandom(3);
-        float[] x = uniform(r, 10 * m.inputDim(), 0, 1);
-        Kernels scalar = Backends.choose("scalar");
-        m.params().zeroGrad();
-        double whole = new BatchShards(m, scalar, 10, 1).pretrain(x, 10);
-        float[] g1 = m.params().grad().clone();
-        m.params().zeroGrad();
-        double cut = new BatchShards(m, scalar, 10, 2).pretrain(x, 10);
-        float[] g2 = m.params().grad().clone();
-        assertEquals(whole, cut, 1e-6 * Math.abs(whole));
-        double scale = 0;
-        for (float g : g1) scale = Math.max(scale, Math.abs(g));
-        assertTrue(scale > 1e-3);
-        for (int i = 0; i < g1.length; i++) assertEquals(g1[i], g2[i], 1e-5 * scale, "gradient " + i);
+        for (String variant : new String[] {"mixture", "marginal"}) {
+            TrainableGmvae m = model(variant, true);
+            SplittableRandom r = new SplittableRandom(3);
+            float[] x = uniform(r, 10 * m.inputDim(), 0, 1);
+            for (Kernels k : new Kernels[] {Backends.choose("scalar"), new VectorKernels(2)}) {
+                m.params().zeroGrad();
+                double whole = new BatchShards(m, k, 10, 1).pretrain(x, 10);
+                float[] g1 = m.params().grad().clone();
+                m.params().zeroGrad();
+                double cut = new BatchShards(m, k, 10, 2).pretrain(x, 10);
+                float[] g2 = m.params().grad().clone();
+                String what = variant + ", " + k.name() + "/" + k.threads();
+                assertEquals(whole, cut, 1e-6 * Math.abs(whole), what);
+                double scale = 0;
+                for (float g : g1) scale = Math.max(scale, Math.abs(g));
+                assertTrue(scale > 1e-3, what);
+                for (int i = 0; i < g1.length; i++) assertEquals(g1[i], g2[i], 1e-5 * scale, what + ": gradient " + i);
+            }
+        }
     }
 
     /** A twin reads and writes the model's values, keeps its own gradients, and copies frozen parameters and settings. */
