@@ -107,6 +107,14 @@ public final class Adam {
         public void update(int off, int len) {
             k.adamThenZeroGrad(len, params.data(), off, params.grad(), off, m, off, v, off, lr, beta1, beta2, eps, weightDecay, bc1, bc2);
         }
+
+        /**
+         * Updates parameters [off, off + len) from the gradient values {@code g[go ..)}, held
+         * elsewhere than the gradient array (which is neither read nor written here).
+         */
+        public void update(int off, int len, float[] g, int go) {
+            k.adam(len, params.data(), off, g, go, m, off, v, off, lr, beta1, beta2, eps, weightDecay, bc1, bc2);
+        }
     }
 
     /** First moments (live array, same layout as {@link Params#data()}). */

@@ -96,11 +96,14 @@ public final class WeightGradients {
          * the first product writes instead of adding (what grad held there is dropped: the same
          * floats as adding to zeros, and one read of the gradient fewer).
          */
-        public void run(Kernels k, float[] grad, boolean overwrite) {
+        public void run(Kernels k, float[] grad, boolean overwrite) { run(k, grad, off, overwrite); }
+
+        /** {@link #run(Kernels, float[], boolean)} into {@code to[at ..)} instead of the weight's place in the gradient array. */
+        public void run(Kernels k, float[] to, int at, boolean overwrite) {
             boolean first = true;
             for (Product p : products) {
                 k.sgemm(true, false, p.in, p.out, p.rows, 1f, p.x.data, p.x.off, p.in, p.y.grad, p.y.gradOff, p.out,
-                        overwrite && first ? 0f : 1f, grad, off, p.out);
+                        overwrite && first ? 0f : 1f, to, at, p.out);
                 first = false;
             }
         }

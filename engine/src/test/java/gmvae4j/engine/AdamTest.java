@@ -82,7 +82,7 @@ class AdamTest {
 
     /**
      * A step taken in pieces (any cut of the parameters, pieces at odd offsets and lengths, in any
-     * order) gives the bits of one stepAndZeroGrad: parameters, moments, step count, and the
+     * order, half of them reading their gradient from another array) gives the bits of one stepAndZeroGrad: parameters, moments, step count, and the
      * gradients left at zero. A tail computed in another order than the vector lanes (the scalar
      * loop after a piece's whole vectors) would differ in the last bit of v for some values.
      */
@@ -104,7 +104,16 @@ class AdamTest {
             }
             java.util.Collections.shuffle(pieces, new java.util.Random(s));
             Adam.Pieces step = adamB.pieces();
-            for (int[] piece : pieces) step.update(piece[0], piece[1]);
+            boolean elsewhere = false;
+            for (int[] piece : pieces) {
+                if (elsewhere) {    // every other piece's gradient held outside the gradient array
+                    float[] held = new float[piece[1] + 3];
+                    System.arraycopy(b.grad(), piece[0], held, 3, piece[1]);
+                    java.util.Arrays.fill(b.grad(), piece[0], piece[0] + piece[1], 0f);
+                    step.update(piece[0], piece[1], held, 3);
+                } else step.update(piece[0], piece[1]);
+                elsewhere = !elsewhere;
+            }
             assertArrayEquals(a.data(), b.data(), "step " + s);
             assertArrayEquals(adamA.m(), adamB.m(), "m, step " + s);
             assertArrayEquals(adamA.v(), adamB.v(), "v, step " + s);
