@@ -33,7 +33,9 @@ import java.util.Objects;
  * zeroed the twins' gradients covers only the biases and the mixture's parameters. A training
  * step ({@link #gmvaeStep}) goes one further: each weight's optimizer update runs in the task that
  * ran its products, once every gradient is known to be finite (the comment on {@code run} says how;
- * mixture z=10 0.92-0.97 of the step time with a separate update, one JVM, the same bits). Measured, one
+ * mixture z=10 0.90-0.91 of the step time with a separate update, one JVM, the same bits). So a
+ * single shard defers its weights' products too (one thread: 0.94-0.95 of the step with the
+ * products inside the backward pass and a separate update; `experiment` trains so). Measured, one
  * JVM, a step of each alternating (harness outside the repository, 1,250-1,320 steps each):
  * mixture z=10 6.82 → 6.58 and 6.69 → 6.44 ms, z=32 6.07 → 5.69, full covariance z=10
  * 6.24 → 5.85, the conv architecture 38.1 → 36.8 ms (a slow hour: the same steps took 5.1-5.5
@@ -113,13 +115,12 @@ public final class BatchShards {
         }
         this.sideBySide = s > 1 && kernels.concurrentCallers() && kernels.threads() > 1 && kernels.threads() <= s;
         this.later = new ArrayList<>();
-        if (s > 1)
-            for (int i = 0; i < s; i++) {
-                WeightGradients w = new WeightGradients(models[i].params());
-                later.add(w);
-                full[i].deferWeightGradients(w);
-                rest[i].deferWeightGradients(w);
-            }
+        for (int i = 0; i < s; i++) {
+            WeightGradients w = new WeightGradients(models[i].params());
+            later.add(w);
+            full[i].deferWeightGradients(w);
+            rest[i].deferWeightGradients(w);
+        }
     }
 
     /**
