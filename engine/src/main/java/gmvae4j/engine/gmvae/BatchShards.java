@@ -168,11 +168,12 @@ public final class BatchShards {
     /**
      * A training step: {@link #gmvae} and then {@code adam}'s {@link Adam#stepAndZeroGrad update}, the
      * same floats, with the update of each weight run right after its gradient's products, while that
-     * gradient is still in cache. The model's gradients must be zero on entry, as
-     * this method and {@code stepAndZeroGrad} leave them (a weight's gradient is computed anew, not
-     * added to what the array holds). A batch whose loss is not finite is not stepped: the caller sees the non-finite
-     * mean. A gradient that is not finite refuses the step with nothing changed
-     * ({@link gmvae4j.engine.NonFiniteException} naming the parameter), as {@code stepAndZeroGrad} does.
+     * gradient is still in cache. The model's gradients must be zero on entry, as this method and
+     * {@code stepAndZeroGrad} leave them (a weight's gradient is computed anew, not added to what the
+     * array holds). A batch whose loss is not finite is not stepped: the caller sees the non-finite
+     * mean, and the batch's gradient is left in the array. A gradient that is not finite refuses the
+     * step with nothing changed ({@link gmvae4j.engine.NonFiniteException} naming the parameter), as
+     * {@code stepAndZeroGrad} does.
      */
     public Means gmvaeStep(float[] x, int count, float[] eps, Adam adam) {
         gmvae = true;
@@ -193,13 +194,13 @@ public final class BatchShards {
      * operands ({@link WeightGradients.Weight#bound}). Only if all of that is finite and bounded (so
      * no product can give an infinity) does the update start, one task per weight: its products
      * into the thread's scratch buffer (not the gradient array), then its Adam update from there,
-     * still in cache; the other parameters' updates
-     * are tasks of the same round. The optimizer's separate pass read the whole gradient twice (its
-     * norm, then the update) after the products had pushed it out of cache: 0.87-0.89 ms of a
-     * 4.8-4.9 ms mixture step in one measurement, 0.65 ms when run a second time on warm arrays.
-     * Otherwise (a bound that fails, a clipped optimizer whose update needs the whole gradient's
-     * norm first, a product whose x is a parameter, which an update beside it could change), the products run first and then {@link Adam#stepAndZeroGrad}, which refuses a
-     * non-finite gradient naming the parameter.
+     * still in cache; the other parameters' updates are tasks of the same round. The optimizer's
+     * separate pass read the whole gradient twice (its norm, then the update) after the products had
+     * pushed it out of cache: 0.87-0.89 ms of a 4.8-4.9 ms mixture step in one measurement, 0.65 ms
+     * when run a second time on warm arrays. Otherwise (a bound that fails, a clipped optimizer whose
+     * update needs the whole gradient's norm first, a product whose x is a parameter, which an
+     * update beside it could change), the products run first and then
+     * {@link Adam#stepAndZeroGrad}, which refuses a non-finite gradient naming the parameter.
      */
     private Means run(float[] x, int count, float[] eps, Adam adam) {
         if (count < 1 || count > batch) throw new IllegalArgumentException("a batch of " + count + " images, not 1.." + batch);
@@ -256,7 +257,8 @@ public final class BatchShards {
      * Each thread's buffer for the gradient of the weight it is updating: reused weight after weight
      * and step after step, so it stays in cache, where the weights' ranges of the gradient array
      * (5.4 MB for the mixture model) were written, read and zeroed once a step each, and went out to
-     * memory in between.
+     * memory in between. It keeps the size of the largest weight a thread has updated (1.6 MB for
+     * the mixture model's 784×512) for as long as the thread lives.
      */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
 
