@@ -60,21 +60,32 @@ public final class Adam {
     public double stepAndZeroGrad() { return step(true); }
 
     private double step(boolean zeroGrad) {
-        int n = params.size();
-        if (n != m.length)
-            throw new IllegalStateException("the model has " + n + " parameters but this optimizer was built for " + m.length);
-        float[] p = params.data(), g = params.grad();
+        int n = checkedSize();
+        float[] g = params.grad();
         double norm = Math.sqrt(k.sumSquares(n, g, 0));
         if (!Double.isFinite(norm)) {
             params.checkGradFinite();   // names the parameter
             throw new NonFiniteException("gradient norm is " + norm);
         }
         if (clipNorm > 0 && norm > clipNorm) k.scale(n, (float) (clipNorm / norm), g, 0, g, 0);
-        t++;
-        float bc1 = (float) (1 - Math.pow(beta1, t)), bc2 = (float) (1 - Math.pow(beta2, t));
-        if (zeroGrad) k.adamThenZeroGrad(n, p, 0, g, 0, m, 0, v, 0, lr, beta1, beta2, eps, weightDecay, bc1, bc2);
-        else k.adam(n, p, 0, g, 0, m, 0, v, 0, lr, beta1, beta2, eps, weightDecay, bc1, bc2);
+        Pieces step = begin();
+        if (zeroGrad) step.update(0, n);
+        else step.update(0, n, g, 0);
         return norm;
+    }
+
+    /** The model's parameter count, which must still be the one this optimizer was built for. */
+    private int checkedSize() {
+        int n = params.size();
+        if (n != m.length)
+            throw new IllegalStateException("the model has " + n + " parameters but this optimizer was built for " + m.length);
+        return n;
+    }
+
+    /** Counts a step and gives its update, with that step's bias corrections. */
+    private Pieces begin() {
+        t++;
+        return new Pieces((float) (1 - Math.pow(beta1, t)), (float) (1 - Math.pow(beta2, t)));
     }
 
     /** True when {@link #clipNorm} is on: a step then needs the whole gradient's norm before it changes anything. */
@@ -91,10 +102,8 @@ public final class Adam {
      */
     public Pieces pieces() {
         if (clips()) throw new IllegalStateException("a clipped step needs the whole gradient's norm first");
-        if (params.size() != m.length)
-            throw new IllegalStateException("the model has " + params.size() + " parameters but this optimizer was built for " + m.length);
-        t++;
-        return new Pieces((float) (1 - Math.pow(beta1, t)), (float) (1 - Math.pow(beta2, t)));
+        checkedSize();
+        return begin();
     }
 
     /** One step's update of ranges of the parameters (see {@link #pieces}). */

@@ -212,7 +212,7 @@ public final class BatchShards {
         boolean allRan = true;
         for (int s = 0; s < used; s++) allRan &= ran[s];
         float[] g = models[0].params().grad();
-        List<WeightGradients.Weight> weights = later.isEmpty() ? List.of() : WeightGradients.weights(later.subList(0, used));
+        List<WeightGradients.Weight> weights = WeightGradients.weights(later.subList(0, used));
         List<int[]> others = used > 1 || adam != null ? othersPieces(g.length, weights) : List.of();
         boolean readsParameters = false;   // a product's x that an update beside it could change
         for (WeightGradients.Weight w : weights) readsParameters |= w.readsParameters(models[0].params().data());
