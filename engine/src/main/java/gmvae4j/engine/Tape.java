@@ -55,6 +55,7 @@ public final class Tape {
     private final ArrayList<Backward> nodes = new ArrayList<>();
     private boolean recording = true;
     private WeightGradients deferred;
+    private PackedWeights packed;
 
     public Tape() { this(Backends.get()); }
 
@@ -75,6 +76,16 @@ public final class Tape {
 
     /** Sets {@link #deferredWeightGradients()} (null: none deferred). */
     public void deferWeightGradients(WeightGradients to) { this.deferred = to; }
+
+    /**
+     * The weights this tape's linear layers multiply by, packed together with the products of
+     * other tapes beside it ({@link PackedWeights}: a batch's shards), or null (the default): each
+     * product packs its own.
+     */
+    public PackedWeights packedWeights() { return packed; }
+
+    /** Sets {@link #packedWeights()} (null: none). */
+    public void usePackedWeights(PackedWeights weights) { this.packed = weights; }
 
     /** True unless inside {@link #noGrad()}. */
     public boolean recording() { return recording; }

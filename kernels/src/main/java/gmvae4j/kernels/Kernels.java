@@ -68,6 +68,23 @@ public interface Kernels {
                float beta, float[] c, int cOff, int ldc);
 
     /**
+     * op(B) packed once and shared by products that run side by side with the same B ({@link
+     * PackedB}: a weight that every batch shard multiplies by), or null where this backend shares
+     * nothing (the caller then calls {@link #sgemm}). Its owner calls {@link PackedB#nextGeneration}
+     * whenever B may have changed.
+     */
+    default PackedB packedB(boolean transB, int k, int n, float[] b, int bOff, int ldb) { return null; }
+
+    /**
+     * {@link #sgemm} with op(B) from a {@link PackedB} of this backend: the same floats as sgemm
+     * with B itself. This default reads B itself.
+     */
+    default void sgemmPacked(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                             PackedB b, float beta, float[] c, int cOff, int ldc) {
+        sgemm(transA, b.transB, m, n, k, alpha, a, aOff, lda, b.b, b.bOff, b.ldb, beta, c, cOff, ldc);
+    }
+
+    /**
      * C = A·B + bias·1ᵀ: bias[biasOff + i] added to every element of row i, C overwritten; A is
      * m×k, B k×n, both untransposed. The convolution's forward pass (rows = output channels).
      * This default fills C with the bias and accumulates the product onto it; the vector backend

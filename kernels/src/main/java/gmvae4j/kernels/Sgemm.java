@@ -34,6 +34,10 @@ package gmvae4j.kernels;
  * any thread count and any
  * scheduling. Small products run on the calling thread: waking a helper costs microseconds.
  *
+ * <p>Products side by side with the same B (a batch's shards, each on one thread, multiplying its
+ * own rows by a layer's weight) can share its packing ({@link #sgemmPacked}, {@link PackedB}):
+ * each piece of B is packed by the first product that needs it and read by the others.
+ *
  * <p>Pack buffers are per thread and reused: no allocation per call after the first.
  */
 public final class Sgemm {
@@ -138,7 +142,24 @@ public final class Sgemm {
             scaleC(m, n, beta, c, cOff, ldc);
             return;
         }
-        run(par, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null);
+        run(par, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null, null);
+    }
+
+    /**
+     * {@link #sgemm} with op(B) from a {@link PackedB} that products running side by side share:
+     * the same tiles in the same k order, so the same bits. A product that runs on several threads
+     * itself packs as {@link #sgemm} does.
+     */
+    public static void sgemmPacked(Parallel par, boolean transA, int m, int n, int k, float alpha,
+                                   float[] a, int aOff, int lda, PackedB pb,
+                                   float beta, float[] c, int cOff, int ldc) {
+        if (pb.k != k || pb.n != n) throw new IllegalArgumentException("packed B is " + pb.k + "×" + pb.n + ", the product needs " + k + "×" + n);
+        if (m <= 0) return;
+        if (alpha == 0f) {
+            scaleC(m, n, beta, c, cOff, ldc);
+            return;
+        }
+        run(par, transA, pb.transB, m, n, k, alpha, a, aOff, lda, pb.b, pb.bOff, pb.ldb, beta, c, cOff, ldc, null, pb);
     }
 
     /**
@@ -159,17 +180,21 @@ public final class Sgemm {
             for (int i = 0; i < m; i++) java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, padded[i]);
             return;
         }
-        run(par, false, false, m, n, k, 1f, a, aOff, lda, b, bOff, ldb, 0f, c, cOff, ldc, padded);
+        run(par, false, false, m, n, k, 1f, a, aOff, lda, b, bOff, ldb, 0f, c, cOff, ldc, padded, null);
     }
 
-    /** Picks one thread, column chunks or row slabs; rowInit (or null) is padded to whole tiles. */
+    /**
+     * Picks one thread, column chunks or row slabs; rowInit (or null) is padded to whole tiles; pb
+     * (or null) is op(B) shared with products beside this one, used on one thread.
+     */
     private static void run(Parallel par, boolean transA, boolean transB, int m, int n, int k,
                             float alpha, float[] a, int aOff, int lda,
                             float[] b, int bOff, int ldb,
-                            float beta, float[] c, int cOff, int ldc, float[] rowInit) {
+                            float beta, float[] c, int cOff, int ldc, float[] rowInit, PackedB pb) {
         int threads = par == null ? 1 : par.threads();
         if (threads == 1 || (long) m * n * k < PARALLEL_MIN_MACS || Parallel.insideRegion()) {
-            blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, rowInit, 0);
+            // a shared B serves products of one A block (a batch shard's rows); taller ones pack their own
+            blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, rowInit, 0, m <= MC ? pb : null);
             return;
         }
         int nPanels = (n + NR - 1) / NR;
@@ -182,7 +207,7 @@ public final class Sgemm {
             par.run(tasks, t -> {
                 int i0 = t * per, mm = Math.min(per, m - i0);
                 int ao = transA ? aOff + i0 : aOff + i0 * lda;
-                blocked(transA, transB, mm, n, k, alpha, a, ao, lda, b, bOff, ldb, beta, c, cOff + i0 * ldc, ldc, rowInit, i0);
+                blocked(transA, transB, mm, n, k, alpha, a, ao, lda, b, bOff, ldb, beta, c, cOff + i0 * ldc, ldc, rowInit, i0, null);
             });
         }
     }
@@ -228,7 +253,7 @@ public final class Sgemm {
         Buffers buf = BUFFERS.get();
         for (int pc = 0, ks = kStep(k); pc < k; pc += ks)
             kBlock(buf, transA, transB, m, nc, pc, Math.min(ks, k - pc), alpha, a, aOff, lda, pa, mPad,
-                    b, bOff, ldb, j0, pc == 0 ? beta : 1f, c, cOff, ldc, pc == 0 ? rowInit : null, 0);
+                    b, bOff, ldb, j0, pc == 0 ? beta : 1f, c, cOff, ldc, pc == 0 ? rowInit : null, 0, null);
     }
 
     /**
@@ -252,7 +277,7 @@ public final class Sgemm {
     private static void kBlock(Buffers buf, boolean transA, boolean transB, int m, int nc, int pc, int kc, float alpha,
                                float[] a, int aOff, int lda, float[] pa, int mPad,
                                float[] b, int bOff, int ldb, int j0,
-                               float beta, float[] c, int cOff, int ldc, float[] init, int i0) {
+                               float beta, float[] c, int cOff, int ldc, float[] init, int i0, PackedB pb) {
         float[] bp = buf.b, acc = buf.acc;
         // the panels start on a cache line (Intel's loads that straddle two cost two); a block read
         // in place with no partial panel packs nothing, so there is nothing to ask
@@ -260,7 +285,10 @@ public final class Sgemm {
         boolean direct = beta == 0f && alpha == 1f;    // C = A·B with nothing to fold in: full tiles go from registers straight to C
         BBlock whole;
         int ic0 = 0;        // the first A block the loop below starts from
-        if (BBlock.inPlace(transB, kc)) {
+        if (pb != null) {       // one A block (see run), its tiles against the shared pieces
+            sharedPieces(buf, transA, m, pc, kc, alpha, a, aOff, lda, pb, j0, nc, beta, direct, c, cOff, ldc, init, i0);
+            return;
+        } else if (BBlock.inPlace(transB, kc)) {
             whole = buf.bBlock.of(transB, b, bOff, ldb, pc, kc, j0, nc, bp, b0);
         } else {
             int mc0 = Math.min(MC, m);
@@ -277,6 +305,41 @@ public final class Sgemm {
             int mc = Math.min(MC, m - ic);
             tiles(aBlock(buf, transA, mc, ic, kc, a, aOff, lda, pa, mPad, pc), whole, kc, mc, nc,
                     c, cOff + ic * ldc + j0, ldc, alpha, beta, direct, init, i0 + ic, acc);
+        }
+    }
+
+    /**
+     * The tiles of one A block (m ≤ MC rows) against a shared packed B ({@link PackedB}), piece by
+     * piece: a piece no one has claimed is claimed, packed and its tiles run while it is in cache;
+     * when none is left to claim, a piece another product has packed. A piece claimed by another
+     * product and not packed yet is packed again into this thread's own buffer rather than waited
+     * for: the other thread may have been descheduled in the middle of it (two cores, and the JIT's
+     * and the GC's threads besides), and a product that waited would then wait for the scheduler.
+     */
+    private static void sharedPieces(Buffers buf, boolean transA, int m, int pc, int kc, float alpha,
+                                     float[] a, int aOff, int lda, PackedB pb, int j0, int nc,
+                                     float beta, boolean direct, float[] c, int cOff, int ldc, float[] init, int i0) {
+        int pieces = (nc + NB - 1) / NB;                             // at most NC / NB = 8
+        ABlock first = aBlock(buf, transA, m, 0, kc, a, aOff, lda, null, 0, pc);
+        long ran = 0;                                                // the pieces whose tiles have run
+        for (int left = pieces; left > 0; left--) {
+            int q = -1;
+            for (int p = 0; p < pieces && q < 0; p++) {
+                int j = j0 + p * NB;
+                if ((ran & 1L << p) == 0 && pb.claim(pb.piece(pc, j))) {
+                    pb.pack(pb.piece(pc, j), pc, kc, j, Math.min(NB, nc - p * NB));
+                    q = p;
+                }
+            }
+            for (int p = 0; p < pieces && q < 0; p++)
+                if ((ran & 1L << p) == 0 && pb.packed(pb.piece(pc, j0 + p * NB))) q = p;
+            boolean own = q < 0;        // every piece left is being packed by another product: a copy of the first of them
+            if (own) q = Long.numberOfTrailingZeros(~ran);
+            int j = j0 + q * NB, nb = Math.min(NB, nc - q * NB);
+            BBlock piece = own ? buf.bBlock.of(pb.transB, pb.b, pb.bOff, pb.ldb, pc, kc, j, nb, buf.b, CacheLines.start(buf.b))
+                    : buf.bBlock.packed(pb.panels, pb.offset(pc, kc, j), kc, nb);
+            tiles(first, piece, kc, m, nb, c, cOff + j, ldc, alpha, beta, direct, init, i0, buf.acc);
+            ran |= 1L << q;
         }
     }
 
@@ -382,7 +445,7 @@ public final class Sgemm {
      * lies: a few rows of B stay in L1 on their own and copying them would cost more than the
      * FMAs that use them. Only the last, partial panel is still packed (it needs zero padding).
      */
-    private static final class BBlock {
+    static final class BBlock {
         float[] src, edge;
         int b0, panel, stride, full, edgeOff;
 
@@ -417,12 +480,12 @@ public final class Sgemm {
     static void blocked(boolean transA, boolean transB, int m, int n, int k,
                         float alpha, float[] a, int aOff, int lda,
                         float[] b, int bOff, int ldb,
-                        float beta, float[] c, int cOff, int ldc, float[] rowInit, int i0) {
+                        float beta, float[] c, int cOff, int ldc, float[] rowInit, int i0, PackedB pb) {
         Buffers buf = BUFFERS.get();
         for (int jc = 0; jc < n; jc += NC)
             for (int pc = 0, ks = kStep(k); pc < k; pc += ks)
                 kBlock(buf, transA, transB, m, Math.min(NC, n - jc), pc, Math.min(ks, k - pc), alpha, a, aOff, lda, null, 0,
-                        b, bOff, ldb, jc, pc == 0 ? beta : 1f, c, cOff, ldc, pc == 0 ? rowInit : null, i0);
+                        b, bOff, ldb, jc, pc == 0 ? beta : 1f, c, cOff, ldc, pc == 0 ? rowInit : null, i0, pb);
     }
 
     /**

@@ -62,6 +62,17 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public PackedB packedB(boolean transB, int k, int n, float[] b, int bOff, int ldb) {
+        return PackedB.shared(transB, k, n) ? new PackedB(transB, k, n, b, bOff, ldb) : null;
+    }
+
+    @Override
+    public void sgemmPacked(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                            PackedB b, float beta, float[] c, int cOff, int ldc) {
+        Sgemm.sgemmPacked(par, transA, m, n, k, alpha, a, aOff, lda, b, beta, c, cOff, ldc);
+    }
+
+    @Override
     public void sgemmRowBias(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float[] bias, int biasOff, float[] c, int cOff, int ldc) {
         Sgemm.sgemmRowBias(par, m, n, k, a, aOff, lda, b, bOff, ldb, bias, biasOff, c, cOff, ldc);

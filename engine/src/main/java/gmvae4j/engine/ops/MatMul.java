@@ -1,9 +1,11 @@
 package gmvae4j.engine.ops;
 
+import gmvae4j.engine.PackedWeights;
 import gmvae4j.engine.Tape;
 import gmvae4j.engine.Tensor;
 import gmvae4j.engine.WeightGradients;
 import gmvae4j.kernels.Kernels;
+import gmvae4j.kernels.PackedB;
 
 /**
  * Matrix products: C = op(A)·op(B), and the fused linear layer y = x·W + b.
@@ -67,7 +69,10 @@ public final class MatMul {
         boolean rg = t.needsGrad(x, w) || (bias != null && t.needsGrad(bias));
         Tensor y = t.matrix(batch, out, rg);
         Kernels K = t.k;
-        K.sgemm(false, false, batch, out, in, 1f, x.data, x.off, in, w.data, w.off, out, 0f, y.data, y.off, out);
+        PackedWeights packed = t.packedWeights();      // a batch's shards: W packed once for all of them
+        PackedB pw = packed == null ? null : packed.forward(w, in, out);
+        if (pw != null) K.sgemmPacked(false, batch, out, in, 1f, x.data, x.off, in, pw, 0f, y.data, y.off, out);
+        else K.sgemm(false, false, batch, out, in, 1f, x.data, x.off, in, w.data, w.off, out, 0f, y.data, y.off, out);
         if (relu && bias != null) K.biasRelu(batch, out, y.data, y.off, bias.data, bias.off);
         else if (relu) K.relu(batch * out, y.data, y.off, y.data, y.off);
         else if (bias != null) K.addRow(batch, out, y.data, y.off, bias.data, bias.off, y.data, y.off);
@@ -77,8 +82,10 @@ public final class MatMul {
             else if (gb) K.colSumsAcc(batch, out, y.grad, y.gradOff, bias.grad, bias.gradOff);
             Runnable weightGrad = () ->
                     K.sgemm(true, false, in, out, batch, 1f, x.data, x.off, in, y.grad, y.gradOff, out, 1f, w.grad, w.gradOff, out);
-            Runnable inputGrad = () ->
-                    K.sgemm(false, true, batch, in, out, 1f, y.grad, y.gradOff, out, w.data, w.off, out, 1f, x.grad, x.gradOff, in);
+            PackedB pwt = packed != null && x.requiresGrad() ? packed.transposed(w, in, out) : null;
+            Runnable inputGrad = pwt != null
+                    ? () -> K.sgemmPacked(false, batch, in, out, 1f, y.grad, y.gradOff, out, pwt, 1f, x.grad, x.gradOff, in)
+                    : () -> K.sgemm(false, true, batch, in, out, 1f, y.grad, y.gradOff, out, w.data, w.off, out, 1f, x.grad, x.gradOff, in);
             WeightGradients later = t.deferredWeightGradients();
             if (w.requiresGrad() && later != null && later.takes(w)) {  // a batch shard: dW after every shard's backward pass
                 later.record(x, y, w, batch, in, out);

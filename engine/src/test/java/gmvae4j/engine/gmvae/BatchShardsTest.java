@@ -202,6 +202,47 @@ class BatchShardsTest {
     }
 
     /**
+     * Shards side by side pack each weight together ({@link gmvae4j.engine.PackedWeights}): layers
+     * deep enough to be packed (42 → 48 → 40, k above 32) and six training steps in a row, the
+     * weights changing at every one: two threads (the shards side by side, sharing the packing)
+     * give the parameters of one thread (one after another, each product packing for itself) bit
+     * for bit, for 64 rows in two shards and a final batch of 37. A step that read the weights
+     * packed in the step before (no new generation) would differ from its second step on.
+     */
+    @Test
+    void sharedPackingGivesTheBitsOfOneThread() {
+        for (String variant : new String[] {"mixture", "marginal"}) {
+            TrainOptions o = new TrainOptions();
+            o.variant = variant;
+            o.k = 5;
+            o.z = 3;
+            o.hidden = new int[] {48, 40};
+            o.learnPrior = true;
+            TrainableGmvae[] m = new TrainableGmvae[2];
+            Adam[] adam = new Adam[2];
+            BatchShards[] sh = new BatchShards[2];
+            for (int i = 0; i < 2; i++) {
+                Kernels k = new VectorKernels(i == 0 ? 2 : 1);
+                m[i] = GmvaeIo.create(GmvaeConfig.from(o, 6, 7), 3);
+                adam[i] = new Adam(m[i].params(), 1e-2f, k);
+                sh[i] = new BatchShards(m[i], k, 64, 2);
+            }
+            assertTrue(sh[0].sideBySide());
+            assertFalse(sh[1].sideBySide());
+            SplittableRandom r = new SplittableRandom(23);
+            for (int step = 0; step < 6; step++) {
+                int count = step == 4 ? 37 : 64;
+                float[] x = uniform(r, 64 * m[0].inputDim(), 0, 1), eps = uniform(r, m[0].noiseSize(64), -2, 2);
+                for (int i = 0; i < 2; i++) {
+                    if (step == 0) sh[i].pretrainStep(x, count, adam[i]);
+                    else sh[i].gmvaeStep(x, count, eps, adam[i]);
+                }
+                assertArrayEquals(m[1].params().data(), m[0].params().data(), variant + ": parameters after step " + step);
+            }
+        }
+    }
+
+    /**
      * A gradient that is not finite refuses the step with nothing changed, naming the parameter,
      * as {@link Adam#stepAndZeroGrad} does: a NaN in a bias's gradient (found when the twins'
      * gradients are added), and inputs so large that the first layer's weight gradient cannot be

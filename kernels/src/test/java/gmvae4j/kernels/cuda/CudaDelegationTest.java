@@ -22,9 +22,11 @@ class CudaDelegationTest {
 
     /**
      * Defaults that are meant to be inherited: written in terms of the other kernels, or (not a
-     * kernel) a property of the backend that the CPU backends share.
+     * kernel) a property of the backend that the CPU backends share. {@code packedB}'s default
+     * shares nothing (the cuda backend runs a batch's shards one after another, so there is no
+     * product beside another to share with), and {@code sgemmPacked}'s calls {@code sgemm}.
      */
-    static final Set<String> INHERITED = Set.of("parallelRange", "concurrentCallers");
+    static final Set<String> INHERITED = Set.of("parallelRange", "concurrentCallers", "packedB", "sgemmPacked");
 
     @Test
     void everyKernelWithAScalarDefaultIsOverridden() {
