@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Counts the FLOPs of the products (the sgemm family) that some work asks of a backend: wrap the
  * backend with {@link #counting}, run the work on the wrapper, read {@link #flops()}. Each call of
- * sgemm, sgemmRowBias or rowDots counts 2·m·n·k, tapGemm and tapGradient 2·m·taps·images·npix;
+ * sgemm, sgemmPacked, sgemmRowBias or rowDots counts 2·m·n·k, tapGemm and tapGradient 2·m·taps·images·npix;
  * everything else (elementwise passes, reductions, Adam) counts nothing and runs as it would.
  *
  * <p>Counted by running the work rather than from a formula, so the figure follows the model as
@@ -47,6 +47,8 @@ final class ProductFlops {
         return switch (method.getName()) {
             // sgemm(transA, transB, m, n, k, ...)
             case "sgemm" -> 2L * (int) a[2] * (int) a[3] * (int) a[4];
+            // sgemmPacked(transA, m, n, k, ...): a product whose B was packed for it
+            case "sgemmPacked" -> 2L * (int) a[1] * (int) a[2] * (int) a[3];
             // sgemmRowBias(m, n, k, ...), rowDots(m, n, k, ...)
             case "sgemmRowBias", "rowDots" -> 2L * (int) a[0] * (int) a[1] * (int) a[2];
             // tapGemm(m, taps, images, npix, ...), tapGradient(m, taps, images, npix, ...)
