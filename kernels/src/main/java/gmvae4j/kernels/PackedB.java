@@ -14,9 +14,9 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * measured and lost (0.985-1.059 of the step in one JVM): the 10.8 MB of panels went out to memory
  * and came back. Here the products share the packing piece by piece, just in time: a product
  * that needs a piece of {@link Sgemm#NB} columns claims it if no one has, packs it and runs its
- * tiles on it while it is in cache; a piece the other product claimed it reads once that one has
- * packed it, and it takes the pieces no one has claimed first. So two products side by side pack
- * about half each, and one product alone packs all of it, as before.
+ * tiles on it while it is in cache; it takes the pieces no one has claimed first, then reads the
+ * ones the other product has packed. So two products side by side pack about half each, and one
+ * product alone packs all of it, as before.
  *
  * <p>Generations: the panels hold B's values from when they were packed. The owner calls
  * {@link #nextGeneration} whenever B may have changed (for a training step's weights: at the start
@@ -26,9 +26,12 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * <p>Floats: every tile is the same sum over the same panels in the same k order as in a product
  * that packs for itself; only the order in which tiles run changes. So the same bits.
  *
- * <p>No waiting on a thread that is not working: a piece is claimed by a thread that packs it
- * right away, so one that finds a piece claimed and not yet packed spins for at most one piece's
- * packing (tens of microseconds), even when the products run one after another on one thread.
+ * <p>No waiting: a product that finds every piece it still needs claimed by another and not yet
+ * packed packs one again into its own buffer ({@code Sgemm.sharedPieces}). The other thread may
+ * have been descheduled halfway through a piece (two cores, with the JIT's and the GC's threads
+ * besides); a first version that spun until the piece was packed made the conv model's training
+ * slower (`train --arch conv`, old and new jar alternating: 4,302 / 4,468 → 4,072 / 4,297
+ * images/s), this one faster (in a slower hour: 3,522 / 3,971 → 4,155 / 4,630).
  */
 public final class PackedB {
     final boolean transB;

@@ -23,15 +23,20 @@ import org.junit.jupiter.api.Test;
 class BatchShardsTest {
 
     static TrainableGmvae model(String variant, boolean learnPrior) {
+        TrainableGmvae m = model(variant, learnPrior, new int[] {24, 16}, 4, 5, 11);
+        if (m instanceof MarginalGmvae mg) mg.sumOverTop(3);   // a training setting the twins must copy
+        return m;
+    }
+
+    /** K = 5, z = 3, these hidden layers, h×w images. */
+    static TrainableGmvae model(String variant, boolean learnPrior, int[] hidden, int h, int w, long seed) {
         TrainOptions o = new TrainOptions();
         o.variant = variant;
         o.k = 5;
         o.z = 3;
-        o.hidden = new int[] {24, 16};
+        o.hidden = hidden;
         o.learnPrior = learnPrior;
-        TrainableGmvae m = GmvaeIo.create(GmvaeConfig.from(o, 4, 5), 11);
-        if (m instanceof MarginalGmvae mg) mg.sumOverTop(3);   // a training setting the twins must copy
-        return m;
+        return GmvaeIo.create(GmvaeConfig.from(o, h, w), seed);
     }
 
     /** One batch: the gradient it leaves (copied) and its means. */
@@ -212,18 +217,12 @@ class BatchShardsTest {
     @Test
     void sharedPackingGivesTheBitsOfOneThread() {
         for (String variant : new String[] {"mixture", "marginal"}) {
-            TrainOptions o = new TrainOptions();
-            o.variant = variant;
-            o.k = 5;
-            o.z = 3;
-            o.hidden = new int[] {48, 40};
-            o.learnPrior = true;
             TrainableGmvae[] m = new TrainableGmvae[2];
             Adam[] adam = new Adam[2];
             BatchShards[] sh = new BatchShards[2];
             for (int i = 0; i < 2; i++) {
                 Kernels k = new VectorKernels(i == 0 ? 2 : 1);
-                m[i] = GmvaeIo.create(GmvaeConfig.from(o, 6, 7), 3);
+                m[i] = model(variant, true, new int[] {48, 40}, 6, 7, 3);
                 adam[i] = new Adam(m[i].params(), 1e-2f, k);
                 sh[i] = new BatchShards(m[i], k, 64, 2);
             }
