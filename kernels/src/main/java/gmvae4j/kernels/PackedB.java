@@ -63,12 +63,9 @@ public final class PackedB {
         this.base = CacheLines.start(panels);
     }
 
-    /**
-     * True for a B whose products pack it piece by piece on one thread: not a shallow untransposed
-     * B (read in place), and at most {@link Sgemm#NC} columns (one column block).
-     */
+    /** True for a B whose products pack it piece by piece on one thread: not a shallow untransposed B (read in place). */
     static boolean shared(boolean transB, int k, int n) {
-        return k > 0 && n > 0 && n <= Sgemm.NC && !Sgemm.BBlock.inPlace(transB, Sgemm.kStep(k));
+        return k > 0 && n > 0 && !Sgemm.BBlock.inPlace(transB, Sgemm.kStep(k));
     }
 
     /** B may have changed: every piece is to be packed again. Call it while no product reads this. */

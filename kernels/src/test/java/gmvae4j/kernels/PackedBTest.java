@@ -30,15 +30,15 @@ class PackedBTest {
     }
 
     /**
-     * Every form, odd sizes around the piece and block edges (n 1 .. 784, k 33 .. 1040: two and
-     * three k blocks), alpha and beta: the bits of sgemm, on one thread and on two (where the
+     * Every form, odd sizes around the piece and block edges (n 1 .. 1100: two column blocks;
+     * k 33 .. 1040: two and three k blocks), alpha and beta: the bits of sgemm, on one thread and on two (where the
      * product runs on both threads and packs for itself), and within the double oracle. A piece
      * packed at the wrong place, a last piece cut short, or a k block's pieces mixed up fail.
      */
     @Test
     void aPackedProductGivesTheBitsOfSgemm() {
         Random r = new Random(5);
-        int[] ms = {1, 7, 64, 129}, ns = {1, 17, 100, 129, 257, 784}, ks = {33, 100, 513, 1040};
+        int[] ms = {1, 7, 64, 129}, ns = {1, 17, 100, 129, 257, 784, 1100}, ks = {33, 100, 513, 1040};
         float[][] ab = {{1f, 0f}, {1f, 1f}, {0.5f, 0.25f}};
         for (boolean ta : new boolean[] {false, true})
             for (boolean tb : new boolean[] {false, true})
@@ -64,8 +64,9 @@ class PackedBTest {
     @Test
     void productsSideBySideShareThePacking() {
         Random r = new Random(8);
-        for (boolean tb : new boolean[] {false, true}) {
-            int n = tb ? 784 : 512, k = tb ? 512 : 784;
+        for (int form = 0; form < 3; form++) {
+            boolean tb = form == 1;     // W, Wᵀ, and a B wider than a column block (the conv model's 512 → 3136)
+            int n = form == 0 ? 512 : form == 1 ? 784 : 3136, k = form == 1 ? 512 : form == 0 ? 784 : 512;
             SgemmTest.Problem[] ps = {SgemmTest.Problem.random(r, false, tb, 64, n, k, 1f, 0f), null};
             SgemmTest.Problem q = SgemmTest.Problem.random(r, false, tb, 64, n, k, 1f, 1f);
             ps[1] = new SgemmTest.Problem(q.ta(), q.tb(), q.m(), q.n(), q.k(), q.alpha(), q.beta(), q.a(), q.aOff(), q.lda(),
@@ -104,8 +105,7 @@ class PackedBTest {
 
     /**
      * Which B is shared: none on the scalar twin (its products read B itself) or where sgemm reads
-     * B in place (untransposed, k ≤ 32), or is wider than a column block; a product of another
-     * size is refused.
+     * B in place (untransposed, k ≤ 32); any width; a product of another size is refused.
      */
     @Test
     void whatIsShared() {
@@ -114,7 +114,7 @@ class PackedBTest {
         assertNull(ONE.packedB(false, 32, 100, b, 0, 100), "read in place");
         assertNotNull(ONE.packedB(true, 32, 100, b, 0, 32), "a transposed B is packed at any depth");
         assertNotNull(ONE.packedB(false, 33, 100, b, 0, 100));
-        assertNull(ONE.packedB(false, 100, Sgemm.NC + 1, b, 0, Sgemm.NC + 1), "more than one column block");
+        assertNotNull(ONE.packedB(false, 100, Sgemm.NC + 1, b, 0, Sgemm.NC + 1), "more than one column block");
         PackedB pb = ONE.packedB(false, 100, 100, b, 0, 100);
         assertTrue(pb.isOf(false, 100, 100, b, 0, 100));
         float[] c = new float[100 * 100];
