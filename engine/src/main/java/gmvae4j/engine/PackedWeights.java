@@ -36,17 +36,19 @@ public final class PackedWeights {
     }
 
     /** W [in, out] as the B of x·W, or null (not a parameter, or nothing to share). */
-    public PackedB forward(Tensor w, int in, int out) {
-        return lookup(w, false, in, out);
+    public PackedB forward(Tensor w) {
+        return lookup(w, false);
     }
 
     /** Wᵀ as the B of dy·Wᵀ (k = out, n = in), or null as {@link #forward}. */
-    public PackedB transposed(Tensor w, int in, int out) {
-        return lookup(w, true, out, in);
+    public PackedB transposed(Tensor w) {
+        return lookup(w, true);
     }
 
-    private PackedB lookup(Tensor w, boolean transposed, int k, int n) {
-        if (w.data != values || w.cols() * (long) w.rows() != (long) k * n) return null;
+    /** A view of another shape at a weight's offset is not that weight: {@link PackedB#isOf} says no. */
+    private PackedB lookup(Tensor w, boolean transposed) {
+        if (w.data != values) return null;
+        int k = transposed ? w.cols() : w.rows(), n = transposed ? w.rows() : w.cols();
         Object p = packed.computeIfAbsent(new Key(w.off, transposed), key -> {
             PackedB b = kernels.packedB(transposed, k, n, values, w.off, w.cols());
             return b == null ? NONE : b;

@@ -30,18 +30,18 @@ class PackedWeightsTest {
         Params p = new Params();
         Tensor w = p.add("w", 40, 36);
         PackedWeights pw = new PackedWeights(p, k);
-        PackedB f = pw.forward(w, 40, 36), t = pw.transposed(w, 40, 36);
+        PackedB f = pw.forward(w), t = pw.transposed(w);
         assertNotNull(f);
         assertNotNull(t);
         assertNotSame(f, t);
-        assertSame(f, pw.forward(w, 40, 36));
-        assertSame(t, pw.transposed(w, 40, 36));
+        assertSame(f, pw.forward(w));
+        assertSame(t, pw.transposed(w));
         assertTrue(f.isOf(false, 40, 36, p.data(), w.off, 36));
         assertTrue(t.isOf(true, 36, 40, p.data(), w.off, 36));
         Tape tape = new Tape(k);
-        assertNull(pw.forward(tape.sliceCols(w, 0, 30), 40, 30), "a tape result");
-        assertNull(new PackedWeights(p, new ScalarKernels()).forward(w, 40, 36), "a backend that shares nothing");
-        assertNull(pw.forward(w, 36, 40), "another shape");
+        assertNull(pw.forward(tape.sliceCols(w, 0, 30)), "a tape result");
+        assertNull(new PackedWeights(p, new ScalarKernels()).forward(w), "a backend that shares nothing");
+        assertNull(pw.forward(new Tensor(p.data(), w.off, new int[] {36, 40})), "another shape at the weight's offset");
     }
 
     /**

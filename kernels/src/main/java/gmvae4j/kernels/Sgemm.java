@@ -137,12 +137,7 @@ public final class Sgemm {
                              float alpha, float[] a, int aOff, int lda,
                              float[] b, int bOff, int ldb,
                              float beta, float[] c, int cOff, int ldc) {
-        if (m <= 0 || n <= 0) return;
-        if (k <= 0 || alpha == 0f) {
-            scaleC(m, n, beta, c, cOff, ldc);
-            return;
-        }
-        run(par, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null, null);
+        product(par, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null);
     }
 
     /**
@@ -154,12 +149,20 @@ public final class Sgemm {
                                    float[] a, int aOff, int lda, PackedB pb,
                                    float beta, float[] c, int cOff, int ldc) {
         if (pb.k != k || pb.n != n) throw new IllegalArgumentException("packed B is " + pb.k + "×" + pb.n + ", the product needs " + k + "×" + n);
-        if (m <= 0) return;
-        if (alpha == 0f) {
+        product(par, transA, pb.transB, m, n, k, alpha, a, aOff, lda, pb.b, pb.bOff, pb.ldb, beta, c, cOff, ldc, pb);
+    }
+
+    /** {@link #sgemm} and {@link #sgemmPacked}: empty products and alpha = 0 only scale C. */
+    private static void product(Parallel par, boolean transA, boolean transB, int m, int n, int k,
+                                float alpha, float[] a, int aOff, int lda,
+                                float[] b, int bOff, int ldb,
+                                float beta, float[] c, int cOff, int ldc, PackedB pb) {
+        if (m <= 0 || n <= 0) return;
+        if (k <= 0 || alpha == 0f) {
             scaleC(m, n, beta, c, cOff, ldc);
             return;
         }
-        run(par, transA, pb.transB, m, n, k, alpha, a, aOff, lda, pb.b, pb.bOff, pb.ldb, beta, c, cOff, ldc, null, pb);
+        run(par, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null, pb);
     }
 
     /**
@@ -278,17 +281,18 @@ public final class Sgemm {
                                float[] a, int aOff, int lda, float[] pa, int mPad,
                                float[] b, int bOff, int ldb, int j0,
                                float beta, float[] c, int cOff, int ldc, float[] init, int i0, PackedB pb) {
+        boolean direct = beta == 0f && alpha == 1f;    // C = A·B with nothing to fold in: full tiles go from registers straight to C
+        if (pb != null) {       // one A block (see run), its tiles against the shared pieces
+            sharedPieces(buf, transA, m, pc, kc, alpha, a, aOff, lda, pb, j0, nc, beta, direct, c, cOff, ldc, init, i0);
+            return;
+        }
         float[] bp = buf.b, acc = buf.acc;
         // the panels start on a cache line (Intel's loads that straddle two cost two); a block read
         // in place with no partial panel packs nothing, so there is nothing to ask
         int b0 = BBlock.inPlace(transB, kc) && nc % NR == 0 ? 0 : CacheLines.start(bp);
-        boolean direct = beta == 0f && alpha == 1f;    // C = A·B with nothing to fold in: full tiles go from registers straight to C
         BBlock whole;
         int ic0 = 0;        // the first A block the loop below starts from
-        if (pb != null) {       // one A block (see run), its tiles against the shared pieces
-            sharedPieces(buf, transA, m, pc, kc, alpha, a, aOff, lda, pb, j0, nc, beta, direct, c, cOff, ldc, init, i0);
-            return;
-        } else if (BBlock.inPlace(transB, kc)) {
+        if (BBlock.inPlace(transB, kc)) {
             whole = buf.bBlock.of(transB, b, bOff, ldb, pc, kc, j0, nc, bp, b0);
         } else {
             int mc0 = Math.min(MC, m);
@@ -325,9 +329,9 @@ public final class Sgemm {
         for (int left = pieces; left > 0; left--) {
             int q = -1;
             for (int p = 0; p < pieces && q < 0; p++) {
-                int j = j0 + p * NB;
-                if ((ran & 1L << p) == 0 && pb.claim(pb.piece(pc, j))) {
-                    pb.pack(pb.piece(pc, j), pc, kc, j, Math.min(NB, nc - p * NB));
+                int j = j0 + p * NB, piece = pb.piece(pc, j);
+                if ((ran & 1L << p) == 0 && pb.claim(piece)) {
+                    pb.pack(piece, pc, kc, j, Math.min(NB, nc - p * NB));
                     q = p;
                 }
             }

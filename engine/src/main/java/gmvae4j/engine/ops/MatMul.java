@@ -70,7 +70,7 @@ public final class MatMul {
         Tensor y = t.matrix(batch, out, rg);
         Kernels K = t.k;
         PackedWeights packed = t.packedWeights();      // a batch's shards: W packed once for all of them
-        PackedB pw = packed == null ? null : packed.forward(w, in, out);
+        PackedB pw = packed == null ? null : packed.forward(w);
         if (pw != null) K.sgemmPacked(false, batch, out, in, 1f, x.data, x.off, in, pw, 0f, y.data, y.off, out);
         else K.sgemm(false, false, batch, out, in, 1f, x.data, x.off, in, w.data, w.off, out, 0f, y.data, y.off, out);
         if (relu && bias != null) K.biasRelu(batch, out, y.data, y.off, bias.data, bias.off);
@@ -82,7 +82,7 @@ public final class MatMul {
             else if (gb) K.colSumsAcc(batch, out, y.grad, y.gradOff, bias.grad, bias.gradOff);
             Runnable weightGrad = () ->
                     K.sgemm(true, false, in, out, batch, 1f, x.data, x.off, in, y.grad, y.gradOff, out, 1f, w.grad, w.gradOff, out);
-            PackedB pwt = packed != null && x.requiresGrad() ? packed.transposed(w, in, out) : null;
+            PackedB pwt = packed != null && x.requiresGrad() ? packed.transposed(w) : null;
             Runnable inputGrad = pwt != null
                     ? () -> K.sgemmPacked(false, batch, in, out, 1f, y.grad, y.gradOff, out, pwt, 1f, x.grad, x.gradOff, in)
                     : () -> K.sgemm(false, true, batch, in, out, 1f, y.grad, y.gradOff, out, w.data, w.off, out, 1f, x.grad, x.gradOff, in);
