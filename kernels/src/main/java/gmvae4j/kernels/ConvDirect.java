@@ -16,9 +16,9 @@ import java.util.Arrays;
  * j − pw along its rows, with the columns that wrapped in from the neighbouring row zeroed and
  * ph zero rows above and below ("shifted planes", inC·kW of them, not inC·kH·kW). Tap (c, i, j)
  * at output pixel p = (y, x) is then plane(c, j)[p + i·w]: a plain vector load at a fixed
- * offset from p, no mask, no gather. The register tile is 4 output channels × 4 vectors of
- * pixels (16 accumulators, started from the bias); each tap loads 4 vectors and broadcasts 4
- * weights for 16 FMAs. Taps are summed in (c, i, j) order from the bias, the order of
+ * offset from p, no mask, no gather. The register tile is 4 output channels × 6 vectors of
+ * pixels (24 accumulators, started from the bias); each tap loads 6 vectors and broadcasts 4
+ * weights for 24 FMAs. Taps are summed in (c, i, j) order from the bias, the order of
  * im2col + {@link Kernels#sgemmRowBias}, so the result is the same, bit for bit.
  *
  * <p>Measured per image (1→32 channels, 3×3, 28×28, same process, alternating, loaded 2-core
@@ -59,7 +59,7 @@ final class ConvDirect {
 
     /**
      * y[yo + o·ldc + p] = init[o] + Σ_t wt[o·taps + t] · buf[base + off[t] + p] for every channel
-     * o &lt; m and pixel p &lt; npix (init null for zeros): {@link #tile}s of 4 channels × 4 vectors,
+     * o &lt; m and pixel p &lt; npix (init null for zeros): {@link #tile}s of 4 channels × 6 vectors,
      * then the pixels past the last whole tile up to eight channels at a time, one vector each
      * ({@link #column}). The last vector is the one that ends at pixel npix: it overlaps lanes
      * already written and writes them again with the same values (the same FMAs in the same
@@ -79,9 +79,9 @@ final class ConvDirect {
             }
             return;
         }
-        int m4 = m / 4 * 4, p4 = npix / (4 * L) * (4 * L);
+        int m4 = m / 4 * 4, p4 = npix / TILE_PIXELS * TILE_PIXELS;
         for (int o = 0; o < m4; o += 4)
-            for (int p = 0; p < p4; p += 4 * L) tile(taps, buf, off, base + p, wt, o, init, y, yo + o * ldc + p, ldc);
+            for (int p = 0; p < p4; p += TILE_PIXELS) tile(taps, buf, off, base + p, wt, o, init, y, yo + o * ldc + p, ldc);
         // up to 8 channels a column; channels below m4 (their first p4 pixels done by tiles) apart from the rest
         for (int o = 0, rows; o < m; o += rows) {
             rows = Math.min(8, (o < m4 ? m4 : m) - o);
@@ -120,30 +120,47 @@ final class ConvDirect {
         }
     }
 
+    /** Pixels in a {@link #tile}: six vectors. */
+    static final int TILE_PIXELS = 6 * L;
+
     /**
-     * The 4 channels × 4 vectors tile at pixel p (all 4·L pixels inside the image): channel o + r
-     * at pixel p + v·L + e is written to y[yo + r·n + v·L + e].
+     * The 4 channels × 6 vectors tile at pixel p (all {@link #TILE_PIXELS} pixels inside the
+     * image): channel o + r at pixel p + v·L + e is written to y[yo + r·n + v·L + e]. 24
+     * accumulators, 6 pixel vectors and a broadcast weight take 31 of the 32 vector registers;
+     * each tap loads 6 vectors and broadcasts 4 weights for 24 FMAs. At a depth of 9 the tile's
+     * start and its stores weigh on every few FMAs, and a wider tile spreads them over more: the
+     * register tile alone (a loop over one 28×28 image's 32 channels, 9 taps, stores included)
+     * ran 141-147 GFLOP/s as 4 × 4 vectors and 161-165 as 4 × 6.
      */
     static void tile(int taps, float[] buf, int[] off, int p, float[] wt, int o, float[] bias, float[] y, int yo, int n) {
-        FloatVector a00 = FloatVector.broadcast(S, bias == null ? 0f : bias[o]), a01 = a00, a02 = a00, a03 = a00;
-        FloatVector a10 = FloatVector.broadcast(S, bias == null ? 0f : bias[o + 1]), a11 = a10, a12 = a10, a13 = a10;
-        FloatVector a20 = FloatVector.broadcast(S, bias == null ? 0f : bias[o + 2]), a21 = a20, a22 = a20, a23 = a20;
-        FloatVector a30 = FloatVector.broadcast(S, bias == null ? 0f : bias[o + 3]), a31 = a30, a32 = a30, a33 = a30;
+        FloatVector a00 = FloatVector.broadcast(S, bias == null ? 0f : bias[o]), a01 = a00, a02 = a00, a03 = a00, a04 = a00, a05 = a00;
+        FloatVector a10 = FloatVector.broadcast(S, bias == null ? 0f : bias[o + 1]), a11 = a10, a12 = a10, a13 = a10, a14 = a10, a15 = a10;
+        FloatVector a20 = FloatVector.broadcast(S, bias == null ? 0f : bias[o + 2]), a21 = a20, a22 = a20, a23 = a20, a24 = a20, a25 = a20;
+        FloatVector a30 = FloatVector.broadcast(S, bias == null ? 0f : bias[o + 3]), a31 = a30, a32 = a30, a33 = a30, a34 = a30, a35 = a30;
         int w0 = o * taps, w1 = w0 + taps, w2 = w1 + taps, w3 = w2 + taps;
         for (int t = 0; t < taps; t++) {
             int q = off[t] + p;
             FloatVector x0 = FloatVector.fromArray(S, buf, q), x1 = FloatVector.fromArray(S, buf, q + L);
             FloatVector x2 = FloatVector.fromArray(S, buf, q + 2 * L), x3 = FloatVector.fromArray(S, buf, q + 3 * L);
+            FloatVector x4 = FloatVector.fromArray(S, buf, q + 4 * L), x5 = FloatVector.fromArray(S, buf, q + 5 * L);
             FloatVector v;
-            v = FloatVector.broadcast(S, wt[w0 + t]); a00 = x0.fma(v, a00); a01 = x1.fma(v, a01); a02 = x2.fma(v, a02); a03 = x3.fma(v, a03);
-            v = FloatVector.broadcast(S, wt[w1 + t]); a10 = x0.fma(v, a10); a11 = x1.fma(v, a11); a12 = x2.fma(v, a12); a13 = x3.fma(v, a13);
-            v = FloatVector.broadcast(S, wt[w2 + t]); a20 = x0.fma(v, a20); a21 = x1.fma(v, a21); a22 = x2.fma(v, a22); a23 = x3.fma(v, a23);
-            v = FloatVector.broadcast(S, wt[w3 + t]); a30 = x0.fma(v, a30); a31 = x1.fma(v, a31); a32 = x2.fma(v, a32); a33 = x3.fma(v, a33);
+            v = FloatVector.broadcast(S, wt[w0 + t]);
+            a00 = x0.fma(v, a00); a01 = x1.fma(v, a01); a02 = x2.fma(v, a02); a03 = x3.fma(v, a03); a04 = x4.fma(v, a04); a05 = x5.fma(v, a05);
+            v = FloatVector.broadcast(S, wt[w1 + t]);
+            a10 = x0.fma(v, a10); a11 = x1.fma(v, a11); a12 = x2.fma(v, a12); a13 = x3.fma(v, a13); a14 = x4.fma(v, a14); a15 = x5.fma(v, a15);
+            v = FloatVector.broadcast(S, wt[w2 + t]);
+            a20 = x0.fma(v, a20); a21 = x1.fma(v, a21); a22 = x2.fma(v, a22); a23 = x3.fma(v, a23); a24 = x4.fma(v, a24); a25 = x5.fma(v, a25);
+            v = FloatVector.broadcast(S, wt[w3 + t]);
+            a30 = x0.fma(v, a30); a31 = x1.fma(v, a31); a32 = x2.fma(v, a32); a33 = x3.fma(v, a33); a34 = x4.fma(v, a34); a35 = x5.fma(v, a35);
         }
-        a00.intoArray(y, yo); a01.intoArray(y, yo + L); a02.intoArray(y, yo + 2 * L); a03.intoArray(y, yo + 3 * L); yo += n;
-        a10.intoArray(y, yo); a11.intoArray(y, yo + L); a12.intoArray(y, yo + 2 * L); a13.intoArray(y, yo + 3 * L); yo += n;
-        a20.intoArray(y, yo); a21.intoArray(y, yo + L); a22.intoArray(y, yo + 2 * L); a23.intoArray(y, yo + 3 * L); yo += n;
-        a30.intoArray(y, yo); a31.intoArray(y, yo + L); a32.intoArray(y, yo + 2 * L); a33.intoArray(y, yo + 3 * L);
+        a00.intoArray(y, yo); a01.intoArray(y, yo + L); a02.intoArray(y, yo + 2 * L);
+        a03.intoArray(y, yo + 3 * L); a04.intoArray(y, yo + 4 * L); a05.intoArray(y, yo + 5 * L); yo += n;
+        a10.intoArray(y, yo); a11.intoArray(y, yo + L); a12.intoArray(y, yo + 2 * L);
+        a13.intoArray(y, yo + 3 * L); a14.intoArray(y, yo + 4 * L); a15.intoArray(y, yo + 5 * L); yo += n;
+        a20.intoArray(y, yo); a21.intoArray(y, yo + L); a22.intoArray(y, yo + 2 * L);
+        a23.intoArray(y, yo + 3 * L); a24.intoArray(y, yo + 4 * L); a25.intoArray(y, yo + 5 * L); yo += n;
+        a30.intoArray(y, yo); a31.intoArray(y, yo + L); a32.intoArray(y, yo + 2 * L);
+        a33.intoArray(y, yo + 3 * L); a34.intoArray(y, yo + 4 * L); a35.intoArray(y, yo + 5 * L);
     }
 
     /**

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * {@link Kernels#convSame}: the Vector API kernel ({@link ConvDirect}: shifted planes, 4×4
+ * {@link Kernels#convSame}: the Vector API kernel ({@link ConvDirect}: shifted planes, 4 × 6-vector
  * tiles, 4-channel columns with a masked last vector, leftover channels) against the scalar twin
  * (the interface's default), both against a double-precision sum, on odd image sizes, kernels
  * 1×1 to 5×5 (also wider than the image), 1 to 3 input channels and 1 to 9 output channels,
