@@ -79,13 +79,13 @@ final class ConvDirect {
             }
             return;
         }
-        int m4 = m / 4 * 4, p4 = npix / TILE_PIXELS * TILE_PIXELS;
+        int m4 = m / 4 * 4, pTiles = npix / TILE_PIXELS * TILE_PIXELS;
         for (int o = 0; o < m4; o += 4)
-            for (int p = 0; p < p4; p += TILE_PIXELS) tile(taps, buf, off, base + p, wt, o, init, y, yo + o * ldc + p, ldc);
-        // up to 8 channels a column; channels below m4 (their first p4 pixels done by tiles) apart from the rest
+            for (int p = 0; p < pTiles; p += TILE_PIXELS) tile(taps, buf, off, base + p, wt, o, init, y, yo + o * ldc + p, ldc);
+        // up to 8 channels a column; channels below m4 (their first pTiles pixels done by tiles) apart from the rest
         for (int o = 0, rows; o < m; o += rows) {
             rows = Math.min(8, (o < m4 ? m4 : m) - o);
-            for (int p = o < m4 ? p4 : 0; p < npix; p += L) {
+            for (int p = o < m4 ? pTiles : 0; p < npix; p += L) {
                 int at = Math.min(p, npix - L);
                 column(taps, buf, off, base + at, wt, o, rows, init, y, yo + o * ldc + at, ldc);
             }

@@ -124,18 +124,15 @@ public final class BatchShards {
         }
         this.sideBySide = s > 1 && kernels.concurrentCallers() && kernels.threads() > 1 && kernels.threads() <= s;
         this.later = new ArrayList<>();
+        this.packed = sideBySide ? new PackedWeights(model.params(), kernels) : null;
         for (int i = 0; i < s; i++) {
             WeightGradients w = new WeightGradients(models[i].params());
             later.add(w);
             full[i].deferWeightGradients(w);
             rest[i].deferWeightGradients(w);
+            full[i].usePackedWeights(packed);
+            rest[i].usePackedWeights(packed);
         }
-        this.packed = sideBySide ? new PackedWeights(model.params(), kernels) : null;
-        if (packed != null)
-            for (int i = 0; i < s; i++) {
-                full[i].usePackedWeights(packed);
-                rest[i].usePackedWeights(packed);
-            }
     }
 
     /**
