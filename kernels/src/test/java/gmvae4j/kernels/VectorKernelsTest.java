@@ -102,8 +102,9 @@ class VectorKernelsTest {
      * subsampledPlanes: planes of stride 1, 2 and 3 over images of every parity and size around a
      * vector's width (7, 14 and 28 wide, as the conv layers have, and wider than two vectors),
      * starting above, left of and inside the image, three images (the array's first, middle and
-     * last: the vector loads' fallback) into planes with gaps between them; bit for bit against the
-     * formula, and nothing written outside the planes.
+     * last: the vector loads' fallback; or, half the time, three images inside a longer array, which
+     * the vector routes take) into planes with gaps between them; bit for bit against the formula,
+     * and nothing written outside the planes.
      */
     @Test
     void subsampledPlanes() {
@@ -114,21 +115,27 @@ class VectorKernelsTest {
                     int rows = Math.ceilDiv(h, step) + 1 + r.nextInt(3), width = Math.max(1, Math.ceilDiv(w, step) + r.nextInt(2) - r.nextInt(2));
                     int r0 = r.nextInt(4) - 2, c0 = r.nextInt(4) - 2, count = 3, d = r.nextInt(9), gap = r.nextInt(20);
                     int dstStride = rows * width + gap;
-                    float[] src = rand(count * h * w, 3f);
+                    // half the time the images lie inside a larger array (values before and after
+                    // them, as a batch's middle images do), so that vector loads past a plane's
+                    // image stay inside the array and the vector routes run rather than their fallback
+                    boolean inside = r.nextBoolean();
+                    int so = inside ? 2 * w + 2 + r.nextInt(5) : 0, after = inside ? rows * w + 2 * w + 64 : 0;
+                    float[] src = rand(so + count * h * w + after, 3f);
                     float[] want = rand(d + count * dstStride + 40, 1f), start = want.clone();
                     for (int i = 0; i < count; i++)
                         for (int a = 0; a < rows; a++)
                             for (int u = 0; u < width; u++) {
                                 int iy = r0 + a * step, ix = c0 + u * step;
-                                want[d + i * dstStride + a * width + u] = iy >= 0 && iy < h && ix >= 0 && ix < w ? src[i * h * w + iy * w + ix] : 0f;
+                                want[d + i * dstStride + a * width + u] = iy >= 0 && iy < h && ix >= 0 && ix < w ? src[so + i * h * w + iy * w + ix] : 0f;
                             }
-                    String what = "subsampledPlanes step " + step + " " + h + "x" + w + " from (" + r0 + "," + c0 + ") " + rows + "x" + width + " gap " + gap;
+                    String what = "subsampledPlanes step " + step + " " + h + "x" + w + " from (" + r0 + "," + c0 + ") " + rows + "x" + width + " gap " + gap
+                            + (inside ? " inside" : "");
                     float[] scalar = start.clone();
-                    S.subsampledPlanes(count, src, 0, h * w, h, w, r0, c0, step, rows, width, scalar, d, dstStride);
+                    S.subsampledPlanes(count, src, so, h * w, h, w, r0, c0, step, rows, width, scalar, d, dstStride);
                     exact(want, scalar, "scalar " + what);
                     for (Kernels v : VS) {
                         float[] got = start.clone();
-                        v.subsampledPlanes(count, src, 0, h * w, h, w, r0, c0, step, rows, width, got, d, dstStride);
+                        v.subsampledPlanes(count, src, so, h * w, h, w, r0, c0, step, rows, width, got, d, dstStride);
                         exact(want, got, what + " " + v.name());
                     }
                 }
