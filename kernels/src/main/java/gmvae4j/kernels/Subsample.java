@@ -216,13 +216,13 @@ final class Subsample {
      * <p>The channels are the outer loop, each plane read and written front to back, although each
      * vector's mask is then made again per channel (from its long of bits: one register move). With
      * the vectors outer, every channel's source was one of 32 or 64 streams advancing a vector at a
-     * time, each only 12 cache lines long (too many and too short, it seems, for the hardware prefetchers): in a loop
-     * that keeps its planes in cache those 8.2 µs were right, but in a pass over 128 images (6.4 MB
-     * of gy) the loads waited on memory. Measured (one JVM alternating the two orders, ten rounds of
-     * 0.4 s, best call per round, 128 images, 32→64 channels on 14×14, 3×3), one thread: forward
-     * 159.5 → 164.0 GFLOP/s (medians), weight gradient 155.9 → 163.4, backward-input 125.0 → 130.2;
-     * two threads 293 → 310, 308 → 320, 247 → 262; the 4×4/2 backward-input pass (7×7 planes)
-     * level, 118.5 → 118.3.
+     * time, each only 12 cache lines long (too many and too short, it seems, for the hardware
+     * prefetchers): in a loop that keeps its planes in cache those 8.2 µs were right, but the weight
+     * gradient of a 3×3 32→64 layer ran 7-18% slower per image over 128 images than over 8. Measured
+     * (one JVM alternating the two orders, ten rounds of 0.4 s, best call per round, 128 images,
+     * 32→64 channels on 14×14, 3×3), one thread: forward 159.5 → 164.0 GFLOP/s (medians), weight
+     * gradient 155.9 → 163.4, backward-input 125.0 → 130.2; two threads 293 → 310, 308 → 320, 247 →
+     * 262; the 4×4/2 backward-input pass (7×7 planes) level, 118.5 → 118.3.
      */
     static void shifted(int count, float[] src, int so, int srcStride, int h, int w, int r0, int c0, int rows,
                         float[] dst, int d, int dstStride) {
