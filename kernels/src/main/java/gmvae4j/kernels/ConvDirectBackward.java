@@ -294,7 +294,8 @@ final class ConvDirectBackward {
      * share two of the four gy rows they read (r0 and r0 + 1). Partial sums per row, kernel row i
      * and vector: twelve chains (one row a tile had six, and each waited on its own FMA three times
      * a channel: 12 cycles for 18 FMAs). Hands back row r0's two
-     * vectors in acc[0 .. 2L), row r0 + 1's in acc[2L .. 4L) (sums of zeros when that row is past gy).
+     * vectors in acc[0 .. 2L), row r0 + 1's in acc[2L .. 4L) (when r0 is gx's last row, row r0 + 1's
+     * sums are computed all the same, from gy row r0 and ZERO_ROW, and the caller drops them).
      * Measured (128 images of 28×28, 32 → 1 channel, one thread, best of a few thousand calls, the
      * two jars alternating): 86-97 GFLOP/s with one row a tile, 95-110 with two. Reading the
      * columns u ∓ 1 as masked loads instead of permutes ran the Vector API's slow path (60 and 1
@@ -306,6 +307,7 @@ final class ConvDirectBackward {
         int ai = rowIndex(gyOff, r0 - 1, oh, ow, 0), bi = rowIndex(gyOff, r0, oh, ow, 0);
         int ci = rowIndex(gyOff, r0 + 1, oh, ow, 0), di = rowIndex(gyOff, r0 + 2, oh, ow, 0);
         int as = aa == gy ? plane : 0, bs = ba == gy ? plane : 0, cs = ca == gy ? plane : 0, ds = da == gy ? plane : 0;
+        // a row outside gy reads ZERO_ROW at index 1: its second vector would run past it, so it reads the first again (zeros)
         int a2 = aa == gy ? L : 0, b2 = ba == gy ? L : 0, c2 = ca == gy ? L : 0, d2 = da == gy ? L : 0;
         VectorMask<Float> x1 = VectorMask.fromLong(S, x1Bits);
         FloatVector z = FloatVector.zero(S);
