@@ -172,7 +172,29 @@ class Conv2dTest {
     }
 
     @Example
+    void inRunsGivesEveryIndexToOneTaskInRuns() {
+        for (Kernels k : new Kernels[] {new VectorKernels(1), new VectorKernels(2), new VectorKernels(3), new ScalarKernels()})
+            for (int n = 0; n <= 41; n++) {
+                int[] seen = new int[n];
+                java.util.concurrent.ConcurrentHashMap<Long, java.util.List<Integer>> byThread = new java.util.concurrent.ConcurrentHashMap<>();
+                Conv2d.inRuns(k, n, i -> {
+                    synchronized (seen) { seen[i]++; }
+                    byThread.computeIfAbsent(Thread.currentThread().threadId(), t -> java.util.Collections.synchronizedList(new java.util.ArrayList<>())).add(i);
+                });
+                for (int i = 0; i < n; i++) assertEquals(1, seen[i], "index " + i + " of " + n + " on " + k.name() + "/" + k.threads());
+                // each thread's indices come in at most RUNS_PER_THREAD·threads rising runs (not every other index)
+                int breaks = 0;
+                for (java.util.List<Integer> l : byThread.values())
+                    for (int j = 1; j < l.size(); j++) if (l.get(j) != l.get(j - 1) + 1) breaks++;
+                assertEquals(true, breaks < Conv2d.RUNS_PER_THREAD * k.threads(), n + " indices on " + k.threads() + " threads: " + breaks + " breaks");
+            }
+    }
+
+    @Example
     void sameBitsForOneAndTwoThreads() {
+        // the direct one-channel passes (image by image) and a 4×4/2 layer over tap planes (by groups)
+        sameBits(new ConvShape(13, 1, 28, 28, 8, 3, 3, 1, 1), 31);
+        sameBits(new ConvShape(13, 1, 28, 28, 8, 4, 4, 2, 1), 32);
         ConvShape s = new ConvShape(20, 3, 12, 12, 6, 3, 3, 1, 1);
         Random r = new Random(9);
         float[] x = rand(r, 20 * 3 * 144), w = rand(r, 6 * 27), gy = rand(r, 20 * 6 * 144);
@@ -186,6 +208,23 @@ class Conv2dTest {
         assertArrayEquals(y[0], y[1]);
         assertArrayEquals(gw[0], gw[1]);
         assertArrayEquals(gx[0], gx[1]);
+    }
+
+    private static void sameBits(ConvShape s, long seed) {
+        Random r = new Random(seed);
+        int inLen = s.batch() * s.inC() * s.inH() * s.inW(), outLen = s.batch() * s.outC() * s.outH() * s.outW();
+        int wLen = s.outC() * s.inC() * s.kH() * s.kW();
+        float[] x = rand(r, inLen), w = rand(r, wLen), gy = rand(r, outLen);
+        float[][] gw = new float[2][wLen], y = new float[2][outLen], gx = new float[2][inLen];
+        for (int t = 0; t < 2; t++) {
+            Kernels k = BACKENDS[t];
+            Conv2d.forward(k, s, x, w, null, y[t]);
+            Conv2d.backwardWeight(k, s, x, gy, gw[t], null);
+            Conv2d.backwardInput(k, s, gy, w, gx[t]);
+        }
+        assertArrayEquals(y[0], y[1], "forward " + s);
+        assertArrayEquals(gw[0], gw[1], "weight gradient " + s);
+        assertArrayEquals(gx[0], gx[1], "backward-input " + s);
     }
 
     @Example
