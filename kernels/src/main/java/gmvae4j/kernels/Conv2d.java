@@ -129,6 +129,32 @@ public final class Conv2d {
         if (gb != null) biasGrad(k, s.batch(), s.outC(), c.inH() * c.inW(), gy, gb);
     }
 
+    // ---------------------------------------------------------------- images over the threads
+
+    /** Runs of images (or groups of them) a thread takes in a pass: see {@link #inRuns}. */
+    static final int RUNS_PER_THREAD = 2;
+
+    /**
+     * body(i) for every i in [0, n), i an image or a group of images, spread over the threads in
+     * contiguous runs, {@link #RUNS_PER_THREAD} a thread, so that each thread writes long stretches
+     * of the output. Why: two cores writing alternating stretches of memory write slower than two
+     * cores writing one stretch each (a store loop over 12.8 MB on two threads: 117-130 GB/s as two
+     * halves, 96-98 as alternating 100 KB blocks, 75-80 as 4 KB blocks), and handed out one at a
+     * time, the images' outputs alternated. Measured in one JVM, alternating, two threads, 128
+     * images, one at a time → two runs a thread (four or eight: mostly between the two; one: level
+     * with two): 1→32 3×3 forward 145.5 → 214.2 GFLOP/s, backward-input 146.8 → 157.9, weight
+     * gradient 164.1 → 180.4; 1→32 4×4/2 forward 177.3 → 230.2, backward-input 173.3 → 219.9; the
+     * 32→64 passes level or ahead by up to 5.5%. Which thread runs which image never changes a
+     * result: each image's output is written by one task, and the weight gradient's group sums are
+     * added in group order.
+     */
+    static void inRuns(Kernels k, int n, java.util.function.IntConsumer body) {
+        int runs = Math.max(1, Math.min(n, RUNS_PER_THREAD * k.threads()));
+        k.parallelFor(runs, r -> {
+            for (int i = (int) ((long) r * n / runs), e = (int) ((long) (r + 1) * n / runs); i < e; i++) body.accept(i);
+        });
+    }
+
     // ---------------------------------------------------------------- the passes: direct, or im2col + gemm
 
     /** True when col would be the image itself: a 1×1, stride-1, unpadded convolution. */
@@ -476,30 +502,4 @@ public final class Conv2d {
         if (a.length < n)
             throw new IllegalArgumentException(what + " has " + a.length + " floats, needs " + n + " for " + s);
     }
-
-    /** Runs of images (or groups) a thread takes in a pass: see {@link #inRuns}. */
-    static final int RUNS_PER_THREAD = 2;
-
-    /**
-     * body(i) for every i in [0, n), i an image or a group of images, spread over the threads in
-     * contiguous runs, {@link #RUNS_PER_THREAD} a thread: each thread's outputs one long stretch
-     * of memory, not every other image. Handing out one image (or group) at a time, the two
-     * threads' outputs interleaved image by image, ran the one-channel passes far slower on two
-     * threads; the cause was not the hand-out (about 0.1-0.2 µs an image, measured with empty
-     * tasks), and two plain threads taking even and odd images were as slow (one-channel 3×3
-     * forward, 128 images: 137 GFLOP/s, halves 170 in the same run). Measured in one JVM,
-     * alternating, 2 threads, 128 images, GFLOP/s, one image or group at a time → 2 runs a thread
-     * (4 or 8 runs: mostly between the two; 1 run: level with 2 in a second comparison): 1→32 3×3 forward 145.5 → 214.2, backward-input
-     * 146.8 → 157.9, weight gradient 164.1 → 180.4; 1→32 4×4/2 forward 177.3 → 230.2,
-     * backward-input 173.3 → 219.9; the 32→64 passes level or ahead (by up to 5.5%). Which thread runs
-     * which image never changes a result: each image's output is written by one task, and the
-     * weight gradient's group sums are added in group order.
-     */
-    static void inRuns(Kernels k, int n, java.util.function.IntConsumer body) {
-        int runs = Math.max(1, Math.min(n, RUNS_PER_THREAD * k.threads()));
-        k.parallelFor(runs, r -> {
-            for (int i = (int) ((long) r * n / runs), e = (int) ((long) (r + 1) * n / runs); i < e; i++) body.accept(i);
-        });
-    }
-
 }
