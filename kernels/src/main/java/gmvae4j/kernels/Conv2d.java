@@ -149,10 +149,7 @@ public final class Conv2d {
      * added in group order.
      */
     static void inRuns(Kernels k, int n, java.util.function.IntConsumer body) {
-        int runs = Math.max(1, Math.min(n, RUNS_PER_THREAD * k.threads()));
-        k.parallelFor(runs, r -> {
-            for (int i = (int) ((long) r * n / runs), e = (int) ((long) (r + 1) * n / runs); i < e; i++) body.accept(i);
-        });
+        k.parallelRange(n, RUNS_PER_THREAD * k.threads(), body);
     }
 
     // ---------------------------------------------------------------- the passes: direct, or im2col + gemm

@@ -38,9 +38,19 @@ public interface Kernels {
      * outputs: the result is then the same however the range was split.
      */
     default void parallelRange(int n, java.util.function.IntConsumer body) {
-        int chunks = Math.max(1, Math.min(8 * threads(), Math.ceilDiv(n, RANGE_GRAIN)));
-        parallelFor(chunks, chunk -> {
-            for (int i = (int) ((long) chunk * n / chunks), end = (int) ((long) (chunk + 1) * n / chunks); i < end; i++) body.accept(i);
+        parallelRange(n, Math.min(8 * threads(), Math.ceilDiv(n, RANGE_GRAIN)), body);
+    }
+
+    /**
+     * Runs {@code body.accept(i)} for every i in [0, n), cut into {@code chunks} contiguous chunks
+     * of nearly equal length (at least one, at most n) spread over {@link #parallelFor}: chunk c
+     * holds [c·n/chunks, (c+1)·n/chunks). The same contract as {@link #parallelRange(int,
+     * java.util.function.IntConsumer)}, for a caller that knows how many pieces it wants.
+     */
+    default void parallelRange(int n, int chunks, java.util.function.IntConsumer body) {
+        int c = Math.max(1, Math.min(n, chunks));
+        parallelFor(c, chunk -> {
+            for (int i = (int) ((long) chunk * n / c), end = (int) ((long) (chunk + 1) * n / c); i < end; i++) body.accept(i);
         });
     }
 
