@@ -5,17 +5,11 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ConcurrentHashMap;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -175,30 +169,6 @@ class Conv2dTest {
         checkTransposed(new ConvShape(3, 16, 7, 7, 8, 4, 4, 2, 1), 6);   // 7 -> 14
         checkTransposed(new ConvShape(2, 8, 14, 14, 1, 4, 4, 2, 1), 7);  // 14 -> 28
         checkTransposed(new ConvShape(9, 3, 5, 5, 2, 1, 1, 1, 0), 8);
-    }
-
-    @Example
-    void inRunsGivesEveryIndexToOneTaskInRuns() {
-        for (Kernels k : new Kernels[] {new VectorKernels(1), new VectorKernels(2), new VectorKernels(3), new ScalarKernels()})
-            for (int n = 0; n <= 41; n++) {
-                int[] seen = new int[n];
-                Map<Long, List<Integer>> byThread = new ConcurrentHashMap<>();
-                Conv2d.inRuns(k, n, i -> {
-                    // a task long enough (20 µs) for every thread of the team to join in
-                    for (long until = System.nanoTime() + 20_000; System.nanoTime() < until; ) Thread.onSpinWait();
-                    synchronized (seen) { seen[i]++; }
-                    byThread.computeIfAbsent(Thread.currentThread().threadId(), t -> Collections.synchronizedList(new ArrayList<>())).add(i);
-                });
-                String who = n + " indices on " + k.name() + "/" + k.threads();
-                for (int i = 0; i < n; i++) assertEquals(1, seen[i], "index " + i + ", " + who);
-                // each thread's indices rise in runs: in all, fewer breaks than runs (handed out one at a
-                // time, the threads' indices alternate, a break at almost every step: 6 breaks for 8
-                // indices on 3 threads when this was tried)
-                int breaks = 0, runs = Math.min(n, Conv2d.RUNS_PER_THREAD * k.threads());
-                for (List<Integer> l : byThread.values())
-                    for (int j = 1; j < l.size(); j++) if (l.get(j) != l.get(j - 1) + 1) breaks++;
-                assertTrue(breaks < Math.max(1, runs), who + ": " + breaks + " breaks");
-            }
     }
 
     @Example
