@@ -45,6 +45,8 @@ final class TapGemm {
         final int[] runG = new int[NR], runP = new int[NR], runLen = new int[NR], runCol = new int[NR];
         /** The gradient's current eight taps: their offsets in the planes. */
         final int[] tapRows = new int[MR];
+        /** {@link #directGradient}'s tiles' partial sums, 16 vectors a tile. */
+        float[] tileSums = new float[0];
         /**
          * A straddling panel ({@link #straddleBases}): per vector h of its two, the load bases of the
          * first and the second run it meets (lane 0 reads base + tapOff[t]; the same base twice when
@@ -421,14 +423,39 @@ final class TapGemm {
      * lanes are added together once, at the end of the group. An image's last vector ends at its
      * last pixel, its lanes shared with the one before zeroed in gy. Channels and taps outside
      * whole tiles go one pair at a time, the partial vector masked.
+     *
+     * <p>The tiles visit the group {@link #IMAGES_PER_VISIT} images at a time, every tile in turn,
+     * each taking its 16 partial-sum vectors from a scratch array and putting them back: while
+     * they go round, those images' planes (16 taps × 196 pixels, 12.5 KB an image for a 4×4/2
+     * layer on 28×28) stay in L1 for all 8 channel blocks, where a tile that went through all 8
+     * images of the group before the next tile started read them again from L2 for every
+     * channel block. Each lane still sums its pixels in the same order: the same floats. Measured
+     * (one JVM alternating, 1→32 4×4/2 on 28×28, 128 images, GFLOP/s, medians of nine rounds),
+     * whole group → 2 images a visit → and the last vector of an image peeled off the loop (no
+     * min and branch in every step): one thread 68.6 → 73.8 → 83.0 and 69.5 → 77.1 → 82.3, two
+     * threads 124.2 → 135.2 → 149.1 and 112.0 → 121.9 → 130.5. 1, 2, 4 and 8 images a visit,
+     * one thread: 78.4 / 87.4 / 82.8 / 73.8.
      */
     private static void directGradient(int m, int taps, int images, int npix, float[] gy, int gyOff, int gyImg, float[] planes,
                                        int imgStride, int[] tapOff, float[] gw, int gwOff, int ldw) {
-        int m4 = npix >= L ? m / 4 * 4 : 0, t4 = taps / 4 * 4;
+        int m4 = npix >= L ? m / 4 * 4 : 0, t4 = taps / 4 * 4, tilesT = t4 / 4, tiles = m4 / 4 * tilesT;
         float[] lanes = VectorKernels.laneSums();
+        Scratch sc = SCRATCH.get();
+        if (sc.tileSums.length < tiles * 16 * L) sc.tileSums = new float[tiles * 16 * L];
+        float[] sums = sc.tileSums;
+        java.util.Arrays.fill(sums, 0, tiles * 16 * L, 0f);
+        for (int g0 = 0; g0 < images; g0 += IMAGES_PER_VISIT) {
+            int g1 = Math.min(images, g0 + IMAGES_PER_VISIT);
+            for (int o = 0; o < m4; o += 4)
+                for (int t = 0; t < t4; t += 4)
+                    gradientTile(sums, ((o / 4) * tilesT + t / 4) * 16 * L, o, t, g0, g1, npix, gy, gyOff, gyImg, planes, imgStride, tapOff);
+        }
         for (int o = 0; o < m4; o += 4)
-            for (int t = 0; t < t4; t += 4)
-                gradientTile(o, t, images, npix, gy, gyOff, gyImg, planes, imgStride, tapOff, gw, gwOff, ldw, lanes);
+            for (int t = 0; t < t4; t += 4) {
+                VectorKernels.sumLanes(sums, ((o / 4) * tilesT + t / 4) * 16 * L, 16, lanes, 0);
+                for (int r = 0; r < 4; r++)
+                    for (int c = 0; c < 4; c++) gw[gwOff + (o + r) * ldw + t + c] += lanes[4 * r + c];
+            }
         int full = npix / L * L;
         FloatVector zero = FloatVector.zero(S);
         for (int o = 0; o < m; o++)
@@ -447,25 +474,46 @@ final class TapGemm {
             }
     }
 
-    /** Channels o .. o+3 × taps t .. t+3 of {@link #directGradient}; t16: the caller's {@link VectorKernels#laneSums()}. */
-    private static void gradientTile(int o, int t, int images, int npix, float[] gy, int gyOff, int gyImg, float[] planes,
-                                     int imgStride, int[] tapOff, float[] gw, int gwOff, int ldw, float[] t16) {
-        FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c03 = c00, c10 = c00, c11 = c00, c12 = c00, c13 = c00;
-        FloatVector c20 = c00, c21 = c00, c22 = c00, c23 = c00, c30 = c00, c31 = c00, c32 = c00, c33 = c00;
+    /** Images the tiles of {@link #directGradient} go through before the next tile's turn. */
+    static final int IMAGES_PER_VISIT = 2;
+
+    /**
+     * Channels o .. o+3 × taps t .. t+3 of {@link #directGradient} over images g0 .. g1: its 16
+     * vectors of partial sums taken from sums[s ..] and put back.
+     */
+    private static void gradientTile(float[] sums, int s, int o, int t, int g0, int g1, int npix, float[] gy, int gyOff, int gyImg,
+                                     float[] planes, int imgStride, int[] tapOff) {
+        FloatVector c00 = FloatVector.fromArray(S, sums, s), c01 = FloatVector.fromArray(S, sums, s + L);
+        FloatVector c02 = FloatVector.fromArray(S, sums, s + 2 * L), c03 = FloatVector.fromArray(S, sums, s + 3 * L);
+        FloatVector c10 = FloatVector.fromArray(S, sums, s + 4 * L), c11 = FloatVector.fromArray(S, sums, s + 5 * L);
+        FloatVector c12 = FloatVector.fromArray(S, sums, s + 6 * L), c13 = FloatVector.fromArray(S, sums, s + 7 * L);
+        FloatVector c20 = FloatVector.fromArray(S, sums, s + 8 * L), c21 = FloatVector.fromArray(S, sums, s + 9 * L);
+        FloatVector c22 = FloatVector.fromArray(S, sums, s + 10 * L), c23 = FloatVector.fromArray(S, sums, s + 11 * L);
+        FloatVector c30 = FloatVector.fromArray(S, sums, s + 12 * L), c31 = FloatVector.fromArray(S, sums, s + 13 * L);
+        FloatVector c32 = FloatVector.fromArray(S, sums, s + 14 * L), c33 = FloatVector.fromArray(S, sums, s + 15 * L);
         int full = npix / L * L;
         FloatVector zero = FloatVector.zero(S);
         VectorMask<Float> fresh = S.indexInRange(0, L).andNot(S.indexInRange(0, L - (npix - full)));   // lanes L-rem .. L-1
-        for (int g = 0; g < images; g++) {
+        for (int g = g0; g < g1; g++) {
             int y0 = gyOff + g * gyImg + o * npix, y1 = y0 + npix, y2 = y1 + npix, y3 = y2 + npix, base = g * imgStride;
             int x0 = base + tapOff[t], x1 = base + tapOff[t + 1], x2 = base + tapOff[t + 2], x3 = base + tapOff[t + 3];
-            for (int p = 0; p < npix; p += L) {
+            for (int p = 0; p < full; p += L) {
+                FloatVector a0 = FloatVector.fromArray(S, gy, y0 + p), a1 = FloatVector.fromArray(S, gy, y1 + p);
+                FloatVector a2 = FloatVector.fromArray(S, gy, y2 + p), a3 = FloatVector.fromArray(S, gy, y3 + p);
+                FloatVector v = FloatVector.fromArray(S, planes, x0 + p);
+                c00 = v.fma(a0, c00); c10 = v.fma(a1, c10); c20 = v.fma(a2, c20); c30 = v.fma(a3, c30);
+                v = FloatVector.fromArray(S, planes, x1 + p);
+                c01 = v.fma(a0, c01); c11 = v.fma(a1, c11); c21 = v.fma(a2, c21); c31 = v.fma(a3, c31);
+                v = FloatVector.fromArray(S, planes, x2 + p);
+                c02 = v.fma(a0, c02); c12 = v.fma(a1, c12); c22 = v.fma(a2, c22); c32 = v.fma(a3, c32);
+                v = FloatVector.fromArray(S, planes, x3 + p);
+                c03 = v.fma(a0, c03); c13 = v.fma(a1, c13); c23 = v.fma(a2, c23); c33 = v.fma(a3, c33);
+            }
+            if (full < npix) {
                 // the image's last vector ends at npix: the lanes it shares with the one before are zeroed in gy
-                int q = Math.min(p, npix - L);
-                FloatVector a0 = FloatVector.fromArray(S, gy, y0 + q), a1 = FloatVector.fromArray(S, gy, y1 + q);
-                FloatVector a2 = FloatVector.fromArray(S, gy, y2 + q), a3 = FloatVector.fromArray(S, gy, y3 + q);
-                if (q != p) {
-                    a0 = zero.blend(a0, fresh); a1 = zero.blend(a1, fresh); a2 = zero.blend(a2, fresh); a3 = zero.blend(a3, fresh);
-                }
+                int q = npix - L;
+                FloatVector a0 = zero.blend(FloatVector.fromArray(S, gy, y0 + q), fresh), a1 = zero.blend(FloatVector.fromArray(S, gy, y1 + q), fresh);
+                FloatVector a2 = zero.blend(FloatVector.fromArray(S, gy, y2 + q), fresh), a3 = zero.blend(FloatVector.fromArray(S, gy, y3 + q), fresh);
                 FloatVector v = FloatVector.fromArray(S, planes, x0 + q);
                 c00 = v.fma(a0, c00); c10 = v.fma(a1, c10); c20 = v.fma(a2, c20); c30 = v.fma(a3, c30);
                 v = FloatVector.fromArray(S, planes, x1 + q);
@@ -476,13 +524,10 @@ final class TapGemm {
                 c03 = v.fma(a0, c03); c13 = v.fma(a1, c13); c23 = v.fma(a2, c23); c33 = v.fma(a3, c33);
             }
         }
-        c00.intoArray(t16, 0); c01.intoArray(t16, L); c02.intoArray(t16, 2 * L); c03.intoArray(t16, 3 * L);
-        c10.intoArray(t16, 4 * L); c11.intoArray(t16, 5 * L); c12.intoArray(t16, 6 * L); c13.intoArray(t16, 7 * L);
-        c20.intoArray(t16, 8 * L); c21.intoArray(t16, 9 * L); c22.intoArray(t16, 10 * L); c23.intoArray(t16, 11 * L);
-        c30.intoArray(t16, 12 * L); c31.intoArray(t16, 13 * L); c32.intoArray(t16, 14 * L); c33.intoArray(t16, 15 * L);
-        VectorKernels.sumLanes(t16, 16, t16, 16 * L);
-        for (int r = 0; r < 4; r++)
-            for (int c = 0; c < 4; c++) gw[gwOff + (o + r) * ldw + t + c] += t16[16 * L + 4 * r + c];
+        c00.intoArray(sums, s); c01.intoArray(sums, s + L); c02.intoArray(sums, s + 2 * L); c03.intoArray(sums, s + 3 * L);
+        c10.intoArray(sums, s + 4 * L); c11.intoArray(sums, s + 5 * L); c12.intoArray(sums, s + 6 * L); c13.intoArray(sums, s + 7 * L);
+        c20.intoArray(sums, s + 8 * L); c21.intoArray(sums, s + 9 * L); c22.intoArray(sums, s + 10 * L); c23.intoArray(sums, s + 11 * L);
+        c30.intoArray(sums, s + 12 * L); c31.intoArray(sums, s + 13 * L); c32.intoArray(sums, s + 14 * L); c33.intoArray(sums, s + 15 * L);
     }
 
     /**

@@ -415,8 +415,13 @@ public final class VectorKernels implements Kernels {
      * gradient allocated 3.4 MB per call).
      */
     static void sumLanes(float[] lanes, int n, float[] out, int oo) {
+        sumLanes(lanes, 0, n, out, oo);
+    }
+
+    /** The same for the n vectors stored from lanes[lo] on. */
+    static void sumLanes(float[] lanes, int lo, int n, float[] out, int oo) {
         for (int i = 0; i < n; i++) {
-            FloatVector v = FloatVector.fromArray(S, lanes, i * L);
+            FloatVector v = FloatVector.fromArray(S, lanes, lo + i * L);
             if (L >= 16) v = v.add(v.rearrange(HALF_16));
             if (L >= 8) v = v.add(v.rearrange(HALF_8));
             if (L >= 4) v = v.add(v.rearrange(HALF_4));
