@@ -164,6 +164,58 @@ final class Subsample {
         return true;
     }
 
+    /**
+     * {@link #fourColumns} for planes of one row a vector (2·(width − 1) + 3 &lt; 2L: the 14-wide
+     * planes of a 28-wide image): each source row is loaded once as two vectors, and each of the
+     * four columns' plane rows is one permute of the pair, one blend and one store, where the
+     * column-by-column route made two columns' planes by a permute per row each and the other two
+     * by copying their left neighbours one column over ({@link TapPlanes}, nextColumn). Returns
+     * false, having written nothing, where that does not apply.
+     */
+    static boolean fourColumnsWide(int count, float[] src, int so, int srcStride, int h, int w, int r0, int c0, int rows, int width,
+                                   float[] dst, int d, int dstStride, int colStride) {
+        if (count <= 0 || width > L || 2 * (width - 1) + 3 >= 2 * L) return false;
+        int ra = Math.min(rows, Math.max(0, Math.ceilDiv(-r0, 2))), rb = Math.max(ra, Math.min(rows, Math.ceilDiv(h - r0, 2)));
+        int first = so + (r0 + 2 * ra) * w + c0;          // column c0 of the first row inside the image, first image
+        int last = first + (count - 1) * srcStride + (rb - 1 - ra) * 2 * w;
+        if (rb == ra || first < 0 || last + 2 * L > src.length) return false;
+        long k0 = inside(c0, width, w), k1 = inside(c0 + 1, width, w), k2 = inside(c0 + 2, width, w), k3 = inside(c0 + 3, width, w);
+        if (k0 == 0 || k1 == 0 || k2 == 0 || k3 == 0) return false;
+        // column k's plane row is lanes 2u + k of the pair (a, b) loaded from the source row at c0
+        FloatVector o0 = EVEN, o1 = EVEN.add(1f), o2 = EVEN.add(2f), o3 = EVEN.add(3f);
+        VectorMask<Float> n0 = VectorMask.fromLong(S, k0), n1 = VectorMask.fromLong(S, k1);
+        VectorMask<Float> n2 = VectorMask.fromLong(S, k2), n3 = VectorMask.fromLong(S, k3);
+        FloatVector zero = FloatVector.zero(S);
+        int c1 = colStride, c2 = 2 * colStride, c3 = 3 * colStride;
+        for (int i = 0; i < count; i++) {
+            int at = d + i * dstStride, end = at + rows * width, s = first + i * srcStride;
+            for (int r = 0; r < rows; r++, at += width) {
+                FloatVector v0 = zero, v1 = zero, v2 = zero, v3 = zero;       // rows above and below the image
+                if (r >= ra && r < rb) {
+                    FloatVector a = FloatVector.fromArray(S, src, s), b = FloatVector.fromArray(S, src, s + L);
+                    v0 = zero.blend(o0.selectFrom(a, b), n0);
+                    v1 = zero.blend(o1.selectFrom(a, b), n1);
+                    v2 = zero.blend(o2.selectFrom(a, b), n2);
+                    v3 = zero.blend(o3.selectFrom(a, b), n3);
+                    s += 2 * w;
+                }
+                if (at + L <= end) {       // lanes past the row run into the plane's next row, written after it
+                    v0.intoArray(dst, at);
+                    v1.intoArray(dst, at + c1);
+                    v2.intoArray(dst, at + c2);
+                    v3.intoArray(dst, at + c3);
+                } else {
+                    VectorMask<Float> tail = lanes(0, end - at);
+                    v0.intoArray(dst, at, tail);
+                    v1.intoArray(dst, at + c1, tail);
+                    v2.intoArray(dst, at + c2, tail);
+                    v3.intoArray(dst, at + c3, tail);
+                }
+            }
+        }
+        return true;
+    }
+
     /** The lanes u &lt; width of a plane whose source column c + 2u lies in a row of w, as bits. */
     private static long inside(int c, int width, int w) {
         int lo = Math.max(0, Math.ceilDiv(-c, 2)), hi = Math.max(lo, Math.min(width, Math.ceilDiv(w - c, 2)));

@@ -108,7 +108,7 @@ final class TapPlanes {
                     tp.channel[q] = c;
                     tp.rowStart[q] = st * diMin + a;
                     tp.colStart[q] = j - s.pad();
-                    if (st > 1 && j >= st && s.outW() >= NEXT_COLUMN_MIN_WIDTH) tp.leftOf[q] = (c * s.kW() + j - st) * st + a;
+                    if (st > 1 && j >= st && !allColumnsAtOnce(s)) tp.leftOf[q] = (c * s.kW() + j - st) * st + a;
                 }
         int[] off = new int[s.inC() * s.kH() * s.kW()];
         for (int c = 0, t = 0; c < s.inC(); c++)
@@ -119,7 +119,7 @@ final class TapPlanes {
                 }
         tp.forwardTaps = off;
         tp.perChannel = s.kW() * st;
-        if (st > 1 && s.outW() < NEXT_COLUMN_MIN_WIDTH) tp.columns = s.kW();
+        if (allColumnsAtOnce(s)) tp.columns = s.kW();
         return tp;
     }
 
@@ -235,7 +235,8 @@ final class TapPlanes {
     }
 
     /**
-     * Subsampled planes at least this wide are made from their left neighbour ({@link #nextColumn});
+     * Subsampled planes at least this wide are made from their left neighbour ({@link #nextColumn}),
+     * except those {@link #allColumnsAtOnce} takes;
      * narrower ones directly ({@link Kernels#subsampledPlanes}), which the vector backend does
      * two plane rows per vector, and a 4×4 kernel's four columns of a row phase in one pass
      * ({@link Kernels#subsampledPlaneColumns}: 32→64 channels on 14×14, the planes of 128 images
@@ -243,6 +244,28 @@ final class TapPlanes {
      * one thread, one JVM alternating): forward 129.4 → 135.3 GFLOP/s, weight gradient 124.0 → 133.0.
      */
     static final int NEXT_COLUMN_MIN_WIDTH = 9;
+
+    /**
+     * True when {@link #fill} makes all kernel columns of a row phase in one call
+     * ({@link Kernels#subsampledPlaneColumns}) rather than plane by plane: a stride-2 layer with
+     * planes narrower than {@link #NEXT_COLUMN_MIN_WIDTH}, and a 4×4 stride-2 layer with planes up
+     * to {@link #ONE_PASS_MAX_WIDTH} wide, whose source rows (2 · 15 + 2 floats from the first
+     * column) are two vectors on AVX-512: the vector backend loads each source row once for all
+     * four columns ({@code Subsample.fourColumnsWide}), where the plane-by-plane route made two
+     * columns by a permute per row each and the other two from their left neighbours. Measured
+     * (1→32 4×4/2 on 28×28: 14-wide planes, 128 images, one JVM alternating, medians of seven
+     * rounds, GFLOP/s), plane by plane → one pass: forward 118.9 → 129.5 (one thread), 192.3 → 207.7
+     * (two); weight gradient 93.5 → 100.7, 182.2 → 191.1. (On a CPU with 8-float vectors the vector
+     * backend cannot take 14-wide planes in one pass and makes them column by column, without
+     * the neighbour copies.)
+     */
+    private static boolean allColumnsAtOnce(ConvShape s) {
+        return s.stride() > 1
+                && (s.outW() < NEXT_COLUMN_MIN_WIDTH || s.stride() == 2 && s.kW() == 4 && s.outW() <= ONE_PASS_MAX_WIDTH);
+    }
+
+    /** See {@link #allColumnsAtOnce}. */
+    static final int ONE_PASS_MAX_WIDTH = 15;
 
     /**
      * A subsampled plane one source step to the right of plane {@code from} (kernel column j + stride
