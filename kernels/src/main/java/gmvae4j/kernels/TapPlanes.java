@@ -251,7 +251,7 @@ final class TapPlanes {
      * planes narrower than {@link #NEXT_COLUMN_MIN_WIDTH}, and a 4×4 stride-2 layer with planes up
      * to {@link #ONE_PASS_MAX_WIDTH} wide, whose source rows (2 · 15 + 2 floats from the first
      * column) are two vectors on AVX-512: the vector backend loads each source row once for all
-     * four columns ({@code Subsample.fourColumnsWide}), where the plane-by-plane route made two
+     * four columns ({@code Subsample.fourColumns}), where the plane-by-plane route made two
      * columns by a permute per row each and the other two from their left neighbours. Measured
      * (1→32 4×4/2 on 28×28: 14-wide planes, 128 images, one JVM alternating, medians of seven
      * rounds, GFLOP/s), plane by plane → one pass: forward 118.9 → 129.5 (one thread), 192.3 → 207.7

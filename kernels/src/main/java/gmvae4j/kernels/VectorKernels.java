@@ -103,8 +103,7 @@ public final class VectorKernels implements Kernels {
     public void subsampledPlaneColumns(int cols, int colStride, int count, float[] src, int so, int srcStride, int h, int w,
                                        int r0, int c0, int step, int rows, int width, float[] dst, int d, int dstStride) {
         if (step == 2 && cols == 4
-                && (Subsample.fourColumns(count, src, so, srcStride, h, w, r0, c0, rows, width, dst, d, dstStride, colStride)
-                || Subsample.fourColumnsWide(count, src, so, srcStride, h, w, r0, c0, rows, width, dst, d, dstStride, colStride))) return;
+                && Subsample.fourColumns(count, src, so, srcStride, h, w, r0, c0, rows, width, dst, d, dstStride, colStride)) return;
         Kernels.super.subsampledPlaneColumns(cols, colStride, count, src, so, srcStride, h, w, r0, c0, step, rows, width, dst, d, dstStride);
     }
 
