@@ -438,7 +438,7 @@ final class TapGemm {
      */
     private static void directGradient(int m, int taps, int images, int npix, float[] gy, int gyOff, int gyImg, float[] planes,
                                        int imgStride, int[] tapOff, float[] gw, int gwOff, int ldw) {
-        int m4 = npix >= L ? m / 4 * 4 : 0, t4 = taps / 4 * 4, tilesT = t4 / 4, tiles = m4 / 4 * tilesT;
+        int m4 = npix >= L ? m / 4 * 4 : 0, t4 = taps / 4 * 4, tiles = m4 / 4 * (t4 / 4);
         float[] lanes = VectorKernels.laneSums();
         Scratch sc = SCRATCH.get();
         if (sc.tileSums.length < tiles * 16 * L) sc.tileSums = new float[tiles * 16 * L];
@@ -446,13 +446,13 @@ final class TapGemm {
         java.util.Arrays.fill(sums, 0, tiles * 16 * L, 0f);
         for (int g0 = 0; g0 < images; g0 += IMAGES_PER_VISIT) {
             int g1 = Math.min(images, g0 + IMAGES_PER_VISIT);
-            for (int o = 0; o < m4; o += 4)
-                for (int t = 0; t < t4; t += 4)
-                    gradientTile(sums, ((o / 4) * tilesT + t / 4) * 16 * L, o, t, g0, g1, npix, gy, gyOff, gyImg, planes, imgStride, tapOff);
+            for (int o = 0, at = 0; o < m4; o += 4)          // at: the tile's 16 sum vectors, tiles in this order
+                for (int t = 0; t < t4; t += 4, at += 16 * L)
+                    gradientTile(sums, at, o, t, g0, g1, npix, gy, gyOff, gyImg, planes, imgStride, tapOff);
         }
-        for (int o = 0; o < m4; o += 4)
-            for (int t = 0; t < t4; t += 4) {
-                VectorKernels.sumLanes(sums, ((o / 4) * tilesT + t / 4) * 16 * L, 16, lanes, 0);
+        for (int o = 0, at = 0; o < m4; o += 4)
+            for (int t = 0; t < t4; t += 4, at += 16 * L) {
+                VectorKernels.sumLanes(sums, at, 16, lanes, 0);
                 for (int r = 0; r < 4; r++)
                     for (int c = 0; c < 4; c++) gw[gwOff + (o + r) * ldw + t + c] += lanes[4 * r + c];
             }
