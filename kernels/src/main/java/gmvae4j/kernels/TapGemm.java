@@ -45,6 +45,8 @@ final class TapGemm {
         final int[] runG = new int[NR], runP = new int[NR], runLen = new int[NR], runCol = new int[NR];
         /** The gradient's current eight taps: their offsets in the planes. */
         final int[] tapRows = new int[MR];
+        /** The sum {@link CacheLines#touch} returns, kept so that its reads are not optimised away. */
+        float touched;
         /** {@link #directGradient}'s tiles' partial sums, 16 vectors a tile. */
         float[] tileSums = new float[0];
         /**
@@ -368,6 +370,10 @@ final class TapGemm {
         int[] rows = sc.tapRows;
         for (int k0 = 0; k0 < k; k0 += ks) {
             int kc = Math.min(ks, k - k0);
+            // gy's lines read once in order first: packGyT's 16×16 transposes then read 16 channels'
+            // rows at once, 784 bytes apart (a 14×14 image), an order the prefetcher does not follow
+            for (int g = k0 / npix, gLast = (k0 + kc - 1) / npix; g <= gLast; g++)
+                sc.touched += CacheLines.touch(gy, gyOff + g * gyImg, gyOff + g * gyImg + m * npix);
             packGyT(m, panels, npix, gy, gyOff, gyImg, k0, kc, bp);
             for (int t0 = 0; t0 < taps; t0 += MR) {
                 int nt = Math.min(MR, taps - t0);

@@ -32,4 +32,14 @@ class CacheLinesTest {
         assertTrue(p > 0 && p % 4 == 0, Long.toHexString(p));
         assertEquals(p, CacheLines.address(a), "no GC between two questions in a row here: the same answer");
     }
+
+    @Test
+    void touchReadsOneFloatPerLineFromTheStartToTheEnd() {
+        float[] a = new float[100];
+        for (int i = 0; i < a.length; i++) a[i] = i;
+        // from 3: indices 3, 19, 35, 51, 67 (83 is past the end); nothing before from
+        assertEquals(3 + 19 + 35 + 51 + 67, CacheLines.touch(a, 3, 80));
+        assertEquals(0f, CacheLines.touch(a, 50, 50), "an empty range reads nothing");
+        assertEquals(99f, CacheLines.touch(a, 99, 100));
+    }
 }
