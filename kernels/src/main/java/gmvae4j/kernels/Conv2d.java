@@ -35,9 +35,9 @@ import java.util.Arrays;
  * ({@link Kernels#tapGradient}), backward-input by stride² phases, each a product of its taps'
  * weights with the planes of gy ({@link #byPhases}; no col2im, no zeroed column matrix). Groups
  * are spread over the backend's threads in contiguous runs ({@link #inRuns}); the products inside
- * run on one thread. Backward-weight sums images in fixed groups ({@link #IMAGES_PER_GROUP}, or
- * {@link #gradientGroup} over tap planes) and adds the group sums in order, so every result is the
- * same for any thread count. Scratch buffers are per thread and reused across calls.
+ * run on one thread. Backward-weight sums images in fixed groups of {@link #IMAGES_PER_GROUP} and
+ * adds the group sums in order, so every result is the same for any thread count. Scratch
+ * buffers are per thread and reused across calls.
  *
  * <p>Measured (one thread, CPU time, loaded 2-core machine, as a fraction of our sgemm's GFLOP/s at
  * the same FLOP count, batch 128), im2col + sgemm per image → tap planes: 4×4 stride 2, 32→64
@@ -433,38 +433,19 @@ public final class Conv2d {
     }
 
     /**
-     * Images per group of {@link #gradientByPlanes}: {@link #IMAGES_PER_GROUP}, or as many as give
-     * the group at least {@link #GRADIENT_MIN_PIXELS} output pixels. Why: each register tile of the
-     * group's product sums its whole depth (images × pixels) and is then turned round and added to
-     * the group's sum once, so a shallow group pays that for few FMAs; a 7×7 output (the 32→64 4×4/2
-     * layer on 14×14) gave eight images a depth of only 392. Measured there (one JVM alternating,
-     * 128 images, medians of 7-11 rounds, GFLOP/s), 8 → 16 images: one thread 144.5 → 153.7,
-     * 147.0 → 157.8, 159.2 → 169.6; two threads 284.4 → 310.3, 259.9 → 277.4, 265.4 → 295.7 (32
-     * images: 155.5 and 162.9 on one thread, a little more for twice the planes). A 14×14 output
-     * keeps 8 (16 there: 168.7 → 156.5, its planes twice what L2 holds). The group depends on the
-     * layer's shape alone, so results still do not depend on the threads.
-     */
-    static int gradientGroup(int npix) {
-        return Math.max(IMAGES_PER_GROUP, Math.ceilDiv(GRADIENT_MIN_PIXELS, npix));
-    }
-
-    static final int GRADIENT_MIN_PIXELS = 784;
-
-    /**
      * gw += Σ_b gy_b·planes(x_b)ᵀ ({@link Kernels#tapGradient}), summed per fixed group of
-     * {@link #gradientGroup} images, the group sums added in order: the same result for any
+     * {@link #IMAGES_PER_GROUP} images, the group sums added in order: the same result for any
      * thread count.
      */
     private static void gradientByPlanes(Kernels k, ConvShape s, float[] x, float[] gy, float[] gw) {
         int npix = s.outH() * s.outW(), ckk = s.inC() * s.kH() * s.kW(), outC = s.outC(), wLen = outC * ckk;
-        int per = gradientGroup(npix);
-        int xImg = s.inC() * s.inH() * s.inW(), yImg = outC * npix, groups = Math.ceilDiv(s.batch(), per);
-        TapPlanes tp = TapPlanes.forward(s, per);
+        int xImg = s.inC() * s.inH() * s.inW(), yImg = outC * npix, groups = Math.ceilDiv(s.batch(), IMAGES_PER_GROUP);
+        TapPlanes tp = TapPlanes.forward(s, IMAGES_PER_GROUP);
         // the caller's scratch (a fresh array was 2 MB of garbage per call for 32→64 channels), each
         // group's slice zeroed by the task that sums into it
         float[] partial = scratch(PARTIALS, groups * wLen);
         inRuns(k, groups, gi -> {
-            int b0 = gi * per, n = Math.min(per, s.batch() - b0);
+            int b0 = gi * IMAGES_PER_GROUP, n = Math.min(IMAGES_PER_GROUP, s.batch() - b0);
             Arrays.fill(partial, gi * wLen, (gi + 1) * wLen, 0f);
             float[] planes = scratch(PLANES, tp.length());
             for (int g = 0; g < n; g++) tp.fill(k, x, (b0 + g) * xImg, g, planes);

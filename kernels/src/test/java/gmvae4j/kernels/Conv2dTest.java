@@ -149,8 +149,6 @@ class Conv2dTest {
         checkAll(new ConvShape(13, 32, 14, 14, 64, 4, 4, 2, 1), 22);
         checkTransposed(new ConvShape(13, 64, 7, 7, 32, 4, 4, 2, 1), 23);
         checkTransposed(new ConvShape(13, 32, 14, 14, 1, 4, 4, 2, 1), 24);
-        // a 7×7 output: its weight gradient sums groups of 16 images (Conv2d.gradientGroup), two whole and one partial
-        checkAll(new ConvShape(37, 4, 14, 14, 8, 4, 4, 2, 1), 25);
         checkAll(new ConvShape(3, 1, 28, 28, 8, 3, 3, 1, 1), 1);        // first layer, pad 1
         checkAll(new ConvShape(2, 8, 14, 14, 16, 3, 3, 1, 1), 2);
         checkAll(new ConvShape(2, 8, 15, 17, 5, 4, 4, 2, 1), 3);        // odd sizes, stride 2
@@ -179,9 +177,6 @@ class Conv2dTest {
         sameBits(new ConvShape(13, 1, 28, 28, 8, 3, 3, 1, 1), 31);
         sameBits(new ConvShape(13, 1, 28, 28, 8, 4, 4, 2, 1), 32);
         sameBits(new ConvShape(20, 3, 12, 12, 6, 3, 3, 1, 1), 9);
-        sameBits(new ConvShape(37, 4, 14, 14, 8, 4, 4, 2, 1), 33);     // groups of 16 images (a 7×7 output)
-        assertEquals(16, Conv2d.gradientGroup(7 * 7));
-        assertEquals(Conv2d.IMAGES_PER_GROUP, Conv2d.gradientGroup(14 * 14));
     }
 
     private static void sameBits(ConvShape s, long seed) {
