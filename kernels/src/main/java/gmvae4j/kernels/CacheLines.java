@@ -8,7 +8,8 @@ import java.lang.invoke.MethodHandle;
 
 /**
  * Where a {@code float[]}'s values meet a 64-byte cache line, so that packed panels can start on
- * one and every 64-byte vector load from them touches one line, not two.
+ * one and every 64-byte vector load from them touches one line, not two; and {@link #touch}, a
+ * read of an array's lines in order ahead of reads in an order the prefetcher does not follow.
  *
  * <p>Why: the JVM places a heap array on an 8-byte boundary only (its values start 16 bytes into
  * the object), so a panel packed from index 0 starts anywhere within a line, and each 16-float
