@@ -106,7 +106,7 @@ final class Subsample {
      */
     static boolean fourColumns(int count, float[] src, int so, int srcStride, int h, int w, int r0, int c0, int rows, int width,
                                float[] dst, int d, int dstStride, int colStride) {
-        if (count <= 0 || width > L || 2 * (width - 1) + 3 >= 2 * L) return false;
+        if (count <= 0 || 2 * (width - 1) + 3 >= 2 * L) return false;   // a row's values in two vectors (then width < L)
         boolean narrow = 2 * (width - 1) + 3 < L;         // a row's values in one vector (then also 2·width < L: two rows fit a vector)
         int ra = Math.min(rows, Math.max(0, Math.ceilDiv(-r0, 2))), rb = Math.max(ra, Math.min(rows, Math.ceilDiv(h - r0, 2)));
         int first = so + (r0 + 2 * ra) * w + c0;          // column c0 of the first row inside the image, first image
