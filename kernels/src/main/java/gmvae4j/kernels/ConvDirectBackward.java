@@ -46,17 +46,6 @@ final class ConvDirectBackward {
     private static final int L = S.length();
     /** What a row of gy outside the image reads: zeros, for loads at 1 − 1 .. 1 + L (the index does not move). */
     private static final float[] ZERO_ROW = new float[L + 2];
-    /** Lane e of {@code ZIP_LO.selectFrom(a, b)} is a[e/2] for even e, b[e/2] for odd e; ZIP_HI the same from lane L/2 on. */
-    private static final FloatVector ZIP_LO, ZIP_HI;
-    static {
-        float[] lo = new float[L], hi = new float[L];
-        for (int e = 0; e < L; e++) {
-            lo[e] = (e % 2 == 0 ? 0 : L) + e / 2;
-            hi[e] = lo[e] + L / 2;
-        }
-        ZIP_LO = FloatVector.fromArray(S, lo, 0);
-        ZIP_HI = FloatVector.fromArray(S, hi, 0);
-    }
 
     /**
      * Per thread: room for an image at an end of gy (see {@link #backwardInput}), and the eight
@@ -356,10 +345,10 @@ final class ConvDirectBackward {
     private static void addInterleaved(float[] acc, int e, float[] gx, int g, long loBits, long hiBits) {
         FloatVector even = FloatVector.fromArray(S, acc, e * L), odd = FloatVector.fromArray(S, acc, (e + 1) * L);
         VectorMask<Float> lo = VectorMask.fromLong(S, loBits);
-        ZIP_LO.selectFrom(even, odd).add(FloatVector.fromArray(S, gx, g, lo)).intoArray(gx, g, lo);
+        PhaseRows.ZIP_LO.selectFrom(even, odd).add(FloatVector.fromArray(S, gx, g, lo)).intoArray(gx, g, lo);
         if (hiBits != 0) {
             VectorMask<Float> hi = VectorMask.fromLong(S, hiBits);
-            ZIP_HI.selectFrom(even, odd).add(FloatVector.fromArray(S, gx, g + L, hi)).intoArray(gx, g + L, hi);
+            PhaseRows.ZIP_HI.selectFrom(even, odd).add(FloatVector.fromArray(S, gx, g + L, hi)).intoArray(gx, g + L, hi);
         }
     }
 

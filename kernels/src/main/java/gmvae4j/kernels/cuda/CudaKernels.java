@@ -104,6 +104,12 @@ public final class CudaKernels implements Kernels, AutoCloseable {
     }
 
     @Override
+    public void stride2Phases(int count, int h, int w, float[] src, int srcOff, int phaseStride, int srcPlane, int srcRow,
+                              float[] add, int addOff, boolean overwrite, float[] dst, int dstOff, int dstPlane) {
+        cpu.stride2Phases(count, h, w, src, srcOff, phaseStride, srcPlane, srcRow, add, addOff, overwrite, dst, dstOff, dstPlane);   // a copy: CPU
+    }
+
+    @Override
     public void pairSqDist(int rows, int d, int kk, float[] x, int xo, float[] cT, int co, float[] wT, int wo, float[] out, int oo) {
         cpu.pairSqDist(rows, d, kk, x, xo, cT, co, wT, wo, out, oo);   // batch × K pair terms: CPU
     }
