@@ -390,7 +390,9 @@ public final class Conv2d {
                 // backward-input pass (without it, results wrong, the pass ran 18% faster). Measured
                 // (one JVM alternating, 128 images, GFLOP/s, best call of a 0.6 s round, medians of six
                 // rounds): one thread 118.8 → 127.1, two threads 167.8 → 184.4; the same floats
-                float[] out = scratch(PHASE_OUT, 4 * len);
+                // (with room past the end for a vector load from each of the last image's rows: its
+                // planes then take the vector route too)
+                float[] out = scratch(PHASE_OUT, 4 * len + 64);
                 for (int ph = 0; ph < 4; ph++) {
                     if (ph / 2 >= inH || ph % 2 >= inW) continue;       // a phase with no pixels
                     int taps = tp.phaseTaps[ph].length;
