@@ -389,9 +389,9 @@ public final class Conv2d {
                 // column phases of each row phase, value by value: about 15% of a 4×4/2 32→64
                 // backward-input pass (without it, results wrong, the pass ran 18% faster). Measured
                 // (one JVM alternating, 128 images, GFLOP/s, best call of a 0.6 s round, medians of six
-                // rounds): one thread 118.8 → 127.1, two threads 167.8 → 184.4; the same floats
-                // (with room past the end for a vector load from each of the last image's rows: its
-                // planes then take the vector route too)
+                // rounds): one thread 118.8 → 127.1, two threads 167.8 → 184.4; the same floats. The
+                // scratch has room past its end for a vector load from each of the last image's rows,
+                // so that its planes take the vector route too.
                 float[] out = scratch(PHASE_OUT, 4 * len + 64);
                 for (int ph = 0; ph < 4; ph++) {
                     if (ph / 2 >= inH || ph % 2 >= inW) continue;       // a phase with no pixels

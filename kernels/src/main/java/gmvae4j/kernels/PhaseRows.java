@@ -17,7 +17,10 @@ import jdk.incubator.vector.VectorSpecies;
  * next, to the plane itself (overwrite) or to a scratch plane that is then added to it a whole
  * vector at a time (accumulate); only stores that would leave the plane take a mask. Measured,
  * adding back a group of 11 images × 32 channels of 14×14 (one thread, best call of 0.3 s,
- * medians of five rounds): the scalar loop 38.4 µs, rows under masks 30.5, whole rows 18.6.
+ * medians of five rounds): the scalar loop 38.4 µs, rows under masks 30.5, whole rows 18.6. Tried
+ * and slower, 22.2 µs: no scratch plane, each row appended to the values pending from the rows
+ * before by two more permutes and every full vector added to the plane at once (each row's
+ * permutes wait on the last row's).
  */
 final class PhaseRows {
     private PhaseRows() {}
@@ -43,6 +46,7 @@ final class PhaseRows {
     /** Per thread: one plane of zipped rows (accumulate), with a vector to spare. */
     private static final ThreadLocal<float[][]> PLANE = ThreadLocal.withInitial(() -> new float[1][0]);
 
+    /** {@link Kernels#stride2Phases} for rows of at most one vector ({@link #fits}). */
     static void planes(int count, int h, int w, float[] src, int srcOff, int phaseStride, int srcPlane, int srcRow,
                        float[] add, int addOff, boolean overwrite, float[] dst, int dstOff, int dstPlane) {
         int n = h * w;
