@@ -64,11 +64,12 @@ public final class Conv2d {
     /**
      * Per-thread scratch arrays, reused across calls, one per slot so that no two uses alias: the
      * per-image column matrix ({@link #COLUMNS}), a group's tap planes ({@link #PLANES}), the phase
-     * outputs ({@link #PHASE_OUT}), the weight gradient's per-group sums ({@link #PARTIALS}), and from
-     * {@link #PHASE_WEIGHTS} on one weight matrix per phase.
+     * outputs ({@link #PHASE_OUT}), the weight gradient's per-group sums ({@link #PARTIALS}), the bias
+     * gradient's per-image sums ({@link #ROW_SUMS}), and from {@link #PHASE_WEIGHTS} on one weight
+     * matrix per phase.
      */
     private static final ThreadLocal<java.util.List<float[]>> SCRATCH = ThreadLocal.withInitial(java.util.ArrayList::new);
-    private static final int COLUMNS = 0, PLANES = 1, PHASE_OUT = 2, PARTIALS = 3, PHASE_WEIGHTS = 4;
+    private static final int COLUMNS = 0, PLANES = 1, PHASE_OUT = 2, PARTIALS = 3, ROW_SUMS = 4, PHASE_WEIGHTS = 5;
 
     /** The calling thread's scratch array of the slot, at least n floats; contents undefined. */
     private static float[] scratch(int slot, int n) {
@@ -264,8 +265,11 @@ public final class Conv2d {
             return;
         }
         boolean swap = !dots && tileUse(ckk, outC) > 1.25 * tileUse(outC, ckk);
-        float[] partial = new float[groups * wLen];
+        // the caller's scratch, each group's slice zeroed by the task that sums into it (as in
+        // gradientByPlanes; a fresh array was 18 KB of garbage a call for a 1→32 3×3 layer)
+        float[] partial = scratch(PARTIALS, groups * wLen);
         inRuns(k, groups, g -> {
+            Arrays.fill(partial, g * wLen, (g + 1) * wLen, 0f);
             for (int b = g * IMAGES_PER_GROUP, e = Math.min(s.batch(), b + IMAGES_PER_GROUP); b < e; b++) {
                 float[] col = x;
                 int colOff = b * xImg;
@@ -480,7 +484,7 @@ public final class Conv2d {
      * in double.
      */
     private static void biasGrad(Kernels k, int batch, int channels, int npix, float[] gy, float[] gb) {
-        float[] sums = new float[batch * channels];
+        float[] sums = scratch(ROW_SUMS, batch * channels);     // the caller's; every value written by rowSums
         k.rowSums(batch * channels, npix, gy, 0, sums, 0);
         for (int c = 0; c < channels; c++) {
             double acc = 0;
