@@ -359,8 +359,8 @@ public final class Conv2d {
      * planes of gy, written to a scratch grid and then to its pixels of gx; every pixel of gx
      * belongs to exactly one phase, so nothing is added twice and gx needs no zeroing first. With
      * stride 1 there is one phase and its grid is gx's own, so the backward-input pass adds the
-     * product straight into gx. With stride 2 all four phases are computed first, then put back
-     * plane by plane, a row a vector ({@link Kernels#stride2Phases}).
+     * product straight into gx. Otherwise all stride² phases are computed first, then put back plane
+     * by plane ({@link Kernels#phasePlanes}).
      */
     private static void byPhases(Kernels k, ConvShape s, float[] gy, float[] w, float[] bias, float[] gx, boolean overwrite) {
         int st = s.stride(), gh = Math.ceilDiv(s.inH(), st), gwid = Math.ceilDiv(s.inW(), st), gpix = gh * gwid;
@@ -387,54 +387,23 @@ public final class Conv2d {
                 if (taps > 0) k.tapGemm(inC, taps, n, gpix, a[0], null, planes, tp.image, tp.phaseTaps[0], 1f, gx, b0 * xImg, xImg, gpix);
                 return;
             }
-            if (st == 2) {
-                // the four phases, then each image's planes of gx written once, row after row in order,
-                // each row one vector (Kernels#stride2Phases), where a scalar loop put back the two
-                // column phases of each row phase, value by value: about 15% of a 4×4/2 32→64
-                // backward-input pass (without it, results wrong, the pass ran 18% faster). Measured
-                // (one JVM alternating, 128 images, GFLOP/s, best call of a 0.6 s round, medians of six
-                // rounds): one thread 118.8 → 127.1, two threads 167.8 → 184.4; the same floats. The
-                // scratch has room past its end for a vector load from each of the last image's rows,
-                // so that its planes take the vector route too.
-                float[] out = scratch(PHASE_OUT, 4 * len + 64);
-                for (int ph = 0; ph < 4; ph++) {
-                    if (ph / 2 >= inH || ph % 2 >= inW) continue;       // a phase with no pixels
-                    int taps = tp.phaseTaps[ph].length;
-                    if (taps == 0) Arrays.fill(out, ph * len, (ph + 1) * len, 0f);
-                    else k.tapGemm(inC, taps, n, gpix, a[ph], null, planes, tp.image, tp.phaseTaps[ph], 0f, out, ph * len, inC * gpix, gpix);
-                }
-                for (int g = 0; g < n; g++)
-                    k.stride2Phases(inC, inH, inW, out, g * inC * gpix, len, gpix, gwid, bias, 0, overwrite, gx, (b0 + g) * xImg, inH * inW);
-                return;
+            // every phase into the scratch, then each image's planes of gx written once, row after row in
+            // order (Kernels#phasePlanes; stride 2: each row one vector). A scalar loop that put back the
+            // column phases of one row phase at a time, value by value, was about 15% of a 4×4/2 32→64
+            // backward-input pass (without it, results wrong, the pass ran 18% faster). Measured (one
+            // JVM alternating, 128 images, GFLOP/s, best call of a 0.6 s round, medians of six rounds):
+            // one thread 118.8 → 127.1, two threads 167.8 → 184.4; the same floats. The scratch has room
+            // past its end for a vector load from each of the last image's rows, so that its planes take
+            // the vector route too.
+            float[] out = scratch(PHASE_OUT, st * st * len + 64);
+            for (int ph = 0; ph < st * st; ph++) {
+                if (ph / st >= inH || ph % st >= inW) continue;       // a phase with no pixels
+                int taps = tp.phaseTaps[ph].length;
+                if (taps == 0) Arrays.fill(out, ph * len, (ph + 1) * len, 0f);
+                else k.tapGemm(inC, taps, n, gpix, a[ph], null, planes, tp.image, tp.phaseTaps[ph], 0f, out, ph * len, inC * gpix, gpix);
             }
-            // the st column phases of one row phase side by side, so that each row of gx is then written in order
-            float[] out = scratch(PHASE_OUT, st * len);
-            for (int pa = 0; pa < st; pa++) {
-                int rows = Math.ceilDiv(inH - pa, st);
-                if (rows <= 0) continue;
-                for (int pb = 0; pb < st && pb < inW; pb++) {
-                    int ph = pa * st + pb, taps = tp.phaseTaps[ph].length;
-                    if (taps == 0) Arrays.fill(out, pb * len, (pb + 1) * len, 0f);
-                    else k.tapGemm(inC, taps, n, gpix, a[ph], null, planes, tp.image, tp.phaseTaps[ph], 0f, out, pb * len, inC * gpix, gpix);
-                }
-                // gx row pa + st·r, column st·u + pb, takes phase pb's value at (r, u); every pixel of gx belongs to one phase
-                for (int g = 0; g < n; g++)
-                    for (int c = 0; c < inC; c++) {
-                        float add = bias == null ? 0f : bias[c];
-                        int src = (g * inC + c) * gpix, dst = (b0 + g) * xImg + (c * inH + pa) * inW;
-                        if (st == 1) {      // one phase (overwrite: a transposed convolution's forward pass): the plane is gx's plane, row for row
-                            for (int u = 0, cnt = rows * inW; u < cnt; u++) gx[dst + u] = out[src + u] + add;
-                            continue;
-                        }
-                        for (int r = 0; r < rows; r++, src += gwid, dst += st * inW) {
-                            for (int pb = 0; pb < st && pb < inW; pb++) {
-                                int from = pb * len + src, cols = Math.ceilDiv(inW - pb, st);
-                                if (overwrite) for (int u = 0; u < cols; u++) gx[dst + pb + u * st] = out[from + u] + add;
-                                else for (int u = 0; u < cols; u++) gx[dst + pb + u * st] += out[from + u];
-                            }
-                        }
-                    }
-            }
+            for (int g = 0; g < n; g++)
+                k.phasePlanes(st, inC, inH, inW, out, g * inC * gpix, len, gpix, gwid, bias, 0, overwrite, gx, (b0 + g) * xImg, inH * inW);
         });
     }
 

@@ -243,38 +243,31 @@ public interface Kernels {
     }
 
     /**
-     * A stride-2 pass's four phases put back into planes: for i &lt; count, y &lt; h, x &lt; w, the value
-     * v = src[srcOff + ph·phaseStride + i·srcPlane + ⌊y/2⌋·srcRow + ⌊x/2⌋] of phase ph = 2·(y mod 2) +
-     * (x mod 2) goes to dst[dstOff + i·dstPlane + y·w + x]: stored as v + add[addOff + i] (add may be
-     * null: 0) when overwrite, else added to what dst holds (dst + v). Nothing else in dst is written.
-     * Runs on the calling thread. This default is the scalar reference.
+     * A strided pass's stride² phases put back into planes: for i &lt; count, y &lt; h, x &lt; w, the value
+     * v = src[srcOff + ph·phaseStride + i·srcPlane + ⌊y/stride⌋·srcRow + ⌊x/stride⌋] of phase
+     * ph = (y mod stride)·stride + (x mod stride) goes to dst[dstOff + i·dstPlane + y·w + x]: stored
+     * as v + add[addOff + i] (add may be null: 0) when overwrite, else added to what dst holds
+     * (dst + v). Nothing else in dst is written. Runs on the calling thread. This default is the
+     * scalar reference.
      */
-    default void stride2Phases(int count, int h, int w, float[] src, int srcOff, int phaseStride, int srcPlane, int srcRow,
-                               float[] add, int addOff, boolean overwrite, float[] dst, int dstOff, int dstPlane) {
-        scalarStride2Phases(count, h, w, src, srcOff, phaseStride, srcPlane, srcRow, add, addOff, overwrite, dst, dstOff, dstPlane);
+    default void phasePlanes(int stride, int count, int h, int w, float[] src, int srcOff, int phaseStride, int srcPlane,
+                             int srcRow, float[] add, int addOff, boolean overwrite, float[] dst, int dstOff, int dstPlane) {
+        scalarPhasePlanes(stride, count, h, w, src, srcOff, phaseStride, srcPlane, srcRow, add, addOff, overwrite, dst, dstOff, dstPlane);
     }
 
-    /** {@link #stride2Phases}, the scalar reference (also the vector backend's fallback). */
-    static void scalarStride2Phases(int count, int h, int w, float[] src, int srcOff, int phaseStride, int srcPlane, int srcRow,
-                                    float[] add, int addOff, boolean overwrite, float[] dst, int dstOff, int dstPlane) {
-        int half = w / 2;
+    /** {@link #phasePlanes}, the scalar reference (also the vector backend's fallback). */
+    static void scalarPhasePlanes(int stride, int count, int h, int w, float[] src, int srcOff, int phaseStride, int srcPlane,
+                                  int srcRow, float[] add, int addOff, boolean overwrite, float[] dst, int dstOff, int dstPlane) {
         for (int i = 0; i < count; i++) {
             float a = add == null ? 0f : add[addOff + i];
             for (int y = 0; y < h; y++) {
-                int ev = srcOff + (y & 1) * 2 * phaseStride + i * srcPlane + (y >> 1) * srcRow, od = ev + phaseStride;
+                int row = srcOff + (y % stride) * stride * phaseStride + i * srcPlane + (y / stride) * srcRow;
                 int d = dstOff + i * dstPlane + y * w;
-                if (overwrite) {
-                    for (int u = 0; u < half; u++) {
-                        dst[d + 2 * u] = src[ev + u] + a;
-                        dst[d + 2 * u + 1] = src[od + u] + a;
-                    }
-                    if (w % 2 != 0) dst[d + w - 1] = src[ev + half] + a;
-                } else {
-                    for (int u = 0; u < half; u++) {
-                        dst[d + 2 * u] += src[ev + u];
-                        dst[d + 2 * u + 1] += src[od + u];
-                    }
-                    if (w % 2 != 0) dst[d + w - 1] += src[ev + half];
+                // column phase pb holds the row's columns pb, pb + stride, ...
+                for (int pb = 0; pb < stride && pb < w; pb++) {
+                    int from = row + pb * phaseStride;
+                    if (overwrite) for (int x = pb, u = 0; x < w; x += stride, u++) dst[d + x] = src[from + u] + a;
+                    else for (int x = pb, u = 0; x < w; x += stride, u++) dst[d + x] += src[from + u];
                 }
             }
         }

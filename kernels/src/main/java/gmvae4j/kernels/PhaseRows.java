@@ -5,7 +5,7 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The vector backend's {@link Kernels#stride2Phases}: a stride-2 pass's four phases (its even and
+ * The vector backend's {@link Kernels#phasePlanes} for stride 2: a stride-2 pass's four phases (its even and
  * odd rows and columns, computed apart) put back into the planes they came from, each row of a
  * plane one vector: the even and odd columns' values zipped by one two-source permute
  * ({@code selectFrom}: AVX-512's vpermt2ps), where a scalar loop moved them one at a time.
@@ -46,7 +46,7 @@ final class PhaseRows {
     /** Per thread: one plane of zipped rows (accumulate), with a vector to spare. */
     private static final ThreadLocal<float[][]> PLANE = ThreadLocal.withInitial(() -> new float[1][0]);
 
-    /** {@link Kernels#stride2Phases} for rows of at most one vector ({@link #fits}). */
+    /** {@link Kernels#phasePlanes} at stride 2 for rows of at most one vector ({@link #fits}). */
     static void planes(int count, int h, int w, float[] src, int srcOff, int phaseStride, int srcPlane, int srcRow,
                        float[] add, int addOff, boolean overwrite, float[] dst, int dstOff, int dstPlane) {
         int n = h * w;
@@ -56,7 +56,7 @@ final class PhaseRows {
         // the loads of the last row of each phase read L values from its start: inside src?
         int lastLoad = srcOff + 3 * phaseStride + (count - 1) * srcPlane + ((h - 1) >> 1) * srcRow + L;
         if (lastLoad > src.length) {
-            Kernels.scalarStride2Phases(count, h, w, src, srcOff, phaseStride, srcPlane, srcRow, add, addOff, overwrite, dst, dstOff, dstPlane);
+            Kernels.scalarPhasePlanes(2, count, h, w, src, srcOff, phaseStride, srcPlane, srcRow, add, addOff, overwrite, dst, dstOff, dstPlane);
             return;
         }
         for (int i = 0; i < count; i++) {

@@ -107,12 +107,13 @@ public final class VectorKernels implements Kernels {
         Kernels.super.subsampledPlaneColumns(cols, colStride, count, src, so, srcStride, h, w, r0, c0, step, rows, width, dst, d, dstStride);
     }
 
-    /** Each row one vector ({@link PhaseRows}); rows wider than a vector by the scalar reference. */
+    /** Stride 2, each row one vector ({@link PhaseRows}); other strides and rows wider than a vector by the scalar reference. */
     @Override
-    public void stride2Phases(int count, int h, int w, float[] src, int srcOff, int phaseStride, int srcPlane, int srcRow,
-                              float[] add, int addOff, boolean overwrite, float[] dst, int dstOff, int dstPlane) {
-        if (PhaseRows.fits(w)) PhaseRows.planes(count, h, w, src, srcOff, phaseStride, srcPlane, srcRow, add, addOff, overwrite, dst, dstOff, dstPlane);
-        else Kernels.super.stride2Phases(count, h, w, src, srcOff, phaseStride, srcPlane, srcRow, add, addOff, overwrite, dst, dstOff, dstPlane);
+    public void phasePlanes(int stride, int count, int h, int w, float[] src, int srcOff, int phaseStride, int srcPlane, int srcRow,
+                            float[] add, int addOff, boolean overwrite, float[] dst, int dstOff, int dstPlane) {
+        if (stride == 2 && PhaseRows.fits(w))
+            PhaseRows.planes(count, h, w, src, srcOff, phaseStride, srcPlane, srcRow, add, addOff, overwrite, dst, dstOff, dstPlane);
+        else Kernels.super.phasePlanes(stride, count, h, w, src, srcOff, phaseStride, srcPlane, srcRow, add, addOff, overwrite, dst, dstOff, dstPlane);
     }
 
     @Override

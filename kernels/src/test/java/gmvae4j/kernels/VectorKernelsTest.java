@@ -182,44 +182,46 @@ class VectorKernelsTest {
     }
 
     /**
-     * stride2Phases: planes of every height and width from 1 to 18 (odd and even, a row shorter
-     * than, as long as and longer than a vector: the last is the scalar route), one to three
-     * planes with gaps between them, stored (with a bias per plane, or none) and accumulated;
-     * the phases at offsets apart, and half the time ending right at the end of src (the vector
-     * route's fallback); bit for bit against the formula, and nothing written outside the planes.
+     * phasePlanes: strides 1, 2 (the vector route) and 3, planes of every height and width from 1
+     * to 18 (odd and even, a row shorter than, as long as and longer than a vector: the last is the
+     * scalar route), one to three planes with gaps between them, stored (with a bias per plane, or
+     * none) and accumulated; the phases at offsets apart, and half the time ending right at the end
+     * of src (the vector route's fallback); bit for bit against the formula, and nothing written
+     * outside the planes.
      */
     @Test
-    void stride2Phases() {
-        for (int h = 1; h <= 18; h++)
-            for (int w = 1; w <= 18; w++)
-                for (int count = 1; count <= 3; count += 2)
-                    for (int mode = 0; mode < 3; mode++) {
-                        boolean overwrite = mode > 0;
-                        int gh = Math.ceilDiv(h, 2), gw = Math.ceilDiv(w, 2), srcRow = gw + r.nextInt(3);
-                        int srcPlane = gh * srcRow + r.nextInt(4), phaseStride = count * srcPlane + r.nextInt(5);
-                        int srcOff = r.nextInt(7), tail = r.nextBoolean() ? 0 : 40;
-                        float[] src = rand(srcOff + 4 * phaseStride + tail, 2f);
-                        float[] add = mode == 2 ? rand(count + 2, 1f) : null;
-                        int dstOff = r.nextInt(9), dstPlane = h * w + r.nextInt(20);
-                        float[] want = rand(dstOff + count * dstPlane + 40, 1f), start = want.clone();
-                        for (int i = 0; i < count; i++)
-                            for (int y = 0; y < h; y++)
-                                for (int x = 0; x < w; x++) {
-                                    int ph = 2 * (y % 2) + x % 2, d = dstOff + i * dstPlane + y * w + x;
-                                    float v = src[srcOff + ph * phaseStride + i * srcPlane + (y / 2) * srcRow + x / 2];
-                                    want[d] = overwrite ? v + (add == null ? 0f : add[1 + i]) : want[d] + v;
-                                }
-                        String what = "stride2Phases " + count + " × " + h + "x" + w + (overwrite ? " stored" : " added")
-                                + (add != null ? " with bias" : "") + (tail == 0 ? " at the end of src" : "");
-                        float[] scalar = start.clone();
-                        S.stride2Phases(count, h, w, src, srcOff, phaseStride, srcPlane, srcRow, add, 1, overwrite, scalar, dstOff, dstPlane);
-                        exact(want, scalar, "scalar " + what);
-                        for (Kernels v : VS) {
-                            float[] got = start.clone();
-                            v.stride2Phases(count, h, w, src, srcOff, phaseStride, srcPlane, srcRow, add, 1, overwrite, got, dstOff, dstPlane);
-                            exact(want, got, what + " " + v.name());
+    void phasePlanes() {
+        for (int st = 1; st <= 3; st++)
+            for (int h = 1; h <= 18; h++)
+                for (int w = 1; w <= 18; w++)
+                    for (int count = 1; count <= 3; count += 2)
+                        for (int mode = 0; mode < 3; mode++) {
+                            boolean overwrite = mode > 0;
+                            int gh = Math.ceilDiv(h, st), gw = Math.ceilDiv(w, st), srcRow = gw + r.nextInt(3);
+                            int srcPlane = gh * srcRow + r.nextInt(4), phaseStride = count * srcPlane + r.nextInt(5);
+                            int srcOff = r.nextInt(7), tail = r.nextBoolean() ? 0 : 40;
+                            float[] src = rand(srcOff + st * st * phaseStride + tail, 2f);
+                            float[] add = mode == 2 ? rand(count + 2, 1f) : null;
+                            int dstOff = r.nextInt(9), dstPlane = h * w + r.nextInt(20);
+                            float[] want = rand(dstOff + count * dstPlane + 40, 1f), start = want.clone();
+                            for (int i = 0; i < count; i++)
+                                for (int y = 0; y < h; y++)
+                                    for (int x = 0; x < w; x++) {
+                                        int ph = st * (y % st) + x % st, d = dstOff + i * dstPlane + y * w + x;
+                                        float v = src[srcOff + ph * phaseStride + i * srcPlane + (y / st) * srcRow + x / st];
+                                        want[d] = overwrite ? v + (add == null ? 0f : add[1 + i]) : want[d] + v;
+                                    }
+                            String what = "phasePlanes stride " + st + ", " + count + " × " + h + "x" + w + (overwrite ? " stored" : " added")
+                                    + (add != null ? " with bias" : "") + (tail == 0 ? " at the end of src" : "");
+                            float[] scalar = start.clone();
+                            S.phasePlanes(st, count, h, w, src, srcOff, phaseStride, srcPlane, srcRow, add, 1, overwrite, scalar, dstOff, dstPlane);
+                            exact(want, scalar, "scalar " + what);
+                            for (Kernels v : VS) {
+                                float[] got = start.clone();
+                                v.phasePlanes(st, count, h, w, src, srcOff, phaseStride, srcPlane, srcRow, add, 1, overwrite, got, dstOff, dstPlane);
+                                exact(want, got, what + " " + v.name());
+                            }
                         }
-                    }
     }
 
     @Test void axpy() { unary("axpy", (k, n, x, xo, o, oo) -> k.axpy(n, -1.25f, x, xo, o, oo), 2f, false, 0, 0); }

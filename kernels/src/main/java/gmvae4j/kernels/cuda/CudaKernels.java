@@ -104,9 +104,9 @@ public final class CudaKernels implements Kernels, AutoCloseable {
     }
 
     @Override
-    public void stride2Phases(int count, int h, int w, float[] src, int srcOff, int phaseStride, int srcPlane, int srcRow,
-                              float[] add, int addOff, boolean overwrite, float[] dst, int dstOff, int dstPlane) {
-        cpu.stride2Phases(count, h, w, src, srcOff, phaseStride, srcPlane, srcRow, add, addOff, overwrite, dst, dstOff, dstPlane);   // a copy: CPU
+    public void phasePlanes(int stride, int count, int h, int w, float[] src, int srcOff, int phaseStride, int srcPlane, int srcRow,
+                            float[] add, int addOff, boolean overwrite, float[] dst, int dstOff, int dstPlane) {
+        cpu.phasePlanes(stride, count, h, w, src, srcOff, phaseStride, srcPlane, srcRow, add, addOff, overwrite, dst, dstOff, dstPlane);   // a copy: CPU
     }
 
     @Override
