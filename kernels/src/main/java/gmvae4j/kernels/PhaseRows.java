@@ -46,19 +46,24 @@ final class PhaseRows {
     /** Per thread: one plane of zipped rows (accumulate), with a vector to spare. */
     private static final ThreadLocal<float[][]> PLANE = ThreadLocal.withInitial(() -> new float[1][0]);
 
+    /** This thread's plane of at least n floats; contents undefined. */
+    private static float[] scratchPlane(int n) {
+        float[][] holder = PLANE.get();
+        if (holder[0].length < n) holder[0] = new float[n];
+        return holder[0];
+    }
+
     /** {@link Kernels#phasePlanes} at stride 2 for rows of at most one vector ({@link #fits}). */
     static void planes(int count, int h, int w, float[] src, int srcOff, int phaseStride, int srcPlane, int srcRow,
                        float[] add, int addOff, boolean overwrite, float[] dst, int dstOff, int dstPlane) {
         int n = h * w;
-        float[][] holder = PLANE.get();
-        if (holder[0].length < n + L) holder[0] = new float[n + L];
-        float[] tmp = holder[0];
         // the loads of the last row of each phase read L values from its start: inside src?
         int lastLoad = srcOff + 3 * phaseStride + (count - 1) * srcPlane + ((h - 1) >> 1) * srcRow + L;
         if (lastLoad > src.length) {
             Kernels.scalarPhasePlanes(2, count, h, w, src, srcOff, phaseStride, srcPlane, srcRow, add, addOff, overwrite, dst, dstOff, dstPlane);
             return;
         }
+        float[] tmp = overwrite ? null : scratchPlane(n + L);      // only the accumulating route needs it
         for (int i = 0; i < count; i++) {
             int s = srcOff + i * srcPlane, d = dstOff + i * dstPlane;
             if (overwrite) {
