@@ -469,6 +469,21 @@ public interface Kernels {
     /** out[i] = log Σ_j exp(x[i,j]), stable (max subtracted first) */
     void rowLogSumExp(int rows, int cols, float[] x, int xOff, float[] out, int outOff);
 
+    /**
+     * The backward step of y = logSoftmax(x) by rows, given y and its gradient gy:
+     * gx[i,j] += gy[i,j] − e^{y[i,j]} · Σ_j' gy[i,j'], the row sum taken in double in order, e^y and
+     * each result stored as 0 where subnormal ({@link Subnormals}). This default is the scalar reference.
+     */
+    default void logSoftmaxBackward(int rows, int cols, float[] y, int yOff, float[] gy, int gyOff, float[] gx, int gxOff) {
+        for (int i = 0; i < rows; i++) {
+            int yi = yOff + i * cols, gi = gyOff + i * cols, xi = gxOff + i * cols;
+            double total = 0;
+            for (int j = 0; j < cols; j++) total += gy[gi + j];
+            for (int j = 0; j < cols; j++)
+                gx[xi + j] = Subnormals.flush(gx[xi + j] + (gy[gi + j] - Subnormals.exp(y[yi + j]) * (float) total));
+        }
+    }
+
     /** out[i,:] = softmax(x[i,:]), stable; out may be x */
     void rowSoftmax(int rows, int cols, float[] x, int xOff, float[] out, int outOff);
 

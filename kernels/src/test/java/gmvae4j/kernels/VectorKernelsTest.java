@@ -429,6 +429,50 @@ class VectorKernelsTest {
     @Test void rowLogSumExp() { rowwise("rowLogSumExp", Kernels::rowLogSumExp, 1, false, 1e-5, 1e-6); }
     @Test void rowSoftmaxOutOfPlace() { rowwise("rowSoftmax", (k, rows, cols, x, xo, o, oo) -> k.rowSoftmax(rows, cols, x, xo, o, oo), -1, false, 1e-5, 1e-7); }
 
+    /**
+     * logSoftmaxBackward against the scalar reference: y a real log-softmax (so e^y is a probability),
+     * a few of its values below the exp floor (e^y taken as 0), gx accumulated onto random values.
+     * The vector kernel's e^y is VectorMath's, a few ulp from Math.exp: each value within 1e-5 of
+     * itself plus 1e-6·(1 + |Σ dy|) of the reference. And the flushes: a result that would be
+     * subnormal is 0 in both.
+     */
+    @Test
+    void logSoftmaxBackward() {
+        for (int rows : new int[] {1, 3, 128})
+            for (int cols : SIZES) {
+                if ((long) rows * cols > 400_000) continue;
+                int yo = r.nextInt(4), go = r.nextInt(4), xo = r.nextInt(4);
+                float[] x = rand(rows * cols, 3f), lse = new float[rows], y = new float[rows * cols + yo];
+                S.rowLogSumExp(rows, cols, x, 0, lse, 0);
+                for (int i = 0; i < rows * cols; i++) y[yo + i] = x[i] - lse[i / cols];
+                for (int i = 0; i < rows * cols; i += 7) y[yo + i] = -90f - i % 5;       // e^y below the floor: 0
+                float[] gy = rand(rows * cols + go, 1f), start = rand(rows * cols + xo, 1f), want = start.clone();
+                S.logSoftmaxBackward(rows, cols, y, yo, gy, go, want, xo);
+                for (Kernels v : VS) {
+                    float[] got = start.clone();
+                    v.logSoftmaxBackward(rows, cols, y, yo, gy, go, got, xo);
+                    for (int i = 0; i < rows; i++) {
+                        double total = 0;
+                        for (int j = 0; j < cols; j++) total += gy[go + i * cols + j];
+                        float[] w = java.util.Arrays.copyOfRange(want, xo + i * cols, xo + (i + 1) * cols);
+                        float[] g = java.util.Arrays.copyOfRange(got, xo + i * cols, xo + (i + 1) * cols);
+                        close(w, g, 1e-5, 1e-6 * (1 + Math.abs(total)), "logSoftmaxBackward " + rows + "x" + cols + " row " + i + " " + v.threads());
+                    }
+                    for (int i = 0; i < xo; i++) assertEquals(start[i], got[i], "nothing before gx");
+                }
+            }
+        // results that would be subnormal are stored as 0; e^y below the floor adds nothing
+        float[] y = {-100f, -100f, -100f, -100f, -100f, -100f, -100f, -100f, -100f, -100f, -100f, -100f, -100f, -100f, -100f, -100f, -100f};
+        float[] gy = new float[17];
+        java.util.Arrays.fill(gy, 5e-39f);
+        gy[3] = 0.5f;
+        for (Kernels k : new Kernels[] {S, VS[0]}) {
+            float[] gx = new float[17];
+            k.logSoftmaxBackward(1, 17, y, 0, gy, 0, gx, 0);
+            for (int j = 0; j < 17; j++) assertEquals(j == 3 ? 0.5f : 0f, gx[j], k.name() + " " + j);
+        }
+    }
+
     @Test
     void rowSoftmaxInPlaceAndAddRow() {
         for (int cols : SIZES) {

@@ -13,8 +13,9 @@ import gmvae4j.kernels.Subnormals;
  *   <li>y = p:                 dx += y ⊙ (dy − Σ_j dy·y)</li>
  *   <li>y = x − lse (log p):   dx += dy − p · Σ_j dy</li>
  * </ul>
- * The backward passes take p as {@link Subnormals#exp} (0 where it would be subnormal, as the
- * responsibility of a component far from an image is) and store no subnormal gradient.
+ * The backward passes take p as e^x that is 0 where it would be subnormal (as the responsibility
+ * of a component far from an image is: {@link Subnormals#exp}, or for log p the backend's kernel,
+ * {@link Kernels#logSoftmaxBackward}) and store no subnormal gradient.
  */
 public final class Softmax {
     private Softmax() {}
@@ -62,15 +63,8 @@ public final class Softmax {
             int xi = x.off + i * cols, yi = y.off + i * cols;
             for (int j = 0; j < cols; j++) y.data[yi + j] = x.data[xi + j] - l;
         }
-        if (y.requiresGrad()) t.record(() -> {
-            for (int i = 0; i < rows; i++) {
-                int yi = y.off + i * cols, gi = y.gradOff + i * cols, xi = x.gradOff + i * cols;
-                double total = 0;
-                for (int j = 0; j < cols; j++) total += y.grad[gi + j];
-                for (int j = 0; j < cols; j++)
-                    x.grad[xi + j] = Subnormals.flush(x.grad[xi + j] + (y.grad[gi + j] - Subnormals.exp(y.data[yi + j]) * (float) total));
-            }
-        });
+        // dx_ij += dy_ij − softmax_ij · Σ_j' dy_ij', softmax = e^y
+        if (y.requiresGrad()) t.record(() -> K.logSoftmaxBackward(rows, cols, y.data, y.off, y.grad, y.gradOff, x.grad, x.gradOff));
         return y;
     }
 }

@@ -288,6 +288,10 @@ public final class CudaKernels implements Kernels, AutoCloseable {
         cpu.rowLogSumExp(rows, cols, x, xOff, out, outOff);
     }
 
+    @Override public void logSoftmaxBackward(int rows, int cols, float[] y, int yOff, float[] gy, int gyOff, float[] gx, int gxOff) {
+        cpu.logSoftmaxBackward(rows, cols, y, yOff, gy, gyOff, gx, gxOff);
+    }
+
     @Override public void rowSoftmax(int rows, int cols, float[] x, int xOff, float[] out, int outOff) {
         cpu.rowSoftmax(rows, cols, x, xOff, out, outOff);
     }
