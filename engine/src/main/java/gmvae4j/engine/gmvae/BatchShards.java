@@ -231,12 +231,14 @@ public final class BatchShards {
         for (WeightGradients.Weight w : weights) readsParameters |= w.readsParameters(models[0].params().data());
         boolean fuse = adam != null && allRan && !weights.isEmpty() && !adam.clips() && !readsParameters;
         // the other parameters' gradients summed (and, to fuse, checked), the weights' products bounded
+        // (their bounds were taken as the shards recorded them). The others are a few thousand floats in
+        // the mixture model: on this thread, where a region cost more than their sums
         double[] check = new double[others.size() + weights.size()];
-        int tasks = fuse ? check.length : used > 1 ? others.size() : 0;
-        if (tasks > 0) kernels.parallelFor(tasks, i -> {
-            if (i < others.size()) check[i] = addTwinGradients(used, others.get(i), fuse);
-            else check[i] = weights.get(i - others.size()).bound(kernels);
-        });
+        if (fuse) for (int i = 0; i < weights.size(); i++) check[others.size() + i] = weights.get(i).bound();
+        if (used > 1 || fuse) {
+            if (length(others) < INLINE_OTHERS) for (int i = 0; i < others.size(); i++) check[i] = addTwinGradients(used, others.get(i), fuse);
+            else kernels.parallelFor(others.size(), i -> check[i] = addTwinGradients(used, others.get(i), fuse));
+        }
         if (fuse && provedFinite(check)) {
             Adam.Pieces step = adam.pieces();
             kernels.parallelFor(weights.size() + others.size(), i -> {
@@ -355,6 +357,15 @@ public final class BatchShards {
             Arrays.fill(gs, lo, hi, 0f);
         }
         return sumSquares ? kernels.sumSquares(hi - lo, g, lo) : 0;
+    }
+
+    /** Below this many floats the other parameters' gradients are summed and checked on the calling thread. */
+    static final int INLINE_OTHERS = 65_536;
+
+    private static long length(List<int[]> pieces) {
+        long n = 0;
+        for (int[] p : pieces) n += p[1] - p[0];
+        return n;
     }
 
     /** [lo, hi) as pieces [a, b) of 16 K floats or more (one if shorter), added to pieces. */

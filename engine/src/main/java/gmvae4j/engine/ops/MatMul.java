@@ -88,7 +88,7 @@ public final class MatMul {
                     : () -> K.sgemm(false, true, batch, in, out, 1f, y.grad, y.gradOff, out, w.data, w.off, out, 1f, x.grad, x.gradOff, in);
             WeightGradients later = t.deferredWeightGradients();
             if (w.requiresGrad() && later != null && later.takes(w)) {  // a batch shard: dW after every shard's backward pass
-                later.record(x, y, w, batch, in, out);
+                later.record(K, x, y, w, batch, in, out);
                 if (x.requiresGrad()) inputGrad.run();
             } else if (w.requiresGrad() && x.requiresGrad() && K.threads() == 2) bothAtOnce(K, weightGrad, inputGrad);
             else {
