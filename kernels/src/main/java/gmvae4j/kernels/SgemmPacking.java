@@ -13,6 +13,18 @@ import jdk.incubator.vector.FloatVector;
  * each p the NR values op(B)[p, j0..j0+NR] are adjacent (the kernel loads them as vectors).
  * A partial panel at the edge is padded with zeros, so the kernel always computes a full
  * MR×NR tile and only the write-back has to care about edges.
+ *
+ * <p>Vector shapes: nothing in the kernels uses a {@code FloatVector} of another size than the
+ * preferred one (and {@link Transpose16}'s 512 bits, the same on AVX-512). A's 8-value copies here
+ * and in {@code TapGemm.addTransposed} were 256-bit vectors (now the preferred 512-bit ones under an
+ * 8-lane mask, or a plain copy), and with a second shape in the
+ * process the Vector API's shared methods (intoArray, length, ...) see both classes in their
+ * profiles: in two of four full {@code bench kernels} runs C2 then compiled the one-channel 4×4/2
+ * weight gradient's tile ({@code TapGemm.gradientTile}) with its 16 stores devirtualised to
+ * {@code Float256Vector} ("callee changed to Float256Vector::vspecies" in {@code -XX:+PrintInlining}),
+ * their intrinsics failed, every store boxed its vector (7.5 MB a call) and the pass ran at 1-15
+ * GFLOP/s instead of 85-90 for the rest of the JVM. (Plain {@code System.arraycopy}s of 8 floats
+ * instead made 512³ TN and TT 4-7% slower on one thread.)
  */
 final class SgemmPacking {
     private SgemmPacking() {}
@@ -21,19 +33,28 @@ final class SgemmPacking {
      * Packs op(A)[i0 .. i0+mc, p0 .. p0+kc] into {@code dst} from {@code d0} on (the micro-panel
      * of rows i0+ir.. starts at {@code d0 + ir·kc}).
      */
+    /**
+     * The preferred species when it is 16 floats wide (AVX-512), else null, and its lower and upper
+     * 8 lanes: A's 8-value copies go through it under a mask (see "Vector shapes" above).
+     */
+    private static final jdk.incubator.vector.VectorSpecies<Float> S16 = FloatVector.SPECIES_PREFERRED.length() == 16 ? FloatVector.SPECIES_PREFERRED : null;
+    private static final jdk.incubator.vector.VectorMask<Float> LOW8 = S16 == null ? null : S16.indexInRange(0, 8);
+    private static final jdk.incubator.vector.VectorMask<Float> HIGH8 = S16 == null ? null : S16.indexInRange(0, 16).andNot(LOW8);
+
     static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc,
                       float[] dst, int d0) {
         final int MR = SgemmMicroKernel.MR;
         int ir = 0;
-        if (transA && MR == 8) {
+        if (transA && MR == 8 && S16 != null) {
             // A stored k×m, two panels per pass: the 16 values of one p are one whole cache line
             // (when aligned), read once; panel by panel, every line was fetched twice, half each time
             for (; ir + 2 * MR <= mc; ir += 2 * MR) {
                 int d = d0 + ir * kc, d2 = d + MR * kc;
                 for (int p = 0; p < kc; p++) {
                     int s = aOff + (p0 + p) * lda + i0 + ir;
-                    FloatVector.fromArray(FloatVector.SPECIES_256, a, s).intoArray(dst, d + p * MR);
-                    FloatVector.fromArray(FloatVector.SPECIES_256, a, s + MR).intoArray(dst, d2 + p * MR);
+                    FloatVector v = FloatVector.fromArray(S16, a, s);
+                    v.intoArray(dst, d + p * MR, LOW8);
+                    v.intoArray(dst, d2 + p * MR - MR, HIGH8);
                 }
             }
         }
@@ -53,11 +74,12 @@ final class SgemmPacking {
                     for (int p = 0; p < kc; p++) dst[d + p * MR + r] = a[s + p];
                 }
             } else {
-                // A stored k×m: the MR values for one p are already adjacent (one 256-bit copy)
+                // A stored k×m: the MR values for one p are already adjacent (one copy). Not as a
+                // 256-bit FloatVector: see the class comment on vector shapes
                 for (int p = 0; p < kc; p++) {
                     int s = aOff + (p0 + p) * lda + i0 + ir;
                     int dp = d + p * MR;
-                    if (mr == 8 && MR == 8) FloatVector.fromArray(FloatVector.SPECIES_256, a, s).intoArray(dst, dp);
+                    if (mr == MR && S16 != null) FloatVector.fromArray(S16, a, s, LOW8).intoArray(dst, dp, LOW8);
                     else for (int r = 0; r < mr; r++) dst[dp + r] = a[s + r];
                 }
             }

@@ -403,15 +403,16 @@ final class TapGemm {
 
     /**
      * gw[w0 + col·ldw + r] += acc[r·32 + col] for a whole 8×32 tile: the tile turned round in
-     * registers ({@link Transpose16#transpose8x16}, twice), then one 8-float add per output
-     * channel instead of eight scalar ones a row of gw apart. The same single add per entry.
+     * registers ({@link Transpose16#transpose8x16}, twice), then 8 adjacent adds per output
+     * channel instead of eight scalar ones a row of gw apart. The same single add per entry. A
+     * plain loop, not a 256-bit FloatVector: a second vector shape in the process is what once
+     * left C2 boxing the vectors of {@link #gradientTile} (see {@link SgemmPacking}).
      */
     private static void addTransposed(float[] acc, float[] accT, float[] gw, int w0, int ldw) {
         Transpose16.transpose8x16(acc, 0, NR, accT, 0);
         Transpose16.transpose8x16(acc, 16, NR, accT, 128);
-        var s8 = FloatVector.SPECIES_256;
         for (int col = 0; col < 32; col++, w0 += ldw)
-            FloatVector.fromArray(s8, gw, w0).add(FloatVector.fromArray(s8, accT, col * 8)).intoArray(gw, w0);
+            for (int r = 0; r < MR; r++) gw[w0 + r] += accT[col * MR + r];
     }
 
     /**
