@@ -215,7 +215,7 @@ public final class VectorKernels implements Kernels {
             int i = lo;
             for (int e = bound(lo, hi); i < e; i += L)
                 expFlushed(FloatVector.fromArray(S, x, xo + i)).intoArray(out, oo + i);
-            for (; i < hi; i++) out[oo + i] = x[xo + i] < Subnormals.EXP_FLOOR ? 0f : Subnormals.flush(VectorMath.exp(x[xo + i]));
+            for (; i < hi; i++) out[oo + i] = expFlushed(x[xo + i]);
         });
     }
 
@@ -523,8 +523,7 @@ public final class VectorKernels implements Kernels {
                 flushSubnormal(FloatVector.fromArray(S, gx, xi + j).add(d)).intoArray(gx, xi + j);
             }
             for (; j < cols; j++) {
-                float ey = y[yi + j] < Subnormals.EXP_FLOOR ? 0f : Subnormals.flush(VectorMath.exp(y[yi + j]));
-                gx[xi + j] = Subnormals.flush(gx[xi + j] + (gy[gi + j] - ey * t));
+                gx[xi + j] = Subnormals.flush(gx[xi + j] + (gy[gi + j] - expFlushed(y[yi + j]) * t));
             }
         });
     }
@@ -746,6 +745,11 @@ public final class VectorKernels implements Kernels {
     private static FloatVector expFlushed(FloatVector x) {
         VectorMask<Float> under = x.lt(Subnormals.EXP_FLOOR);
         return flushSubnormal(VectorMath.exp(x.blend(0f, under))).blend(0f, under);
+    }
+
+    /** The same for one value (the vector loops' scalar tails): the lanes' floats exactly. */
+    private static float expFlushed(float x) {
+        return x < Subnormals.EXP_FLOOR ? 0f : Subnormals.flush(VectorMath.exp(x));
     }
 
     /** One Adam pass; with {@code clear}, each gradient value is zeroed right after it is read. */
