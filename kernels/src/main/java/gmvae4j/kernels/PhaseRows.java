@@ -66,20 +66,18 @@ final class PhaseRows {
         float[] tmp = overwrite ? null : scratchPlane(n + L);      // only the accumulating route needs it
         for (int i = 0; i < count; i++) {
             int s = srcOff + i * srcPlane, d = dstOff + i * dstPlane;
-            if (overwrite) {
-                FloatVector bias = FloatVector.broadcast(S, add == null ? 0f : add[addOff + i]);
-                for (int y = 0, at = 0; y < h; y++, at += w) {
-                    int ev = s + (y & 1) * 2 * phaseStride + (y >> 1) * srcRow;
-                    FloatVector v = ZIP_LO.selectFrom(FloatVector.fromArray(S, src, ev), FloatVector.fromArray(S, src, ev + phaseStride)).add(bias);
-                    if (at + L <= n) v.intoArray(dst, d + at);
-                    else v.intoArray(dst, d + at, S.indexInRange(at, n));
-                }
-                continue;
-            }
+            // the rows, zipped, to the plane itself (overwrite, with the bias) or to the scratch plane
+            float[] to = overwrite ? dst : tmp;
+            int at0 = overwrite ? d : 0;
+            FloatVector bias = overwrite ? FloatVector.broadcast(S, add == null ? 0f : add[addOff + i]) : null;
             for (int y = 0, at = 0; y < h; y++, at += w) {
                 int ev = s + (y & 1) * 2 * phaseStride + (y >> 1) * srcRow;
-                ZIP_LO.selectFrom(FloatVector.fromArray(S, src, ev), FloatVector.fromArray(S, src, ev + phaseStride)).intoArray(tmp, at);
+                FloatVector v = ZIP_LO.selectFrom(FloatVector.fromArray(S, src, ev), FloatVector.fromArray(S, src, ev + phaseStride));
+                if (overwrite) v = v.add(bias);
+                if (at + L <= n) v.intoArray(to, at0 + at);
+                else v.intoArray(to, at0 + at, S.indexInRange(at, n));
             }
+            if (overwrite) continue;
             int q = 0;
             for (int e = S.loopBound(n); q < e; q += L)
                 FloatVector.fromArray(S, dst, d + q).add(FloatVector.fromArray(S, tmp, q)).intoArray(dst, d + q);
