@@ -23,6 +23,12 @@ import java.util.SplittableRandom;
  *
  * <p>Ours and the peer alternate ({@code rounds} times: ours, peer, ours, peer, ...) so a busy spell on
  * a shared machine hits both; each side reports the median of its per-step times over all its rounds.
+ * Both are timed warm: each run of the peer (a fresh process) takes {@code warmup} untimed steps
+ * before its timed ones, and so does each of our rounds after the first (the first follows our
+ * own warm-up of at least 4 s). Measured without them (mixture z=10, two threads, a 3 s PyTorch
+ * process before each round, rounds 2-6 of six each way, one JVM): 30 steps timed right after the
+ * peer's process, medians 4.65-5.39 ms a step; after 30 untimed steps, 4.60-4.81; not only the
+ * first step (1.04-1.24× its round's median) but the whole round ran slower.
  *
  * <p>The peer runs on its best kernels: PyTorch does its products through OpenBLAS, so when the
  * environment pins OpenBLAS to a core below what the CPU can do ({@link OpenBlasCore}), each round
@@ -161,6 +167,9 @@ public final class TrainStepBench {
         List<List<TorchPeer.Result>> tried = new ArrayList<>();
         for (int i = 0; i < candidates.size(); i++) tried.add(new ArrayList<>());
         for (int r = 0; r < rounds; r++) {
+            // each round starts with the untimed steps each of the peer's runs starts with: the peer's
+            // processes have just had both cores and the caches, and our helper thread has parked
+            if (r > 0) ours.steps(warmup, null);
             // a reference sample after every step: on a busy machine both see the same moments
             for (int i = 0; i < steps; i++) {
                 ours.steps(1, mine);

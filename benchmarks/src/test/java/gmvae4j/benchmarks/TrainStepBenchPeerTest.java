@@ -55,6 +55,29 @@ class TrainStepBenchPeerTest {
         return rows;
     }
 
+    /**
+     * Each of the peer's runs takes its warm-up steps before the timed ones, and so does each of our
+     * rounds after the first: counted by the products' FLOPs, ours take 1 (the count in run) + 5
+     * (the warm-up, at least {@code warmup} steps) + 3 rounds × 2 timed + 2 rounds × 5 steps, and the
+     * reference product 2 + 6 samples of 6 calls. Without the rounds' warm-up: 10 steps fewer.
+     */
+    @Test
+    void eachRoundAfterTheFirstStartsWithThePeersWarmUpSteps() throws Exception {
+        Path python = Path.of("/usr/bin/python3");
+        assumeTrue(Files.isExecutable(python), "needs /usr/bin/python3 for the stand-in peer");
+        Path script = Path.of(getClass().getResource("/fake_peer.py").toURI());
+        ProductFlops one = ProductFlops.counting(new ScalarKernels());
+        new TrainStepBench.Ours(TINY.config(), one.kernels(), 4).step();
+        double step = one.flops(), sample = 2.0 * 4 * 8 * 16 * 6;
+        assertTrue(step > 0, "a step's products counted");
+        ProductFlops all = ProductFlops.counting(new ScalarKernels());
+        TrainStepBench b = new TrainStepBench(all.kernels(), 4, 2, 5, 3, TorchPeer.of(python.toString(), script),
+                new OpenBlasCore.Choice("Haswell", "Haswell", null), null,
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), 0L, new int[] {4, 8, 16});
+        b.run(TINY);
+        assertEquals((1 + 5 + 3 * 2 + 2 * 5) * step + (2 + 3 * 2) * sample, all.flops(), 1e-9 * all.flops());
+    }
+
     @Test
     void bothRowsWhenTheUsersSettingDiffers() throws Exception {
         Map<String, String> bestEnv = new HashMap<>(System.getenv());
