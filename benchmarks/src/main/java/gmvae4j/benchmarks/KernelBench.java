@@ -1,5 +1,6 @@
 package gmvae4j.benchmarks;
 
+import gmvae4j.io.JsonText;
 import gmvae4j.kernels.Conv2d;
 import gmvae4j.kernels.ConvShape;
 import gmvae4j.kernels.Kernels;
@@ -481,23 +482,7 @@ public final class KernelBench {
 
     private static String num(double d) { return String.format(Locale.ROOT, "%.2f", d); }
 
-    static String str(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char ch : s.toCharArray()) {
-            switch (ch) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (ch < 0x20) sb.append(String.format("\\u%04x", (int) ch));
-                    else sb.append(ch);
-                }
-            }
-        }
-        return sb.append('"').toString();
-    }
+    static String str(String s) { return JsonText.quote(s); }
 
     /**
      * {@code java ... gmvae4j.benchmarks.KernelBench [--json] [--quick] [--threads 1,2] [--kernel K]

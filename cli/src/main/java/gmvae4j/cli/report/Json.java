@@ -1,5 +1,7 @@
 package gmvae4j.cli.report;
 
+import gmvae4j.io.JsonText;
+
 /**
  * A tiny streaming JSON writer (the CLI carries no JSON library): objects, arrays, strings and
  * numbers, two-space indented. Non-finite numbers become {@code null}, since JSON has no NaN.
@@ -80,22 +82,5 @@ public final class Json {
         sb.append("  ".repeat(depth));
     }
 
-    private void string(String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
-                    else sb.append(c);
-                }
-            }
-        }
-        sb.append('"');
-    }
+    private void string(String s) { JsonText.appendQuoted(sb, s); }
 }
