@@ -154,11 +154,8 @@ public final class TrainStepBench {
         double gflop = counter.flops() / 1e9;
         Ours ours = new Ours(c.config(), kernels, batch);
         Reference sgemm = new Reference(kernels, reference);
-        // warm-up: the given steps and at least 4 s, so the JIT has compiled the hot loops (on 2 busy
-        // cores its compiler threads compete with the steps: 30 steps of a fresh JVM measured 42 ms, not 8,
-        // and after 2 s the first row was still ~15% slow)
-        long until = System.nanoTime() + minWarmupNanos;
-        for (int i = 0; i < warmup || System.nanoTime() < until; i++) ours.steps(1, null);
+        // warm-up: the given steps and at least 4 s, then until the JIT is done with the step (below)
+        warmUp(ours);
         sgemm.samples(2, null);
         boolean withPeer = peer != null && peer.available();
         boolean both = withPeer && !candidates.isEmpty();   // without a peer, one row: there is no second setting to show
@@ -166,15 +163,19 @@ public final class TrainStepBench {
         List<TorchPeer.Result> user = new ArrayList<>();
         List<List<TorchPeer.Result>> tried = new ArrayList<>();
         for (int i = 0; i < candidates.size(); i++) tried.add(new ArrayList<>());
+        List<Double> roundMedians = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
             // each round starts with the untimed steps each of the peer's runs starts with: the peer's
             // processes have just had both cores and the caches, and our helper thread has parked
             if (r > 0) ours.steps(warmup, null);
             // a reference sample after every step: on a busy machine both see the same moments
+            List<Double> round = new ArrayList<>();
             for (int i = 0; i < steps; i++) {
-                ours.steps(1, mine);
+                ours.steps(1, round);
                 sgemm.samples(1, sgemmRates);
             }
+            mine.addAll(round);
+            roundMedians.add(median(round));
             if (!withPeer) continue;
             peer.run(c.variant(), c.k(), c.z(), c.hidden(), batch, threads, steps, warmup, null, progress).ifPresent(user::add);
             for (int i = 0; i < candidates.size(); i++) {
@@ -183,11 +184,45 @@ public final class TrainStepBench {
                         .ifPresent(tried.get(i)::add);
             }
         }
+        progress.println(String.format(Locale.ROOT, "ours for %s z=%d, median ms per step by round: %s", c.variant(), c.z(),
+                String.join(" / ", roundMedians.stream().map(m -> String.format(Locale.ROOT, "%.2f", m)).toList())));
         double ms = median(mine), rate = median(sgemmRates);
         List<Row> rows = new ArrayList<>();
         if (both) rows.add(row(c, ms, fastest(c, user, tried), "best", gflop, rate));
         rows.add(row(c, ms, user, "user", gflop, rate));
         return rows;
+    }
+
+    /** Warm-up windows: a window's median step within this fraction of the one before means the JIT is done. */
+    static final double SETTLED = 0.02;
+    static final long WINDOW_NANOS = 500_000_000L, MAX_WARMUP_NANOS = 30_000_000_000L;
+
+    /**
+     * Steps ours until it runs as it will: at least {@code warmup} steps and {@code minWarmupNanos},
+     * then on in windows of half a second until a window's median step is no more than
+     * {@link #SETTLED} faster than the window's before it ({@link #settled}), 30 s at the most.
+     * Why not a fixed time: the JIT compiles the step for seconds after its first one. A fresh JVM's
+     * mixture z=10 step (median of each second from the first step, two threads): 1,888 / 561 / 536 /
+     * 28 / 11.5 / 6.2 / 5.8 / 5.6 / 5.8 ms; with the 4 s minimum alone the first round was timed
+     * while that fell, at 9.4-16.8 ms against 4.7-5.4 in the rounds after it.
+     */
+    private void warmUp(Ours ours) {
+        long start = System.nanoTime(), until = start + minWarmupNanos;
+        for (int i = 0; i < warmup || System.nanoTime() < until; i++) ours.steps(1, null);
+        if (minWarmupNanos == 0) return;    // tests of the plumbing
+        List<Double> windows = new ArrayList<>();
+        do {
+            List<Double> t = new ArrayList<>();
+            long end = System.nanoTime() + WINDOW_NANOS;
+            do ours.steps(1, t); while (System.nanoTime() < end);
+            windows.add(median(t));
+        } while (!settled(windows) && System.nanoTime() - start < MAX_WARMUP_NANOS);
+    }
+
+    /** True when the last window's median is no more than {@link #SETTLED} below the one before it. */
+    static boolean settled(List<Double> windowMedians) {
+        int n = windowMedians.size();
+        return n >= 2 && windowMedians.get(n - 1) >= windowMedians.get(n - 2) * (1 - SETTLED);
     }
 
     /**

@@ -55,6 +55,18 @@ class TrainStepBenchPeerTest {
         return rows;
     }
 
+    /** The warm-up stops once a half-second window's median step is no more than 2% below the one before it. */
+    @Test
+    void warmUpEndsWhenTheStepStopsGettingFaster() {
+        assertFalse(TrainStepBench.settled(List.of()));
+        assertFalse(TrainStepBench.settled(List.of(5.0)));
+        assertFalse(TrainStepBench.settled(List.of(28.2, 11.5)), "still compiling");
+        assertFalse(TrainStepBench.settled(List.of(5.0, 4.89)), "2.2% faster");
+        assertTrue(TrainStepBench.settled(List.of(5.0, 4.91)), "1.8% faster");
+        assertTrue(TrainStepBench.settled(List.of(5.0, 5.3)), "slower: a busy moment, not the JIT");
+        assertTrue(TrainStepBench.settled(List.of(9.0, 5.0, 5.0)), "only the last two count");
+    }
+
     /**
      * Each of the peer's runs takes its warm-up steps before the timed ones, and so does each of our
      * rounds after the first: counted by the products' FLOPs, ours take 1 (the count in run) + 5
