@@ -193,14 +193,15 @@ public final class TrainStepBench {
         return rows;
     }
 
-    /** Warm-up windows: a window's median step within this fraction of the one before means the JIT is done. */
+    /** Warm-up windows: two in a row each within this fraction of the one before mean the JIT is done. */
     static final double SETTLED = 0.02;
     static final long WINDOW_NANOS = 500_000_000L, MAX_WARMUP_NANOS = 30_000_000_000L;
 
     /**
      * Steps ours until it runs as it will: at least {@code warmup} steps and {@code minWarmupNanos},
-     * then on in windows of half a second until a window's median step is no more than
-     * {@link #SETTLED} faster than the window's before it ({@link #settled}), 30 s at the most.
+     * then on in windows of half a second until two windows in a row are each no more than
+     * {@link #SETTLED} faster than the window before ({@link #settled}; one such window can be a
+     * busy moment's), 30 s at the most.
      * Why not a fixed time: the JIT compiles the step for seconds after its first one. A fresh JVM's
      * mixture z=10 step (median of each second from the first step, two threads): 1,888 / 561 / 536 /
      * 28 / 11.5 / 6.2 / 5.8 / 5.6 / 5.8 ms; with the 4 s minimum alone the first round was timed
@@ -219,10 +220,11 @@ public final class TrainStepBench {
         } while (!settled(windows) && System.nanoTime() - start < MAX_WARMUP_NANOS);
     }
 
-    /** True when the last window's median is no more than {@link #SETTLED} below the one before it. */
+    /** True when each of the last two windows' medians is no more than {@link #SETTLED} below the one before it. */
     static boolean settled(List<Double> windowMedians) {
         int n = windowMedians.size();
-        return n >= 2 && windowMedians.get(n - 1) >= windowMedians.get(n - 2) * (1 - SETTLED);
+        return n >= 3 && windowMedians.get(n - 1) >= windowMedians.get(n - 2) * (1 - SETTLED)
+                && windowMedians.get(n - 2) >= windowMedians.get(n - 3) * (1 - SETTLED);
     }
 
     /**
