@@ -1,6 +1,7 @@
 package gmvae4j.benchmarks;
 
-import gmvae4j.io.JsonText;
+import static gmvae4j.io.JsonText.quote;
+
 import gmvae4j.kernels.Conv2d;
 import gmvae4j.kernels.ConvShape;
 import gmvae4j.kernels.Kernels;
@@ -435,18 +436,18 @@ public final class KernelBench {
      */
     public static String json(List<Row> rows, String backend, PeerInfo peer, java.util.SortedMap<Integer, Double> fmaPeak) {
         StringBuilder sb = new StringBuilder();
-        sb.append("{\"backend\":").append(str(backend))
-          .append(",\"java\":").append(str(Runtime.version().toString()))
+        sb.append("{\"backend\":").append(quote(backend))
+          .append(",\"java\":").append(quote(Runtime.version().toString()))
           .append(",\"cpus\":").append(Runtime.getRuntime().availableProcessors())
-          .append(",\"os_arch\":").append(str(System.getProperty("os.arch")))
-          .append(",\"openblas\":").append(OpenBlas.isAvailable() ? str(OpenBlas.path() + " " + OpenBlas.config()) : "null")
-          .append(",\"openblas_missing\":").append(OpenBlas.isAvailable() ? "null" : str(OpenBlas.unavailableReason()));
+          .append(",\"os_arch\":").append(quote(System.getProperty("os.arch")))
+          .append(",\"openblas\":").append(OpenBlas.isAvailable() ? quote(OpenBlas.path() + " " + OpenBlas.config()) : "null")
+          .append(",\"openblas_missing\":").append(OpenBlas.isAvailable() ? "null" : quote(OpenBlas.unavailableReason()));
         if (peer != null)
-            sb.append(",\"openblas_coretype\":{\"user\":").append(strOrNull(peer.userCoretype()))
-              .append(",\"best\":").append(strOrNull(peer.bestCoretype()))
+            sb.append(",\"openblas_coretype\":{\"user\":").append(quote(peer.userCoretype()))
+              .append(",\"best\":").append(quote(peer.bestCoretype()))
               .append(",\"both_measured\":").append(peer.bothMeasured())
-              .append(",\"user_config\":").append(strOrNull(peer.userConfig()))
-              .append(",\"best_config\":").append(strOrNull(peer.bestConfig())).append('}');
+              .append(",\"user_config\":").append(quote(peer.userConfig()))
+              .append(",\"best_config\":").append(quote(peer.bestConfig())).append('}');
         sb.append(",\"fma_peak_gflops\":{");
         String sep = "";
         for (var e : fmaPeak.entrySet()) {
@@ -458,15 +459,15 @@ public final class KernelBench {
         for (int i = 0; i < rows.size(); i++) {
             Row r = rows.get(i);
             if (i > 0) sb.append(',');
-            sb.append("{\"kernel\":").append(str(r.kernel()))
-              .append(",\"shape\":").append(str(r.shape()))
-              .append(",\"trans\":").append(str(r.trans()))
+            sb.append("{\"kernel\":").append(quote(r.kernel()))
+              .append(",\"shape\":").append(quote(r.shape()))
+              .append(",\"trans\":").append(quote(r.trans()))
               .append(",\"threads\":").append(r.threads())
               .append(",\"gflops\":").append(num(r.gflops()))
-              .append(",\"peer\":").append(r.peer() == null ? "null" : str(r.peer()))
+              .append(",\"peer\":").append(quote(r.peer()))
               .append(",\"peer_gflops\":").append(r.peerGflops() == null ? "null" : num(r.peerGflops()))
-              .append(",\"peer_kernel\":").append(strOrNull(r.peerKernel()))
-              .append(",\"peer_setting\":").append(strOrNull(r.peerSetting()))
+              .append(",\"peer_kernel\":").append(quote(r.peerKernel()))
+              .append(",\"peer_setting\":").append(quote(r.peerSetting()))
               .append(",\"ratio\":").append(r.ratio() == null ? "null" : String.format(Locale.ROOT, "%.3f", r.ratio()))
               .append(",\"alloc_bytes_per_call\":").append(r.allocPerCall() == null ? "null" : r.allocPerCall().toString());
             Double peak = fmaPeak.get(r.threads());
@@ -478,11 +479,9 @@ public final class KernelBench {
         return sb.append("]}").toString();
     }
 
-    private static String strOrNull(String s) { return s == null ? "null" : str(s); }
 
     private static String num(double d) { return String.format(Locale.ROOT, "%.2f", d); }
 
-    static String str(String s) { return JsonText.quote(s); }
 
     /**
      * {@code java ... gmvae4j.benchmarks.KernelBench [--json] [--quick] [--threads 1,2] [--kernel K]

@@ -1,5 +1,7 @@
 package gmvae4j.benchmarks;
 
+import gmvae4j.io.JsonText;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,8 +56,8 @@ public final class OpenBlasCore {
 
         /** {"user":..,"best":..,"both_measured":..} for a benchmark's JSON header. */
         public String json(boolean bothMeasured) {
-            return "{\"user\":" + (yours == null ? "null" : KernelBench.str(yours)) + ",\"best\":"
-                    + (best == null ? "null" : KernelBench.str(best)) + ",\"both_measured\":" + bothMeasured + "}";
+            return "{\"user\":" + JsonText.quote(yours) + ",\"best\":"
+                    + JsonText.quote(best) + ",\"both_measured\":" + bothMeasured + "}";
         }
     }
 

@@ -6,6 +6,7 @@ import gmvae4j.engine.gmvae.GmvaeConfig;
 import gmvae4j.engine.gmvae.GmvaeIo;
 import gmvae4j.engine.gmvae.TrainOptions;
 import gmvae4j.engine.gmvae.TrainableGmvae;
+import gmvae4j.io.JsonText;
 import gmvae4j.kernels.Kernels;
 
 import java.io.PrintStream;
@@ -25,7 +26,7 @@ import java.util.SplittableRandom;
  * a shared machine hits both; each side reports the median of its per-step times over all its rounds.
  * Both are timed warm: each run of the peer (a fresh process) takes {@code warmup} untimed steps
  * before its timed ones, and so does each of our rounds after the first (the first follows our
- * own warm-up of at least 4 s). Measured without them (mixture z=10, two threads, a 3 s PyTorch
+ * own warm-up, {@link #warmUp}). Measured without them (mixture z=10, two threads, a 3 s PyTorch
  * process before each round, rounds 2-6 of six each way, one JVM): 30 steps timed right after the
  * peer's process, medians 4.65-5.39 ms a step; after 30 untimed steps, 4.60-4.81; not only the
  * first step (1.04-1.24× its round's median) but the whole round ran slower.
@@ -414,9 +415,9 @@ public final class TrainStepBench {
                     r.c().variant(), r.c().k(), r.c().z(), Arrays.toString(r.c().hidden()).replace(" ", ""), r.batch(),
                     r.threads(), r.ms(), r.peerMs() == null ? "null" : String.format(Locale.ROOT, "%.3f", r.peerMs()),
                     r.ratio() == null ? "null" : String.format(Locale.ROOT, "%.3f", r.ratio()),
-                    jsonString(r.peerKernel()), jsonString(r.peerCapability()), jsonString(r.peerSetting()),
-                    jsonString(r.peerAllocator()), r.peerThreads() == null ? "null" : r.peerThreads().toString(),
-                    r.peerBlasThreads() == null ? "null" : r.peerBlasThreads().toString(), jsonString(r.peerDevice()),
+                    JsonText.quote(r.peerKernel()), JsonText.quote(r.peerCapability()), JsonText.quote(r.peerSetting()),
+                    JsonText.quote(r.peerAllocator()), r.peerThreads() == null ? "null" : r.peerThreads().toString(),
+                    r.peerBlasThreads() == null ? "null" : r.peerBlasThreads().toString(), JsonText.quote(r.peerDevice()),
                     r.productGflop(), r.stepGflops(), r.sgemmGflops(), r.sgemmFraction()));
             if (fmaPeakGflops > 0)
                 sb.append(String.format(Locale.ROOT, ",\"floor_ms\":%.3f,\"floor_ratio\":%s", r.floorMs(fmaPeakGflops),
@@ -426,5 +427,4 @@ public final class TrainStepBench {
         return sb.append(']').toString();
     }
 
-    private static String jsonString(String s) { return s == null ? "null" : KernelBench.str(s); }
 }

@@ -8,9 +8,9 @@ package gmvae4j.io;
 public final class JsonText {
     private JsonText() {}
 
-    /** {@code s} quoted, e.g. {@code a"b} as {@code "a\"b"}. */
+    /** {@code s} quoted, e.g. {@code a"b} as {@code "a\"b"}; a null {@code s} as the JSON literal {@code null}. */
     public static String quote(String s) {
-        return appendQuoted(new StringBuilder(s.length() + 2), s).toString();
+        return s == null ? "null" : appendQuoted(new StringBuilder(s.length() + 2), s).toString();
     }
 
     /** Appends {@code s} quoted to {@code sb}; returns sb. */

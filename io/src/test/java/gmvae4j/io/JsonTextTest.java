@@ -14,6 +14,7 @@ class JsonTextTest {
         assertEquals("\"l1\\nl2\\r\\t\"", JsonText.quote("l1\nl2\r\t"));
         assertEquals("\"\\u0000\\u001b\\u001f\"", JsonText.quote("\u0000\u001b\u001f"));
         assertEquals("\"\"", JsonText.quote(""));
+        assertEquals("null", JsonText.quote(null), "no string: the JSON literal");
     }
 
     @Test
