@@ -1,6 +1,8 @@
 package gmvae4j.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Copies blocks of op(A) and op(B) into the contiguous "micro-panel" order the micro-kernel
@@ -30,17 +32,17 @@ final class SgemmPacking {
     private SgemmPacking() {}
 
     /**
-     * Packs op(A)[i0 .. i0+mc, p0 .. p0+kc] into {@code dst} from {@code d0} on (the micro-panel
-     * of rows i0+ir.. starts at {@code d0 + ir·kc}).
-     */
-    /**
      * The preferred species when it is 16 floats wide (AVX-512), else null, and its lower and upper
      * 8 lanes: A's 8-value copies go through it under a mask (see "Vector shapes" above).
      */
-    private static final jdk.incubator.vector.VectorSpecies<Float> S16 = FloatVector.SPECIES_PREFERRED.length() == 16 ? FloatVector.SPECIES_PREFERRED : null;
-    private static final jdk.incubator.vector.VectorMask<Float> LOW8 = S16 == null ? null : S16.indexInRange(0, 8);
-    private static final jdk.incubator.vector.VectorMask<Float> HIGH8 = S16 == null ? null : S16.indexInRange(0, 16).andNot(LOW8);
+    private static final VectorSpecies<Float> S16 = FloatVector.SPECIES_PREFERRED.length() == 16 ? FloatVector.SPECIES_PREFERRED : null;
+    private static final VectorMask<Float> LOW8 = S16 == null ? null : S16.indexInRange(0, 8);
+    private static final VectorMask<Float> HIGH8 = S16 == null ? null : S16.indexInRange(0, 16).andNot(LOW8);
 
+    /**
+     * Packs op(A)[i0 .. i0+mc, p0 .. p0+kc] into {@code dst} from {@code d0} on (the micro-panel
+     * of rows i0+ir.. starts at {@code d0 + ir·kc}).
+     */
     static void packA(boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc,
                       float[] dst, int d0) {
         final int MR = SgemmMicroKernel.MR;
