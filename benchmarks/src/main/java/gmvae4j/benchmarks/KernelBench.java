@@ -479,9 +479,7 @@ public final class KernelBench {
         return sb.append("]}").toString();
     }
 
-
     private static String num(double d) { return String.format(Locale.ROOT, "%.2f", d); }
-
 
     /**
      * {@code java ... gmvae4j.benchmarks.KernelBench [--json] [--quick] [--threads 1,2] [--kernel K]

@@ -426,5 +426,4 @@ public final class TrainStepBench {
         }
         return sb.append(']').toString();
     }
-
 }
