@@ -65,11 +65,12 @@ public final class Conv2d {
      * Per-thread scratch arrays, reused across calls, one per slot so that no two uses alias: the
      * per-image column matrix ({@link #COLUMNS}), a group's tap planes ({@link #PLANES}), the phase
      * outputs ({@link #PHASE_OUT}), the weight gradient's per-group sums ({@link #PARTIALS}), the bias
-     * gradient's per-image sums ({@link #ROW_SUMS}), and from {@link #PHASE_WEIGHTS} on one weight
+     * gradient's per-image sums ({@link #ROW_SUMS}), {@link BatchLanes}' lanes and packed weights
+     * ({@link #LANES}), and from {@link #PHASE_WEIGHTS} on one weight
      * matrix per phase.
      */
     private static final ThreadLocal<java.util.List<float[]>> SCRATCH = ThreadLocal.withInitial(java.util.ArrayList::new);
-    private static final int COLUMNS = 0, PLANES = 1, PHASE_OUT = 2, PARTIALS = 3, ROW_SUMS = 4, PHASE_WEIGHTS = 5;
+    private static final int COLUMNS = 0, PLANES = 1, PHASE_OUT = 2, PARTIALS = 3, ROW_SUMS = 4, LANES = 5, PHASE_WEIGHTS = 6;
 
     /** The calling thread's scratch array of the slot, at least n floats; contents undefined. */
     private static float[] scratch(int slot, int n) {
@@ -107,7 +108,8 @@ public final class Conv2d {
         ConvShape c = s.transposedAsConv();
         check(c, y, w, x, c.inC() * c.inH() * c.inW(), c.outC() * c.inC() * c.kH() * c.kW(), c.outC() * c.outH() * c.outW());
         if (phased(c)) {
-            byPhases(k, c, x, w, bias, y, true);
+            if (BatchLanes.applies(k, c)) BatchLanes.backwardInput(k, c, x, w, bias, y, true, scratch(LANES, BatchLanes.scratchLength(c)));
+            else byPhases(k, c, x, w, bias, y, true);
             return;
         }
         Arrays.fill(y, 0, c.batch() * c.inC() * c.inH() * c.inW(), 0f);
@@ -195,7 +197,8 @@ public final class Conv2d {
             return;
         }
         if (!pointwise) {
-            byPlanes(k, s, x, w, bias, y, beta);
+            if (BatchLanes.appliesForward(k, s)) BatchLanes.forward(k, s, x, w, bias, y, beta == 0f, scratch(LANES, BatchLanes.scratchLength(s)));
+            else byPlanes(k, s, x, w, bias, y, beta);
             return;
         }
         inRuns(k, s.batch(), b -> {
@@ -216,7 +219,8 @@ public final class Conv2d {
         int oh = s.outH(), ow = s.outW(), npix = oh * ow, ckk = s.inC() * s.kH() * s.kW();
         int xImg = s.inC() * s.inH() * s.inW(), yImg = s.outC() * npix;
         if (phased(s)) {
-            byPhases(k, s, gy, w, null, gx, false);
+            if (BatchLanes.applies(k, s)) BatchLanes.backwardInput(k, s, gy, w, null, gx, false, scratch(LANES, BatchLanes.scratchLength(s)));
+            else byPhases(k, s, gy, w, null, gx, false);
             return;
         }
         if (directBackward(s)) {

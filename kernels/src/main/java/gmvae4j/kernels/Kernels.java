@@ -195,6 +195,67 @@ public interface Kernels {
     }
 
     /**
+     * True when {@link #laneTile}, {@link #toLanes} and {@link #fromLanes} run as vector kernels here,
+     * so that {@link BatchLanes}' route pays off; false for the scalar reference.
+     */
+    default boolean hasLaneTiles() { return false; }
+
+    /**
+     * One register tile of a convolution pass with the images in the vector lanes ({@link BatchLanes}):
+     * for r &lt; 8 (channels) and j &lt; 32 (images),
+     * <pre>
+     * out[o + r·32 + j] = Σ_{s &lt; nseg} Σ_{p &lt; kc} a[segA[s] + 8·p + r] · b[segB[s] + 32·p + j]
+     * </pre>
+     * summed segment by segment, p in order (each segment one kernel tap: kc channels of packed
+     * weights against the kc lane rows of the source pixel that tap reads). out is overwritten.
+     * Runs on the calling thread. This default is the scalar reference.
+     */
+    default void laneTile(int nseg, int[] segA, int[] segB, int kc, float[] a, float[] b, float[] out, int o) {
+        for (int r = 0; r < 8; r++)
+            for (int j = 0; j < 32; j++) {
+                float sum = 0f;
+                for (int s = 0; s < nseg; s++)
+                    for (int p = 0; p < kc; p++) sum += a[segA[s] + 8 * p + r] * b[segB[s] + 32 * p + j];
+                out[o + r * 32 + j] = sum;
+            }
+    }
+
+    /**
+     * Up to 32 images into lanes ({@link BatchLanes}): for l &lt; 32, c &lt; channels, q &lt; pixels,
+     * <pre>
+     * dst[dOff + q·pixelStride + c·32 + l] = l &lt; images ? src[sOff + l·imgStride + c·pixels + q] : 0
+     * </pre>
+     * Runs on the calling thread. This default is the scalar reference.
+     */
+    default void toLanes(float[] src, int sOff, int imgStride, int images, int channels, int pixels, float[] dst, int dOff,
+                         int pixelStride) {
+        for (int q = 0; q < pixels; q++)
+            for (int c = 0; c < channels; c++)
+                for (int l = 0; l < 32; l++)
+                    dst[dOff + q * pixelStride + c * 32 + l] = l < images ? src[sOff + l * imgStride + c * pixels + q] : 0f;
+    }
+
+    /**
+     * Lanes back to images, the inverse of {@link #toLanes} for the first {@code images} lanes and a
+     * run of {@code pixels} pixels: for l &lt; images, c &lt; channels, q &lt; pixels, with
+     * v = src[sOff + q·pixelStride + c·32 + l],
+     * <pre>
+     * dst[dOff + l·imgStride + c·chanStride + q] = overwrite ? v + (bias == null ? 0 : bias[c]) : dst[...] + v
+     * </pre>
+     * Runs on the calling thread. This default is the scalar reference.
+     */
+    default void fromLanes(float[] src, int sOff, int pixelStride, int images, int channels, int pixels, float[] bias,
+                           boolean overwrite, float[] dst, int dOff, int imgStride, int chanStride) {
+        for (int l = 0; l < images; l++)
+            for (int c = 0; c < channels; c++)
+                for (int q = 0; q < pixels; q++) {
+                    float v = src[sOff + q * pixelStride + c * 32 + l];
+                    int d = dOff + l * imgStride + c * chanStride + q;
+                    dst[d] = overwrite ? v + (bias == null ? 0f : bias[c]) : dst[d] + v;
+                }
+    }
+
+    /**
      * A convolution over a group of images as one product with its tap planes ({@link TapPlanes}):
      * for every image g &lt; images, row i &lt; m and output pixel p &lt; npix,
      * <pre>

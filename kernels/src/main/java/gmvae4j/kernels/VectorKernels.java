@@ -85,6 +85,32 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public boolean hasLaneTiles() { return LaneTile.USABLE; }
+
+    @Override
+    public void laneTile(int nseg, int[] segA, int[] segB, int kc, float[] a, float[] b, float[] out, int o) {
+        if (!LaneTile.USABLE) { Kernels.super.laneTile(nseg, segA, segB, kc, a, b, out, o); return; }
+        LaneTile.tile(nseg, segA, segB, kc, a, b, out, o);
+    }
+
+    @Override
+    public void toLanes(float[] src, int sOff, int imgStride, int images, int channels, int pixels, float[] dst, int dOff,
+                        int pixelStride) {
+        if (!LaneTile.USABLE) { Kernels.super.toLanes(src, sOff, imgStride, images, channels, pixels, dst, dOff, pixelStride); return; }
+        LaneTile.toLanes(src, sOff, imgStride, images, channels, pixels, dst, dOff, pixelStride);
+    }
+
+    @Override
+    public void fromLanes(float[] src, int sOff, int pixelStride, int images, int channels, int pixels, float[] bias,
+                          boolean overwrite, float[] dst, int dOff, int imgStride, int chanStride) {
+        if (!LaneTile.USABLE) {
+            Kernels.super.fromLanes(src, sOff, pixelStride, images, channels, pixels, bias, overwrite, dst, dOff, imgStride, chanStride);
+            return;
+        }
+        LaneTile.fromLanes(src, sOff, pixelStride, images, channels, pixels, bias, overwrite, dst, dOff, imgStride, chanStride);
+    }
+
+    @Override
     public void tapGemm(int m, int taps, int images, int npix, float[] a, float[] init, float[] planes, int imgStride,
                         int[] tapOff, float beta, float[] c, int cOff, int cImg, int ldc) {
         TapGemm.product(m, taps, images, npix, a, init, planes, imgStride, tapOff, beta, c, cOff, cImg, ldc);

@@ -171,6 +171,30 @@ class Conv2dTest {
         checkTransposed(new ConvShape(9, 3, 5, 5, 2, 1, 1, 1, 0), 8);
     }
 
+    /**
+     * Batches of 32 and more: the passes with the images in the vector lanes ({@link BatchLanes}) on
+     * the vector backend (the scalar backend keeps the other routes, so the two are compared here
+     * through the reference): a partial last block of lanes, odd sizes, strides 1 to 3, input
+     * channels 8 and 16 (whole tiles), and the conv model's own 32→64 layer and its mirror.
+     */
+    @Example
+    void batchLanesShapes() {
+        if (!BatchLanes.applies(BACKENDS[0], new ConvShape(32, 8, 5, 5, 8, 3, 3, 1, 1)) && LaneTile.USABLE)
+            fail("the lanes route does not apply where the test expects it");
+        checkAll(new ConvShape(33, 8, 9, 7, 16, 4, 4, 2, 1), 41);       // one image past a block; 9×7 → 4×3 (odd)
+        checkAll(new ConvShape(40, 16, 6, 5, 8, 3, 3, 1, 1), 42);       // stride 1: backward-input by lanes, forward by planes
+        checkAll(new ConvShape(64, 8, 11, 10, 24, 5, 5, 3, 2), 43);     // stride 3, pad 2, two whole blocks
+        checkAll(new ConvShape(32, 32, 14, 14, 64, 4, 4, 2, 1), 44);    // the conv model's second layer
+        checkTransposed(new ConvShape(35, 64, 7, 7, 32, 4, 4, 2, 1), 45);   // its mirror in the decoder
+        checkTransposed(new ConvShape(37, 8, 5, 4, 16, 3, 3, 2, 0), 46);
+    }
+
+    @Example
+    void batchLanesSameBitsForOneAndTwoThreads() {
+        sameBits(new ConvShape(70, 16, 9, 9, 8, 4, 4, 2, 1), 47);
+        sameBits(new ConvShape(33, 8, 7, 6, 16, 3, 3, 1, 1), 48);
+    }
+
     @Example
     void sameBitsForOneAndTwoThreads() {
         // the direct one-channel passes (image by image) and a 4×4/2 layer over tap planes (by groups)

@@ -121,6 +121,26 @@ public final class CudaKernels implements Kernels, AutoCloseable {
     }
 
     @Override
+    public boolean hasLaneTiles() { return cpu.hasLaneTiles(); }
+
+    @Override
+    public void laneTile(int nseg, int[] segA, int[] segB, int kc, float[] a, float[] b, float[] out, int o) {
+        cpu.laneTile(nseg, segA, segB, kc, a, b, out, o);   // one register tile: CPU
+    }
+
+    @Override
+    public void toLanes(float[] src, int sOff, int imgStride, int images, int channels, int pixels, float[] dst, int dOff,
+                        int pixelStride) {
+        cpu.toLanes(src, sOff, imgStride, images, channels, pixels, dst, dOff, pixelStride);
+    }
+
+    @Override
+    public void fromLanes(float[] src, int sOff, int pixelStride, int images, int channels, int pixels, float[] bias,
+                          boolean overwrite, float[] dst, int dOff, int imgStride, int chanStride) {
+        cpu.fromLanes(src, sOff, pixelStride, images, channels, pixels, bias, overwrite, dst, dOff, imgStride, chanStride);
+    }
+
+    @Override
     public void tapGemm(int m, int taps, int images, int npix, float[] a, float[] init, float[] planes, int imgStride,
                         int[] tapOff, float beta, float[] c, int cOff, int cImg, int ldc) {
         cpu.tapGemm(m, taps, images, npix, a, init, planes, imgStride, tapOff, beta, c, cOff, cImg, ldc);   // a group of images: CPU

@@ -1,0 +1,154 @@
+package gmvae4j.kernels;
+
+/**
+ * A convolution's backward-input pass (and with it a transposed convolution's forward pass) with
+ * 32 images in the lanes of the vectors: gx[n][c][u][v] (+)= Σ_{o, ky, kx} w[o][c][ky][kx] ·
+ * gy[n][o][i][j] over the taps with u + pad = stride·i + ky and v + pad = stride·j + kx.
+ *
+ * <p>Why: the other route ({@link Conv2d}'s phases over tap planes) makes each product's columns
+ * the pixels of a group of images, and a 7×7 output (49 pixels) fits the register tile's 32
+ * columns badly: most panels straddle two images and take a slower, gathered path. Here the 32
+ * columns are 32 images at one pixel, always whole. Each gx pixel is one tile per 8 input
+ * channels ({@link Kernels#laneTile}), its k loop the taps that reach the pixel, each tap a run of
+ * outC steps over contiguous memory: the weights packed once a call ([tile][tap][outC][8]) and the
+ * source pixel's lane rows ([outC][32]). A border pixel has fewer taps, so padding costs nothing.
+ *
+ * <p>The price is two layout changes, gy into lanes ({@link Kernels#toLanes}: [block][pixel][outC][32])
+ * and the result back ({@link Kernels#fromLanes}), both by 16×16 register transposes. A lane
+ * pixel's rows are padded by 16 floats: at outC·32 floats (a power of two for 32 or 64 channels)
+ * the 16 rows a transpose reads or writes would sit in one L1 set.
+ *
+ * <p>Each gx value is one sum in a fixed order (taps in ky, kx order, channels in order), written
+ * by one task, so the result does not depend on the threads. Images past the batch in the last
+ * block are zeros in the lanes and never written back.
+ */
+final class BatchLanes {
+    private BatchLanes() {}
+
+    /** Images in a block: two 16-lane vectors. */
+    static final int LANES = 32;
+
+    /** Rows of a tile: input channels per {@link Kernels#laneTile}. */
+    static final int ROWS = 8;
+
+    /**
+     * True when the backward-input pass of {@code s} goes this way: the backend has the vector
+     * tile ({@link Kernels#hasLaneTiles}), the input channels fill whole tiles, and the batch
+     * fills at least one block (a smaller batch would leave most lanes empty).
+     */
+    static boolean applies(Kernels k, ConvShape s) {
+        return k.hasLaneTiles() && s.inC() % ROWS == 0 && s.batch() >= LANES;
+    }
+
+    /**
+     * The same for the forward pass: the output channels fill whole tiles, at least 8 input
+     * channels make each tap's run of k steps worth its setup (a one-channel layer has its own
+     * direct kernel, {@link ConvDirect}), and a stride of 2 or more. A stride-1 layer keeps its tap
+     * planes: its output (14×14 = 196 pixels an image for the 3×3 32→64 layer) fills the planes'
+     * panels well, and its nine taps' lane rows (36 KB a pixel) and weights (72 KB) do not stay in
+     * L1 here. Measured, `bench kernels`, one / two threads, fraction of our sgemm: 3×3 32→64 forward
+     * 0.79 / 0.78 this way against 0.86-0.93 by planes; 4×4/2 32→64 0.83 / 0.89 against 0.73-0.79.
+     */
+    static boolean appliesForward(Kernels k, ConvShape s) {
+        return k.hasLaneTiles() && s.outC() % ROWS == 0 && s.inC() >= ROWS && s.stride() >= 2 && s.batch() >= LANES;
+    }
+
+    /** Floats between consecutive pixels of a lane layout with this many channels. */
+    static int pixelStride(int channels) { return channels * LANES + 16; }
+
+    /** Destination pixels a task computes and writes back at once: one 16×16 transpose's worth. */
+    static final int RUN = 16;
+
+    /** Per thread: a run's tiles in lanes, and the segment lists of one pixel. */
+    private static final ThreadLocal<float[][]> RUN_OUT = ThreadLocal.withInitial(() -> new float[1][0]);
+    private static final ThreadLocal<int[][]> SEGMENTS = ThreadLocal.withInitial(() -> new int[3][0]);
+
+    /**
+     * y = conv(x, w) + bias (overwrite true; bias may be null) or y += conv(x, w) (overwrite false,
+     * bias null: a transposed convolution's backward-input pass); scratch of at least
+     * {@link #scratchLength} floats, the caller's.
+     */
+    static void forward(Kernels k, ConvShape s, float[] x, float[] w, float[] bias, float[] y, boolean overwrite, float[] scratch) {
+        pass(k, s, true, x, w, bias, y, overwrite, scratch);
+    }
+
+    /**
+     * gx += dL/dx (overwrite false, bias null) or gx = dL/dx + bias (overwrite true: a transposed
+     * convolution's forward pass), given gy = dL/dy of the convolution {@code s}; scratch of at
+     * least {@link #scratchLength} floats, the caller's.
+     */
+    static void backwardInput(Kernels k, ConvShape s, float[] gy, float[] w, float[] bias, float[] gx, boolean overwrite,
+                              float[] scratch) {
+        pass(k, s, false, gy, w, bias, gx, overwrite, scratch);
+    }
+
+    /**
+     * Floats of the caller's scratch a pass of {@code s} needs: the source in lanes and the packed
+     * weights (the larger direction's, so one length serves both).
+     */
+    static int scratchLength(ConvShape s) {
+        int blocks = Math.ceilDiv(s.batch(), LANES);
+        int src = Math.max(s.outH() * s.outW() * pixelStride(s.outC()), s.inH() * s.inW() * pixelStride(s.inC()));
+        return blocks * src + s.inC() * s.kH() * s.kW() * s.outC();
+    }
+
+    /**
+     * One pass: forward (source x, destination y, a tile's rows output channels, its k steps input
+     * channels) or backward-input (source gy, destination gx, rows input channels, k steps output
+     * channels). Either way, per destination pixel, the taps whose source pixel lies inside the
+     * source: forward, y pixel (i, j) reads x at (stride·i + ky − pad, stride·j + kx − pad);
+     * backward-input, gx pixel (u, v) reads gy at ((u + pad − ky) / stride, (v + pad − kx) / stride)
+     * where both divide evenly.
+     */
+    private static void pass(Kernels k, ConvShape s, boolean fwd, float[] src, float[] w, float[] bias, float[] dst,
+                             boolean overwrite, float[] scratch) {
+        int inC = s.inC(), outC = s.outC(), kH = s.kH(), kW = s.kW(), kk = kH * kW, st = s.stride(), pad = s.pad();
+        int srcC = fwd ? inC : outC, srcH = fwd ? s.inH() : s.outH(), srcW = fwd ? s.inW() : s.outW();
+        int dstC = fwd ? outC : inC, dstW = fwd ? s.outW() : s.inW(), dstPix = (fwd ? s.outH() : s.inH()) * dstW;
+        int srcPix = srcH * srcW, blocks = Math.ceilDiv(s.batch(), LANES), psS = pixelStride(srcC), psD = pixelStride(dstC);
+        int srcImg = srcC * srcPix, dstImg = dstC * dstPix, srcBlock = srcPix * psS, wp = blocks * srcBlock;
+
+        // the weights as [tile][tap][k step][8 rows]: w is [outC][inC][kH][kW]
+        for (int t = 0; t < dstC / ROWS; t++)
+            for (int tap = 0; tap < kk; tap++)
+                for (int c = 0; c < srcC; c++)
+                    for (int r = 0; r < ROWS; r++)
+                        scratch[wp + ((t * kk + tap) * srcC + c) * ROWS + r] =
+                                w[(fwd ? (t * ROWS + r) * inC + c : c * inC + t * ROWS + r) * kk + tap];
+
+        k.parallelRange(blocks, blocks, nb -> k.toLanes(src, nb * LANES * srcImg, srcImg, Math.min(LANES, s.batch() - nb * LANES),
+                srcC, srcPix, scratch, nb * srcBlock, psS));
+
+        // one task: a run of RUN destination pixels of one block, every tile of each, then the run
+        // written back while it is in cache (the whole destination in lanes went out to L3 and back)
+        int runs = Math.ceilDiv(dstPix, RUN);
+        k.parallelRange(blocks * runs, 4 * k.threads(), unit -> {
+            int nb = unit / runs, p0 = unit % runs * RUN, p1 = Math.min(dstPix, p0 + RUN);
+            float[][] ro = RUN_OUT.get();
+            if (ro[0].length < RUN * psD) ro[0] = new float[RUN * psD];
+            int[][] sg = SEGMENTS.get();
+            if (sg[0].length < kk) { sg[0] = new int[kk]; sg[1] = new int[kk]; sg[2] = new int[kk]; }
+            float[] out = ro[0];
+            int[] segA = sg[0], segB = sg[1], tapOf = sg[2];
+            for (int p = p0; p < p1; p++) {
+                int u = p / dstW, v = p % dstW, n = 0;
+                for (int ky = 0; ky < kH; ky++) {
+                    int sy = fwd ? st * u + ky - pad : u + pad - ky;
+                    if (sy < 0 || !fwd && sy % st != 0 || (sy = fwd ? sy : sy / st) >= srcH) continue;
+                    for (int kx = 0; kx < kW; kx++) {
+                        int sx = fwd ? st * v + kx - pad : v + pad - kx;
+                        if (sx < 0 || !fwd && sx % st != 0 || (sx = fwd ? sx : sx / st) >= srcW) continue;
+                        tapOf[n] = ky * kW + kx;
+                        segB[n++] = nb * srcBlock + (sy * srcW + sx) * psS;
+                    }
+                }
+                for (int t = 0; t < dstC / ROWS; t++) {
+                    for (int i = 0; i < n; i++) segA[i] = wp + (t * kk + tapOf[i]) * srcC * ROWS;
+                    k.laneTile(n, segA, segB, srcC, scratch, scratch, out, (p - p0) * psD + t * ROWS * LANES);
+                }
+            }
+            k.fromLanes(out, 0, psD, Math.min(LANES, s.batch() - nb * LANES), dstC, p1 - p0, bias, overwrite,
+                    dst, nb * LANES * dstImg + p0, dstImg, dstPix);
+        });
+    }
+}
