@@ -35,9 +35,13 @@ import java.util.Arrays;
  * ({@link Kernels#tapGradient}), backward-input by stride² phases, each a product of its taps'
  * weights with the planes of gy ({@link #byPhases}; no col2im, no zeroed column matrix). Groups
  * are spread over the backend's threads in contiguous runs ({@link #inRuns}); the products inside
- * run on one thread. Backward-weight sums images in fixed groups of {@link #IMAGES_PER_GROUP} and
- * adds the group sums in order, so every result is the same for any thread count. Scratch
- * buffers are per thread and reused across calls.
+ * run on one thread. With a batch of 32 or more on AVX-512, the backward-input pass (input channels
+ * in whole tiles of 8) and the forward pass of a strided layer go another way: 32 images in the
+ * lanes of two vectors, one register tile per output pixel and 8 channels ({@link BatchLanes}),
+ * so no panel straddles two small images and a border pixel skips its padding's taps.
+ * Backward-weight sums images in fixed groups of {@link #IMAGES_PER_GROUP} and adds the group
+ * sums in order, so every result is the same for any thread count. Scratch buffers are per
+ * thread and reused across calls.
  *
  * <p>Measured (one thread, CPU time, loaded 2-core machine, as a fraction of our sgemm's GFLOP/s at
  * the same FLOP count, batch 128), im2col + sgemm per image → tap planes: 4×4 stride 2, 32→64
