@@ -103,6 +103,20 @@ final class BatchLanes {
     }
 
     /**
+     * The source row (or column) that kernel row (column) {@code k} reads for destination row
+     * {@code o}, or −1 when there is none: forward, stride·o + k − pad; backward-input, the i with
+     * stride·i + k = o + pad, where one divides evenly. −1 too when it falls outside [0, extent).
+     */
+    private static int source(boolean fwd, int o, int k, int stride, int pad, int extent) {
+        int t = fwd ? stride * o + k - pad : o + pad - k;
+        if (!fwd) {
+            if (t < 0 || t % stride != 0) return -1;
+            t /= stride;
+        }
+        return t >= 0 && t < extent ? t : -1;
+    }
+
+    /**
      * One pass: forward (source x, destination y, a tile's rows output channels, its k steps input
      * channels) or backward-input (source gy, destination gx, rows input channels, k steps output
      * channels). Either way, per destination pixel, the taps whose source pixel lies inside the
@@ -154,11 +168,11 @@ final class BatchLanes {
             for (int p = p0; p < p1; p++) {
                 int u = p / dstW, v = p % dstW, n = 0;
                 for (int ky = 0; ky < kH; ky++) {
-                    int sy = fwd ? st * u + ky - pad : u + pad - ky;
-                    if (sy < 0 || !fwd && sy % st != 0 || (sy = fwd ? sy : sy / st) >= srcH) continue;
+                    int sy = source(fwd, u, ky, st, pad, srcH);
+                    if (sy < 0) continue;
                     for (int kx = 0; kx < kW; kx++) {
-                        int sx = fwd ? st * v + kx - pad : v + pad - kx;
-                        if (sx < 0 || !fwd && sx % st != 0 || (sx = fwd ? sx : sx / st) >= srcW) continue;
+                        int sx = source(fwd, v, kx, st, pad, srcW);
+                        if (sx < 0) continue;
                         tapOf[n] = ky * kW + kx;
                         segB[n++] = base + nb * srcBlock + (sy * srcW + sx) * psS;
                     }
