@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
 
@@ -140,6 +141,8 @@ public final class KernelBench {
     private PeerInfo peerInfo;
     /** The FMA peak by thread count ({@link FmaPeak}), measured by {@link #run} before each count's rows. */
     private final java.util.TreeMap<Integer, Double> fmaPeak = new java.util.TreeMap<>();
+    /** Each conv2d row's memory bound ({@link MemoryFloor}), measured by {@link #run} with the row. */
+    private final Map<Row, MemoryFloor.Bound> memoryFloors = new java.util.IdentityHashMap<>();
 
     /** {@code progress} gets the table header and each row as soon as it is measured. */
     public KernelBench(Options opt, PrintStream progress) {
@@ -155,6 +158,9 @@ public final class KernelBench {
      * it (empty in a best-kernel child, which measures only the peer's rows).
      */
     public java.util.SortedMap<Integer, Double> fmaPeak() { return java.util.Collections.unmodifiableSortedMap(fmaPeak); }
+
+    /** The memory bound of each conv2d row of the last {@link #run} ({@link MemoryFloor}), by row. */
+    public Map<Row, MemoryFloor.Bound> memoryFloors() { return java.util.Collections.unmodifiableMap(memoryFloors); }
 
     /** The OpenBLAS settings of the last {@link #run} (null before it). */
     public PeerInfo peerInfo() { return peerInfo; }
@@ -230,11 +236,15 @@ public final class KernelBench {
             }
             for (ConvShape c : convShapes) {
                 int n = (int) Math.round(Math.cbrt(c.flops() / 2.0));
+                // the three passes touch the same arrays (x, w, y): one working set, one pair of rates
+                MemoryFloor.Rates rates = MemoryFloor.measure(MemoryFloor.traffic(c, "fwd").workingSet(), t, samples, sampleSec);
                 for (String pass : CONV_PASSES) {
                     double[] g = measurePair(conv(ours, c, pass), gemm(ours, false, false, n, n, n), c.flops(), 2.0 * n * n * n);
                     Row r = new Row("conv2d", convName(c), pass, t, g[0], "sgemm " + n + "^3 (ours, same FLOPs)", g[1],
                             null, null, alloc(g[2]));
-                    emit(r);
+                    MemoryFloor.Bound floor = MemoryFloor.Bound.of(MemoryFloor.traffic(c, pass), rates, c.flops());
+                    memoryFloors.put(r, floor);
+                    progress.println(line(r) + "\n        memory floor: " + floor.describe(r.peerGflops(), fmaPeak.get(t)));
                     rows.add(r);
                 }
             }
@@ -435,6 +445,17 @@ public final class KernelBench {
      * fractions of it that ours and the peer reached ("of_peak", "peer_of_peak").
      */
     public static String json(List<Row> rows, String backend, PeerInfo peer, java.util.SortedMap<Integer, Double> fmaPeak) {
+        return json(rows, backend, peer, fmaPeak, Map.of());
+    }
+
+    /**
+     * {@link #json(List, String, PeerInfo, java.util.SortedMap)} with each conv2d row's memory bound
+     * ({@link #memoryFloors()}): "memory_floor" {"read_bytes", "written_bytes", "read_gbps",
+     * "write_gbps", "gflops", "of_peer"} (of_peer: the bound over the peer's GFLOP/s, the most
+     * this row's ratio could be).
+     */
+    public static String json(List<Row> rows, String backend, PeerInfo peer, java.util.SortedMap<Integer, Double> fmaPeak,
+                              Map<Row, MemoryFloor.Bound> floors) {
         StringBuilder sb = new StringBuilder();
         sb.append("{\"backend\":").append(quote(backend))
           .append(",\"java\":").append(quote(Runtime.version().toString()))
@@ -474,6 +495,15 @@ public final class KernelBench {
             if (peak != null)
                 sb.append(",\"of_peak\":").append(String.format(Locale.ROOT, "%.3f", r.gflops() / peak))
                   .append(",\"peer_of_peak\":").append(r.peerGflops() == null ? "null" : String.format(Locale.ROOT, "%.3f", r.peerGflops() / peak));
+            MemoryFloor.Bound f = floors.get(r);
+            if (f != null)
+                sb.append(",\"memory_floor\":{\"read_bytes\":").append(f.traffic().readBytes())
+                  .append(",\"written_bytes\":").append(f.traffic().writtenBytes())
+                  .append(",\"read_gbps\":").append(num(f.rates().readGBps()))
+                  .append(",\"write_gbps\":").append(num(f.rates().writeGBps()))
+                  .append(",\"gflops\":").append(num(f.gflops()))
+                  .append(",\"of_peer\":").append(r.peerGflops() == null ? "null" : String.format(Locale.ROOT, "%.3f", f.gflops() / r.peerGflops()))
+                  .append('}');
             sb.append('}');
         }
         return sb.append("]}").toString();
@@ -509,6 +539,6 @@ public final class KernelBench {
         // the table streams to stdout as rows are measured; with --json (or in a child), to stderr
         KernelBench b = new KernelBench(new Options(threads, quick, tiny, child, kernel, shape, samples), json || child ? System.err : System.out);
         List<Row> rows = b.run();
-        if (json) System.out.println(json(rows, new VectorKernels(1).name(), b.peerInfo(), b.fmaPeak()));
+        if (json) System.out.println(json(rows, new VectorKernels(1).name(), b.peerInfo(), b.fmaPeak(), b.memoryFloors()));
     }
 }

@@ -111,7 +111,7 @@ final class BenchCommand implements Command {
             System.err.println("bench kernels: " + CudaBackend.status(CudaBackend.probe()));
             KernelBench bench = new KernelBench(new KernelBench.Options(threads, quick, false, false, kernel, shape, samples), progress);
             List<KernelBench.Row> rows = bench.run();
-            if (json) System.out.println(KernelBench.json(rows, Backends.get().name(), bench.peerInfo(), bench.fmaPeak()));
+            if (json) System.out.println(KernelBench.json(rows, Backends.get().name(), bench.peerInfo(), bench.fmaPeak(), bench.memoryFloors()));
             // --backend cuda: cuBLAS too, operands resident on the device and through the backend's copy path
             if (cuda) return CudaSgemmBench.run(progress, System.err);
             return 0;
