@@ -460,6 +460,7 @@ public final class KernelBench {
         sb.append("{\"backend\":").append(quote(backend))
           .append(",\"java\":").append(quote(Runtime.version().toString()))
           .append(",\"cpus\":").append(Runtime.getRuntime().availableProcessors())
+          .append(",\"cpu\":").append(quote(CpuInfo.describe()))
           .append(",\"os_arch\":").append(quote(System.getProperty("os.arch")))
           .append(",\"openblas\":").append(OpenBlas.isAvailable() ? quote(OpenBlas.path() + " " + OpenBlas.config()) : "null")
           .append(",\"openblas_missing\":").append(OpenBlas.isAvailable() ? "null" : quote(OpenBlas.unavailableReason()));

@@ -2,15 +2,10 @@ package gmvae4j.benchmarks;
 
 import gmvae4j.io.JsonText;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Which OpenBLAS kernel a peer runs on, and the environment that gives it its best one.
@@ -97,23 +92,6 @@ public final class OpenBlasCore {
         return AVX512.contains(c) ? 512 : AVX2.contains(c) ? 256 : 0;
     }
 
-    /** The CPU's feature flags from /proc/cpuinfo (empty where there is none, e.g. macOS). */
-    public static Set<String> cpuFlags() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                // x86 says "flags", arm64 says "Features"
-                if (line.startsWith("flags") || line.startsWith("Features")) {
-                    int colon = line.indexOf(':');
-                    if (colon < 0) continue;
-                    return new TreeSet<>(Arrays.asList(line.substring(colon + 1).strip().split("\\s+")));
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // no /proc (or unreadable): no flags, so no better core is claimed
-        }
-        return Set.of();
-    }
-
     /** {@link #choose} for this machine and this process's environment and OpenBLAS (if loaded). */
-    public static Choice forThisMachine(String loadedCore) { return choose(cpuFlags(), System.getenv(), loadedCore); }
+    public static Choice forThisMachine(String loadedCore) { return choose(CpuInfo.flags(), System.getenv(), loadedCore); }
 }

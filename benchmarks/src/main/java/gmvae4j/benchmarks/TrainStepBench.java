@@ -118,7 +118,7 @@ public final class TrainStepBench {
      */
     public static Map<String, String> atenAlternative(OpenBlasCore.Choice choice) {
         Map<String, String> base = choice != null && choice.differs() ? choice.bestEnv() : System.getenv();
-        return AtenCapability.avx512Env(OpenBlasCore.cpuFlags(), System.getenv(), base);
+        return AtenCapability.avx512Env(CpuInfo.flags(), System.getenv(), base);
     }
 
     /** With the minimum warm-up and the reference product given (tests of the plumbing: 0 and a small one). */

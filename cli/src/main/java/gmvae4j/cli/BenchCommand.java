@@ -1,7 +1,9 @@
 package gmvae4j.cli;
 
+import gmvae4j.benchmarks.CpuInfo;
 import gmvae4j.benchmarks.CudaSgemmBench;
 import gmvae4j.benchmarks.KernelBench;
+import gmvae4j.io.TerminalText;
 import gmvae4j.kernels.Backends;
 import gmvae4j.kernels.cuda.CudaBackend;
 
@@ -106,7 +108,8 @@ final class BenchCommand implements Command {
                         + "--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -jar ...");
             // the table streams to stdout row by row; with --json stdout gets only the JSON object
             java.io.PrintStream progress = json ? System.err : System.out;
-            progress.println("bench kernels: " + Backends.get().name() + "; GFLOP/s = 2·M·N·K / time, shape MxKxN, "
+            progress.println("bench kernels: " + Backends.get().name() + " on " + TerminalText.safe(CpuInfo.describe())
+                    + "; GFLOP/s = 2·M·N·K / time, shape MxKxN, "
                     + "ratio = ours / peer (best of several alternating samples)");
             System.err.println("bench kernels: " + CudaBackend.status(CudaBackend.probe()));
             KernelBench bench = new KernelBench(new KernelBench.Options(threads, quick, false, false, kernel, shape, samples), progress);

@@ -1,6 +1,7 @@
 package gmvae4j.cli;
 
 import gmvae4j.benchmarks.AtenCapability;
+import gmvae4j.benchmarks.CpuInfo;
 import gmvae4j.benchmarks.EpochBench;
 import gmvae4j.benchmarks.FmaPeak;
 import gmvae4j.benchmarks.HeapPeak;
@@ -11,6 +12,8 @@ import gmvae4j.datasets.DataException;
 import gmvae4j.datasets.Dataset;
 import gmvae4j.datasets.Datasets;
 import gmvae4j.datasets.Split;
+import gmvae4j.io.JsonText;
+import gmvae4j.io.TerminalText;
 import gmvae4j.engine.gmvae.TrainOptions;
 import gmvae4j.kernels.Backends;
 import gmvae4j.kernels.Kernels;
@@ -117,8 +120,8 @@ final class TrainTarget implements BenchCommand.Target {
         // the CPU's FMA peak at this thread count: each row's floor (its products at that rate); with
         // --backend cuda the big products run on the GPU, so a CPU floor would say nothing there
         double peak = cuda ? Double.NaN : FmaPeak.measure(threads);
-        if (!cuda) progress.printf(Locale.ROOT, "bench train: FMA peak of this CPU at %d thread(s): %.1f GFLOP/s (FMAs on registers only); "
-                + "a row's floor is its product FLOPs at that rate%n", threads, peak);
+        if (!cuda) progress.printf(Locale.ROOT, "bench train: FMA peak of this CPU (%s) at %d thread(s): %.1f GFLOP/s (FMAs on registers only); "
+                + "a row's floor is its product FLOPs at that rate%n", TerminalText.safe(CpuInfo.describe()), threads, peak);
 
         List<TrainStepBench.Row> rows = new ArrayList<>();
         for (TrainStepBench.Case c : cases) {
@@ -155,7 +158,8 @@ final class TrainTarget implements BenchCommand.Target {
             }
         }
         if (json) {
-            System.out.println("{\"backend\":\"" + kernels.name() + "\",\"rows\":" + TrainStepBench.jsonRows(rows, peak)
+            System.out.println("{\"backend\":\"" + kernels.name() + "\",\"cpu\":" + JsonText.quote(CpuInfo.describe())
+                    + ",\"rows\":" + TrainStepBench.jsonRows(rows, peak)
                     + ",\"fma_peak_gflops\":" + (peak > 0 ? String.format(Locale.ROOT, "%.1f", peak) : "null")
                     + ",\"epoch\":" + epochJson + String.format(Locale.ROOT, ",\"peak_heap_mib\":%.1f", HeapPeak.bytes() / 1048576.0)
                     + ",\"peer\":" + (withPeer ? "\"" + peer.python() + "\"" : "null")
