@@ -38,8 +38,11 @@ import java.util.Arrays;
  * run on one thread. With a batch of 32 or more on AVX-512, the backward-input pass (input channels
  * in whole tiles of 8) and the forward pass of a strided layer go another way: 32 images in the
  * lanes of two vectors, one register tile per output pixel and 8 channels ({@link BatchLanes}),
- * so no panel straddles two small images and a border pixel skips its padding's taps.
- * Backward-weight sums images in fixed groups of {@link #IMAGES_PER_GROUP} and adds the group
+ * so no panel straddles two small images and a border pixel skips its padding's taps. The weight
+ * gradient of a layer with input channels in whole blocks of 32 puts those channels in the lanes
+ * instead ({@link ChannelLanes}): one 8×32 tile per tap, 8 output channels broadcast from gy
+ * where it lies against the 32 channels of the pixel the tap reads, from a channels-last copy
+ * of x. Backward-weight sums images in fixed groups of {@link #IMAGES_PER_GROUP} and adds the group
  * sums in order, so every result is the same for any thread count. Scratch buffers are per
  * thread and reused across calls.
  *
@@ -268,6 +271,10 @@ public final class Conv2d {
         int xImg = s.inC() * s.inH() * s.inW(), yImg = outC * npix, wLen = outC * ckk;
         int groups = (s.batch() + IMAGES_PER_GROUP - 1) / IMAGES_PER_GROUP;
         boolean dots = ckk < ROW_DOTS_MAX_TAPS && npix >= ROW_DOTS_MIN_PIXELS;
+        if (ChannelLanes.applies(k, s)) {
+            ChannelLanes.backwardWeight(k, s, x, gy, gw, scratch(PARTIALS, groups * wLen));
+            return;
+        }
         if (!dots && !pointwise(s) && ckk >= TAP_GRADIENT_MIN_TAPS) {
             gradientByPlanes(k, s, x, gy, gw);
             return;

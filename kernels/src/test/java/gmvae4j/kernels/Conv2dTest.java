@@ -190,6 +190,18 @@ class Conv2dTest {
     }
 
     @Example
+    void channelLanesShapes() {
+        if (!ChannelLanes.applies(BACKENDS[0], new ConvShape(19, 32, 9, 11, 8, 3, 3, 2, 1)) && LaneTile.USABLE)
+            fail("the channel-lanes weight gradient does not apply where the test expects it");
+        checkAll(new ConvShape(19, 32, 9, 11, 8, 3, 3, 2, 1), 51);       // odd sides, a last group of 3 images, one tile of 8
+        checkAll(new ConvShape(24, 64, 14, 14, 16, 4, 4, 2, 1), 52);     // two blocks of 32 input channels
+        checkAll(new ConvShape(9, 32, 10, 7, 24, 5, 5, 3, 2), 53);       // stride 3, pad 2: taps with empty ranges
+        checkAll(new ConvShape(10, 32, 8, 8, 8, 2, 2, 2, 0), 54);        // no padding
+        checkTransposed(new ConvShape(13, 64, 7, 7, 32, 4, 4, 2, 1), 55);   // the decoder's 64→32 layer
+        sameBits(new ConvShape(21, 32, 14, 14, 16, 4, 4, 2, 1), 56);
+    }
+
+    @Example
     void batchLanesSameBitsForOneAndTwoThreads() {
         sameBits(new ConvShape(70, 16, 9, 9, 8, 4, 4, 2, 1), 47);
         sameBits(new ConvShape(33, 8, 7, 6, 16, 3, 3, 1, 1), 48);
