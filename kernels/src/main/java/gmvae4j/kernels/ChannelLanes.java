@@ -62,15 +62,16 @@ final class ChannelLanes {
      * True when the weight gradient of {@code s} goes this way: the backend has the vector tile
      * ({@link Kernels#hasLaneTiles}), input channels in whole blocks of 32, output channels in
      * whole tiles of 8, and more than one tap (a 1×1 layer's gradient is a plain product). Measured
-     * against the tap planes on the 3×3 stride-1 32→64 layer too (`bench kernels`, one / two
-     * threads, fraction of our sgemm, two rounds): 0.79 / 0.82 by planes, 0.82-0.84 / 0.85-0.87
-     * this way.
+     * against the tap planes on the 3×3 stride-1 32→64 layer too (`bench kernels --kernel conv2d
+     * --shape '32x14x14->64,3x3'`, 4f3e55d's jar and this one alternating three times, GFLOP/s one
+     * / two threads): 95.4-96.6 / 186.4-189.5 by planes, 99.5-101.1 / 202.9-204.0 this way (0.79-0.81
+     * / 0.79-0.82 → 0.83-0.84 / 0.86-0.87 of sgemm).
      */
     static boolean applies(Kernels k, ConvShape s) {
         return k.hasLaneTiles() && s.inC() % LANES == 0 && s.outC() % ROWS == 0 && s.kH() * s.kW() > 1;
     }
 
-    /** Per thread: one image's channels-last x. */
+    /** Per thread: {@link #PER_TILE} images' channels-last x, [image][channel block][pixel][32]. */
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
 
     /**
