@@ -120,8 +120,9 @@ final class TrainTarget implements BenchCommand.Target {
         // the CPU's FMA peak at this thread count: each row's floor (its products at that rate); with
         // --backend cuda the big products run on the GPU, so a CPU floor would say nothing there
         double peak = cuda ? Double.NaN : FmaPeak.measure(threads);
+        String cpu = CpuInfo.describe();      // /proc and /sys read once: for the line below and the JSON
         if (!cuda) progress.printf(Locale.ROOT, "bench train: FMA peak of this CPU (%s) at %d thread(s): %.1f GFLOP/s (FMAs on registers only); "
-                + "a row's floor is its product FLOPs at that rate%n", TerminalText.safe(CpuInfo.describe()), threads, peak);
+                + "a row's floor is its product FLOPs at that rate%n", TerminalText.safe(cpu), threads, peak);
 
         List<TrainStepBench.Row> rows = new ArrayList<>();
         for (TrainStepBench.Case c : cases) {
@@ -158,7 +159,7 @@ final class TrainTarget implements BenchCommand.Target {
             }
         }
         if (json) {
-            System.out.println("{\"backend\":\"" + kernels.name() + "\",\"cpu\":" + JsonText.quote(CpuInfo.describe())
+            System.out.println("{\"backend\":\"" + kernels.name() + "\",\"cpu\":" + JsonText.quote(cpu)
                     + ",\"rows\":" + TrainStepBench.jsonRows(rows, peak)
                     + ",\"fma_peak_gflops\":" + (peak > 0 ? String.format(Locale.ROOT, "%.1f", peak) : "null")
                     + ",\"epoch\":" + epochJson + String.format(Locale.ROOT, ",\"peak_heap_mib\":%.1f", HeapPeak.bytes() / 1048576.0)
