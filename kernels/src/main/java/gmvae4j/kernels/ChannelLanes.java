@@ -1,5 +1,8 @@
 package gmvae4j.kernels;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
 import java.util.Arrays;
 
 /**
@@ -8,34 +11,35 @@ import java.util.Arrays;
  *   gw[o][c][ky][kx] += Σ_n Σ_{i, j} gy[n][o][i][j] · x[n][c][stride·i + ky − pad][stride·j + kx − pad]
  * </pre>
  * For one tap (ky, kx) this is a product whose depth is the images' output pixels: 8 output
- * channels (broadcast from gy's rows, where they lie) times 32 input channels (two vectors of x
- * at the pixel the tap reads). That is sgemm's 8×32 register tile ({@link Kernels#channelTile}),
- * with neither operand packed: gy is read in place, and x is turned channels-last once per image
- * ({@link Kernels#toLanes}, 16×16 register transposes: [channel block][pixel][32]), so that each
- * step's two vectors of B are the 32 channels of one input pixel, one stride further along the
- * row each step. A tap's border pixels, which would read padding, are left out of its range: no
- * FMA is spent on zeros.
+ * channels (broadcast from gy) times 32 input channels (two vectors of x at the pixel the tap
+ * reads). That is sgemm's 8×32 register tile, the one {@link BatchLanes} uses
+ * ({@link Kernels#laneTile}): its k loop cut into segments, one per output row of the tap.
  *
- * <p>Why: the tap-plane route ({@link Conv2d}'s gradient by planes) builds the planes of a group
- * of images (a copy of x per kernel column and row phase), packs gy transposed for every k block
- * and gathers the taps' values into its tiles; for the 4×4/2 32→64 layer on 14×14 that ran at
- * 0.60-0.69 of our sgemm (`bench kernels`, both thread counts, 2026-12-06), the worst 32→64 row.
- * Here {@link #PER_TILE} images' channels-last x (25 KB an image) and gy (12.5 KB an image for 64
- * channels of 7×7) stay in or near L1 while all their tiles run. Measured on the Intel Xeon VM
- * (`bench kernels --kernel conv2d --shape '32x14x14->64,4x4'`, 4f3e55d's jar and this one
- * alternating three times, one image a tile call): the weight gradient 78.6-79.0 → 91.4-99.8
- * GFLOP/s on one thread (0.60-0.61 → 0.70-0.76 of sgemm), 149.9-152.0 → 169.0-170.8 on two (0.61
- * → 0.68-0.69).
+ * <p>Layout, per group of {@link Conv2d#IMAGES_PER_GROUP} images (m of them): x channels-last
+ * ({@link Kernels#toLanes}, 16×16 register transposes) and split by stride phase, the group's
+ * images innermost: input pixel (y, x) of image q, channel block cb, at
+ * <pre>
+ *   xl[((((cb·st + y mod st)·st + x mod st)·pr + y / st)·pc + x / st)·m·32 + q·32 + c]
+ * </pre>
+ * and gy packed 8 channels at a time, images innermost: ap[((o / 8)·npix + p)·m·8 + q·8 + o mod 8].
+ * Output pixel (i, j) of tap (ky, kx) reads input (st·i + ky − pad, st·j + kx − pad): phase
+ * ((ky − pad) mod st, (kx − pad) mod st), row i + ⌊(ky − pad)/st⌋, column j + ⌊(kx − pad)/st⌋. So
+ * along an output row, j and then the images step one pixel of the phase plane and one image:
+ * 32 floats of xl and 8 of ap a step, for all (j1 − j0)·m steps of the row (48-56 here). A tap's
+ * border pixels, which would read padding, are left out of its rows: no FMA is spent on zeros.
  *
- * <p>Where gw starts at zero (every training step) the floats are those of the tap-plane route:
- * both sum each entry over a group's images and pixels in the same order, one fused multiply-add
- * a step from zero, and add the groups in order (a padded pixel's zero term changes nothing); a
- * conv model's `train` printed the same losses and purity with either.
+ * <p>Why: with the images outermost and x neither packed nor split by phase (the route before,
+ * 66d0271), each tile ran a loop of one output row's 6-7 pixels (4×4/2 32→64 on 14×14), and
+ * the pass sat at 0.62-0.66 of our sgemm on one thread and 0.50-0.60 on two on the Zen 5
+ * (`bench kernels --kernel conv2d --shape '32x14x14->64,4x4'`); each row's loop is now 8 times
+ * longer and both operands are read one after another. Images per group tried as chunks of 2, 4
+ * and 8 (one JVM each, the same minute): 8 the fastest at both thread counts and on both layers.
  *
- * <p>Order: each tile's 16 vectors of sums are kept per group of {@link Conv2d#IMAGES_PER_GROUP}
- * images (loaded and stored by each tile call), images in order, each image's pixels row by row;
- * the groups' sums are added together in group order, then to gw. So the result does not depend
- * on the threads (the same floats on one and two).
+ * <p>Order: each entry is summed over its group in the order (output row, output column, image),
+ * one fused multiply-add a step from zero, by one tile call; the groups' sums are added in group
+ * order, then to gw. So the result does not depend on the threads (the same floats on one and
+ * two). Other routes sum the same terms in other orders (images outermost), so their floats differ
+ * in the last bits.
  */
 final class ChannelLanes {
     private ChannelLanes() {}
@@ -46,17 +50,10 @@ final class ChannelLanes {
     /** Output channels per tile: the rows of sgemm's register tile. */
     static final int ROWS = 8;
 
-    /**
-     * Images each tile call goes through before its sums go back to memory. Measured (`bench
-     * kernels --kernel conv2d --shape '32x14x14->64,4x4'`, the weight gradient, GFLOP/s, one / two
-     * threads, two rounds): 1 image 92.6 / 171.6 and 92.1 / 171.5, 2 images 93.5 / 176.9 and 93.6 /
-     * 173.4, 4 images 87.3 / 165.2 and 87.1 / 158.6 (their channels-last copies, 25 KB an image, no
-     * longer in L1).
-     */
-    static final int PER_TILE = 2;
-
     /** Floats of one tile's sums. */
     private static final int TILE = ROWS * LANES;
+
+    private static final VectorSpecies<Float> V = FloatVector.SPECIES_PREFERRED;
 
     /**
      * True when the weight gradient of {@code s} goes this way: the backend has the vector tile
@@ -71,8 +68,13 @@ final class ChannelLanes {
         return k.hasLaneTiles() && s.inC() % LANES == 0 && s.outC() % ROWS == 0 && s.kH() * s.kW() > 1;
     }
 
-    /** Per thread: {@link #PER_TILE} images' channels-last x, [image][channel block][pixel][32]. */
-    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
+    /** Per thread: a group's x in lanes, its packed gy, one image block's lanes before the phase split, the segments. */
+    private static final class Scratch {
+        float[] x = new float[0], gy = new float[0], lanes = new float[0];
+        int[] segA = new int[0], segB = new int[0];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /**
      * gw += dL/dw for {@code s} (see the class comment); partial: the caller's scratch of at least
@@ -83,31 +85,44 @@ final class ChannelLanes {
         int h = s.inH(), w = s.inW(), oh = s.outH(), ow = s.outW(), pix = h * w, npix = oh * ow;
         int xImg = inC * pix, yImg = outC * npix, wLen = outC * inC * taps;
         int blocks = inC / LANES, tiles = outC / ROWS;
+        int pr = Math.ceilDiv(h, st), pc = Math.ceilDiv(w, st), phase = pr * pc;   // a phase plane's rows, columns, pixels
         int group = Conv2d.IMAGES_PER_GROUP, groups = Math.ceilDiv(s.batch(), group);
         Conv2d.inRuns(k, groups, g -> {
-            float[][] sc = SCRATCH.get();
-            if (sc[0].length < PER_TILE * blocks * pix * LANES) sc[0] = new float[PER_TILE * blocks * pix * LANES];
-            float[] xt = sc[0];
+            Scratch sc = SCRATCH.get();
+            if (sc.x.length < blocks * st * st * phase * group * LANES) sc.x = new float[blocks * st * st * phase * group * LANES];
+            if (sc.gy.length < outC * npix * group) sc.gy = new float[outC * npix * group];
+            if (st > 1 && sc.lanes.length < pix * LANES) sc.lanes = new float[pix * LANES];
+            if (sc.segA.length < oh) { sc.segA = new int[oh]; sc.segB = new int[oh]; }
+            float[] xl = sc.x, ap = sc.gy;
+            int[] segA = sc.segA, segB = sc.segB;
             int p0 = g * wLen;                 // the group's sums: partial[p0 ..], [tap][tile][block][row][lane]
-            Arrays.fill(partial, p0, p0 + wLen, 0f);
-            for (int n = g * group, end = Math.min(s.batch(), n + group); n < end; n += PER_TILE) {
-                int m = Math.min(PER_TILE, end - n);
-                for (int q = 0; q < m; q++)
-                    for (int cb = 0; cb < blocks; cb++)
-                        k.toLanes(x, (n + q) * xImg + cb * LANES * pix, pix, LANES, 1, pix, xt, (q * blocks + cb) * pix * LANES, LANES);
-                for (int ky = 0; ky < kh; ky++) {
-                    // the output rows whose input row stride·i + ky − pad lies inside the image
-                    int i0 = first(ky, pad, st), i1 = Math.min(oh, last(ky, pad, st, h));
-                    for (int kx = 0; kx < kw; kx++) {
-                        int j0 = first(kx, pad, st), j1 = Math.min(ow, last(kx, pad, st, w));
-                        if (i0 >= i1 || j0 >= j1) continue;
-                        int t = ky * kw + kx, in = (st * i0 + ky - pad) * w + st * j0 + kx - pad;
-                        for (int ob = 0; ob < tiles; ob++)
-                            for (int cb = 0; cb < blocks; cb++)
-                                k.channelTile(m, yImg, blocks * pix * LANES, i1 - i0, j1 - j0,
-                                        gy, n * yImg + ob * ROWS * npix + i0 * ow + j0, npix, ow,
-                                        xt, cb * pix * LANES + in * LANES, st * w * LANES, st * LANES,
-                                        partial, p0 + ((t * tiles + ob) * blocks + cb) * TILE);
+            int n = g * group, m = Math.min(group, s.batch() - n);
+            for (int q = 0; q < m; q++) {
+                for (int cb = 0; cb < blocks; cb++) xInLanes(k, x, (n + q) * xImg + cb * LANES * pix, h, w, st, pr, pc, m, q, xl,
+                        cb * st * st * phase * m * LANES, sc.lanes);
+                packGy(gy, (n + q) * yImg, outC, npix, m, q, ap);
+            }
+            for (int ky = 0; ky < kh; ky++) {
+                // the output rows whose input row stride·i + ky − pad lies inside the image; that
+                // row is row i + dy of phase py
+                int i0 = first(ky, pad, st), i1 = Math.min(oh, last(ky, pad, st, h));
+                int py = Math.floorMod(ky - pad, st), dy = Math.floorDiv(ky - pad, st);
+                for (int kx = 0; kx < kw; kx++) {
+                    int t = ky * kw + kx, at = p0 + t * tiles * blocks * TILE;
+                    int j0 = first(kx, pad, st), j1 = Math.min(ow, last(kx, pad, st, w));
+                    if (i0 >= i1 || j0 >= j1) {        // the tap reads only padding
+                        Arrays.fill(partial, at, at + tiles * blocks * TILE, 0f);
+                        continue;
+                    }
+                    int px = Math.floorMod(kx - pad, st), dx = Math.floorDiv(kx - pad, st);
+                    int nseg = i1 - i0, kc = (j1 - j0) * m;
+                    for (int ob = 0; ob < tiles; ob++) {
+                        for (int r = 0; r < nseg; r++) segA[r] = (ob * npix + (i0 + r) * ow + j0) * m * ROWS;
+                        for (int cb = 0; cb < blocks; cb++) {
+                            int plane = ((cb * st + py) * st + px) * phase;
+                            for (int r = 0; r < nseg; r++) segB[r] = (plane + (i0 + r + dy) * pc + j0 + dx) * m * LANES;
+                            k.laneTile(nseg, segA, segB, kc, ap, xl, partial, at + (ob * blocks + cb) * TILE);
+                        }
                     }
                 }
             }
@@ -122,6 +137,50 @@ final class ChannelLanes {
                         for (int j = 0; j < LANES; j++)
                             gw[((ob * ROWS + r) * inC + cb * LANES + j) * taps + t] += partial[at + r * LANES + j];
                 }
+    }
+
+    /**
+     * One image's block of 32 channels (x[src ..], [channel][row][column]) into the group's lanes,
+     * split by phase: input pixel (y, x) goes to phase plane (y mod st, x mod st), at row y / st and
+     * column x / st, image q of m: xl[dst + (((y mod st)·st + x mod st)·pr·pc + (y/st)·pc + x/st)·m·32
+     * + q·32 + c]. Stride 1 has one phase, whose pixels are a constant stride apart, so the
+     * transposes write them in place; otherwise they go through {@code lanes} and are copied out
+     * by pixel.
+     */
+    private static void xInLanes(Kernels k, float[] x, int src, int h, int w, int st, int pr, int pc, int m, int q, float[] xl,
+                                 int dst, float[] lanes) {
+        int pix = h * w;
+        if (st == 1) {
+            k.toLanes(x, src, pix, LANES, 1, pix, xl, dst + q * LANES, m * LANES);
+            return;
+        }
+        k.toLanes(x, src, pix, LANES, 1, pix, lanes, 0, LANES);
+        for (int y = 0, from = 0; y < h; y++)
+            for (int c = 0; c < w; c++, from += LANES) {
+                int to = dst + (((y % st) * st + c % st) * pr * pc + (y / st) * pc + c / st) * m * LANES + q * LANES;
+                // two vector copies (System.arraycopy's call cost 4% of the pass for these 128 bytes)
+                FloatVector.fromArray(V, lanes, from).intoArray(xl, to);
+                FloatVector.fromArray(V, lanes, from + 16).intoArray(xl, to + 16);
+            }
+    }
+
+    /**
+     * One image's gy (gy[src ..], [channel][pixel]) into the group's packed A, image q of m: channel
+     * o at pixel p to ap[((o / 8)·npix + p)·m·8 + q·8 + o mod 8], so that a tile's k steps (the
+     * pixels of a row, the chunk's images at each) read 8 consecutive floats each, one after
+     * another. A pixel's 8 values at a time, so that each store fills the next 32 bytes (a
+     * channel at a time, each store 128 bytes from the last, the pass ran 3-20% slower).
+     */
+    private static void packGy(float[] gy, int src, int outC, int npix, int m, int q, float[] ap) {
+        for (int ob = 0; ob < outC / ROWS; ob++) {
+            int to = (ob * npix * m + q) * ROWS, from = src + ob * ROWS * npix;
+            for (int p = 0; p < npix; p++, to += m * ROWS, from++) {
+                ap[to] = gy[from];                ap[to + 1] = gy[from + npix];
+                ap[to + 2] = gy[from + 2 * npix]; ap[to + 3] = gy[from + 3 * npix];
+                ap[to + 4] = gy[from + 4 * npix]; ap[to + 5] = gy[from + 5 * npix];
+                ap[to + 6] = gy[from + 6 * npix]; ap[to + 7] = gy[from + 7 * npix];
+            }
+        }
     }
 
     /** The first output row (or column) whose tap at offset {@code kk} reads inside the image: stride·i + kk − pad ≥ 0. */

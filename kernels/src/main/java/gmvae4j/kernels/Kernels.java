@@ -195,7 +195,7 @@ public interface Kernels {
     }
 
     /**
-     * True when {@link #laneTile}, {@link #channelTile}, {@link #toLanes} and {@link #fromLanes} run
+     * True when {@link #laneTile}, {@link #toLanes} and {@link #fromLanes} run
      * as vector kernels here, so that {@link BatchLanes}' and {@link ChannelLanes}' routes pay off;
      * false for the scalar reference.
      */
@@ -218,29 +218,6 @@ public interface Kernels {
                 for (int s = 0; s < nseg; s++)
                     for (int p = 0; p < kc; p++) sum += a[segA[s] + 8 * p + r] * b[segB[s] + 32 * p + j];
                 out[o + r * 32 + j] = sum;
-            }
-    }
-
-    /**
-     * One register tile of a weight gradient with 32 input channels in the vector lanes
-     * ({@link ChannelLanes}): for r &lt; 8 (output channels) and j &lt; 32 (input channels),
-     * <pre>
-     * sums[so + r·32 + j] += Σ_{m &lt; images} Σ_{i &lt; rows} Σ_{u &lt; cols}
-     *                          gy[a + m·aImg + r·aRow + i·aStep + u] · xt[b + m·bImg + i·bStep + u·bCol + j]
-     * </pre>
-     * each sum continued from its value in sums, m, i, u in order, one fused multiply-add a step.
-     * Runs on the calling thread. This default is the scalar reference.
-     */
-    default void channelTile(int images, int aImg, int bImg, int rows, int cols, float[] gy, int a, int aRow, int aStep,
-                             float[] xt, int b, int bStep, int bCol, float[] sums, int so) {
-        for (int r = 0; r < 8; r++)
-            for (int j = 0; j < 32; j++) {
-                float sum = sums[so + r * 32 + j];
-                for (int m = 0; m < images; m++)
-                    for (int i = 0; i < rows; i++)
-                        for (int u = 0; u < cols; u++)
-                            sum = Math.fma(gy[a + m * aImg + r * aRow + i * aStep + u], xt[b + m * bImg + i * bStep + u * bCol + j], sum);
-                sums[so + r * 32 + j] = sum;
             }
     }
 

@@ -15,9 +15,9 @@ import jdk.incubator.vector.VectorSpecies;
  * that tap, and the lane rows of the source pixel it reads. A pixel of a padded border simply has
  * fewer segments, so no FMA is spent on padding's zeros.
  *
- * <p>{@link #channelTile} is the same register tile for {@link ChannelLanes}' weight gradient:
- * its 8 broadcast values are 8 output channels' gy at one output pixel, its two vectors the 32
- * input channels of the pixel a tap reads.
+ * <p>{@link ChannelLanes}' weight gradient runs the same tile: its 8 broadcast values are 8
+ * output channels' gy at one output pixel and image, its two vectors the 32 input channels of the
+ * pixel that tap reads in that image, its segments the tap's output rows.
  *
  * <p>Only where the preferred species has 16 lanes ({@link #USABLE}); elsewhere the backend keeps
  * the other routes ({@link Conv2d}).
@@ -59,50 +59,6 @@ final class LaneTile {
         c50.intoArray(out, o + 160); c51.intoArray(out, o + 176);
         c60.intoArray(out, o + 192); c61.intoArray(out, o + 208);
         c70.intoArray(out, o + 224); c71.intoArray(out, o + 240);
-    }
-
-    /**
-     * See {@link Kernels#channelTile}: the tile's 16 vectors of sums loaded from {@code sums},
-     * {@code images} × {@code rows} × {@code cols} k steps (an image at a time, an output row at a
-     * time, its pixels in order: A one float further along each of its 8 rows, B {@code bCol}
-     * further), stored back.
-     */
-    static void channelTile(int images, int aImg, int bImg, int rows, int cols, float[] gy, int aBase, int aRow, int aStep,
-                            float[] xt, int bBase, int bStep, int bCol, float[] sums, int so) {
-        FloatVector c00 = FloatVector.fromArray(S, sums, so), c01 = FloatVector.fromArray(S, sums, so + L);
-        FloatVector c10 = FloatVector.fromArray(S, sums, so + 32), c11 = FloatVector.fromArray(S, sums, so + 48);
-        FloatVector c20 = FloatVector.fromArray(S, sums, so + 64), c21 = FloatVector.fromArray(S, sums, so + 80);
-        FloatVector c30 = FloatVector.fromArray(S, sums, so + 96), c31 = FloatVector.fromArray(S, sums, so + 112);
-        FloatVector c40 = FloatVector.fromArray(S, sums, so + 128), c41 = FloatVector.fromArray(S, sums, so + 144);
-        FloatVector c50 = FloatVector.fromArray(S, sums, so + 160), c51 = FloatVector.fromArray(S, sums, so + 176);
-        FloatVector c60 = FloatVector.fromArray(S, sums, so + 192), c61 = FloatVector.fromArray(S, sums, so + 208);
-        FloatVector c70 = FloatVector.fromArray(S, sums, so + 224), c71 = FloatVector.fromArray(S, sums, so + 240);
-        for (int m = 0; m < images; m++) {
-            for (int i = 0, a = aBase + m * aImg, b = bBase + m * bImg; i < rows; i++, a += aStep, b += bStep) {
-                int a0 = a, a1 = a0 + aRow, a2 = a1 + aRow, a3 = a2 + aRow, a4 = a3 + aRow, a5 = a4 + aRow, a6 = a5 + aRow, a7 = a6 + aRow;
-                for (int u = 0, q = b; u < cols; u++, q += bCol) {
-                    FloatVector b0 = FloatVector.fromArray(S, xt, q);
-                    FloatVector b1 = FloatVector.fromArray(S, xt, q + L);
-                    FloatVector x;
-                    x = FloatVector.broadcast(S, gy[a0 + u]); c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
-                    x = FloatVector.broadcast(S, gy[a1 + u]); c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
-                    x = FloatVector.broadcast(S, gy[a2 + u]); c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
-                    x = FloatVector.broadcast(S, gy[a3 + u]); c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
-                    x = FloatVector.broadcast(S, gy[a4 + u]); c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
-                    x = FloatVector.broadcast(S, gy[a5 + u]); c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
-                    x = FloatVector.broadcast(S, gy[a6 + u]); c60 = x.fma(b0, c60); c61 = x.fma(b1, c61);
-                    x = FloatVector.broadcast(S, gy[a7 + u]); c70 = x.fma(b0, c70); c71 = x.fma(b1, c71);
-                }
-            }
-        }
-        c00.intoArray(sums, so);       c01.intoArray(sums, so + L);
-        c10.intoArray(sums, so + 32);  c11.intoArray(sums, so + 48);
-        c20.intoArray(sums, so + 64);  c21.intoArray(sums, so + 80);
-        c30.intoArray(sums, so + 96);  c31.intoArray(sums, so + 112);
-        c40.intoArray(sums, so + 128); c41.intoArray(sums, so + 144);
-        c50.intoArray(sums, so + 160); c51.intoArray(sums, so + 176);
-        c60.intoArray(sums, so + 192); c61.intoArray(sums, so + 208);
-        c70.intoArray(sums, so + 224); c71.intoArray(sums, so + 240);
     }
 
     /**

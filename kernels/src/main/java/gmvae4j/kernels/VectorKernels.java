@@ -94,13 +94,6 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void channelTile(int images, int aImg, int bImg, int rows, int cols, float[] gy, int a, int aRow, int aStep,
-                            float[] xt, int b, int bStep, int bCol, float[] sums, int so) {
-        if (!LaneTile.USABLE) { Kernels.super.channelTile(images, aImg, bImg, rows, cols, gy, a, aRow, aStep, xt, b, bStep, bCol, sums, so); return; }
-        LaneTile.channelTile(images, aImg, bImg, rows, cols, gy, a, aRow, aStep, xt, b, bStep, bCol, sums, so);
-    }
-
-    @Override
     public void toLanes(float[] src, int sOff, int imgStride, int images, int channels, int pixels, float[] dst, int dOff,
                         int pixelStride) {
         if (!LaneTile.USABLE) { Kernels.super.toLanes(src, sOff, imgStride, images, channels, pixels, dst, dOff, pixelStride); return; }

@@ -13,8 +13,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * The kernels of {@link BatchLanes}: {@link Kernels#laneTile} (the Vector API tile, {@link LaneTile},
  * against its scalar twin and both against a double-precision sum; zero to seven segments, odd
- * depths, segments anywhere), {@link ChannelLanes}' {@link Kernels#channelTile} (to the bit against
- * its twin, and against a double-precision sum; empty and odd ranges, strides 1 to 3), and the two layout changes {@link Kernels#toLanes} and
+ * depths, segments anywhere; {@link ChannelLanes} runs it too), and the two layout changes {@link Kernels#toLanes} and
  * {@link Kernels#fromLanes} (copies: the vector kernels equal their twins to the bit; partial
  * halves of the lanes, pixel runs past the last whole 16, every write mode), each writing nothing
  * outside what it should.
@@ -47,42 +46,6 @@ class LaneTileTest {
                     mag += Math.abs(v);
                 }
             TapGemmTest.check(exact, mag, nseg * kc, os[i], ov[i], "nseg=" + nseg + " kc=" + kc + " (" + row + "," + lane + ")");
-        }
-    }
-
-    @Property(tries = 200)
-    void channelTileEqualsItsTwinToTheBitAndTheExactSum(@ForAll @IntRange(min = 0, max = 3) int images,
-                                                        @ForAll @IntRange(min = 0, max = 6) int rows,
-                                                        @ForAll @IntRange(min = 0, max = 9) int cols,
-                                                        @ForAll @IntRange(min = 1, max = 3) int stride,
-                                                        @ForAll @IntRange(min = 0, max = 40) int so, @ForAll long seed) {
-        Random r = new Random(seed);
-        // gy: 8 rows aRow apart, output rows aStep apart, images aImg apart; xt: rows bStep apart,
-        // pixels bCol apart, 32 lanes each, images bImg apart
-        int aStep = cols + 1 + r.nextInt(3), aRow = rows * aStep + r.nextInt(5) + 1, aImg = 8 * aRow + r.nextInt(4), a = r.nextInt(7);
-        int bCol = stride * 32 + 16 * r.nextInt(2), bStep = (cols * stride + 1) * bCol, bImg = (rows + 1) * bStep + r.nextInt(40);
-        int b = r.nextInt(9);
-        float[] gy = TapGemmTest.rand(r, a + (images + 1) * aImg + 8), xt = TapGemmTest.rand(r, b + (images + 1) * bImg + 64);
-        float[] sums0 = TapGemmTest.rand(r, so + 256 + 30), ss = sums0.clone(), sv = sums0.clone();
-        SCALAR.channelTile(images, aImg, bImg, rows, cols, gy, a, aRow, aStep, xt, b, bStep, bCol, ss, so);
-        VECTOR.channelTile(images, aImg, bImg, rows, cols, gy, a, aRow, aStep, xt, b, bStep, bCol, sv, so);
-        // one fused multiply-add a step, in the same order from the same start: the same bits
-        assertArrayEquals(ss, sv, "images=" + images + " rows=" + rows + " cols=" + cols + " stride=" + stride);
-        for (int i = 0; i < sums0.length; i++) {
-            if (i < so || i >= so + 256) {
-                if (ss[i] != sums0[i]) fail("written outside the tile at " + i);
-                continue;
-            }
-            int row = (i - so) / 32, lane = (i - so) % 32;
-            double exact = sums0[i], mag = Math.abs(sums0[i]);
-            for (int m = 0; m < images; m++)
-                for (int y = 0; y < rows; y++)
-                    for (int u = 0; u < cols; u++) {
-                        double v = (double) gy[a + m * aImg + row * aRow + y * aStep + u] * xt[b + m * bImg + y * bStep + u * bCol + lane];
-                        exact += v;
-                        mag += Math.abs(v);
-                    }
-            TapGemmTest.check(exact, mag, images * rows * cols + 1, ss[i], sv[i], "rows=" + rows + " cols=" + cols + " (" + row + "," + lane + ")");
         }
     }
 

@@ -129,12 +129,6 @@ public final class CudaKernels implements Kernels, AutoCloseable {
     }
 
     @Override
-    public void channelTile(int images, int aImg, int bImg, int rows, int cols, float[] gy, int a, int aRow, int aStep,
-                            float[] xt, int b, int bStep, int bCol, float[] sums, int so) {
-        cpu.channelTile(images, aImg, bImg, rows, cols, gy, a, aRow, aStep, xt, b, bStep, bCol, sums, so);   // one register tile: CPU
-    }
-
-    @Override
     public void toLanes(float[] src, int sOff, int imgStride, int images, int channels, int pixels, float[] dst, int dOff,
                         int pixelStride) {
         cpu.toLanes(src, sOff, imgStride, images, channels, pixels, dst, dOff, pixelStride);
