@@ -40,9 +40,10 @@ import java.util.Arrays;
  * lanes of two vectors, one register tile per output pixel and 8 channels ({@link BatchLanes}),
  * so no panel straddles two small images and a border pixel skips its padding's taps. The weight
  * gradient of a layer with input channels in whole blocks of 32 puts those channels in the lanes
- * instead ({@link ChannelLanes}): one 8×32 tile per tap, 8 output channels broadcast from gy
- * where it lies against the 32 channels of the pixel the tap reads, from a channels-last copy
- * of x. Backward-weight sums images in fixed groups of {@link #IMAGES_PER_GROUP} and adds the group
+ * instead ({@link ChannelLanes}): one 8×32 tile per tap, 8 output channels broadcast from a
+ * packed gy against the 32 channels of the pixel the tap reads, from a channels-last copy of x
+ * split by stride phase, each output row of the tap one run over its pixels and a group's
+ * images. Backward-weight sums images in fixed groups of {@link #IMAGES_PER_GROUP} and adds the group
  * sums in order, so every result is the same for any thread count. Scratch buffers are per
  * thread and reused across calls.
  *
