@@ -25,15 +25,18 @@ import java.util.Arrays;
  * Output pixel (i, j) of tap (ky, kx) reads input (st·i + ky − pad, st·j + kx − pad): phase
  * ((ky − pad) mod st, (kx − pad) mod st), row i + ⌊(ky − pad)/st⌋, column j + ⌊(kx − pad)/st⌋. So
  * along an output row, j and then the images step one pixel of the phase plane and one image:
- * 32 floats of xl and 8 of ap a step, for all (j1 − j0)·m steps of the row (48-56 here). A tap's
+ * 32 floats of xl and 8 of ap a step, for all (j1 − j0)·m steps of the row (48-56 for the 4×4/2
+ * 32→64 layer on 14×14, 104-112 for the 3×3 one). A tap's
  * border pixels, which would read padding, are left out of its rows: no FMA is spent on zeros.
  *
  * <p>Why: with the images outermost and x neither packed nor split by phase (the route before,
  * 66d0271), each tile ran a loop of one output row's 6-7 pixels (4×4/2 32→64 on 14×14), and
- * the pass sat at 0.62-0.66 of our sgemm on one thread and 0.50-0.60 on two on the Zen 5
- * (`bench kernels --kernel conv2d --shape '32x14x14->64,4x4'`); each row's loop is now 8 times
- * longer and both operands are read one after another. Images per group tried as chunks of 2, 4
- * and 8 (one JVM each, the same minute): 8 the fastest at both thread counts and on both layers.
+ * the pass sat at 0.60-0.69 of our sgemm on one thread and 0.49-0.68 on two on the Zen 5
+ * (`bench kernels --kernel conv2d --shape '32x14x14->64,4x4'`, 2026-12-06); each row's loop is now
+ * 8 times longer and both operands are read one after another: 0.83-0.87 / 0.83-0.87 with the
+ * jars alternating (the speed history has the runs). The tile calls were tried on chunks of 2, 4
+ * and 8 of a group's images (one JVM each, alternating): 8 as fast as 4 or faster in seven of
+ * eight comparisons, 2 the slowest.
  *
  * <p>Order: each entry is summed over its group in the order (output row, output column, image),
  * one fused multiply-add a step from zero, by one tile call; the groups' sums are added in group
@@ -167,9 +170,11 @@ final class ChannelLanes {
     /**
      * One image's gy (gy[src ..], [channel][pixel]) into the group's packed A, image q of m: channel
      * o at pixel p to ap[((o / 8)·npix + p)·m·8 + q·8 + o mod 8], so that a tile's k steps (the
-     * pixels of a row, the chunk's images at each) read 8 consecutive floats each, one after
-     * another. A pixel's 8 values at a time, so that each store fills the next 32 bytes (a
-     * channel at a time, each store 128 bytes from the last, the pass ran 3-20% slower).
+     * pixels of a row, the group's images at each) read 8 consecutive floats each, one after
+     * another. A pixel's 8 values at a time, so that each store fills the next 32 bytes rather
+     * than landing m·32 bytes from the last (a transposed layout, a pixel's outC values together
+     * by 16×16 register transposes, made the tile read A outC floats apart a step: the pass ran
+     * 5-20% slower than this in both pairs of JVMs measured).
      */
     private static void packGy(float[] gy, int src, int outC, int npix, int m, int q, float[] ap) {
         for (int ob = 0; ob < outC / ROWS; ob++) {
