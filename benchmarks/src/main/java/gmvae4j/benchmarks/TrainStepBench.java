@@ -155,9 +155,9 @@ public final class TrainStepBench {
         double gflop = counter.flops() / 1e9;
         Ours ours = new Ours(c.config(), kernels, batch);
         Reference sgemm = new Reference(kernels, reference);
-        // warm-up: the given steps and at least 4 s, then until the JIT is done with the step (below)
-        warmUp(ours);
-        sgemm.samples(2, null);
+        // warm-up: the given steps and at least 4 s, then until the JIT is done with the step (below),
+        // each step followed by a reference sample as in the rounds
+        warmUp(ours, sgemm);
         boolean withPeer = peer != null && peer.available();
         boolean both = withPeer && !candidates.isEmpty();   // without a peer, one row: there is no second setting to show
         List<Double> mine = new ArrayList<>(), sgemmRates = new ArrayList<>();
@@ -202,23 +202,57 @@ public final class TrainStepBench {
      * Steps ours until it runs as it will: at least {@code warmup} steps and {@code minWarmupNanos},
      * then on in windows of half a second until two windows in a row are each no more than
      * {@link #SETTLED} faster than the window before ({@link #settled}; one such window can be a
-     * busy moment's), 30 s at the most.
+     * busy moment's) and the JIT compiled for at most {@link #QUIET_MILLIS} of the last one
+     * ({@link #quiet}), 30 s at the most. Each step is followed by a sample of the reference
+     * product, as in the timed rounds, so that the JIT has seen the rounds' mix of calls before
+     * they start: with the reference sampled only after the warm-up, -XX:+PrintCompilation showed
+     * C2's code for `Sgemm.product`, `kBlock` and `aBlock` made not entrant (uncommon traps) 8.6
+     * and 10.0 s into two runs, in the timed rounds, and recompiled.
      * Why not a fixed time: the JIT compiles the step for seconds after its first one. A fresh JVM's
      * mixture z=10 step (median of each second from the first step, two threads): 1,888 / 561 / 536 /
      * 28 / 11.5 / 6.2 / 5.8 / 5.6 / 5.8 ms; with the 4 s minimum alone the first round was timed
      * while that fell, at 9.4-16.8 ms against 4.7-5.4 in the rounds after it.
      */
-    private void warmUp(Ours ours) {
+    private void warmUp(Ours ours, Reference sgemm) {
         long start = System.nanoTime(), until = start + minWarmupNanos;
-        for (int i = 0; i < warmup || System.nanoTime() < until; i++) ours.steps(1, null);
+        for (int i = 0; i < warmup || System.nanoTime() < until; i++) {
+            ours.steps(1, null);
+            sgemm.samples(1, null);
+        }
         if (minWarmupNanos == 0) return;    // tests of the plumbing
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        boolean jitTimed = jit != null && jit.isCompilationTimeMonitoringSupported();
         List<Double> windows = new ArrayList<>();
+        boolean quiet;
         do {
             List<Double> t = new ArrayList<>();
-            long end = System.nanoTime() + WINDOW_NANOS;
-            do ours.steps(1, t); while (System.nanoTime() < end);
+            long end = System.nanoTime() + WINDOW_NANOS, compiled = jitTimed ? jit.getTotalCompilationTime() : 0;
+            do {
+                ours.steps(1, t);
+                sgemm.samples(1, null);
+            } while (System.nanoTime() < end);
             windows.add(median(t));
-        } while (!settled(windows) && System.nanoTime() - start < MAX_WARMUP_NANOS);
+            quiet = !jitTimed || quiet(jit.getTotalCompilationTime() - compiled);
+        } while (!(settled(windows) && quiet) && System.nanoTime() - start < MAX_WARMUP_NANOS);
+        progress.println(String.format(Locale.ROOT, "ours warmed up for %.1f s (until the step's time settled and the JIT compiled for at most %d ms of a %d ms window)",
+                (System.nanoTime() - start) / 1e9, QUIET_MILLIS, WINDOW_NANOS / 1_000_000));
+    }
+
+    /**
+     * Most milliseconds the JIT may spend compiling in a window that ends the warm-up. Why: the
+     * step's time can level off while C2 is still compiling the kernels (its threads share the
+     * two cores with ours), and a round timed then ran slow. Measured (`./gmvae bench train
+     * --variant mixture --z 10 --rounds 4 --no-peer`, -XX:+PrintCompilation, Zen 5, 2026-12-06):
+     * the warm-up ended about 6.5 s in by the step's time alone; C2 compiled `Sgemm.aBlock`,
+     * `blocked`, `kBlock` and `product` between 6.4 and 6.9 s, 40-74 compilations a second
+     * went on to the end (11.4 s), and the rounds' medians read 4.03 / 8.02 / 4.02 / 3.85 and
+     * 7.14 / 4.25 / 4.04 / 4.45 ms in two runs.
+     */
+    static final long QUIET_MILLIS = 10;
+
+    /** True when a window's compilation time leaves the warm-up free to end (see {@link #QUIET_MILLIS}). */
+    static boolean quiet(long compileMillis) {
+        return compileMillis <= QUIET_MILLIS;
     }
 
     /** True when each of the last two windows' medians is no more than {@link #SETTLED} below the one before it. */

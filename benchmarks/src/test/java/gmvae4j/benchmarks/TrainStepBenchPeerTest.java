@@ -68,11 +68,20 @@ class TrainStepBenchPeerTest {
         assertTrue(TrainStepBench.settled(List.of(9.0, 5.0, 5.0, 5.0)), "only the last three count");
     }
 
+    /** ... and the JIT spent at most 10 ms of the last window compiling. */
+    @Test
+    void warmUpEndsOnlyWhenTheJitIsQuiet() {
+        assertTrue(TrainStepBench.quiet(0));
+        assertTrue(TrainStepBench.quiet(TrainStepBench.QUIET_MILLIS));
+        assertFalse(TrainStepBench.quiet(TrainStepBench.QUIET_MILLIS + 1), "C2 still compiling the kernels");
+    }
+
     /**
      * Each of the peer's runs takes its warm-up steps before the timed ones, and so does each of our
      * rounds after the first: counted by the products' FLOPs, ours take 1 (the count in run) + 5
      * (the warm-up, at least {@code warmup} steps) + 3 rounds × 2 timed + 2 rounds × 5 steps, and the
-     * reference product 2 + 6 samples of 6 calls. Without the rounds' warm-up: 10 steps fewer.
+     * reference product a sample of 6 calls after each of those 5 warm-up steps (as after each timed
+     * step) + 6. Without the rounds' warm-up: 10 steps fewer.
      */
     @Test
     void eachRoundAfterTheFirstStartsWithThePeersWarmUpSteps() throws Exception {
@@ -88,7 +97,7 @@ class TrainStepBenchPeerTest {
                 new OpenBlasCore.Choice("Haswell", "Haswell", null), null,
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), 0L, new int[] {4, 8, 16});
         b.run(TINY);
-        assertEquals((1 + 5 + 3 * 2 + 2 * 5) * step + (2 + 3 * 2) * sample, all.flops(), 1e-9 * all.flops());
+        assertEquals((1 + 5 + 3 * 2 + 2 * 5) * step + (5 + 3 * 2) * sample, all.flops(), 1e-9 * all.flops());
     }
 
     @Test
