@@ -234,8 +234,8 @@ public final class TrainStepBench {
             windows.add(median(t));
             quiet = !jitTimed || quiet(jit.getTotalCompilationTime() - compiled);
         } while (!(settled(windows) && quiet) && System.nanoTime() - start < MAX_WARMUP_NANOS);
-        progress.println(String.format(Locale.ROOT, "ours warmed up for %.1f s (until the step's time settled and the JIT compiled for at most %d ms of a %d ms window)",
-                (System.nanoTime() - start) / 1e9, QUIET_MILLIS, WINDOW_NANOS / 1_000_000));
+        progress.println(String.format(Locale.ROOT, "ours warmed up for %.1f s (until the step's time settled and the JIT "
+                + "compiled for at most %d ms of a %d ms window)", (System.nanoTime() - start) / 1e9, QUIET_MILLIS, WINDOW_NANOS / 1_000_000));
     }
 
     /**

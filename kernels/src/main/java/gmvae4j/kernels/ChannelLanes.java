@@ -56,6 +56,7 @@ final class ChannelLanes {
     /** Floats of one tile's sums. */
     private static final int TILE = ROWS * LANES;
 
+    /** A pixel's 32 lanes are two of these vectors where this route applies ({@link #applies}: 16-lane vectors). */
     private static final VectorSpecies<Float> V = FloatVector.SPECIES_PREFERRED;
 
     /**
@@ -161,9 +162,9 @@ final class ChannelLanes {
         for (int y = 0, from = 0; y < h; y++)
             for (int c = 0; c < w; c++, from += LANES) {
                 int to = dst + (((y % st) * st + c % st) * pr * pc + (y / st) * pc + c / st) * m * LANES + q * LANES;
-                // two vector copies (System.arraycopy's call cost 4% of the pass for these 128 bytes)
+                // the pixel's 32 lanes: two vector copies
                 FloatVector.fromArray(V, lanes, from).intoArray(xl, to);
-                FloatVector.fromArray(V, lanes, from + 16).intoArray(xl, to + 16);
+                FloatVector.fromArray(V, lanes, from + V.length()).intoArray(xl, to + V.length());
             }
     }
 

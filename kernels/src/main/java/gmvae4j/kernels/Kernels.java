@@ -195,9 +195,9 @@ public interface Kernels {
     }
 
     /**
-     * True when {@link #laneTile}, {@link #toLanes} and {@link #fromLanes} run
-     * as vector kernels here, so that {@link BatchLanes}' and {@link ChannelLanes}' routes pay off;
-     * false for the scalar reference.
+     * True when {@link #laneTile}, {@link #toLanes} and {@link #fromLanes} run as vector kernels
+     * here, so that {@link BatchLanes}' and {@link ChannelLanes}' routes pay off; false for the
+     * scalar reference.
      */
     default boolean hasLaneTiles() { return false; }
 
