@@ -47,10 +47,17 @@ public final class CpuInfo {
         return String.join(", ", parts);
     }
 
-    /** {@link #model()} with {@link #caches()} in brackets when known. */
+    /** {@link #model()} with {@link #caches()} in brackets when known; read once a process (the CPU does not change). */
     public static String describe() {
-        String c = caches();
-        return model() + (c.isEmpty() ? "" : " (" + c + ")");
+        return Described.TEXT;
+    }
+
+    private static final class Described {
+        static final String TEXT = describe(model(), caches());
+    }
+
+    private static String describe(String model, String caches) {
+        return model + (caches.isEmpty() ? "" : " (" + caches + ")");
     }
 
     /** "L1d", "L1i", "L2": the level, and for a split level the kind. */
@@ -74,11 +81,20 @@ public final class CpuInfo {
         return null;
     }
 
+    /** /proc/cpuinfo's lines, read once a process (the name and the flags both come from them). */
     private static List<String> cpuinfo() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo"));
-        } catch (IOException | RuntimeException e) {
-            return List.of();      // no /proc (or unreadable): no name, no flags, so no better core is claimed
+        return ProcCpuinfo.LINES;
+    }
+
+    private static final class ProcCpuinfo {
+        static final List<String> LINES = read();
+
+        private static List<String> read() {
+            try {
+                return List.copyOf(Files.readAllLines(Path.of("/proc/cpuinfo")));
+            } catch (IOException | RuntimeException e) {
+                return List.of();      // no /proc (or unreadable): no name, no flags, so no better core is claimed
+            }
         }
     }
 }

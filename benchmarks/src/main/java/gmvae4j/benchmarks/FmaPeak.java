@@ -83,21 +83,9 @@ public final class FmaPeak {
         long n = Math.max(1_000, (long) (sampleSec / perIter));
         double best = 0;
         for (int s = 0; s < samples; s++) {
-            Thread[] ts = new Thread[threads];
             float[] sink = new float[threads];
             long start = System.nanoTime();
-            for (int t = 0; t < threads; t++) {
-                int id = t;
-                ts[t] = Thread.ofPlatform().start(() -> sink[id] = spin(n, 1e-7f));
-            }
-            for (Thread t : ts) {
-                try {
-                    t.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return best;
-                }
-            }
+            if (!Threads.together(threads, id -> sink[id] = spin(n, 1e-7f))) return best;
             double sec = (System.nanoTime() - start) / 1e9;      // the sums go to sink: the JIT cannot drop the loops
             best = Math.max(best, threads * flops(n) / sec / 1e9);
         }

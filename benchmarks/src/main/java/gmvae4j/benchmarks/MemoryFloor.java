@@ -114,20 +114,8 @@ public final class MemoryFloor {
     }
 
     private static void sweepAll(float[] a, int slice, int threads, int sweeps, boolean write, float[] sink) {
-        Thread[] ts = new Thread[threads];
-        for (int t = 0; t < threads; t++) {
-            int id = t;
-            ts[t] = Thread.ofPlatform().start(() -> sink[id] = write ? fill(a, id * slice, slice, sweeps, sink[id])
-                                                                     : sum(a, id * slice, slice, sweeps));
-        }
-        for (Thread t : ts) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        Threads.together(threads, id -> sink[id] = write ? fill(a, id * slice, slice, sweeps, sink[id])
+                                                         : sum(a, id * slice, slice, sweeps));
     }
 
     /** Σ of a[from .. from+len) over {@code sweeps} sweeps, two vector accumulators, then the tail. */

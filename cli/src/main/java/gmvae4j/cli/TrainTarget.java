@@ -120,7 +120,7 @@ final class TrainTarget implements BenchCommand.Target {
         // the CPU's FMA peak at this thread count: each row's floor (its products at that rate); with
         // --backend cuda the big products run on the GPU, so a CPU floor would say nothing there
         double peak = cuda ? Double.NaN : FmaPeak.measure(threads);
-        String cpu = CpuInfo.describe();      // /proc and /sys read once: for the line below and the JSON
+        String cpu = CpuInfo.describe();      // for the line below and the JSON
         if (!cuda) progress.printf(Locale.ROOT, "bench train: FMA peak of this CPU (%s) at %d thread(s): %.1f GFLOP/s (FMAs on registers only); "
                 + "a row's floor is its product FLOPs at that rate%n", TerminalText.safe(cpu), threads, peak);
 
