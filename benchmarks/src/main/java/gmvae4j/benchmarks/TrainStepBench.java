@@ -203,7 +203,8 @@ public final class TrainStepBench {
      * then on in windows of half a second until two windows in a row are each no more than
      * {@link #SETTLED} faster than the window before ({@link #settled}; one such window can be a
      * busy moment's) and the JIT compiled for at most {@link #QUIET_MILLIS} of the last one
-     * ({@link #quiet}), 30 s at the most. Each step is followed by a sample of the reference
+     * ({@link #quiet}: compilations ended in the window, and the compiler threads' CPU time in it,
+     * which counts one still running too, {@link CompilerThreads}), 30 s at the most. Each step is followed by a sample of the reference
      * product, as in the timed rounds, so that the JIT has seen the rounds' mix of calls before
      * they start: with the reference sampled only after the warm-up, -XX:+PrintCompilation showed
      * C2's code for `Sgemm.product`, `kBlock` and `aBlock` made not entrant (uncommon traps) 8.6
@@ -227,12 +228,16 @@ public final class TrainStepBench {
         do {
             List<Double> t = new ArrayList<>();
             long end = System.nanoTime() + WINDOW_NANOS, compiled = jitTimed ? jit.getTotalCompilationTime() : 0;
+            long compilerCpu = CompilerThreads.cpuMillis();
             do {
                 ours.steps(1, t);
                 sgemm.samples(1, null);
             } while (System.nanoTime() < end);
             windows.add(median(t));
-            quiet = !jitTimed || quiet(jit.getTotalCompilationTime() - compiled);
+            // both: compilations that ended in the window (the MXBean) and the compiler threads' CPU
+            // time, which also counts one still running (CompilerThreads)
+            quiet = (!jitTimed || quiet(jit.getTotalCompilationTime() - compiled))
+                    && (compilerCpu < 0 || quiet(CompilerThreads.cpuMillis() - compilerCpu));
         } while (!(settled(windows) && quiet) && System.nanoTime() - start < MAX_WARMUP_NANOS);
         progress.println(String.format(Locale.ROOT, "ours warmed up for %.1f s (until the step's time settled and the JIT "
                 + "compiled for at most %d ms of a %d ms window)", (System.nanoTime() - start) / 1e9, QUIET_MILLIS, WINDOW_NANOS / 1_000_000));
