@@ -28,15 +28,24 @@ final class CompilerThreads {
     /** Milliseconds a clock tick of /proc's utime and stime stands for (USER_HZ = 100). */
     static final int MILLIS_PER_TICK = 10;
 
-    /** CPU milliseconds all compiler threads of this JVM have used, or -1 where /proc/self/task cannot be read. */
+    /**
+     * CPU milliseconds the compiler threads of this JVM now alive have used, or -1 where
+     * /proc/self/task cannot be read or holds no thread by those names (the caller then goes by the
+     * MXBean alone). HotSpot may end an idle compiler thread and start one later
+     * (UseDynamicNumberOfCompilerThreads): the sum then drops by the time of the one that ended,
+     * and a window in which that happens reads as quiet.
+     */
     static long cpuMillis() {
         long ticks = 0;
+        int found = 0;
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
             for (Path t : tasks) {
                 try {
                     if (!isCompiler(Files.readString(t.resolve("comm")).strip())) continue;
                     long n = ticks(Files.readString(t.resolve("stat")));
-                    if (n > 0) ticks += n;
+                    if (n < 0) continue;
+                    ticks += n;
+                    found++;
                 } catch (IOException e) {
                     // the thread ended between the listing and the read: it compiles no more
                 }
@@ -44,7 +53,7 @@ final class CompilerThreads {
         } catch (IOException | RuntimeException e) {
             return -1;
         }
-        return ticks * MILLIS_PER_TICK;
+        return found == 0 ? -1 : ticks * MILLIS_PER_TICK;
     }
 
     /** True for the name (as /proc shows it) of a JIT compiler thread. */

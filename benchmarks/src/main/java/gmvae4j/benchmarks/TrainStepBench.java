@@ -204,9 +204,10 @@ public final class TrainStepBench {
      * {@link #SETTLED} faster than the window before ({@link #settled}; one such window can be a
      * busy moment's) and the JIT compiled for at most {@link #QUIET_MILLIS} of the last one
      * ({@link #quiet}: compilations ended in the window, and the compiler threads' CPU time in it,
-     * which counts one still running too, {@link CompilerThreads}), 30 s at the most. Each step is followed by a sample of the reference
-     * product, as in the timed rounds, so that the JIT has seen the rounds' mix of calls before
-     * they start: with the reference sampled only after the warm-up, -XX:+PrintCompilation showed
+     * which counts one still running too, {@link CompilerThreads}), 30 s at the most. Each step is
+     * followed by a sample of the reference product, as in the timed rounds, so that the JIT has
+     * seen the rounds' mix of calls before they start: with the reference sampled only after the
+     * warm-up, -XX:+PrintCompilation showed
      * C2's code for `Sgemm.product`, `kBlock` and `aBlock` made not entrant (uncommon traps) 8.6
      * and 10.0 s into two runs, in the timed rounds, and recompiled.
      * Why not a fixed time: the JIT compiles the step for seconds after its first one. A fresh JVM's

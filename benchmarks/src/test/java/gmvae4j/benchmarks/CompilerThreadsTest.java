@@ -30,14 +30,13 @@ class CompilerThreadsTest {
         assertFalse(CompilerThreads.isCompiler("main"));
     }
 
-    /** On Linux (where the build runs) the reading exists and only grows; the JIT has compiled something by now. */
+    /**
+     * On Linux (where the build runs) /proc shows this JVM's compiler threads by the names above:
+     * -1 here would mean the names changed and the warm-up went by the MXBean alone.
+     */
     @Test
-    void theReadingGrowsWithTheJitsWork() {
+    void theCompilerThreadsAreFoundOnLinux() {
         if (!System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).contains("linux")) return;
-        long before = CompilerThreads.cpuMillis();
-        assertTrue(before >= 0, "no /proc/self/task reading on Linux: " + before);
-        long sum = 0;
-        for (int i = 0; i < 2_000_000; i++) sum += Long.numberOfTrailingZeros(i * 31L + sum);    // work for the JIT
-        assertTrue(CompilerThreads.cpuMillis() >= before, "CPU time went down (" + sum + ")");
+        assertTrue(CompilerThreads.cpuMillis() >= 0, "no compiler thread found in /proc/self/task");
     }
 }
