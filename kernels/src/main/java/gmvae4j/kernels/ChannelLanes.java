@@ -173,13 +173,14 @@ final class ChannelLanes {
      * One image's gy (gy[src ..], [channel][pixel]) into the group's packed A, image q of m: channel
      * o at pixel p to ap[((o / 8)·npix + p)·m·8 + q·8 + o mod 8], so that a tile's k steps (the
      * pixels of a row, the group's images at each) read 8 consecutive floats each, one after
-     * another. A pixel's 8 values at a time, so that each store fills the next 32 bytes rather
-     * than landing m·32 bytes from the last (a transposed layout, a pixel's outC values together
-     * by 16×16 register transposes, made the tile read A outC floats apart a step: the pass ran
-     * 5-20% slower than this in both pairs of JVMs measured).
+     * another. Sixteen pixels at a time where the vectors have 16 lanes (below), the rest a pixel
+     * at a time. (A transposed layout, a pixel's outC values together by 16×16 register
+     * transposes, made the tile read A outC floats apart a step: the pass ran 5-20% slower than
+     * this in both pairs of JVMs measured.)
      */
     private static void packGy(float[] gy, int src, int outC, int npix, int m, int q, float[] ap, float[] turn) {
         int step = m * ROWS, whole = Transpose16.USABLE ? npix / 16 * 16 : 0;
+        VectorMask<Float> first = V.indexInRange(0, ROWS), second = first.not();     // a vector's two pixels
         for (int ob = 0; ob < outC / ROWS; ob++) {
             int to = (ob * npix * m + q) * ROWS, from = src + ob * ROWS * npix, p = 0;
             // 16 pixels at a time: the tile's 8 channel rows turned round in registers into turn
@@ -189,7 +190,6 @@ final class ChannelLanes {
             // rows and 8 stores a pixel) was 19% of the 3×3 32→64 layer's weight-gradient pass in JFR.
             for (; p < whole; p += 16) {
                 Transpose16.transpose8x16(gy, from + p, npix, turn, 0);
-                VectorMask<Float> first = V.indexInRange(0, ROWS), second = first.not();
                 for (int i = 0, at = to + p * step; i < 16; i += 2, at += 2 * step) {
                     FloatVector two = FloatVector.fromArray(V, turn, i * ROWS);
                     two.intoArray(ap, at, first);
