@@ -16,11 +16,19 @@ package gmvae4j.kernels;
  * pixel's lane rows ([channel][32]). A border pixel has fewer taps, so padding costs nothing.
  *
  * <p>The price is two layout changes, by 16×16 register transposes: the source into lanes once a
- * call ({@link Kernels#toLanes}: [block][pixel][channel][32], from a cache line on), and each run
+ * call ({@link Kernels#toLanes}: [pixel][channel][32] a block, from a cache line on), and each run
  * of {@link #RUN} output pixels back to NCHW right after its tiles, while it is in cache
- * ({@link Kernels#fromLanes}). A lane pixel's rows are padded by 16 floats: at channels·32 floats
- * (a power of two for 32 or 64 channels) the 16 rows a transpose reads or writes would sit in one
- * L1 set.
+ * ({@link Kernels#fromLanes}). Where the blocks share out evenly over the threads, a task is one
+ * block: its source goes into lanes the thread keeps for itself, and its runs follow at once. The
+ * whole source in lanes (6.4 MB for 128 images of 64 channels on 14×14) had gone out to memory
+ * before the tiles read it back; one block's (1.6 MB) is still in L2 and L3, and the next block
+ * overwrites the same lines. Measured in one JVM, the two ways alternating eight rounds of 30 calls
+ * (best GFLOP/s of a round, 128 images): the 3×3 32→64 layer's backward-input 149-155 → 160-168 on one
+ * thread, 252-269 → 300-317 on two; the 4×4/2 32→64 forward 142-158 → 157-166 and 257-282 →
+ * 301-364, its backward-input 151-178 → 158-171 and 262-279 → 279-306 (the same floats).
+ *
+ * <p>A lane pixel's rows are padded by 16 floats: at channels·32 floats (a power of two for 32 or
+ * 64 channels) the 16 rows a transpose reads or writes would sit in one L1 set.
  *
  * <p>Measured (`./gmvae bench kernels --json`, four runs, fraction of our sgemm's GFLOP/s at the
  * same FLOPs, one / two threads), the 4×4/2 32→64 layer on 14×14, tap planes → lanes:
@@ -71,6 +79,8 @@ final class BatchLanes {
 
     /** Per thread: a run's tiles in lanes, and the segment lists of one pixel. */
     private static final ThreadLocal<float[][]> RUN_OUT = ThreadLocal.withInitial(() -> new float[1][0]);
+    /** Per thread: the source of the block it is working on, in lanes (see {@link #pass}). */
+    private static final ThreadLocal<float[][]> LANES_OF_THREAD = ThreadLocal.withInitial(() -> new float[1][0]);
     private static final ThreadLocal<int[][]> SEGMENTS = ThreadLocal.withInitial(() -> new int[3][0]);
 
     /**
@@ -93,13 +103,19 @@ final class BatchLanes {
     }
 
     /**
-     * Floats of the caller's scratch a pass of {@code s} needs: the source in lanes and the packed
-     * weights (the larger direction's, so one length serves both).
+     * Floats of the caller's scratch a pass of {@code s} on {@code k} needs: the packed weights, and
+     * the whole source in lanes where the blocks are not a block a task ({@link #blockTasks}); the
+     * larger direction's source, so one length serves both.
      */
-    static int scratchLength(ConvShape s) {
+    static int scratchLength(Kernels k, ConvShape s) {
         int blocks = Math.ceilDiv(s.batch(), LANES);
         int src = Math.max(s.outH() * s.outW() * pixelStride(s.outC()), s.inH() * s.inW() * pixelStride(s.inC()));
-        return CacheLines.FLOATS - 1 + blocks * src + s.inC() * s.kH() * s.kW() * s.outC();
+        return CacheLines.FLOATS - 1 + (blockTasks(k, blocks) ? 0 : blocks * src) + s.inC() * s.kH() * s.kW() * s.outC();
+    }
+
+    /** True when a task is one block of images: the blocks share out evenly over k's threads. */
+    private static boolean blockTasks(Kernels k, int blocks) {
+        return blocks % k.threads() == 0;
     }
 
     /**
@@ -134,18 +150,11 @@ final class BatchLanes {
         // the lanes from a cache line on: every lane row then fills whole lines (psS and 32 are
         // multiples of 16 floats), and toLanes' 64-byte stores each write one line, not parts of two
         // (its source in L3, two threads: 144-150 µs against 175-184 for the 4×4/2 32→64 layer's x)
-        int base = CacheLines.start(scratch), wp = base + blocks * srcBlock;
+        int base = CacheLines.start(scratch), wp = base + (blockTasks(k, blocks) ? 0 : blocks * srcBlock);
+        int runs = Math.ceilDiv(dstPix, RUN);
 
-        // one region: each block's source into lanes, and the weights as [tile][tap][k step][8 rows]
-        // (w is [outC][inC][kH][kW]), a tile a task
-        k.parallelRange(blocks + tiles, blocks + tiles, task -> {
-            int nb = task;
-            if (nb < blocks) {
-                k.toLanes(src, nb * LANES * srcImg, srcImg, Math.min(LANES, s.batch() - nb * LANES), srcC, srcPix, scratch,
-                        base + nb * srcBlock, psS);
-                return;
-            }
-            int t = task - blocks;
+        // the weights as [tile][tap][k step][8 rows] (w is [outC][inC][kH][kW]), a tile a task
+        k.parallelRange(tiles, tiles, t -> {
             for (int tap = 0; tap < kk; tap++)
                 for (int c = 0; c < srcC; c++)
                     for (int r = 0; r < ROWS; r++)
@@ -153,37 +162,66 @@ final class BatchLanes {
                                 w[(fwd ? (t * ROWS + r) * inC + c : c * inC + t * ROWS + r) * kk + tap];
         });
 
-        // one task: a run of RUN destination pixels of one block, every tile of each, then the run
-        // written back while it is in cache (the whole destination in lanes went out to L3 and back)
-        int runs = Math.ceilDiv(dstPix, RUN);
-        k.parallelRange(blocks * runs, 4 * k.threads(), unit -> {
-            int nb = unit / runs, p0 = unit % runs * RUN, p1 = Math.min(dstPix, p0 + RUN);
-            float[][] ro = RUN_OUT.get();
-            if (ro[0].length < RUN * psD + CacheLines.FLOATS) ro[0] = new float[RUN * psD + CacheLines.FLOATS];
-            int[][] sg = SEGMENTS.get();
-            if (sg[0].length < kk) { sg[0] = new int[kk]; sg[1] = new int[kk]; sg[2] = new int[kk]; }
-            float[] out = ro[0];
-            int o0 = CacheLines.start(out);
-            int[] segA = sg[0], segB = sg[1], tapOf = sg[2];
-            for (int p = p0; p < p1; p++) {
-                int u = p / dstW, v = p % dstW, n = 0;
-                for (int ky = 0; ky < kH; ky++) {
-                    int sy = source(fwd, u, ky, st, pad, srcH);
-                    if (sy < 0) continue;
-                    for (int kx = 0; kx < kW; kx++) {
-                        int sx = source(fwd, v, kx, st, pad, srcW);
-                        if (sx < 0) continue;
-                        tapOf[n] = ky * kW + kx;
-                        segB[n++] = base + nb * srcBlock + (sy * srcW + sx) * psS;
-                    }
-                }
-                for (int t = 0; t < dstC / ROWS; t++) {
-                    for (int i = 0; i < n; i++) segA[i] = wp + (t * kk + tapOf[i]) * srcC * ROWS;
-                    k.laneTile(n, segA, segB, srcC, scratch, scratch, out, o0 + (p - p0) * psD + t * ROWS * LANES);
+        if (blockTasks(k, blocks)) {
+            // a block a task: its source into the thread's own lanes, then all its runs. The lanes of one
+            // block (1.6 MB for 64 channels of 14×14) are read back from L2 and L3 while they are warm, and
+            // the next block's overwrite the same lines, so no thread's lanes go out to memory and back
+            k.parallelRange(blocks, blocks, nb -> {
+                float[][] held = LANES_OF_THREAD.get();
+                if (held[0].length < srcBlock + CacheLines.FLOATS - 1) held[0] = new float[srcBlock + CacheLines.FLOATS - 1];
+                float[] lanes = held[0];
+                int l0 = CacheLines.start(lanes);
+                k.toLanes(src, nb * LANES * srcImg, srcImg, Math.min(LANES, s.batch() - nb * LANES), srcC, srcPix, lanes, l0, psS);
+                for (int r = 0; r < runs; r++) run(k, s, fwd, bias, dst, overwrite, scratch, wp, lanes, l0, nb, r);
+            });
+            return;
+        }
+        // blocks that do not share out evenly (a batch of 96 on two threads): every block's source into
+        // the caller's scratch, a block a task, then the runs of all blocks shared out a few at a time
+        k.parallelRange(blocks, blocks, nb ->
+                k.toLanes(src, nb * LANES * srcImg, srcImg, Math.min(LANES, s.batch() - nb * LANES), srcC, srcPix, scratch,
+                        base + nb * srcBlock, psS));
+        k.parallelRange(blocks * runs, 4 * k.threads(), unit ->
+                run(k, s, fwd, bias, dst, overwrite, scratch, wp, scratch, base + unit / runs * srcBlock, unit / runs, unit % runs));
+    }
+
+    /**
+     * One task's run: the {@link #RUN} destination pixels from {@code run}·RUN of block nb, every
+     * tile of each, then written back while they are in cache. The packed weights are at wp of
+     * {@code packed}, the block's source lanes at l0 of {@code lanes}.
+     */
+    private static void run(Kernels k, ConvShape s, boolean fwd, float[] bias, float[] dst, boolean overwrite, float[] packed,
+                            int wp, float[] lanes, int l0, int nb, int run) {
+        int inC = s.inC(), outC = s.outC(), kH = s.kH(), kW = s.kW(), kk = kH * kW, st = s.stride(), pad = s.pad();
+        int srcC = fwd ? inC : outC, srcH = fwd ? s.inH() : s.outH(), srcW = fwd ? s.inW() : s.outW();
+        int dstC = fwd ? outC : inC, dstW = fwd ? s.outW() : s.inW(), dstPix = (fwd ? s.outH() : s.inH()) * dstW;
+        int psS = pixelStride(srcC), psD = pixelStride(dstC), dstImg = dstC * dstPix;
+        int p0 = run * RUN, p1 = Math.min(dstPix, p0 + RUN);
+        float[][] ro = RUN_OUT.get();
+        if (ro[0].length < RUN * psD + CacheLines.FLOATS) ro[0] = new float[RUN * psD + CacheLines.FLOATS];
+        int[][] sg = SEGMENTS.get();
+        if (sg[0].length < kk) { sg[0] = new int[kk]; sg[1] = new int[kk]; sg[2] = new int[kk]; }
+        float[] out = ro[0];
+        int o0 = CacheLines.start(out);
+        int[] segA = sg[0], segB = sg[1], tapOf = sg[2];
+        for (int p = p0; p < p1; p++) {
+            int u = p / dstW, v = p % dstW, n = 0;
+            for (int ky = 0; ky < kH; ky++) {
+                int sy = source(fwd, u, ky, st, pad, srcH);
+                if (sy < 0) continue;
+                for (int kx = 0; kx < kW; kx++) {
+                    int sx = source(fwd, v, kx, st, pad, srcW);
+                    if (sx < 0) continue;
+                    tapOf[n] = ky * kW + kx;
+                    segB[n++] = l0 + (sy * srcW + sx) * psS;
                 }
             }
-            k.fromLanes(out, o0, psD, Math.min(LANES, s.batch() - nb * LANES), dstC, p1 - p0, bias, overwrite,
-                    dst, nb * LANES * dstImg + p0, dstImg, dstPix);
-        });
+            for (int t = 0; t < dstC / ROWS; t++) {
+                for (int i = 0; i < n; i++) segA[i] = wp + (t * kk + tapOf[i]) * srcC * ROWS;
+                k.laneTile(n, segA, segB, srcC, packed, lanes, out, o0 + (p - p0) * psD + t * ROWS * LANES);
+            }
+        }
+        k.fromLanes(out, o0, psD, Math.min(LANES, s.batch() - nb * LANES), dstC, p1 - p0, bias, overwrite,
+                dst, nb * LANES * dstImg + p0, dstImg, dstPix);
     }
 }

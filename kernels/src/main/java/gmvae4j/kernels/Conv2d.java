@@ -116,7 +116,7 @@ public final class Conv2d {
         ConvShape c = s.transposedAsConv();
         check(c, y, w, x, c.inC() * c.inH() * c.inW(), c.outC() * c.inC() * c.kH() * c.kW(), c.outC() * c.outH() * c.outW());
         if (phased(c)) {
-            if (BatchLanes.applies(k, c)) BatchLanes.backwardInput(k, c, x, w, bias, y, true, scratch(LANES, BatchLanes.scratchLength(c)));
+            if (BatchLanes.applies(k, c)) BatchLanes.backwardInput(k, c, x, w, bias, y, true, scratch(LANES, BatchLanes.scratchLength(k, c)));
             else byPhases(k, c, x, w, bias, y, true);
             return;
         }
@@ -205,7 +205,7 @@ public final class Conv2d {
             return;
         }
         if (!pointwise) {
-            if (BatchLanes.appliesForward(k, s)) BatchLanes.forward(k, s, x, w, bias, y, beta == 0f, scratch(LANES, BatchLanes.scratchLength(s)));
+            if (BatchLanes.appliesForward(k, s)) BatchLanes.forward(k, s, x, w, bias, y, beta == 0f, scratch(LANES, BatchLanes.scratchLength(k, s)));
             else byPlanes(k, s, x, w, bias, y, beta);
             return;
         }
@@ -227,7 +227,7 @@ public final class Conv2d {
         int oh = s.outH(), ow = s.outW(), npix = oh * ow, ckk = s.inC() * s.kH() * s.kW();
         int xImg = s.inC() * s.inH() * s.inW(), yImg = s.outC() * npix;
         if (phased(s)) {
-            if (BatchLanes.applies(k, s)) BatchLanes.backwardInput(k, s, gy, w, null, gx, false, scratch(LANES, BatchLanes.scratchLength(s)));
+            if (BatchLanes.applies(k, s)) BatchLanes.backwardInput(k, s, gy, w, null, gx, false, scratch(LANES, BatchLanes.scratchLength(k, s)));
             else byPhases(k, s, gy, w, null, gx, false);
             return;
         }

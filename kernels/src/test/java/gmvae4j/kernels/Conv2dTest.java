@@ -175,7 +175,10 @@ class Conv2dTest {
      * Batches of 32 and more: the passes with the images in the vector lanes ({@link BatchLanes}) on
      * the vector backend (the scalar backend keeps the other routes, so the two are compared here
      * through the reference): a partial last block of lanes, odd sizes, strides 1 to 3, input
-     * channels 8 and 16 (whole tiles), and the conv model's own 32→64 layer and its mirror.
+     * channels 8 and 16 (whole tiles), and the conv model's own 32→64 layer and its mirror. Both of
+     * {@link BatchLanes}' ways to share out the blocks: a block a task where the blocks share out
+     * evenly over the threads (one thread always), and the runs of all blocks shared out where they
+     * do not (one block or three on two threads).
      */
     @Example
     void batchLanesShapes() {
@@ -187,6 +190,7 @@ class Conv2dTest {
         checkAll(new ConvShape(32, 32, 14, 14, 64, 4, 4, 2, 1), 44);    // the conv model's second layer
         checkTransposed(new ConvShape(35, 64, 7, 7, 32, 4, 4, 2, 1), 45);   // its mirror in the decoder
         checkTransposed(new ConvShape(37, 8, 5, 4, 16, 3, 3, 2, 0), 46);
+        checkAll(new ConvShape(65, 8, 6, 6, 8, 3, 3, 1, 1), 49);        // three blocks, the last of one image
     }
 
     @Example
