@@ -61,15 +61,35 @@ final class BatchLanes {
     /**
      * The same for the forward pass: the output channels fill whole tiles, at least 8 input
      * channels make each tap's run of k steps worth its setup (a one-channel layer has its own
-     * direct kernel, {@link ConvDirect}), and a stride of 2 or more. A stride-1 layer keeps its tap
-     * planes: its output (14×14 = 196 pixels an image for the 3×3 32→64 layer) fills the planes'
-     * panels well, and its nine taps' lane rows (36 KB a pixel) and weights (72 KB) do not stay in
-     * L1 here. Measured, `bench kernels`, one / two threads, fraction of our sgemm: 3×3 32→64 forward
-     * 0.79 / 0.78 this way against 0.86-0.93 by planes; 4×4/2 32→64 0.83 / 0.89 against 0.73-0.79.
+     * direct kernel, {@link ConvDirect}), and either a stride of 2 or more, or a stride-1 output
+     * that fills the tap planes' panels badly ({@link #planesStraddle}).
      */
     static boolean appliesForward(Kernels k, ConvShape s) {
-        return k.hasLaneTiles() && s.outC() % ROWS == 0 && s.inC() >= ROWS && s.stride() >= 2 && s.batch() >= LANES;
+        return k.hasLaneTiles() && s.outC() % ROWS == 0 && s.inC() >= ROWS && s.batch() >= LANES
+                && (s.stride() >= 2 || planesStraddle(s.outH() * s.outW()));
     }
+
+    /**
+     * True when a stride-1 forward pass of images of {@code npix} output pixels goes by lanes
+     * rather than by tap planes ({@link Conv2d}'s other route, whose products take a group's
+     * pixels {@link SgemmMicroKernel#NR} columns at a time): fewer than {@link #PLANES_MIN_PIXELS}
+     * pixels an image, not a whole number of panels, so that many panels straddle two images and
+     * take the planes' slower, gathered path. Measured in one JVM, the two routes alternating (best
+     * GFLOP/s of a round, 128 images, one / two threads), planes → lanes, since each thread keeps
+     * one block's lanes: 3×3 32→64 on 14×14 163-166 → 180-186 / 250-257 → 257-268; 3×3 64→64 on
+     * 7×7 141-145 → 209-212 / 280-299 → 379-409; 5×5 16→16 on 14×14 135 → 191-203 / 217-225 →
+     * 297-316; 3×3 8→32 on 14×14 131-135 → 149-154 / 239-252 → 229-270; 3×3 32→32 on 20×20
+     * 158-162 → 183-186 / 303-310 → 325-333. Kept on planes: 3×3 32→64 on 16×16 (256 pixels, eight
+     * whole panels) 188-192 against 186-190 / 343-347 against 321-331; on 28×28 (784 pixels), 3×3
+     * 32→32 124-133 against 129-134 (level), 16→32 153 against 141-145 / 292-299 against 267-268,
+     * 8→16 115-118 against 98-101 / level.
+     */
+    static boolean planesStraddle(int npix) {
+        return npix < PLANES_MIN_PIXELS && npix % SgemmMicroKernel.NR != 0;
+    }
+
+    /** See {@link #planesStraddle}: from this many output pixels an image a stride-1 forward pass keeps its tap planes. */
+    static final int PLANES_MIN_PIXELS = 512;
 
     /** Floats between consecutive pixels of a lane layout with this many channels. */
     static int pixelStride(int channels) { return channels * LANES + 16; }

@@ -36,7 +36,8 @@ import java.util.Arrays;
  * weights with the planes of gy ({@link #byPhases}; no col2im, no zeroed column matrix). Groups
  * are spread over the backend's threads in contiguous runs ({@link #inRuns}); the products inside
  * run on one thread. With a batch of 32 or more on AVX-512, the backward-input pass (input channels
- * in whole tiles of 8) and the forward pass of a strided layer go another way: 32 images in the
+ * in whole tiles of 8) and the forward pass of a strided layer, or of a stride-1 layer whose small
+ * output fills the planes' panels badly ({@link BatchLanes#planesStraddle}), go another way: 32 images in the
  * lanes of two vectors, one register tile per output pixel and 8 channels ({@link BatchLanes}),
  * so no panel straddles two small images and a border pixel skips its padding's taps. The weight
  * gradient of a layer with input channels in whole blocks of 32 puts those channels in the lanes

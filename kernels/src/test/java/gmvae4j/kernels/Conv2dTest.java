@@ -182,10 +182,13 @@ class Conv2dTest {
      */
     @Example
     void batchLanesShapes() {
-        if (!BatchLanes.applies(BACKENDS[0], new ConvShape(32, 8, 5, 5, 8, 3, 3, 1, 1)) && LaneTile.USABLE)
+        if (LaneTile.USABLE && (!BatchLanes.applies(BACKENDS[0], new ConvShape(32, 8, 5, 5, 8, 3, 3, 1, 1))
+                || !BatchLanes.appliesForward(BACKENDS[0], new ConvShape(40, 16, 6, 5, 8, 3, 3, 1, 1))
+                || BatchLanes.appliesForward(BACKENDS[0], new ConvShape(32, 8, 8, 4, 8, 3, 3, 1, 1))))
             fail("the lanes route does not apply where the test expects it");
         checkAll(new ConvShape(33, 8, 9, 7, 16, 4, 4, 2, 1), 41);       // one image past a block; 9×7 → 4×3 (odd)
-        checkAll(new ConvShape(40, 16, 6, 5, 8, 3, 3, 1, 1), 42);       // stride 1: backward-input by lanes, forward by planes
+        checkAll(new ConvShape(40, 16, 6, 5, 8, 3, 3, 1, 1), 42);       // stride 1, 30 pixels: forward by lanes too
+        checkAll(new ConvShape(32, 8, 8, 4, 8, 3, 3, 1, 1), 50);        // stride 1, one whole panel of 32 pixels: forward by planes
         checkAll(new ConvShape(64, 8, 11, 10, 24, 5, 5, 3, 2), 43);     // stride 3, pad 2, two whole blocks
         checkAll(new ConvShape(32, 32, 14, 14, 64, 4, 4, 2, 1), 44);    // the conv model's second layer
         checkTransposed(new ConvShape(35, 64, 7, 7, 32, 4, 4, 2, 1), 45);   // its mirror in the decoder
