@@ -183,9 +183,9 @@ final class BatchLanes {
         });
 
         if (blockTasks(k, blocks)) {
-            // a block a task: its source into the thread's own lanes, then all its runs. The lanes of one
-            // block (1.6 MB for 64 channels of 14×14) are read back from L2 and L3 while they are warm, and
-            // the next block's overwrite the same lines, so no thread's lanes go out to memory and back
+            // a block a task: its source into the thread's own lanes, then all its runs. One block's lanes
+            // (1.6 MB for 64 channels of 14×14) are read back from L2 and L3 while they are warm, and the
+            // next block's overwrite the same lines: the whole batch's (6.4 MB) went out to memory and back
             k.parallelRange(blocks, blocks, nb -> {
                 float[][] held = LANES_OF_THREAD.get();
                 if (held[0].length < srcBlock + CacheLines.FLOATS - 1) held[0] = new float[srcBlock + CacheLines.FLOATS - 1];
