@@ -52,8 +52,9 @@ final class TrainTarget implements BenchCommand.Target {
                          --json           print one JSON object {"rows":[...],...} instead of the table
                          --threads N      threads, ours and the peer's (default 2)
                          --steps N        timed steps per round (default 30; marginal: at most 6), after a warm-up of at least
-                                          4 s that lasts until our step stops getting faster; each side's
-                                          round starts with untimed steps (30; marginal 2)
+                                          4 s that lasts until our step stops getting faster and the JIT is
+                                          quiet (compilations still running included); each side's round
+                                          starts with untimed steps (30; marginal 2)
                          --rounds N       alternate ours and the peer N times (default 1)
                          --variant V      mixture, marginal or all (default all)
                          --z N            latent size for every variant (default: mixture 10 and 32, marginal 32)
