@@ -16,7 +16,7 @@ import java.util.Arrays;
  * reads). That is sgemm's 8×32 register tile, the one {@link BatchLanes} uses
  * ({@link Kernels#laneTile}): its k loop cut into segments, one per output row of the tap.
  *
- * <p>Layout, per group of {@link Conv2d#IMAGES_PER_GROUP} images (m of them): x channels-last
+ * <p>Layout, per group of {@link #imagesPerGroup} images (m of them): x channels-last
  * ({@link Kernels#toLanes}, 16×16 register transposes) and split by stride phase, the group's
  * images innermost: input pixel (y, x) of image q, channel block cb, at
  * <pre>
@@ -26,8 +26,8 @@ import java.util.Arrays;
  * Output pixel (i, j) of tap (ky, kx) reads input (st·i + ky − pad, st·j + kx − pad): phase
  * ((ky − pad) mod st, (kx − pad) mod st), row i + ⌊(ky − pad)/st⌋, column j + ⌊(kx − pad)/st⌋. So
  * along an output row, j and then the images step one pixel of the phase plane and one image:
- * 32 floats of xl and 8 of ap a step, for all (j1 − j0)·m steps of the row (48-56 for the 4×4/2
- * 32→64 layer on 14×14, 104-112 for the 3×3 one). A tap's
+ * 32 floats of xl and 8 of ap a step, for all (j1 − j0)·m steps of the row (96-112 for the 4×4/2
+ * 32→64 layer on 14×14 with its groups of 16, 104-112 for the 3×3 one with 8). A tap's
  * border pixels, which would read padding, are left out of its rows: no FMA is spent on zeros.
  *
  * <p>Why: with the images outermost and x neither packed nor split by phase (the route before,
@@ -79,6 +79,23 @@ final class ChannelLanes {
         int[] segA = new int[0], segB = new int[0];
     }
 
+    /**
+     * Images in a group: enough that a tap's output row over the group's images (the k loop of one
+     * segment of the tile) is about {@link #ROW_STEPS} steps long, from {@link Conv2d#IMAGES_PER_GROUP}
+     * (8: 112 steps for the 3×3 layer's 14-pixel rows) up to 16 (the 4×4/2 layer's 7-pixel rows: 56 → 112
+     * steps). A group's layout stays within L2: 600 KB at 16 images of the 4×4/2 32→64 layer. Measured
+     * in one JVM, 8 and 16 alternating (best GFLOP/s of a round, 128 images, one / two threads): the
+     * 4×4/2 32→64 weight gradient 177-183 → 180-190 / 299-303 → 322-329; the 3×3 one 182-186 →
+     * 177-183 / 336-357 → 342-355, so it keeps 8. Never fewer than 8, so that {@link Conv2d}'s
+     * partial sums, sized for groups of 8, always have room.
+     */
+    static int imagesPerGroup(int outW) {
+        return Math.max(Conv2d.IMAGES_PER_GROUP, Math.min(16, Math.ceilDiv(ROW_STEPS, outW)));
+    }
+
+    /** See {@link #imagesPerGroup}. */
+    static final int ROW_STEPS = 112;
+
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /**
@@ -91,7 +108,7 @@ final class ChannelLanes {
         int xImg = inC * pix, yImg = outC * npix, wLen = outC * inC * taps;
         int blocks = inC / LANES, tiles = outC / ROWS;
         int pr = Math.ceilDiv(h, st), pc = Math.ceilDiv(w, st), phase = pr * pc;   // a phase plane's rows, columns, pixels
-        int group = Conv2d.IMAGES_PER_GROUP, groups = Math.ceilDiv(s.batch(), group);
+        int group = imagesPerGroup(ow), groups = Math.ceilDiv(s.batch(), group);
         Conv2d.inRuns(k, groups, g -> {
             Scratch sc = SCRATCH.get();
             if (sc.x.length < blocks * st * st * phase * group * LANES) sc.x = new float[blocks * st * st * phase * group * LANES];

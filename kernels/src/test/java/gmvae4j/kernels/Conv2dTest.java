@@ -200,7 +200,10 @@ class Conv2dTest {
     void channelLanesShapes() {
         if (!ChannelLanes.applies(BACKENDS[0], new ConvShape(19, 32, 9, 11, 8, 3, 3, 2, 1)) && LaneTile.USABLE)
             fail("the channel-lanes weight gradient does not apply where the test expects it");
-        checkAll(new ConvShape(19, 32, 9, 11, 8, 3, 3, 2, 1), 51);       // odd sides, a last group of 3 images, one tile of 8
+        checkAll(new ConvShape(19, 32, 9, 11, 8, 3, 3, 2, 1), 51);       // odd sides, groups of 16 (5-pixel rows): a last group of 3, one tile of 8
+        checkAll(new ConvShape(11, 32, 14, 14, 8, 3, 3, 1, 1), 57);      // 14-pixel rows: groups of 8, the last of 3
+        assertEquals(8, ChannelLanes.imagesPerGroup(14));
+        assertEquals(16, ChannelLanes.imagesPerGroup(7));
         checkAll(new ConvShape(24, 64, 14, 14, 16, 4, 4, 2, 1), 52);     // two blocks of 32 input channels
         checkAll(new ConvShape(9, 32, 10, 7, 24, 5, 5, 3, 2), 53);       // stride 3, pad 2: taps with empty ranges
         checkAll(new ConvShape(10, 32, 8, 8, 8, 2, 2, 2, 0), 54);        // no padding
