@@ -86,8 +86,7 @@ final class ChannelLanes {
      * steps). A group's layout stays within L2: 600 KB at 16 images of the 4×4/2 32→64 layer. Measured
      * in one JVM, 8 and 16 alternating (best GFLOP/s of a round, 128 images, one / two threads): the
      * 4×4/2 32→64 weight gradient 177-183 → 180-190 / 299-303 → 322-329; the 3×3 one 182-186 →
-     * 177-183 / 336-357 → 342-355, so it keeps 8. Never fewer than 8, so that {@link Conv2d}'s
-     * partial sums, sized for groups of 8, always have room.
+     * 177-183 / 336-357 → 342-355, so it keeps 8.
      */
     static int imagesPerGroup(int outW) {
         return Math.max(Conv2d.IMAGES_PER_GROUP, Math.min(16, Math.ceilDiv(ROW_STEPS, outW)));
@@ -96,11 +95,16 @@ final class ChannelLanes {
     /** See {@link #imagesPerGroup}. */
     static final int ROW_STEPS = 112;
 
+    /** Floats of the caller's scratch {@link #backwardWeight} needs for {@code s}: each group's sums of every weight. */
+    static int partialLength(ConvShape s) {
+        return Math.ceilDiv(s.batch(), imagesPerGroup(s.outW())) * s.outC() * s.inC() * s.kH() * s.kW();
+    }
+
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /**
      * gw += dL/dw for {@code s} (see the class comment); partial: the caller's scratch of at least
-     * groups · outC·inC·kH·kW floats, each group's tile sums.
+     * {@link #partialLength} floats, each group's tile sums.
      */
     static void backwardWeight(Kernels k, ConvShape s, float[] x, float[] gy, float[] gw, float[] partial) {
         int inC = s.inC(), outC = s.outC(), kh = s.kH(), kw = s.kW(), taps = kh * kw, st = s.stride(), pad = s.pad();

@@ -274,7 +274,7 @@ public final class Conv2d {
         int groups = (s.batch() + IMAGES_PER_GROUP - 1) / IMAGES_PER_GROUP;
         boolean dots = ckk < ROW_DOTS_MAX_TAPS && npix >= ROW_DOTS_MIN_PIXELS;
         if (ChannelLanes.applies(k, s)) {
-            ChannelLanes.backwardWeight(k, s, x, gy, gw, scratch(PARTIALS, groups * wLen));
+            ChannelLanes.backwardWeight(k, s, x, gy, gw, scratch(PARTIALS, ChannelLanes.partialLength(s)));
             return;
         }
         if (!dots && !pointwise(s) && ckk >= TAP_GRADIENT_MIN_TAPS) {
