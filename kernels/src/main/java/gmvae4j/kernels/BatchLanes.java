@@ -97,11 +97,17 @@ final class BatchLanes {
     /** Destination pixels a task computes and writes back at once: one 16×16 transpose's worth. */
     static final int RUN = 16;
 
-    /** Per thread: a run's tiles in lanes, and the segment lists of one pixel. */
-    private static final ThreadLocal<float[][]> RUN_OUT = ThreadLocal.withInitial(() -> new float[1][0]);
-    /** Per thread: the source of the block it is working on, in lanes (see {@link #pass}). */
-    private static final ThreadLocal<float[][]> LANES_OF_THREAD = ThreadLocal.withInitial(() -> new float[1][0]);
-    private static final ThreadLocal<int[][]> SEGMENTS = ThreadLocal.withInitial(() -> new int[3][0]);
+    /** A thread's scratch, reused across calls. */
+    private static final class Scratch {
+        /** The source of the block the thread is working on, in lanes (see {@link #pass}). */
+        float[] lanes = new float[0];
+        /** A run's tiles in lanes, before {@link Kernels#fromLanes} writes them back. */
+        float[] runOut = new float[0];
+        /** One destination pixel's taps: where each one's weights and source lanes start, and which tap it is. */
+        int[] segA = new int[0], segB = new int[0], tapOf = new int[0];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     /**
      * y = conv(x, w) + bias (overwrite true; bias may be null) or y += conv(x, w) (overwrite false,
@@ -187,9 +193,9 @@ final class BatchLanes {
             // (1.6 MB for 64 channels of 14×14) are read back from L2 and L3 while they are warm, and the
             // next block's overwrite the same lines: the whole batch's (6.4 MB) went out to memory and back
             k.parallelRange(blocks, blocks, nb -> {
-                float[][] held = LANES_OF_THREAD.get();
-                if (held[0].length < srcBlock + CacheLines.FLOATS - 1) held[0] = new float[srcBlock + CacheLines.FLOATS - 1];
-                float[] lanes = held[0];
+                Scratch sc = SCRATCH.get();
+                if (sc.lanes.length < srcBlock + CacheLines.FLOATS - 1) sc.lanes = new float[srcBlock + CacheLines.FLOATS - 1];
+                float[] lanes = sc.lanes;
                 int l0 = CacheLines.start(lanes);
                 k.toLanes(src, nb * LANES * srcImg, srcImg, Math.min(LANES, s.batch() - nb * LANES), srcC, srcPix, lanes, l0, psS);
                 for (int r = 0; r < runs; r++) run(k, s, fwd, bias, dst, overwrite, scratch, wp, lanes, l0, nb, r);
@@ -217,13 +223,12 @@ final class BatchLanes {
         int dstC = fwd ? outC : inC, dstW = fwd ? s.outW() : s.inW(), dstPix = (fwd ? s.outH() : s.inH()) * dstW;
         int psS = pixelStride(srcC), psD = pixelStride(dstC), dstImg = dstC * dstPix;
         int p0 = run * RUN, p1 = Math.min(dstPix, p0 + RUN);
-        float[][] ro = RUN_OUT.get();
-        if (ro[0].length < RUN * psD + CacheLines.FLOATS) ro[0] = new float[RUN * psD + CacheLines.FLOATS];
-        int[][] sg = SEGMENTS.get();
-        if (sg[0].length < kk) { sg[0] = new int[kk]; sg[1] = new int[kk]; sg[2] = new int[kk]; }
-        float[] out = ro[0];
+        Scratch sc = SCRATCH.get();
+        if (sc.runOut.length < RUN * psD + CacheLines.FLOATS) sc.runOut = new float[RUN * psD + CacheLines.FLOATS];
+        if (sc.tapOf.length < kk) { sc.segA = new int[kk]; sc.segB = new int[kk]; sc.tapOf = new int[kk]; }
+        float[] out = sc.runOut;
         int o0 = CacheLines.start(out);
-        int[] segA = sg[0], segB = sg[1], tapOf = sg[2];
+        int[] segA = sc.segA, segB = sc.segB, tapOf = sc.tapOf;
         for (int p = p0; p < p1; p++) {
             int u = p / dstW, v = p % dstW, n = 0;
             for (int ky = 0; ky < kH; ky++) {
