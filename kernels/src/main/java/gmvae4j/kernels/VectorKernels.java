@@ -810,6 +810,7 @@ public final class VectorKernels implements Kernels {
             }
         });
     }
+
     /**
      * Four rows at a time, one vector of components: each (row, component) sum still runs over j in
      * order, but four independent chains share each j's loads of cT and wT (one row alone was a
@@ -893,7 +894,7 @@ public final class VectorKernels implements Kernels {
 
     /**
      * Rows b .. b+3 of the backward pass at latent coordinate j: the whole vectors of components,
-     * then the last one, masked ({@link #pairBackwardTerm}). Vectors and masks are made here, not
+     * then the last one, masked. Vectors and masks are made here, not
      * captured by the caller's lambda: one held by a lambda is a boxed object to C2, and the loop
      * ran at half speed. The four row sums' lanes are added by {@link #sumLanes(float[], int, float[], int)}
      * from ln, the caller's {@link #laneSums()}: four {@link #sumLanes(FloatVector)} calls here were
@@ -952,7 +953,7 @@ public final class VectorKernels implements Kernels {
                                         float[] gwT, int gwo) {
         FloatVector xb = FloatVector.broadcast(S, x[xo + b * d + j]), s = FloatVector.zero(S);
         VectorMask<Float> fresh = VectorMask.fromLong(S, freshBits);
-        int r = j * kk, gb = go + b * kk, e = S.loopBound(kk);
+        int r = j * kk, gb = go + b * kk;
         for (int k = 0; k < kk; k += L) {
             int q = Math.min(k, kk - L);
             FloatVector c = FloatVector.fromArray(S, cT, co + r + q);
