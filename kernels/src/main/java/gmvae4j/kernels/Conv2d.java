@@ -60,7 +60,8 @@ import java.util.Arrays;
  * backward-input pass of layers with fewer than {@link #PHASED_MIN_CHANNELS} input channels and
  * a kernel {@link #directBackward} has no tile for, the weight gradient with fewer than
  * {@link #TAP_GRADIENT_MIN_TAPS} taps, and the shortcuts for few taps and channels: the forward
- * pass of a "same" layer directly ({@link #direct}), the weight gradient as row dot products
+ * pass of a "same" layer directly ({@link #direct}), the weight gradient of a 3×3 "same" layer
+ * with few channels directly ({@link #directWeight}), or else as row dot products
  * ({@link #ROW_DOTS_MAX_TAPS}), the backward-input pass of a one-channel 3×3 or 4×4/2 layer
  * directly ({@link #directBackward}).
  */
@@ -254,14 +255,16 @@ public final class Conv2d {
      * long dot product to amortise its lane sum. Measured per image against sgemm (same process,
      * alternating, loaded 2-core machine): 1→32 channels 3×3 on 28×28 (9 taps, 784 pixels)
      * 22 → 7.4 µs, 2→32 (18 taps) 29 → 12, 3→32 (27 taps) 34 → 17; but 4×4 stride 2 (16 taps,
-     * 196 pixels) 3.9 → 5.5, slower.
+     * 196 pixels) 3.9 → 5.5, slower. (3×3 "same" layers with few channels now go
+     * {@link #directWeight}, faster again.)
      */
     static final int ROW_DOTS_MAX_TAPS = 32, ROW_DOTS_MIN_PIXELS = 512;
 
     /**
      * gw += Σ_b gy_b·col(x_b)ᵀ, summed per fixed group of images, groups added in order.
      *
-     * <p>With few taps and many pixels (e.g. 9 taps of a 1-channel 3×3 layer over 784 pixels; see
+     * <p>A 3×3 "same" layer with few input channels goes {@link #directWeight}. Otherwise, with few
+     * taps and many pixels (e.g. 9 taps of an unpadded 1-channel 3×3 layer over 676 pixels; see
      * {@link #ROW_DOTS_MAX_TAPS}) each gradient entry is one long dot product (outC × taps of them,
      * over every output pixel), and {@link Kernels#rowDots} takes them straight from gy and col
      * into the group's sum, with no packing. Otherwise sgemm; with taps below a register tile's width it computes
@@ -275,6 +278,15 @@ public final class Conv2d {
         boolean dots = ckk < ROW_DOTS_MAX_TAPS && npix >= ROW_DOTS_MIN_PIXELS;
         if (ChannelLanes.applies(k, s)) {
             ChannelLanes.backwardWeight(k, s, x, gy, gw, scratch(PARTIALS, ChannelLanes.partialLength(s)));
+            return;
+        }
+        if (directWeight(s)) {
+            float[] partial = scratch(PARTIALS, groups * wLen);
+            inRuns(k, groups, g -> {
+                int b = g * IMAGES_PER_GROUP, n = Math.min(IMAGES_PER_GROUP, s.batch() - b);
+                k.convWeightDirect(s.inC(), s.inH(), s.inW(), outC, x, b * xImg, gy, b * yImg, n, partial, g * wLen);
+            });
+            for (int g = 0; g < groups; g++) k.add(wLen, gw, 0, partial, g * wLen, gw, 0);
             return;
         }
         if (!dots && !pointwise(s) && ckk >= TAP_GRADIENT_MIN_TAPS) {
@@ -335,6 +347,18 @@ public final class Conv2d {
      */
     static boolean directBackward(ConvShape s) {
         return !phased(s) && s.kH() == s.kW() && ConvDirectBackward.handles(s.kH(), s.stride(), s.pad());
+    }
+
+    /**
+     * True when the weight gradient runs directly ({@link Kernels#convWeightDirect},
+     * {@link ConvDirectWeight}): a 3×3, stride-1, padding-1 layer with fewer input channels than
+     * {@link #phased} needs. Measured (`bench kernels --kernel conv2d --shape '1x28x28->32' --samples
+     * 30`, one JVM each, GFLOP/s one / two threads): row dots 61 / 122, direct 102 / 197 (0.35 / 0.52 →
+     * 0.56 / 0.59 of our sgemm). The same kernel for the 4×4 stride-2 layer (its phases in planes,
+     * four taps a tile) ran at 72 against the tap planes' 78 on one thread, and was not kept.
+     */
+    static boolean directWeight(ConvShape s) {
+        return !phased(s) && s.kH() == 3 && s.kW() == 3 && s.stride() == 1 && s.pad() == 1;
     }
 
     /**

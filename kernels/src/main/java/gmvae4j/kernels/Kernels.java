@@ -195,6 +195,42 @@ public interface Kernels {
     }
 
     /**
+     * One group's weight gradient of a 3×3 convolution, stride 1, padding 1 (h×w in and out): for
+     * n images (x at xOff, inC×h×w each; gy at gyOff, outC×h×w each),
+     * <pre>
+     * out[outOff + ((o·inC + c)·3 + ky)·3 + kx] = Σ_images Σ_(i,j) gy[o][i][j] · x[c][i + ky − 1][j + kx − 1]
+     * </pre>
+     * (overwritten; x is 0 outside the image). Each sum in the order {@link ConvDirectWeight}
+     * defines: 16 lane sums, lane e over the images and then the plane's pixels e, e + 16, ..., one
+     * {@link Math#fma} a term (padding and the pixels past the plane's end give terms of 0), then
+     * the lanes added by a fixed tree. Runs on the calling thread. This default is the scalar
+     * reference; {@link Conv2d} calls it for layers with few input channels (an encoder's first).
+     */
+    default void convWeightDirect(int inC, int h, int w, int outC, float[] x, int xOff, float[] gy, int gyOff, int n,
+                                  float[] out, int outOff) {
+        int npix = h * w, lanes = ConvDirectWeight.LANES, vectors = (npix + lanes - 1) / lanes;
+        float[] part = new float[lanes];
+        for (int o = 0; o < outC; o++)
+            for (int c = 0; c < inC; c++)
+                for (int ky = 0; ky < 3; ky++)
+                    for (int kx = 0; kx < 3; kx++) {
+                        java.util.Arrays.fill(part, 0f);
+                        for (int q = 0; q < n; q++)
+                            for (int v = 0; v < vectors; v++)
+                                for (int e = 0; e < lanes; e++) {
+                                    int p = v * lanes + e, yy = p / w + ky - 1, xx = p % w + kx - 1;
+                                    boolean in = p < npix && yy >= 0 && yy < h && xx >= 0 && xx < w;
+                                    float g = p < npix ? gy[gyOff + (q * outC + o) * npix + p] : 0f;
+                                    float xv = in ? x[xOff + ((q * inC + c) * h + yy) * w + xx] : 0f;
+                                    part[e] = Math.fma(g, xv, part[e]);
+                                }
+                        for (int half = lanes / 2; half >= 1; half /= 2)          // the tree: lane e plus lane e + half
+                            for (int e = 0; e < half; e++) part[e] += part[e + half];
+                        out[outOff + ((o * inC + c) * 3 + ky) * 3 + kx] = part[0];
+                    }
+    }
+
+    /**
      * True when {@link #laneTile}, {@link #toLanes} and {@link #fromLanes} run as vector kernels
      * here, so that {@link BatchLanes}' and {@link ChannelLanes}' routes pay off; false for the
      * scalar reference.

@@ -5,9 +5,10 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * C[i, j] += A[i, ·]·B[j, ·] for every row i of A and row j of B: the product A·Bᵀ in dot-product
- * form, for the shape sgemm does worst, few rows and long rows. A one-channel 3×3 convolution's
- * weight gradient per image is such a product: 32 output channels × 9 taps, each a dot product
- * over the 784 pixels of 28×28. sgemm's packing would copy (and transpose) both operands per
+ * form, for the shape sgemm does worst, few rows and long rows. A one-channel convolution's
+ * weight gradient per image is such a product: 32 output channels × 9 taps of a 3×3 kernel, each a
+ * dot product over the 676 pixels of an unpadded 3×3 layer on 28×28 (a padded one, "same", goes
+ * {@link ConvDirectWeight}). sgemm's packing would copy (and transpose) both operands per
  * image for about 14 FMAs per element it moves; here each element is loaded once per block and
  * feeds 3 or 4 FMAs straight from where it lies.
  *

@@ -161,6 +161,13 @@ public final class VectorKernels implements Kernels {
         else Kernels.super.convBackwardInputDirect(inC, inH, inW, outC, k, stride, pad, gy, gyOff, wt, gx, gxOff);
     }
 
+    @Override
+    public void convWeightDirect(int inC, int h, int w, int outC, float[] x, int xOff, float[] gy, int gyOff, int n,
+                                 float[] out, int outOff) {
+        if (ConvDirectWeight.USABLE) ConvDirectWeight.weights(inC, h, w, outC, x, xOff, gy, gyOff, n, out, outOff);
+        else Kernels.super.convWeightDirect(inC, h, w, outC, x, xOff, gy, gyOff, n, out, outOff);
+    }
+
     // ---------------------------------------------------------------- splitting big loops
 
     private interface Range { void apply(int lo, int hi); }

@@ -157,12 +157,16 @@ class Conv2dTest {
         checkAll(new ConvShape(2, 3, 5, 9, 4, 5, 3, 1, 1), 11);        // output as wide as input, fewer rows
         checkAll(new ConvShape(2, 2, 4, 6, 3, 3, 5, 1, 2), 12);        // as wide, more rows (all-padding rows)
         checkAll(new ConvShape(1, 2, 1, 7, 2, 3, 3, 1, 1), 13);        // a single image row
-        checkAll(new ConvShape(10, 1, 7, 9, 32, 3, 3, 1, 1), 14);       // few taps, wide outC: weight grad computed transposed
+        checkAll(new ConvShape(10, 1, 9, 11, 32, 3, 3, 1, 0), 14);      // few taps, wide outC: weight grad computed transposed
+        // the direct weight gradient (Conv2d.directWeight): 3×3 "same", few channels, a partial last
+        // vector (63 pixels) and a last image group of two; 784 pixels, three channels
+        checkAll(new ConvShape(10, 1, 7, 9, 32, 3, 3, 1, 1), 19);
+        checkAll(new ConvShape(9, 3, 28, 28, 6, 3, 3, 1, 1), 20);
         checkAll(new ConvShape(3, 2, 5, 5, 64, 2, 2, 1, 0), 15);
         // few taps over many pixels: the weight gradient as row dot products (Conv2d.ROW_DOTS_*), with
         // edge rows (outC 7 = 4 + 3, 5 = 4 + 1), an edge column (4 taps = 3 + 1), vector tails (575, 529
         // pixels) and more than one image group
-        checkAll(new ConvShape(10, 3, 23, 25, 7, 3, 3, 1, 1), 16);
+        checkAll(new ConvShape(10, 3, 25, 27, 7, 3, 3, 1, 0), 16);
         // the direct forward pass (Conv2d.direct): one channel, 3×3 "same", odd sizes, outC 7 = 4 + 3
         checkAll(new ConvShape(3, 1, 13, 11, 7, 3, 3, 1, 1), 18);
         checkAll(new ConvShape(9, 1, 24, 24, 5, 2, 2, 1, 0), 17);

@@ -92,6 +92,12 @@ public final class CudaKernels implements Kernels, AutoCloseable {
     }
 
     @Override
+    public void convWeightDirect(int inC, int h, int w, int outC, float[] x, int xOff, float[] gy, int gyOff, int n,
+                                 float[] out, int outOff) {
+        cpu.convWeightDirect(inC, h, w, outC, x, xOff, gy, gyOff, n, out, outOff);   // a group of small images: the CPU's
+    }
+
+    @Override
     public void subsampledPlanes(int count, float[] src, int so, int srcStride, int h, int w, int r0, int c0, int step,
                                  int rows, int width, float[] dst, int d, int dstStride) {
         cpu.subsampledPlanes(count, src, so, srcStride, h, w, r0, c0, step, rows, width, dst, d, dstStride);   // a copy: CPU
