@@ -161,10 +161,14 @@ final class ConvDirectWeight {
     private static void tile5(int m, int nv, float[] xp, int xb, int xStep, int[] off, float[] gy, int g0, int g1, int g2,
                               int g3, int gStep, float[] acc, int at) {
         int u0 = off[0], u1 = off[1], u2 = off[2], u3 = off[3], u4 = off[4];
-        FloatVector a00 = FloatVector.fromArray(S, acc, at), a01 = FloatVector.fromArray(S, acc, at + 1 * L), a02 = FloatVector.fromArray(S, acc, at + 2 * L), a03 = FloatVector.fromArray(S, acc, at + 3 * L), a04 = FloatVector.fromArray(S, acc, at + 4 * L);
-        FloatVector a10 = FloatVector.fromArray(S, acc, at + 5 * L), a11 = FloatVector.fromArray(S, acc, at + 6 * L), a12 = FloatVector.fromArray(S, acc, at + 7 * L), a13 = FloatVector.fromArray(S, acc, at + 8 * L), a14 = FloatVector.fromArray(S, acc, at + 9 * L);
-        FloatVector a20 = FloatVector.fromArray(S, acc, at + 10 * L), a21 = FloatVector.fromArray(S, acc, at + 11 * L), a22 = FloatVector.fromArray(S, acc, at + 12 * L), a23 = FloatVector.fromArray(S, acc, at + 13 * L), a24 = FloatVector.fromArray(S, acc, at + 14 * L);
-        FloatVector a30 = FloatVector.fromArray(S, acc, at + 15 * L), a31 = FloatVector.fromArray(S, acc, at + 16 * L), a32 = FloatVector.fromArray(S, acc, at + 17 * L), a33 = FloatVector.fromArray(S, acc, at + 18 * L), a34 = FloatVector.fromArray(S, acc, at + 19 * L);
+        FloatVector a00 = FloatVector.fromArray(S, acc, at), a01 = FloatVector.fromArray(S, acc, at + L), a02 = FloatVector.fromArray(S, acc, at + 2 * L),
+                a03 = FloatVector.fromArray(S, acc, at + 3 * L), a04 = FloatVector.fromArray(S, acc, at + 4 * L);
+        FloatVector a10 = FloatVector.fromArray(S, acc, at + 5 * L), a11 = FloatVector.fromArray(S, acc, at + 6 * L), a12 = FloatVector.fromArray(S, acc, at + 7 * L),
+                a13 = FloatVector.fromArray(S, acc, at + 8 * L), a14 = FloatVector.fromArray(S, acc, at + 9 * L);
+        FloatVector a20 = FloatVector.fromArray(S, acc, at + 10 * L), a21 = FloatVector.fromArray(S, acc, at + 11 * L), a22 = FloatVector.fromArray(S, acc, at + 12 * L),
+                a23 = FloatVector.fromArray(S, acc, at + 13 * L), a24 = FloatVector.fromArray(S, acc, at + 14 * L);
+        FloatVector a30 = FloatVector.fromArray(S, acc, at + 15 * L), a31 = FloatVector.fromArray(S, acc, at + 16 * L), a32 = FloatVector.fromArray(S, acc, at + 17 * L),
+                a33 = FloatVector.fromArray(S, acc, at + 18 * L), a34 = FloatVector.fromArray(S, acc, at + 19 * L);
         for (int q = 0; q < m; q++, xb += xStep, g0 += gStep, g1 += gStep, g2 += gStep, g3 += gStep)
             for (int v = 0, p = 0; v < nv; v++, p += L) {
                 FloatVector y0 = FloatVector.fromArray(S, gy, g0 + p), y1 = FloatVector.fromArray(S, gy, g1 + p);
@@ -177,7 +181,7 @@ final class ConvDirectWeight {
                 w = FloatVector.fromArray(S, xp, b + u3); a03 = y0.fma(w, a03); a13 = y1.fma(w, a13); a23 = y2.fma(w, a23); a33 = y3.fma(w, a33);
                 w = FloatVector.fromArray(S, xp, b + u4); a04 = y0.fma(w, a04); a14 = y1.fma(w, a14); a24 = y2.fma(w, a24); a34 = y3.fma(w, a34);
             }
-        a00.intoArray(acc, at); a01.intoArray(acc, at + 1 * L); a02.intoArray(acc, at + 2 * L); a03.intoArray(acc, at + 3 * L); a04.intoArray(acc, at + 4 * L);
+        a00.intoArray(acc, at); a01.intoArray(acc, at + L); a02.intoArray(acc, at + 2 * L); a03.intoArray(acc, at + 3 * L); a04.intoArray(acc, at + 4 * L);
         a10.intoArray(acc, at + 5 * L); a11.intoArray(acc, at + 6 * L); a12.intoArray(acc, at + 7 * L); a13.intoArray(acc, at + 8 * L); a14.intoArray(acc, at + 9 * L);
         a20.intoArray(acc, at + 10 * L); a21.intoArray(acc, at + 11 * L); a22.intoArray(acc, at + 12 * L); a23.intoArray(acc, at + 13 * L); a24.intoArray(acc, at + 14 * L);
         a30.intoArray(acc, at + 15 * L); a31.intoArray(acc, at + 16 * L); a32.intoArray(acc, at + 17 * L); a33.intoArray(acc, at + 18 * L); a34.intoArray(acc, at + 19 * L);
@@ -187,10 +191,14 @@ final class ConvDirectWeight {
     private static void tile4(int m, int nv, float[] xp, int xb, int xStep, int[] off, float[] gy, int g0, int g1, int g2,
                               int g3, int gStep, float[] acc, int at) {
         int u0 = off[5], u1 = off[6], u2 = off[7], u3 = off[8];
-        FloatVector a00 = FloatVector.fromArray(S, acc, at), a01 = FloatVector.fromArray(S, acc, at + 1 * L), a02 = FloatVector.fromArray(S, acc, at + 2 * L), a03 = FloatVector.fromArray(S, acc, at + 3 * L);
-        FloatVector a10 = FloatVector.fromArray(S, acc, at + 4 * L), a11 = FloatVector.fromArray(S, acc, at + 5 * L), a12 = FloatVector.fromArray(S, acc, at + 6 * L), a13 = FloatVector.fromArray(S, acc, at + 7 * L);
-        FloatVector a20 = FloatVector.fromArray(S, acc, at + 8 * L), a21 = FloatVector.fromArray(S, acc, at + 9 * L), a22 = FloatVector.fromArray(S, acc, at + 10 * L), a23 = FloatVector.fromArray(S, acc, at + 11 * L);
-        FloatVector a30 = FloatVector.fromArray(S, acc, at + 12 * L), a31 = FloatVector.fromArray(S, acc, at + 13 * L), a32 = FloatVector.fromArray(S, acc, at + 14 * L), a33 = FloatVector.fromArray(S, acc, at + 15 * L);
+        FloatVector a00 = FloatVector.fromArray(S, acc, at), a01 = FloatVector.fromArray(S, acc, at + L),
+                a02 = FloatVector.fromArray(S, acc, at + 2 * L), a03 = FloatVector.fromArray(S, acc, at + 3 * L);
+        FloatVector a10 = FloatVector.fromArray(S, acc, at + 4 * L), a11 = FloatVector.fromArray(S, acc, at + 5 * L),
+                a12 = FloatVector.fromArray(S, acc, at + 6 * L), a13 = FloatVector.fromArray(S, acc, at + 7 * L);
+        FloatVector a20 = FloatVector.fromArray(S, acc, at + 8 * L), a21 = FloatVector.fromArray(S, acc, at + 9 * L),
+                a22 = FloatVector.fromArray(S, acc, at + 10 * L), a23 = FloatVector.fromArray(S, acc, at + 11 * L);
+        FloatVector a30 = FloatVector.fromArray(S, acc, at + 12 * L), a31 = FloatVector.fromArray(S, acc, at + 13 * L),
+                a32 = FloatVector.fromArray(S, acc, at + 14 * L), a33 = FloatVector.fromArray(S, acc, at + 15 * L);
         for (int q = 0; q < m; q++, xb += xStep, g0 += gStep, g1 += gStep, g2 += gStep, g3 += gStep)
             for (int v = 0, p = 0; v < nv; v++, p += L) {
                 FloatVector y0 = FloatVector.fromArray(S, gy, g0 + p), y1 = FloatVector.fromArray(S, gy, g1 + p);
@@ -202,7 +210,7 @@ final class ConvDirectWeight {
                 w = FloatVector.fromArray(S, xp, b + u2); a02 = y0.fma(w, a02); a12 = y1.fma(w, a12); a22 = y2.fma(w, a22); a32 = y3.fma(w, a32);
                 w = FloatVector.fromArray(S, xp, b + u3); a03 = y0.fma(w, a03); a13 = y1.fma(w, a13); a23 = y2.fma(w, a23); a33 = y3.fma(w, a33);
             }
-        a00.intoArray(acc, at); a01.intoArray(acc, at + 1 * L); a02.intoArray(acc, at + 2 * L); a03.intoArray(acc, at + 3 * L);
+        a00.intoArray(acc, at); a01.intoArray(acc, at + L); a02.intoArray(acc, at + 2 * L); a03.intoArray(acc, at + 3 * L);
         a10.intoArray(acc, at + 4 * L); a11.intoArray(acc, at + 5 * L); a12.intoArray(acc, at + 6 * L); a13.intoArray(acc, at + 7 * L);
         a20.intoArray(acc, at + 8 * L); a21.intoArray(acc, at + 9 * L); a22.intoArray(acc, at + 10 * L); a23.intoArray(acc, at + 11 * L);
         a30.intoArray(acc, at + 12 * L); a31.intoArray(acc, at + 13 * L); a32.intoArray(acc, at + 14 * L); a33.intoArray(acc, at + 15 * L);
