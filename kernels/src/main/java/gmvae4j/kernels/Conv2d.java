@@ -355,7 +355,7 @@ public final class Conv2d {
      * {@link #phased} needs. Measured (`bench kernels --kernel conv2d --shape '1x28x28->32' --samples
      * 30`, one JVM each, GFLOP/s one / two threads): row dots 61 / 122, direct 102 / 197 (0.35 / 0.52 →
      * 0.56 / 0.59 of our sgemm). The same kernel for the 4×4 stride-2 layer (its phases in planes,
-     * four taps a tile) ran at 72 against the tap planes' 78 on one thread, and was not kept.
+     * four taps a tile) ran at 58-72 against the tap planes' 78-85 on one thread, and was not kept.
      */
     static boolean directWeight(ConvShape s) {
         return !phased(s) && s.kH() == 3 && s.kW() == 3 && s.stride() == 1 && s.pad() == 1;

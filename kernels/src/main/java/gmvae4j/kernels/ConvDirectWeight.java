@@ -25,10 +25,10 @@ import java.util.Arrays;
  * load for 16 pixels. A load with kx = 0 takes column 0's left neighbour from the end of the row
  * above, and kx = 2 column w − 1's right one from the start of the row below; those must read as
  * padding. So the plane is kept three times: as it is (kx = 1), with its last column zeroed
- * (what kx = 0 reads), and with its first column zeroed (kx = 2). With masked loads instead (masks
- * made from bits each step), the pass ran at 35 GFLOP/s, or at 92 for one of the eight places gy
- * could start relative to a 64-byte line, in one JVM; Java gives no say over where an array's
- * vectors fall. Unmasked, it ran at 74-81 whatever the places. A 512-bit load that straddles two
+ * (what kx = 0 reads), and with its first column zeroed (kx = 2). Masked loads are a gamble here:
+ * with only gy's loads masked (a mask made from bits each step), a 3 × 9 tile ran at 35 GFLOP/s,
+ * or at 92 for one of the eight places gy could start relative to a 64-byte line, in one JVM, and
+ * Java gives no say over where an array's vectors fall; unmasked, it ran at 73-81 at every place. A 512-bit load that straddles two
  * cache lines costs two load slots on the Zen 5 (16 loads and 16 FMAs: 8 cycles aligned, 16.5
  * not), so the tiles keep to about one load per two FMAs.
  *
