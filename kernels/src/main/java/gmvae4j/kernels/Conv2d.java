@@ -280,24 +280,21 @@ public final class Conv2d {
             ChannelLanes.backwardWeight(k, s, x, gy, gw, scratch(PARTIALS, ChannelLanes.partialLength(s)));
             return;
         }
-        if (directWeight(s)) {
-            float[] partial = scratch(PARTIALS, groups * wLen);
-            inRuns(k, groups, g -> {
-                int b = g * IMAGES_PER_GROUP, n = Math.min(IMAGES_PER_GROUP, s.batch() - b);
-                k.convWeightDirect(s.inC(), s.inH(), s.inW(), outC, x, b * xImg, gy, b * yImg, n, partial, g * wLen);
-            });
-            for (int g = 0; g < groups; g++) k.add(wLen, gw, 0, partial, g * wLen, gw, 0);
-            return;
-        }
-        if (!dots && !pointwise(s) && ckk >= TAP_GRADIENT_MIN_TAPS) {
+        boolean direct = directWeight(s);
+        if (!direct && !dots && !pointwise(s) && ckk >= TAP_GRADIENT_MIN_TAPS) {
             gradientByPlanes(k, s, x, gy, gw);
             return;
         }
-        boolean swap = !dots && tileUse(ckk, outC) > 1.25 * tileUse(outC, ckk);
-        // the caller's scratch, each group's slice zeroed by the task that sums into it (as in
-        // gradientByPlanes; a fresh array was 18 KB of garbage a call for a 1→32 3×3 layer)
+        boolean swap = !direct && !dots && tileUse(ckk, outC) > 1.25 * tileUse(outC, ckk);
+        // the caller's scratch, each group's slice written (direct) or zeroed by the task that sums
+        // into it (as in gradientByPlanes; a fresh array was 18 KB of garbage a call for a 1→32 3×3 layer)
         float[] partial = scratch(PARTIALS, groups * wLen);
         inRuns(k, groups, g -> {
+            if (direct) {
+                int b = g * IMAGES_PER_GROUP, n = Math.min(IMAGES_PER_GROUP, s.batch() - b);
+                k.convWeightDirect(s.inC(), s.inH(), s.inW(), outC, x, b * xImg, gy, b * yImg, n, partial, g * wLen);
+                return;
+            }
             Arrays.fill(partial, g * wLen, (g + 1) * wLen, 0f);
             for (int b = g * IMAGES_PER_GROUP, e = Math.min(s.batch(), b + IMAGES_PER_GROUP); b < e; b++) {
                 float[] col = x;
@@ -355,7 +352,9 @@ public final class Conv2d {
      * {@link #phased} needs. Measured (`bench kernels --kernel conv2d --shape '1x28x28->32' --samples
      * 30`, one JVM each, GFLOP/s one / two threads): row dots 61 / 122, direct 102 / 197 (0.35 / 0.52 →
      * 0.56 / 0.59 of our sgemm). The same kernel for the 4×4 stride-2 layer (its phases in planes,
-     * four taps a tile) ran at 58-72 against the tap planes' 78-85 on one thread, and was not kept.
+     * four taps a tile) ran at 58-72 against the tap planes' 78-85 on one thread with gy copied into
+     * planes padded to whole vectors, and at 55-66 against 78-81 with gy read in place and the
+     * last, partial vector's loads masked; neither was kept.
      */
     static boolean directWeight(ConvShape s) {
         return !phased(s) && s.kH() == 3 && s.kW() == 3 && s.stride() == 1 && s.pad() == 1;

@@ -28,9 +28,9 @@ import java.util.Arrays;
  * (what kx = 0 reads), and with its first column zeroed (kx = 2). Masked loads are a gamble here:
  * with only gy's loads masked (a mask made from bits each step), a 3 × 9 tile ran at 35 GFLOP/s,
  * or at 92 for one of the eight places gy could start relative to a 64-byte line, in one JVM, and
- * Java gives no say over where an array's vectors fall; unmasked, it ran at 73-81 at every place. A 512-bit load that straddles two
- * cache lines costs two load slots on the Zen 5 (16 loads and 16 FMAs: 8 cycles aligned, 16.5
- * not), so the tiles keep to about one load per two FMAs.
+ * Java gives no say over where an array's vectors fall; unmasked, it ran at 73-81 at every place.
+ * A 512-bit load that straddles two cache lines costs two load slots on the Zen 5 (16 loads and
+ * 16 FMAs: 8 cycles aligned, 16.5 not), so the tiles keep to about one load per two FMAs.
  *
  * <p>Register tiles ({@link #tile5}, {@link #tile4}): 4 output channels × 5 or 4 taps, 20 or 16
  * accumulators; a step loads 4 vectors of gy and 5 or 4 of x for 20 or 16 FMAs; the 9 taps are
@@ -68,7 +68,7 @@ final class ConvDirectWeight {
      * 1 → 32 channels, one thread, three JVMs each, GFLOP/s): 1 image 74-136, 2 images 120-127,
      * 8 images 81-117; the spread is mostly between JVMs.
      */
-    static final int IMAGES_PER_TILE = 2;
+    private static final int IMAGES_PER_TILE = 2;
 
     /** The three copies of the plane: as it is (kx = 1); last column zeroed (kx = 0); first column zeroed (kx = 2). */
     private static final int PLAIN = 0, NO_LAST = 1, NO_FIRST = 2, COPIES = 3;
