@@ -103,7 +103,8 @@ final class ConvDirectWeight {
         for (int q0 = 0; q0 < n; q0 += m) {
             int mm = Math.min(m, n - q0);
             for (int q = 0; q < mm; q++)
-                for (int c = 0; c < inC; c++) fillPlanes(x, xOff + (q0 + q) * xImg + c * npix, h, w, planes, (q * inC + c) * block);
+                for (int c = 0; c < inC; c++)
+                    fillPlanes(x, xOff + (q0 + q) * xImg + c * npix, h, w, margin, planeLen, planes, (q * inC + c) * block);
             float[] g = gy;
             int gAt = gyOff + q0 * yImg;
             if (pad) {
@@ -136,11 +137,11 @@ final class ConvDirectWeight {
     }
 
     /**
-     * One channel of one image (x[src ..], h × w) into its three copies at planes[dst ..], each:
-     * w + 1 zeros, the h·w pixels, w + 1 + L zeros.
+     * One channel of one image (x[src ..], h × w) into its three copies at planes[dst ..], planeLen
+     * floats apart, each: margin zeros, the h·w pixels, zeros to the end ({@link #weights}' layout).
      */
-    private static void fillPlanes(float[] x, int src, int h, int w, float[] planes, int dst) {
-        int npix = h * w, margin = w + 1, planeLen = margin + npix + margin + L;
+    private static void fillPlanes(float[] x, int src, int h, int w, int margin, int planeLen, float[] planes, int dst) {
+        int npix = h * w;
         for (int cp = 0; cp < COPIES; cp++) {
             int at = dst + cp * planeLen;
             Arrays.fill(planes, at, at + margin, 0f);
