@@ -58,12 +58,12 @@ import java.util.Arrays;
  * outH·outW]; forward y_b = W·col, backward-input col2im(Wᵀ·gy_b), backward-weight gy_b·colᵀ)
  * remains where it was measured as fast or faster: 1×1 layers (col is the image), the
  * backward-input pass of layers with fewer than {@link #PHASED_MIN_CHANNELS} input channels and
- * a kernel {@link #directBackward} has no tile for, the weight gradient with fewer than
+ * a kernel {@link #tapSums} does not take, the weight gradient with fewer than
  * {@link #TAP_GRADIENT_MIN_TAPS} taps, and the shortcuts for few taps and channels: the forward
  * pass of a "same" layer directly ({@link #direct}), the weight gradient of a 3×3 "same" layer
  * with few channels directly ({@link #directWeight}), or else as row dot products
  * ({@link #ROW_DOTS_MAX_TAPS}), the backward-input pass of a one-channel 3×3 or 4×4/2 layer
- * directly ({@link #directBackward}).
+ * as tap sums ({@link #tapSums}).
  */
 public final class Conv2d {
     private Conv2d() {}
@@ -233,8 +233,8 @@ public final class Conv2d {
             else byPhases(k, s, gy, w, null, gx, false);
             return;
         }
-        if (directBackward(s)) {
-            inRuns(k, s.batch(), b -> k.convBackwardInputDirect(s.inC(), s.inH(), s.inW(), s.outC(), s.kH(), s.stride(), s.pad(),
+        if (tapSums(s)) {
+            inRuns(k, s.batch(), b -> k.convBackwardInputTaps(s.inC(), s.inH(), s.inW(), s.outC(), s.kH(), s.stride(), s.pad(),
                     gy, b * yImg, w, gx, b * xImg));
             return;
         }
@@ -326,7 +326,7 @@ public final class Conv2d {
      * True when the backward-input pass runs by phases ({@link #byPhases}): not for a 1×1 layer, and
      * not with fewer input channels than a register tile has rows (8), since each phase's product
      * has inC rows: a one-channel layer would fill one row of eight (such a layer, and the
-     * transposed convolution back to a one-channel image, go by {@link #directBackward} or by
+     * transposed convolution back to a one-channel image, go by {@link #tapSums} or by
      * im2col + sgemm + col2im, whose product is taps × pixels).
      */
     static boolean phased(ConvShape s) {
@@ -337,13 +337,14 @@ public final class Conv2d {
 
     /**
      * True when the backward-input pass of a layer with fewer input channels than {@link #phased}
-     * needs runs directly ({@link Kernels#convBackwardInputDirect}, {@link ConvDirectBackward}): 3×3
-     * stride 1 and 4×4 stride 2, padding 1. Measured (128 images of 28×28, 32 → 1 channel, one
-     * thread, GFLOP/s against our sgemm's at the same FLOPs), im2col + sgemm + col2im → direct:
-     * 4×4/2 0.32 → 0.63, 3×3 0.27 → 0.50.
+     * needs runs as tap sums and shifted adds ({@link Kernels#convBackwardInputTaps},
+     * {@link ConvTapSums}): 3×3 stride 1 and 4×4 stride 2 (on even sides), padding 1. Measured
+     * (128 images of 28×28, 32 → 1 channel, GFLOP/s against our sgemm's at the same FLOPs, one /
+     * two threads), im2col + sgemm + col2im → a direct kernel (session of 2026-12-02): 4×4/2 0.32 →
+     * 0.63, 3×3 0.27 → 0.50; direct → tap sums: MEASURE.
      */
-    static boolean directBackward(ConvShape s) {
-        return !phased(s) && s.kH() == s.kW() && ConvDirectBackward.handles(s.kH(), s.stride(), s.pad());
+    static boolean tapSums(ConvShape s) {
+        return !phased(s) && s.kH() == s.kW() && ConvTapSums.handles(s.kH(), s.stride(), s.pad(), s.inH(), s.inW());
     }
 
     /**

@@ -156,42 +156,36 @@ public interface Kernels {
      * gx[gxOff + (c·inH + y)·inW + x] += Σ_o Σ_(i,j) wt[((o·inC + c)·k + i)·k + j] · gy[gyOff + (o·oh + oy)·ow + ox]
      * for one image: the backward-input pass of a convolution with a square k×k kernel, summed
      * over the taps with y + pad − i = stride·oy and x + pad − j = stride·ox inside gy (oh, ow:
-     * the convolution's output size). Each pixel's sum ({@link #convBackwardInputSum}, in a fixed
-     * order) is added to gx. Runs on the calling thread. This default is the scalar reference;
+     * the convolution's output size). Runs on the calling thread. This default is the scalar twin
+     * of {@link ConvTapSums} (which says why) and defines the order of each sum: per tap t = k·i + j,
+     * the tap sum P_t = Σ_o wt[o][c][t]·gy[o][oy][ox], from zero over o in order, each term by
+     * {@link Math#fma}, +0 where (oy, ox) lies outside gy; then the pixel's taps (those whose row
+     * and column divide evenly by the stride) added left to right in t order; that sum added to gx.
      * {@link Conv2d} calls it for layers with few input channels, which the phased products serve
      * badly.
      */
-    default void convBackwardInputDirect(int inC, int inH, int inW, int outC, int k, int stride, int pad, float[] gy, int gyOff,
-                                         float[] wt, float[] gx, int gxOff) {
+    default void convBackwardInputTaps(int inC, int inH, int inW, int outC, int k, int stride, int pad, float[] gy, int gyOff,
+                                       float[] wt, float[] gx, int gxOff) {
         int oh = (inH + 2 * pad - k) / stride + 1, ow = (inW + 2 * pad - k) / stride + 1;
         for (int c = 0; c < inC; c++)
             for (int y = 0; y < inH; y++)
-                for (int x = 0; x < inW; x++)
-                    gx[gxOff + (c * inH + y) * inW + x] += convBackwardInputSum(inC, c, y, x, outC, k, stride, pad, oh, ow, gy, gyOff, wt);
-    }
-
-    /**
-     * The sum {@link #convBackwardInputDirect} adds to pixel (c, y, x): one partial sum per kernel
-     * row i that reaches the pixel, from zero over (o, j) in order, each term by {@link Math#fma};
-     * then the partials added in i order. (Why partials: a vector kernel that summed every term
-     * into one accumulator would wait four cycles on each FMA's result before the next.)
-     */
-    static float convBackwardInputSum(int inC, int c, int y, int x, int outC, int k, int stride, int pad, int oh, int ow,
-                                      float[] gy, int gyOff, float[] wt) {
-        float s = 0f;
-        for (int i = 0; i < k; i++) {
-            int ty = y + pad - i;
-            if (ty < 0 || ty % stride != 0 || ty / stride >= oh) continue;
-            float part = 0f;
-            for (int o = 0; o < outC; o++)
-                for (int j = 0; j < k; j++) {
-                    int tx = x + pad - j;
-                    if (tx < 0 || tx % stride != 0 || tx / stride >= ow) continue;
-                    part = Math.fma(wt[((o * inC + c) * k + i) * k + j], gy[gyOff + (o * oh + ty / stride) * ow + tx / stride], part);
+                for (int x = 0; x < inW; x++) {
+                    float s = 0f;
+                    boolean first = true;
+                    for (int t = 0; t < k * k; t++) {
+                        int ty = y + pad - t / k, tx = x + pad - t % k;
+                        if (Math.floorMod(ty, stride) != 0 || Math.floorMod(tx, stride) != 0) continue;
+                        int oy = Math.floorDiv(ty, stride), ox = Math.floorDiv(tx, stride);
+                        float part = 0f;
+                        if (oy >= 0 && oy < oh && ox >= 0 && ox < ow)
+                            for (int o = 0; o < outC; o++)
+                                part = Math.fma(wt[(o * inC + c) * k * k + t], gy[gyOff + (o * oh + oy) * ow + ox], part);
+                        s = first ? part : s + part;
+                        first = false;
+                    }
+                    int i = gxOff + (c * inH + y) * inW + x;
+                    gx[i] = s + gx[i];
                 }
-            s += part;
-        }
-        return s;
     }
 
     /**

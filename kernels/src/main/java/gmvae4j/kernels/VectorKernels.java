@@ -155,10 +155,10 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
-    public void convBackwardInputDirect(int inC, int inH, int inW, int outC, int k, int stride, int pad, float[] gy, int gyOff,
-                                        float[] wt, float[] gx, int gxOff) {
-        if (ConvDirectBackward.handles(k, stride, pad)) ConvDirectBackward.backwardInput(inC, inH, inW, outC, k, stride, gy, gyOff, wt, gx, gxOff);
-        else Kernels.super.convBackwardInputDirect(inC, inH, inW, outC, k, stride, pad, gy, gyOff, wt, gx, gxOff);
+    public void convBackwardInputTaps(int inC, int inH, int inW, int outC, int k, int stride, int pad, float[] gy, int gyOff,
+                                      float[] wt, float[] gx, int gxOff) {
+        if (ConvTapSums.handles(k, stride, pad, inH, inW)) ConvTapSums.backwardInput(inC, inH, inW, outC, k, stride, gy, gyOff, wt, gx, gxOff);
+        else Kernels.super.convBackwardInputTaps(inC, inH, inW, outC, k, stride, pad, gy, gyOff, wt, gx, gxOff);
     }
 
     @Override
@@ -412,7 +412,7 @@ public final class VectorKernels implements Kernels {
     /**
      * The bits of the lane mask a .. b−1, clipped to 0 .. L (none when b ≤ a): for
      * {@code VectorMask.fromLong}. The kernels that mask a row's first or last lanes share it
-     * ({@link Subsample}, {@link ConvDirectBackward}, which passes masks into its tiles as these bits).
+     * ({@link Subsample}, {@link TapGemm}, which pass masks into their tiles as these bits).
      */
     static long laneBits(int a, int b) {
         a = Math.max(a, 0);

@@ -86,9 +86,9 @@ public final class CudaKernels implements Kernels, AutoCloseable {
     }
 
     @Override
-    public void convBackwardInputDirect(int inC, int inH, int inW, int outC, int k, int stride, int pad, float[] gy, int gyOff,
-                                        float[] wt, float[] gx, int gxOff) {
-        cpu.convBackwardInputDirect(inC, inH, inW, outC, k, stride, pad, gy, gyOff, wt, gx, gxOff);   // one image: never worth a transfer
+    public void convBackwardInputTaps(int inC, int inH, int inW, int outC, int k, int stride, int pad, float[] gy, int gyOff,
+                                      float[] wt, float[] gx, int gxOff) {
+        cpu.convBackwardInputTaps(inC, inH, inW, outC, k, stride, pad, gy, gyOff, wt, gx, gxOff);   // one image: never worth a transfer
     }
 
     @Override
