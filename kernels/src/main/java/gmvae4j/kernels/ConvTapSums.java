@@ -50,8 +50,11 @@ final class ConvTapSums {
 
     private static final class Scratch {
         float[] planes = new float[0];
-        /** The layout whose margins are zero now (taps, ow, pixels): the tiles never write there. */
-        int taps, ow, n;
+        /**
+         * The layout whose margins are zero now (taps, ow, pixels, and where the planes start in the
+         * array, which moves with the array's address when the GC moves it): nothing else writes there.
+         */
+        int taps, ow, n, base = -1;
     }
 
     /**
@@ -78,11 +81,11 @@ final class ConvTapSums {
         Scratch sc = SCRATCH.get();
         if (sc.planes.length < need) {
             sc.planes = new float[need];
-            sc.taps = 0;
+            sc.base = -1;
         }
         float[] pl = sc.planes;
         int base = CacheLines.start(pl), d = base + m0;
-        if (sc.taps != taps || sc.ow != ow || sc.n != n) {
+        if (sc.taps != taps || sc.ow != ow || sc.n != n || sc.base != base) {
             // zero margins, once per layout: 32 small fills an image had cost a sixth of the 4×4 pass
             for (int t = 0; t < taps; t++) {
                 Arrays.fill(pl, base + t * len, d + t * len, 0f);
@@ -91,6 +94,7 @@ final class ConvTapSums {
             sc.taps = taps;
             sc.ow = ow;
             sc.n = n;
+            sc.base = base;
         }
         int aStep = inC * taps;
         for (int c = 0; c < inC; c++) {

@@ -46,6 +46,23 @@ class ConvTapSumsTest {
         check(1, 12, 12, 3, 4, 2, false, 9);      // 36 gy pixels: a last tile that redoes 28
     }
 
+    /**
+     * The kernel keeps its planes' zero margins from call to call while the layout stays the same;
+     * where the planes start follows the array's address, which changes when the collector moves
+     * the array. Each round grows the planes (a new array, young), then a collection moves it.
+     */
+    @Test
+    void staysRightWhenTheCollectorMovesItsPlanes() {
+        for (int side = 100; side <= 120; side += 4) {
+            check(1, side, side, 3, 4, 2, false, side);
+            System.gc();
+            check(1, side, side, 3, 4, 2, false, side + 1);
+            check(1, side, side, 3, 3, 1, false, side + 2);
+            System.gc();
+            check(1, side, side, 3, 3, 1, false, side + 3);
+        }
+    }
+
     static void check(int inC, int h, int w, int outC, int k, int stride, boolean atEnd, long seed) {
         int pad = 1, oh = (h + 2 * pad - k) / stride + 1, ow = (w + 2 * pad - k) / stride + 1, n = h * w;
         if (oh < 1 || ow < 1) return;
