@@ -132,16 +132,26 @@ final class ConvTapSums {
     /**
      * The 16 tap sums of one input channel by sgemm's micro-kernel: A is wᵀ read where it lies (taps
      * t0 .. t0 + 7 of output channel o at a + o·aStep + t0), B gy where it lies (k step o at g + o·n);
-     * 2 vectors of pixels a tile, the last one ending at pixel n.
+     * 2 vectors of pixels a tile. The last pixels: a tile that ends at pixel n, or, where they fit
+     * in one vector, {@link #tile1} twice (taps 0-8, then 7-15: taps 7 and 8 twice, the same floats),
+     * which redoes fewer pixels (196 pixels of 14×14: 12 against 28). Measured (one JVM, the two tails
+     * alternating ten rounds, 128 images, one thread): ahead in 7 of 10 rounds, by 0.2-4%.
      */
     private static void tapSums4(int outC, float[] gy, int g, int n, float[] wt, int a, int aStep, float[] pl, int d, int len) {
-        int nr = SgemmMicroKernel.NR;
-        for (int q = 0; q < n; q += nr) {
-            int at = Math.min(q, n - nr);
-            for (int t0 = 0; t0 < 16; t0 += SgemmMicroKernel.MR)
-                SgemmMicroKernel.multiply(outC, wt, a + t0, aStep, gy, g + at, n, SgemmMicroKernel.ZEROS, 0,
-                        pl, d + t0 * len + at, len, false);
+        int nr = SgemmMicroKernel.NR, q = 0;
+        for (; q + nr <= n; q += nr) tile8x2(outC, gy, g + q, n, wt, a, aStep, pl, d + q, len);
+        if (q == n) return;
+        if (n - q > L) tile8x2(outC, gy, g + n - nr, n, wt, a, aStep, pl, d + n - nr, len);
+        else {
+            tile1(outC, gy, g + n - L, n, wt, a, aStep, pl, d + n - L, len);
+            tile1(outC, gy, g + n - L, n, wt, a + 7, aStep, pl, d + 7 * len + n - L, len);
         }
+    }
+
+    /** Taps 0-7 and 8-15 of pixels q .. q + 2L by the micro-kernel (gy and the planes from q on). */
+    private static void tile8x2(int outC, float[] gy, int g, int n, float[] wt, int a, int aStep, float[] pl, int d, int len) {
+        for (int t0 = 0; t0 < 16; t0 += SgemmMicroKernel.MR)
+            SgemmMicroKernel.multiply(outC, wt, a + t0, aStep, gy, g, n, SgemmMicroKernel.ZEROS, 0, pl, d + t0 * len, len, false);
     }
 
     /**
