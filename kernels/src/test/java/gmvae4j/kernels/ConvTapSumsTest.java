@@ -43,7 +43,8 @@ class ConvTapSumsTest {
         check(1, 1, 16, 2, 3, 1, false, 6);       // one row of one vector
         check(1, 16, 1, 2, 3, 1, false, 7);       // one column
         check(2, 3, 11, 4, 3, 1, false, 8);       // 33 pixels: a whole tile, then a last vector that redoes 15
-        check(1, 12, 12, 3, 4, 2, false, 9);      // 36 gy pixels: a last tile that redoes 28
+        check(1, 12, 12, 3, 4, 2, false, 9);      // 36 gy pixels: the last 4 by two one-vector tiles
+        check(1, 14, 14, 3, 4, 2, false, 10);     // 49: a last two-vector tile that redoes 15
     }
 
     /**
