@@ -34,10 +34,14 @@ import java.util.Arrays;
  * divide evenly by the stride) added left to right in t order, a tap outside the image adding +0;
  * that sum added to gx.
  *
- * <p>Measured (`./gmvae bench kernels --kernel conv2d --shape '1x28x28->32,3x3' --samples 30`,
- * 128 images, GFLOP/s and the fraction of our sgemm's at the same FLOPs, one / two threads), the
- * direct kernel this replaced → tap sums: 3×3 98.0 (0.54) / 185.8 (0.72) → 144.0-145.7 (0.79-0.83)
- * / 245.8-258.1 (0.95-1.00).
+ * <p>Measured (`./gmvae bench kernels --kernel conv2d --shape '1x28x28->32' --samples 30`, 128
+ * images, 1 → 32 channels on 28×28, the jars before and after alternating three times; the
+ * fraction of our sgemm's GFLOP/s at the same FLOPs, one / two threads), the direct kernel this
+ * replaced ({@code ConvDirectBackward}: gy read shifted, lane permutes) → tap sums: 3×3 0.49-0.53 /
+ * 0.68-0.71 → 0.65-0.80 / 0.78-1.01; 4×4/2 0.60-0.62 / 0.69-0.76 → 0.61-0.67 / 0.73-0.88. In a
+ * harness (one thread, the pass on 128 images), the 4×4 pass spent a third of its time outside
+ * the product while it filled the planes' margins every call (32 small fills an image) and stored
+ * the zipped rows masked in place: 106 → 124 GFLOP/s without them.
  */
 final class ConvTapSums {
     private ConvTapSums() {}
