@@ -280,7 +280,7 @@ public final class Conv2d {
             ChannelLanes.backwardWeight(k, s, x, gy, gw, scratch(PARTIALS, ChannelLanes.partialLength(s)));
             return;
         }
-        boolean direct = directWeight(s);
+        boolean patches = patchWeight(s), direct = directWeight(s) || patches;
         if (!direct && !dots && !pointwise(s) && ckk >= TAP_GRADIENT_MIN_TAPS) {
             gradientByPlanes(k, s, x, gy, gw);
             return;
@@ -292,7 +292,8 @@ public final class Conv2d {
         inRuns(k, groups, g -> {
             if (direct) {
                 int b = g * IMAGES_PER_GROUP, n = Math.min(IMAGES_PER_GROUP, s.batch() - b);
-                k.convWeightDirect(s.inC(), s.inH(), s.inW(), outC, x, b * xImg, gy, b * yImg, n, partial, g * wLen);
+                if (patches) k.convWeightPatches(s.inC(), s.inH(), s.inW(), outC, x, b * xImg, gy, b * yImg, n, partial, g * wLen);
+                else k.convWeightDirect(s.inC(), s.inH(), s.inW(), outC, x, b * xImg, gy, b * yImg, n, partial, g * wLen);
                 return;
             }
             Arrays.fill(partial, g * wLen, (g + 1) * wLen, 0f);
@@ -361,6 +362,17 @@ public final class Conv2d {
      */
     static boolean directWeight(ConvShape s) {
         return !phased(s) && s.kH() == 3 && s.kW() == 3 && s.stride() == 1 && s.pad() == 1;
+    }
+
+    /**
+     * True when the weight gradient runs with each pixel's 4×4 input patch in the lanes
+     * ({@link Kernels#convWeightPatches}, {@link PatchLanes}): a 4×4, stride-2, padding-1 layer on
+     * even sides with fewer input channels than {@link #phased} needs. Measured (2026-12-06,
+     * night, 128 images of 28×28, 1 → 32 channels, one thread): tap planes → patches, see
+     * {@link PatchLanes}.
+     */
+    static boolean patchWeight(ConvShape s) {
+        return !phased(s) && s.kH() == 4 && s.kW() == 4 && PatchLanes.layer(s.kH(), s.stride(), s.pad(), s.inH(), s.inW());
     }
 
     /**

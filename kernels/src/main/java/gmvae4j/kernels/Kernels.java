@@ -225,6 +225,34 @@ public interface Kernels {
     }
 
     /**
+     * One group's weight gradient of a 4×4 convolution, stride 2, padding 1, even sides
+     * ({@link PatchLanes#layer}): for n images (x at xOff, inC×h×w each; gy at gyOff, outC×(h/2)×(w/2) each),
+     * <pre>
+     * out[outOff + ((o·inC + c)·4 + ky)·4 + kx] = Σ_images Σ_(i,j) gy[o][i][j] · x[c][2i + ky − 1][2j + kx − 1]
+     * </pre>
+     * (overwritten; x is 0 outside the image), each sum from zero over the images in order and then
+     * the output pixels in order, one {@link Math#fma} a term: the order {@link PatchLanes} keeps.
+     * Runs on the calling thread. This default is the scalar reference.
+     */
+    default void convWeightPatches(int inC, int h, int w, int outC, float[] x, int xOff, float[] gy, int gyOff, int n,
+                                   float[] out, int outOff) {
+        int oh = h / 2, ow = w / 2, npix = oh * ow;
+        for (int o = 0; o < outC; o++)
+            for (int c = 0; c < inC; c++)
+                for (int ky = 0; ky < 4; ky++)
+                    for (int kx = 0; kx < 4; kx++) {
+                        float sum = 0f;
+                        for (int q = 0; q < n; q++)
+                            for (int p = 0; p < npix; p++) {
+                                int yy = 2 * (p / ow) + ky - 1, xx = 2 * (p % ow) + kx - 1;
+                                float xv = yy >= 0 && yy < h && xx >= 0 && xx < w ? x[xOff + ((q * inC + c) * h + yy) * w + xx] : 0f;
+                                sum = Math.fma(gy[gyOff + (q * outC + o) * npix + p], xv, sum);
+                            }
+                        out[outOff + ((o * inC + c) * 4 + ky) * 4 + kx] = sum;
+                    }
+    }
+
+    /**
      * True when {@link #laneTile}, {@link #toLanes} and {@link #fromLanes} run as vector kernels
      * here, so that {@link BatchLanes}' and {@link ChannelLanes}' routes pay off; false for the
      * scalar reference.

@@ -162,6 +162,13 @@ public final class VectorKernels implements Kernels {
     }
 
     @Override
+    public void convWeightPatches(int inC, int h, int w, int outC, float[] x, int xOff, float[] gy, int gyOff, int n,
+                                  float[] out, int outOff) {
+        if (PatchLanes.USABLE) PatchLanes.weights(inC, h, w, outC, x, xOff, gy, gyOff, n, out, outOff);
+        else Kernels.super.convWeightPatches(inC, h, w, outC, x, xOff, gy, gyOff, n, out, outOff);
+    }
+
+    @Override
     public void convWeightDirect(int inC, int h, int w, int outC, float[] x, int xOff, float[] gy, int gyOff, int n,
                                  float[] out, int outOff) {
         if (ConvDirectWeight.USABLE) ConvDirectWeight.weights(inC, h, w, outC, x, xOff, gy, gyOff, n, out, outOff);

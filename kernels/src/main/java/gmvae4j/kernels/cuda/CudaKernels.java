@@ -92,6 +92,12 @@ public final class CudaKernels implements Kernels, AutoCloseable {
     }
 
     @Override
+    public void convWeightPatches(int inC, int h, int w, int outC, float[] x, int xOff, float[] gy, int gyOff, int n,
+                                  float[] out, int outOff) {
+        cpu.convWeightPatches(inC, h, w, outC, x, xOff, gy, gyOff, n, out, outOff);   // a group of small images: the CPU's
+    }
+
+    @Override
     public void convWeightDirect(int inC, int h, int w, int outC, float[] x, int xOff, float[] gy, int gyOff, int n,
                                  float[] out, int outOff) {
         cpu.convWeightDirect(inC, h, w, outC, x, xOff, gy, gyOff, n, out, outOff);   // a group of small images: the CPU's
