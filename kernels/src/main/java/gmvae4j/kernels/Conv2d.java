@@ -61,7 +61,8 @@ import java.util.Arrays;
  * a kernel {@link #tapSums} does not take, the weight gradient with fewer than
  * {@link #TAP_GRADIENT_MIN_TAPS} taps, and the shortcuts for few taps and channels: the forward
  * pass of a "same" layer directly ({@link #direct}), the weight gradient of a 3×3 "same" layer
- * with few channels directly ({@link #directWeight}), or else as row dot products
+ * with few channels directly ({@link #directWeight}) and of a 4×4 stride-2 one with each pixel's
+ * patch in the lanes ({@link #patchWeight}), or else as row dot products
  * ({@link #ROW_DOTS_MAX_TAPS}), the backward-input pass of a one-channel 3×3 or 4×4/2 layer
  * as tap sums ({@link #tapSums}).
  */
@@ -263,7 +264,8 @@ public final class Conv2d {
     /**
      * gw += Σ_b gy_b·col(x_b)ᵀ, summed per fixed group of images, groups added in order.
      *
-     * <p>A 3×3 "same" layer with few input channels goes {@link #directWeight}. Otherwise, with few
+     * <p>A 3×3 "same" layer with few input channels goes {@link #directWeight}, a 4×4 stride-2 one
+     * {@link #patchWeight}. Otherwise, with few
      * taps and many pixels (e.g. 9 taps of an unpadded 1-channel 3×3 layer over 676 pixels; see
      * {@link #ROW_DOTS_MAX_TAPS}) each gradient entry is one long dot product (outC × taps of them,
      * over every output pixel), and {@link Kernels#rowDots} takes them straight from gy and col
@@ -367,9 +369,9 @@ public final class Conv2d {
     /**
      * True when the weight gradient runs with each pixel's 4×4 input patch in the lanes
      * ({@link Kernels#convWeightPatches}, {@link PatchLanes}): a 4×4, stride-2, padding-1 layer on
-     * even sides with fewer input channels than {@link #phased} needs. Measured (2026-12-06,
-     * night, 128 images of 28×28, 1 → 32 channels, one thread): tap planes → patches, see
-     * {@link PatchLanes}.
+     * even sides with fewer input channels than {@link #phased} needs, where it went over tap planes
+     * (1 → 32 channels on 28×28, tap planes → patches: 0.49 → 0.51-0.63 of our sgemm on one
+     * thread, 0.56-0.60 → 0.75-0.83 on two; {@link PatchLanes} has the command).
      */
     static boolean patchWeight(ConvShape s) {
         return !phased(s) && s.kH() == 4 && s.kW() == 4 && PatchLanes.layer(s.kH(), s.stride(), s.pad(), s.inH(), s.inW());

@@ -15,16 +15,18 @@ import java.util.Arrays;
  * </pre>
  * For one channel c this is a product of depth "output pixels": outC rows (gy, broadcast one value
  * at a time, read where it lies) times 16 columns (the patch of the pixel, one vector). A register
- * tile of 16 output channels × 1 vector: each step loads one patch vector and broadcasts 16 values
- * of gy, 16 FMAs. Nothing is summed across lanes: lane t of row o is gw[o][c][t].
+ * tile of 8 output channels × 1 vector ({@link #tile}): each step loads one patch vector and
+ * broadcasts 8 values of gy, 8 FMAs. Nothing is summed across lanes: lane t of row o is gw[o][c][t].
  *
  * <p>Why: a 4×4 layer on one channel has 16 taps, so an output-gradient value is used by only 16
- * FMAs. As an sgemm over tap planes ({@link Kernels#tapGradient}), packing gy cost a good part of
- * the product; with the pixels in the lanes instead (gy read where it lies, planes of taps), each
- * step loaded a vector of gy and one of x for every 4 FMAs, and a 196-pixel plane (12.25 vectors)
- * ends inside a vector. Here gy is read as scalars in order and the patches are the only vectors:
- * a harness (128 images of 28×28, 1 → 32 channels, one thread, patches made beforehand) ran the
- * tile at 184-186 GFLOP/s against 55-89 for the tap planes' whole pass.
+ * FMAs, and any pass over gy besides the product costs a good part of it. Over tap planes
+ * ({@link Kernels#tapGradient}) gy was packed for sgemm. With the pixels in the lanes instead (gy
+ * read where it lies, one aligned plane per tap, 4 channels × 4 taps a tile), each step loaded a
+ * vector of gy and one of x for every 2 FMAs: 56-73 GFLOP/s for the pass, its tile alone 105-136.
+ * Here gy is read as scalars, in order, and the patches are the only vectors. Measured
+ * (`bench kernels --kernel conv2d --shape '1x28x28->32,4x4' --samples 15`, bed7126's jar and
+ * 9857354's alternating, three pairs, 2026-12-06 night; fraction of our sgemm at the same FLOPs):
+ * one thread 0.49, 0.49, 0.49 → 0.60, 0.51, 0.63; two threads 0.58, 0.60, 0.56 → 0.83, 0.75, 0.80.
  *
  * <p>The patches of one image and channel: pixel p = i·ow + j at patches[p·16 ..], lane
  * 4·ky + kx = x[2i + ky − 1][2j + kx − 1] (0 for padding), made from a copy of the image with a
