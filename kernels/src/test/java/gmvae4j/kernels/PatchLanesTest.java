@@ -38,6 +38,8 @@ class PatchLanesTest {
         check(3, 32, 32, 16, 2, 3);       // RGB
         check(1, 2, 2, 17, 1, 4);         // one output pixel; a second tile of one channel
         check(2, 6, 10, 5, 3, 5);         // rows of five pixels
+        check(1, 28, 28, 40, 2, 11);      // 14×14 planes: two 16-channel tiles, then one of 8
+        check(2, 28, 28, 20, 3, 12);      // one 16-channel tile, then 4 channels in a tile of 8
     }
 
     @Test
