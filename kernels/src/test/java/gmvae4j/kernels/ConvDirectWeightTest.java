@@ -7,8 +7,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Random;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * {@link Kernels#convWeightDirect}: the Vector API kernel ({@link ConvDirectWeight}) against the
@@ -43,41 +41,12 @@ class ConvDirectWeightTest {
         int npix = h * w, k = 3;
         Random r = new Random(seed);
         int xOff = 3, gyOff = 5, xLen = n * inC * npix, yLen = n * outC * npix, len = outC * inC * 9;
-        float[] x = rand(r, xOff + xLen), gy = rand(r, gyOff + yLen);
-        float[] os = rand(r, len + 4), ov = os.clone(), o0 = os.clone();
+        float[] x = ExactWeightGradient.rand(r, xOff + xLen), gy = ExactWeightGradient.rand(r, gyOff + yLen);
+        float[] os = ExactWeightGradient.rand(r, len + 4), ov = os.clone(), o0 = os.clone();
         SCALAR.convWeightDirect(inC, h, w, outC, x, xOff, gy, gyOff, n, os, 2);
         VECTOR.convWeightDirect(inC, h, w, outC, x, xOff, gy, gyOff, n, ov, 2);
         String shape = "inC=" + inC + " " + h + "x" + w + " outC=" + outC + " n=" + n;
-        for (int o = 0; o < outC; o++)
-            for (int c = 0; c < inC; c++)
-                for (int ky = 0; ky < k; ky++)
-                    for (int kx = 0; kx < k; kx++) {
-                        int idx = 2 + ((o * inC + c) * k + ky) * k + kx;
-                        double exact = 0, mag = 0;
-                        int terms = 0;
-                        for (int q = 0; q < n; q++)
-                            for (int i = 0; i < h; i++)
-                                for (int j = 0; j < w; j++) {
-                                    int yy = i + ky - 1, xx = j + kx - 1;
-                                    if (yy < 0 || yy >= h || xx < 0 || xx >= w) continue;
-                                    double t = (double) gy[gyOff + ((q * outC + o) * h + i) * w + j]
-                                            * x[xOff + ((q * inC + c) * h + yy) * w + xx];
-                                    exact += t;
-                                    mag += Math.abs(t);
-                                    terms++;
-                                }
-                        String at = shape + " at (" + o + "," + c + "," + ky + "," + kx + ")";
-                        if (Float.floatToRawIntBits(ov[idx]) != Float.floatToRawIntBits(os[idx]))
-                            fail("vector " + ov[idx] + " != scalar " + os[idx] + ", " + at);
-                        if (!(Math.abs(os[idx] - exact) <= (terms + 16) * 0x1p-24 * mag + 1e-30))
-                            fail("scalar " + os[idx] + " vs exact " + exact + ", " + at);
-                    }
-        for (int i : new int[] {0, 1, len + 2, len + 3}) assertTrue(ov[i] == o0[i] && os[i] == o0[i], "outside out at " + i + ", " + shape);
-    }
-
-    static float[] rand(Random r, int len) {
-        float[] v = new float[len];
-        for (int i = 0; i < len; i++) v[i] = (float) r.nextGaussian();
-        return v;
+        // 16 more terms' rounding: the lane sums' tree
+        ExactWeightGradient.check(shape, inC, h, w, outC, k, 1, n, x, xOff, gy, gyOff, os, ov, o0, 16);
     }
 }
