@@ -60,7 +60,6 @@ final class PatchLanes {
         return k == 4 && stride == 2 && pad == 1 && h % 2 == 0 && w % 2 == 0;
     }
 
-
     /** Per thread: the bordered image, the group's patches, a tile's sums. */
     private static final class Scratch {
         float[] xp = new float[0], patches = new float[0];
