@@ -153,10 +153,10 @@ final class PatchLanes {
     /**
      * sums[r·16 + t] = Σ_images Σ_p gy[o + r][p] · patches[p][t] for the 8 output channels from o
      * (those past outC repeat outC − 1), from zero, images then pixels in order. Eight rows, not
-     * sixteen: the rows of gy are read in place, npix apart, and sixteen rows' offsets did not fit
-     * the general registers beside the loop's own (the same loop with the offsets constant ran at
-     * 185 GFLOP/s, with them variable at 98-125); eight accumulators still cover the FMA's latency
-     * (4 cycles, 2 a cycle).
+     * sixteen: the rows of gy are read in place, npix apart, and with sixteen rows the same loop
+     * ran at 98-125 GFLOP/s with the offsets variable against 185 with them constant (most likely
+     * fifteen offsets do not fit the general registers beside the loop's own; the assembly was not
+     * looked at); eight accumulators still cover the FMA's latency (4 cycles, 2 a cycle).
      */
     private static void tile(int n, int npix, float[] gy, int gyOff, int yImg, int o, int outC, float[] pt, int img, float[] sums) {
         int d1 = (Math.min(o + 1, outC - 1) - o) * npix, d2 = (Math.min(o + 2, outC - 1) - o) * npix;
@@ -187,10 +187,11 @@ final class PatchLanes {
 
     /**
      * {@link #tile} for 16 whole rows of 196-pixel planes (14×14), the rows' distance the constant
-     * {@link #FOLDED}, so that C2 folds each row's offset into its loads' displacement. With the
-     * distance a variable, C2 keeps each row's offset in a general register, and fifteen do not fit
-     * beside the loop's own: the 16-row tile ran at 98-125 GFLOP/s against 184-186 with the constant
-     * (a harness, one thread), hence {@link #tile}'s 8 rows for other sizes. `bench kernels --kernel
+     * {@link #FOLDED}, which C2 can fold into each row's load as a displacement. With the distance a
+     * variable each row's offset needs a general register, and fifteen most likely do not fit beside
+     * the loop's own (not checked in the assembly): the 16-row tile ran at 98-125 GFLOP/s against
+     * 184-186 with the constant (a harness, one thread), hence {@link #tile}'s 8 rows for other
+     * sizes. `bench kernels --kernel
      * conv2d --shape '1x28x28->32,4x4' --samples 15`, 8-row tiles (29ffe8d) and this alternating,
      * three pairs: 0.57, 0.58, 0.50 → 0.74, 0.69, 0.67 of our sgemm on one thread, 0.75, 0.82, 0.67 →
      * 0.97, 0.95, 0.73 on two. The same sums in the same order as {@link #tile}'s.
