@@ -374,7 +374,7 @@ public final class Conv2d {
      * thread, 0.56-0.60 → 0.75-0.83 on two; {@link PatchLanes} has the command).
      */
     static boolean patchWeight(ConvShape s) {
-        return !phased(s) && s.kH() == 4 && s.kW() == 4 && PatchLanes.layer(s.kH(), s.stride(), s.pad(), s.inH(), s.inW());
+        return !phased(s) && s.kH() == s.kW() && PatchLanes.layer(s.kH(), s.stride(), s.pad(), s.inH(), s.inW());
     }
 
     /**

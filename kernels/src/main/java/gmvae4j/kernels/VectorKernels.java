@@ -164,7 +164,7 @@ public final class VectorKernels implements Kernels {
     @Override
     public void convWeightPatches(int inC, int h, int w, int outC, float[] x, int xOff, float[] gy, int gyOff, int n,
                                   float[] out, int outOff) {
-        if (PatchLanes.USABLE) PatchLanes.weights(inC, h, w, outC, x, xOff, gy, gyOff, n, out, outOff);
+        if (PatchLanes.USABLE && PatchLanes.layer(4, 2, 1, h, w)) PatchLanes.weights(inC, h, w, outC, x, xOff, gy, gyOff, n, out, outOff);
         else Kernels.super.convWeightPatches(inC, h, w, outC, x, xOff, gy, gyOff, n, out, outOff);
     }
 
