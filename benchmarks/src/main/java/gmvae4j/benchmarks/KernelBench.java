@@ -204,13 +204,20 @@ public final class KernelBench {
         // deoptimisation and a recompile. Without the deep product (k = 1000: two blocks) the first
         // two-block case, 128x784x512 NN, measured 89-129 GFLOP/s on one thread where NT, TN, TT and a
         // plain loop of the same NN product did 140-175.
-        VectorKernels one = new VectorKernels(1);
-        for (String f : FORMS) {
-            warm(gemm(one, f.charAt(0) == 'T', f.charAt(1) == 'T', 128, 512, 256));
-            warm(gemm(one, f.charAt(0) == 'T', f.charAt(1) == 'T', 64, 128, 1000));
-            warm(gemm(one, f.charAt(0) == 'T', f.charAt(1) == 'T', 37, 45, 9));
+        // At every thread count the rows use, and on the rows' own shapes: the paths a two-thread
+        // product takes (column chunks, row slabs, the pool's tasks) were first compiled while the
+        // first two-thread row, 128x784x512 NN, was being sampled, and that row alone read 0.71 of
+        // OpenBLAS in one of four runs (1.02-1.13 in the others; NT, TN, TT 1.06-1.35 in all four).
+        for (int t : opt.threads) {
+            VectorKernels kt = new VectorKernels(t);
+            for (String f : FORMS) {
+                warm(gemm(kt, f.charAt(0) == 'T', f.charAt(1) == 'T', 128, 512, 256));
+                warm(gemm(kt, f.charAt(0) == 'T', f.charAt(1) == 'T', 64, 128, 1000));
+                warm(gemm(kt, f.charAt(0) == 'T', f.charAt(1) == 'T', 37, 45, 9));
+                for (int[] s : shapes) warm(gemm(kt, f.charAt(0) == 'T', f.charAt(1) == 'T', s[0], s[2], s[1]));
+            }
+            for (ConvShape c : convShapes) for (String pass : CONV_PASSES) warm(conv(kt, c, pass));
         }
-        for (ConvShape c : convShapes) for (String pass : CONV_PASSES) warm(conv(one, c, pass));
         for (int t : opt.threads) {
             VectorKernels ours = new VectorKernels(t);
             if (blas) OpenBlas.setThreads(t);
