@@ -50,6 +50,41 @@ class KernelBenchPeerTest {
     }
 
     @Test
+    void roundsKeepEachSidesBestPerCaseInFirstMeasuredOrder() {
+        KernelBench.Row a1 = new KernelBench.Row("sgemm", "128x784x512", "NN", 2, 240, "openblas", 250.0, "SkylakeX", "best", 0L);
+        KernelBench.Row b1 = new KernelBench.Row("sgemm", "128x784x512", "NT", 2, 250, "openblas", 240.0, "SkylakeX", "best", 64L);
+        KernelBench.Row u1 = new KernelBench.Row("sgemm", "128x784x512", "NN", 2, 230, "openblas", 150.0, "Haswell", "user", 0L);
+        // round 2: ours faster on NN, the peer slower; on NT ours slower, the peer faster
+        KernelBench.Row a2 = new KernelBench.Row("sgemm", "128x784x512", "NN", 2, 260, "openblas", 245.0, "SkylakeX", "best", 32L);
+        KernelBench.Row b2 = new KernelBench.Row("sgemm", "128x784x512", "NT", 2, 210, "openblas", 255.0, "SkylakeX", "best", 0L);
+        List<KernelBench.Row> best = KernelBench.bestOfRounds(List.of(a1, b1, u1, a2, b2));
+        assertEquals(List.of(
+                new KernelBench.Row("sgemm", "128x784x512", "NN", 2, 260, "openblas", 250.0, "SkylakeX", "best", 32L),
+                new KernelBench.Row("sgemm", "128x784x512", "NT", 2, 250, "openblas", 255.0, "SkylakeX", "best", 64L),
+                u1), best);
+        KernelBench.Row conv = new KernelBench.Row("conv2d", "c", "fwd", 1, 100, "sgemm 307^3", 180.0, null, null, null);
+        KernelBench.Row conv2 = new KernelBench.Row("conv2d", "c", "fwd", 1, 90, "sgemm 307^3", 190.0, null, null, 8L);
+        assertEquals(List.of(new KernelBench.Row("conv2d", "c", "fwd", 1, 100, "sgemm 307^3", 190.0, null, null, 8L)),
+                KernelBench.bestOfRounds(List.of(conv, conv2)));
+    }
+
+    @Test
+    void roundsReachTheChildAndARunReturnsOneRowPerCase() {
+        KernelBench.Options o = new KernelBench.Options(new int[] {1}, false, true, false, null, null, 0, 3);
+        assertTrue(String.join(" ", o.childArgs()).endsWith("--rounds 3"), o.childArgs().toString());
+        assertFalse(new KernelBench.Options(new int[] {1}, false, true, false).childArgs().contains("--rounds"));
+        KernelBench b = new KernelBench(new KernelBench.Options(new int[] {1}, false, true, false, "sgemm", null, 0, 3),
+                new PrintStream(progress, true, StandardCharsets.UTF_8));
+        List<KernelBench.Row> rows = b.run(new OpenBlasCore.Choice(null, "SkylakeX", null), c -> {
+            throw new AssertionError("no child when the setting is already the best");
+        });
+        assertEquals(4, rows.size(), "one row per form over three rounds: " + rows);
+        String table = progress.toString(StandardCharsets.UTF_8);
+        assertTrue(table.contains("round 3 of 3:") && table.contains("best of 3 rounds"), table);
+        assertTrue(KernelBench.json(rows, "test", b.peerInfo(), b.fmaPeak(), b.memoryFloors(), 3).contains("\"rounds\":3,"));
+    }
+
+    @Test
     void rowsSurviveTheTripFromTheChild() {
         KernelBench.Row full = new KernelBench.Row("sgemm", "128x784x512", "NT", 2, 251.25, "openblas", 230.5, "SkylakeX", "best", 4096L);
         assertEquals(full, KernelBench.Row.fromTsv(full.toTsv()));

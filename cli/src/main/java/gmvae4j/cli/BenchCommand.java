@@ -85,6 +85,9 @@ final class BenchCommand implements Command {
                          --shape S        only the rows whose shape contains S, e.g. 1x28x28 or 1024x
                          --samples N      timed samples per case and side, the best one counts (default 5;
                                           --quick 3); more gives steadier rows on a busy machine
+                         --rounds N       measure every row N times, one round after another, and keep each
+                                          side's best sample over all of them (default 1): a slow spell of
+                                          the host, seconds long, then misses some rounds
                          --backend cuda   then also cuBLAS (4096^3 and the model's products), resident and copied
                     """;
         }
@@ -95,6 +98,7 @@ final class BenchCommand implements Command {
             int[] threads = args.intList("threads", new int[] {1, 2});
             String kernel = args.choice("kernel", null, "sgemm", "conv2d"), shape = args.string("shape", null);
             int samples = args.has("samples") ? args.intIn("samples", 0, 1, 1000) : 0;   // 0: the default count
+            int rounds = args.intIn("rounds", 1, 1, 100);
             args.finish();
             if (shape != null && shape.isEmpty()) throw new UserError("--shape needs a piece of a shape, e.g. 1x28x28");
             if (args.positionals().size() > 1)
@@ -112,9 +116,9 @@ final class BenchCommand implements Command {
                     + "; GFLOP/s = 2·M·N·K / time, shape MxKxN, "
                     + "ratio = ours / peer (best of several alternating samples)");
             System.err.println("bench kernels: " + CudaBackend.status(CudaBackend.probe()));
-            KernelBench bench = new KernelBench(new KernelBench.Options(threads, quick, false, false, kernel, shape, samples), progress);
+            KernelBench bench = new KernelBench(new KernelBench.Options(threads, quick, false, false, kernel, shape, samples, rounds), progress);
             List<KernelBench.Row> rows = bench.run();
-            if (json) System.out.println(KernelBench.json(rows, Backends.get().name(), bench.peerInfo(), bench.fmaPeak(), bench.memoryFloors()));
+            if (json) System.out.println(KernelBench.json(rows, Backends.get().name(), bench.peerInfo(), bench.fmaPeak(), bench.memoryFloors(), rounds));
             // --backend cuda: cuBLAS too, operands resident on the device and through the backend's copy path
             if (cuda) return CudaSgemmBench.run(progress, System.err);
             return 0;
