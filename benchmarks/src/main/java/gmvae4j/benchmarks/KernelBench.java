@@ -93,13 +93,15 @@ public final class KernelBench {
      * a default run moved by ±0.1 of sgemm between runs of the same build.
      *
      * <p>{@code rounds}: how many times every row is measured, the rounds one after the other (0 =
-     * 1); each side's figure is then its best sample over all the rounds ({@link #bestOfRounds}).
-     * Why: a shared host slows one core's caches in spells of seconds to tens of seconds (measured
-     * on the 2-core Zen 5, 2026-12-07: a 512³ sgemm pinned to one core at 142-164 GFLOP/s for 5-20 s
-     * at a time while the other core ran it at 185-195 and an FMA loop on registers ran at full
-     * speed on both), and a spell that covers all of a row's samples, a second or two, moves its
-     * ratio: ours lost 15-20% in one, OpenBLAS 5-10%. Samples spread over rounds tens of seconds
-     * apart are not all in one spell.
+     * 1); each side's figure is then its best sample over all the rounds ({@link #bestOfRounds}),
+     * and round r runs its one-thread rows on the r-th CPU the process may use, cycling
+     * ({@link CpuAffinity}). Why: on a shared host one core's caches run slow in spells of seconds to
+     * minutes (measured on the 2-core Zen 5, 2026-12-07: a 512³ sgemm pinned to cpu 0 at 142-165
+     * GFLOP/s for 5 s to whole 30-s runs while the same program pinned to cpu 1 at the same time ran
+     * at 185-195, and an FMA loop on registers ran at full speed on both), and a spell that covers
+     * all of a row's samples moves its ratio: there ours lost 15-20%, OpenBLAS 5-10% (one-thread rows
+     * of one process 0.93-1.03× where a clean core gives 1.02-1.10×). A one-thread row stays on the
+     * core the scheduler gave its thread, so rounds on one core alone can all fall in one spell.
      */
     public record Options(int[] threads, boolean quick, boolean tiny, boolean childBest, String kernel, String shape,
                           int samples, int rounds) {
@@ -237,11 +239,17 @@ public final class KernelBench {
             for (ConvShape c : convShapes) for (String pass : CONV_PASSES) warm(conv(kt, c, pass));
         }
         int rounds = opt.roundCount();
+        // with rounds, the one-thread rows of round r run on the r-th allowed CPU (cycling), ours and
+        // the peer alike: a core that runs slow for minutes then holds only some of the rounds
+        int[] cpus = rounds > 1 ? CpuAffinity.allowed() : new int[0];
         for (int round = 1; round <= rounds; round++) {
             if (rounds > 1) progress.println((opt.childBest ? "the best-kernel peer's process, round " : "round ") + round + " of " + rounds + ":");
             for (int t : opt.threads) {
                 VectorKernels ours = new VectorKernels(t);
                 if (blas) OpenBlas.setThreads(t);
+                int cpu = cpus.length > 1 && t == 1 ? cpus[(round - 1) % cpus.length] : -1;
+                if (cpu >= 0 && CpuAffinity.allow(cpu)) progress.println("one-thread rows of this round on cpu " + cpu);
+                else cpu = -1;
                 if (!opt.childBest && (!shapes.isEmpty() || !convShapes.isEmpty())) {
                     double peak = FmaPeak.gflops(t, samples, warmSec, 2 * sampleSec);
                     fmaPeak.merge(t, peak, Math::max);
@@ -276,6 +284,7 @@ public final class KernelBench {
                         rows.add(r);
                     }
                 }
+                if (cpu >= 0) CpuAffinity.allow(cpus);
             }
         }
         peerInfo = new PeerInfo(choice.yours(), choice.best(), both, blas ? OpenBlas.config() : null, bestConfig);

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -75,12 +76,18 @@ class KernelBenchPeerTest {
         assertFalse(new KernelBench.Options(new int[] {1}, false, true, false).childArgs().contains("--rounds"));
         KernelBench b = new KernelBench(new KernelBench.Options(new int[] {1}, false, true, false, "sgemm", null, 0, 3),
                 new PrintStream(progress, true, StandardCharsets.UTF_8));
+        int[] cpus = CpuAffinity.allowed();
         List<KernelBench.Row> rows = b.run(new OpenBlasCore.Choice(null, "SkylakeX", null), c -> {
             throw new AssertionError("no child when the setting is already the best");
         });
         assertEquals(4, rows.size(), "one row per form over three rounds: " + rows);
         String table = progress.toString(StandardCharsets.UTF_8);
         assertTrue(table.contains("round 3 of 3:") && table.contains("best of 3 rounds"), table);
+        // each round's one-thread rows on the next CPU, and the thread's CPUs given back after
+        assertTrue(cpus.length > 1, "these tests run on at least two CPUs: " + java.util.Arrays.toString(cpus));
+        assertTrue(table.contains("one-thread rows of this round on cpu " + cpus[0] + "\n")
+                && table.contains("one-thread rows of this round on cpu " + cpus[1] + "\n"), table);
+        assertArrayEquals(cpus, CpuAffinity.allowed());
         assertTrue(KernelBench.json(rows, "test", b.peerInfo(), b.fmaPeak(), b.memoryFloors(), 3).contains("\"rounds\":3,"));
     }
 
