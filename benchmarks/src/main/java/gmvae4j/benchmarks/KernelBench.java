@@ -245,58 +245,23 @@ public final class KernelBench {
         for (int round = 1; round <= rounds; round++) {
             if (rounds > 1) progress.println((opt.childBest ? "the best-kernel peer's process, round " : "round ") + round + " of " + rounds + ":");
             for (int t : opt.threads) {
-                VectorKernels ours = new VectorKernels(t);
-                if (blas) OpenBlas.setThreads(t);
                 int cpu = cpus.length > 1 && t == 1 ? cpus[(round - 1) % cpus.length] : -1;
-                if (cpu >= 0 && CpuAffinity.allow(cpu)) progress.println("one-thread rows of this round on cpu " + cpu);
-                else cpu = -1;
-                if (!opt.childBest && (!shapes.isEmpty() || !convShapes.isEmpty())) {
-                    double peak = FmaPeak.gflops(t, samples, warmSec, 2 * sampleSec);
-                    fmaPeak.merge(t, peak, Math::max);
-                    progress.printf(Locale.ROOT, "%-7s %-26s %-10s %2d   %7.1f   (FMAs on registers only: the ceiling of every row at this thread count)%n",
-                            "peak", "fma, " + FmaPeak.ACCUMULATORS + " accumulators", "-", t, peak);
+                if (cpu < 0 || !CpuAffinity.allow(cpu)) {
+                    rows.addAll(measureAt(t, shapes, convShapes, blas, here, setting));
+                    continue;
                 }
-                for (int[] s : shapes) {
-                    boolean main = opt.tiny || Arrays.stream(MAIN_SHAPES).anyMatch(x -> Arrays.equals(x, s));
-                    String[] forms = main ? (opt.quick ? new String[] {"NN", "NT", "TN"} : FORMS) : new String[] {"NN"};
-                    for (String f : forms) {
-                        boolean ta = f.charAt(0) == 'T', tb = f.charAt(1) == 'T';
-                        Runnable o = gemm(ours, ta, tb, s[0], s[2], s[1]);
-                        Runnable p = blas ? gemm(null, ta, tb, s[0], s[2], s[1]) : null;
-                        double[] g = measurePair(o, p, 2.0 * s[0] * s[1] * s[2], 2.0 * s[0] * s[1] * s[2]);
-                        Row r = new Row("sgemm", gemmName(s), f, t, g[0], blas ? "openblas" : null,
-                                blas ? g[1] : null, here, blas ? setting : null, alloc(g[2]));
-                        emit(r);
-                        rows.add(r);
-                    }
+                progress.println("one-thread rows of this round on cpu " + cpu);
+                try {
+                    rows.addAll(measureAt(t, shapes, convShapes, blas, here, setting));
+                } finally {
+                    CpuAffinity.allow(cpus);
                 }
-                for (ConvShape c : convShapes) {
-                    int n = (int) Math.round(Math.cbrt(c.flops() / 2.0));
-                    // the three passes touch the same arrays (x, w, y): one working set, one pair of rates
-                    MemoryFloor.Rates rates = MemoryFloor.measure(MemoryFloor.traffic(c, "fwd").workingSet(), t, samples, sampleSec);
-                    for (String pass : CONV_PASSES) {
-                        double[] g = measurePair(conv(ours, c, pass), gemm(ours, false, false, n, n, n), c.flops(), 2.0 * n * n * n);
-                        Row r = new Row("conv2d", convName(c), pass, t, g[0], "sgemm " + n + "^3 (ours, same FLOPs)", g[1],
-                                null, null, alloc(g[2]));
-                        MemoryFloor.Bound floor = MemoryFloor.Bound.of(MemoryFloor.traffic(c, pass), rates, c.flops());
-                        memoryFloors.put(r, floor);
-                        progress.println(line(r) + "\n        memory floor: " + floor.describe(r.peerGflops(), fmaPeak.get(t)));
-                        rows.add(r);
-                    }
-                }
-                if (cpu >= 0) CpuAffinity.allow(cpus);
             }
         }
         peerInfo = new PeerInfo(choice.yours(), choice.best(), both, blas ? OpenBlas.config() : null, bestConfig);
         if (rounds == 1) return rows;
         List<Row> merged = bestOfRounds(rows);
-        // each merged conv2d row keeps the memory floor of its least disturbed round (the highest bound)
-        Map<Row, MemoryFloor.Bound> floors = new java.util.IdentityHashMap<>();
-        for (Row b : merged)
-            for (Row r : rows)
-                if (key(r).equals(key(b)) && memoryFloors.containsKey(r)
-                        && (!floors.containsKey(b) || memoryFloors.get(r).gflops() > floors.get(b).gflops()))
-                    floors.put(b, memoryFloors.get(r));
+        Map<Row, MemoryFloor.Bound> floors = bestFloors(rows, merged, memoryFloors);
         memoryFloors.clear();
         memoryFloors.putAll(floors);
         if (!opt.childBest) {
@@ -304,6 +269,67 @@ public final class KernelBench {
             progress.print(table(merged));
         }
         return merged;
+    }
+
+    /**
+     * One round's rows at t threads: the FMA peak (not in a best-kernel child), every sgemm shape
+     * and form against the peer (here: the core OpenBLAS runs, setting: "user" or "best"), every
+     * conv pass against our sgemm on a cube of the same FLOPs, with its memory floor.
+     */
+    private List<Row> measureAt(int t, List<int[]> shapes, List<ConvShape> convShapes, boolean blas, String here, String setting) {
+        List<Row> rows = new ArrayList<>();
+        VectorKernels ours = new VectorKernels(t);
+        if (blas) OpenBlas.setThreads(t);
+        if (!opt.childBest && (!shapes.isEmpty() || !convShapes.isEmpty())) {
+            double peak = FmaPeak.gflops(t, samples, warmSec, 2 * sampleSec);
+            fmaPeak.merge(t, peak, Math::max);
+            progress.printf(Locale.ROOT, "%-7s %-26s %-10s %2d   %7.1f   (FMAs on registers only: the ceiling of every row at this thread count)%n",
+                    "peak", "fma, " + FmaPeak.ACCUMULATORS + " accumulators", "-", t, peak);
+        }
+        for (int[] s : shapes) {
+            boolean main = opt.tiny || Arrays.stream(MAIN_SHAPES).anyMatch(x -> Arrays.equals(x, s));
+            String[] forms = main ? (opt.quick ? new String[] {"NN", "NT", "TN"} : FORMS) : new String[] {"NN"};
+            for (String f : forms) {
+                boolean ta = f.charAt(0) == 'T', tb = f.charAt(1) == 'T';
+                Runnable o = gemm(ours, ta, tb, s[0], s[2], s[1]);
+                Runnable p = blas ? gemm(null, ta, tb, s[0], s[2], s[1]) : null;
+                double[] g = measurePair(o, p, 2.0 * s[0] * s[1] * s[2], 2.0 * s[0] * s[1] * s[2]);
+                Row r = new Row("sgemm", gemmName(s), f, t, g[0], blas ? "openblas" : null,
+                        blas ? g[1] : null, here, blas ? setting : null, alloc(g[2]));
+                emit(r);
+                rows.add(r);
+            }
+        }
+        for (ConvShape c : convShapes) {
+            int n = (int) Math.round(Math.cbrt(c.flops() / 2.0));
+            // the three passes touch the same arrays (x, w, y): one working set, one pair of rates
+            MemoryFloor.Rates rates = MemoryFloor.measure(MemoryFloor.traffic(c, "fwd").workingSet(), t, samples, sampleSec);
+            for (String pass : CONV_PASSES) {
+                double[] g = measurePair(conv(ours, c, pass), gemm(ours, false, false, n, n, n), c.flops(), 2.0 * n * n * n);
+                Row r = new Row("conv2d", convName(c), pass, t, g[0], "sgemm " + n + "^3 (ours, same FLOPs)", g[1],
+                        null, null, alloc(g[2]));
+                MemoryFloor.Bound floor = MemoryFloor.Bound.of(MemoryFloor.traffic(c, pass), rates, c.flops());
+                memoryFloors.put(r, floor);
+                progress.println(line(r) + "\n        memory floor: " + floor.describe(r.peerGflops(), fmaPeak.get(t)));
+                rows.add(r);
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * The memory floors (of the rows of all the rounds) re-keyed to the merged rows: each merged
+     * conv2d row gets the floor of its least disturbed round, the highest bound (from the fastest
+     * memory rates measured); rows without a floor get none.
+     */
+    static Map<Row, MemoryFloor.Bound> bestFloors(List<Row> rounds, List<Row> merged, Map<Row, MemoryFloor.Bound> floors) {
+        Map<Row, MemoryFloor.Bound> best = new java.util.IdentityHashMap<>();
+        for (Row m : merged)
+            for (Row r : rounds) {
+                MemoryFloor.Bound f = floors.get(r);
+                if (f != null && key(r).equals(key(m)) && (!best.containsKey(m) || f.gflops() > best.get(m).gflops())) best.put(m, f);
+            }
+        return best;
     }
 
     /** What makes rows the same case: kernel, shape, form, threads and the peer's setting. */
@@ -320,11 +346,14 @@ public final class KernelBench {
         Map<String, Row> best = new java.util.LinkedHashMap<>();
         for (Row r : rows)
             best.merge(key(r), r, (a, b) -> new Row(a.kernel(), a.shape(), a.trans(), a.threads(),
-                    Math.max(a.gflops(), b.gflops()), a.peer(),
-                    a.peerGflops() == null ? b.peerGflops() : b.peerGflops() == null ? a.peerGflops() : Math.max(a.peerGflops(), b.peerGflops()),
-                    a.peerKernel(), a.peerSetting(),
-                    a.allocPerCall() == null ? b.allocPerCall() : b.allocPerCall() == null ? a.allocPerCall() : Math.max(a.allocPerCall(), b.allocPerCall())));
+                    Math.max(a.gflops(), b.gflops()), a.peer(), larger(a.peerGflops(), b.peerGflops()),
+                    a.peerKernel(), a.peerSetting(), larger(a.allocPerCall(), b.allocPerCall())));
         return new ArrayList<>(best.values());
+    }
+
+    /** The larger of two values either of which may be missing (null); null when both are. */
+    private static <T extends Comparable<T>> T larger(T a, T b) {
+        return a == null ? b : b == null ? a : a.compareTo(b) >= 0 ? a : b;
     }
 
     /** A row as measured: a table line to progress, and in a child also the TSV line on stdout. */

@@ -67,6 +67,23 @@ class KernelBenchPeerTest {
         KernelBench.Row conv2 = new KernelBench.Row("conv2d", "c", "fwd", 1, 90, "sgemm 307^3", 190.0, null, null, 8L);
         assertEquals(List.of(new KernelBench.Row("conv2d", "c", "fwd", 1, 100, "sgemm 307^3", 190.0, null, null, 8L)),
                 KernelBench.bestOfRounds(List.of(conv, conv2)));
+        // no OpenBLAS: no peer figure in any round
+        KernelBench.Row alone = new KernelBench.Row("sgemm", "16x24x32", "NN", 1, 3.5, null, null, null, null, null);
+        KernelBench.Row alone2 = new KernelBench.Row("sgemm", "16x24x32", "NN", 1, 4.5, null, null, null, null, null);
+        assertEquals(List.of(alone2), KernelBench.bestOfRounds(List.of(alone, alone2)));
+    }
+
+    @Test
+    void eachMergedConvRowKeepsTheFloorOfItsLeastDisturbedRound() {
+        KernelBench.Row r1 = new KernelBench.Row("conv2d", "c", "fwd", 1, 100, "sgemm", 180.0, null, null, null);
+        KernelBench.Row r2 = new KernelBench.Row("conv2d", "c", "fwd", 1, 90, "sgemm", 190.0, null, null, null);
+        KernelBench.Row s1 = new KernelBench.Row("sgemm", "c", "NN", 1, 90, "openblas", 80.0, "SkylakeX", "best", null);
+        MemoryFloor.Bound slow = new MemoryFloor.Bound(null, null, 300), fast = new MemoryFloor.Bound(null, null, 400);
+        java.util.Map<KernelBench.Row, MemoryFloor.Bound> floors = new java.util.IdentityHashMap<>(Map.of(r1, slow, r2, fast));
+        List<KernelBench.Row> merged = KernelBench.bestOfRounds(List.of(r1, s1, r2));
+        java.util.Map<KernelBench.Row, MemoryFloor.Bound> best = KernelBench.bestFloors(List.of(r1, s1, r2), merged, floors);
+        assertEquals(1, best.size(), best.toString());
+        assertTrue(best.get(merged.get(0)) == fast, best.toString());
     }
 
     @Test
