@@ -80,7 +80,7 @@ final class BenchCommand implements Command {
             return """
                          --json           print one JSON object {"rows":[...]} instead of the table
                          --threads LIST   thread counts to measure, e.g. 1,2 (default 1,2)
-                         --quick          fewer cases, shorter timings (about 20 s)
+                         --quick          fewer cases, shorter timings (about 40 s on 2 cores)
                          --kernel K       only the sgemm rows or only the conv2d rows (sgemm|conv2d)
                          --shape S        only the rows whose shape contains S, e.g. 1x28x28 or 1024x
                          --samples N      timed samples per case and side, the best one counts (default 5;
