@@ -234,8 +234,9 @@ public final class KernelBench {
                 warm(gemm(kt, f.charAt(0) == 'T', f.charAt(1) == 'T', 128, 512, 256));
                 warm(gemm(kt, f.charAt(0) == 'T', f.charAt(1) == 'T', 64, 128, 1000));
                 warm(gemm(kt, f.charAt(0) == 'T', f.charAt(1) == 'T', 37, 45, 9));
-                for (int[] s : shapes) warm(gemm(kt, f.charAt(0) == 'T', f.charAt(1) == 'T', s[0], s[2], s[1]));
             }
+            for (int[] s : shapes)
+                for (String f : formsOf(s)) warm(gemm(kt, f.charAt(0) == 'T', f.charAt(1) == 'T', s[0], s[2], s[1]));
             for (ConvShape c : convShapes) for (String pass : CONV_PASSES) warm(conv(kt, c, pass));
         }
         int rounds = opt.roundCount();
@@ -287,9 +288,7 @@ public final class KernelBench {
                     "peak", "fma, " + FmaPeak.ACCUMULATORS + " accumulators", "-", t, peak);
         }
         for (int[] s : shapes) {
-            boolean main = opt.tiny || Arrays.stream(MAIN_SHAPES).anyMatch(x -> Arrays.equals(x, s));
-            String[] forms = main ? (opt.quick ? new String[] {"NN", "NT", "TN"} : FORMS) : new String[] {"NN"};
-            for (String f : forms) {
+            for (String f : formsOf(s)) {
                 boolean ta = f.charAt(0) == 'T', tb = f.charAt(1) == 'T';
                 Runnable o = gemm(ours, ta, tb, s[0], s[2], s[1]);
                 Runnable p = blas ? gemm(null, ta, tb, s[0], s[2], s[1]) : null;
@@ -330,6 +329,12 @@ public final class KernelBench {
                 if (f != null && key(r).equals(key(m)) && (!best.containsKey(m) || f.gflops() > best.get(m).gflops())) best.put(m, f);
             }
         return best;
+    }
+
+    /** The forms a shape's rows are measured in: all four for the model's shapes (three with quick), NN for the extra ones. */
+    private String[] formsOf(int[] shape) {
+        boolean main = opt.tiny || Arrays.stream(MAIN_SHAPES).anyMatch(x -> Arrays.equals(x, shape));
+        return main ? (opt.quick ? new String[] {"NN", "NT", "TN"} : FORMS) : new String[] {"NN"};
     }
 
     /** What makes rows the same case: kernel, shape, form, threads and the peer's setting. */
