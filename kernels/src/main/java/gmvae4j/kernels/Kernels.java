@@ -499,8 +499,8 @@ public interface Kernels {
 
     /**
      * Binary cross-entropy from logits, per row, with its gradient, in one pass: for logits l and
-     * targets t (rows×cols, packed), loss[i] = Σ_j softplus(l) − l·t (the stable
-     * max(l,0) − l·t + log1p(e^−|l|)), and, unless d is null, d = σ(l) − t (overwritten), the
+     * targets t (rows×cols, packed), loss[i] = Σ_j max(l,0) − l·t + log1p(e^−|l|) (the first two
+     * terms in one rounding, {@code ScalarKernels.bce}), and, unless d is null, d = σ(l) − t (overwritten), the
      * derivative of each element's loss. This default is the scalar reference: each row summed
      * in j order, in double, rounded once.
      */
@@ -511,7 +511,7 @@ public interface Kernels {
             for (int j = 0; j < cols; j++) {
                 int o = i * cols + j;
                 float l = logits[lOff + o], t = targets[tOff + o];
-                s += ScalarKernels.softplus(l) - l * t;
+                s += ScalarKernels.bce(l, t);
                 if (d != null) d[dOff + o] = ScalarKernels.sigmoid(l) - t;
             }
             loss[lossOff + i] = (float) s;

@@ -178,8 +178,7 @@ public final class ScalarKernels implements Kernels {
         double total = 0;
         for (int i = 0; i < n; i++) {
             float l = logits[lo + i], t = targets[to + i];
-            // max(l,0) - l·t + log(1 + e^{-|l|}): never exponentiates a large positive number
-            total += Math.max(l, 0f) - l * t + Math.log1p(Math.exp(-Math.abs(l)));
+            total += bce(l, t);
             if (grad != null) grad[go + i] = scale * (sigmoid(l) - t);
         }
         return total;
@@ -208,5 +207,14 @@ public final class ScalarKernels implements Kernels {
 
     static float softplus(float x) {
         return Math.max(x, 0f) + (float) Math.log1p(Math.exp(-Math.abs(x)));
+    }
+
+    /**
+     * One element of binary cross-entropy from logit l and target t: max(l,0) − l·t + log(1 +
+     * e^−|l|), which never exponentiates a large positive number; the first two terms in one
+     * rounding (an fma), so that a small loss next to large l·t keeps its digits (see VectorMath.bce).
+     */
+    static float bce(float l, float t) {
+        return Math.fma(-l, t, Math.max(l, 0f)) + (float) Math.log1p(Math.exp(-Math.abs(l)));
     }
 }

@@ -633,20 +633,20 @@ public final class VectorKernels implements Kernels {
         });
     }
 
-    /** Σ_j softplus(l) − l·t over one row; e^-|l| into eOut (unless null) for {@link #bceRowGrad}. */
+    /** Σ_j of the BCE ({@link VectorMath#bce}) over one row; e^-|l| into eOut (unless null) for {@link #bceRowGrad}. */
     private static float bceRowLoss(int cols, float[] logits, int lo, float[] targets, int to, float[] eOut, int eo) {
         FloatVector acc = FloatVector.zero(S);
         int j = 0;
         for (int e = S.loopBound(cols); j < e; j += L) {
             FloatVector l = FloatVector.fromArray(S, logits, lo + j);
             FloatVector ex = VectorMath.expNegAbs(l);
-            acc = acc.add(VectorMath.softplus(l, ex).sub(l.mul(FloatVector.fromArray(S, targets, to + j))));
+            acc = acc.add(VectorMath.bce(l, FloatVector.fromArray(S, targets, to + j), ex));
             if (eOut != null) ex.intoArray(eOut, eo + j);
         }
         float s = sumLanes(acc);
         for (; j < cols; j++) {
             float l = logits[lo + j], ex = VectorMath.expNegAbs(l);
-            s += VectorMath.softplus(l, ex) - l * targets[to + j];
+            s += VectorMath.bce(l, targets[to + j], ex);
             if (eOut != null) eOut[eo + j] = ex;
         }
         return s;
@@ -727,7 +727,7 @@ public final class VectorKernels implements Kernels {
         }
         for (; i < n; i++) {
             float l = logits[lo + i], t = targets[to + i], e = VectorMath.expNegAbs(l);
-            total += VectorMath.softplus(l, e) - l * t;
+            total += VectorMath.bce(l, t, e);
             if (grad != null) grad[go + i] = (VectorMath.sigmoid(l, e) - t) * scale;
         }
         return total;
@@ -742,14 +742,13 @@ public final class VectorKernels implements Kernels {
      * partial sums in an array (even sumLanes does not fit in the same compilation).
      */
 
-    /** Lane-wise partial sums of softplus(l) − l·t over one block into lanes; e^-|l| into eOut unless null. */
+    /** Lane-wise partial sums of the BCE (max(l,0) − l·t + log1p(e^-|l|), {@link VectorMath#bce}) over one block into lanes; e^-|l| into eOut unless null. */
     private static void bceLossBlock(float[] logits, int lo, float[] targets, int to, float[] eOut, int eo, float[] lanes) {
         FloatVector acc = FloatVector.zero(S);
         for (int j = 0; j < BLOCK; j += L) {
             FloatVector l = FloatVector.fromArray(S, logits, lo + j);
             FloatVector e = VectorMath.expNegAbs(l);
-            // max(l,0) - l·t + log1p(e^-|l|) = softplus(l) - l·t
-            acc = acc.add(VectorMath.softplus(l, e).sub(l.mul(FloatVector.fromArray(S, targets, to + j))));
+            acc = acc.add(VectorMath.bce(l, FloatVector.fromArray(S, targets, to + j), e));
             if (eOut != null) e.intoArray(eOut, eo + j);
         }
         acc.intoArray(lanes, 0);

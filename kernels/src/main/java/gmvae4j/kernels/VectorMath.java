@@ -312,4 +312,17 @@ final class VectorMath {
     static float softplus(float x) { return softplus(x, expNegAbs(x)); }
 
     static float softplus(float x, float e) { return Math.max(x, 0f) + log1pUnit(e); }
+
+    /**
+     * One element of binary cross-entropy from a logit x, target t and e = e^-|x|:
+     * max(x,0) − x·t + log1p(e), the first two terms in one rounding (an fma). Why not
+     * softplus(x) − x·t: for a confident, right prediction (x large, t near 1) softplus(x) and x·t
+     * are close and large, and their difference keeps only the large numbers' ulps (at x = 4.34,
+     * t = 1: a loss of 0.0129 off by 1.5e-5 of itself, enough to fail the loss's gradient check).
+     */
+    static FloatVector bce(FloatVector x, FloatVector t, FloatVector e) {
+        return x.neg().fma(t, x.max(ZERO)).add(log1pUnit(e));
+    }
+
+    static float bce(float x, float t, float e) { return Math.fma(-x, t, Math.max(x, 0f)) + log1pUnit(e); }
 }
