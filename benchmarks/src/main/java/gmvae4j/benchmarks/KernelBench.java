@@ -247,15 +247,12 @@ public final class KernelBench {
             if (rounds > 1) progress.println((opt.childBest ? "the best-kernel peer's process, round " : "round ") + round + " of " + rounds + ":");
             for (int t : opt.threads) {
                 int cpu = cpus.length > 1 && t == 1 ? cpus[(round - 1) % cpus.length] : -1;
-                if (cpu < 0 || !CpuAffinity.allow(cpu)) {
-                    rows.addAll(measureAt(t, shapes, convShapes, blas, here, setting));
-                    continue;
-                }
-                progress.println("one-thread rows of this round on cpu " + cpu);
+                boolean pinned = cpu >= 0 && CpuAffinity.allow(cpu);
+                if (pinned) progress.println("one-thread rows of this round on cpu " + cpu);
                 try {
                     rows.addAll(measureAt(t, shapes, convShapes, blas, here, setting));
                 } finally {
-                    CpuAffinity.allow(cpus);
+                    if (pinned) CpuAffinity.allow(cpus);
                 }
             }
         }
@@ -657,6 +654,6 @@ public final class KernelBench {
         KernelBench b = new KernelBench(new Options(threads, quick, tiny, child, kernel, shape, samples, rounds), json || child ? System.err : System.out);
         List<Row> rows = b.run();
         if (json) System.out.println(json(rows, new VectorKernels(1).name(), b.peerInfo(), b.fmaPeak(), b.memoryFloors(),
-                Math.max(1, rounds)));
+                b.opt.roundCount()));
     }
 }
