@@ -2,6 +2,8 @@ package gmvae4j.benchmarks;
 
 import static gmvae4j.io.JsonText.quote;
 
+import gmvae4j.io.JsonText;
+
 import gmvae4j.kernels.Conv2d;
 import gmvae4j.kernels.ConvShape;
 import gmvae4j.kernels.Kernels;
@@ -28,12 +30,12 @@ import java.util.function.Function;
  * with the same thread count, so a busy spell on a shared machine hits both; the reported
  * figure is the best sample, in GFLOP/s = 2·M·N·K / seconds per call / 1e9.
  *
- * <p>The peer runs on its best kernel: when the environment pins OpenBLAS to a core below what
- * the CPU can do ({@link OpenBlasCore}: e.g. {@code OPENBLAS_CORETYPE=Haswell} on an AVX-512
- * CPU), the sgemm rows are measured twice, once in this process as the environment has it
- * ({@code peer_setting} "user") and once in a child JVM started with the CPU's core type
- * ("best"), each against our sgemm in its own process. Every row names the kernel the peer ran
- * ({@code openblas_get_corename}).
+ * <p>The peer runs on its best kernel: the sgemm rows are measured in this process as the
+ * environment has OpenBLAS ({@code peer_setting} "user"), and again, each against our sgemm in its
+ * own process, in a child JVM for every other kernel family this CPU runs ({@link OpenBlasCore}:
+ * AVX-512 and AVX2; "other"). Then each case gets a row "best": the setting whose peer was
+ * fastest on it (which family wins depends on the CPU: AVX-512 on a Zen 5, AVX2 on most rows of a
+ * Zen 4). Every row names the kernel the peer ran ({@code openblas_get_corename}).
  *
  * <p>Each row also gives the heap our side allocated per call in its timed samples, all threads
  * counted ({@code alloc_bytes_per_call}): a kernel in steady state should allocate next to
@@ -51,8 +53,9 @@ public final class KernelBench {
     /**
      * One measured line. peer* are null when there is no peer (no OpenBLAS); peerKernel is the
      * OpenBLAS core that ran (null for conv, whose peer is ours); peerSetting is "user" (the
-     * environment's OPENBLAS_CORETYPE, or OpenBLAS's own detection when unset) or "best" (the
-     * child run on the CPU's core type). allocPerCall: bytes of heap our side allocated per call
+     * environment's OPENBLAS_CORETYPE, or OpenBLAS's own detection when unset), "other" (a child
+     * run on another kernel family) or "best" (of those, the row whose peer was fastest: see
+     * {@link #withBest}). allocPerCall: bytes of heap our side allocated per call
      * in its timed samples, all threads (null where the JVM cannot tell).
      */
     public record Row(String kernel, String shape, String trans, int threads, double gflops,
@@ -81,9 +84,9 @@ public final class KernelBench {
 
     /**
      * What to run: thread counts; quick = fewer cases and shorter timings; tiny = one small
-     * shape, no conv, a few milliseconds (for tests of the plumbing, not of speed); childBest =
-     * this process is the child that measures the peer at its best (sgemm rows only, no further
-     * child); kernel ("sgemm", "conv2d" or null for both) and shape (a piece of the shape
+     * shape, no conv, a few milliseconds (for tests of the plumbing, not of speed); peerChild =
+     * this process is a child that measures the peer on another kernel family (sgemm rows only,
+     * no further child); kernel ("sgemm", "conv2d" or null for both) and shape (a piece of the shape
      * column, e.g. "1x28x28" or "1024x", or null for all) keep only the rows that match, to
      * measure one case before and after a change without the whole table.
      */
@@ -103,16 +106,16 @@ public final class KernelBench {
      * of one process 0.93-1.03× where a clean core gives 1.02-1.10×). A one-thread row stays on the
      * core the scheduler gave its thread, so rounds on one core alone can all fall in one spell.
      */
-    public record Options(int[] threads, boolean quick, boolean tiny, boolean childBest, String kernel, String shape,
+    public record Options(int[] threads, boolean quick, boolean tiny, boolean peerChild, String kernel, String shape,
                           int samples, int rounds) {
         public Options(int[] threads, boolean quick) { this(threads, quick, false, false); }
 
-        public Options(int[] threads, boolean quick, boolean tiny, boolean childBest) {
-            this(threads, quick, tiny, childBest, null, null, 0, 0);
+        public Options(int[] threads, boolean quick, boolean tiny, boolean peerChild) {
+            this(threads, quick, tiny, peerChild, null, null, 0, 0);
         }
 
-        public Options(int[] threads, boolean quick, boolean tiny, boolean childBest, String kernel, String shape, int samples) {
-            this(threads, quick, tiny, childBest, kernel, shape, samples, 0);
+        public Options(int[] threads, boolean quick, boolean tiny, boolean peerChild, String kernel, String shape, int samples) {
+            this(threads, quick, tiny, peerChild, kernel, shape, samples, 0);
         }
 
         /** The rounds to run: {@code rounds}, or 1 when it is 0. */
@@ -125,7 +128,7 @@ public final class KernelBench {
 
         /** The flags that make a child run the same cases. */
         List<String> childArgs() {
-            List<String> a = new ArrayList<>(List.of("--child-best", "--threads",
+            List<String> a = new ArrayList<>(List.of("--peer-child", "--threads",
                     String.join(",", Arrays.stream(threads).mapToObj(Integer::toString).toList())));
             if (quick) a.add("--quick");
             if (tiny) a.add("--tiny");
@@ -137,9 +140,18 @@ public final class KernelBench {
         }
     }
 
-    /** What the peer ran and how, for the JSON header. */
-    public record PeerInfo(String userCoretype, String bestCoretype, boolean bothMeasured,
-                           String userConfig, String bestConfig) {}
+    /**
+     * What the peer ran and how, for the JSON header: the user's core type, the other kernel
+     * families' (measured or not), and the OpenBLAS config strings of this process and of each
+     * child that ran.
+     */
+    public record PeerInfo(String userCoretype, List<String> otherCoretypes, boolean othersMeasured,
+                           String userConfig, List<String> otherConfigs) {
+        public PeerInfo {
+            otherCoretypes = List.copyOf(otherCoretypes);
+            otherConfigs = List.copyOf(otherConfigs);
+        }
+    }
 
     static final int[][] MAIN_SHAPES = {{128, 784, 512}, {128, 512, 512}, {512, 512, 512}};
     static final int[][] EXTRA_SHAPES = {{128, 512, 784}, {1024, 1024, 1024}};
@@ -174,7 +186,7 @@ public final class KernelBench {
 
     /**
      * GFLOP/s of the FMA peak ({@link FmaPeak}) by thread count, as the last {@link #run} measured
-     * it (empty in a best-kernel child, which measures only the peer's rows).
+     * it (empty in a peer child, which measures only the peer's rows).
      */
     public java.util.SortedMap<Integer, Double> fmaPeak() { return java.util.Collections.unmodifiableSortedMap(fmaPeak); }
 
@@ -187,14 +199,14 @@ public final class KernelBench {
     public List<Row> run() {
         boolean blas = OpenBlas.isAvailable();
         OpenBlasCore.Choice choice = OpenBlasCore.forThisMachine(blas ? OpenBlas.coreName() : null);
-        return run(choice, this::bestInChild);
+        return run(choice, this::inChild);
     }
 
     /**
-     * The measurement, with the peer's settings given: {@code best} measures the sgemm rows at
-     * the best core type when {@code choice.differs()} (a child JVM in {@link #run()}).
+     * The measurement, with the peer's settings given: {@code child} measures the sgemm rows on
+     * each of {@code choice.others()} (a child JVM in {@link #run()}).
      */
-    List<Row> run(OpenBlasCore.Choice choice, Function<OpenBlasCore.Choice, BestRun> best) {
+    List<Row> run(OpenBlasCore.Choice choice, Function<OpenBlasCore.Other, ChildRun> child) {
         List<Row> rows = new ArrayList<>();
         boolean blas = OpenBlas.isAvailable();
         if (!blas) progress.println("OpenBLAS: " + OpenBlas.unavailableReason());
@@ -202,22 +214,24 @@ public final class KernelBench {
         List<int[]> shapes = new ArrayList<>(Arrays.asList(opt.tiny ? TINY_SHAPES : MAIN_SHAPES));
         if (!opt.quick && !opt.tiny) shapes.addAll(Arrays.asList(EXTRA_SHAPES));
         shapes.removeIf(s -> !opt.wants("sgemm", gemmName(s)));
-        List<ConvShape> convShapes = opt.tiny || opt.childBest ? List.of()
+        List<ConvShape> convShapes = opt.tiny || opt.peerChild ? List.of()
                 : Arrays.stream(CONVS).filter(c -> opt.wants("conv2d", convName(c))).toList();
-        boolean both = blas && !opt.childBest && choice.differs() && !shapes.isEmpty();
-        String bestConfig = null;
-        if (!opt.childBest) {
+        boolean others = blas && !opt.peerChild && choice.differs() && !shapes.isEmpty();
+        List<String> otherConfigs = new ArrayList<>();
+        if (!opt.peerChild) {
             if (blas) progress.println("OpenBLAS peer: " + OpenBlas.config() + " (" + choice.yoursLabel() + ")"
-                    + (both ? "; this CPU's best core type is " + choice.best() + ": its rows are measured in a child "
-                    + "process with " + OpenBlasCore.VAR + "=" + choice.best() + ", then yours" : ""));
+                    + (others ? "; its rows are measured on " + String.join(" and ", choice.otherCores())
+                    + " too, each in a child process with " + OpenBlasCore.VAR + " set, then yours; the rows marked "
+                    + "best are, case by case, the fastest peer of them all" : ""));
             progress.print(header());
         }
-        if (both) {
-            BestRun b = best.apply(choice);
-            rows.addAll(b.rows());
-            bestConfig = b.config();
-        }
-        String setting = opt.childBest ? "best" : "user";
+        if (others)
+            for (OpenBlasCore.Other o : choice.others()) {
+                ChildRun c = child.apply(o);
+                rows.addAll(c.rows());
+                if (c.config() != null) otherConfigs.add(c.config());
+            }
+        String setting = opt.peerChild ? "other" : "user";
         // JIT warm-up of every path (packing forms, edge tiles, short k, a second k block that adds
         // to C, conv) before anything is timed: a branch first taken mid-measurement costs a
         // deoptimisation and a recompile. Without the deep product (k = 1000: two blocks) the first
@@ -244,7 +258,7 @@ public final class KernelBench {
         // the peer alike: a core that runs slow for minutes then holds only some of the rounds
         int[] cpus = rounds > 1 ? CpuAffinity.allowed() : new int[0];
         for (int round = 1; round <= rounds; round++) {
-            if (rounds > 1) progress.println((opt.childBest ? "the best-kernel peer's process, round " : "round ") + round + " of " + rounds + ":");
+            if (rounds > 1) progress.println((opt.peerChild ? "the peer child's process, round " : "round ") + round + " of " + rounds + ":");
             for (int t : opt.threads) {
                 int cpu = cpus.length > 1 && t == 1 ? cpus[(round - 1) % cpus.length] : -1;
                 boolean pinned = cpu >= 0 && CpuAffinity.allow(cpu);
@@ -256,29 +270,56 @@ public final class KernelBench {
                 }
             }
         }
-        peerInfo = new PeerInfo(choice.yours(), choice.best(), both, blas ? OpenBlas.config() : null, bestConfig);
-        if (rounds == 1) return rows;
-        List<Row> merged = bestOfRounds(rows);
-        Map<Row, MemoryFloor.Bound> floors = bestFloors(rows, merged, memoryFloors);
-        memoryFloors.clear();
-        memoryFloors.putAll(floors);
-        if (!opt.childBest) {
-            progress.println("best of " + rounds + " rounds (each side's best sample over all of them):");
-            progress.print(table(merged));
+        peerInfo = new PeerInfo(choice.yours(), choice.otherCores(), others, blas ? OpenBlas.config() : null, otherConfigs);
+        List<Row> merged = rows;
+        if (rounds > 1) {
+            merged = bestOfRounds(rows);
+            Map<Row, MemoryFloor.Bound> floors = bestFloors(rows, merged, memoryFloors);
+            memoryFloors.clear();
+            memoryFloors.putAll(floors);
+            if (!opt.peerChild) {
+                progress.println("best of " + rounds + " rounds (each side's best sample over all of them):");
+                progress.print(table(merged));
+            }
         }
-        return merged;
+        if (opt.peerChild || !blas) return merged;
+        List<Row> all = withBest(merged);
+        if (others) {
+            progress.println("the peer at its best, case by case (the fastest of the settings above; ours from the same process):");
+            progress.print(table(all.stream().filter(r -> "best".equals(r.peerSetting())).toList()));
+        }
+        return all;
     }
 
     /**
-     * One round's rows at t threads: the FMA peak (not in a best-kernel child), every sgemm shape
-     * and form against the peer (here: the core OpenBLAS runs, setting: "user" or "best"), every
+     * {@code rows} and, after them, one row "best" per sgemm case (shape, form, threads): a copy of
+     * the measured row, "user" or "other", whose peer ran fastest, with our figure from the same
+     * process (each process pairs the two sides sample by sample). With the user's setting alone
+     * measured, the best rows repeat its rows: a reader of the JSON finds the peer's best under
+     * one name on every machine.
+     */
+    static List<Row> withBest(List<Row> rows) {
+        Map<String, Row> best = new java.util.LinkedHashMap<>();
+        for (Row r : rows)
+            if (r.kernel().equals("sgemm") && r.peerGflops() != null && !"best".equals(r.peerSetting()))
+                best.merge(r.shape() + "|" + r.trans() + "|" + r.threads(), r, (a, b) -> b.peerGflops() > a.peerGflops() ? b : a);
+        List<Row> all = new ArrayList<>(rows);
+        for (Row r : best.values())
+            all.add(new Row(r.kernel(), r.shape(), r.trans(), r.threads(), r.gflops(), r.peer(), r.peerGflops(),
+                    r.peerKernel(), "best", r.allocPerCall()));
+        return all;
+    }
+
+    /**
+     * One round's rows at t threads: the FMA peak (not in a peer child), every sgemm shape
+     * and form against the peer (here: the core OpenBLAS runs, setting: "user" or "other"), every
      * conv pass against our sgemm on a cube of the same FLOPs, with its memory floor.
      */
     private List<Row> measureAt(int t, List<int[]> shapes, List<ConvShape> convShapes, boolean blas, String here, String setting) {
         List<Row> rows = new ArrayList<>();
         VectorKernels ours = new VectorKernels(t);
         if (blas) OpenBlas.setThreads(t);
-        if (!opt.childBest && (!shapes.isEmpty() || !convShapes.isEmpty())) {
+        if (!opt.peerChild && (!shapes.isEmpty() || !convShapes.isEmpty())) {
             double peak = FmaPeak.gflops(t, samples, warmSec, 2 * sampleSec);
             fmaPeak.merge(t, peak, Math::max);
             progress.printf(Locale.ROOT, "%-7s %-26s %-10s %2d   %7.1f   (FMAs on registers only: the ceiling of every row at this thread count)%n",
@@ -334,9 +375,9 @@ public final class KernelBench {
         return main ? (opt.quick ? new String[] {"NN", "NT", "TN"} : FORMS) : new String[] {"NN"};
     }
 
-    /** What makes rows the same case: kernel, shape, form, threads and the peer's setting. */
+    /** What makes rows the same case: kernel, shape, form, threads and the peer's setting and kernel. */
     private static String key(Row r) {
-        return r.kernel() + "|" + r.shape() + "|" + r.trans() + "|" + r.threads() + "|" + r.peerSetting();
+        return r.kernel() + "|" + r.shape() + "|" + r.trans() + "|" + r.threads() + "|" + r.peerSetting() + "|" + r.peerKernel();
     }
 
     /**
@@ -361,22 +402,22 @@ public final class KernelBench {
     /** A row as measured: a table line to progress, and in a child also the TSV line on stdout. */
     private void emit(Row r) {
         progress.println(line(r));
-        if (opt.childBest) System.out.println(r.toTsv());
+        if (opt.peerChild) System.out.println(r.toTsv());
     }
 
-    /** What the child measured at the best core type: its rows and its OpenBLAS config string. */
-    record BestRun(List<Row> rows, String config) {}
+    /** What a child measured on another core type: its rows and its OpenBLAS config string. */
+    record ChildRun(List<Row> rows, String config) {}
 
     /**
-     * Runs the sgemm rows in a child JVM whose environment is {@code choice.bestEnv()}; its table
+     * Runs the sgemm rows in a child JVM whose environment is {@code other.env()}; its table
      * lines are copied to progress as they come. A failed child costs its rows and one line
      * saying why, not the run.
      */
-    BestRun bestInChild(OpenBlasCore.Choice choice) {
+    ChildRun inChild(OpenBlasCore.Other other) {
         List<Row> rows = new ArrayList<>();
         String[] config = {null};
         try {
-            Process p = JavaChild.builder(KernelBench.class, opt.childArgs(), choice.bestEnv()).start();
+            Process p = JavaChild.builder(KernelBench.class, opt.childArgs(), other.env()).start();
             Thread copy = Thread.ofPlatform().daemon().start(() -> {
                 try (BufferedReader err = p.errorReader(StandardCharsets.UTF_8)) {
                     for (String l; (l = err.readLine()) != null; )
@@ -393,13 +434,13 @@ public final class KernelBench {
             }
             int rc = p.waitFor();
             copy.join();
-            if (rc != 0) progress.println("the best-kernel peer run failed (exit " + rc + "); its rows are missing");
+            if (rc != 0) progress.println("the peer run on " + other.core() + " failed (exit " + rc + "); its rows are missing");
         } catch (IOException e) {
-            progress.println("the best-kernel peer run could not start: " + e.getMessage());
+            progress.println("the peer run on " + other.core() + " could not start: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return new BestRun(rows, config[0]);
+        return new ChildRun(rows, config[0]);
     }
 
     static String gemmName(int[] s) {
@@ -578,10 +619,11 @@ public final class KernelBench {
           .append(",\"openblas_missing\":").append(OpenBlas.isAvailable() ? "null" : quote(OpenBlas.unavailableReason()));
         if (peer != null)
             sb.append(",\"openblas_coretype\":{\"user\":").append(quote(peer.userCoretype()))
-              .append(",\"best\":").append(quote(peer.bestCoretype()))
-              .append(",\"both_measured\":").append(peer.bothMeasured())
+              .append(",\"others\":[").append(String.join(",", peer.otherCoretypes().stream().map(JsonText::quote).toList()))
+              .append("],\"others_measured\":").append(peer.othersMeasured())
               .append(",\"user_config\":").append(quote(peer.userConfig()))
-              .append(",\"best_config\":").append(quote(peer.bestConfig())).append('}');
+              .append(",\"other_configs\":[").append(String.join(",", peer.otherConfigs().stream().map(JsonText::quote).toList()))
+              .append("]}");
         sb.append(",\"fma_peak_gflops\":{");
         String sep = "";
         for (var e : fmaPeak.entrySet()) {
@@ -627,7 +669,7 @@ public final class KernelBench {
     /**
      * {@code java ... gmvae4j.benchmarks.KernelBench [--json] [--quick] [--threads 1,2] [--kernel K]
      * [--shape S] [--samples N]}; with
-     * {@code --child-best} (how {@link #bestInChild} starts it) stdout gets only "config" and
+     * {@code --peer-child} (how {@link #inChild} starts it) stdout gets only "config" and
      * "row" lines, the table goes to stderr.
      */
     public static void main(String[] args) {
@@ -640,7 +682,7 @@ public final class KernelBench {
                 case "--json" -> json = true;
                 case "--quick" -> quick = true;
                 case "--tiny" -> tiny = true;
-                case "--child-best" -> child = true;
+                case "--peer-child" -> child = true;
                 case "--kernel" -> kernel = args[++i];
                 case "--shape" -> shape = args[++i];
                 case "--samples" -> samples = Integer.parseInt(args[++i]);

@@ -76,11 +76,11 @@ public class SgemmBenchmark {
             if (!OpenBlas.isAvailable()) throw new IllegalStateException(OpenBlas.unavailableReason());
             OpenBlas.setThreads(threads);
             // JMH's forks inherit the environment, and OpenBLAS fixed its kernel when it loaded: say
-            // which one runs, and how to get the best one when the environment pins an older core
+            // which one runs, and which others to try: the peer's best is the fastest of them
             OpenBlasCore.Choice choice = OpenBlasCore.forThisMachine(OpenBlas.coreName());
             System.out.println("OpenBLAS runs its " + OpenBlas.coreName() + " kernel (" + choice.yoursLabel() + ")"
-                    + (choice.differs() ? "; this CPU's best is " + choice.best() + ": rerun with "
-                    + OpenBlasCore.VAR + "=" + choice.best() + " for the peer at its best" : ""));
+                    + (choice.differs() ? "; this CPU also runs " + String.join(" and ", choice.otherCores())
+                    + ": rerun with " + OpenBlasCore.VAR + " set to each, and take the fastest for the peer at its best" : ""));
         } else {
             ours = new VectorKernels(threads);
         }

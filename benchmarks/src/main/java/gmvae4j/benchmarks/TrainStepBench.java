@@ -31,11 +31,11 @@ import java.util.SplittableRandom;
  * peer's process, medians 4.65-5.39 ms a step; after 30 untimed steps, 4.60-4.81; not only the
  * first step (1.04-1.24× its round's median) but the whole round ran slower.
  *
- * <p>The peer runs on its best kernels: PyTorch does its products through OpenBLAS, so when the
- * environment pins OpenBLAS to a core below what the CPU can do ({@link OpenBlasCore}), each round
- * runs the peer with the CPU's core type too; and where the CPU has AVX-512 that ATen's own
- * elementwise kernels were not asked to use ({@link AtenCapability}), with those as well, since
- * which of ATen's sets is faster depends on the CPU. Where ours runs on more than one thread, each
+ * <p>The peer runs on its best kernels: PyTorch does its products through OpenBLAS, so each round
+ * runs the peer on every other OpenBLAS kernel family the CPU can run too ({@link OpenBlasCore}:
+ * AVX-512 and AVX2; which is faster depends on the CPU); and where the CPU has AVX-512 that ATen's
+ * own elementwise kernels were not asked to use ({@link AtenCapability}), each of those with ATen's
+ * AVX-512 set as well, since which of ATen's sets is faster depends on the CPU too. Where ours runs on more than one thread, each
  * of those settings runs the peer on one thread as well: PyTorch's step at batch 128 is often no
  * faster on two (its small elementwise kernels pay for the hand-off), and a user would pick the
  * faster. The case then gets two rows: the peer as the environment has it ("user"), and the
@@ -104,26 +104,34 @@ public final class TrainStepBench {
     private final int[] reference;
 
     /**
-     * {@code choice}: the peer's OpenBLAS settings ({@link OpenBlasCore#choose} with no loaded core);
-     * {@code atenEnv}: {@link #atenAlternative} of it, or null for none.
+     * {@code choice}: the peer's OpenBLAS settings ({@link OpenBlasCore#choose}, for the library the
+     * peer loads); {@code atenEnvs}: {@link #atenAlternatives} of it (empty for none).
      */
     public TrainStepBench(Kernels kernels, int batch, int steps, int warmup, int rounds, TorchPeer peer,
-                          OpenBlasCore.Choice choice, Map<String, String> atenEnv, PrintStream progress) {
-        this(kernels, batch, steps, warmup, rounds, peer, choice, atenEnv, progress, 4_000_000_000L, REFERENCE);
+                          OpenBlasCore.Choice choice, List<Map<String, String>> atenEnvs, PrintStream progress) {
+        this(kernels, batch, steps, warmup, rounds, peer, choice, atenEnvs, progress, 4_000_000_000L, REFERENCE);
     }
 
     /**
-     * The environment that also puts ATen on its AVX-512 kernels, starting from the peer's best
-     * OpenBLAS setting, or null where that is not worth a try on this machine ({@link AtenCapability}).
+     * The environments that also put ATen on its AVX-512 kernels: the user's, and each of the
+     * choice's other OpenBLAS settings, with {@value AtenCapability#VAR}=avx512 added; empty where
+     * that is not worth a try on this machine ({@link AtenCapability}).
      */
-    public static Map<String, String> atenAlternative(OpenBlasCore.Choice choice) {
-        Map<String, String> base = choice != null && choice.differs() ? choice.bestEnv() : System.getenv();
-        return AtenCapability.avx512Env(CpuInfo.flags(), System.getenv(), base);
+    public static List<Map<String, String>> atenAlternatives(OpenBlasCore.Choice choice) {
+        List<Map<String, String>> bases = new ArrayList<>();
+        bases.add(System.getenv());
+        if (choice != null) for (OpenBlasCore.Other o : choice.others()) bases.add(o.env());
+        List<Map<String, String>> envs = new ArrayList<>();
+        for (Map<String, String> base : bases) {
+            Map<String, String> e = AtenCapability.avx512Env(CpuInfo.flags(), System.getenv(), base);
+            if (e != null) envs.add(e);
+        }
+        return envs;
     }
 
     /** With the minimum warm-up and the reference product given (tests of the plumbing: 0 and a small one). */
     TrainStepBench(Kernels kernels, int batch, int steps, int warmup, int rounds, TorchPeer peer,
-                   OpenBlasCore.Choice choice, Map<String, String> atenEnv, PrintStream progress, long minWarmupNanos,
+                   OpenBlasCore.Choice choice, List<Map<String, String>> atenEnvs, PrintStream progress, long minWarmupNanos,
                    int[] reference) {
         this.minWarmupNanos = minWarmupNanos;
         this.reference = reference.clone();
@@ -136,8 +144,8 @@ public final class TrainStepBench {
         this.peer = peer;
         this.choice = choice;
         List<Setting> cs = new ArrayList<>();
-        if (choice != null && choice.differs()) cs.add(new Setting(choice.bestEnv(), threads));
-        if (atenEnv != null) cs.add(new Setting(atenEnv, threads));
+        if (choice != null) for (OpenBlasCore.Other o : choice.others()) cs.add(new Setting(o.env(), threads));
+        for (Map<String, String> e : atenEnvs) cs.add(new Setting(e, threads));
         if (threads > 1) {      // each of those on one thread too (the user's own where there are none)
             List<Setting> one = new ArrayList<>();
             for (Setting st : cs) one.add(new Setting(st.env(), 1));

@@ -33,7 +33,7 @@ class FmaPeakTest {
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         KernelBench b = new KernelBench(new KernelBench.Options(new int[] {1}, false, true, false, "sgemm", null, 0),
                 new PrintStream(progress, true, StandardCharsets.UTF_8));
-        List<KernelBench.Row> rows = b.run(new OpenBlasCore.Choice(null, null, null), c -> { throw new AssertionError("no child"); });
+        List<KernelBench.Row> rows = b.run(new OpenBlasCore.Choice(null, List.of()), c -> { throw new AssertionError("no child"); });
         double peak = b.fmaPeak().get(1);
         assertTrue(peak > 0 && Double.isFinite(peak), "peak " + peak);
         assertEquals(List.of(1), List.copyOf(b.fmaPeak().keySet()));

@@ -59,7 +59,7 @@ class KernelBenchAllocTest {
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         KernelBench b = new KernelBench(new KernelBench.Options(new int[] {1}, false, true, false, "sgemm", null, 0),
                 new PrintStream(progress, true, StandardCharsets.UTF_8));
-        List<KernelBench.Row> rows = b.run(new OpenBlasCore.Choice(null, null, null),
+        List<KernelBench.Row> rows = b.run(new OpenBlasCore.Choice(null, List.of()),
                 c -> { throw new AssertionError("no child"); });
         assertFalse(rows.isEmpty());
         for (KernelBench.Row r : rows) {

@@ -48,7 +48,8 @@ class TrainStepBenchPeerTest {
         Path script = Path.of(getClass().getResource("/fake_peer.py").toURI());
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         TrainStepBench b = new TrainStepBench(kernels, 4, 2, 1, 2, TorchPeer.of(python.toString(), script).onDevice(device),
-                choice, atenEnv, new PrintStream(err, true, StandardCharsets.UTF_8), 0L, new int[] {4, 8, 16});
+                choice, atenEnv == null ? List.of() : List.of(atenEnv), new PrintStream(err, true, StandardCharsets.UTF_8), 0L,
+                new int[] {4, 8, 16});
         List<TrainStepBench.Row> rows = b.run(TINY);
         progress = err.toString(StandardCharsets.UTF_8);
         assertFalse(progress.contains("peer failed"), progress);
@@ -94,7 +95,7 @@ class TrainStepBenchPeerTest {
         assertTrue(step > 0, "a step's products counted");
         ProductFlops all = ProductFlops.counting(new ScalarKernels());
         TrainStepBench b = new TrainStepBench(all.kernels(), 4, 2, 5, 3, TorchPeer.of(python.toString(), script),
-                new OpenBlasCore.Choice("Haswell", "Haswell", null), null,
+                new OpenBlasCore.Choice("Haswell", List.of()), List.of(),
                 new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), 0L, new int[] {4, 8, 16});
         b.run(TINY);
         assertEquals((1 + 5 + 3 * 2 + 2 * 5) * step + (5 + 3 * 2) * sample, all.flops(), 1e-9 * all.flops());
@@ -104,7 +105,7 @@ class TrainStepBenchPeerTest {
     void bothRowsWhenTheUsersSettingDiffers() throws Exception {
         Map<String, String> bestEnv = new HashMap<>(System.getenv());
         bestEnv.put("GMVAE_FAKE_CORE", "BestCore");
-        List<TrainStepBench.Row> rows = run(new OpenBlasCore.Choice("Haswell", "SkylakeX", bestEnv));
+        List<TrainStepBench.Row> rows = run(new OpenBlasCore.Choice("Haswell", List.of(new OpenBlasCore.Other("SkylakeX", bestEnv))));
         assertEquals(2, rows.size(), rows.toString());
         TrainStepBench.Row best = rows.get(0), user = rows.get(1);
         assertEquals("best", best.peerSetting());
@@ -140,21 +141,21 @@ class TrainStepBenchPeerTest {
     /** With our products on a GPU, the peer's step goes there too (--device), and the rows say where it ran. */
     @Test
     void thePeerRunsOnTheDeviceItIsGiven() throws Exception {
-        List<TrainStepBench.Row> rows = run(new ScalarKernels(), new OpenBlasCore.Choice("Haswell", "Haswell", null), null, "cuda");
+        List<TrainStepBench.Row> rows = run(new ScalarKernels(), new OpenBlasCore.Choice("Haswell", List.of()), null, "cuda");
         assertEquals("cuda:0", rows.getLast().peerDevice());
         assertTrue(TrainStepBench.line(rows.getLast()).contains("(PyTorch on cuda:0 (GPU), "), TrainStepBench.line(rows.getLast()));
         assertTrue(TrainStepBench.jsonRows(rows).contains("\"peer_device\":\"cuda:0\""), TrainStepBench.jsonRows(rows));
-        rows = run(new ScalarKernels(), new OpenBlasCore.Choice("Haswell", "Haswell", null), null, "cpu");
+        rows = run(new ScalarKernels(), new OpenBlasCore.Choice("Haswell", List.of()), null, "cpu");
         assertEquals("cpu", rows.getLast().peerDevice());
         assertFalse(TrainStepBench.line(rows.getLast()).contains("GPU"), TrainStepBench.line(rows.getLast()));
     }
 
-    /** ATen's AVX-512 kernels are tried on top of the best OpenBLAS core, and kept where faster. */
+    /** ATen's AVX-512 kernels are tried on top of an OpenBLAS core, and kept where faster. */
     @Test
     void atensAvx512KernelsAreKeptWhereFaster() throws Exception {
         Map<String, String> bestEnv = new HashMap<>(System.getenv());
         bestEnv.put("GMVAE_FAKE_CORE", "BestCore");
-        OpenBlasCore.Choice choice = new OpenBlasCore.Choice("Haswell", "SkylakeX", bestEnv);
+        OpenBlasCore.Choice choice = new OpenBlasCore.Choice("Haswell", List.of(new OpenBlasCore.Other("SkylakeX", bestEnv)));
         Map<String, String> aten = new HashMap<>(bestEnv);
         aten.put(AtenCapability.VAR, "avx512");
         aten.put("GMVAE_FAKE_ATEN_MS", "1.5");
@@ -180,7 +181,7 @@ class TrainStepBenchPeerTest {
         Map<String, String> bestEnv = new HashMap<>(System.getenv());
         bestEnv.put("GMVAE_FAKE_CORE", "BestCore");
         bestEnv.put("GMVAE_FAKE_ONE_THREAD_MS", "1.0");
-        List<TrainStepBench.Row> rows = run(new VectorKernels(2), new OpenBlasCore.Choice("Haswell", "SkylakeX", bestEnv), null);
+        List<TrainStepBench.Row> rows = run(new VectorKernels(2), new OpenBlasCore.Choice("Haswell", List.of(new OpenBlasCore.Other("SkylakeX", bestEnv))), null);
         assertEquals(2, rows.size(), rows.toString());
         TrainStepBench.Row best = rows.get(0), user = rows.get(1);
         assertEquals(1.0, best.peerMs());
@@ -194,13 +195,13 @@ class TrainStepBenchPeerTest {
         assertTrue(TrainStepBench.line(user).contains("ATen AVX2, fake-malloc, 2 threads, user)"), TrainStepBench.line(user));
     }
 
-    /** With OpenBLAS already on its best core, the ATen alternative alone makes the second row; the user's setting may win it. */
+    /** With no other OpenBLAS core to try, the ATen alternative alone makes the second row; the user's setting may win it. */
     @Test
     void theUsersOwnSettingCanBeTheBest() throws Exception {
         Map<String, String> aten = new HashMap<>(System.getenv());
         aten.put(AtenCapability.VAR, "avx512");
         aten.put("GMVAE_FAKE_ATEN_MS", "6.0");
-        List<TrainStepBench.Row> rows = run(new OpenBlasCore.Choice(null, "SkylakeX", null), aten);
+        List<TrainStepBench.Row> rows = run(new OpenBlasCore.Choice(null, List.of()), aten);
         assertEquals(2, rows.size(), rows.toString());
         assertEquals("best", rows.get(0).peerSetting());
         assertEquals(5.0, rows.get(0).peerMs(), "AVX-512 was slower: the best is the user's own setting");
@@ -209,8 +210,8 @@ class TrainStepBenchPeerTest {
     }
 
     @Test
-    void oneRowWhenTheSettingIsAlreadyTheBest() throws Exception {
-        List<TrainStepBench.Row> rows = run(new OpenBlasCore.Choice(null, "SkylakeX", null));
+    void oneRowWhenThereIsNoOtherSetting() throws Exception {
+        List<TrainStepBench.Row> rows = run(new OpenBlasCore.Choice(null, List.of()));
         assertEquals(1, rows.size(), rows.toString());
         assertEquals("user", rows.get(0).peerSetting());
         assertEquals("UserCore", rows.get(0).peerKernel());
@@ -220,7 +221,8 @@ class TrainStepBenchPeerTest {
     void oneRowWithoutAPeerEvenWhereTheSettingsDiffer() {
         Map<String, String> bestEnv = new HashMap<>(System.getenv());
         TrainStepBench b = new TrainStepBench(new ScalarKernels(), 4, 2, 1, 2, null,
-                new OpenBlasCore.Choice("Haswell", "SkylakeX", bestEnv), bestEnv, new PrintStream(new ByteArrayOutputStream()), 0L,
+                new OpenBlasCore.Choice("Haswell", List.of(new OpenBlasCore.Other("SkylakeX", bestEnv))), List.of(bestEnv),
+                new PrintStream(new ByteArrayOutputStream()), 0L,
                 new int[] {4, 8, 16});
         List<TrainStepBench.Row> rows = b.run(TINY);
         assertEquals(1, rows.size(), "no peer ran, so no second setting to show: " + rows);

@@ -5,6 +5,7 @@ import gmvae4j.benchmarks.CpuInfo;
 import gmvae4j.benchmarks.EpochBench;
 import gmvae4j.benchmarks.FmaPeak;
 import gmvae4j.benchmarks.HeapPeak;
+import gmvae4j.benchmarks.OpenBlas;
 import gmvae4j.benchmarks.OpenBlasCore;
 import gmvae4j.benchmarks.TorchPeer;
 import gmvae4j.benchmarks.TrainStepBench;
@@ -102,18 +103,20 @@ final class TrainTarget implements BenchCommand.Target {
             if (!peer.available()) System.err.println("bench train: no peer: " + peer.why());
             if (cuda) peer = peer.onDevice("cuda");
         }
-        // PyTorch's products run on OpenBLAS, which the python child loads: the environment decides its kernel
-        OpenBlasCore.Choice choice = OpenBlasCore.forThisMachine(null);
+        // PyTorch's products run on OpenBLAS, which the python child loads (Debian's torch: the same
+        // library this process loads, so the core it reports here is the one the child detects
+        // unless the environment names one); every other kernel family the CPU runs is tried too
+        OpenBlasCore.Choice choice = OpenBlasCore.forThisMachine(OpenBlas.isAvailable() ? OpenBlas.coreName() : null);
         boolean withPeer = peer != null && peer.available();
         // and ATen's own elementwise kernels: where the CPU has AVX-512, that set is tried too and kept if faster
-        Map<String, String> atenEnv = withPeer ? TrainStepBench.atenAlternative(choice) : null;
-        boolean atenTried = atenEnv != null;
+        List<Map<String, String>> atenEnvs = withPeer ? TrainStepBench.atenAlternatives(choice) : List.of();
+        boolean atenTried = !atenEnvs.isEmpty();
         progress.println("bench train: " + kernels.name() + ", " + threads + " thread(s), batch " + BATCH
                 + ", median ms per step (forward + backward + Adam; ours in " + TrainStepBench.shardCount(kernels)
                 + " batch shard(s), as train takes it)"
                 + (withPeer ? "; peer: PyTorch via " + peer.python() + " on " + peer.device() + " (" + choice.yoursLabel() + ")"
-                + (choice.differs() ? "; also with " + OpenBlasCore.VAR + "=" + choice.best() + ", this CPU's best OpenBLAS core" : "")
-                + (atenTried ? "; also with " + AtenCapability.VAR + "=avx512" : "")
+                + (choice.differs() ? "; also with " + OpenBlasCore.VAR + "=" + String.join(" and with " + OpenBlasCore.VAR + "=", choice.otherCores()) : "")
+                + (atenTried ? "; each of those also with " + AtenCapability.VAR + "=avx512" : "")
                 + (choice.differs() || atenTried ? " (rows marked best: the fastest setting tried)" : "") : ""));
         System.err.println("bench train: " + CudaBackend.status(CudaBackend.probe()));
 
@@ -129,7 +132,7 @@ final class TrainTarget implements BenchCommand.Target {
         for (TrainStepBench.Case c : cases) {
             boolean big = c.variant().equals("marginal");
             TrainStepBench b = new TrainStepBench(kernels, BATCH, big ? Math.min(steps, 6) : steps, big ? 2 : 30, rounds,
-                    peer, choice, atenEnv, System.err);
+                    peer, choice, atenEnvs, System.err);
             for (TrainStepBench.Row r : b.run(c)) {
                 rows.add(r);
                 progress.println(TrainStepBench.line(r) + TrainStepBench.floor(r, peak));
