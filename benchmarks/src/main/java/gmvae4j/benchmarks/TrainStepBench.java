@@ -146,10 +146,10 @@ public final class TrainStepBench {
         List<Setting> cs = new ArrayList<>();
         if (choice != null) for (OpenBlasCore.Other o : choice.others()) cs.add(new Setting(o.env(), threads));
         for (Map<String, String> e : atenEnvs) cs.add(new Setting(e, threads));
-        if (threads > 1) {      // each of those on one thread too (the user's own where there are none)
+        if (threads > 1) {      // each of those on one thread too, and the user's own
             List<Setting> one = new ArrayList<>();
             for (Setting st : cs) one.add(new Setting(st.env(), 1));
-            if (cs.isEmpty()) one.add(new Setting(null, 1));
+            one.add(new Setting(null, 1));
             cs.addAll(one);
         }
         this.candidates = List.copyOf(cs);

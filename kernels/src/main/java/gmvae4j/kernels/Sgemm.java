@@ -116,6 +116,12 @@ public final class Sgemm {
     /** Column chunks handed out per thread (load balance vs. per-chunk B packing). */
     static final int CHUNKS_PER_THREAD = 4;
 
+    /**
+     * Rows of op(A) in the smallest piece a multi-threaded product packs as one task: two
+     * micro-panels, which {@link SgemmPacking#packA} packs in one pass from a transposed A.
+     */
+    static final int PACK_ROWS = 2 * MR;
+
     private static final class Buffers {
         /** A packed A block, or the last partial panel of a transposed A read in place. */
         final float[] a = new float[MC * KC];
@@ -227,11 +233,17 @@ public final class Sgemm {
             Buffers own = BUFFERS.get();
             if (own.wholeA.length < mPad * k) own.wholeA = new float[mPad * k];
             float[] whole = own.wholeA;
-            // the block (pc, ic) of packed A starts at pc·mPad + ic·kc
-            par.run(kBlocks * mBlocks, t -> {
-                int pc = t / mBlocks * ks, ic = t % mBlocks * MC;
-                int kc = Math.min(ks, k - pc);
-                SgemmPacking.packA(transA, a, aOff, lda, ic, Math.min(MC, m - ic), pc, kc, whole, pc * mPad + ic * kc);
+            // the block (pc, ic) of packed A starts at pc·mPad + ic·kc, its panel of rows ic + r at
+            // pc·mPad + (ic + r)·kc: a block is packed in pieces of whole panel pairs, about two per
+            // thread in all, so that a product of one block (a batch of 128 at k ≤ 512) does not
+            // leave one thread idle while the other packs all of A
+            int blocks = kBlocks * mBlocks, pieces = Math.min(MC / PACK_ROWS, Math.ceilDiv(2 * par.threads(), blocks));
+            par.run(blocks * pieces, t -> {
+                int blk = t / pieces, pc = blk / mBlocks * ks, ic = blk % mBlocks * MC;
+                int kc = Math.min(ks, k - pc), mc = Math.min(MC, m - ic);
+                int step = Math.ceilDiv(Math.ceilDiv(mc, pieces), PACK_ROWS) * PACK_ROWS, r0 = t % pieces * step;
+                if (r0 < mc)
+                    SgemmPacking.packA(transA, a, aOff, lda, ic + r0, Math.min(step, mc - r0), pc, kc, whole, pc * mPad + (ic + r0) * kc);
             });
             pa = whole;
         }
