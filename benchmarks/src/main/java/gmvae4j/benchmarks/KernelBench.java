@@ -619,11 +619,10 @@ public final class KernelBench {
           .append(",\"openblas_missing\":").append(OpenBlas.isAvailable() ? "null" : quote(OpenBlas.unavailableReason()));
         if (peer != null)
             sb.append(",\"openblas_coretype\":{\"user\":").append(quote(peer.userCoretype()))
-              .append(",\"others\":[").append(String.join(",", peer.otherCoretypes().stream().map(JsonText::quote).toList()))
-              .append("],\"others_measured\":").append(peer.othersMeasured())
+              .append(",\"others\":").append(JsonText.quotedArray(peer.otherCoretypes()))
+              .append(",\"others_measured\":").append(peer.othersMeasured())
               .append(",\"user_config\":").append(quote(peer.userConfig()))
-              .append(",\"other_configs\":[").append(String.join(",", peer.otherConfigs().stream().map(JsonText::quote).toList()))
-              .append("]}");
+              .append(",\"other_configs\":").append(JsonText.quotedArray(peer.otherConfigs())).append('}');
         sb.append(",\"fma_peak_gflops\":{");
         String sep = "";
         for (var e : fmaPeak.entrySet()) {

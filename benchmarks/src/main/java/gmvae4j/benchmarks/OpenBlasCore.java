@@ -68,9 +68,8 @@ public final class OpenBlasCore {
 
         /** {"user":..,"others":[..],"others_measured":..} for a benchmark's JSON header. */
         public String json(boolean othersMeasured) {
-            return "{\"user\":" + JsonText.quote(yours) + ",\"others\":["
-                    + String.join(",", otherCores().stream().map(JsonText::quote).toList())
-                    + "],\"others_measured\":" + othersMeasured + "}";
+            return "{\"user\":" + JsonText.quote(yours) + ",\"others\":" + JsonText.quotedArray(otherCores())
+                    + ",\"others_measured\":" + othersMeasured + "}";
         }
     }
 

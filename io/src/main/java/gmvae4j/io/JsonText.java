@@ -13,6 +13,16 @@ public final class JsonText {
         return s == null ? "null" : appendQuoted(new StringBuilder(s.length() + 2), s).toString();
     }
 
+    /** The strings as a JSON array of string literals, e.g. {@code ["a","b"]}; {@code []} for none. */
+    public static String quotedArray(java.util.List<String> strings) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < strings.size(); i++) {
+            if (i > 0) sb.append(',');
+            sb.append(quote(strings.get(i)));
+        }
+        return sb.append(']').toString();
+    }
+
     /** Appends {@code s} quoted to {@code sb}; returns sb. */
     public static StringBuilder appendQuoted(StringBuilder sb, String s) {
         sb.append('"');

@@ -28,4 +28,11 @@ class JsonTextTest {
     void appendsToWhatIsThere() {
         assertEquals("x:\"y\"", JsonText.appendQuoted(new StringBuilder("x:"), "y").toString());
     }
+
+    @Test
+    void quotesEachStringOfAnArray() {
+        assertEquals("[]", JsonText.quotedArray(java.util.List.of()));
+        assertEquals("[\"Haswell\"]", JsonText.quotedArray(java.util.List.of("Haswell")));
+        assertEquals("[\"a\\\"b\",\"c\"]", JsonText.quotedArray(java.util.List.of("a\"b", "c")));
+    }
 }
