@@ -3,7 +3,6 @@ package gmvae4j.benchmarks;
 import static gmvae4j.io.JsonText.quote;
 
 import gmvae4j.io.JsonText;
-
 import gmvae4j.kernels.Conv2d;
 import gmvae4j.kernels.ConvShape;
 import gmvae4j.kernels.Kernels;
