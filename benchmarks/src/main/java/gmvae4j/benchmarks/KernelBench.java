@@ -301,7 +301,7 @@ public final class KernelBench {
         Map<String, Row> best = new java.util.LinkedHashMap<>();
         for (Row r : rows)
             if (r.kernel().equals("sgemm") && r.peerGflops() != null && !"best".equals(r.peerSetting()))
-                best.merge(r.shape() + "|" + r.trans() + "|" + r.threads(), r, (a, b) -> b.peerGflops() > a.peerGflops() ? b : a);
+                best.merge(caseKey(r), r, (a, b) -> b.peerGflops() > a.peerGflops() ? b : a);
         List<Row> all = new ArrayList<>(rows);
         for (Row r : best.values())
             all.add(new Row(r.kernel(), r.shape(), r.trans(), r.threads(), r.gflops(), r.peer(), r.peerGflops(),
@@ -374,9 +374,14 @@ public final class KernelBench {
         return main ? (opt.quick ? new String[] {"NN", "NT", "TN"} : FORMS) : new String[] {"NN"};
     }
 
-    /** What makes rows the same case: kernel, shape, form, threads and the peer's setting and kernel. */
+    /** What makes rows the same case: kernel, shape, form and threads ({@link #withBest} picks one peer per case). */
+    private static String caseKey(Row r) {
+        return r.kernel() + "|" + r.shape() + "|" + r.trans() + "|" + r.threads();
+    }
+
+    /** What makes rows the same measurement over rounds: the case, and the peer's setting and kernel. */
     private static String key(Row r) {
-        return r.kernel() + "|" + r.shape() + "|" + r.trans() + "|" + r.threads() + "|" + r.peerSetting() + "|" + r.peerKernel();
+        return caseKey(r) + "|" + r.peerSetting() + "|" + r.peerKernel();
     }
 
     /**

@@ -35,10 +35,10 @@ import java.util.SplittableRandom;
  * runs the peer on every other OpenBLAS kernel family the CPU can run too ({@link OpenBlasCore}:
  * AVX-512 and AVX2; which is faster depends on the CPU); and where the CPU has AVX-512 that ATen's
  * own elementwise kernels were not asked to use ({@link AtenCapability}), each of those with ATen's
- * AVX-512 set as well, since which of ATen's sets is faster depends on the CPU too. Where ours runs on more than one thread, each
- * of those settings runs the peer on one thread as well: PyTorch's step at batch 128 is often no
- * faster on two (its small elementwise kernels pay for the hand-off), and a user would pick the
- * faster. The case then gets two rows: the peer as the environment has it ("user"), and the
+ * AVX-512 set as well, since which of ATen's sets is faster depends on the CPU too. Where ours runs
+ * on more than one thread, each of those settings, and the user's own, runs the peer on one thread
+ * as well: PyTorch's step at batch 128 is often no faster on two (its small elementwise kernels
+ * pay for the hand-off), and a user would pick the faster. The case then gets two rows: the peer as the environment has it ("user"), and the
  * fastest of every setting measured ("best"). Every row names the OpenBLAS core, ATen kernel set,
  * malloc and thread count that ran.
  */
@@ -91,7 +91,6 @@ public final class TrainStepBench {
     private final Kernels kernels;
     private final int threads, batch, steps, warmup, rounds;
     private final TorchPeer peer;
-    private final OpenBlasCore.Choice choice;
     /**
      * One way to run the peer: a whole environment for its child (null: this process's) and its
      * thread count.
@@ -142,7 +141,6 @@ public final class TrainStepBench {
         this.warmup = warmup;
         this.rounds = rounds;
         this.peer = peer;
-        this.choice = choice;
         List<Setting> cs = new ArrayList<>();
         if (choice != null) for (OpenBlasCore.Other o : choice.others()) cs.add(new Setting(o.env(), threads));
         for (Map<String, String> e : atenEnvs) cs.add(new Setting(e, threads));
