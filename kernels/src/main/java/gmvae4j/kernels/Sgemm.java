@@ -5,7 +5,8 @@ package gmvae4j.kernels;
  *
  * <pre>
  * for jc in steps of NC            (columns of C: a block of op(B) that stays in L3/L2)
- *   for pc in steps of KC          (the shared dimension)
+ *   for pc in steps of KC          (the shared dimension; all of it, up to 2·KC, when C is
+ *                                     larger than L2: {@link #kStep(int, int, int)})
  *     pack op(B)[pc.., jc..]       -> Bp, KC×NC, cut into KC×NR micro-panels
  *                                     (NB columns at a time, each just before the first A
  *                                     block's tiles use it: {@link #kBlock})
@@ -123,10 +124,10 @@ public final class Sgemm {
     static final int PACK_ROWS = 2 * MR;
 
     private static final class Buffers {
-        /** A packed A block, or the last partial panel of a transposed A read in place. */
-        final float[] a = new float[MC * KC];
+        /** A packed A block, or the last partial panel of a transposed A read in place ({@link #deep}: larger). */
+        float[] a = new float[MC * KC];
         /** Packed B panels, from a 64-byte line ({@link CacheLines}): hence the 15 floats of slack. */
-        final float[] b = new float[KC * NC + CacheLines.FLOATS - 1];
+        float[] b = new float[KC * NC + CacheLines.FLOATS - 1];
         final float[] acc = new float[MR * NR];
         /** The row bias of the product in progress, padded to whole tiles. */
         float[] bias = new float[0];
@@ -134,6 +135,13 @@ public final class Sgemm {
         final BBlock bBlock = new BBlock();
         /** All of op(A), packed, while this thread runs a multi-threaded product. */
         float[] wholeA = new float[0];
+
+        /** These buffers, with room for blocks kc deep (beyond KC: {@link #kStep(int, int, int)}, grown on the first such product). */
+        Buffers deep(int kc) {
+            if (a.length < MC * kc) a = new float[MC * kc];
+            if (b.length < kc * NC + CacheLines.FLOATS - 1) b = new float[kc * NC + CacheLines.FLOATS - 1];
+            return this;
+        }
     }
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
@@ -200,15 +208,15 @@ public final class Sgemm {
                             float alpha, float[] a, int aOff, int lda,
                             float[] b, int bOff, int ldb,
                             float beta, float[] c, int cOff, int ldc, float[] rowInit, PackedB pb) {
-        int threads = par == null ? 1 : par.threads();
+        int threads = par == null ? 1 : par.threads(), ks = kStep(k, m, n);
         if (threads == 1 || (long) m * n * k < PARALLEL_MIN_MACS || Parallel.insideRegion()) {
             // a shared B serves products of one A block (a batch shard's rows); taller ones pack their own
-            blocked(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, rowInit, 0, m <= MC ? pb : null);
+            blocked(transA, transB, m, n, k, ks, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, rowInit, 0, m <= MC ? pb : null);
             return;
         }
         int nPanels = (n + NR - 1) / NR;
         if (nPanels >= 2 * threads && m < ROW_SLABS_MIN_ROWS) {
-            byColumns(par, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, rowInit);
+            byColumns(par, transA, transB, m, n, k, ks, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, rowInit);
         } else {
             int mPanels = (m + MR - 1) / MR;
             int per = (mPanels + threads - 1) / threads * MR;
@@ -216,18 +224,18 @@ public final class Sgemm {
             par.run(tasks, t -> {
                 int i0 = t * per, mm = Math.min(per, m - i0);
                 int ao = transA ? aOff + i0 : aOff + i0 * lda;
-                blocked(transA, transB, mm, n, k, alpha, a, ao, lda, b, bOff, ldb, beta, c, cOff + i0 * ldc, ldc, rowInit, i0, null);
+                blocked(transA, transB, mm, n, k, ks, alpha, a, ao, lda, b, bOff, ldb, beta, c, cOff + i0 * ldc, ldc, rowInit, i0, null);
             });
         }
     }
 
     /** Multi-threaded: op(A) packed once and shared, C handed out in column chunks. */
-    private static void byColumns(Parallel par, boolean transA, boolean transB, int m, int n, int k,
+    private static void byColumns(Parallel par, boolean transA, boolean transB, int m, int n, int k, int ks,
                                   float alpha, float[] a, int aOff, int lda,
                                   float[] b, int bOff, int ldb,
                                   float beta, float[] c, int cOff, int ldc, float[] rowInit) {
         int mPad = (m + MR - 1) / MR * MR;
-        int ks = kStep(k), kBlocks = (k + ks - 1) / ks, mBlocks = (m + MC - 1) / MC;
+        int kBlocks = (k + ks - 1) / ks, mBlocks = (m + MC - 1) / MC;
         float[] pa = null;
         if (!aInPlace(transA, lda, k)) {      // else A is read where it lies (see ABlock)
             Buffers own = BUFFERS.get();
@@ -252,7 +260,7 @@ public final class Sgemm {
         int chunk = Math.min(NC, NR * Math.max(1, nPanels / (par.threads() * CHUNKS_PER_THREAD)));
         par.run((n + chunk - 1) / chunk, t -> {
             int j0 = t * chunk;
-            columnChunk(transA, transB, m, Math.min(chunk, n - j0), k, alpha, a, aOff, lda, packedA, mPad, b, bOff, ldb, j0,
+            columnChunk(transA, transB, m, Math.min(chunk, n - j0), k, ks, alpha, a, aOff, lda, packedA, mPad, b, bOff, ldb, j0,
                     beta, c, cOff, ldc, rowInit);
         });
     }
@@ -261,12 +269,12 @@ public final class Sgemm {
      * Columns j0 .. j0+nc of C (nc ≤ NC) against the shared packed A (pa), or against A itself when it
      * is stored transposed (pa null).
      */
-    private static void columnChunk(boolean transA, boolean transB, int m, int nc, int k, float alpha,
+    private static void columnChunk(boolean transA, boolean transB, int m, int nc, int k, int ks, float alpha,
                                     float[] a, int aOff, int lda, float[] pa, int mPad,
                                     float[] b, int bOff, int ldb, int j0,
                                     float beta, float[] c, int cOff, int ldc, float[] rowInit) {
-        Buffers buf = BUFFERS.get();
-        for (int pc = 0, ks = kStep(k); pc < k; pc += ks)
+        Buffers buf = BUFFERS.get().deep(ks);
+        for (int pc = 0; pc < k; pc += ks)
             kBlock(buf, transA, transB, m, nc, pc, Math.min(ks, k - pc), alpha, a, aOff, lda, pa, mPad,
                     b, bOff, ldb, j0, pc == 0 ? beta : 1f, c, cOff, ldc, pc == 0 ? rowInit : null, 0, null);
     }
@@ -493,13 +501,13 @@ public final class Sgemm {
     }
 
     /** The single-threaded blocked algorithm of the class comment. */
-    static void blocked(boolean transA, boolean transB, int m, int n, int k,
+    static void blocked(boolean transA, boolean transB, int m, int n, int k, int ks,
                         float alpha, float[] a, int aOff, int lda,
                         float[] b, int bOff, int ldb,
                         float beta, float[] c, int cOff, int ldc, float[] rowInit, int i0, PackedB pb) {
-        Buffers buf = BUFFERS.get();
+        Buffers buf = BUFFERS.get().deep(ks);
         for (int jc = 0; jc < n; jc += NC)
-            for (int pc = 0, ks = kStep(k); pc < k; pc += ks)
+            for (int pc = 0; pc < k; pc += ks)
                 kBlock(buf, transA, transB, m, Math.min(NC, n - jc), pc, Math.min(ks, k - pc), alpha, a, aOff, lda, null, 0,
                         b, bOff, ldb, jc, pc == 0 ? beta : 1f, c, cOff, ldc, pc == 0 ? rowInit : null, i0, pb);
     }
@@ -512,6 +520,38 @@ public final class Sgemm {
     static int kStep(int k) {
         return kStep(k, KC);
     }
+
+    /**
+     * The depth of the k blocks of a whole m×n×k product: all of k in one block (k ≤
+     * {@link #DEEP_KC}) when a block of C, m × min(n, NC) floats, is larger than
+     * {@link #C_IN_L2}; otherwise {@link #kStep(int)}.
+     *
+     * <p>Why: every k block after the first reads its C block back and adds to it. A C block
+     * that fits in L2 is still there; a larger one has gone to L3 or memory, and each tile waits
+     * for its 16 lines at the end of its k loop, where no FMAs are left to hide the wait. 1024³
+     * on one thread (C 4 MB) ran 3-5% below 1024×512×1024 (one k block), which reads and writes
+     * the same C once. Measured on the Zen 4 (1 MiB L2), one JVM a side, the two alternating twice,
+     * best of 0.7-s rounds: 1024³ one thread 104.1-106.6 → 108.6-111.8 GFLOP/s, two threads
+     * (row slabs of 512 rows, C 2 MB each) 207.7-216.4 → 214.2-217.1; the marginal model's
+     * step, whose 12800-row products at k = 784 now take one block instead of 2 × 392
+     * ({@code bench train --no-peer --variant marginal}, two rounds each): 326.9 / 326.2 →
+     * 318.9 / 317.7 ms. Where C fits in L2 a deeper block was no faster: 512×1024×512 and
+     * 128×1024×1024 level, and on the Zen 5, KC 784 or 1024 for 128×784×512 no better (above).
+     *
+     * <p>Chosen from the whole product, never from one thread's share of it, so the sums (and
+     * their bits) do not depend on the thread count. A product of one A block (m ≤ MC) is never
+     * deep (MC·NC ≤ C_IN_L2), so a shared {@link PackedB}, laid out by {@link #kStep(int)}, still
+     * matches.
+     */
+    static int kStep(int k, int m, int n) {
+        return k <= DEEP_KC && (long) m * Math.min(n, NC) > C_IN_L2 ? k : kStep(k);
+    }
+
+    /** The deepest k block ({@link #kStep(int, int, int)}): its A block, MC × DEEP_KC floats, is 512 KiB. */
+    static final int DEEP_KC = 2 * KC;
+
+    /** Floats of C taken to fit in L2 beside the blocks being multiplied: 1 MiB, the L2 of Zen 4 and Zen 5. */
+    static final long C_IN_L2 = 1 << 18;
 
     /** k cut into equal parts of at most kc, as {@link #kStep(int)} does with KC. */
     static int kStep(int k, int kc) {

@@ -130,6 +130,25 @@ class SgemmTest {
                 checkAll(Problem.random(r, (form & 1) != 0, (form & 2) != 0, s[0], s[1], s[2], 1f, form == 3 ? 1f : 0f));
     }
 
+    /**
+     * C larger than L2 takes all of k in one block ({@link Sgemm#kStep(int, int, int)}): on two
+     * threads as row slabs (520 rows) and as column chunks (300 rows), each checked against the
+     * oracle and, bit for bit, against one thread; and a k past the deepest block still cut.
+     */
+    @Example
+    void deepBlocksWhenCIsLargerThanL2() {
+        assertEquals(1024, Sgemm.kStep(1024, 1024, 1024));
+        assertEquals(700, Sgemm.kStep(700, 520, 520));
+        assertEquals(392, Sgemm.kStep(784, 128, 512), "C of 64 K floats stays in L2: two blocks");
+        assertEquals(392, Sgemm.kStep(784, 512, 512), "C of exactly 1 MiB: two blocks");
+        assertEquals(367, Sgemm.kStep(1100, 1024, 1024), "deeper than 2·KC: cut as before");
+        Random r = new Random(3);
+        int[][] shapes = {{520, 520, 700}, {300, 1000, 600}};
+        for (int form = 0; form < 4; form++)
+            for (int[] s : shapes)
+                checkAll(Problem.random(r, (form & 1) != 0, (form & 2) != 0, s[0], s[1], s[2], 1f, form == 3 ? 1f : 0f));
+    }
+
     /** Shallow untransposed B is read in place: arrays sized exactly, so any over-read throws. */
     @Example
     void shallowBInPlaceExactArrays() {
