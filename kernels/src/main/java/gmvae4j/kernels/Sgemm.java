@@ -124,10 +124,10 @@ public final class Sgemm {
     static final int PACK_ROWS = 2 * MR;
 
     private static final class Buffers {
-        /** A packed A block, or the last partial panel of a transposed A read in place ({@link #deep}: larger). */
-        float[] a = new float[MC * KC];
-        /** Packed B panels, from a 64-byte line ({@link CacheLines}): hence the 15 floats of slack. */
-        float[] b = new float[KC * NC + CacheLines.FLOATS - 1];
+        /** A packed A block, or the last partial panel of a transposed A read in place: MC × KC ({@link #deep}: larger). */
+        float[] a = new float[0];
+        /** Packed B panels, from a 64-byte line ({@link CacheLines}): hence the 15 floats of slack. KC × NC, or deeper. */
+        float[] b = new float[0];
         final float[] acc = new float[MR * NR];
         /** The row bias of the product in progress, padded to whole tiles. */
         float[] bias = new float[0];
@@ -135,6 +135,8 @@ public final class Sgemm {
         final BBlock bBlock = new BBlock();
         /** All of op(A), packed, while this thread runs a multi-threaded product. */
         float[] wholeA = new float[0];
+
+        Buffers() { deep(KC); }
 
         /** These buffers, with room for blocks kc deep (beyond KC: {@link #kStep(int, int, int)}, grown on the first such product). */
         Buffers deep(int kc) {
